@@ -1,0 +1,52 @@
+using Switchboard.ApiGateway.Centrifugo;
+using Switchboard.ApiGateway.Conversations;
+using Switchboard.ApiGateway.Operations;
+using Switchboard.Hosting;
+
+namespace Switchboard.ApiGateway.Hosting;
+
+/// <summary>Builds the gateway web application from command-line flags (also used by tests).</summary>
+public static class GatewayApp
+{
+    public const int DefaultPort = 8000;
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        var flags = CommandLine.Parse(args);
+        if (flags.TryGetValue("config", out var configFile) && configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
+        builder.Configuration.AddInMemoryCollection(flags);
+        configure?.Invoke(builder);
+
+        var config = builder.Configuration;
+        if (string.IsNullOrEmpty(config["urls"]))
+        {
+            var address = config["address"] ?? "localhost";
+            var port = config.GetValue("port", DefaultPort);
+            builder.WebHost.UseUrls($"http://{address}:{port}");
+        }
+
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Services.AddSingleton<StartupBanner>();
+        builder.AddSwitchboardCluster(ClusterSettings.From(config));
+        builder.AddCentrifugo();
+        builder.AddConversations();
+        builder.AddOperations();
+
+        var app = builder.Build();
+        app.MapCentrifugo();
+        app.MapConversations();
+        app.MapOperations();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var baseUrl = app.Urls.FirstOrDefault() ?? $"http://localhost:{DefaultPort}";
+            Console.WriteLine(app.Services.GetRequiredService<StartupBanner>().Render(baseUrl));
+        });
+        return app;
+    }
+}

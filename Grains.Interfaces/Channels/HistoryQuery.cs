@@ -1,0 +1,14 @@
+namespace Switchboard.Channels;
+
+/// <summary>
+/// A history read. <see cref="Limit"/>: 0 returns no publications (only the position), negative returns all.
+/// <see cref="Since"/>: publications after that offset (when the epoch matches).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Switchboard.HistoryQuery")]
+public sealed record HistoryQuery(
+    [property: Id(0)] int Limit,
+    [property: Id(1)] StreamPosition? Since,
+    [property: Id(2)] bool Reverse)
+{
+    public static readonly HistoryQuery All = new(-1, null, false);
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// How a process joins the cluster. Without <see cref="Redis"/> everything is in memory on one host
+/// (the embedded default); with it, membership, grain state and logs live in Redis.
+/// </summary>
+public sealed record ClusterSettings
+{
+    public string? Redis { get; init; }
+    public string ClusterId { get; init; } = "switchboard";
+    public string ServiceId { get; init; } = "switchboard";
+    public string AdvertisedAddress { get; init; } = "127.0.0.1";
+    public int SiloPort { get; init; } = 11111;
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>How often memory-stream pulling agents poll their queues (delivery latency floor).</summary>
+    public TimeSpan StreamPollPeriod { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Membership probe timeout; tests shorten it so a dead silo is declared dead in seconds.</summary>
+    public TimeSpan? ProbeTimeout { get; init; }
+
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
+
+    /// <summary>Reads the snake_case keys the command line and config file use (see README).</summary>
+    public static ClusterSettings From(IConfiguration config)
+    {
+        var defaults = new ClusterSettings();
+        return new ClusterSettings
+        {
+            Redis = NullIfEmpty(config["redis"]),
+            ClusterId = config["cluster_id"] ?? defaults.ClusterId,
+            ServiceId = config["service_id"] ?? defaults.ServiceId,
+            AdvertisedAddress = config["advertise"] ?? defaults.AdvertisedAddress,
+            SiloPort = config.GetValue("silo_port", defaults.SiloPort),
+            GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
+            StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
+            ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
+        };
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

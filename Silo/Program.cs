@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Switchboard.Hosting;
+
+// A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--silo-port N --gateway-port N]
+var builder = Host.CreateApplicationBuilder();
+builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
+var settings = ClusterSettings.From(builder.Configuration);
+if (!settings.UsesRedis)
+{
+    Console.Error.WriteLine("A standalone silo needs Redis: --redis host:port. For a single process, run the gateway alone: dotnet run --project ApiGateway");
+    return 2;
+}
+
+builder.UseOrleans(silo => silo.ConfigureSwitchboard(settings));
+using var host = builder.Build();
+await host.StartAsync();
+Console.WriteLine($"Silo started: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, redis {settings.Redis}");
+await host.WaitForShutdownAsync();
+return 0;

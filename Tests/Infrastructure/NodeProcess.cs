@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// A real process of ours (silo or gateway) on loopback. Output is kept for assertions and for the
+/// failure message; disposal kills it so no test leaves a process behind.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly object gate = new();
+
+    private NodeProcess(Process process, string name)
+    {
+        this.process = process;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public int Pid => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (gate)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>dotnet Project.dll args</c> from the project's build output.</summary>
+    public static NodeProcess StartProject(string project, IEnumerable<string> args, IDictionary<string, string>? env = null, string? name = null)
+    {
+        var dir = Repo.ProjectOutput(project);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(dir, project + ".dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in env ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return Start(info, name ?? project);
+    }
+
+    public static NodeProcess Start(ProcessStartInfo info, string name)
+    {
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var node = new NodeProcess(process, name);
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"{name} did not start");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return node;
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>; fails with the output so far.</summary>
+    public async Task WaitForOutput(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited ({process.ExitCode}) before printing '{text}':\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name} did not print '{text}' within {timeout}:\n{Output}");
+    }
+
+    /// <summary>kill -9: the process gets no chance to leave the cluster cleanly.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>SIGTERM and wait for a graceful shutdown, then kill whatever is left.</summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(grace ?? TimeSpan.FromSeconds(15));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
