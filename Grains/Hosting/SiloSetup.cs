@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Switchboard.Channels.History;
+using Switchboard.Conversations;
 using Switchboard.Nodes;
 
 namespace Switchboard.Hosting;
@@ -47,6 +48,7 @@ public static class SiloSetup
         silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod)));
         silo.Services.AddSingleton(settings);
         silo.Services.AddSwitchboardChannels(settings);
+        silo.Services.AddSwitchboardConversations(settings);
         return silo;
     }
 }
