@@ -218,13 +218,7 @@ public sealed class TrackerGrain(
 
         var agent = await agents.Get(model);
         var prediction = await Prediction(agent);
-        var body = new JsonObject
-        {
-            ["scores"] = new JsonArray(prediction.Scores.Select(s => (JsonNode)new JsonObject { ["action"] = s.Action, ["score"] = s.Score }).ToArray()),
-            ["policy"] = prediction.Policy,
-            ["confidence"] = prediction.Confidence,
-            ["tracker"] = JsonNode.Parse(await Render(agent, TrackerQuery.Default)),
-        };
+        var body = NextAction.ToJson(prediction, JsonNode.Parse(await Render(agent, TrackerQuery.Default))!);
         return TrackerReply.Ok(body.ToJsonString());
     }
 
@@ -345,15 +339,7 @@ public sealed class TrackerGrain(
         logger.LogWarning("Conversation reached {Max} predictions without listening; stopped predicting", MaxPredictions);
     }
 
-    private async Task<ActionPrediction> Prediction(IAgent agent)
-    {
-        if (tracker.FollowupAction is { } followup && agent.Domain.ActionNames.Contains(followup))
-        {
-            return ActionPrediction.Certain(followup, "followup_action", agent.Domain.ActionNames);
-        }
-
-        return await agent.PredictNextAction(View(agent), CancellationToken.None);
-    }
+    private Task<ActionPrediction> Prediction(IAgent agent) => NextAction.Predict(agent, tracker, View(agent));
 
     /// <summary>Runs an action, logs the <c>action</c> event then the events it produced (unless it rejected itself).</summary>
     private async Task RunAndLog(IAgent agent, string action, string? policy, double? confidence, JsonObject? sessionMetadata, List<JsonObject> messages)
