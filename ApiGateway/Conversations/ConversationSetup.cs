@@ -18,6 +18,7 @@ public static class ConversationSetup
         builder.Services.AddConversationModels();
         builder.Services.AddSingleton<ModelState>();
         builder.Services.AddSingleton<TrainingJobs>();
+        builder.Services.AddSingleton<RasaExceptionFilter>();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton(sp => new CallbackChannel(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(CallbackChannel.Name),
@@ -60,7 +61,7 @@ public static class ConversationSetup
             app.UseCors();
         }
 
-        var root = app.MapGroup("");
+        var root = app.MapGroup("").AddEndpointFilter<RasaExceptionFilter>();
         if (cors)
         {
             root.RequireCors(CorsPolicy);

@@ -281,7 +281,8 @@ public sealed class TrackerGrain(
         }
 
         await UpdateSession(agent, metadata, messages);
-        parseData ??= await agent.Parse(message.Text, message.MessageId, CancellationToken.None);
+        var messageId = message.MessageId ?? Guid.NewGuid().ToString("N");
+        parseData ??= await agent.Parse(message.Text, messageId, CancellationToken.None);
         var user = new JsonObject
         {
             ["event"] = EventNames.User,
@@ -289,7 +290,7 @@ public sealed class TrackerGrain(
             ["text"] = message.Text,
             ["parse_data"] = parseData,
             ["input_channel"] = message.InputChannel,
-            ["message_id"] = message.MessageId ?? Guid.NewGuid().ToString("N"),
+            ["message_id"] = messageId,
             ["metadata"] = metadata ?? [],
         };
         try
@@ -352,7 +353,9 @@ public sealed class TrackerGrain(
 
         foreach (var e in events)
         {
+            // Logged after the action event, so stamped now (Rasa overrides action events' timestamps too).
             var normalized = RasaEvents.Normalize(e, Now());
+            normalized["timestamp"] = Now();
             await Log(normalized);
             if (RasaEvents.Type(normalized) == EventNames.Bot)
             {

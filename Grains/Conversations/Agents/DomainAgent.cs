@@ -5,7 +5,7 @@ namespace Switchboard.Conversations.Agents;
 
 /// <summary>
 /// A domain-only model (a domain YAML file): no NLU beyond <c>/intent{...}</c>, and one rule for dialogue —
-/// after a user intent <c>I</c> the response <c>utter_I</c> when the domain has it, otherwise listen.
+/// a user intent <c>I</c> not yet answered gets the response <c>utter_I</c> when the domain has it, otherwise the bot listens.
 /// Enough for responses, <c>trigger_intent</c>, <c>execute</c> and the REST channel until a trained model is loaded.
 /// </summary>
 public sealed class DomainAgent(BotDomain domain) : IAgent
@@ -33,7 +33,7 @@ public sealed class DomainAgent(BotDomain domain) : IAgent
     public Task<ActionPrediction> PredictNextAction(TrackerView tracker, CancellationToken cancellation)
     {
         var action = DefaultNames.ActionListen;
-        if (tracker.LatestActionName == DefaultNames.ActionListen && tracker.LatestIntent is { } intent
+        if (tracker.ActionsSinceUserMessage == 0 && tracker.LatestIntent is { } intent
             && domain.Responses.ContainsKey("utter_" + intent))
         {
             action = "utter_" + intent;

@@ -18,6 +18,9 @@ public sealed class TrackerView(DialogueTracker tracker, IReadOnlyDictionary<str
 
     public string? ActiveLoopName => tracker.ActiveLoopName;
 
+    /// <summary>Actions run since the latest user message (0: it is unanswered).</summary>
+    public int ActionsSinceUserMessage => tracker.ActionsSinceUserMessage;
+
     public bool Paused => tracker.Paused;
 
     public string? LatestInputChannel => tracker.LatestInputChannel;

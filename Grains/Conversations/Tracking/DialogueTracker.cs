@@ -50,6 +50,9 @@ public sealed class DialogueTracker(string senderId)
 
     public double? LatestUserTimestamp { get; private set; }
 
+    /// <summary>Actions run since the latest user message (0: the bot has not answered it yet).</summary>
+    public int ActionsSinceUserMessage { get; private set; }
+
     public string? LatestActionName => (string?)LatestAction["action_name"] ?? (string?)LatestAction["action_text"];
 
     public string? ActiveLoopName => ActiveLoop?.Name is { } n && n != "should_not_be_set" ? n : null;
@@ -129,6 +132,7 @@ public sealed class DialogueTracker(string senderId)
                 latestMessage = (JsonObject?)e["parse_data"]?.DeepClone() ?? (JsonObject)EmptyParseData.DeepClone();
                 latestEntities = (JsonArray?)latestMessage["entities"]?.DeepClone() ?? [];
                 FollowupAction = null;
+                ActionsSinceUserMessage = 0;
                 break;
             case EventNames.Action:
                 var name = (string?)e["name"];
@@ -143,6 +147,7 @@ public sealed class DialogueTracker(string senderId)
                 }
 
                 FollowupAction = null;
+                ActionsSinceUserMessage++;
                 break;
             case EventNames.Slot:
                 slots[(string)e["name"]!] = e["value"]?.DeepClone();
@@ -262,6 +267,7 @@ public sealed class DialogueTracker(string senderId)
             ["latest_event_time"] = LatestEventTime?.DeepClone(),
             ["latest_input_channel"] = LatestInputChannel,
             ["latest_user_timestamp"] = LatestUserTimestamp,
+            ["actions_since_user_message"] = ActionsSinceUserMessage,
         };
     }
 
@@ -283,6 +289,7 @@ public sealed class DialogueTracker(string senderId)
             LatestEventTime = s["latest_event_time"]?.DeepClone(),
             LatestInputChannel = (string?)s["latest_input_channel"],
             LatestUserTimestamp = RasaEvents.Number(s["latest_user_timestamp"]),
+            ActionsSinceUserMessage = (int?)s["actions_since_user_message"] ?? 0,
         };
         return tracker;
     }
