@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Switchboard.Channels.History;
 using Switchboard.Nodes;
 using Switchboard.Operations;
 
@@ -46,6 +47,7 @@ public static class SiloSetup
 
         silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod)));
         silo.Services.AddSingleton(settings);
+        silo.Services.AddSwitchboardChannels(settings);
         silo.AddSwitchboardOperations();
         return silo;
     }
