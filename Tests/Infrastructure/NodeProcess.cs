@@ -104,6 +104,25 @@ public sealed class NodeProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} did not print '{text}' within {timeout}:\n{Output}");
     }
 
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>Waits for the process to end by itself; kills it and fails with its output past the timeout.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"{Name} did not exit within {timeout}:\n{Output}");
+        }
+
+        process.WaitForExit(); // drains the redirected output
+    }
+
     /// <summary>kill -9: the process gets no chance to leave the cluster cleanly.</summary>
     public void Kill()
     {
