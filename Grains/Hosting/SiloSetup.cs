@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Switchboard.Channels.History;
 using Switchboard.Conversations;
 using Switchboard.Nodes;
+using Switchboard.Operations;
 
 namespace Switchboard.Hosting;
 
@@ -49,6 +50,7 @@ public static class SiloSetup
         silo.Services.AddSingleton(settings);
         silo.Services.AddSwitchboardChannels(settings);
         silo.Services.AddSwitchboardConversations(settings);
+        silo.AddSwitchboardOperations();
         return silo;
     }
 }
