@@ -39,14 +39,14 @@ public sealed record CentrifugoOptions
     /// <summary>How often the node refreshes its channels' subscribers and reports its counters.</summary>
     public TimeSpan NodeInfoInterval { get; init; } = TimeSpan.FromSeconds(3);
 
-    public ChannelOptions Defaults { get; init; } = new();
-    public IReadOnlyDictionary<string, ChannelOptions> Namespaces { get; init; } = new Dictionary<string, ChannelOptions>();
+    public NamespaceOptions Defaults { get; init; } = new();
+    public IReadOnlyDictionary<string, NamespaceOptions> Namespaces { get; init; } = new Dictionary<string, NamespaceOptions>();
 
     public static CentrifugoOptions From(IConfiguration config)
     {
         var secret = config["secret"];
         var generated = string.IsNullOrEmpty(secret);
-        var namespaces = new Dictionary<string, ChannelOptions>(StringComparer.Ordinal);
+        var namespaces = new Dictionary<string, NamespaceOptions>(StringComparer.Ordinal);
         foreach (var ns in config.GetSection("namespaces").GetChildren())
         {
             var name = ns["name"];
@@ -55,7 +55,7 @@ public sealed record CentrifugoOptions
                 throw new InvalidOperationException("Every entry of 'namespaces' needs a 'name'.");
             }
 
-            namespaces[name] = ChannelOptions.From(ns);
+            namespaces[name] = NamespaceOptions.From(ns);
         }
 
         var defaults = new CentrifugoOptions { Secret = "" };
@@ -74,7 +74,7 @@ public sealed record CentrifugoOptions
             PingInterval = TimeSpan.FromSeconds(config.GetValue("ping_interval", defaults.PingInterval.TotalSeconds)),
             PongTimeout = TimeSpan.FromSeconds(config.GetValue("pong_timeout", defaults.PongTimeout.TotalSeconds)),
             NodeInfoInterval = TimeSpan.FromSeconds(config.GetValue("node_info_interval", defaults.NodeInfoInterval.TotalSeconds)),
-            Defaults = ChannelOptions.From(config),
+            Defaults = NamespaceOptions.From(config),
             Namespaces = namespaces,
         };
     }

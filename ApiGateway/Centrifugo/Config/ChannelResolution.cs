@@ -9,11 +9,11 @@ public enum ChannelError
 }
 
 /// <summary>A channel's options and access rules; <see cref="AllowedUsers"/> is null unless the channel is user-limited.</summary>
-public sealed record ChannelResolution(ChannelError Error, ChannelOptions Options, bool IsPrivate, IReadOnlyList<string>? AllowedUsers)
+public sealed record ChannelResolution(ChannelError Error, NamespaceOptions Options, bool IsPrivate, IReadOnlyList<string>? AllowedUsers)
 {
     public bool Ok => Error == ChannelError.None;
 
-    public static ChannelResolution Fail(ChannelError error) => new(error, new ChannelOptions(), false, null);
+    public static ChannelResolution Fail(ChannelError error) => new(error, new NamespaceOptions(), false, null);
 
     public bool AllowsUser(string user) => AllowedUsers is null || AllowedUsers.Contains(user, StringComparer.Ordinal);
 }

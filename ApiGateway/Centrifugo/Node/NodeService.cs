@@ -7,8 +7,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 
 /// <summary>
 /// Keeps the node part of the cluster: one subscription to the node's own stream (re-created when it is
-/// lost, e.g. after the silo connection dropped), and every interval it re-asserts its channels'
-/// subscribers and reports its counters to the node registry.
+/// lost, e.g. after the silo connection dropped); every interval it reports its counters to the node
+/// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers.
 /// </summary>
 public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostApplicationLifetime lifetime, ILogger<NodeService> logger) : BackgroundService
 {
@@ -16,6 +16,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
     private NodeStreamObserver? streamObserver;
     private INodeObserver? observerReference;
     private bool subscribed;
+    private long lastRefresh;
 
     /// <summary>A node that missed this many reports is dropped from <c>stats</c>.</summary>
     public TimeSpan Expiry => interval * 3;
@@ -59,7 +60,12 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
         try
         {
             await EnsureSubscribed();
-            await RefreshChannels();
+            if (Environment.TickCount64 - lastRefresh >= ChannelTimings.RefreshPeriod.TotalMilliseconds)
+            {
+                await RefreshChannels();
+                lastRefresh = Environment.TickCount64;
+            }
+
             node.SampleCpu();
             await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(node.Snapshot(), observerReference!, Expiry);
         }

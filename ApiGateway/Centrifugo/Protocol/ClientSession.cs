@@ -640,7 +640,7 @@ public sealed class ClientSession(
     }
 
     /// <summary>Presence and history: the channel must exist, have the feature on, and be subscribed.</summary>
-    private ClientError? SubscribedChannelError(string? channel, Func<ChannelOptions, bool> feature)
+    private ClientError? SubscribedChannelError(string? channel, Func<NamespaceOptions, bool> feature)
     {
         var resolution = rules.Resolve(channel ?? "");
         if (ResolutionError(resolution) is { } error)

@@ -2,8 +2,8 @@ using Switchboard.Channels;
 
 namespace Switchboard.ApiGateway.Centrifugo.Config;
 
-/// <summary>Options of the top level or of one namespace, with Centrifugo's key names.</summary>
-public sealed record ChannelOptions
+/// <summary>Channel options of the top level or of one namespace, with Centrifugo's key names.</summary>
+public sealed record NamespaceOptions
 {
     public int HistorySize { get; init; }
     public int HistoryLifetime { get; init; }
@@ -19,7 +19,7 @@ public sealed record ChannelOptions
     /// <summary>What the channel grain needs, sent with each call.</summary>
     public ChannelSettings ToSettings() => new(HistorySize, HistoryLifetime, HistoryDropInactive, Presence, JoinLeave);
 
-    public static ChannelOptions From(IConfiguration section) => new()
+    public static NamespaceOptions From(IConfiguration section) => new()
     {
         HistorySize = section.GetValue("history_size", 0),
         HistoryLifetime = section.GetValue("history_lifetime", 0),
