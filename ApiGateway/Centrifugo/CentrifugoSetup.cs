@@ -44,7 +44,7 @@ public static class CentrifugoSetup
     private static void AddBanner(StartupBanner banner, CentrifugoOptions options)
     {
         banner.Add("Centrifugo API:        POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
-        banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
+        banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
         if (!options.SecretGenerated)
         {
             return;

@@ -9,8 +9,8 @@ public static class ApiEndpoint
 {
     public static void Map(WebApplication app)
     {
+        // Routing ignores the trailing slash: this serves /api too.
         app.MapPost("/api/", Handle);
-        app.MapPost("/api", Handle);
     }
 
     private static async Task Handle(HttpContext context, CentrifugoOptions options, ApiExecutor executor)

@@ -14,6 +14,9 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
 {
     private readonly TimeSpan interval = rules.Options.NodeInfoInterval;
     private NodeStreamObserver? streamObserver;
+
+    // Object references hold their target weakly: the observer lives as long as the service.
+    private NodeObserver? observer;
     private INodeObserver? observerReference;
     private bool subscribed;
     private long lastRefresh;
@@ -26,7 +29,8 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
         // The co-hosted silo is started by the host; wait until everything runs.
         await WaitForStart(stoppingToken);
         streamObserver = new NodeStreamObserver(node, logger);
-        observerReference = node.Cluster.CreateObjectReference<INodeObserver>(new NodeObserver(node));
+        observer = new NodeObserver(node);
+        observerReference = node.Cluster.CreateObjectReference<INodeObserver>(observer);
         while (!stoppingToken.IsCancellationRequested)
         {
             await Tick();
