@@ -76,6 +76,11 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
     public async Task SendToUser(string user, NodeEvent e)
     {
         Handle(e);
+        if (user.Length == 0)
+        {
+            return;
+        }
+
         var clients = await cluster.GetGrain<IUserGrain>(user).GetClients();
         var provider = cluster.GetStreamProvider(NodeStreams.Provider);
         foreach (var nodeId in clients.Values.Distinct(StringComparer.Ordinal).Where(n => n != Id))
@@ -84,13 +89,17 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
         }
     }
 
+    /// <summary>
+    /// Anonymous connections (empty user) stay local: no user can be addressed through them, and their
+    /// presence expires by itself if this node dies.
+    /// </summary>
     public async Task RegisterClient(ISubscriber client, byte[]? connInfo)
     {
         Hub.AddClient(client);
-        await cluster.GetGrain<IClientGrain>(client.ClientId).Connect(new ClientRegistration(client.ClientId, client.User, Id, connInfo));
         if (client.User.Length > 0)
         {
-            await cluster.GetGrain<IUserGrain>(client.User).AddClient(client.ClientId, Id);
+            // The client grain keeps the user index too.
+            await cluster.GetGrain<IClientGrain>(client.ClientId).Connect(new ClientRegistration(client.ClientId, client.User, Id, connInfo));
         }
     }
 
@@ -104,10 +113,9 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
         }
 
         await Task.WhenAll(channels.Select(c => cluster.GetGrain<IChannelGrain>(c).Unsubscribe(client.ClientId, Id)));
-        await cluster.GetGrain<IClientGrain>(client.ClientId).Disconnect();
         if (client.User.Length > 0)
         {
-            await cluster.GetGrain<IUserGrain>(client.User).RemoveClient(client.ClientId);
+            await cluster.GetGrain<IClientGrain>(client.ClientId).Disconnect();
         }
     }
 
@@ -118,7 +126,11 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
         try
         {
             var result = await cluster.GetGrain<IChannelGrain>(channel).Subscribe(client.InfoFor(channel), Id, settings, recoverFrom);
-            await cluster.GetGrain<IClientGrain>(client.ClientId).AddChannel(channel);
+            if (client.User.Length > 0)
+            {
+                await cluster.GetGrain<IClientGrain>(client.ClientId).AddChannel(channel);
+            }
+
             return result;
         }
         catch
@@ -132,7 +144,10 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
     {
         Hub.Unsubscribe(channel, client);
         await cluster.GetGrain<IChannelGrain>(channel).Unsubscribe(client.ClientId, Id);
-        await cluster.GetGrain<IClientGrain>(client.ClientId).RemoveChannel(channel);
+        if (client.User.Length > 0)
+        {
+            await cluster.GetGrain<IClientGrain>(client.ClientId).RemoveChannel(channel);
+        }
     }
 
     public Task<Publication> Publish(string channel, Publication publication, ChannelSettings settings)

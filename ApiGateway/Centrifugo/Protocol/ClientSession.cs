@@ -293,7 +293,16 @@ public sealed class ClientSession(
         }
 
         Volatile.Write(ref connected, true);
-        await node.RegisterClient(this, connInfo);
+        try
+        {
+            await node.RegisterClient(this, connInfo);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not register client {Client}", ClientId);
+            Close(Disconnect.ServerError);
+            return null;
+        }
 
         var subs = new List<(string Channel, SubscribeResult Result, bool Recoverable)>();
         foreach (var channel in serverChannels.Distinct(StringComparer.Ordinal))
