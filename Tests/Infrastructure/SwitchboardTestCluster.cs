@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Streams;
 using Orleans.TestingHost;
-using Switchboard.Channels;
 using Switchboard.Hosting;
 using Switchboard.Nodes;
 
@@ -21,8 +19,8 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
     public IClusterClient Client => Cluster.Client;
 
     /// <param name="redis">host:port of a real redis-server, or null for the embedded (in-memory) configuration.</param>
-    /// <param name="presenceExpiry">Shortens the silo's presence expiry, for tests that watch subscribers vanish.</param>
-    public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, TimeSpan? presenceExpiry = null)
+    /// <param name="configure">Extra silo configuration after ours, e.g. shorter expiries for tests that watch things vanish.</param>
+    public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, Action<ISiloBuilder>? configure = null)
     {
         // Ports stay free of the well-known defaults; the test cluster itself connects silos in memory.
         var settings = new ClusterSettings
@@ -37,10 +35,7 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.ConfigureSwitchboard(settings);
-            if (presenceExpiry is { } expiry)
-            {
-                silo.Services.Configure<ChannelOptions>(o => o.PresenceExpiry = expiry);
-            }
+            configure?.Invoke(silo);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(NodeStreams.Provider));
         var cluster = builder.Build();
