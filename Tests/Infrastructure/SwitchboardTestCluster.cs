@@ -20,7 +20,8 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
 
     /// <param name="redis">host:port of a real redis-server, or null for the embedded (in-memory) configuration.</param>
     /// <param name="configure">Extra silo configuration after ours, e.g. shorter expiries for tests that watch things vanish.</param>
-    public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, Action<ISiloBuilder>? configure = null)
+    /// <param name="probeTimeout">Shortens membership probing, for tests that kill a silo and wait for it to be declared dead.</param>
+    public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, Action<ISiloBuilder>? configure = null, TimeSpan? probeTimeout = null)
     {
         // Ports stay free of the well-known defaults; the test cluster itself connects silos in memory.
         var settings = new ClusterSettings
@@ -29,6 +30,7 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
             SiloPort = FreePort.Next(),
             GatewayPort = FreePort.Next(),
             ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ProbeTimeout = probeTimeout,
         };
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
