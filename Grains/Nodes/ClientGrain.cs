@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Switchboard.Channels;
 
 namespace Switchboard.Nodes;
@@ -7,7 +8,7 @@ namespace Switchboard.Nodes;
 /// <see cref="Disconnect"/>; when the gateway dies instead, the grain notices its node left the registry and
 /// cleans up after itself (user index, channels).
 /// </summary>
-public sealed class ClientGrain : Grain, IClientGrain
+public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClientGrain
 {
     private readonly HashSet<string> channels = new(StringComparer.Ordinal);
     private ClientRegistration? registration;
@@ -22,7 +23,7 @@ public sealed class ClientGrain : Grain, IClientGrain
 
         this.registration = registration;
         await GrainFactory.GetGrain<IUserGrain>(registration.User).AddClient(registration.ClientId, registration.NodeId);
-        liveness ??= this.RegisterGrainTimer(CheckNode, new GrainTimerCreationOptions(ChannelTimings.PresenceExpiry, ChannelTimings.PresenceExpiry)
+        liveness ??= this.RegisterGrainTimer(CheckNode, new GrainTimerCreationOptions(options.Value.PresenceExpiry, options.Value.PresenceExpiry)
         {
             KeepAlive = true,
         });
