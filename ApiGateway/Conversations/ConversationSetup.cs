@@ -1,3 +1,4 @@
+using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.ApiGateway.Security;
 using Switchboard.Conversations;
@@ -25,6 +26,7 @@ public static class ConversationSetup
             CallbackChannel.UrlFrom(builder.Configuration),
             sp.GetRequiredService<ILogger<CallbackChannel>>()));
         builder.Services.AddHostedService<ModelStartup>();
+        builder.Services.AddSingleton<IRpcHandler, ConversationRpcHandler>();
         if (builder.Configuration["cors"] is { Length: > 0 } cors)
         {
             var origins = cors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
