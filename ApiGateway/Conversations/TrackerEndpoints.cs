@@ -206,8 +206,9 @@ public static class TrackerEndpoints
 
     private static async Task<IResult> Predict(HttpContext context, ModelState models, IGrainFactory grains)
     {
+        var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require(needsDialogue: true);
-        return modelError ?? RasaRequest.ToResult(await Tracker(grains, context).Predict(model!));
+        return (modelError ?? queryError) ?? RasaRequest.ToResult(await Tracker(grains, context).Predict(model!, query!));
     }
 
     private static async Task<IResult> AddMessage(HttpContext context, ModelState models, IGrainFactory grains)

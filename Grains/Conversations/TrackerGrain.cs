@@ -209,7 +209,7 @@ public sealed class TrackerGrain(
         return TrackerReply.Ok(await Render(agent, query), Serialize(messages));
     }
 
-    public async Task<TrackerReply> Predict(ModelRef model)
+    public async Task<TrackerReply> Predict(ModelRef model, TrackerQuery query)
     {
         if (tracker.EventCount == 0)
         {
@@ -218,7 +218,7 @@ public sealed class TrackerGrain(
 
         var agent = await agents.Get(model);
         var prediction = await Prediction(agent);
-        var body = NextAction.ToJson(prediction, JsonNode.Parse(await Render(agent, TrackerQuery.Default))!);
+        var body = NextAction.ToJson(prediction, JsonNode.Parse(await Render(agent, query))!);
         return TrackerReply.Ok(body.ToJsonString());
     }
 
