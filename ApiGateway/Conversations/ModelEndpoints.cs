@@ -30,7 +30,7 @@ public static class ModelEndpoints
 
     private static async Task<IResult> LoadModel(HttpRequest request, ModelState models)
     {
-        var (body, error) = await RasaRequest.ReadJson(request, "No path to model file defined in request_body.");
+        var (body, error) = await RasaRequest.ReadObject(request, "No path to model file defined in request_body.");
         if (error is not null)
         {
             return error;
@@ -100,7 +100,7 @@ public static class ModelEndpoints
             return RasaErrors.BadRequest($"Emulation mode '{mode}' is not supported; parse results are in Rasa's format.", RasaRequest.QueryDetails("emulation_mode"));
         }
 
-        var (body, error) = await RasaRequest.ReadJson(request, "No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.");
+        var (body, error) = await RasaRequest.ReadObject(request, "No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.");
         if (error is not null)
         {
             return error;

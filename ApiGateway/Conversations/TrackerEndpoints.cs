@@ -158,7 +158,7 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadJson(context.Request, "No action defined in request body.");
+        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, "No action defined in request body.");
         if (bodyError is not null)
         {
             return bodyError;
@@ -184,7 +184,7 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadJson(context.Request, "No intent defined in request body.");
+        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, "No intent defined in request body.");
         if (bodyError is not null)
         {
             return bodyError;
