@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Switchboard.Channels.History;
 using Switchboard.Nodes;
 
 namespace Switchboard.Hosting;
@@ -45,6 +46,7 @@ public static class SiloSetup
 
         silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod)));
         silo.Services.AddSingleton(settings);
+        silo.Services.AddSwitchboardChannels(settings);
         return silo;
     }
 }
