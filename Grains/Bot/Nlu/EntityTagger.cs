@@ -9,7 +9,7 @@ namespace Switchboard.Bot.Nlu;
 /// </summary>
 public sealed class EntityTagger
 {
-    private const double WordDropout = 0.3;
+    private const double WordDropout = 0.5;
 
     private readonly string[] _types;
     private readonly Dictionary<string, float[]> _weights;
@@ -45,7 +45,7 @@ public sealed class EntityTagger
                 foreach (var (example, tokens, gold) in sentences.OrderBy(_ => random.Next()))
                 {
                     var inside = gold.Select(t => t != 0).ToArray();
-                    var feats = features.Extract(example.Text, tokens, i => inside[i] && random.NextDouble() < WordDropout);
+                    var feats = features.Extract(example.Text, tokens, example.Intent, i => inside[i] && random.NextDouble() < WordDropout);
                     var predicted = Viterbi(feats, tagCount, f => trainer.Current(f), trainer.CurrentTransitions);
                     trainer.Update(feats, gold, predicted);
                 }
@@ -57,7 +57,7 @@ public sealed class EntityTagger
     }
 
     /// <summary>Entities as (type, start token, end token exclusive, confidence).</summary>
-    public List<(string Entity, string? Role, string? Group, int Start, int End, double Confidence)> Tag(string text, IReadOnlyList<Token> tokens, TokenFeatures features)
+    public List<(string Entity, string? Role, string? Group, int Start, int End, double Confidence)> Tag(string text, IReadOnlyList<Token> tokens, string? intent, TokenFeatures features)
     {
         var result = new List<(string, string?, string?, int, int, double)>();
         if (_types.Length == 0 || tokens.Count == 0)
@@ -65,7 +65,7 @@ public sealed class EntityTagger
             return result;
         }
 
-        var feats = features.Extract(text, tokens);
+        var feats = features.Extract(text, tokens, intent);
         var tags = Viterbi(feats, _tagCount, f => _weights.GetValueOrDefault(f), _transitions);
         for (var i = 0; i < tags.Length; i++)
         {

@@ -30,23 +30,22 @@ public sealed class IntentClassifier
     {
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(examples.Select(e => new IntentInput { Text = e.Text, Label = e.Intent }));
-        var features = new TextFeaturizingEstimator.Options
-        {
-            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-            KeepDiacritics = false,
-            KeepPunctuations = false,
-            KeepNumbers = true,
-            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-            CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = Math.Max(settings.MaxCharNgram, 2), UseAllLengths = true },
-            Norm = TextFeaturizingEstimator.NormFunction.L2,
-        };
-        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.Transforms.Text.FeaturizeText("Features", features, nameof(IntentInput.Text)))
+        // Words and character n-grams are normalised separately so neither drowns the other.
+        var pipeline = ml.Transforms.Text.NormalizeText("Norm", nameof(IntentInput.Text), TextNormalizingEstimator.CaseMode.Lower, keepDiacritics: false, keepPunctuations: false, keepNumbers: true)
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Words", "Norm"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("WordKeys", "Words"))
+            .Append(ml.Transforms.Text.ProduceNgrams("WordGrams", "WordKeys", ngramLength: 2, useAllLengths: true, weighting: NgramExtractingEstimator.WeightingCriteria.Tf))
+            .Append(ml.Transforms.NormalizeLpNorm("WordGrams"))
+            .Append(ml.Transforms.Text.TokenizeIntoCharactersAsKeys("Chars", "Norm", useMarkerCharacters: true))
+            .Append(ml.Transforms.Text.ProduceNgrams("CharGrams", "Chars", ngramLength: Math.Max(settings.MaxCharNgram, 2), useAllLengths: true, weighting: NgramExtractingEstimator.WeightingCriteria.Tf))
+            .Append(ml.Transforms.NormalizeLpNorm("CharGrams"))
+            .Append(ml.Transforms.Concatenate("Features", "WordGrams", "CharGrams"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer.Options
             {
-                L2Regularization = 0.01f,
+                L2Regularization = 0.001f,
                 L1Regularization = 0f,
-                MaximumNumberOfIterations = 200,
+                MaximumNumberOfIterations = 300,
             }));
         return new IntentClassifier(ml, pipeline.Fit(data));
     }

@@ -83,14 +83,14 @@ public sealed class NluModel
             ranking.Insert(0, intent);
         }
 
-        return new ParseResult(text, intent, ExtractEntities(text), ranking);
+        return new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
     }
 
-    public List<ExtractedEntity> ExtractEntities(string text)
+    public List<ExtractedEntity> ExtractEntities(string text, string? intent)
     {
         var tokens = Tokenizer.Tokenize(text);
         var entities = new List<ExtractedEntity>();
-        foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(text, tokens, Features))
+        foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(text, tokens, intent, Features))
         {
             var from = tokens[start].Start;
             var to = tokens[end - 1].End;

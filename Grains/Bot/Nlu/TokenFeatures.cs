@@ -14,7 +14,8 @@ public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnly
     private readonly (string Name, Regex Regex)[] _regexes = regexes.Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))).ToArray();
     private readonly (string Name, string[][] Phrases)[] _lookups = lookups.Select(l => (l.Key, l.Value.Select(v => Tokenizer.Tokenize(v).Select(t => t.Lower).ToArray()).Where(p => p.Length > 0).ToArray())).ToArray();
 
-    public List<string>[] Extract(string text, IReadOnlyList<Token> tokens, Func<int, bool>? dropLexical = null)
+    /// <summary>Features per token; the message's intent (gold in training, predicted in parsing) joins them, as in a joint model.</summary>
+    public List<string>[] Extract(string text, IReadOnlyList<Token> tokens, string? intent, Func<int, bool>? dropLexical = null)
     {
         var lower = tokens.Select(t => t.Lower).ToArray();
         var shapes = tokens.Select(t => Shape(t.Text)).ToArray();
@@ -22,7 +23,15 @@ public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnly
         var result = new List<string>[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
         {
-            var f = new List<string>(32) { "b", "sh=" + shapes[i], "len=" + Math.Min(lower[i].Length, 8) };
+            var f = new List<string>(40) { "b", "sh=" + shapes[i], "len=" + Math.Min(lower[i].Length, 8) };
+            if (intent is not null)
+            {
+                f.Add("in=" + intent);
+                f.Add("in|sh=" + intent + "|" + shapes[i]);
+                f.Add("in|w-1=" + intent + "|" + Word(lower, i - 1));
+                f.Add("in|w+1=" + intent + "|" + Word(lower, i + 1));
+            }
+
             var word = lower[i];
             if (dropLexical?.Invoke(i) != true)
             {
@@ -52,6 +61,8 @@ public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnly
             f.Add("w-2-1=" + Word(lower, i - 2) + "|" + Word(lower, i - 1));
             f.Add("w+1+2=" + Word(lower, i + 1) + "|" + Word(lower, i + 2));
             f.Add("sh-1=" + (i > 0 ? shapes[i - 1] : "^"));
+            f.Add("w-1sh=" + Word(lower, i - 1) + "|" + shapes[i]);
+            f.Add("sh-1sh+1=" + (i > 0 ? shapes[i - 1] : "^") + "|" + shapes[i] + "|" + (i + 1 < tokens.Count ? shapes[i + 1] : "$"));
             f.Add("sh+1=" + (i + 1 < tokens.Count ? shapes[i + 1] : "$"));
             foreach (var mark in marks[i])
             {

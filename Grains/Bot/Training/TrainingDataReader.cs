@@ -24,11 +24,12 @@ public sealed class TrainingDataReader
     private BotConfig _config = BotConfig.Default;
     private bool _sawDomain;
 
-    public static TrainingData FromYaml(string yaml, string sourceName = "training data")
+    /// <summary>Reads one document; test data without a domain of its own is checked against <paramref name="domain"/>.</summary>
+    public static TrainingData FromYaml(string yaml, string sourceName = "training data", BotDomain? domain = null)
     {
         var reader = new TrainingDataReader();
         reader.Add(yaml, sourceName);
-        return reader.Build();
+        return reader.Build(domain);
     }
 
     /// <summary>Reads YAML files, and every <c>.yml</c>/<c>.yaml</c> file under directories, in name order.</summary>
@@ -77,10 +78,10 @@ public sealed class TrainingDataReader
     }
 
     /// <summary>Builds the domain and checks the data against it; nothing is returned unless all of it is consistent.</summary>
-    public TrainingData Build()
+    public TrainingData Build(BotDomain? fallbackDomain = null)
     {
-        var domain = _domain.Build();
-        if (!_sawDomain && (_examples.Count > 0 || _stories.Count > 0 || _rules.Count > 0))
+        var domain = !_sawDomain && fallbackDomain is not null ? fallbackDomain : _domain.Build();
+        if (!_sawDomain && fallbackDomain is null && (_examples.Count > 0 || _stories.Count > 0 || _rules.Count > 0))
         {
             throw new BotDataException("training data", 1, 1, "no domain: the training data needs intents, responses and the rest of a domain");
         }
@@ -95,7 +96,7 @@ public sealed class TrainingDataReader
             _warnings.Add($"intent '{intent.Name}' has no NLU examples");
         }
 
-        if (_examples.Select(e => e.Intent).Distinct().Count() == 1)
+        if (fallbackDomain is null && _examples.Select(e => e.Intent).Distinct().Count() == 1)
         {
             throw new BotDataException("training data", 1, 1, "the NLU data needs examples of at least two intents to train an intent classifier");
         }
@@ -407,6 +408,23 @@ public sealed class TrainingDataReader
         }
     }
 
+    /// <summary><c>- city: Paris</c>, optionally with <c>role:</c> and <c>group:</c> beside it.</summary>
+    private static (string, string?, string?, string?) ShortEntity(YamlSource source, YamlMappingNode m, string where)
+    {
+        var named = m.Children.Where(kv => YamlSource.KeyName(kv.Key) is not ("role" or "group" or "value")).ToList();
+        if (named.Count != 1)
+        {
+            throw source.Error(m, $"an entity of {where} must be 'entity: value' (with optional role and group)");
+        }
+
+        var (key, value) = named[0];
+        return (
+            source.Scalar(key, "an entity"),
+            value is YamlScalarNode { Value: var v } ? v : YamlSource.ToJson(value)?.ToJsonString(),
+            YamlSource.Get(m, "role") is { } r ? source.Scalar(r, "role") : null,
+            YamlSource.Get(m, "group") is { } g ? source.Scalar(g, "group") : null);
+    }
+
     private UserStep ReadUserStep(YamlSource source, YamlMappingNode map, int line, string where)
     {
         string? intent = YamlSource.Get(map, "intent") is { } i ? source.Scalar(i, "intent") : null;
@@ -433,8 +451,7 @@ public sealed class TrainingDataReader
                 entities.Add(entry switch
                 {
                     YamlScalarNode s => (source.Scalar(s, "an entity"), null, null, null),
-                    YamlMappingNode { Children.Count: 1 } m when YamlSource.Get(m, "entity") is null =>
-                        (source.Scalar(m.Children.Keys.First(), "an entity"), m.Children.Values.First() is YamlScalarNode { Value: var v } ? v : YamlSource.ToJson(m.Children.Values.First())?.ToJsonString(), null, null),
+                    YamlMappingNode m when YamlSource.Get(m, "entity") is null => ShortEntity(source, m, where),
                     YamlMappingNode m => (
                         source.Scalar(YamlSource.Get(m, "entity") ?? throw source.Error(m, "an entity entry needs 'entity'"), "entity"),
                         YamlSource.Get(m, "value") is YamlScalarNode { Value: var v } ? v : null,
