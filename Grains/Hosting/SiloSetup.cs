@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Switchboard.Channels.History;
+using Switchboard.Conversations;
 using Switchboard.Nodes;
+using Switchboard.Operations;
 
 namespace Switchboard.Hosting;
 
@@ -45,6 +48,9 @@ public static class SiloSetup
 
         silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod)));
         silo.Services.AddSingleton(settings);
+        silo.Services.AddSwitchboardChannels(settings);
+        silo.Services.AddSwitchboardConversations(settings);
+        silo.AddSwitchboardOperations();
         return silo;
     }
 }

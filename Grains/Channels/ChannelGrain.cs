@@ -1,0 +1,228 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Switchboard.Channels.History;
+using Switchboard.Nodes;
+
+namespace Switchboard.Channels;
+
+/// <summary>
+/// One channel. Presence is in memory only: gateways re-assert their subscribers every
+/// <see cref="ChannelTimings.RefreshPeriod"/>, so a re-activated channel is whole again within one period and
+/// subscribers of a dead gateway expire. History lives in the <see cref="IHistoryStore"/>, never in grain state.
+/// Calls are not interleaved, so a subscriber's position and the publications fanned out after it never overlap.
+/// </summary>
+public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions> options, TimeProvider time, ILogger<ChannelGrain> logger)
+    : Grain, IChannelGrain
+{
+    private readonly Dictionary<string, Subscriber> subscribers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> nodeCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IAsyncStream<NodeEvent>> nodeStreams = new(StringComparer.Ordinal);
+    private ChannelSettings settings = ChannelSettings.Default;
+    private IGrainTimer? sweeper;
+
+    private string Channel => this.GetPrimaryKeyString();
+
+    public async Task<Publication> Publish(Publication publication, ChannelSettings settings)
+    {
+        this.settings = settings;
+        var stamped = publication with
+        {
+            Uid = string.IsNullOrEmpty(publication.Uid) ? Guid.NewGuid().ToString() : publication.Uid,
+            Timestamp = time.GetUtcNow().ToUnixTimeSeconds(),
+            Offset = 0,
+        };
+
+        if (settings.HistoryEnabled)
+        {
+            var position = await history.Append(Channel, stamped, settings, subscribers.Count > 0);
+            stamped = stamped with { Offset = position.Offset };
+        }
+
+        await FanOut(new PublicationEvent(Channel, stamped));
+        return stamped;
+    }
+
+    public async Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, ChannelSettings settings, StreamPosition? recoverFrom)
+    {
+        this.settings = settings;
+        var joined = Add(client, nodeId);
+
+        StreamPosition? position = null;
+        IReadOnlyList<Publication> recovered = [];
+        var recoverySucceeded = false;
+        if (settings.HistoryEnabled)
+        {
+            if (recoverFrom is null)
+            {
+                position = await history.GetPosition(Channel);
+            }
+            else
+            {
+                (recovered, position, recoverySucceeded) = await Recover(recoverFrom);
+            }
+        }
+
+        if (joined && settings.JoinLeave)
+        {
+            await FanOut(new JoinEvent(Channel, client));
+        }
+
+        return new SubscribeResult(position, recovered, recoverFrom is not null, recoverySucceeded);
+    }
+
+    public async Task Unsubscribe(string clientId, string nodeId)
+    {
+        if (subscribers.TryGetValue(clientId, out var subscriber) && subscriber.NodeId == nodeId)
+        {
+            await Remove([subscriber]);
+        }
+    }
+
+    public Task Refresh(string nodeId, IReadOnlyList<ClientInfo> clients, ChannelSettings settings)
+    {
+        this.settings = settings;
+
+        // Clients missing from the list are left to expire: the gateway's snapshot may predate a subscribe.
+        foreach (var client in clients)
+        {
+            Add(client, nodeId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyDictionary<string, ClientInfo>> GetPresence()
+    {
+        await DropExpired();
+        return subscribers.ToDictionary(s => s.Key, s => s.Value.Client, StringComparer.Ordinal);
+    }
+
+    public async Task<PresenceStats> GetPresenceStats()
+    {
+        await DropExpired();
+        var users = subscribers.Values.Select(s => s.Client.User).Distinct(StringComparer.Ordinal).Count();
+        return new PresenceStats(subscribers.Count, users);
+    }
+
+    public async Task<HistoryResult> GetHistory(HistoryQuery query, ChannelSettings settings)
+    {
+        this.settings = settings;
+        return settings.HistoryEnabled
+            ? await history.Read(Channel, query)
+            : new HistoryResult([], await history.GetPosition(Channel));
+    }
+
+    /// <summary>Recovery succeeds when the epoch is unchanged and history still holds every later publication.</summary>
+    private async Task<(IReadOnlyList<Publication> Recovered, StreamPosition Position, bool Succeeded)> Recover(StreamPosition from)
+    {
+        var result = await history.Read(Channel, new HistoryQuery(-1, from, Reverse: false));
+        var position = result.Position;
+        var missed = position.Offset - from.Offset;
+        var complete = from.Epoch == position.Epoch
+            && missed >= 0
+            && result.Publications.Count == missed
+            && (missed == 0 || result.Publications[0].Offset == from.Offset + 1);
+        return complete ? (result.Publications, position, true) : ([], position, false);
+    }
+
+    /// <returns>Whether the client is new to the channel.</returns>
+    private bool Add(ClientInfo client, string nodeId)
+    {
+        var now = time.GetUtcNow();
+        var existing = subscribers.GetValueOrDefault(client.Client);
+        subscribers[client.Client] = new Subscriber(client, nodeId, now);
+        if (existing is not null && existing.NodeId == nodeId)
+        {
+            return false;
+        }
+
+        if (existing is not null)
+        {
+            DecrementNode(existing.NodeId);
+        }
+
+        nodeCounts[nodeId] = nodeCounts.GetValueOrDefault(nodeId) + 1;
+        sweeper ??= this.RegisterGrainTimer(DropExpired, new GrainTimerCreationOptions(options.Value.SweepPeriod, options.Value.SweepPeriod)
+        {
+            // Subscribers keep the channel in memory: its presence would otherwise be lost to idle collection.
+            KeepAlive = true,
+        });
+        return existing is null;
+    }
+
+    private async Task Remove(IReadOnlyList<Subscriber> gone)
+    {
+        foreach (var subscriber in gone)
+        {
+            subscribers.Remove(subscriber.Client.Client);
+            DecrementNode(subscriber.NodeId);
+        }
+
+        if (settings.JoinLeave)
+        {
+            // The nodes of the subscribers that left hear it too, even when none of theirs is left.
+            var goneNodes = gone.Select(s => s.NodeId).Distinct(StringComparer.Ordinal).ToArray();
+            foreach (var subscriber in gone)
+            {
+                await FanOut(new LeaveEvent(Channel, subscriber.Client), goneNodes);
+            }
+        }
+
+        foreach (var node in nodeStreams.Keys.Where(n => !nodeCounts.ContainsKey(n)).ToArray())
+        {
+            nodeStreams.Remove(node);
+        }
+
+        if (subscribers.Count == 0)
+        {
+            sweeper?.Dispose();
+            sweeper = null;
+        }
+    }
+
+    private void DecrementNode(string nodeId)
+    {
+        if (nodeCounts.TryGetValue(nodeId, out var count) && count > 1)
+        {
+            nodeCounts[nodeId] = count - 1;
+        }
+        else
+        {
+            nodeCounts.Remove(nodeId);
+        }
+    }
+
+    private Task DropExpired()
+    {
+        var cutoff = time.GetUtcNow() - options.Value.PresenceExpiry;
+        var expired = subscribers.Values.Where(s => s.LastSeen < cutoff).ToArray();
+        return expired.Length == 0 ? Task.CompletedTask : Remove(expired);
+    }
+
+    /// <summary>Sends an event to every node with subscribers (and to <paramref name="alsoTo"/>).</summary>
+    private Task FanOut(NodeEvent evt, IEnumerable<string>? alsoTo = null)
+    {
+        var targets = alsoTo is null ? nodeCounts.Keys : nodeCounts.Keys.Union(alsoTo, StringComparer.Ordinal);
+        return Task.WhenAll(targets.Select(node => Send(node, evt)).ToArray());
+    }
+
+    private async Task Send(string nodeId, NodeEvent evt)
+    {
+        if (!nodeStreams.TryGetValue(nodeId, out var stream))
+        {
+            stream = this.GetStreamProvider(NodeStreams.Provider).GetStream<NodeEvent>(NodeStreams.For(nodeId));
+            nodeStreams[nodeId] = stream;
+        }
+
+        try
+        {
+            await stream.OnNextAsync(evt);
+        }
+        catch (Exception e)
+        {
+            // The publication is already in history; one unreachable node must not fail it for the others.
+            logger.LogWarning(e, "Channel {Channel}: could not deliver {Event} to node {Node}", Channel, evt.GetType().Name, nodeId);
+        }
+    }
+}

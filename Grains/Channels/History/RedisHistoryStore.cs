@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace Switchboard.Channels.History;
+
+/// <summary>
+/// History in Redis: per channel a list of publications (newest first, each stored as <c>offset:json</c>) and a
+/// hash with the offset counter and the epoch. A publish is one atomic script: increment, push, trim, expire —
+/// one small write however long the history is. The list expires <c>history_lifetime</c> after the last publish;
+/// the offset and epoch stay, so a client recovering across that gap is told it missed publications.
+/// </summary>
+public sealed class RedisHistoryStore(string configuration) : IHistoryStore, IAsyncDisposable
+{
+    private const string AppendScript = """
+        local epoch = redis.call('hget', KEYS[2], 'e')
+        if not epoch then
+          epoch = ARGV[5]
+          redis.call('hset', KEYS[2], 'e', epoch)
+        end
+        local offset = redis.call('hincrby', KEYS[2], 's', 1)
+        local entry = offset .. ':' .. ARGV[1]
+        local length
+        if ARGV[4] == '1' then
+          length = redis.call('lpushx', KEYS[1], entry)
+        else
+          length = redis.call('lpush', KEYS[1], entry)
+        end
+        if length > 0 then
+          redis.call('ltrim', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+          redis.call('expire', KEYS[1], ARGV[3])
+        end
+        return {offset, epoch}
+        """;
+
+    // ARGV[1]: 'none' (position only), 'all', 'newest' N, or 'after' offset (the entries newer than it).
+    private const string ReadScript = """
+        local epoch = redis.call('hget', KEYS[2], 'e')
+        if not epoch then
+          epoch = ARGV[3]
+          redis.call('hset', KEYS[2], 'e', epoch)
+        end
+        local offset = tonumber(redis.call('hget', KEYS[2], 's') or '0')
+        local n = -1
+        if ARGV[1] == 'none' then
+          return {offset, epoch, {}}
+        elseif ARGV[1] == 'newest' then
+          n = tonumber(ARGV[2])
+        elseif ARGV[1] == 'after' then
+          n = offset - tonumber(ARGV[2])
+          if n <= 0 then
+            return {offset, epoch, {}}
+          end
+        end
+        local stop = -1
+        if n > 0 then
+          stop = n - 1
+        end
+        return {offset, epoch, redis.call('lrange', KEYS[1], 0, stop)}
+        """;
+
+    private readonly Lazy<Task<ConnectionMultiplexer>> connection = new(() => Connect(configuration));
+
+    public static RedisKey ListKey(string channel) => $"switchboard.history.{{{channel}}}.list";
+
+    public static RedisKey MetaKey(string channel) => $"switchboard.history.{{{channel}}}.meta";
+
+    public async Task<StreamPosition> Append(string channel, Publication publication, ChannelSettings settings, bool hasSubscribers)
+    {
+        var db = await Database();
+        var json = JsonSerializer.SerializeToUtf8Bytes(publication with { Offset = 0 }, PublicationJson.Default.Publication);
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(
+            AppendScript,
+            [ListKey(channel), MetaKey(channel)],
+            [json, settings.HistorySize, settings.HistoryLifetimeSeconds, settings.HistoryDropInactive && !hasSubscribers ? "1" : "0", NewEpoch()]))!;
+        return new StreamPosition((long)result[0], (string)result[1]!);
+    }
+
+    public async Task<HistoryResult> Read(string channel, HistoryQuery query)
+    {
+        var (mode, argument) = query switch
+        {
+            { Limit: 0 } => ("none", 0L),
+            { Since: { } since, Reverse: false } => ("after", since.Offset),
+            { Since: null, Reverse: true, Limit: > 0 } => ("newest", query.Limit),
+            _ => ("all", 0L),
+        };
+        var (position, stored) = await Read(channel, mode, argument);
+        return new HistoryResult(HistoryFilter.Apply(stored, query, position), position);
+    }
+
+    public async Task<StreamPosition> GetPosition(string channel) => (await Read(channel, "none", 0)).Position;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (connection.IsValueCreated)
+        {
+            await (await connection.Value).DisposeAsync();
+        }
+    }
+
+    private static async Task<ConnectionMultiplexer> Connect(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    private static Publication Parse(RedisValue entry)
+    {
+        ReadOnlySpan<byte> bytes = (byte[])entry!;
+        var colon = bytes.IndexOf((byte)':');
+        var offset = long.Parse(Encoding.ASCII.GetString(bytes[..colon]), CultureInfo.InvariantCulture);
+        var publication = JsonSerializer.Deserialize(bytes[(colon + 1)..], PublicationJson.Default.Publication)!;
+        return publication with { Offset = offset };
+    }
+
+    private async Task<(StreamPosition Position, IReadOnlyList<Publication> NewestFirst)> Read(string channel, string mode, long argument)
+    {
+        var db = await Database();
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(
+            ReadScript,
+            [ListKey(channel), MetaKey(channel)],
+            [mode, argument, NewEpoch()]))!;
+        var entries = (RedisValue[])result[2]!;
+        return (new StreamPosition((long)result[0], (string)result[1]!), entries.Select(Parse).ToArray());
+    }
+
+    private async Task<IDatabase> Database() => (await connection.Value).GetDatabase();
+
+    // A candidate only: the script keeps the channel's first epoch.
+    private static string NewEpoch() => Guid.NewGuid().ToString("N")[..8];
+}

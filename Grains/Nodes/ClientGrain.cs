@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Channels;
+
+namespace Switchboard.Nodes;
+
+/// <summary>
+/// One connection. In memory: it lives exactly as long as the connection, which its gateway ends with
+/// <see cref="Disconnect"/>; when the gateway dies instead, the grain notices its node left the registry and
+/// cleans up after itself (user index, channels).
+/// </summary>
+public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClientGrain
+{
+    private readonly HashSet<string> channels = new(StringComparer.Ordinal);
+    private ClientRegistration? registration;
+    private IGrainTimer? liveness;
+
+    public async Task Connect(ClientRegistration registration)
+    {
+        if (this.registration is { } previous && previous.User != registration.User)
+        {
+            await GrainFactory.GetGrain<IUserGrain>(previous.User).RemoveClient(previous.ClientId);
+        }
+
+        this.registration = registration;
+        await GrainFactory.GetGrain<IUserGrain>(registration.User).AddClient(registration.ClientId, registration.NodeId);
+        liveness ??= this.RegisterGrainTimer(CheckNode, new GrainTimerCreationOptions(options.Value.PresenceExpiry, options.Value.PresenceExpiry)
+        {
+            KeepAlive = true,
+        });
+    }
+
+    public Task AddChannel(string channel)
+    {
+        channels.Add(channel);
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveChannel(string channel)
+    {
+        channels.Remove(channel);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Leaves the user index and every channel (idempotent with the gateway's own unsubscribes).</summary>
+    public async Task Disconnect()
+    {
+        if (registration is { } r)
+        {
+            await GrainFactory.GetGrain<IUserGrain>(r.User).RemoveClient(r.ClientId);
+            await Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c).Unsubscribe(r.ClientId, r.NodeId)));
+        }
+
+        registration = null;
+        channels.Clear();
+        liveness?.Dispose();
+        liveness = null;
+        DeactivateOnIdle();
+    }
+
+    public Task<ClientRegistration?> GetRegistration() => Task.FromResult(registration);
+
+    public Task<IReadOnlyList<string>> GetChannels() => Task.FromResult<IReadOnlyList<string>>(channels.ToArray());
+
+    private async Task CheckNode()
+    {
+        if (registration is null)
+        {
+            return;
+        }
+
+        var nodes = await GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
+        if (!nodes.Any(n => n.Uid == registration.NodeId))
+        {
+            await Disconnect();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Nodes;
+
+/// <summary>
+/// The gateway nodes. State is in memory on purpose: every node reports itself several times per expiry, so a
+/// registry re-activated after a silo crash is complete again within one report period, and persisting it would
+/// cost a storage write per report.
+/// </summary>
+[KeepAlive]
+public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGrain> logger) : Grain, INodeRegistryGrain
+{
+    private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, Entry> nodes = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Dropping dead nodes promptly matters to the nodes' own view of the cluster, not only to readers.
+        this.RegisterGrainTimer(() => { Sweep(); return Task.CompletedTask; }, SweepPeriod, SweepPeriod);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task Report(NodeInfo info, INodeObserver observer, TimeSpan expiry)
+    {
+        nodes[info.Uid] = new Entry(info, observer, time.GetUtcNow() + expiry);
+        return Task.CompletedTask;
+    }
+
+    public Task Leave(string nodeId)
+    {
+        nodes.Remove(nodeId);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<NodeInfo>> GetNodes()
+    {
+        Sweep();
+        return Task.FromResult<IReadOnlyList<NodeInfo>>(nodes.Values.Select(n => n.Info).ToArray());
+    }
+
+    public Task<IReadOnlyList<INodeObserver>> GetObservers()
+    {
+        Sweep();
+        return Task.FromResult<IReadOnlyList<INodeObserver>>(nodes.Values.Select(n => n.Observer).ToArray());
+    }
+
+    private void Sweep()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (id, entry) in nodes.Where(n => n.Value.ExpiresAt <= now).ToArray())
+        {
+            nodes.Remove(id);
+            logger.LogInformation("Node {Node} ({Name}) expired from the registry", id, entry.Info.Name);
+        }
+    }
+
+    private sealed record Entry(NodeInfo Info, INodeObserver Observer, DateTimeOffset ExpiresAt);
+}

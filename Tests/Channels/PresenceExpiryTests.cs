@@ -1,0 +1,98 @@
+using Switchboard.Channels;
+using Switchboard.Nodes;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Nodes;
+using static Switchboard.Tests.Channels.TestData;
+
+namespace Switchboard.Tests.Channels;
+
+[Collection(ShortExpiryClusterCollection.Name)]
+public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
+{
+    [Fact]
+    public async Task SubscribersOfANodeThatStopsRefreshingExpireAndTheOthersStay()
+    {
+        var settings = NoHistory with { JoinLeave = true };
+        var (deadNode, liveNode) = (Unique("dead"), Unique("live"));
+        var dead = await fixture.Cluster.ListenToNode(deadNode);
+        var live = await fixture.Cluster.ListenToNode(liveNode);
+        var channel = fixture.Cluster.Client.GetGrain<IChannelGrain>(Unique("room"));
+        await channel.Subscribe(Client("gone", "alice"), deadNode, settings, null);
+        await channel.Subscribe(Client("kept", "bob"), liveNode, settings, null);
+
+        // The live node refreshes as a gateway does (well within the expiry); the dead one never does.
+        using var stop = new CancellationTokenSource();
+        var refresher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await channel.Refresh(liveNode, [Client("kept", "bob")], settings);
+                await Task.Delay(ShortExpiryClusterFixture.Expiry / 4);
+            }
+        });
+
+        try
+        {
+            var presence = await Eventually.Get(channel.GetPresence, p => !p.ContainsKey("gone"), what: "expiry of the dead node's subscriber");
+            Assert.Equal(["kept"], presence.Keys);
+            var leave = Assert.Single(await live.WaitFor<LeaveEvent>(1));
+            Assert.Equal("gone", leave.Client.Client);
+            Assert.Single(await dead.WaitFor<LeaveEvent>(1));
+
+            // Once its node is gone from the channel, it gets no more publications.
+            await channel.Publish(Message("after"), settings);
+            await live.WaitFor<PublicationEvent>(1);
+            Assert.Empty(dead.Events.OfType<PublicationEvent>());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await refresher;
+        }
+    }
+
+    [Fact]
+    public async Task AClientWhoseNodeLeftTheRegistryIsDroppedFromTheUserIndexAndItsChannels()
+    {
+        var client = fixture.Cluster.Client;
+        var (liveNode, deadNode) = (Unique("live"), Unique("dead"));
+        var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
+        var observer = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver([]));
+        var user = Unique("user");
+        var channelName = Unique("room");
+        var channel = client.GetGrain<IChannelGrain>(channelName);
+        var (liveClient, deadClient) = (Unique("c-live"), Unique("c-dead"));
+
+        using var stop = new CancellationTokenSource();
+        var reporter = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await registry.Report(new NodeInfo { Uid = liveNode, Name = "live" }, observer, TimeSpan.FromSeconds(5));
+                await channel.Refresh(liveNode, [Client(liveClient, user)], NoHistory);
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        });
+
+        try
+        {
+            foreach (var (id, node) in new[] { (liveClient, liveNode), (deadClient, deadNode) })
+            {
+                var grain = client.GetGrain<IClientGrain>(id);
+                await grain.Connect(new ClientRegistration(id, user, node, null));
+                await grain.AddChannel(channelName);
+                await channel.Subscribe(Client(id, user), node, NoHistory, null);
+            }
+
+            var index = await Eventually.Get(client.GetGrain<IUserGrain>(user).GetClients, c => c.Count == 1, what: "the dead node's client leaving the user index");
+            Assert.Equal(liveNode, index[liveClient]);
+            Assert.Null(await client.GetGrain<IClientGrain>(deadClient).GetRegistration());
+            Assert.Equal([liveClient], (await channel.GetPresence()).Keys);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reporter;
+        }
+    }
+}

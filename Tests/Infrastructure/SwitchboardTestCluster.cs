@@ -1,0 +1,62 @@
+using Orleans.Hosting;
+using Orleans.Streams;
+using Orleans.TestingHost;
+using Switchboard.Hosting;
+using Switchboard.Nodes;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// An <see cref="InProcessTestCluster"/> whose silos are configured by <see cref="SiloSetup.ConfigureSwitchboard"/>
+/// (in-memory, or against a real Redis), with a client that can subscribe to node streams.
+/// </summary>
+public sealed class SwitchboardTestCluster : IAsyncDisposable
+{
+    private SwitchboardTestCluster(InProcessTestCluster cluster) => Cluster = cluster;
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <param name="redis">host:port of a real redis-server, or null for the embedded (in-memory) configuration.</param>
+    /// <param name="configure">Extra silo configuration after ours, e.g. shorter expiries for tests that watch things vanish.</param>
+    /// <param name="probeTimeout">Shortens membership probing, for tests that kill a silo and wait for it to be declared dead.</param>
+    public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, Action<ISiloBuilder>? configure = null, TimeSpan? probeTimeout = null)
+    {
+        // Ports stay free of the well-known defaults; the test cluster itself connects silos in memory.
+        var settings = new ClusterSettings
+        {
+            Redis = redis,
+            SiloPort = FreePort.Next(),
+            GatewayPort = FreePort.Next(),
+            ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ProbeTimeout = probeTimeout,
+        };
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.ConfigureSwitchboard(settings);
+            configure?.Invoke(silo);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(NodeStreams.Provider));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new SwitchboardTestCluster(cluster);
+    }
+
+    /// <summary>Subscribes to a gateway node's stream, as a gateway does; events land in the returned list.</summary>
+    public async Task<NodeStreamRecorder> ListenToNode(string nodeId)
+    {
+        var recorder = new NodeStreamRecorder();
+        var stream = Client.GetStreamProvider(NodeStreams.Provider).GetStream<NodeEvent>(NodeStreams.For(nodeId));
+        recorder.Handle = await stream.SubscribeAsync((evt, _) => recorder.Add(evt));
+        return recorder;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}

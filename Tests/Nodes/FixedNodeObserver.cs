@@ -1,0 +1,9 @@
+using Switchboard.Nodes;
+
+namespace Switchboard.Tests.Nodes;
+
+/// <summary>A gateway node's observer as the registry sees it, answering with a fixed channel list.</summary>
+internal sealed class FixedNodeObserver(IReadOnlyList<string> channels) : INodeObserver
+{
+    public Task<IReadOnlyList<string>> GetChannels() => Task.FromResult(channels);
+}

@@ -1,0 +1,54 @@
+using Switchboard.Nodes;
+using Switchboard.Tests.Channels;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Nodes;
+
+[Collection(MemoryClusterCollection.Name)]
+public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
+{
+    [Fact]
+    public async Task NodesReportWithExpiryAndObserversAnswerClusterQueries()
+    {
+        var client = fixture.Cluster.Client;
+        var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
+        var (shortLived, longLived) = (TestData.Unique("node"), TestData.Unique("node"));
+        var shortObserver = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver(["a", "b"]));
+        var longObserver = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver(["c"]));
+
+        await registry.Report(new NodeInfo { Uid = shortLived, Name = "short", NumClients = 3 }, shortObserver, TimeSpan.FromSeconds(2));
+        await registry.Report(new NodeInfo { Uid = longLived, Name = "long", NumClients = 1 }, longObserver, TimeSpan.FromMinutes(5));
+
+        var nodes = await registry.GetNodes();
+        Assert.Equal(3, nodes.Single(n => n.Uid == shortLived).NumClients);
+        Assert.Contains(nodes, n => n.Uid == longLived);
+        var channels = new List<string>();
+        foreach (var observer in await registry.GetObservers())
+        {
+            channels.AddRange(await observer.GetChannels());
+        }
+
+        Assert.Superset(new HashSet<string> { "a", "b", "c" }, channels.ToHashSet());
+
+        // The short-lived node stops reporting: it vanishes; the other stays until it leaves.
+        nodes = await Eventually.Get(registry.GetNodes, n => n.All(x => x.Uid != shortLived), what: "expiry of the silent node");
+        Assert.Contains(nodes, n => n.Uid == longLived);
+        await registry.Leave(longLived);
+        Assert.DoesNotContain(await registry.GetNodes(), n => n.Uid == longLived);
+    }
+
+    [Fact]
+    public async Task AReportReplacesTheNodesCountersAndExtendsItsLife()
+    {
+        var client = fixture.Cluster.Client;
+        var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
+        var node = TestData.Unique("node");
+        var observer = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver([]));
+
+        await registry.Report(new NodeInfo { Uid = node, Name = "n", NumMsgSent = 1 }, observer, TimeSpan.FromMinutes(1));
+        await registry.Report(new NodeInfo { Uid = node, Name = "n", NumMsgSent = 7 }, observer, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(7, (await registry.GetNodes()).Single(n => n.Uid == node).NumMsgSent);
+        await registry.Leave(node);
+    }
+}

@@ -1,0 +1,54 @@
+using Switchboard.Channels;
+using Switchboard.Nodes;
+using Switchboard.Tests.Channels;
+using static Switchboard.Tests.Channels.TestData;
+
+namespace Switchboard.Tests.Nodes;
+
+[Collection(MemoryClusterCollection.Name)]
+public sealed class UserIndexTests(MemoryClusterFixture fixture)
+{
+    [Fact]
+    public async Task ConnectedClientsAreIndexedByUserAndDisconnectCleansUp()
+    {
+        var grains = fixture.Cluster.Client;
+        var user = Unique("user");
+        var (first, second) = (Unique("client"), Unique("client"));
+        var channelName = Unique("room");
+        var channel = grains.GetGrain<IChannelGrain>(channelName);
+
+        await grains.GetGrain<IClientGrain>(first).Connect(new ClientRegistration(first, user, "node-1", "{\"a\":1}"u8.ToArray()));
+        await grains.GetGrain<IClientGrain>(second).Connect(new ClientRegistration(second, user, "node-2", null));
+        await grains.GetGrain<IClientGrain>(first).AddChannel(channelName);
+        await channel.Subscribe(Client(first, user), "node-1", NoHistory, null);
+
+        var index = await grains.GetGrain<IUserGrain>(user).GetClients();
+        Assert.Equal(new Dictionary<string, string> { [first] = "node-1", [second] = "node-2" }, index);
+        var registration = await grains.GetGrain<IClientGrain>(first).GetRegistration();
+        Assert.Equal(user, registration!.User);
+        Assert.Equal("{\"a\":1}"u8.ToArray(), registration.ConnInfo);
+        Assert.Equal([channelName], await grains.GetGrain<IClientGrain>(first).GetChannels());
+
+        await grains.GetGrain<IClientGrain>(first).Disconnect();
+
+        Assert.Equal([second], (await grains.GetGrain<IUserGrain>(user).GetClients()).Keys);
+        Assert.Empty(await channel.GetPresence());
+        Assert.Null(await grains.GetGrain<IClientGrain>(first).GetRegistration());
+    }
+
+    [Fact]
+    public async Task RemovedChannelsAreForgotten()
+    {
+        var grains = fixture.Cluster.Client;
+        var id = Unique("client");
+        var client = grains.GetGrain<IClientGrain>(id);
+        await client.Connect(new ClientRegistration(id, Unique("user"), "node-1", null));
+
+        await client.AddChannel("a");
+        await client.AddChannel("b");
+        await client.RemoveChannel("a");
+
+        Assert.Equal(["b"], await client.GetChannels());
+        await client.Disconnect();
+    }
+}
