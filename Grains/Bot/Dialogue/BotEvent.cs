@@ -36,3 +36,6 @@ public sealed record UserUtteranceReverted : BotEvent;
 
 /// <summary>Undoes everything back to and including the latest action.</summary>
 public sealed record ActionReverted : BotEvent;
+
+/// <summary>A Rasa event the engine does not interpret (a reminder, an export...), passed through unchanged.</summary>
+public sealed record ExternalEvent(JsonObject Json) : BotEvent;

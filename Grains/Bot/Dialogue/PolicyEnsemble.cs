@@ -22,11 +22,18 @@ public sealed class PolicyEnsemble(IReadOnlyList<IDialoguePolicy> policies, Poli
         }
 
         var states = tracker.States().Select(s => s.State).ToList();
+        // An action that just refused or failed is not predicted again straight away (as in Rasa's ensemble).
+        var excluded = tracker.Events.Count > 0 && tracker.Events[^1] is ActionExecutionRejected rejected ? rejected.Name : null;
         PolicyPrediction? best = null;
         var bestPriority = int.MinValue;
         foreach (var policy in Policies)
         {
             var prediction = policy.Predict(tracker, states);
+            if (prediction is not null && prediction.Action == excluded)
+            {
+                prediction = NextBest(prediction, excluded);
+            }
+
             if (prediction is null)
             {
                 continue;
@@ -47,5 +54,13 @@ public sealed class PolicyEnsemble(IReadOnlyList<IDialoguePolicy> policies, Poli
         }
 
         return best;
+    }
+
+    private static PolicyPrediction? NextBest(PolicyPrediction prediction, string excluded)
+    {
+        var scores = prediction.Scores.ToDictionary(StringComparer.Ordinal);
+        scores[excluded] = 0;
+        var next = scores.MaxBy(s => s.Value);
+        return next.Value <= 0 ? null : prediction with { Action = next.Key, Confidence = next.Value, Scores = scores };
     }
 }

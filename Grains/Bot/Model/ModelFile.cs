@@ -62,6 +62,20 @@ public static class ModelFile
         Text(zip, Manifest, JsonSerializer.Serialize(manifest, Json));
     }
 
+    /// <summary>The manifest of a model file, or null if the file is not a readable model.</summary>
+    public static ModelManifest? TryReadManifest(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            return JsonSerializer.Deserialize<ModelManifest>(ReadText(zip, Manifest), Json);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
     public static BotModel Read(Stream stream)
     {
         ZipArchive zip;

@@ -60,7 +60,7 @@ public static class ModelTrainer
         return conditions.Concat(StoryEvents.From(rule.Steps, rule.WaitForUserInput)).ToList();
     }
 
-    private static string Fingerprint(TrainingData data)
+    public static string Fingerprint(TrainingData data)
     {
         var text = new StringBuilder(data.Domain.Yaml);
         text.Append(System.Text.Json.JsonSerializer.Serialize(data.Config));
