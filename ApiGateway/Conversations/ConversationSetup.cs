@@ -1,6 +1,7 @@
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.ApiGateway.Security;
+using Switchboard.Bot.Serving;
 using Switchboard.Conversations;
 
 namespace Switchboard.ApiGateway.Conversations;
@@ -17,6 +18,7 @@ public static class ConversationSetup
     {
         builder.AddRasaAuth();
         builder.Services.AddConversationModels();
+        builder.Services.AddBotModel();
         builder.Services.AddSingleton<ModelState>();
         builder.Services.AddSingleton<TrainingJobs>();
         builder.Services.AddSingleton<RasaExceptionFilter>();

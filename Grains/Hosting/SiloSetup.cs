@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Switchboard.Channels.History;
+using Switchboard.Bot.Serving;
 using Switchboard.Conversations;
 using Switchboard.Nodes;
 using Switchboard.Operations;
@@ -50,6 +51,7 @@ public static class SiloSetup
         silo.Services.AddSingleton(settings);
         silo.Services.AddSwitchboardChannels(settings);
         silo.Services.AddSwitchboardConversations(settings);
+        silo.Services.AddBotModel();
         silo.AddSwitchboardOperations();
         return silo;
     }
