@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Streams;
 using Orleans.TestingHost;
-using Switchboard.Channels;
 using Switchboard.Hosting;
 using Switchboard.Nodes;
 
@@ -21,8 +19,9 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
     public IClusterClient Client => Cluster.Client;
 
     /// <param name="redis">host:port of a real redis-server, or null for the embedded (in-memory) configuration.</param>
-    /// <param name="presenceExpiry">Shortens the silo's presence expiry, for tests that watch subscribers vanish.</param>
-    public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, TimeSpan? presenceExpiry = null)
+    /// <param name="configure">Extra silo configuration after ours, e.g. shorter expiries for tests that watch things vanish.</param>
+    /// <param name="probeTimeout">Shortens membership probing, for tests that kill a silo and wait for it to be declared dead.</param>
+    public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, Action<ISiloBuilder>? configure = null, TimeSpan? probeTimeout = null)
     {
         // Ports stay free of the well-known defaults; the test cluster itself connects silos in memory.
         var settings = new ClusterSettings
@@ -31,16 +30,14 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
             SiloPort = FreePort.Next(),
             GatewayPort = FreePort.Next(),
             ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ProbeTimeout = probeTimeout,
         };
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.ConfigureSwitchboard(settings);
-            if (presenceExpiry is { } expiry)
-            {
-                silo.Services.Configure<ChannelOptions>(o => o.PresenceExpiry = expiry);
-            }
+            configure?.Invoke(silo);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(NodeStreams.Provider));
         var cluster = builder.Build();
