@@ -65,7 +65,7 @@ public sealed class ConversationClusterTests(ConversationClusterFixture fixture)
         await fixture.Cluster.AddSiloAsync();
 
         JsonNode? after = null;
-        await Poll.Until(
+        await Wait.Until(
             async () =>
             {
                 after = await Tracker(fixture.Gateways[1], path);
@@ -109,7 +109,7 @@ public sealed class ConversationClusterTests(ConversationClusterFixture fixture)
             monitor.Clear();
             await Post(gateway, $"{path}/tracker/events?include_events=NONE", """{"event":"slot","name":"name","value":"y"}""");
             // MONITOR output trails the commands slightly; wait until both writes (event list, state) are seen.
-            await Poll.Until(() => Task.FromResult(monitor.Commands(id).Count >= 2), () => string.Join("\n", monitor.Commands(id)));
+            await Wait.Until(() => Task.FromResult(monitor.Commands(id).Count >= 2), () => string.Join("\n", monitor.Commands(id)));
             var commands = monitor.Commands(id);
             Assert.Contains(commands, c => c.Contains("\"RPUSH\"", StringComparison.OrdinalIgnoreCase));
             sizes.Add(commands.Sum(c => c.Length));
