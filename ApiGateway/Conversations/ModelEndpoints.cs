@@ -204,10 +204,14 @@ public static class ModelEndpoints
                     content.Headers.Add("filename", Path.GetFileName(path));
                     await http.PostAsync(callbackUrl, content);
                 }
-                catch (Exception ex) when (ex is BotDataException or HttpRequestException or IOException)
+                catch (Exception ex) when (ex is BotDataException or IOException)
                 {
                     using var content = JsonContent.Create(new JsonObject { ["status"] = "failure", ["message"] = ex.Message, ["code"] = 400 });
-                    await http.PostAsync(callbackUrl, content);
+                    await PostQuietly(http, callbackUrl, content);
+                }
+                catch (HttpRequestException)
+                {
+                    // The caller's endpoint is gone; nothing else to tell.
                 }
             });
             return Results.NoContent();
@@ -300,14 +304,57 @@ public static class ModelEndpoints
             return NotProvided("Intent evaluation");
         }
 
+        var isJson = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
+        var callbackUrl = request.Query["callback_url"].ToString();
+        if (callbackUrl.Length > 0)
+        {
+            // Rasa answers 204 at once and posts the evaluation (or the error) to the callback URL.
+            var http = services.GetRequiredService<IHttpClientFactory>();
+            _ = Task.Run(async () =>
+            {
+                using var client = http.CreateClient();
+                JsonObject result;
+                try
+                {
+                    result = await evaluator.TestIntents(agent, data, isJson, (int?)folds, CancellationToken.None);
+                }
+                catch (BotDataException ex)
+                {
+                    result = new JsonObject { ["status"] = "failure", ["message"] = ex.Message, ["code"] = 400 };
+                }
+
+                try
+                {
+                    using var content = JsonContent.Create(result);
+                    await client.PostAsync(callbackUrl, content);
+                }
+                catch (HttpRequestException)
+                {
+                    // The caller's endpoint is gone; nothing else to tell.
+                }
+            });
+            return Results.NoContent();
+        }
+
         try
         {
-            var isJson = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
             return Results.Json(await evaluator.TestIntents(agent, data, isJson, (int?)folds, request.HttpContext.RequestAborted));
         }
         catch (BotDataException ex)
         {
             return RasaErrors.BadRequest($"The NLU test data is invalid: {ex.Message}", RasaRequest.BodyDetails());
+        }
+    }
+
+    private static async Task PostQuietly(HttpClient http, string url, HttpContent content)
+    {
+        try
+        {
+            await http.PostAsync(url, content);
+        }
+        catch (HttpRequestException)
+        {
+            // The caller's endpoint is gone; nothing else to tell.
         }
     }
 

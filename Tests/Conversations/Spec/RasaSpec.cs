@@ -99,6 +99,9 @@ public sealed class RasaSpec
         schemas["SlotDescription"]!["required"] = new JsonArray("type");
         schemas["SlotDescription"]!["properties"]!["initial_value"] = new JsonObject { ["nullable"] = true };
 
+        // The story report is sklearn's classification_report dict, whose "accuracy" entry is a number.
+        schemas["EvaluationStoriesResult"]!["properties"]!["report"]!["additionalProperties"] = new JsonObject();
+
         // README: /model/parse answers 409 without a model; issue 3: so does /domain.
         var conflict = new JsonObject { ["$ref"] = "#/components/responses/409Conflict" };
         root["paths"]!["/model/parse"]!["post"]!["responses"]!["409"] = conflict.DeepClone();

@@ -16,12 +16,7 @@ public sealed class RasaSpecTests : IAsyncLifetime
     /// <summary>Documented answers this build cannot produce yet, with the reason; everything else must be covered.</summary>
     private static readonly Dictionary<(string, int), string> NotYetReachable = new()
     {
-        [("trainModel", 200)] = "needs the bot model's trainer (issue 4)",
-        [("trainModel", 204)] = "needs the bot model's trainer (issue 4)",
-        [("testModelStories", 200)] = "needs the bot model's evaluator (issue 4)",
-        [("testModelIntent", 200)] = "needs the bot model's evaluator (issue 4)",
-        [("testModelIntent", 204)] = "needs the bot model's evaluator (issue 4)",
-        [("triggerConversationIntent", 500)] = "the domain-only policy predicts only responses, which cannot fail",
+        [("triggerConversationIntent", 500)] = "the loaded policies predict only actions that cannot fail here",
     };
 
     private static readonly string[] Unfaultable =
@@ -33,10 +28,11 @@ public sealed class RasaSpecTests : IAsyncLifetime
 
     private readonly RasaSpec spec = RasaSpec.Load();
     private readonly HashSet<(string, int)> covered = [];
+    private readonly string modelsDir = Directory.CreateTempSubdirectory("switchboard-models-").FullName;
     private RasaServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--jwt-secret", RasaTokens.Secret], loadModel: false);
+        server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--jwt-secret", RasaTokens.Secret, "--models-dir", modelsDir], loadModel: false);
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
@@ -116,6 +112,19 @@ public sealed class RasaSpecTests : IAsyncLifetime
         await Call("testModelIntent", "POST", "/model/test/intents", 400, "", "application/x-yaml");
         await Call("trainModel", "POST", "/model/train", 400, "{}", "application/json");
 
+        // Training and evaluation with the bot model: train, load what was trained, evaluate it.
+        var callback = server.Host.BaseUrl + "/webhooks/rest/";
+        await Call("trainModel", "POST", "/model/train", 200, TrainingData, "application/yaml");
+        var trained = Directory.GetFiles(modelsDir).Single();
+        await Call("trainModel", "POST", "/model/train?callback_url=" + Uri.EscapeDataString(callback), 204, TrainingData, "application/yaml");
+        await Call("replaceModel", "PUT", "/model", 204, new JsonObject { ["model_file"] = trained }.ToJsonString());
+        var parsedByModel = JsonNode.Parse(await Call("parseModelMessage", "POST", "/model/parse", 200, """{"text":"hello"}"""))!;
+        Assert.Equal("greet", (string?)parsedByModel["intent"]!["name"]);
+        await Call("testModelStories", "POST", "/model/test/stories?e2e=false", 200, "stories:\n- story: s\n  steps:\n  - intent: greet\n  - action: utter_greet\n", "text/yml");
+        const string nlu = "nlu:\n- intent: greet\n  examples: |\n    - hello\n- intent: goodbye\n  examples: |\n    - bye\n";
+        await Call("testModelIntent", "POST", "/model/test/intents", 200, nlu, "application/x-yaml");
+        await Call("testModelIntent", "POST", "/model/test/intents?callback_url=" + Uri.EscapeDataString(callback), 204, nlu, "application/x-yaml");
+
         // Every operation that documents them: 401 without credentials, 403 for a user JWT of someone else.
         foreach (var (operationId, method, path, status) in spec.Responses().Where(r => r.Status is 401 or 403).ToList())
         {
@@ -123,6 +132,29 @@ public sealed class RasaSpecTests : IAsyncLifetime
             var body = method is "POST" or "PUT" ? "{}" : null;
             await Call(operationId, method, concrete, status, body, auth: status == 403 ? null : false, bearer: status == 403 ? RasaTokens.User("mallory") : null);
         }
+
+        // An NLU-only model: the dialogue routes answer 409, the others work.
+        foreach (var file in Directory.GetFiles(modelsDir))
+        {
+            File.Delete(file);
+        }
+
+        await Call("trainModel", "POST", "/model/train", 200, "version: \"3.1\"\nintents: [greet, goodbye]\n" + nlu, "application/yaml");
+        await Call("replaceModel", "PUT", "/model", 204, new JsonObject { ["model_file"] = Directory.GetFiles(modelsDir).Single() }.ToJsonString());
+        await Call("parseModelMessage", "POST", "/model/parse", 200, """{"text":"hello"}""");
+        await Call("getConversationTracker", "GET", $"{conversation}/tracker", 200);
+        foreach (var (operationId, method, path, body) in new[]
+                 {
+                     ("executeConversationAction", "POST", $"{conversation}/execute", """{"name":"utter_greet"}"""),
+                     ("triggerConversationIntent", "POST", $"{conversation}/trigger_intent", """{"name":"greet"}"""),
+                     ("predictConversationAction", "POST", $"{conversation}/predict", null),
+                     ("predictModelAction", "POST", "/model/predict", "[]"),
+                 })
+        {
+            Assert.Contains("No core model", await Call(operationId, method, path, 409, body), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("No core model", await Call("testModelStories", "POST", "/model/test/stories", 409, "stories: []", "text/yml"), StringComparison.Ordinal);
 
         await Call("unloadModel", "DELETE", "/model", 204);
         await Call("getStatus", "GET", "/status", 409);
@@ -183,6 +215,40 @@ public sealed class RasaSpecTests : IAsyncLifetime
 
         return text;
     }
+
+    /// <summary>The spec's own training example (domain, NLU, rules and stories in one YAML document).</summary>
+    private const string TrainingData = """
+        version: "3.1"
+        intents: [greet, goodbye]
+        responses:
+          utter_greet:
+          - text: "Hey! How are you?"
+          utter_goodbye:
+          - text: "Bye"
+        nlu:
+        - intent: greet
+          examples: |
+            - hey
+            - hello
+            - hi there
+        - intent: goodbye
+          examples: |
+            - bye
+            - goodbye
+            - see you
+        rules:
+        - rule: Say goodbye anytime the user says goodbye
+          steps:
+          - intent: goodbye
+          - action: utter_goodbye
+        stories:
+        - story: happy path
+          steps:
+          - intent: greet
+          - action: utter_greet
+          - intent: goodbye
+          - action: utter_goodbye
+        """;
 
     /// <summary>Media types compared by family: Rasa's server sends application/x-yml where the spec says application/yaml or text/yml.</summary>
     private static string Family(string mediaType) => mediaType switch
