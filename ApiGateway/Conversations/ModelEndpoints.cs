@@ -148,17 +148,10 @@ public static class ModelEndpoints
         // A temporary tracker from the posted events: nothing is stored and no action runs.
         var agent = await models.Agent(model!);
         var tracker = DialogueTracker.FromEvents(DefaultSenderId, events);
-        var slots = agent.Domain.Slots.ToDictionary(kv => kv.Key, kv => kv.Value.InitialValue, StringComparer.Ordinal);
-        var view = new TrackerView(tracker, tracker.SlotValues(slots), () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
+        var view = new TrackerView(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
+            () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
         var prediction = await NextAction.Predict(agent, tracker, view);
-        IEnumerable<JsonObject>? shown = query!.Verbosity switch
-        {
-            EventVerbosity.All => events,
-            EventVerbosity.AfterRestart => events.Skip((int)tracker.RestartIndex),
-            EventVerbosity.Applied => AppliedEvents.Of(events),
-            _ => null,
-        };
-        return Results.Json(NextAction.ToJson(prediction, tracker.CurrentState(slots, shown)));
+        return Results.Json(NextAction.ToJson(prediction, await TrackerJson.Render(tracker, agent.Domain, query!.Verbosity, events)));
     }
 
     private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, IConfiguration config, IHttpClientFactory httpClients)

@@ -8,6 +8,7 @@ namespace Switchboard.Tests.Conversations;
 /// Trackers on a real Redis-backed cluster (2 silos, 2 gateways, processes): concurrent appends through both
 /// gateways, survival of every silo's restart, and constant Redis writes per append.
 /// </summary>
+[Collection(Switchboard.Tests.Cluster.ProcessCollection.Name)]
 public sealed class ConversationClusterTests(ConversationClusterFixture fixture) : IClassFixture<ConversationClusterFixture>
 {
     private const int Clients = 20;

@@ -4,6 +4,7 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Conversations;
 
 /// <summary>A gateway process configured through Rasa's environment variables instead of flags.</summary>
+[Collection(Switchboard.Tests.Cluster.ProcessCollection.Name)]
 public sealed class EnvironmentTests
 {
     [Fact]

@@ -182,6 +182,53 @@ public sealed class TrackerBehaviourTests(TrackerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task EveryEventTypeRoundTripsWithItsFieldsTimestampAndMetadata()
+    {
+        var id = NewId();
+        var meta = new JsonObject { ["source"] = "round-trip" };
+        var posted = new JsonArray(
+            Event("user", new() { ["text"] = "hi", ["input_channel"] = "rest", ["message_id"] = "m1", ["parse_data"] = new JsonObject { ["intent"] = new JsonObject { ["name"] = "greet", ["confidence"] = 0.5 }, ["entities"] = new JsonArray(), ["text"] = "hi", ["message_id"] = "m1", ["metadata"] = meta.DeepClone() } }),
+            Event("user_featurization", new() { ["use_text_for_featurization"] = true }),
+            Event("entities", new() { ["entities"] = new JsonArray(new JsonObject { ["entity"] = "name", ["value"] = "Ann", ["start"] = 0, ["end"] = 3, ["extractor"] = "x", ["role"] = null, ["group"] = null }) }),
+            Event("action", new() { ["name"] = "utter_greet", ["policy"] = "p", ["confidence"] = 0.7, ["action_text"] = null, ["hide_rule_turn"] = true }),
+            Event("bot", new() { ["text"] = "Hey", ["data"] = new JsonObject { ["buttons"] = new JsonArray(new JsonObject { ["title"] = "t", ["payload"] = "/p" }), ["custom"] = new JsonObject { ["k"] = 1 } } }),
+            Event("slot", new() { ["name"] = "name", ["value"] = new JsonObject { ["nested"] = new JsonArray(1, 2) } }),
+            Event("followup", new() { ["name"] = "utter_goodbye" }),
+            Event("reminder", new() { ["intent"] = "greet", ["date_time"] = "2031-01-01T10:00:00+00:00", ["entities"] = new JsonArray(), ["name"] = "r", ["kill_on_user_msg"] = false }),
+            Event("cancel_reminder", new() { ["name"] = "r", ["intent"] = "greet", ["entities"] = null }),
+            Event("active_loop", new() { ["name"] = "form_a" }),
+            Event("loop_interrupted", new() { ["is_interrupted"] = true }),
+            Event("action_execution_rejected", new() { ["name"] = "form_a", ["policy"] = "p", ["confidence"] = 0.2 }),
+            Event("agent", new() { ["text"] = "agent", ["data"] = new JsonObject { ["x"] = 1 } }),
+            Event("pause", []),
+            Event("resume", []),
+            Event("reset_slots", []),
+            Event("export", new() { ["path"] = null }),
+            Event("undo", []),
+            Event("rewind", []),
+            Event("restart", []),
+            Event("session_started", []));
+        var tracker = await Append(id, posted.ToJsonString());
+        var stored = tracker["events"]!.AsArray().Skip(3).ToList();
+        Assert.Equal(posted.Count, stored.Count);
+        for (var i = 0; i < posted.Count; i++)
+        {
+            foreach (var (key, value) in posted[i]!.AsObject())
+            {
+                Assert.True(JsonNode.DeepEquals(value, stored[i]![key]), $"{posted[i]!["event"]}.{key}: posted {value?.ToJsonString()}, stored {stored[i]![key]?.ToJsonString()}");
+            }
+        }
+
+        JsonObject Event(string type, JsonObject fields)
+        {
+            fields["event"] = type;
+            fields["timestamp"] = 1_900_000_000.25 + fields.Count;
+            fields["metadata"] = meta.DeepClone();
+            return fields;
+        }
+    }
+
+    [Fact]
     public async Task BadBodiesAnswer400WithRasasErrorBody()
     {
         var id = NewId();
