@@ -48,6 +48,24 @@ public sealed class RealtimeDeliveryTests
         }
     }
 
+    [Fact]
+    public async Task IdsWithCharactersThatMeanSomethingInChannelNamesWorkToo()
+    {
+        await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", "t"], adminAuth: RasaServer.Token("t"));
+        const string user = "shop:42#a,b/ü%";
+        var channel = ConversationChannel.For(user);
+        var (client, _) = await ProtocolClient.Connect(server.Host.WebSocketUrl, GatewayHost.Token(user));
+        var (a, _) = await ProtocolClient.Connect(server.Host.WebSocketUrl, GatewayHost.Token("a"));
+        await using (client)
+        await using (a)
+        {
+            Assert.False((await client.Subscribe(channel)).TryGetProperty("error", out var error), error.ToString());
+            Assert.True((await a.Subscribe(channel)).TryGetProperty("error", out _));
+            await server.Send(HttpMethod.Post, "/webhooks/rest/webhook", new JsonObject { ["sender"] = user, ["message"] = "/goodbye" }.ToJsonString());
+            await client.WaitPush(p => Publication(p, channel)?["text"]?.GetValue<string>() == "Bye", "bot reply on an escaped channel");
+        }
+    }
+
     [Theory]
     [InlineData("plain-id", "rasa#plain-id")]
     [InlineData("a#b,c:d%e", "rasa#a%23b%2Cc%3Ad%25e")]
