@@ -20,8 +20,9 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     private readonly Dictionary<string, IAsyncStream<NodeEvent>> nodeStreams = new(StringComparer.Ordinal);
     private ChannelSettings settings = ChannelSettings.Default;
     private IGrainTimer? sweeper;
+    private string? channel;
 
-    private string Channel => this.GetPrimaryKeyString();
+    private string Channel => channel ??= this.GetPrimaryKeyString();
 
     public async Task<Publication> Publish(Publication publication, ChannelSettings settings)
     {

@@ -101,10 +101,38 @@ public sealed class HistoryStoreTests : IAsyncLifetime
         Assert.NotEqual(first.Epoch, (await Create("memory").GetPosition(channel)).Epoch);
     }
 
+    [Fact]
+    public async Task MemoryHistoryExpiresALifetimeAfterTheLastPublish()
+    {
+        var clock = new ManualClock();
+        using var store = new MemoryHistoryStore(clock);
+        var settings = History(size: 5, lifetimeSeconds: 10);
+        await store.Append("ch", Message("1"), settings, hasSubscribers: true);
+        clock.Advance(TimeSpan.FromSeconds(8));
+        await store.Append("ch", Message("2"), settings, hasSubscribers: true);
+        clock.Advance(TimeSpan.FromSeconds(8));
+
+        Assert.Equal(["1", "2"], (await store.Read("ch", HistoryQuery.All)).Publications.Select(Text));
+        clock.Advance(TimeSpan.FromSeconds(3));
+        var expired = await store.Read("ch", HistoryQuery.All);
+        Assert.Empty(expired.Publications);
+        Assert.Equal(2, expired.Position.Offset);
+    }
+
     private IHistoryStore Create(string kind)
     {
         IHistoryStore store = kind == "redis" ? new RedisHistoryStore(redis.Endpoint) : new MemoryHistoryStore(TimeProvider.System);
         stores.Add(store);
         return store;
+    }
+
+    /// <summary>A clock the test moves by hand.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset now = DateTimeOffset.UnixEpoch.AddYears(56);
+
+        public void Advance(TimeSpan by) => now += by;
+
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

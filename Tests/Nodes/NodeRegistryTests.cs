@@ -31,10 +31,14 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         }
 
         Assert.Superset(new HashSet<string> { "a", "b", "c" }, channels.ToHashSet());
+        Assert.True(await registry.IsAlive(shortLived));
+        Assert.False(await registry.IsAlive(TestData.Unique("never-reported")));
 
         // The short-lived node stops reporting: it vanishes; the other stays until it leaves.
         nodes = await Eventually.Get(registry.GetNodes, n => n.All(x => x.Uid != shortLived), what: "expiry of the silent node");
         Assert.Contains(nodes, n => n.Uid == longLived);
+        Assert.False(await registry.IsAlive(shortLived));
+        Assert.True(await registry.IsAlive(longLived));
         await registry.Leave(longLived);
         Assert.DoesNotContain(await registry.GetNodes(), n => n.Uid == longLived);
         GC.KeepAlive(shortTarget);
