@@ -1,9 +1,60 @@
+using Switchboard.ApiGateway.Centrifugo.Api;
+using Switchboard.ApiGateway.Centrifugo.Config;
+using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.ApiGateway.Centrifugo.Rpc;
+using Switchboard.ApiGateway.Centrifugo.Transport;
+using Switchboard.ApiGateway.Hosting;
+using Switchboard.ApiGateway.Security;
+using Switchboard.Hosting;
+
 namespace Switchboard.ApiGateway.Centrifugo;
 
 /// <summary>Real-time channels: the Centrifugo server API (<c>/api/</c>) and the WebSocket endpoint.</summary>
 public static class CentrifugoSetup
 {
-    public static WebApplicationBuilder AddCentrifugo(this WebApplicationBuilder builder) => builder;
+    public static WebApplicationBuilder AddCentrifugo(this WebApplicationBuilder builder)
+    {
+        var options = CentrifugoOptions.From(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<ChannelRules>();
+        services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<GatewayNode>();
+        services.AddSingleton<NodeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
+        services.AddSingleton<ChannelPublisher>();
+        services.AddSingleton<ApiExecutor>();
+        services.AddSingleton<RpcHandlers>();
+        if (ClusterSettings.From(builder.Configuration).UsesRedis)
+        {
+            services.AddHostedService<RedisApiConsumer>();
+        }
 
-    public static WebApplication MapCentrifugo(this WebApplication app) => app;
+        return builder;
+    }
+
+    public static WebApplication MapCentrifugo(this WebApplication app)
+    {
+        app.UseWebSockets();
+        ApiEndpoint.Map(app);
+        WebSocketEndpoint.Map(app);
+        AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>());
+        return app;
+    }
+
+    private static void AddBanner(StartupBanner banner, CentrifugoOptions options)
+    {
+        banner.Add("Centrifugo API:        POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
+        banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
+        if (!options.SecretGenerated)
+        {
+            return;
+        }
+
+        const string body = """{"method":"publish","params":{"channel":"news","data":{"text":"hello"}}}""";
+        var sign = ApiSignature.Sign(options.Secret, System.Text.Encoding.UTF8.GetBytes(body));
+        banner.Add($"Generated secret (set --secret to keep one): {options.Secret}");
+        banner.Add($"Try a publish:  curl -X POST {{base}}/api/ -H 'X-API-Sign: {sign}' -d '{body}'");
+        banner.Add($"Connection token for user \"demo\": {Hs256Jwt.Create(options.Secret, new Dictionary<string, object> { ["sub"] = "demo" })}");
+    }
 }

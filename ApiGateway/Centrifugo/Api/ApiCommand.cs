@@ -1,0 +1,11 @@
+using System.Text.Json;
+
+namespace Switchboard.ApiGateway.Centrifugo.Api;
+
+/// <summary>A validated server API command; <see cref="Params"/> is an object (empty when absent).</summary>
+public sealed record ApiCommand(string Method, JsonElement Params)
+{
+    public string String(string name) => Params.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
+    public byte[]? Raw(string name) => Params.TryGetProperty(name, out var value) ? System.Text.Encoding.UTF8.GetBytes(value.GetRawText()) : null;
+}

@@ -1,0 +1,275 @@
+using System.Text.Json;
+using Switchboard.ApiGateway.Centrifugo.Config;
+using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.Channels;
+using Switchboard.Nodes;
+
+namespace Switchboard.ApiGateway.Centrifugo.Api;
+
+/// <summary>Executes validated server API commands (from <c>/api/</c> and from the Redis API list).</summary>
+public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPublisher publisher, NodeService nodeService, ILogger<ApiExecutor> logger)
+{
+    private static readonly TimeSpan NodeQueryTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<ApiResult> Execute(ApiCommand command)
+    {
+        node.Metrics.ApiRequest();
+        try
+        {
+            return command.Method switch
+            {
+                "publish" => await Publish(command),
+                "broadcast" => await Broadcast(command),
+                "unsubscribe" => await Unsubscribe(command),
+                "disconnect" => await Disconnect(command),
+                "presence" => await Presence(command),
+                "history" => await History(command),
+                "channels" => await Channels(),
+                "stats" => await Stats(),
+                "node" => Node(),
+                _ => ApiResult.Fail(command.Method, ApiResult.InvalidMessage),
+            };
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "API command {Method} failed", command.Method);
+            return ApiResult.Fail(command.Method, ApiResult.InternalServerError);
+        }
+    }
+
+    private async Task<ApiResult> Publish(ApiCommand command)
+    {
+        var error = await PublishTo(command.String("channel"), command.Raw("data")!, NullIfEmpty(command.String("client")));
+        return new ApiResult(command.Method, error, null);
+    }
+
+    /// <summary>Publishes to each channel in turn and stops at the first error.</summary>
+    private async Task<ApiResult> Broadcast(ApiCommand command)
+    {
+        var data = command.Raw("data")!;
+        var client = NullIfEmpty(command.String("client"));
+        foreach (var channel in command.Params.GetProperty("channels").EnumerateArray())
+        {
+            if (await PublishTo(channel.GetString()!, data, client) is { } error)
+            {
+                return ApiResult.Fail(command.Method, error);
+            }
+        }
+
+        return new ApiResult(command.Method, null, null);
+    }
+
+    private async Task<string?> PublishTo(string channel, byte[] data, string? client) =>
+        ChannelError(await publisher.Publish(channel, data, client: client));
+
+    private async Task<ApiResult> Unsubscribe(ApiCommand command)
+    {
+        var channel = command.String("channel");
+        if (channel.Length > 0 && ChannelError(rules.Resolve(channel)) is { } error)
+        {
+            return ApiResult.Fail(command.Method, error);
+        }
+
+        var user = command.String("user");
+        await node.SendToUser(user, new UnsubscribeUserEvent(user, channel));
+        return new ApiResult(command.Method, null, null);
+    }
+
+    private async Task<ApiResult> Disconnect(ApiCommand command)
+    {
+        var user = command.String("user");
+        await node.SendToUser(user, new DisconnectUserEvent(user, Reconnect: false));
+        return new ApiResult(command.Method, null, null);
+    }
+
+    private async Task<ApiResult> Presence(ApiCommand command)
+    {
+        var channel = command.String("channel");
+        var resolution = rules.Resolve(channel);
+        if ((ChannelError(resolution) ?? (resolution.Options.Presence ? null : ApiResult.NotAvailable)) is { } error)
+        {
+            return ApiResult.Fail(command.Method, error);
+        }
+
+        var presence = await node.Cluster.GetGrain<IChannelGrain>(channel).GetPresence();
+        return new ApiResult(command.Method, null, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("channel", channel);
+            w.WriteStartObject("data");
+            foreach (var (client, info) in presence)
+            {
+                w.WritePropertyName(client);
+                WriteClientInfo(w, info);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    private async Task<ApiResult> History(ApiCommand command)
+    {
+        var channel = command.String("channel");
+        var resolution = rules.Resolve(channel);
+        if ((ChannelError(resolution) ?? (resolution.Options.HistoryEnabled ? null : ApiResult.NotAvailable)) is { } error)
+        {
+            return ApiResult.Fail(command.Method, error);
+        }
+
+        // Centrifugo v1 lists history newest first.
+        var history = await node.Cluster.GetGrain<IChannelGrain>(channel).GetHistory(new HistoryQuery(-1, null, Reverse: true), resolution.Options.ToSettings());
+        return new ApiResult(command.Method, null, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("channel", channel);
+            w.WriteStartArray("data");
+            foreach (var publication in history.Publications)
+            {
+                w.WriteStartObject();
+                w.WriteString("uid", publication.Uid);
+                w.WriteString("timestamp", publication.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WritePropertyName("info");
+                if (publication.Info is { } info)
+                {
+                    WriteClientInfo(w, info);
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+
+                w.WriteString("channel", channel);
+                w.WritePropertyName("data");
+                w.WriteRawValue(publication.Data, skipInputValidation: true);
+                w.WriteString("client", publication.Client ?? "");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Channels with at least one subscriber on any live gateway node.</summary>
+    private async Task<ApiResult> Channels()
+    {
+        var observers = await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetObservers();
+        var perNode = await Task.WhenAll(observers.Select(async o =>
+        {
+            try
+            {
+                return await o.GetChannels().WaitAsync(NodeQueryTimeout);
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "A node did not answer the channels query");
+                return (IReadOnlyList<string>)[];
+            }
+        }));
+        var channels = new SortedSet<string>(node.Hub.Channels, StringComparer.Ordinal);
+        channels.UnionWith(perNode.SelectMany(c => c));
+        return new ApiResult("channels", null, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("data");
+            foreach (var channel in channels)
+            {
+                w.WriteStringValue(channel);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private async Task<ApiResult> Stats()
+    {
+        var nodes = await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
+        return new ApiResult("stats", null, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("data");
+            w.WriteStartArray("nodes");
+            foreach (var info in nodes)
+            {
+                WriteNodeInfo(w, info);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("metrics_interval", (int)nodeService.Expiry.TotalSeconds);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    private ApiResult Node()
+    {
+        var info = node.Snapshot();
+        return new ApiResult("node", null, w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("data");
+            WriteNodeInfo(w, info);
+            w.WriteEndObject();
+        });
+    }
+
+    private static string? ChannelError(ChannelResolution resolution) => ChannelError(resolution.Error);
+
+    private static string? ChannelError(ChannelError error) => error switch
+    {
+        Config.ChannelError.None => null,
+        Config.ChannelError.NamespaceNotFound => ApiResult.NamespaceNotFound,
+        _ => ApiResult.InvalidMessage,
+    };
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+
+    private static void WriteClientInfo(Utf8JsonWriter w, ClientInfo info)
+    {
+        w.WriteStartObject();
+        w.WriteString("user", info.User);
+        w.WriteString("client", info.Client);
+        WriteRawOrNull(w, "default_info", info.ConnInfo);
+        WriteRawOrNull(w, "channel_info", info.ChanInfo);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRawOrNull(Utf8JsonWriter w, string name, byte[]? json)
+    {
+        w.WritePropertyName(name);
+        if (json is { Length: > 0 })
+        {
+            w.WriteRawValue(json, skipInputValidation: true);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+    }
+
+    private static void WriteNodeInfo(Utf8JsonWriter w, NodeInfo info)
+    {
+        w.WriteStartObject();
+        w.WriteString("uid", info.Uid);
+        w.WriteString("name", info.Name);
+        w.WriteNumber("num_goroutine", info.NumGoroutine);
+        w.WriteNumber("num_clients", info.NumClients);
+        w.WriteNumber("num_unique_clients", info.NumUniqueClients);
+        w.WriteNumber("num_channels", info.NumChannels);
+        w.WriteNumber("started_at", info.StartedAt);
+        w.WriteNumber("gomaxprocs", info.Gomaxprocs);
+        w.WriteNumber("num_cpu", info.NumCpu);
+        w.WriteNumber("num_msg_published", info.NumMsgPublished);
+        w.WriteNumber("num_msg_queued", info.NumMsgQueued);
+        w.WriteNumber("num_msg_sent", info.NumMsgSent);
+        w.WriteNumber("num_api_requests", info.NumApiRequests);
+        w.WriteNumber("num_client_requests", info.NumClientRequests);
+        w.WriteNumber("bytes_client_in", info.BytesClientIn);
+        w.WriteNumber("bytes_client_out", info.BytesClientOut);
+        w.WriteNumber("memory_sys", info.MemorySys);
+        w.WriteNumber("cpu_usage", info.CpuUsage);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+
+namespace Switchboard.ApiGateway.Centrifugo.Api;
+
+/// <summary>
+/// A parsed <c>/api/</c> body: one command or an array of them. Malformed bodies, unknown methods and
+/// parameters of the wrong shape make the whole request invalid (400, Centrifugo v1).
+/// </summary>
+public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray, string? Error)
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public static ApiRequest Parse(ReadOnlyMemory<byte> body)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            return Fail($"malformed JSON: {ex.Message}");
+        }
+
+        var isArray = root.ValueKind == JsonValueKind.Array;
+        if (!isArray && root.ValueKind != JsonValueKind.Object)
+        {
+            return Fail("expected a command object or an array of commands");
+        }
+
+        var commands = new List<ApiCommand>();
+        foreach (var item in isArray ? root.EnumerateArray() : Enumerable.Repeat(root, 1))
+        {
+            var (command, error) = ParseCommand(item);
+            if (error is not null)
+            {
+                return Fail(isArray ? $"command {commands.Count}: {error}" : error);
+            }
+
+            commands.Add(command!);
+        }
+
+        return new ApiRequest(commands, isArray, null);
+    }
+
+    private static ApiRequest Fail(string error) => new([], false, error);
+
+    private static (ApiCommand?, string?) ParseCommand(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return (null, "a command must be an object {\"method\",\"params\"}");
+        }
+
+        if (!item.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
+        {
+            return (null, "\"method\" must be a string");
+        }
+
+        var method = methodElement.GetString()!.ToLowerInvariant();
+        var parameters = EmptyObject;
+        if (item.TryGetProperty("params", out var p) && p.ValueKind != JsonValueKind.Null)
+        {
+            if (p.ValueKind != JsonValueKind.Object)
+            {
+                return (null, "\"params\" must be an object");
+            }
+
+            parameters = p;
+        }
+
+        var error = method switch
+        {
+            "publish" => RequireString(parameters, "channel") ?? RequireData(parameters) ?? OptionalString(parameters, "client"),
+            "broadcast" => RequireChannels(parameters) ?? RequireData(parameters) ?? OptionalString(parameters, "client"),
+            "unsubscribe" => RequireString(parameters, "user") ?? OptionalString(parameters, "channel"),
+            "disconnect" => RequireString(parameters, "user"),
+            "presence" or "history" => RequireString(parameters, "channel"),
+            "channels" or "stats" or "node" => null,
+            _ => $"unknown method \"{methodElement.GetString()}\"",
+        };
+        return error is null ? (new ApiCommand(method, parameters), null) : (null, error);
+    }
+
+    private static string? RequireString(JsonElement parameters, string name) =>
+        parameters.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
+            ? null
+            : $"\"{name}\" must be a non-empty string";
+
+    private static string? OptionalString(JsonElement parameters, string name) =>
+        !parameters.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.String or JsonValueKind.Null
+            ? null
+            : $"\"{name}\" must be a string";
+
+    private static string? RequireData(JsonElement parameters) =>
+        parameters.TryGetProperty("data", out _) ? null : "\"data\" is required";
+
+    private static string? RequireChannels(JsonElement parameters)
+    {
+        if (!parameters.TryGetProperty("channels", out var channels) || channels.ValueKind != JsonValueKind.Array || channels.GetArrayLength() == 0)
+        {
+            return "\"channels\" must be a non-empty array of channel names";
+        }
+
+        return channels.EnumerateArray().All(c => c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0)
+            ? null
+            : "\"channels\" must contain non-empty strings";
+    }
+}

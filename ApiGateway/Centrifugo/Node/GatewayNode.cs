@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Orleans.Streams;
+using StreamPosition = Switchboard.Channels.StreamPosition;
+using Switchboard.ApiGateway.Centrifugo.Protocol;
+using Switchboard.Channels;
+using Switchboard.Nodes;
+
+namespace Switchboard.ApiGateway.Centrifugo.Node;
+
+/// <summary>
+/// This gateway node: its id, its local connections, and the cluster calls the API and the client
+/// protocol make. Events from the node's stream are turned into frames here, once per event.
+/// </summary>
+public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, IConfiguration config, ILogger<GatewayNode> logger)
+{
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    public string Name { get; } = config["name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}_{Environment.ProcessId}";
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public ChannelHub Hub { get; } = new();
+
+    public NodeMetrics Metrics => metrics;
+
+    public IClusterClient Cluster => cluster;
+
+    private double cpuUsage;
+
+    public static Publication NewPublication(byte[] data, ClientInfo? info, string? client) =>
+        new(Guid.NewGuid().ToString("N"), 0, data, info, client, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    public void Handle(NodeEvent e)
+    {
+        switch (e)
+        {
+            case PublicationEvent p:
+                var subscribers = Hub.Subscribers(p.Channel);
+                if (subscribers.Length == 0)
+                {
+                    return;
+                }
+
+                var frame = Frames.PublicationPush(p.Channel, p.Publication);
+                foreach (var subscriber in subscribers)
+                {
+                    subscriber.DeliverPublication(p.Channel, p.Publication.Offset, frame);
+                }
+
+                metrics.MessagesQueued(subscribers.Length);
+                break;
+            case JoinEvent j:
+                Broadcast(j.Channel, Frames.JoinPush(j.Channel, j.Client));
+                break;
+            case LeaveEvent l:
+                Broadcast(l.Channel, Frames.LeavePush(l.Channel, l.Client));
+                break;
+            case UnsubscribeUserEvent u:
+                foreach (var client in Hub.ClientsOf(u.User))
+                {
+                    _ = client.ServerUnsubscribe(u.Channel);
+                }
+
+                break;
+            case DisconnectUserEvent d:
+                foreach (var client in Hub.ClientsOf(d.User))
+                {
+                    client.Close(d.Reconnect ? Disconnect.ForceReconnect : Disconnect.ForceNoReconnect);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Applies <paramref name="e"/> to the user's connections on every node: here directly, elsewhere through their streams.</summary>
+    public async Task SendToUser(string user, NodeEvent e)
+    {
+        Handle(e);
+        if (user.Length == 0)
+        {
+            return;
+        }
+
+        var clients = await cluster.GetGrain<IUserGrain>(user).GetClients();
+        var provider = cluster.GetStreamProvider(NodeStreams.Provider);
+        foreach (var nodeId in clients.Values.Distinct(StringComparer.Ordinal).Where(n => n != Id))
+        {
+            await provider.GetStream<NodeEvent>(NodeStreams.For(nodeId)).OnNextAsync(e);
+        }
+    }
+
+    /// <summary>
+    /// Anonymous connections (empty user) stay local: no user can be addressed through them, and their
+    /// presence expires by itself if this node dies.
+    /// </summary>
+    public async Task RegisterClient(ISubscriber client, byte[]? connInfo)
+    {
+        Hub.AddClient(client);
+        if (client.User.Length > 0)
+        {
+            // The client grain keeps the user index too.
+            await cluster.GetGrain<IClientGrain>(client.ClientId).Connect(new ClientRegistration(client.ClientId, client.User, Id, connInfo));
+        }
+    }
+
+    /// <summary>Forgets a closed connection: its subscriptions, its client grain and its entry in the user index.</summary>
+    public async Task UnregisterClient(ISubscriber client, IReadOnlyCollection<string> channels)
+    {
+        Hub.RemoveClient(client);
+        foreach (var channel in channels)
+        {
+            Hub.Unsubscribe(channel, client);
+        }
+
+        await Task.WhenAll(channels.Select(c => cluster.GetGrain<IChannelGrain>(c).Unsubscribe(client.ClientId, Id)));
+        if (client.User.Length > 0)
+        {
+            await cluster.GetGrain<IClientGrain>(client.ClientId).Disconnect();
+        }
+    }
+
+    /// <summary>Adds the subscriber locally before the grain call so that no publication falls between the two.</summary>
+    public async Task<SubscribeResult> Subscribe(ISubscriber client, string channel, ChannelSettings settings, StreamPosition? recoverFrom)
+    {
+        Hub.Subscribe(channel, client);
+        try
+        {
+            var result = await cluster.GetGrain<IChannelGrain>(channel).Subscribe(client.InfoFor(channel), Id, settings, recoverFrom);
+            if (client.User.Length > 0)
+            {
+                await cluster.GetGrain<IClientGrain>(client.ClientId).AddChannel(channel);
+            }
+
+            return result;
+        }
+        catch
+        {
+            Hub.Unsubscribe(channel, client);
+            throw;
+        }
+    }
+
+    public async Task Unsubscribe(ISubscriber client, string channel)
+    {
+        Hub.Unsubscribe(channel, client);
+        await cluster.GetGrain<IChannelGrain>(channel).Unsubscribe(client.ClientId, Id);
+        if (client.User.Length > 0)
+        {
+            await cluster.GetGrain<IClientGrain>(client.ClientId).RemoveChannel(channel);
+        }
+    }
+
+    public Task<Publication> Publish(string channel, Publication publication, ChannelSettings settings)
+    {
+        metrics.MessagePublished();
+        return cluster.GetGrain<IChannelGrain>(channel).Publish(publication, settings);
+    }
+
+    /// <summary>The node's counters now; CPU usage is the one measured at the last report.</summary>
+    public NodeInfo Snapshot()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new NodeInfo
+        {
+            Uid = Id,
+            Name = Name,
+            StartedAt = StartedAt.ToUnixTimeSeconds(),
+            NumGoroutine = process.Threads.Count,
+            NumClients = Hub.ClientCount,
+            NumUniqueClients = Hub.UserCount,
+            NumChannels = Hub.ChannelCount,
+            Gomaxprocs = Environment.ProcessorCount,
+            NumCpu = Environment.ProcessorCount,
+            NumMsgPublished = metrics.Published,
+            NumMsgQueued = metrics.Queued,
+            NumMsgSent = metrics.Sent,
+            NumApiRequests = metrics.ApiRequests,
+            NumClientRequests = metrics.ClientRequests,
+            BytesClientIn = metrics.BytesIn,
+            BytesClientOut = metrics.BytesOut,
+            MemorySys = process.WorkingSet64,
+            CpuUsage = Volatile.Read(ref cpuUsage),
+        };
+    }
+
+    internal void SampleCpu() => Volatile.Write(ref cpuUsage, metrics.SampleCpuUsage());
+
+    private void Broadcast(string channel, byte[] frame)
+    {
+        var subscribers = Hub.Subscribers(channel);
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Enqueue(frame);
+        }
+
+        metrics.MessagesQueued(subscribers.Length);
+        logger.LogTrace("{Count} frames queued on {Channel}", subscribers.Length, channel);
+    }
+}

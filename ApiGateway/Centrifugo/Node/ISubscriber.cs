@@ -1,0 +1,26 @@
+using Switchboard.ApiGateway.Centrifugo.Protocol;
+using Switchboard.Channels;
+
+namespace Switchboard.ApiGateway.Centrifugo.Node;
+
+/// <summary>A local connection as the node sees it when it delivers events.</summary>
+public interface ISubscriber
+{
+    string ClientId { get; }
+
+    string User { get; }
+
+    /// <summary>The connection as presence shows it in <paramref name="channel"/> (with its channel info).</summary>
+    ClientInfo InfoFor(string channel);
+
+    /// <summary>Queues a publication push; held back while the subscribe to the channel is in flight.</summary>
+    void DeliverPublication(string channel, long offset, byte[] frame);
+
+    /// <summary>Queues a frame; false when the connection's queue is full.</summary>
+    bool Enqueue(byte[] frame);
+
+    /// <summary>Server-side unsubscribe; an empty channel means every channel.</summary>
+    Task ServerUnsubscribe(string channel);
+
+    void Close(Disconnect disconnect);
+}

@@ -1,0 +1,130 @@
+using Orleans.Streams;
+using Switchboard.ApiGateway.Centrifugo.Config;
+using Switchboard.Channels;
+using Switchboard.Nodes;
+
+namespace Switchboard.ApiGateway.Centrifugo.Node;
+
+/// <summary>
+/// Keeps the node part of the cluster: one subscription to the node's own stream (re-created when it is
+/// lost, e.g. after the silo connection dropped); every interval it reports its counters to the node
+/// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers.
+/// </summary>
+public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostApplicationLifetime lifetime, ILogger<NodeService> logger) : BackgroundService
+{
+    private readonly TimeSpan interval = rules.Options.NodeInfoInterval;
+    private NodeStreamObserver? streamObserver;
+
+    // Object references hold their target weakly: the observer lives as long as the service.
+    private NodeObserver? observer;
+    private INodeObserver? observerReference;
+    private bool subscribed;
+    private long lastRefresh;
+
+    /// <summary>A node that missed this many reports is dropped from <c>stats</c>.</summary>
+    public TimeSpan Expiry => interval * 3;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The co-hosted silo is started by the host; wait until everything runs.
+        await WaitForStart(stoppingToken);
+        streamObserver = new NodeStreamObserver(node, logger);
+        observer = new NodeObserver(node);
+        observerReference = node.Cluster.CreateObjectReference<INodeObserver>(observer);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Tick();
+            try
+            {
+                await Task.Delay(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Leave(node.Id).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Others drop this node when its reports stop.
+            logger.LogDebug(ex, "Could not leave the node registry");
+        }
+    }
+
+    /// <summary>One round: stream subscription, channel refresh, report. A failure is retried next round.</summary>
+    internal async Task Tick()
+    {
+        try
+        {
+            await EnsureSubscribed();
+            if (Environment.TickCount64 - lastRefresh >= ChannelTimings.RefreshPeriod.TotalMilliseconds)
+            {
+                await RefreshChannels();
+                lastRefresh = Environment.TickCount64;
+            }
+
+            node.SampleCpu();
+            await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(node.Snapshot(), observerReference!, Expiry);
+        }
+        catch (Exception ex)
+        {
+            subscribed = false;
+            logger.LogWarning(ex, "Node {Node}: cluster unreachable, will retry", node.Id);
+        }
+    }
+
+    private async Task EnsureSubscribed()
+    {
+        var stream = node.Cluster.GetStreamProvider(NodeStreams.Provider).GetStream<NodeEvent>(NodeStreams.For(node.Id));
+        var handles = await stream.GetAllSubscriptionHandles();
+        if (subscribed && handles.Count > 0)
+        {
+            return;
+        }
+
+        if (handles.Count == 0)
+        {
+            await stream.SubscribeAsync(streamObserver!);
+        }
+        else
+        {
+            foreach (var handle in handles)
+            {
+                await handle.ResumeAsync(streamObserver!);
+            }
+        }
+
+        subscribed = true;
+        logger.LogInformation("Node {Node} subscribed to its stream", node.Id);
+    }
+
+    private async Task RefreshChannels()
+    {
+        await Parallel.ForEachAsync(node.Hub.Channels, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (channel, _) =>
+        {
+            var resolution = rules.Resolve(channel);
+            if (!resolution.Ok)
+            {
+                return;
+            }
+
+            var clients = node.Hub.Subscribers(channel).Select(s => s.InfoFor(channel)).ToList();
+            await node.Cluster.GetGrain<IChannelGrain>(channel).Refresh(node.Id, clients, resolution.Options.ToSettings());
+        });
+    }
+
+    private async Task WaitForStart(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+    }
+}

@@ -1,0 +1,19 @@
+namespace Switchboard.ApiGateway.Centrifugo.Protocol;
+
+/// <summary>
+/// Why the server closes a connection, sent as the WebSocket close code and reason. The client reconnects
+/// after codes below 3500 and stays disconnected after 3500-3999.
+/// </summary>
+public sealed record Disconnect(int Code, string Reason)
+{
+    public static readonly Disconnect Normal = new(3000, "connection closed");
+    public static readonly Disconnect Shutdown = new(3001, "shutdown");
+    public static readonly Disconnect ServerError = new(3004, "internal server error");
+    public static readonly Disconnect Slow = new(3008, "slow");
+    public static readonly Disconnect NoPong = new(3012, "no pong");
+    public static readonly Disconnect InvalidToken = new(3500, "invalid token");
+    public static readonly Disconnect BadRequest = new(3501, "bad request");
+    public static readonly Disconnect ForceNoReconnect = new(3503, "force disconnect");
+    public static readonly Disconnect ForceReconnect = new(3011, "force reconnect");
+    public static readonly Disconnect MessageTooBig = new(1009, "message size limit exceeded");
+}

@@ -1,0 +1,6 @@
+namespace Switchboard.ApiGateway.Centrifugo.Protocol;
+
+public sealed class RefreshRequest
+{
+    public string? Token { get; set; }
+}

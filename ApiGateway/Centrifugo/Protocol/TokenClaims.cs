@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Switchboard.ApiGateway.Centrifugo.Protocol;
+
+/// <summary>The claims Centrifugo tokens carry: <c>sub</c>, <c>exp</c>, <c>info</c> (any JSON), <c>channels</c>, and <c>channel</c> in subscription tokens.</summary>
+public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string> Channels, string? Channel)
+{
+    public static bool TryRead(JsonElement claims, out TokenClaims result)
+    {
+        result = new TokenClaims("", 0, null, [], null);
+        var sub = "";
+        if (claims.TryGetProperty("sub", out var subElement))
+        {
+            if (subElement.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            sub = subElement.GetString()!;
+        }
+
+        long exp = 0;
+        if (claims.TryGetProperty("exp", out var expElement) && !Security.Hs256Jwt.TryGetSeconds(expElement, out exp))
+        {
+            return false;
+        }
+
+        byte[]? info = null;
+        if (claims.TryGetProperty("info", out var infoElement) && infoElement.ValueKind != JsonValueKind.Null)
+        {
+            info = Encoding.UTF8.GetBytes(infoElement.GetRawText());
+        }
+
+        List<string> channels = [];
+        if (claims.TryGetProperty("channels", out var channelsElement))
+        {
+            if (channelsElement.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            foreach (var channel in channelsElement.EnumerateArray())
+            {
+                if (channel.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+
+                channels.Add(channel.GetString()!);
+            }
+        }
+
+        string? channelClaim = null;
+        if (claims.TryGetProperty("channel", out var channelElement))
+        {
+            if (channelElement.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            channelClaim = channelElement.GetString();
+        }
+
+        result = new TokenClaims(sub, exp, info, channels, channelClaim);
+        return true;
+    }
+}
