@@ -580,6 +580,11 @@ public sealed class ClientSession(
         var resolution = rules.Resolve(request.Channel!);
         var since = request.Since is { } s ? new StreamPosition(s.Offset, s.Epoch ?? "") : null;
         var history = await node.Cluster.GetGrain<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse), resolution.Options.ToSettings());
+        if (since is not null && since.Epoch != history.Position.Epoch)
+        {
+            return Frames.Error(id, ClientError.UnrecoverablePosition);
+        }
+
         return Frames.Reply(id, "history", w =>
         {
             Frames.WritePublications(w, history.Publications);
