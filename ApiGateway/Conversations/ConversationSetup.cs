@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.ApiGateway.Security;
@@ -19,6 +20,7 @@ public static class ConversationSetup
         builder.AddRasaAuth();
         builder.Services.AddConversationModels();
         builder.Services.AddBotModel();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelState>();
         builder.Services.AddSingleton<TrainingJobs>();
         builder.Services.AddSingleton<RasaExceptionFilter>();

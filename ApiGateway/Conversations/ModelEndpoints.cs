@@ -30,7 +30,7 @@ public static class ModelEndpoints
 
     private static async Task<IResult> LoadModel(HttpRequest request, ModelState models)
     {
-        var (body, error) = await RasaRequest.ReadJson(request, "No path to model file defined in request_body.");
+        var (body, error) = await RasaRequest.ReadObject(request, "No path to model file defined in request_body.");
         if (error is not null)
         {
             return error;
@@ -100,7 +100,7 @@ public static class ModelEndpoints
             return RasaErrors.BadRequest($"Emulation mode '{mode}' is not supported; parse results are in Rasa's format.", RasaRequest.QueryDetails("emulation_mode"));
         }
 
-        var (body, error) = await RasaRequest.ReadJson(request, "No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.");
+        var (body, error) = await RasaRequest.ReadObject(request, "No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.");
         if (error is not null)
         {
             return error;
@@ -148,17 +148,10 @@ public static class ModelEndpoints
         // A temporary tracker from the posted events: nothing is stored and no action runs.
         var agent = await models.Agent(model!);
         var tracker = DialogueTracker.FromEvents(DefaultSenderId, events);
-        var slots = agent.Domain.Slots.ToDictionary(kv => kv.Key, kv => kv.Value.InitialValue, StringComparer.Ordinal);
-        var view = new TrackerView(tracker, tracker.SlotValues(slots), () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
+        var view = new TrackerView(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
+            () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
         var prediction = await NextAction.Predict(agent, tracker, view);
-        IEnumerable<JsonObject>? shown = query!.Verbosity switch
-        {
-            EventVerbosity.All => events,
-            EventVerbosity.AfterRestart => events.Skip((int)tracker.RestartIndex),
-            EventVerbosity.Applied => AppliedEvents.Of(events),
-            _ => null,
-        };
-        return Results.Json(NextAction.ToJson(prediction, tracker.CurrentState(slots, shown)));
+        return Results.Json(NextAction.ToJson(prediction, await TrackerJson.Render(tracker, agent.Domain, query!.Verbosity, events)));
     }
 
     private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, IConfiguration config, IHttpClientFactory httpClients)
@@ -204,10 +197,14 @@ public static class ModelEndpoints
                     content.Headers.Add("filename", Path.GetFileName(path));
                     await http.PostAsync(callbackUrl, content);
                 }
-                catch (Exception ex) when (ex is BotDataException or HttpRequestException or IOException)
+                catch (Exception ex) when (ex is BotDataException or IOException)
                 {
                     using var content = JsonContent.Create(new JsonObject { ["status"] = "failure", ["message"] = ex.Message, ["code"] = 400 });
-                    await http.PostAsync(callbackUrl, content);
+                    await PostQuietly(http, callbackUrl, content);
+                }
+                catch (HttpRequestException)
+                {
+                    // The caller's endpoint is gone; nothing else to tell.
                 }
             });
             return Results.NoContent();
@@ -300,14 +297,57 @@ public static class ModelEndpoints
             return NotProvided("Intent evaluation");
         }
 
+        var isJson = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
+        var callbackUrl = request.Query["callback_url"].ToString();
+        if (callbackUrl.Length > 0)
+        {
+            // Rasa answers 204 at once and posts the evaluation (or the error) to the callback URL.
+            var http = services.GetRequiredService<IHttpClientFactory>();
+            _ = Task.Run(async () =>
+            {
+                using var client = http.CreateClient();
+                JsonObject result;
+                try
+                {
+                    result = await evaluator.TestIntents(agent, data, isJson, (int?)folds, CancellationToken.None);
+                }
+                catch (BotDataException ex)
+                {
+                    result = new JsonObject { ["status"] = "failure", ["message"] = ex.Message, ["code"] = 400 };
+                }
+
+                try
+                {
+                    using var content = JsonContent.Create(result);
+                    await client.PostAsync(callbackUrl, content);
+                }
+                catch (HttpRequestException)
+                {
+                    // The caller's endpoint is gone; nothing else to tell.
+                }
+            });
+            return Results.NoContent();
+        }
+
         try
         {
-            var isJson = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
             return Results.Json(await evaluator.TestIntents(agent, data, isJson, (int?)folds, request.HttpContext.RequestAborted));
         }
         catch (BotDataException ex)
         {
             return RasaErrors.BadRequest($"The NLU test data is invalid: {ex.Message}", RasaRequest.BodyDetails());
+        }
+    }
+
+    private static async Task PostQuietly(HttpClient http, string url, HttpContent content)
+    {
+        try
+        {
+            await http.PostAsync(url, content);
+        }
+        catch (HttpRequestException)
+        {
+            // The caller's endpoint is gone; nothing else to tell.
         }
     }
 

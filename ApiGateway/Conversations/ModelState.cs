@@ -6,12 +6,31 @@ namespace Switchboard.ApiGateway.Conversations;
 /// <summary>
 /// The gateway's view of the cluster's current model (held by <see cref="IModelRegistryGrain"/>) and the
 /// agent for it, loaded locally for the routes that need no conversation (<c>/model/parse</c>, <c>/domain</c>).
+/// The reference is cached for a second so that not every request visits the registry's single activation;
+/// a model loaded or unloaded through this gateway is seen at once, through another within the second.
 /// </summary>
-public sealed class ModelState(IGrainFactory grains, AgentCache agents)
+public sealed class ModelState(IGrainFactory grains, AgentCache agents, TimeProvider time)
 {
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+    private readonly Lock gate = new();
+    private (ModelRef? Model, DateTimeOffset Until) cached;
+
     private IModelRegistryGrain Registry => grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key);
 
-    public Task<ModelRef?> Current() => Registry.GetCurrent();
+    public async Task<ModelRef?> Current()
+    {
+        lock (gate)
+        {
+            if (time.GetUtcNow() < cached.Until)
+            {
+                return cached.Model;
+            }
+        }
+
+        var model = await Registry.GetCurrent();
+        Remember(model);
+        return model;
+    }
 
     public Task<IAgent> Agent(ModelRef model) => agents.Get(model);
 
@@ -20,10 +39,15 @@ public sealed class ModelState(IGrainFactory grains, AgentCache agents)
     {
         var (model, _) = await agents.LoadNew(path, cancellation);
         await Registry.SetCurrent(model);
+        Remember(model);
         return model;
     }
 
-    public Task Unload() => Registry.SetCurrent(null);
+    public async Task Unload()
+    {
+        await Registry.SetCurrent(null);
+        Remember(null);
+    }
 
     /// <summary>
     /// The current model if the route may run: 409 without a model, and with <paramref name="needsDialogue"/>
@@ -43,5 +67,13 @@ public sealed class ModelState(IGrainFactory grains, AgentCache agents)
         }
 
         return (model, null);
+    }
+
+    private void Remember(ModelRef? model)
+    {
+        lock (gate)
+        {
+            cached = (model, time.GetUtcNow() + CacheFor);
+        }
     }
 }

@@ -46,6 +46,15 @@ public static class RasaRequest
         }
     }
 
+    /// <summary>A JSON object body (400 for anything else).</summary>
+    public static async Task<(JsonObject? Body, IResult? Error)> ReadObject(HttpRequest request, string missingMessage)
+    {
+        var (body, error) = await ReadJson(request, missingMessage);
+        return error is not null ? (null, error)
+            : body is JsonObject obj ? (obj, null)
+            : (null, RasaErrors.BadRequest("The request body must be a JSON object.", BodyDetails()));
+    }
+
     public static async Task<string> ReadText(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body);

@@ -158,7 +158,7 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadJson(context.Request, "No action defined in request body.");
+        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, "No action defined in request body.");
         if (bodyError is not null)
         {
             return bodyError;
@@ -184,7 +184,7 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadJson(context.Request, "No intent defined in request body.");
+        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, "No intent defined in request body.");
         if (bodyError is not null)
         {
             return bodyError;
@@ -206,8 +206,9 @@ public static class TrackerEndpoints
 
     private static async Task<IResult> Predict(HttpContext context, ModelState models, IGrainFactory grains)
     {
+        var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require(needsDialogue: true);
-        return modelError ?? RasaRequest.ToResult(await Tracker(grains, context).Predict(model!));
+        return (modelError ?? queryError) ?? RasaRequest.ToResult(await Tracker(grains, context).Predict(model!, query!));
     }
 
     private static async Task<IResult> AddMessage(HttpContext context, ModelState models, IGrainFactory grains)

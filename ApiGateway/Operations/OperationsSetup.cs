@@ -10,9 +10,6 @@ namespace Switchboard.ApiGateway.Operations;
 /// <summary>Operations: the Orleans dashboard, Prometheus metrics, the login for both, and the node's health.</summary>
 public static class OperationsSetup
 {
-    /// <summary>Our own meter on gateways (the silos' node counters are on the Orleans meter, see docs/operations.md).</summary>
-    public const string GatewayMeter = "Switchboard.Gateway";
-
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
@@ -23,6 +20,7 @@ public static class OperationsSetup
         });
         builder.Services.AddSingleton<AdminAccess>();
         builder.Services.AddSingleton<AdminGate>();
+        builder.Services.AddSingleton<GatewayInstruments>();
 
         // Embedded default: the co-hosted silo already has the dashboard (SiloSetup). Redis: the gateway is a client.
         if (ClusterSettings.From(config).UsesRedis)
@@ -33,7 +31,7 @@ public static class OperationsSetup
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("switchboard-gateway", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.Orleans", GatewayMeter)
+                .AddMeter("Microsoft.Orleans", GatewayInstruments.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
@@ -42,6 +40,7 @@ public static class OperationsSetup
 
     public static WebApplication MapOperations(this WebApplication app)
     {
+        app.Services.GetRequiredService<GatewayInstruments>();
         var gate = app.Services.GetRequiredService<AdminGate>();
         app.Use(gate.Invoke);
         DashboardLogin.Map(app);

@@ -29,5 +29,5 @@ public interface ITrackerGrain : IGrainWithStringKey
     Task<TrackerReply> Execute(ModelRef model, string action, string? policy, double? confidence, TrackerQuery query);
 
     /// <summary>Predicts the next action without changing the tracker; 404 for an unknown conversation.</summary>
-    Task<TrackerReply> Predict(ModelRef model);
+    Task<TrackerReply> Predict(ModelRef model, TrackerQuery query);
 }

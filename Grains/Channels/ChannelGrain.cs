@@ -20,8 +20,9 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     private readonly Dictionary<string, IAsyncStream<NodeEvent>> nodeStreams = new(StringComparer.Ordinal);
     private ChannelSettings settings = ChannelSettings.Default;
     private IGrainTimer? sweeper;
+    private string? channel;
 
-    private string Channel => this.GetPrimaryKeyString();
+    private string Channel => channel ??= this.GetPrimaryKeyString();
 
     public async Task<Publication> Publish(Publication publication, ChannelSettings settings)
     {
@@ -46,8 +47,6 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     public async Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, ChannelSettings settings, StreamPosition? recoverFrom)
     {
         this.settings = settings;
-        var joined = Add(client, nodeId);
-
         StreamPosition? position = null;
         IReadOnlyList<Publication> recovered = [];
         var recoverySucceeded = false;
@@ -63,6 +62,8 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
             }
         }
 
+        // Only once history answered: a failed subscribe leaves no subscriber behind.
+        var joined = Add(client, nodeId);
         if (joined && settings.JoinLeave)
         {
             await FanOut(new JoinEvent(Channel, client));
@@ -108,9 +109,7 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     public async Task<HistoryResult> GetHistory(HistoryQuery query, ChannelSettings settings)
     {
         this.settings = settings;
-        return settings.HistoryEnabled
-            ? await history.Read(Channel, query)
-            : new HistoryResult([], await history.GetPosition(Channel));
+        return settings.HistoryEnabled ? await history.Read(Channel, query) : new HistoryResult([], new StreamPosition(0, ""));
     }
 
     /// <summary>Recovery succeeds when the epoch is unchanged and history still holds every later publication.</summary>

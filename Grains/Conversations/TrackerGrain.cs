@@ -181,7 +181,7 @@ public sealed class TrackerGrain(
 
         var messages = new List<JsonObject>();
         await UpdateSession(agent, null, messages);
-        await Log(ExternalUserEvent(intent, entities is null ? null : JsonNode.Parse(entities)));
+        await Log(UserEvents.External(intent, entities is null ? null : JsonNode.Parse(entities), Now()));
         await PredictionLoop(agent, messages);
         await Flush();
         await channel.Publish(Id, messages);
@@ -209,7 +209,7 @@ public sealed class TrackerGrain(
         return TrackerReply.Ok(await Render(agent, query), Serialize(messages));
     }
 
-    public async Task<TrackerReply> Predict(ModelRef model)
+    public async Task<TrackerReply> Predict(ModelRef model, TrackerQuery query)
     {
         if (tracker.EventCount == 0)
         {
@@ -218,7 +218,7 @@ public sealed class TrackerGrain(
 
         var agent = await agents.Get(model);
         var prediction = await Prediction(agent);
-        var body = NextAction.ToJson(prediction, JsonNode.Parse(await Render(agent, TrackerQuery.Default))!);
+        var body = NextAction.ToJson(prediction, JsonNode.Parse(await Render(agent, query))!);
         return TrackerReply.Ok(body.ToJsonString());
     }
 
@@ -260,7 +260,7 @@ public sealed class TrackerGrain(
 
         var messages = new List<JsonObject>();
         await UpdateSession(agent, null, messages);
-        await Log(ExternalUserEvent(intent, reminder["entities"]));
+        await Log(UserEvents.External(intent, reminder["entities"], Now()));
         await PredictionLoop(agent, messages);
         await Flush();
         await channel.Publish(Id, messages);
@@ -283,19 +283,9 @@ public sealed class TrackerGrain(
         await UpdateSession(agent, metadata, messages);
         var messageId = message.MessageId ?? Guid.NewGuid().ToString("N");
         parseData ??= await agent.Parse(message.Text, messageId, CancellationToken.None);
-        var user = new JsonObject
-        {
-            ["event"] = EventNames.User,
-            ["timestamp"] = Now(),
-            ["text"] = message.Text,
-            ["parse_data"] = parseData,
-            ["input_channel"] = message.InputChannel,
-            ["message_id"] = messageId,
-            ["metadata"] = metadata ?? [],
-        };
         try
         {
-            await Log(RasaEvents.Normalize(user, Now()));
+            await Log(UserEvents.Message(message.Text, parseData, message.InputChannel, messageId, metadata, Now()));
         }
         catch (InvalidEventException e)
         {
@@ -413,23 +403,6 @@ public sealed class TrackerGrain(
         }
     }
 
-    private JsonObject ExternalUserEvent(string intent, JsonNode? entities)
-    {
-        var list = entities switch
-        {
-            JsonArray array => (JsonArray)array.DeepClone(),
-            JsonObject obj => new JsonArray(obj.Select(kv => (JsonNode)new JsonObject { ["entity"] = kv.Key, ["value"] = kv.Value?.DeepClone() }).ToArray()),
-            _ => [],
-        };
-        return RasaEvents.Normalize(new JsonObject
-        {
-            ["event"] = EventNames.User,
-            ["text"] = "EXTERNAL: " + intent,
-            ["parse_data"] = new JsonObject { ["intent"] = new JsonObject { ["name"] = intent }, ["entities"] = list },
-            ["metadata"] = new JsonObject { ["is_external"] = true },
-        }, Now());
-    }
-
     private async Task Log(JsonObject e)
     {
         var type = RasaEvents.Type(e);
@@ -482,40 +455,18 @@ public sealed class TrackerGrain(
     private async Task<List<JsonObject>> ReadEvents(long from) =>
         (await store.Read(Id, from)).Select(s => JsonNode.Parse(s)!.AsObject()).ToList();
 
-    private TrackerView View(IAgent agent)
-    {
-        var slots = tracker.SlotValues(SlotDefaults(agent));
-        return new TrackerView(tracker, slots, async () => await EventsFrom(tracker.ResetIndex));
-    }
-
-    private static Dictionary<string, JsonNode?> SlotDefaults(IAgent agent) =>
-        agent.Domain.Slots.ToDictionary(kv => kv.Key, kv => kv.Value.InitialValue, StringComparer.Ordinal);
+    private TrackerView View(IAgent agent) =>
+        new(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)), async () => await EventsFrom(tracker.ResetIndex));
 
     private async Task<string> Render(IAgent agent, TrackerQuery query)
     {
-        var slots = SlotDefaults(agent);
         if (query.Until is { } until)
         {
             var past = (await ReadEvents(0)).TakeWhile(e => RasaEvents.Timestamp(e) <= until).ToList();
-            var then = DialogueTracker.FromEvents(Id, past);
-            IEnumerable<JsonObject>? pastEvents = query.Verbosity switch
-            {
-                EventVerbosity.All => past,
-                EventVerbosity.AfterRestart => past.Skip((int)then.RestartIndex),
-                EventVerbosity.Applied => AppliedEvents.Of(past),
-                _ => null,
-            };
-            return then.CurrentState(slots, pastEvents).ToJsonString();
+            return (await TrackerJson.Render(DialogueTracker.FromEvents(Id, past), agent.Domain, query.Verbosity, past)).ToJsonString();
         }
 
-        IEnumerable<JsonObject>? events = query.Verbosity switch
-        {
-            EventVerbosity.All => await EventsFrom(0),
-            EventVerbosity.AfterRestart => await EventsFrom(tracker.RestartIndex),
-            EventVerbosity.Applied => AppliedEvents.Of(await EventsFrom(tracker.ResetIndex)),
-            _ => null,
-        };
-        return tracker.CurrentState(slots, events).ToJsonString();
+        return (await TrackerJson.Render(tracker, agent.Domain, query.Verbosity, async from => await EventsFrom(from))).ToJsonString();
     }
 
     private static List<string> Serialize(List<JsonObject> messages) => messages.Select(m => m.ToJsonString()).ToList();

@@ -73,6 +73,20 @@ public sealed partial class SecurityDefaultsTests
         }
     }
 
+    [Fact]
+    public async Task CorsOriginsAreAnsweredOnTheRasaRoutes()
+    {
+        await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", "t", "--cors", "https://chat.example.com"], loadModel: false);
+        foreach (var (origin, allowed) in new[] { ("https://chat.example.com", true), ("https://evil.example.com", false) })
+        {
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, "/webhooks/rest/webhook");
+            preflight.Headers.Add("Origin", origin);
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            using var response = await server.Http.SendAsync(preflight);
+            Assert.Equal(allowed, response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) && values.Contains(origin));
+        }
+    }
+
     [GeneratedRegex(@"auth token \(generated[^)]*\): (\S+)")]
     private static partial Regex GeneratedToken();
 }

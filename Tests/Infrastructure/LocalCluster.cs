@@ -10,8 +10,8 @@ namespace Switchboard.Tests.Infrastructure;
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
-    private readonly List<SiloNode> silos = [];
-    private readonly List<GatewayNode> gateways = [];
+    private readonly List<SiloProcess> silos = [];
+    private readonly List<GatewayProcess> gateways = [];
     private readonly object gate = new();
 
     private LocalCluster(RedisServer redis, LocalClusterOptions options)
@@ -24,7 +24,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public LocalClusterOptions Options { get; }
 
-    public IReadOnlyList<SiloNode> Silos
+    public IReadOnlyList<SiloProcess> Silos
     {
         get
         {
@@ -35,7 +35,7 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<GatewayNode> Gateways
+    public IReadOnlyList<GatewayProcess> Gateways
     {
         get
         {
@@ -66,7 +66,7 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo and waits until it has joined (it prints "Silo started" after joining).</summary>
-    public async Task<SiloNode> AddSiloAsync(params string[] extraArgs)
+    public async Task<SiloProcess> AddSiloAsync(params string[] extraArgs)
     {
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
@@ -80,7 +80,7 @@ public sealed class LocalCluster : IAsyncDisposable
             .. extraArgs,
         ];
         var process = NodeProcess.StartProject("Silo", args, name: $"silo:{siloPort}");
-        var silo = new SiloNode(process, siloPort, gatewayPort);
+        var silo = new SiloProcess(process, siloPort, gatewayPort);
         lock (gate)
         {
             silos.Add(silo);
@@ -91,12 +91,12 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more gateway and waits until it answers HTTP (it listens once its cluster client is connected).</summary>
-    public async Task<GatewayNode> AddGatewayAsync(params string[] extraArgs)
+    public async Task<GatewayProcess> AddGatewayAsync(params string[] extraArgs)
     {
         var port = FreePort.Next();
         string[] args = ["--redis", Redis.Endpoint, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
         var process = NodeProcess.StartProject("ApiGateway", args, name: $"gateway:{port}");
-        var node = new GatewayNode(process, port);
+        var node = new GatewayProcess(process, port);
         lock (gate)
         {
             gateways.Add(node);
@@ -107,14 +107,14 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>kill -9: no graceful leave; membership must notice by itself.</summary>
-    public void Kill(SiloNode silo) => silo.Process.Kill();
+    public void Kill(SiloProcess silo) => silo.Process.Kill();
 
-    public void Kill(GatewayNode gateway) => gateway.Process.Kill();
+    public void Kill(GatewayProcess gateway) => gateway.Process.Kill();
 
     /// <summary>SIGTERM: the silo leaves the cluster cleanly.</summary>
-    public Task StopAsync(SiloNode silo) => silo.Process.StopAsync();
+    public Task StopAsync(SiloProcess silo) => silo.Process.StopAsync();
 
-    public Task StopAsync(GatewayNode gateway) => gateway.Process.StopAsync();
+    public Task StopAsync(GatewayProcess gateway) => gateway.Process.StopAsync();
 
     /// <summary>Every node's output, for failure messages.</summary>
     public string Describe()
@@ -138,7 +138,7 @@ public sealed class LocalCluster : IAsyncDisposable
         await Redis.DisposeAsync();
     }
 
-    private static async Task WaitForHttpAsync(GatewayNode node, TimeSpan timeout)
+    private static async Task WaitForHttpAsync(GatewayProcess node, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>scripts/local-cluster.sh: the operators' way to run the docker-compose topology without Docker.</summary>
+[Collection(Switchboard.Tests.Cluster.ProcessCollection.Name)]
 public sealed class LocalClusterScriptTests
 {
     [Fact]

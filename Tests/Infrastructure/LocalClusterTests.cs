@@ -1,5 +1,6 @@
 namespace Switchboard.Tests.Infrastructure;
 
+[Collection(Switchboard.Tests.Cluster.ProcessCollection.Name)]
 public sealed class LocalClusterTests
 {
     [Fact]

@@ -69,7 +69,7 @@ public sealed class AdminAccessTests(AdminAccessTests.Gateway fixture) : IClassF
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
 
         var body = "";
-        await Poll.Until(async () =>
+        await Wait.Until(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/DashboardCounters");
             request.Headers.Add("Cookie", cookie.Split(';')[0]);
@@ -128,13 +128,13 @@ public sealed class AdminAccessTests(AdminAccessTests.Gateway fixture) : IClassF
     {
         using var http = fixture.Server.CreateClient();
         var text = "";
-        await Poll.Until(async () =>
+        await Wait.Until(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Password);
             using var response = await http.SendAsync(request);
             text = await response.Content.ReadAsStringAsync();
-            return response.IsSuccessStatusCode && text.Contains("switchboard_gateway_nodes", StringComparison.Ordinal);
+            return response.IsSuccessStatusCode && text.Contains("switchboard_gateway_nodes", StringComparison.Ordinal) && text.Contains("switchboard_node_clients", StringComparison.Ordinal);
         }, () => text);
         Assert.Contains("# TYPE orleans_", text, StringComparison.Ordinal);
         Assert.Contains("otel_scope_name=\"Microsoft.Orleans\"", text, StringComparison.Ordinal);

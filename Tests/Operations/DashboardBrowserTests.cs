@@ -4,6 +4,7 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Operations;
 
 /// <summary>The dashboard in headless Debian Chromium (playwright-core, no downloaded browser) against a 2-silo cluster.</summary>
+[Collection(Switchboard.Tests.Cluster.ProcessCollection.Name)]
 public sealed class DashboardBrowserTests
 {
     private const string Password = "browser-test-password";

@@ -20,7 +20,7 @@ public sealed class DashboardCountersTests(AdminAccessTests.Gateway fixture) : I
         using var http = fixture.Server.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminAccessTests.Password);
         var silo = "";
-        await Poll.Until(async () =>
+        await Wait.Until(async () =>
         {
             using var json = JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
             var hosts = json.RootElement.GetProperty("hosts");
@@ -29,7 +29,7 @@ public sealed class DashboardCountersTests(AdminAccessTests.Gateway fixture) : I
         });
 
         var counters = new Dictionary<string, double>();
-        await Poll.Until(async () =>
+        await Wait.Until(async () =>
         {
             using var json = JsonDocument.Parse(await http.GetStringAsync("/dashboard/SiloCounters/" + silo));
             counters = json.RootElement.EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => double.Parse(c.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture));

@@ -44,7 +44,11 @@ public sealed class ChannelRules(CentrifugoOptions options)
         var userBoundary = name.LastIndexOf(UserBoundary);
         if (userBoundary >= 0)
         {
-            users = name[(userBoundary + 1)..].ToString().Split(UserSeparator);
+            var part = name[(userBoundary + 1)..].ToString();
+            // A conversation channel (rasa#<id>) names one percent-escaped user, whose id may itself hold ',' or '#'.
+            users = channel.StartsWith(Switchboard.Conversations.ConversationChannel.Prefix, StringComparison.Ordinal)
+                ? [Switchboard.Conversations.ConversationChannel.Unescape(part)]
+                : part.Split(UserSeparator);
         }
 
         return new ChannelResolution(ChannelError.None, channelOptions, isPrivate, users);

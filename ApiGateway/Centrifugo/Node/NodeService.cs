@@ -52,8 +52,9 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
         {
             await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Leave(node.Id).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Others drop this node when its reports stop.
             logger.LogDebug(ex, "Could not leave the node registry");
         }
     }

@@ -460,7 +460,7 @@ public sealed class ClientSession(
             // Under the lock so a publication delivered right after cannot overtake the buffered ones.
             foreach (var frame in frames)
             {
-                if (!transport.TrySend(frame))
+                if (!Enqueue(frame))
                 {
                     break;
                 }

@@ -4,7 +4,7 @@ namespace Switchboard.Tests.Infrastructure;
 /// Polls a condition over real processes until a generous deadline, treating connection errors as "not yet"
 /// (nodes restart and reconnect in these tests); unlike <see cref="Eventually"/> it tolerates them.
 /// </summary>
-public static class Poll
+public static class Wait
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 

@@ -1,7 +1,7 @@
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>An ApiGateway process of a <see cref="LocalCluster"/>, listening on its own loopback port.</summary>
-public sealed class GatewayNode(NodeProcess process, int httpPort)
+public sealed class GatewayProcess(NodeProcess process, int httpPort)
 {
     public NodeProcess Process { get; } = process;
 

@@ -1,7 +1,7 @@
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>A silo process of a <see cref="LocalCluster"/>.</summary>
-public sealed class SiloNode(NodeProcess process, int siloPort, int gatewayPort)
+public sealed class SiloProcess(NodeProcess process, int siloPort, int gatewayPort)
 {
     public NodeProcess Process { get; } = process;
 
