@@ -1,3 +1,4 @@
+using Switchboard.Bot.Model;
 using Switchboard.Bot.Training;
 using Switchboard.Tests.Infrastructure;
 
@@ -8,7 +9,23 @@ public static class ExampleProject
 {
     private static readonly Lazy<TrainingData> Data = new(() => TrainingDataReader.FromPaths([Path.Combine(Directory, "config.yml"), Path.Combine(Directory, "domain.yml"), Path.Combine(Directory, "data")]));
 
+    private static readonly Lazy<BotModel> TrainedModel = new(() => BotModel.Train(Training));
+
+    private static readonly Lazy<string> ModelFile = new(() =>
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("switchboard-model-").FullName;
+        var path = Path.Combine(directory, TrainedModel.Value.FileName);
+        TrainedModel.Value.Save(path);
+        return path;
+    });
+
     public static string Directory => Path.Combine(Repo.Root, "examples", "restaurant");
+
+    /// <summary>The example trained once per test run.</summary>
+    public static BotModel Model => TrainedModel.Value;
+
+    /// <summary>The trained example saved as a model file.</summary>
+    public static string ModelPath => ModelFile.Value;
 
     public static TrainingData Training => Data.Value;
 

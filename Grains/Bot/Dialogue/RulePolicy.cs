@@ -48,7 +48,9 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
                 matches = snippet.States[i].Matches(states[offset + i]);
             }
 
-            if (matches && (best is null || snippet.States.Count > best.States.Count))
+            // The longest, then the most specific rule wins (a rule for "inside the form" beats the general one).
+            if (matches && (best is null || snippet.States.Count > best.States.Count ||
+                            (snippet.States.Count == best.States.Count && Specificity(snippet) > Specificity(best))))
             {
                 best = snippet;
             }
@@ -76,6 +78,9 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
 
         return null;
     }
+
+    private static int Specificity(RuleSnippet snippet) => snippet.States.Sum(s =>
+        (s.PreviousAction is null ? 0 : 1) + (s.Intent is null ? 0 : 1) + s.Entities.Count + s.Slots.Count + (s.ActiveLoop is null ? 0 : 1));
 
     private PolicyPrediction One(string action, BotDomain domain) =>
         new(action, 1.0, Name, domain.ActionNames.ToDictionary(a => a, a => a == action ? 1.0 : 0.0, StringComparer.Ordinal));

@@ -37,7 +37,7 @@ public static class ModelFile
             using var writer = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
             model.Nlu.Tagger.Save(writer);
         });
-        Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), model.Nlu.Regexes.ToList(), model.Nlu.Lookups.ToDictionary(l => l.Key, l => l.Value.ToList())), Json));
+        Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), model.Nlu.Regexes.ToList(), model.Nlu.Lookups.ToDictionary(l => l.Key, l => l.Value.ToList()), model.Nlu.Vocabulary.Order(StringComparer.Ordinal).ToList()), Json));
         if (model.Rules is { } rules)
         {
             entries.Add(RulesEntry);
@@ -123,7 +123,8 @@ public static class ModelFile
                 new Dictionary<string, string>(nluData.Synonyms, StringComparer.OrdinalIgnoreCase),
                 nluData.Regexes,
                 nluData.Lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value),
-                domain.EntityNames);
+                domain.EntityNames,
+                nluData.Vocabulary);
 
             var rules = manifest.Entries.Contains(RulesEntry)
                 ? new RulePolicy(JsonSerializer.Deserialize<List<RuleSnippet>>(ReadText(zip, RulesEntry), Json)!)
@@ -170,7 +171,7 @@ public static class ModelFile
         return buffer;
     }
 
-    private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups);
+    private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups, List<string> Vocabulary);
 
     private sealed record MemoData(int MaxHistory, Dictionary<string, string> Lookup);
 

@@ -46,7 +46,7 @@ public sealed class EntityTagger
                 {
                     var inside = gold.Select(t => t != 0).ToArray();
                     var feats = features.Extract(example.Text, tokens, example.Intent, i => inside[i] && random.NextDouble() < WordDropout);
-                    var predicted = Viterbi(feats, tagCount, f => trainer.Current(f), trainer.CurrentTransitions);
+                    var predicted = Viterbi(Emissions(feats, tagCount, f => trainer.Current(f)), tagCount, trainer.CurrentTransitions);
                     trainer.Update(feats, gold, predicted);
                 }
             }
@@ -66,7 +66,8 @@ public sealed class EntityTagger
         }
 
         var feats = features.Extract(text, tokens, intent);
-        var tags = Viterbi(feats, _tagCount, f => _weights.GetValueOrDefault(f), _transitions);
+        var emission = Emissions(feats, _tagCount, f => _weights.GetValueOrDefault(f));
+        var tags = Viterbi(emission, _tagCount, _transitions);
         for (var i = 0; i < tags.Length; i++)
         {
             if (tags[i] == 0)
@@ -81,7 +82,7 @@ public sealed class EntityTagger
                 i++;
             }
 
-            var confidence = Enumerable.Range(start, i - start + 1).Average(k => TagProbability(feats[k], tags[k]));
+            var confidence = Enumerable.Range(start, i - start + 1).Average(k => TagProbability(emission, tags, k));
             var (entity, role, group) = Split(_types[type]);
             result.Add((entity, role, group, start, i + 1, confidence));
         }
@@ -146,23 +147,29 @@ public sealed class EntityTagger
         return new EntityTagger(types, weights, transitions);
     }
 
-    private double TagProbability(List<string> feats, int tag)
+    /// <summary>
+    /// How sure the tagger is of one token's tag: a softmax over the tags that fit between its neighbours'
+    /// tags, scored by emission and both transitions.
+    /// </summary>
+    private double TagProbability(double[,] emission, int[] tags, int k)
     {
-        var scores = new double[_tagCount];
-        foreach (var f in feats)
+        var n = tags.Length;
+        var previous = k == 0 ? -1 : tags[k - 1];
+        var scores = new List<(int Tag, double Score)>();
+        for (var t = 0; t < _tagCount; t++)
         {
-            if (_weights.TryGetValue(f, out var w))
+            if (!Allowed(previous, t, _tagCount) || !Allowed(t, k + 1 < n ? tags[k + 1] : _tagCount, _tagCount))
             {
-                for (var k = 0; k < _tagCount; k++)
-                {
-                    scores[k] += w[k];
-                }
+                continue;
             }
+
+            var score = emission[k, t] + _transitions[(previous < 0 ? _tagCount : previous) * _tagCount + t] + (k + 1 < n ? _transitions[t * _tagCount + tags[k + 1]] : 0);
+            scores.Add((t, score));
         }
 
-        var max = scores.Max();
-        var sum = scores.Sum(s => Math.Exp(s - max));
-        return Math.Exp(scores[tag] - max) / sum;
+        var max = scores.Max(s => s.Score);
+        var sum = scores.Sum(s => Math.Exp(s.Score - max));
+        return Math.Exp(scores.First(s => s.Tag == tags[k]).Score - max) / sum;
     }
 
     private static string TypeOf(EntitySpan span) => span.Entity + "\u001f" + span.Role + "\u001f" + span.Group;
@@ -218,11 +225,10 @@ public sealed class EntityTagger
         return fromOpen ? toContinues && (to - 1) / 4 == (from - 1) / 4 : !toContinues;
     }
 
-    private static int[] Viterbi(List<string>[] feats, int tagCount, Func<string, float[]?> weights, float[] transitions)
+    private static double[,] Emissions(List<string>[] feats, int tagCount, Func<string, float[]?> weights)
     {
-        var n = feats.Length;
-        var emission = new double[n, tagCount];
-        for (var i = 0; i < n; i++)
+        var emission = new double[feats.Length, tagCount];
+        for (var i = 0; i < feats.Length; i++)
         {
             foreach (var f in feats[i])
             {
@@ -236,6 +242,12 @@ public sealed class EntityTagger
             }
         }
 
+        return emission;
+    }
+
+    private static int[] Viterbi(double[,] emission, int tagCount, float[] transitions)
+    {
+        var n = emission.GetLength(0);
         var score = new double[n, tagCount];
         var back = new int[n, tagCount];
         for (var k = 0; k < tagCount; k++)

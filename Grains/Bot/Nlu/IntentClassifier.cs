@@ -43,7 +43,7 @@ public sealed class IntentClassifier
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer.Options
             {
-                L2Regularization = 0.001f,
+                L2Regularization = 0.01f,
                 L1Regularization = 0f,
                 MaximumNumberOfIterations = 300,
             }));

@@ -22,8 +22,10 @@ public sealed class NluModel
         IReadOnlyDictionary<string, string> synonyms,
         IReadOnlyList<RegexFeature> regexes,
         IReadOnlyDictionary<string, IReadOnlyList<string>> lookups,
-        IReadOnlyList<string> entityNames)
+        IReadOnlyList<string> entityNames,
+        IReadOnlyCollection<string> vocabulary)
     {
+        Vocabulary = vocabulary.ToHashSet(StringComparer.Ordinal);
         Settings = settings;
         Intents = intents;
         Tagger = tagger;
@@ -53,13 +55,17 @@ public sealed class NluModel
 
     public IReadOnlyList<string> EntityNames { get; }
 
+    /// <summary>The lower-cased words of the training examples.</summary>
+    public IReadOnlySet<string> Vocabulary { get; }
+
     public static NluModel Train(TrainingData data, int seed = 1)
     {
         var settings = data.Config.Nlu;
         var intents = IntentClassifier.Train(data.Examples, settings, seed);
         var features = new TokenFeatures(data.Regexes, data.Lookups);
         var tagger = EntityTagger.Train(settings.Entities ? data.Examples : [], features, settings.Epochs, seed);
-        return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames);
+        var vocabulary = data.Examples.SelectMany(e => Tokenizer.Tokenize(e.Text)).Select(t => t.Lower).ToHashSet(StringComparer.Ordinal);
+        return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames, vocabulary);
     }
 
     public ParseResult Parse(string text)
@@ -74,7 +80,7 @@ public sealed class NluModel
             return new ParseResult(text, null, [], []);
         }
 
-        var ranking = Intents.Rank(text).Take(RankingLength).ToList();
+        var ranking = Temper(Intents.Rank(text), text).Take(RankingLength).ToList();
         var intent = ranking[0];
         if (Settings.FallbackThreshold is { } threshold &&
             (intent.Confidence < threshold || (ranking.Count > 1 && intent.Confidence - ranking[1].Confidence < Settings.AmbiguityThreshold)))
@@ -84,6 +90,24 @@ public sealed class NluModel
         }
 
         return new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
+    }
+
+    /// <summary>
+    /// Flattens the distribution by the share of words never seen in training (p_i^c, renormalised, with c the
+    /// known share): a linear model is as sure of gibberish as of real text, and this makes the fallback see it.
+    /// </summary>
+    private IEnumerable<IntentScore> Temper(IReadOnlyList<IntentScore> ranking, string text)
+    {
+        var words = Tokenizer.Tokenize(text).Where(t => char.IsLetterOrDigit(t.Text[0])).ToList();
+        var known = words.Count == 0 ? 1.0 : words.Count(w => Vocabulary.Contains(w.Lower)) / (double)words.Count;
+        if (known >= 1.0)
+        {
+            return ranking;
+        }
+
+        var powered = ranking.Select(r => Math.Pow(Math.Max(r.Confidence, 1e-12), known)).ToList();
+        var sum = powered.Sum();
+        return ranking.Select((r, i) => r with { Confidence = powered[i] / sum });
     }
 
     public List<ExtractedEntity> ExtractEntities(string text, string? intent)
