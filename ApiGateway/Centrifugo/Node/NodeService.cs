@@ -64,10 +64,17 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
         try
         {
             await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Leave(node.Id).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+            // Node ids are per process: a stream subscription left behind would stay in the PubSubStore for good.
+            var stream = node.Cluster.GetStreamProvider(NodeStreams.Provider).GetStream<NodeEvent>(NodeStreams.For(node.Id));
+            foreach (var handle in await stream.GetAllSubscriptionHandles().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken))
+            {
+                await handle.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            }
         }
         catch (Exception ex)
         {
-            // Others drop this node when its reports stop.
+            // Others drop this node when its reports stop; a leftover subscription only costs storage.
             logger.LogDebug(ex, "Could not leave the node registry");
         }
     }
