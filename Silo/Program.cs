@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Switchboard.Hosting;
 
 // A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--silo-port N --gateway-port N]
 var builder = Host.CreateApplicationBuilder();
 builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
+// Orleans' placement retries log every attempt through Polly at Information: keep the console for what matters.
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
 var settings = ClusterSettings.From(builder.Configuration);
 if (!settings.UsesRedis)
 {

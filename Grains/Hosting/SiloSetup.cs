@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Switchboard.Channels.History;
+using Switchboard.Bot.Serving;
+using Switchboard.Conversations;
 using Switchboard.Nodes;
+using Switchboard.Operations;
 
 namespace Switchboard.Hosting;
 
@@ -47,6 +50,9 @@ public static class SiloSetup
         silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod)));
         silo.Services.AddSingleton(settings);
         silo.Services.AddSwitchboardChannels(settings);
+        silo.Services.AddSwitchboardConversations(settings);
+        silo.Services.AddBotModel();
+        silo.AddSwitchboardOperations();
         return silo;
     }
 }

@@ -12,6 +12,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
     private readonly object gate = new();
+    private bool disposed;
 
     private NodeProcess(Process process, string name)
     {
@@ -21,9 +22,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public int Pid => process.Id;
+    public int Pid { get; private set; }
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => disposed || process.HasExited;
 
     public string Output
     {
@@ -75,6 +76,7 @@ public sealed class NodeProcess : IAsyncDisposable
             throw new InvalidOperationException($"{name} did not start");
         }
 
+        node.Pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return node;
@@ -102,10 +104,29 @@ public sealed class NodeProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} did not print '{text}' within {timeout}:\n{Output}");
     }
 
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>Waits for the process to end by itself; kills it and fails with its output past the timeout.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"{Name} did not exit within {timeout}:\n{Output}");
+        }
+
+        process.WaitForExit(); // drains the redirected output
+    }
+
     /// <summary>kill -9: the process gets no chance to leave the cluster cleanly.</summary>
     public void Kill()
     {
-        if (!process.HasExited)
+        if (!HasExited)
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit(10_000);
@@ -115,7 +136,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>SIGTERM and wait for a graceful shutdown, then kill whatever is left.</summary>
     public async Task StopAsync(TimeSpan? grace = null)
     {
-        if (process.HasExited)
+        if (HasExited)
         {
             return;
         }
@@ -138,8 +159,14 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
         Kill();
         await Task.CompletedTask;
+        disposed = true;
         process.Dispose();
     }
 

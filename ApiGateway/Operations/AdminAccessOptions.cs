@@ -1,0 +1,32 @@
+namespace Switchboard.ApiGateway.Operations;
+
+/// <summary>
+/// Who may see the admin surfaces (dashboard, metrics): <c>--dashboard-password</c>, or the conversation API's
+/// admin credentials. Open only with <c>--dashboard-open</c> / <c>--metrics-open</c>.
+/// </summary>
+public sealed record AdminAccessOptions
+{
+    public string? DashboardPassword { get; init; }
+
+    /// <summary>True when no credential of any kind was configured and the password was generated at start-up.</summary>
+    public bool GeneratedPassword { get; init; }
+
+    public bool DashboardOpen { get; init; }
+
+    public bool MetricsOpen { get; init; }
+
+    public static AdminAccessOptions From(IConfiguration config, bool hasAdminCredentials, Func<string> generateSecret)
+    {
+        var options = new AdminAccessOptions
+        {
+            DashboardPassword = string.IsNullOrWhiteSpace(config["dashboard_password"]) ? null : config["dashboard_password"],
+            DashboardOpen = config.GetValue("dashboard_open", false),
+            MetricsOpen = config.GetValue("metrics_open", false),
+        };
+
+        // Secure by default: with nothing to log in with, generate a password and print it.
+        return options.DashboardPassword is null && !hasAdminCredentials
+            ? options with { DashboardPassword = generateSecret(), GeneratedPassword = true }
+            : options;
+    }
+}

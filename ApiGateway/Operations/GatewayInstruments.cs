@@ -1,0 +1,25 @@
+using System.Diagnostics.Metrics;
+using Switchboard.ApiGateway.Centrifugo.Node;
+
+namespace Switchboard.ApiGateway.Operations;
+
+/// <summary>This gateway node's own counters (the ones <c>node</c> reports) on our meter, for Prometheus per node.</summary>
+public sealed class GatewayInstruments
+{
+    public const string MeterName = "Switchboard.Gateway";
+
+    public GatewayInstruments(IMeterFactory meters, GatewayNode node)
+    {
+        var meter = meters.Create(MeterName);
+        var metrics = node.Metrics;
+        meter.CreateObservableCounter("switchboard.node.publications", () => metrics.Published, description: "Publications accepted by this gateway");
+        meter.CreateObservableCounter("switchboard.node.deliveries", () => metrics.Sent, description: "Messages sent to this gateway's WebSocket clients");
+        meter.CreateObservableCounter("switchboard.node.api.requests", () => metrics.ApiRequests, description: "Server API commands handled");
+        meter.CreateObservableCounter("switchboard.node.client.requests", () => metrics.ClientRequests, description: "Client protocol commands handled");
+        meter.CreateObservableCounter("switchboard.node.client.bytes.in", () => metrics.BytesIn, "By", "Bytes received from WebSocket clients");
+        meter.CreateObservableCounter("switchboard.node.client.bytes.out", () => metrics.BytesOut, "By", "Bytes sent to WebSocket clients");
+        meter.CreateObservableGauge("switchboard.node.clients", () => node.Hub.ClientCount, description: "Connected WebSocket clients");
+        meter.CreateObservableGauge("switchboard.node.users", () => node.Hub.UserCount, description: "Distinct users connected");
+        meter.CreateObservableGauge("switchboard.node.channels", () => node.Hub.ChannelCount, description: "Channels with subscribers on this gateway");
+    }
+}

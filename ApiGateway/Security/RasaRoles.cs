@@ -1,0 +1,7 @@
+namespace Switchboard.ApiGateway.Security;
+
+public static class RasaRoles
+{
+    public const string Admin = "admin";
+    public const string User = "user";
+}

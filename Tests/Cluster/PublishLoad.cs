@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Switchboard.Tests.Cluster;
+
+/// <summary>
+/// Publishes at a fixed rate over a set of channels without waiting for answers (an unanswered request does
+/// not slow the schedule), and records which publishes were acknowledged.
+/// </summary>
+public sealed class PublishLoad
+{
+    private readonly ConcurrentDictionary<string, ConcurrentBag<int>> acknowledged = new();
+    private long sent;
+    private long failed;
+
+    public long Sent => Interlocked.Read(ref sent);
+
+    public long Failed => Interlocked.Read(ref failed);
+
+    public long Acknowledged => acknowledged.Values.Sum(b => (long)b.Count);
+
+    /// <summary>Acknowledged message numbers per channel.</summary>
+    public IReadOnlyDictionary<string, ConcurrentBag<int>> AcknowledgedByChannel => acknowledged;
+
+    /// <summary>Acknowledgements received after <paramref name="since"/> (seconds from the start).</summary>
+    public long AcknowledgedAfter(double since) => acknowledgedAt.Count(t => t >= since);
+
+    private readonly ConcurrentBag<double> acknowledgedAt = [];
+
+    public async Task Run(ClusterApi api, IReadOnlyList<string> channels, int perSecond, TimeSpan duration)
+    {
+        var clock = Stopwatch.StartNew();
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var inFlight = new List<Task>(total);
+        for (var n = 0; n < total; n++)
+        {
+            var due = TimeSpan.FromSeconds((double)n / perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var channel = channels[n % channels.Count];
+            var number = n;
+            Interlocked.Increment(ref sent);
+            inFlight.Add(Task.Run(async () =>
+            {
+                if (await api.TryPublish(channel, new { n = number }))
+                {
+                    acknowledged.GetOrAdd(channel, _ => []).Add(number);
+                    acknowledgedAt.Add(clock.Elapsed.TotalSeconds);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }));
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+}

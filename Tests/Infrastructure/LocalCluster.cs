@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// A real Redis-backed topology as processes on loopback: one redis-server, N silos (<c>Silo</c> build) and
+/// M gateways (<c>ApiGateway</c> build), every one on free ports. Nodes can be added, killed (-9) or stopped
+/// while it runs; disposal stops everything. <c>scripts/local-cluster.sh</c> starts the same topology for people.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly List<SiloProcess> silos = [];
+    private readonly List<GatewayProcess> gateways = [];
+    private readonly object gate = new();
+
+    private LocalCluster(RedisServer redis, LocalClusterOptions options)
+    {
+        Redis = redis;
+        Options = options;
+    }
+
+    public RedisServer Redis { get; }
+
+    public LocalClusterOptions Options { get; }
+
+    public IReadOnlyList<SiloProcess> Silos
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. silos];
+            }
+        }
+    }
+
+    public IReadOnlyList<GatewayProcess> Gateways
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. gateways];
+            }
+        }
+    }
+
+    /// <summary>Starts Redis, then the silos, then the gateways, and returns once every gateway answers HTTP.</summary>
+    public static async Task<LocalCluster> StartAsync(LocalClusterOptions? options = null)
+    {
+        options ??= new LocalClusterOptions();
+        var redis = await RedisServer.StartAsync(options.DurableRedis);
+        var cluster = new LocalCluster(redis, options);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, options.Silos).Select(_ => cluster.AddSiloAsync()));
+            await Task.WhenAll(Enumerable.Range(0, options.Gateways).Select(_ => cluster.AddGatewayAsync()));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more silo and waits until it has joined (it prints "Silo started" after joining).</summary>
+    public async Task<SiloProcess> AddSiloAsync(params string[] extraArgs)
+    {
+        var siloPort = FreePort.Next();
+        var gatewayPort = FreePort.Next();
+        string[] args =
+        [
+            "--redis", Redis.Endpoint,
+            "--silo-port", Invariant(siloPort),
+            "--gateway-port", Invariant(gatewayPort),
+            "--probe-timeout-ms", Invariant((int)Options.ProbeTimeout.TotalMilliseconds),
+            .. Options.SiloArgs,
+            .. extraArgs,
+        ];
+        var process = NodeProcess.StartProject("Silo", args, name: $"silo:{siloPort}");
+        var silo = new SiloProcess(process, siloPort, gatewayPort);
+        lock (gate)
+        {
+            silos.Add(silo);
+        }
+
+        await process.WaitForOutput("Silo started", Options.StartTimeout);
+        return silo;
+    }
+
+    /// <summary>Starts one more gateway and waits until it answers HTTP (it listens once its cluster client is connected).</summary>
+    public async Task<GatewayProcess> AddGatewayAsync(params string[] extraArgs)
+    {
+        var port = FreePort.Next();
+        string[] args = ["--redis", Redis.Endpoint, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
+        var process = NodeProcess.StartProject("ApiGateway", args, name: $"gateway:{port}");
+        var node = new GatewayProcess(process, port);
+        lock (gate)
+        {
+            gateways.Add(node);
+        }
+
+        await WaitForHttpAsync(node, Options.StartTimeout);
+        return node;
+    }
+
+    /// <summary>kill -9: no graceful leave; membership must notice by itself.</summary>
+    public void Kill(SiloProcess silo) => silo.Process.Kill();
+
+    public void Kill(GatewayProcess gateway) => gateway.Process.Kill();
+
+    /// <summary>SIGTERM: the silo leaves the cluster cleanly.</summary>
+    public Task StopAsync(SiloProcess silo) => silo.Process.StopAsync();
+
+    public Task StopAsync(GatewayProcess gateway) => gateway.Process.StopAsync();
+
+    /// <summary>Every node's output, for failure messages.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        foreach (var node in Silos.Select(s => s.Process).Concat(Gateways.Select(g => g.Process)))
+        {
+            var output = node.Output;
+            text.AppendLine(CultureInfo.InvariantCulture, $"===== {node.Name} (pid {node.Pid}, {(node.HasExited ? "exited" : "running")})");
+            text.AppendLine(output.Length > 6000 ? "..." + output[^6000..] : output);
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Gateways first so they do not log a storm of reconnect attempts while silos go away.
+        await Task.WhenAll(Gateways.Select(g => g.Process.DisposeAsync().AsTask()));
+        await Task.WhenAll(Silos.Select(s => s.Process.DisposeAsync().AsTask()));
+        await Redis.DisposeAsync();
+    }
+
+    private static async Task WaitForHttpAsync(GatewayProcess node, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (node.Process.HasExited)
+            {
+                throw new InvalidOperationException($"{node} exited before answering HTTP:\n{node.Process.Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(node.BaseUrl);
+                return; // any status: Kestrel is listening, so the cluster client is connected
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{node} did not answer HTTP within {timeout}:\n{node.Process.Output}");
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The docker-compose topology as local processes on loopback: Redis, 2 silos, 2 gateways.
+# Ctrl-C (or SIGTERM) stops every process it started.
+#
+#   scripts/local-cluster.sh [--redis-port N] [--silo-ports A,B] [--gateway-ports A,B] [--http-ports A,B]
+#                            [--durable] [--no-build] [--data-dir DIR] [-- flags for both gateways...]
+#
+# Gateways of one cluster must share their credentials, so the script generates a secret once (or takes
+# SWITCHBOARD_SECRET) and passes it to both; flags after "--" go to both gateways as well.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+redis_port=6380
+silo_ports=11111,11112
+gateway_ports=30000,30001
+http_ports=8000,8001
+durable=no
+build=yes
+data_dir=""
+gateway_flags=()
+while (($#)); do
+  case "$1" in
+    --redis-port) redis_port=$2; shift 2 ;;
+    --silo-ports) silo_ports=$2; shift 2 ;;
+    --gateway-ports) gateway_ports=$2; shift 2 ;;
+    --http-ports) http_ports=$2; shift 2 ;;
+    --durable) durable=yes; shift ;;
+    --no-build) build=no; shift ;;
+    --data-dir) data_dir=$2; shift 2 ;;
+    --) shift; gateway_flags=("$@"); break ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+IFS=, read -r -a silo_port_list <<<"$silo_ports"
+IFS=, read -r -a gateway_port_list <<<"$gateway_ports"
+IFS=, read -r -a http_port_list <<<"$http_ports"
+data_dir=${data_dir:-$(mktemp -d -t switchboard-cluster-XXXXXX)}
+mkdir -p "$data_dir"
+config=${SWITCHBOARD_BUILD_CONFIGURATION:-Release}
+secret=${SWITCHBOARD_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
+
+if [ "$build" = yes ]; then
+  dotnet build Silo/Silo.csproj -c "$config" -nologo -clp:ErrorsOnly
+  dotnet build ApiGateway/ApiGateway.csproj -c "$config" -nologo -clp:ErrorsOnly
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo "stopping ${#pids[@]} processes..."
+  # Gateways and silos first (reverse start order), Redis last, each by its own pid.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  echo "stopped; data and logs are in $data_dir"
+}
+trap stop INT TERM EXIT
+
+# Starts a process in the background with its output prefixed by its name; records its pid.
+start() {
+  local name=$1; shift
+  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+  pids+=("$!")
+}
+
+fsync=everysec; [ "$durable" = yes ] && fsync=always
+start redis redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir" --save "" \
+  --appendonly "$durable" --appendfsync "$fsync"
+for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+redis=127.0.0.1:$redis_port
+for i in "${!silo_port_list[@]}"; do
+  start "silo$((i + 1))" dotnet Silo/bin/$config/net10.0/Silo.dll --redis "$redis" \
+    --silo-port "${silo_port_list[i]}" --gateway-port "${gateway_port_list[i]}"
+done
+for i in "${!http_port_list[@]}"; do
+  start "gateway$((i + 1))" dotnet ApiGateway/bin/$config/net10.0/ApiGateway.dll --redis "$redis" \
+    --urls "http://127.0.0.1:${http_port_list[i]}" --secret "$secret" "${gateway_flags[@]}"
+done
+
+alive() { for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process exited during start-up" >&2; exit 1; }; done; }
+# Ready when every silo is Active (status 3) in the Redis membership table and every gateway answers HTTP.
+until [ "$(redis-cli -p "$redis_port" hvals switchboard/members/switchboard | grep -c '"Status":3')" -ge "${#silo_port_list[@]}" ]; do
+  alive; sleep 0.5
+done
+for port in "${http_port_list[@]}"; do
+  until curl -s -o /dev/null "http://127.0.0.1:$port/"; do
+    alive; sleep 0.5
+  done
+done
+
+echo "local cluster ready: redis $redis, silos ${silo_ports}, gateways$(printf ' http://127.0.0.1:%s' "${http_port_list[@]}")"
+echo "API secret (both gateways): $secret"
+echo "press Ctrl-C to stop"
+wait
