@@ -17,9 +17,3 @@ public sealed class ShortExpiryClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
-
-[CollectionDefinition(Name)]
-public sealed class ShortExpiryClusterCollection : ICollectionFixture<ShortExpiryClusterFixture>
-{
-    public const string Name = "short expiry cluster";
-}
