@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
@@ -531,7 +531,7 @@ public sealed class ClientSession(
             return Frames.Error(id, ClientError.PermissionDenied);
         }
 
-        var publication = GatewayNode.NewPublication(Encoding.UTF8.GetBytes(data.GetRawText()), InfoFor(channel), ClientId);
+        var publication = GatewayNode.NewPublication(JsonMarshal.GetRawUtf8Value(data).ToArray(), InfoFor(channel), ClientId);
         await node.Publish(channel, publication, resolution.Options.ToSettings());
         return Frames.EmptyReply(id, "publish");
     }
@@ -627,7 +627,7 @@ public sealed class ClientSession(
             return Frames.Error(id, ClientError.MethodNotFound);
         }
 
-        var data = request.Data is { } d ? Encoding.UTF8.GetBytes(d.GetRawText()) : [];
+        var data = request.Data is { } d ? JsonMarshal.GetRawUtf8Value(d).ToArray() : [];
         try
         {
             var result = await handler.Handle(new RpcContext(ClientId, User, connInfo, CancellationToken.None), data);
