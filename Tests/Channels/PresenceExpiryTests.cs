@@ -71,7 +71,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
             {
                 await registry.Report(new NodeInfo { Uid = liveNode, Name = "live" }, observer, TimeSpan.FromSeconds(5));
                 await channel.Refresh(liveNode, [Client(liveClient, user)], NoHistory);
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
             }
         });
 
