@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Channels.History;
 using Switchboard.Hosting;
 
-namespace Switchboard.Channels.History;
+namespace Switchboard.Channels;
 
-public static class HistoryServiceCollectionExtensions
+public static class ChannelServiceCollectionExtensions
 {
     /// <summary>Channel services of a silo: history in Redis when the cluster uses it, else in memory.</summary>
     public static IServiceCollection AddSwitchboardChannels(this IServiceCollection services, ClusterSettings settings)
