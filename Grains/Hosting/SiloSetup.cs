@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Switchboard.Channels;
+using Switchboard.Channels.History;
 using Switchboard.Nodes;
 
 namespace Switchboard.Hosting;

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Switchboard.Channels.History;
 using Switchboard.Hosting;
 
-namespace Switchboard.Channels;
+namespace Switchboard.Channels.History;
 
-public static class ChannelServiceCollectionExtensions
+public static class HistoryServiceCollectionExtensions
 {
     /// <summary>Channel services of a silo: history in Redis when the cluster uses it, else in memory.</summary>
     public static IServiceCollection AddSwitchboardChannels(this IServiceCollection services, ClusterSettings settings)
