@@ -61,7 +61,7 @@ public static class Hs256Jwt
             if (claims.TryGetProperty("exp", out var exp))
             {
                 // exp = 0 means "never" for Centrifugo tokens.
-                if (!exp.TryGetInt64(out var expSeconds))
+                if (!TryGetSeconds(exp, out var expSeconds))
                 {
                     return JwtValidation.Invalid;
                 }
@@ -72,7 +72,7 @@ public static class Hs256Jwt
                 }
             }
 
-            if (claims.TryGetProperty("nbf", out var nbf) && (!nbf.TryGetInt64(out var nbfSeconds) || nbfSeconds > seconds))
+            if (claims.TryGetProperty("nbf", out var nbf) && (!TryGetSeconds(nbf, out var nbfSeconds) || nbfSeconds > seconds))
             {
                 return JwtValidation.Invalid;
             }
@@ -93,6 +93,19 @@ public static class Hs256Jwt
         var signingInput = header + "." + payload;
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + Base64Url.EncodeToString(signature);
+    }
+
+    /// <summary>A NumericDate claim; fractional seconds are allowed by the JWT spec.</summary>
+    public static bool TryGetSeconds(JsonElement claim, out long seconds)
+    {
+        seconds = 0;
+        if (claim.ValueKind != JsonValueKind.Number || !claim.TryGetDouble(out var value) || !double.IsFinite(value))
+        {
+            return false;
+        }
+
+        seconds = (long)Math.Min(value, long.MaxValue);
+        return true;
     }
 
     private static bool TryDecode(string part, out byte[] bytes)

@@ -13,7 +13,7 @@ public sealed class RasaAuthFilter(RasaAuth auth) : IEndpointFilter
             return RasaErrors.NotAuthenticated();
         }
 
-        var conversationId = context.HttpContext.Request.RouteValues.TryGetValue("conversation_id", out var id) ? id as string : null;
+        var conversationId = RasaRequest.ConversationId(context.HttpContext);
         return result.Principal!.MayAccess(conversationId) ? await next(context) : RasaErrors.NotAuthorized();
     }
 }

@@ -15,4 +15,7 @@ public interface INodeRegistryGrain : IGrainWithStringKey
     Task<IReadOnlyList<NodeInfo>> GetNodes();
 
     Task<IReadOnlyList<INodeObserver>> GetObservers();
+
+    /// <summary>Whether the node reported within its expiry (cheap: connections ask it about their own node).</summary>
+    Task<bool> IsAlive(string nodeId);
 }

@@ -20,8 +20,26 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     private readonly Dictionary<string, IAsyncStream<NodeEvent>> nodeStreams = new(StringComparer.Ordinal);
     private ChannelSettings settings = ChannelSettings.Default;
     private IGrainTimer? sweeper;
+    private string? channel;
+    private IReadOnlyList<string> warmUpNodes = [];
+    private DateTimeOffset warmUpUntil;
 
-    private string Channel => this.GetPrimaryKeyString();
+    private string Channel => channel ??= this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        warmUpUntil = time.GetUtcNow() + options.Value.WarmUp;
+        try
+        {
+            var nodes = await GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            warmUpNodes = nodes.Select(n => n.Uid).ToArray();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Without the list the channel only reaches the nodes it learns of, as after the warm-up.
+            logger.LogWarning(e, "Channel {Channel}: node registry unavailable at activation", Channel);
+        }
+    }
 
     public async Task<Publication> Publish(Publication publication, ChannelSettings settings)
     {
@@ -46,8 +64,6 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     public async Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, ChannelSettings settings, StreamPosition? recoverFrom)
     {
         this.settings = settings;
-        var joined = Add(client, nodeId);
-
         StreamPosition? position = null;
         IReadOnlyList<Publication> recovered = [];
         var recoverySucceeded = false;
@@ -63,6 +79,8 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
             }
         }
 
+        // Only once history answered: a failed subscribe leaves no subscriber behind.
+        var joined = Add(client, nodeId);
         if (joined && settings.JoinLeave)
         {
             await FanOut(new JoinEvent(Channel, client));
@@ -108,9 +126,7 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     public async Task<HistoryResult> GetHistory(HistoryQuery query, ChannelSettings settings)
     {
         this.settings = settings;
-        return settings.HistoryEnabled
-            ? await history.Read(Channel, query)
-            : new HistoryResult([], await history.GetPosition(Channel));
+        return settings.HistoryEnabled ? await history.Read(Channel, query) : new HistoryResult([], new StreamPosition(0, ""));
     }
 
     /// <summary>Recovery succeeds when the epoch is unchanged and history still holds every later publication.</summary>
@@ -200,10 +216,27 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
         return expired.Length == 0 ? Task.CompletedTask : Remove(expired);
     }
 
-    /// <summary>Sends an event to every node with subscribers (and to <paramref name="alsoTo"/>).</summary>
+    /// <summary>Sends an event to every node with subscribers (and to <paramref name="alsoTo"/>, and while warming up to all).</summary>
     private Task FanOut(NodeEvent evt, IEnumerable<string>? alsoTo = null)
     {
-        var targets = alsoTo is null ? nodeCounts.Keys : nodeCounts.Keys.Union(alsoTo, StringComparer.Ordinal);
+        IEnumerable<string> targets = nodeCounts.Keys;
+        if (alsoTo is not null)
+        {
+            targets = targets.Union(alsoTo, StringComparer.Ordinal);
+        }
+
+        if (warmUpNodes.Count > 0)
+        {
+            if (time.GetUtcNow() < warmUpUntil)
+            {
+                targets = targets.Union(warmUpNodes, StringComparer.Ordinal);
+            }
+            else
+            {
+                warmUpNodes = [];
+            }
+        }
+
         return Task.WhenAll(targets.Select(node => Send(node, evt)).ToArray());
     }
 

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Switchboard.Channels.History;
+using Switchboard.Bot.Serving;
+using Switchboard.Conversations;
 using Switchboard.Nodes;
 using Switchboard.Operations;
 
@@ -48,6 +50,8 @@ public static class SiloSetup
         silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod)));
         silo.Services.AddSingleton(settings);
         silo.Services.AddSwitchboardChannels(settings);
+        silo.Services.AddSwitchboardConversations(settings);
+        silo.Services.AddBotModel();
         silo.AddSwitchboardOperations();
         return silo;
     }

@@ -68,8 +68,7 @@ public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClie
             return;
         }
 
-        var nodes = await GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
-        if (!nodes.Any(n => n.Uid == registration.NodeId))
+        if (!await GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).IsAlive(registration.NodeId))
         {
             await Disconnect();
         }

@@ -45,6 +45,9 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
         return Task.FromResult<IReadOnlyList<INodeObserver>>(nodes.Values.Select(n => n.Observer).ToArray());
     }
 
+    public Task<bool> IsAlive(string nodeId) =>
+        Task.FromResult(nodes.TryGetValue(nodeId, out var entry) && entry.ExpiresAt > time.GetUtcNow());
+
     private void Sweep()
     {
         var now = time.GetUtcNow();

@@ -57,7 +57,8 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
         var client = fixture.Cluster.Client;
         var (liveNode, deadNode) = (Unique("live"), Unique("dead"));
         var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
-        var observer = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver([]));
+        var target = new FixedNodeObserver([]);
+        var observer = client.CreateObjectReference<INodeObserver>(target);
         var user = Unique("user");
         var channelName = Unique("room");
         var channel = client.GetGrain<IChannelGrain>(channelName);
@@ -70,7 +71,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
             {
                 await registry.Report(new NodeInfo { Uid = liveNode, Name = "live" }, observer, TimeSpan.FromSeconds(5));
                 await channel.Refresh(liveNode, [Client(liveClient, user)], NoHistory);
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
             }
         });
 
@@ -93,6 +94,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
         {
             await stop.CancelAsync();
             await reporter;
+            GC.KeepAlive(target);
         }
     }
 }

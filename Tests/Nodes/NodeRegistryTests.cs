@@ -13,8 +13,10 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         var client = fixture.Cluster.Client;
         var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
         var (shortLived, longLived) = (TestData.Unique("node"), TestData.Unique("node"));
-        var shortObserver = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver(["a", "b"]));
-        var longObserver = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver(["c"]));
+        // Orleans holds observer objects weakly: the test keeps them alive as a gateway must.
+        var (shortTarget, longTarget) = (new FixedNodeObserver(["a", "b"]), new FixedNodeObserver(["c"]));
+        var shortObserver = client.CreateObjectReference<INodeObserver>(shortTarget);
+        var longObserver = client.CreateObjectReference<INodeObserver>(longTarget);
 
         await registry.Report(new NodeInfo { Uid = shortLived, Name = "short", NumClients = 3 }, shortObserver, TimeSpan.FromSeconds(2));
         await registry.Report(new NodeInfo { Uid = longLived, Name = "long", NumClients = 1 }, longObserver, TimeSpan.FromMinutes(5));
@@ -29,12 +31,18 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         }
 
         Assert.Superset(new HashSet<string> { "a", "b", "c" }, channels.ToHashSet());
+        Assert.True(await registry.IsAlive(shortLived));
+        Assert.False(await registry.IsAlive(TestData.Unique("never-reported")));
 
         // The short-lived node stops reporting: it vanishes; the other stays until it leaves.
         nodes = await Eventually.Get(registry.GetNodes, n => n.All(x => x.Uid != shortLived), what: "expiry of the silent node");
         Assert.Contains(nodes, n => n.Uid == longLived);
+        Assert.False(await registry.IsAlive(shortLived));
+        Assert.True(await registry.IsAlive(longLived));
         await registry.Leave(longLived);
         Assert.DoesNotContain(await registry.GetNodes(), n => n.Uid == longLived);
+        GC.KeepAlive(shortTarget);
+        GC.KeepAlive(longTarget);
     }
 
     [Fact]
@@ -43,12 +51,14 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         var client = fixture.Cluster.Client;
         var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
         var node = TestData.Unique("node");
-        var observer = client.CreateObjectReference<INodeObserver>(new FixedNodeObserver([]));
+        var target = new FixedNodeObserver([]);
+        var observer = client.CreateObjectReference<INodeObserver>(target);
 
         await registry.Report(new NodeInfo { Uid = node, Name = "n", NumMsgSent = 1 }, observer, TimeSpan.FromMinutes(1));
         await registry.Report(new NodeInfo { Uid = node, Name = "n", NumMsgSent = 7 }, observer, TimeSpan.FromMinutes(1));
 
         Assert.Equal(7, (await registry.GetNodes()).Single(n => n.Uid == node).NumMsgSent);
         await registry.Leave(node);
+        GC.KeepAlive(target);
     }
 }

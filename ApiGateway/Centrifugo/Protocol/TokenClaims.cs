@@ -21,7 +21,7 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
         }
 
         long exp = 0;
-        if (claims.TryGetProperty("exp", out var expElement) && !expElement.TryGetInt64(out exp))
+        if (claims.TryGetProperty("exp", out var expElement) && !Security.Hs256Jwt.TryGetSeconds(expElement, out exp))
         {
             return false;
         }

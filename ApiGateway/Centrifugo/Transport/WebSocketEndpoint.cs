@@ -21,6 +21,15 @@ public static class WebSocketEndpoint
                 return Results.BadRequest("WebSocket connections only: the client protocol speaks JSON over WebSocket.");
             }
 
+            try
+            {
+                await node.Listening.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+                return Results.Problem("The node is not connected to the cluster yet.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             await Run(socket, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>(), context.RequestAborted);
             return Results.Empty;
@@ -34,29 +43,32 @@ public static class WebSocketEndpoint
         var session = new ClientSession(node, rules, rpc, transport, logger);
         using var stopping = lifetime.ApplicationStopping.Register(() => session.Close(Disconnect.Shutdown));
         using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var reading = ReadLoop(socket, session, options.ClientRequestMaxSize, done.Token);
         var writer = transport.RunWriter(done.Token);
         var pings = session.RunPings(done.Token);
         try
         {
-            await ReadLoop(socket, session, transport, options.ClientRequestMaxSize, done.Token);
+            // The writer ends only after a close; the reader when the peer goes or sends garbage.
+            await Task.WhenAny(reading, writer);
         }
         finally
         {
             session.Close(transport.Disconnect ?? Disconnect.Normal);
-            // Give the writer time to flush and send the close frame, then drop the socket.
+            // Let the writer flush and send the close frame, and the peer answer it, then drop the socket.
             await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
             await done.CancelAsync();
-            await Task.WhenAll(writer, pings.ContinueWith(static _ => { }, TaskScheduler.Default));
+            await Task.WhenAll(reading, writer, pings.ContinueWith(static _ => { }, TaskScheduler.Default));
             await session.OnClosed();
         }
     }
 
-    private static async Task ReadLoop(WebSocket socket, ClientSession session, WebSocketTransport transport, int maxSize, CancellationToken aborted)
+    private static async Task ReadLoop(WebSocket socket, ClientSession session, int maxSize, CancellationToken aborted)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
-            while (socket.State == WebSocketState.Open && transport.Disconnect is null)
+            while (socket.State == WebSocketState.Open)
             {
                 var result = await socket.ReceiveAsync(buffer.GetMemory(4096), aborted);
                 if (result.MessageType == WebSocketMessageType.Close)

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.ApiGateway.Centrifugo.Rpc;
+using Switchboard.Conversations;
+
+namespace Switchboard.ApiGateway.Conversations;
+
+/// <summary>
+/// The WebSocket side of a conversation: a connected user sends <c>rpc</c> method <c>rasa.message</c> with
+/// <c>{"message": "...", "metadata": {...}}</c> into the conversation whose id is the user's id (the token's
+/// <c>sub</c>); the reply carries the bot's messages, which are also published on the conversation's channel.
+/// </summary>
+public sealed class ConversationRpcHandler(ModelState models, IGrainFactory grains) : IRpcHandler
+{
+    public const string MethodName = "rasa.message";
+    public const string InputChannel = "websocket";
+
+    public string Method => MethodName;
+
+    public async Task<byte[]> Handle(RpcContext context, byte[] data)
+    {
+        if (string.IsNullOrEmpty(context.User))
+        {
+            throw new RpcException(103, "permission denied: anonymous connections have no conversation");
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = data.Length == 0 ? null : JsonNode.Parse(data);
+        }
+        catch (JsonException)
+        {
+            throw new RpcException(107, "bad request: data must be JSON");
+        }
+
+        if (RasaRequest.OptionalString(body?["message"]) is not { } text)
+        {
+            throw new RpcException(107, "bad request: data needs a 'message' string");
+        }
+
+        if (body?["metadata"] is { } metadata && metadata is not JsonObject)
+        {
+            throw new RpcException(107, "bad request: 'metadata' must be an object");
+        }
+
+        var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");
+        var message = new UserMessage(text, null, InputChannel, null, body?["metadata"]?.ToJsonString());
+        var reply = await grains.GetGrain<ITrackerGrain>(context.User).HandleMessage(model, message);
+        if (reply.Status != 200)
+        {
+            throw new RpcException(107, "bad request: " + reply.Error);
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes("{\"messages\":[" + string.Join(",", reply.Messages) + "]}");
+    }
+}

@@ -1,0 +1,366 @@
+using System.Text.Json.Nodes;
+using Switchboard.Bot.Domain;
+using Switchboard.Conversations;
+using Switchboard.Conversations.Agents;
+using Switchboard.Conversations.Processing;
+using Switchboard.Conversations.Tracking;
+
+namespace Switchboard.ApiGateway.Conversations;
+
+/// <summary>
+/// The model routes: <c>PUT/DELETE /model</c>, <c>GET /domain</c>, <c>/model/parse</c>, <c>/model/predict</c>, and
+/// training and evaluation, which run through <see cref="IModelTrainer"/> and <see cref="IModelEvaluator"/>
+/// when the bot model provides them (501 otherwise).
+/// </summary>
+public static class ModelEndpoints
+{
+    private const string DefaultSenderId = "default";
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPut("/model", LoadModel);
+        api.MapDelete("/model", UnloadModel);
+        api.MapGet("/domain", GetDomain);
+        api.MapPost("/model/parse", Parse);
+        api.MapPost("/model/predict", PredictOnEvents);
+        api.MapPost("/model/train", Train);
+        api.MapPost("/model/test/stories", TestStories);
+        api.MapPost("/model/test/intents", TestIntents);
+    }
+
+    private static async Task<IResult> LoadModel(HttpRequest request, ModelState models)
+    {
+        var (body, error) = await RasaRequest.ReadObject(request, "No path to model file defined in request_body.");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body?["model_server"] is not null || body?["remote_storage"] is not null)
+        {
+            return RasaErrors.BadRequest("Loading models from a model server or remote storage is not supported; give 'model_file'.", RasaRequest.BodyDetails("model_file"));
+        }
+
+        if (RasaRequest.OptionalString(body?["model_file"]) is not { Length: > 0 } path)
+        {
+            return RasaErrors.BadRequest("No path to model file defined in request_body.", RasaRequest.BodyDetails("model_file"));
+        }
+
+        try
+        {
+            await models.Load(path, request.HttpContext.RequestAborted);
+            return Results.NoContent();
+        }
+        catch (ModelLoadException e)
+        {
+            return RasaErrors.Error(400, "LoadingError", $"Agent with name '{path}' could not be loaded. {e.Message}", RasaRequest.BodyDetails("model_file"));
+        }
+    }
+
+    private static async Task<IResult> UnloadModel(ModelState models)
+    {
+        await models.Unload();
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> GetDomain(HttpRequest request, ModelState models)
+    {
+        var (model, error) = await models.Require();
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var accept = request.Headers.Accept.ToString();
+        var domain = (await models.Agent(model!)).Domain;
+        if (accept.Length == 0 || accept.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.Json(domain.Json);
+        }
+
+        if (accept.EndsWith("yml", StringComparison.OrdinalIgnoreCase) || accept.EndsWith("yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.Text(domain.Yaml, "application/x-yml");
+        }
+
+        return RasaErrors.Error(406, "InvalidHeader",
+            "Invalid Accept header. Domain can be provided as json (\"Accept: application/json\") or yml (\"Accept: application/x-yml\"). Make sure you've set the appropriate Accept header.");
+    }
+
+    private static async Task<IResult> Parse(HttpRequest request, ModelState models)
+    {
+        var (model, modelError) = await models.Require();
+        if (modelError is not null)
+        {
+            return modelError;
+        }
+
+        if (request.Query.TryGetValue("emulation_mode", out var mode) && !string.IsNullOrEmpty(mode))
+        {
+            return RasaErrors.BadRequest($"Emulation mode '{mode}' is not supported; parse results are in Rasa's format.", RasaRequest.QueryDetails("emulation_mode"));
+        }
+
+        var (body, error) = await RasaRequest.ReadObject(request, "No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (RasaRequest.OptionalString(body?["text"]) is not { } text)
+        {
+            return RasaErrors.BadRequest("No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.", RasaRequest.BodyDetails("text"));
+        }
+
+        var agent = await models.Agent(model!);
+        return Results.Json(await agent.Parse(text, RasaRequest.OptionalString(body?["message_id"]), request.HttpContext.RequestAborted));
+    }
+
+    private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models)
+    {
+        var (query, queryError) = RasaRequest.TrackerQuery(request);
+        var (model, modelError) = await models.Require(needsDialogue: true);
+        if ((modelError ?? queryError) is { } e)
+        {
+            return e;
+        }
+
+        var (body, error) = await RasaRequest.ReadJson(request, "No events defined in request_body.");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body is not JsonArray)
+        {
+            return RasaErrors.BadRequest("The request body must be a list of events.", RasaRequest.BodyDetails());
+        }
+
+        List<JsonObject> events;
+        try
+        {
+            events = RasaEvents.ParseBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+        }
+        catch (InvalidEventException ex)
+        {
+            return RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {ex.Message}", RasaRequest.BodyDetails());
+        }
+
+        // A temporary tracker from the posted events: nothing is stored and no action runs.
+        var agent = await models.Agent(model!);
+        var tracker = DialogueTracker.FromEvents(DefaultSenderId, events);
+        var slots = agent.Domain.Slots.ToDictionary(kv => kv.Key, kv => kv.Value.InitialValue, StringComparer.Ordinal);
+        var view = new TrackerView(tracker, tracker.SlotValues(slots), () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
+        var prediction = await NextAction.Predict(agent, tracker, view);
+        IEnumerable<JsonObject>? shown = query!.Verbosity switch
+        {
+            EventVerbosity.All => events,
+            EventVerbosity.AfterRestart => events.Skip((int)tracker.RestartIndex),
+            EventVerbosity.Applied => AppliedEvents.Of(events),
+            _ => null,
+        };
+        return Results.Json(NextAction.ToJson(prediction, tracker.CurrentState(slots, shown)));
+    }
+
+    private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, IConfiguration config, IHttpClientFactory httpClients)
+    {
+        var (force, forceError) = RasaRequest.Bool(request, "force_training", false);
+        var (saveToDefault, saveError) = RasaRequest.Bool(request, "save_to_default_model_directory", true);
+        var (augmentation, augmentationError) = RasaRequest.Number(request, "augmentation");
+        var (threads, threadsError) = RasaRequest.Number(request, "num_threads");
+        if ((forceError ?? saveError ?? augmentationError ?? threadsError) is { } e)
+        {
+            return e;
+        }
+
+        if (!IsYaml(request.ContentType))
+        {
+            return RasaErrors.BadRequest("Training data must be YAML: send it with 'Content-Type: application/yaml'.", new JsonObject { ["parameter"] = "Content-Type", ["in"] = "header" });
+        }
+
+        var yaml = await RasaRequest.ReadText(request);
+        if (string.IsNullOrWhiteSpace(yaml))
+        {
+            return RasaErrors.BadRequest("The request body holds no training data.", RasaRequest.BodyDetails());
+        }
+
+        if (services.GetService<IModelTrainer>() is not { } trainer)
+        {
+            return NotProvided("Training");
+        }
+
+        var directory = saveToDefault ? Path.GetFullPath(config["models_dir"] ?? "models") : Directory.CreateTempSubdirectory("switchboard-model-").FullName;
+        var options = new ModelTrainingOptions(force, directory, null, (int?)augmentation, (int?)threads);
+        var callbackUrl = request.Query["callback_url"].ToString();
+        if (callbackUrl.Length > 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                using var job = jobs.Start();
+                using var http = httpClients.CreateClient();
+                try
+                {
+                    var path = await trainer.Train(yaml, options, CancellationToken.None);
+                    using var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
+                    content.Headers.Add("filename", Path.GetFileName(path));
+                    await http.PostAsync(callbackUrl, content);
+                }
+                catch (Exception ex) when (ex is BotDataException or IOException)
+                {
+                    using var content = JsonContent.Create(new JsonObject { ["status"] = "failure", ["message"] = ex.Message, ["code"] = 400 });
+                    await PostQuietly(http, callbackUrl, content);
+                }
+                catch (HttpRequestException)
+                {
+                    // The caller's endpoint is gone; nothing else to tell.
+                }
+            });
+            return Results.NoContent();
+        }
+
+        try
+        {
+            using var job = jobs.Start();
+            var path = await trainer.Train(yaml, options, request.HttpContext.RequestAborted);
+            request.HttpContext.Response.Headers["filename"] = Path.GetFileName(path);
+            return Results.File(path, "application/octet-stream", Path.GetFileName(path));
+        }
+        catch (BotDataException ex)
+        {
+            return RasaErrors.BadRequest($"The training data is invalid: {ex.Message}", RasaRequest.BodyDetails());
+        }
+    }
+
+    private static async Task<IResult> TestStories(HttpRequest request, ModelState models, IServiceProvider services)
+    {
+        var (e2e, boolError) = RasaRequest.Bool(request, "e2e", false);
+        var (model, modelError) = await models.Require(needsDialogue: true);
+        if ((modelError ?? boolError) is { } e)
+        {
+            return e;
+        }
+
+        var stories = await RasaRequest.ReadText(request);
+        if (string.IsNullOrWhiteSpace(stories))
+        {
+            return RasaErrors.BadRequest("No test stories in the request body.", RasaRequest.BodyDetails());
+        }
+
+        if (services.GetService<IModelEvaluator>() is not { } evaluator)
+        {
+            return NotProvided("Story evaluation");
+        }
+
+        try
+        {
+            return Results.Json(await evaluator.TestStories(await models.Agent(model!), stories, e2e, request.HttpContext.RequestAborted));
+        }
+        catch (BotDataException ex)
+        {
+            return RasaErrors.BadRequest($"The test stories are invalid: {ex.Message}", RasaRequest.BodyDetails());
+        }
+    }
+
+    private static async Task<IResult> TestIntents(HttpRequest request, ModelState models, IServiceProvider services)
+    {
+        var (folds, foldsError) = RasaRequest.Number(request, "cross_validation_folds");
+        if (foldsError is not null)
+        {
+            return foldsError;
+        }
+
+        IAgent agent;
+        var modelPath = request.Query["model"].ToString();
+        try
+        {
+            if (modelPath.Length > 0)
+            {
+                // The given model is used for this evaluation only; the loaded one stays.
+                agent = (await services.GetRequiredService<AgentCache>().LoadNew(modelPath, request.HttpContext.RequestAborted)).Agent;
+            }
+            else
+            {
+                var (model, modelError) = await models.Require();
+                if (modelError is not null)
+                {
+                    return modelError;
+                }
+
+                agent = await models.Agent(model!);
+            }
+        }
+        catch (ModelLoadException ex)
+        {
+            return RasaErrors.BadRequest(ex.Message, RasaRequest.QueryDetails("model"));
+        }
+
+        var data = await RasaRequest.ReadText(request);
+        if (string.IsNullOrWhiteSpace(data))
+        {
+            return RasaErrors.BadRequest("No NLU test data in the request body.", RasaRequest.BodyDetails());
+        }
+
+        if (services.GetService<IModelEvaluator>() is not { } evaluator)
+        {
+            return NotProvided("Intent evaluation");
+        }
+
+        var isJson = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
+        var callbackUrl = request.Query["callback_url"].ToString();
+        if (callbackUrl.Length > 0)
+        {
+            // Rasa answers 204 at once and posts the evaluation (or the error) to the callback URL.
+            var http = services.GetRequiredService<IHttpClientFactory>();
+            _ = Task.Run(async () =>
+            {
+                using var client = http.CreateClient();
+                JsonObject result;
+                try
+                {
+                    result = await evaluator.TestIntents(agent, data, isJson, (int?)folds, CancellationToken.None);
+                }
+                catch (BotDataException ex)
+                {
+                    result = new JsonObject { ["status"] = "failure", ["message"] = ex.Message, ["code"] = 400 };
+                }
+
+                try
+                {
+                    using var content = JsonContent.Create(result);
+                    await client.PostAsync(callbackUrl, content);
+                }
+                catch (HttpRequestException)
+                {
+                    // The caller's endpoint is gone; nothing else to tell.
+                }
+            });
+            return Results.NoContent();
+        }
+
+        try
+        {
+            return Results.Json(await evaluator.TestIntents(agent, data, isJson, (int?)folds, request.HttpContext.RequestAborted));
+        }
+        catch (BotDataException ex)
+        {
+            return RasaErrors.BadRequest($"The NLU test data is invalid: {ex.Message}", RasaRequest.BodyDetails());
+        }
+    }
+
+    private static async Task PostQuietly(HttpClient http, string url, HttpContent content)
+    {
+        try
+        {
+            await http.PostAsync(url, content);
+        }
+        catch (HttpRequestException)
+        {
+            // The caller's endpoint is gone; nothing else to tell.
+        }
+    }
+
+    private static bool IsYaml(string? contentType) =>
+        contentType is not null && (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) || contentType.Contains("yml", StringComparison.OrdinalIgnoreCase));
+
+    private static IResult NotProvided(string what) =>
+        RasaErrors.Error(501, "NotImplemented", $"{what} needs the trained bot model, which this build does not include.");
+}

@@ -1,0 +1,18 @@
+namespace Switchboard.ApiGateway.Conversations;
+
+/// <summary>An unexpected failure answers Rasa's 500 error body instead of an empty response.</summary>
+public sealed class RasaExceptionFilter(ILogger<RasaExceptionFilter> logger) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError(e, "Rasa API request {Method} {Path} failed", context.HttpContext.Request.Method, context.HttpContext.Request.Path);
+            return RasaErrors.Error(500, "ServerError", $"An unexpected error occurred. Error: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Switchboard.Bot.Dialogue;
+
+public interface IDialoguePolicy
+{
+    string Name { get; }
+
+    /// <summary>Breaks ties between equally confident policies; higher wins (Rasa: rules 6, memoization 3, TED 1).</summary>
+    int Priority { get; }
+
+    PolicyPrediction? Predict(DialogueTracker tracker, IReadOnlyList<DialogueState> states);
+}

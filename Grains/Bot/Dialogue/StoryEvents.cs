@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Switchboard.Bot.Domain;
+using Switchboard.Bot.Nlu;
+using Switchboard.Bot.Training;
+
+namespace Switchboard.Bot.Dialogue;
+
+/// <summary>Turns the steps of a (linear) story into the events a tracker would have recorded.</summary>
+public static class StoryEvents
+{
+    public static List<BotEvent> From(IEnumerable<StoryStep> steps, bool listenAtEnd = true)
+    {
+        var events = new List<BotEvent> { new ActionExecuted(DefaultNames.ActionListen) };
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case UserStep user:
+                    if (LastAction(events) != DefaultNames.ActionListen)
+                    {
+                        events.Add(new ActionExecuted(DefaultNames.ActionListen));
+                    }
+
+                    events.Add(new UserUttered(ToParse(user)));
+                    break;
+                case ActionStep action:
+                    events.Add(new ActionExecuted(action.Name));
+                    break;
+                case SlotStep slot:
+                    events.Add(new SlotSet(slot.Slot, slot.OnlySet ? JsonValue.Create(true) : slot.Value?.DeepClone()));
+                    break;
+                case LoopStep loop:
+                    events.Add(new ActiveLoopSet(loop.Name));
+                    break;
+            }
+        }
+
+        if (listenAtEnd && LastAction(events) != DefaultNames.ActionListen)
+        {
+            events.Add(new ActionExecuted(DefaultNames.ActionListen));
+        }
+
+        return events;
+    }
+
+    public static ParseResult ToParse(UserStep user)
+    {
+        var intent = user.Intent is null ? null : new IntentScore(user.Intent, 1.0);
+        var entities = user.Entities
+            .Select(e => new ExtractedEntity(e.Entity, 0, 0, e.Value is null ? null : JsonValue.Create(e.Value), 1.0, "story", e.Role, e.Group))
+            .ToList();
+        return new ParseResult(user.Text ?? (user.Intent is null ? "" : "/" + user.Intent), intent, entities, intent is null ? [] : [intent]);
+    }
+
+    private static string? LastAction(List<BotEvent> events) => events.OfType<ActionExecuted>().LastOrDefault()?.Name;
+}

@@ -1,0 +1,3 @@
+namespace Switchboard.Bot.Domain;
+
+public sealed record FormDefinition(string Name, IReadOnlyList<string> RequiredSlots, IReadOnlyList<string> IgnoredIntents);

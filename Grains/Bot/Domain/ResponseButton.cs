@@ -1,0 +1,3 @@
+namespace Switchboard.Bot.Domain;
+
+public sealed record ResponseButton(string Title, string Payload);

@@ -1,0 +1,10 @@
+namespace Switchboard.Bot.Domain;
+
+public enum SlotMappingType
+{
+    FromEntity,
+    FromText,
+    FromIntent,
+    FromTriggerIntent,
+    Custom,
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Nlu;
+using Switchboard.Bot.Training;
+
+namespace Switchboard.Bot.Model;
+
+/// <summary>Trains every component from checked training data; the model exists only once all of them are trained.</summary>
+public static class ModelTrainer
+{
+    public static BotModel Train(TrainingData data, IProgress<string>? progress, int seed)
+    {
+        progress?.Report($"NLU: {data.Examples.Count} examples, {data.Examples.Select(e => e.Intent).Distinct().Count()} intents");
+        var nlu = NluModel.Train(data, seed);
+        RulePolicy? rules = null;
+        MemoizationPolicy? memo = null;
+        LearnedPolicy? learned = null;
+        var settings = data.Config.Policies;
+        if (!data.IsNluOnly)
+        {
+            var stories = StoryExpander.Expand(data.Stories);
+            progress?.Report($"dialogue: {stories.Count} story paths, {data.Rules.Count} rules");
+            var storyStates = stories.Select(s => new DialogueTracker(data.Domain, s.Name, StoryEvents.From(s.Steps)).States()).ToList();
+            var ruleStates = data.Rules.Select(r => new DialogueTracker(data.Domain, r.Name, RuleEvents(r)).States()).ToList();
+            if (settings.Rules)
+            {
+                rules = RulePolicy.Train(data.Rules, data.Domain);
+            }
+
+            if (settings.Memoization)
+            {
+                memo = MemoizationPolicy.Train(storyStates, data.Domain, settings.MemoizationMaxHistory);
+            }
+
+            if (settings.Learned)
+            {
+                learned = LearnedPolicy.Train(storyStates.Concat(ruleStates), data.Domain, settings.LearnedMaxHistory, seed);
+            }
+        }
+
+        progress?.Report("done");
+        return new BotModel(
+            Guid.NewGuid().ToString("N")[..12],
+            DateTimeOffset.UtcNow,
+            Fingerprint(data),
+            data.Config,
+            data.Domain,
+            nlu,
+            rules,
+            memo,
+            learned,
+            data.IsNluOnly,
+            data.Warnings);
+    }
+
+    private static List<BotEvent> RuleEvents(StoryBlock rule)
+    {
+        var conditions = StoryEvents.From(rule.Condition, listenAtEnd: false).Where(e => e is not ActionExecuted);
+        return conditions.Concat(StoryEvents.From(rule.Steps, rule.WaitForUserInput)).ToList();
+    }
+
+    public static string Fingerprint(TrainingData data)
+    {
+        var text = new StringBuilder(data.Domain.Yaml);
+        text.Append(System.Text.Json.JsonSerializer.Serialize(data.Config));
+        var options = new System.Text.Json.JsonSerializerOptions { IncludeFields = true };
+        text.Append(System.Text.Json.JsonSerializer.Serialize(data.Examples.Select(e => new { e.Intent, e.Text, e.Entities }), options));
+        foreach (var block in data.Stories.Concat(data.Rules))
+        {
+            text.Append(block.Name).Append(block.IsRule).Append(block.ConversationStart).Append(block.WaitForUserInput);
+            text.Append(System.Text.Json.JsonSerializer.Serialize(block.Condition.Concat(block.Steps).Cast<object>(), options));
+        }
+
+        foreach (var (k, v) in data.Synonyms.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            text.Append(k).Append('=').Append(v);
+        }
+
+        text.Append(string.Join(",", data.Regexes)).Append(string.Join(",", data.Lookups.Select(l => l.Key + string.Join("|", l.Value))));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
+    }
+}

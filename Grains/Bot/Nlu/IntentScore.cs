@@ -1,0 +1,3 @@
+namespace Switchboard.Bot.Nlu;
+
+public sealed record IntentScore(string Name, double Confidence);

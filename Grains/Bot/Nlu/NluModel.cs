@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Switchboard.Bot.Domain;
+using Switchboard.Bot.Training;
+
+namespace Switchboard.Bot.Nlu;
+
+/// <summary>
+/// The trained NLU: intent classifier, entity tagger, regex and lookup extraction, synonym mapping and the
+/// fallback classifier, applied in Rasa's pipeline order.
+/// </summary>
+public sealed class NluModel
+{
+    private const int RankingLength = 10;
+
+    private readonly (string Entity, Regex Regex)[] _regexEntities;
+
+    public NluModel(
+        NluSettings settings,
+        IntentClassifier intents,
+        EntityTagger tagger,
+        IReadOnlyDictionary<string, string> synonyms,
+        IReadOnlyList<RegexFeature> regexes,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> lookups,
+        IReadOnlyList<string> entityNames)
+    {
+        Settings = settings;
+        Intents = intents;
+        Tagger = tagger;
+        Synonyms = synonyms;
+        Regexes = regexes;
+        Lookups = lookups;
+        EntityNames = entityNames;
+        Features = new TokenFeatures(regexes, lookups);
+        _regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))))
+            .Concat(lookups.Where(l => entityNames.Contains(l.Key)).Select(l => (l.Key, new Regex(@"\b(?:" + string.Join("|", l.Value.OrderByDescending(v => v.Length).Select(Regex.Escape)) + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))))
+            .ToArray();
+    }
+
+    public NluSettings Settings { get; }
+
+    public IntentClassifier Intents { get; }
+
+    public EntityTagger Tagger { get; }
+
+    public TokenFeatures Features { get; }
+
+    public IReadOnlyDictionary<string, string> Synonyms { get; }
+
+    public IReadOnlyList<RegexFeature> Regexes { get; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Lookups { get; }
+
+    public IReadOnlyList<string> EntityNames { get; }
+
+    public static NluModel Train(TrainingData data, int seed = 1)
+    {
+        var settings = data.Config.Nlu;
+        var intents = IntentClassifier.Train(data.Examples, settings, seed);
+        var features = new TokenFeatures(data.Regexes, data.Lookups);
+        var tagger = EntityTagger.Train(settings.Entities ? data.Examples : [], features, settings.Epochs, seed);
+        return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames);
+    }
+
+    public ParseResult Parse(string text)
+    {
+        if (IntentBypass.TryParse(text) is { } bypass)
+        {
+            return bypass;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new ParseResult(text, null, [], []);
+        }
+
+        var ranking = Intents.Rank(text).Take(RankingLength).ToList();
+        var intent = ranking[0];
+        if (Settings.FallbackThreshold is { } threshold &&
+            (intent.Confidence < threshold || (ranking.Count > 1 && intent.Confidence - ranking[1].Confidence < Settings.AmbiguityThreshold)))
+        {
+            intent = new IntentScore(DefaultNames.IntentNluFallback, threshold);
+            ranking.Insert(0, intent);
+        }
+
+        return new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
+    }
+
+    public List<ExtractedEntity> ExtractEntities(string text, string? intent)
+    {
+        var tokens = Tokenizer.Tokenize(text);
+        var entities = new List<ExtractedEntity>();
+        foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(text, tokens, intent, Features))
+        {
+            var from = tokens[start].Start;
+            var to = tokens[end - 1].End;
+            entities.Add(new ExtractedEntity(entity, from, to, text[from..to], confidence, "CRFEntityExtractor", role, group));
+        }
+
+        if (Settings.RegexEntities)
+        {
+            foreach (var (entity, regex) in _regexEntities)
+            {
+                foreach (Match m in regex.Matches(text))
+                {
+                    if (m.Length > 0 && !entities.Any(e => e.Entity == entity && e.Start < m.Index + m.Length && e.End > m.Index))
+                    {
+                        entities.Add(new ExtractedEntity(entity, m.Index, m.Index + m.Length, m.Value, 1.0, "RegexEntityExtractor"));
+                    }
+                }
+            }
+        }
+
+        return Settings.Synonyms ? entities.Select(MapSynonym).OrderBy(e => e.Start).ToList() : entities.OrderBy(e => e.Start).ToList();
+    }
+
+    private ExtractedEntity MapSynonym(ExtractedEntity entity) =>
+        Synonyms.TryGetValue(entity.ValueText, out var canonical)
+            ? entity with { Value = JsonValue.Create(canonical), Processors = ["EntitySynonymMapper"] }
+            : entity;
+}

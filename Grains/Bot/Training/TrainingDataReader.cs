@@ -1,0 +1,479 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using Switchboard.Bot.Domain;
+
+namespace Switchboard.Bot.Training;
+
+/// <summary>
+/// Reads Rasa 3.x training data from one document (config + domain + data, as <c>POST /model/train</c> takes)
+/// or from files and directories, and checks it against the domain; every problem names its file and line.
+/// </summary>
+public sealed class TrainingDataReader
+{
+    private readonly DomainReader _domain = new();
+    private readonly List<string> _warnings = [];
+    private readonly List<NluExample> _examples = [];
+    private readonly Dictionary<string, string> _synonyms = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<RegexFeature> _regexes = [];
+    private readonly Dictionary<string, List<string>> _lookups = new(StringComparer.Ordinal);
+    private readonly List<StoryBlock> _stories = [];
+    private readonly List<StoryBlock> _rules = [];
+    private readonly List<Action<BotDomain>> _checks = [];
+    private BotConfig _config = BotConfig.Default;
+    private bool _sawDomain;
+
+    /// <summary>Reads one document; test data without a domain of its own is checked against <paramref name="domain"/>.</summary>
+    public static TrainingData FromYaml(string yaml, string sourceName = "training data", BotDomain? domain = null)
+    {
+        var reader = new TrainingDataReader();
+        reader.Add(yaml, sourceName);
+        return reader.Build(domain);
+    }
+
+    /// <summary>Reads YAML files, and every <c>.yml</c>/<c>.yaml</c> file under directories, in name order.</summary>
+    public static TrainingData FromPaths(IEnumerable<string> paths)
+    {
+        var reader = new TrainingDataReader();
+        foreach (var path in paths)
+        {
+            IEnumerable<string> files = Directory.Exists(path)
+                ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+                : File.Exists(path) ? [path] : throw new FileNotFoundException($"training data not found: {path}", path);
+            foreach (var file in files)
+            {
+                reader.Add(File.ReadAllText(file), file);
+            }
+        }
+
+        return reader.Build();
+    }
+
+    public void Add(string yaml, string sourceName)
+    {
+        var (source, root) = YamlSource.Load(yaml, sourceName);
+        source.OnlyKeys(root, "training data", [.. DomainReader.DomainKeys, .. DomainReader.TrainingKeys]);
+        _domain.Add(source, root);
+        _sawDomain |= root.Children.Keys.Any(k => YamlSource.KeyName(k) is "intents" or "responses" or "slots" or "actions" or "forms" or "entities");
+        _config = ConfigReader.Read(source, root, _warnings, _config);
+        if (YamlSource.Get(root, "nlu") is { } nlu && nlu is not YamlScalarNode { Value: null or "" })
+        {
+            foreach (var item in source.Sequence(nlu, "nlu").Children)
+            {
+                ReadNluItem(source, item);
+            }
+        }
+
+        foreach (var (key, isRule, list) in new[] { ("stories", false, _stories), ("rules", true, _rules), ("test_stories", false, _stories) })
+        {
+            if (YamlSource.Get(root, key) is { } blocks && blocks is not YamlScalarNode { Value: null or "" })
+            {
+                foreach (var block in source.Sequence(blocks, key).Children)
+                {
+                    list.Add(ReadBlock(source, block, isRule));
+                }
+            }
+        }
+    }
+
+    /// <summary>Builds the domain and checks the data against it; nothing is returned unless all of it is consistent.</summary>
+    public TrainingData Build(BotDomain? fallbackDomain = null)
+    {
+        var domain = !_sawDomain && fallbackDomain is not null ? fallbackDomain : _domain.Build();
+        if (!_sawDomain && fallbackDomain is null && (_examples.Count > 0 || _stories.Count > 0 || _rules.Count > 0))
+        {
+            throw new BotDataException("training data", 1, 1, "no domain: the training data needs intents, responses and the rest of a domain");
+        }
+
+        foreach (var check in _checks)
+        {
+            check(domain);
+        }
+
+        foreach (var intent in domain.Intents.Where(i => !DefaultNames.Intents.Contains(i.Name) && _examples.All(e => e.Intent != i.Name)))
+        {
+            _warnings.Add($"intent '{intent.Name}' has no NLU examples");
+        }
+
+        if (fallbackDomain is null && _examples.Select(e => e.Intent).Distinct().Count() == 1)
+        {
+            throw new BotDataException("training data", 1, 1, "the NLU data needs examples of at least two intents to train an intent classifier");
+        }
+
+        var lookups = _lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value, StringComparer.Ordinal);
+        return new TrainingData(_config, domain, _examples.ToList(), new Dictionary<string, string>(_synonyms, StringComparer.OrdinalIgnoreCase), _regexes.ToList(), lookups, _stories.ToList(), _rules.ToList(), [.. domain.Warnings, .. _warnings]);
+    }
+
+    private void ReadNluItem(YamlSource source, YamlNode item)
+    {
+        var map = source.Mapping(item, "an nlu item");
+        source.OnlyKeys(map, "an nlu item", "intent", "synonym", "regex", "lookup", "examples", "metadata");
+        var kinds = new[] { "intent", "synonym", "regex", "lookup" }.Where(k => YamlSource.Get(map, k) is not null).ToList();
+        if (kinds.Count != 1)
+        {
+            throw source.Error(item, "an nlu item needs exactly one of intent, synonym, regex or lookup");
+        }
+
+        var kind = kinds[0];
+        var name = source.Scalar(YamlSource.Get(map, kind)!, kind);
+        var examplesNode = YamlSource.Get(map, "examples") ?? throw source.Error(item, $"{kind} '{name}' has no examples");
+        var lines = ExampleLines(source, examplesNode, $"{kind} '{name}'");
+        if (lines.Count == 0)
+        {
+            throw source.Error(examplesNode, $"{kind} '{name}' has no examples");
+        }
+
+        switch (kind)
+        {
+            case "intent":
+                foreach (var (text, line) in lines)
+                {
+                    ReadExample(source, name, text, line);
+                }
+
+                break;
+            case "synonym":
+                foreach (var (text, _) in lines)
+                {
+                    _synonyms[text] = name;
+                }
+
+                break;
+            case "regex":
+                foreach (var (pattern, line) in lines)
+                {
+                    try
+                    {
+                        _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw new BotDataException(source.Name, line, 1, $"regex '{name}' has an invalid pattern '{pattern}': {e.Message}");
+                    }
+
+                    _regexes.Add(new RegexFeature(name, pattern));
+                }
+
+                break;
+            default:
+                if (!_lookups.TryGetValue(name, out var values))
+                {
+                    _lookups[name] = values = [];
+                }
+
+                values.AddRange(lines.Select(l => l.Text));
+                break;
+        }
+    }
+
+    private void ReadExample(YamlSource source, string intent, string annotated, int line)
+    {
+        string text;
+        List<EntitySpan> entities;
+        try
+        {
+            (text, entities) = AnnotatedText.Parse(annotated);
+        }
+        catch (FormatException e)
+        {
+            throw new BotDataException(source.Name, line, 1, $"example '{annotated}' of intent '{intent}': {e.Message}");
+        }
+
+        foreach (var entity in entities.Where(e => !string.Equals(e.Value, text[e.Start..e.End], StringComparison.Ordinal)))
+        {
+            _synonyms[text[entity.Start..entity.End]] = entity.Value;
+        }
+
+        _examples.Add(new NluExample(text, intent, entities, line));
+        _checks.Add(domain =>
+        {
+            if (!domain.IntentNames.Contains(intent))
+            {
+                throw new BotDataException(source.Name, line, 1, $"intent '{intent}' has NLU examples but is not listed under intents in the domain");
+            }
+
+            foreach (var entity in entities)
+            {
+                CheckEntity(domain, source.Name, line, entity.Entity, entity.Role, entity.Group, $"example '{annotated}'");
+            }
+        });
+    }
+
+    private static void CheckEntity(BotDomain domain, string source, int line, string entity, string? role, string? group, string where)
+    {
+        var definition = domain.Entities.FirstOrDefault(e => e.Name == entity)
+            ?? throw new BotDataException(source, line, 1, $"{where} uses entity '{entity}', which is not listed under entities in the domain");
+        if (role is not null && !definition.Roles.Contains(role))
+        {
+            throw new BotDataException(source, line, 1, $"{where} uses role '{role}' of entity '{entity}', which the domain does not declare");
+        }
+
+        if (group is not null && !definition.Groups.Contains(group))
+        {
+            throw new BotDataException(source, line, 1, $"{where} uses group '{group}' of entity '{entity}', which the domain does not declare");
+        }
+    }
+
+    /// <summary>The examples of an item with their line numbers: a block of <c>- text</c> lines or a list of <c>text:</c> entries.</summary>
+    private static List<(string Text, int Line)> ExampleLines(YamlSource source, YamlNode node, string what)
+    {
+        var result = new List<(string, int)>();
+        if (node is YamlSequenceNode seq)
+        {
+            foreach (var entry in seq.Children)
+            {
+                var text = entry is YamlMappingNode m && YamlSource.Get(m, "text") is { } t ? t : entry;
+                result.Add((source.Scalar(text, $"an example of {what}"), (int)text.Start.Line));
+            }
+
+            return result;
+        }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            throw source.Error(node, $"the examples of {what} must be a block of '- example' lines");
+        }
+
+        var first = (int)scalar.Start.Line + (scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded ? 1 : 0);
+        var lines = (scalar.Value ?? "").Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (!line.StartsWith('-'))
+            {
+                throw new BotDataException(source.Name, first + i, 1, $"an example of {what} must start with '- ', found '{line}'");
+            }
+
+            var text = line[1..].Trim();
+            if (text.Length >= 2 && (text[0] == '"' && text[^1] == '"' || text[0] == '\'' && text[^1] == '\''))
+            {
+                text = text[1..^1];
+            }
+
+            if (text.Length == 0)
+            {
+                throw new BotDataException(source.Name, first + i, 1, $"an example of {what} is empty");
+            }
+
+            result.Add((text, first + i));
+        }
+
+        return result;
+    }
+
+    private StoryBlock ReadBlock(YamlSource source, YamlNode node, bool isRule)
+    {
+        var kind = isRule ? "rule" : "story";
+        var map = source.Mapping(node, $"a {kind}");
+        if (isRule)
+        {
+            source.OnlyKeys(map, "a rule", "rule", "steps", "condition", "conversation_start", "wait_for_user_input", "metadata");
+        }
+        else
+        {
+            source.OnlyKeys(map, "a story", "story", "steps", "metadata");
+        }
+
+        var nameNode = YamlSource.Get(map, kind) ?? throw source.Error(node, $"a {kind} needs a name ('{kind}: ...')");
+        var name = source.Scalar(nameNode, $"the {kind}'s name");
+        var stepsNode = YamlSource.Get(map, "steps") ?? throw source.Error(node, $"{kind} '{name}' has no steps");
+        var steps = source.Sequence(stepsNode, $"the steps of {kind} '{name}'").Children.SelectMany(s => ReadStep(source, s, $"{kind} '{name}'", allowOr: true)).ToList();
+        if (steps.Count == 0)
+        {
+            throw source.Error(stepsNode, $"{kind} '{name}' has no steps");
+        }
+
+        var condition = new List<StoryStep>();
+        if (YamlSource.Get(map, "condition") is { } conditionNode)
+        {
+            foreach (var c in source.Sequence(conditionNode, $"the condition of rule '{name}'").Children)
+            {
+                foreach (var step in ReadStep(source, c, $"the condition of rule '{name}'", allowOr: false))
+                {
+                    if (step is not (SlotStep or LoopStep))
+                    {
+                        throw source.Error(c, $"the condition of rule '{name}' may only hold slot_was_set and active_loop");
+                    }
+
+                    condition.Add(step);
+                }
+            }
+        }
+
+        var start = YamlSource.Get(map, "conversation_start") is { } cs && source.Bool(cs, "conversation_start");
+        var wait = YamlSource.Get(map, "wait_for_user_input") is not { } w || source.Bool(w, "wait_for_user_input");
+        if (isRule && steps.OfType<CheckpointStep>().Any())
+        {
+            throw new BotDataException(source.Name, steps.OfType<CheckpointStep>().First().Line, 1, $"rule '{name}' uses a checkpoint; checkpoints belong in stories");
+        }
+
+        if (isRule && steps.OfType<OrStep>().Any())
+        {
+            throw new BotDataException(source.Name, steps.OfType<OrStep>().First().Line, 1, $"rule '{name}' uses 'or'; write one rule per alternative");
+        }
+
+        return new StoryBlock(name, isRule, steps, condition, start, wait, source.Name, (int)node.Start.Line);
+    }
+
+    private IReadOnlyList<StoryStep> ReadStep(YamlSource source, YamlNode node, string where, bool allowOr)
+    {
+        var map = source.Mapping(node, $"a step of {where}");
+        var line = (int)node.Start.Line;
+        var key = map.Children.Keys.Select(YamlSource.KeyName).FirstOrDefault(k => k is "intent" or "user" or "action" or "bot" or "slot_was_set" or "active_loop" or "or" or "checkpoint")
+            ?? throw source.Error(node, $"a step of {where} needs one of: intent, user, action, bot, slot_was_set, active_loop, or, checkpoint");
+        switch (key)
+        {
+            case "intent" or "user":
+                source.OnlyKeys(map, $"a user step of {where}", "intent", "user", "entities", "metadata");
+                return [ReadUserStep(source, map, line, where)];
+            case "action" or "bot":
+                source.OnlyKeys(map, $"an action step of {where}", "action", "bot", "metadata");
+                var action = source.Scalar(YamlSource.Get(map, key)!, "action");
+                if (key == "action")
+                {
+                    _checks.Add(domain =>
+                    {
+                        if (!domain.ActionNames.Contains(action))
+                        {
+                            throw new BotDataException(source.Name, line, (int)node.Start.Column,
+                                action.StartsWith("utter_", StringComparison.Ordinal)
+                                    ? $"{where} runs '{action}', which has no response in the domain"
+                                    : $"{where} runs '{action}', which is neither listed under actions nor a form in the domain");
+                        }
+                    });
+                }
+
+                return [new ActionStep(line, action)];
+            case "slot_was_set":
+                source.OnlyKeys(map, $"a slot_was_set step of {where}", "slot_was_set");
+                var slots = new List<StoryStep>();
+                var value = YamlSource.Get(map, key)!;
+                var entries = value is YamlSequenceNode seq ? seq.Children : [value];
+                foreach (var entry in entries)
+                {
+                    var (slot, slotValue, onlySet) = entry switch
+                    {
+                        YamlScalarNode s => (source.Scalar(s, "a slot name"), (JsonNode?)null, true),
+                        YamlMappingNode { Children.Count: 1 } m => (source.Scalar(m.Children.Keys.First(), "a slot name"), YamlSource.ToJson(m.Children.Values.First()), false),
+                        _ => throw source.Error(entry, $"slot_was_set of {where} takes '- slot: value' entries"),
+                    };
+                    var entryLine = (int)entry.Start.Line;
+                    _checks.Add(domain =>
+                    {
+                        if (!domain.Slots.ContainsKey(slot))
+                        {
+                            throw new BotDataException(source.Name, entryLine, (int)entry.Start.Column, $"{where} sets slot '{slot}', which is not listed under slots in the domain");
+                        }
+                    });
+                    slots.Add(new SlotStep(entryLine, slot, slotValue, onlySet));
+                }
+
+                return slots;
+            case "active_loop":
+                source.OnlyKeys(map, $"an active_loop step of {where}", "active_loop");
+                var loop = YamlSource.Get(map, key) is YamlScalarNode { Value: { Length: > 0 } l } && l != "null" ? l : null;
+                if (loop is not null)
+                {
+                    _checks.Add(domain =>
+                    {
+                        if (!domain.Forms.ContainsKey(loop) && !domain.Actions.Contains(loop))
+                        {
+                            throw new BotDataException(source.Name, line, (int)node.Start.Column, $"{where} activates loop '{loop}', which is not a form in the domain");
+                        }
+                    });
+                }
+
+                return [new LoopStep(line, loop)];
+            case "or":
+                if (!allowOr)
+                {
+                    throw source.Error(node, $"'or' is not allowed in {where}");
+                }
+
+                var alternatives = source.Sequence(YamlSource.Get(map, key)!, "or").Children.SelectMany(a => ReadStep(source, a, where, allowOr: false)).ToList();
+                if (alternatives.Count < 2 || alternatives.Any(a => a is not (UserStep or SlotStep)))
+                {
+                    throw source.Error(node, $"'or' in {where} needs at least two intent or slot_was_set alternatives");
+                }
+
+                return [new OrStep(line, alternatives)];
+            default:
+                return [new CheckpointStep(line, source.Scalar(YamlSource.Get(map, key)!, "checkpoint"))];
+        }
+    }
+
+    /// <summary><c>- city: Paris</c>, optionally with <c>role:</c> and <c>group:</c> beside it.</summary>
+    private static (string, string?, string?, string?) ShortEntity(YamlSource source, YamlMappingNode m, string where)
+    {
+        var named = m.Children.Where(kv => YamlSource.KeyName(kv.Key) is not ("role" or "group" or "value")).ToList();
+        if (named.Count != 1)
+        {
+            throw source.Error(m, $"an entity of {where} must be 'entity: value' (with optional role and group)");
+        }
+
+        var (key, value) = named[0];
+        return (
+            source.Scalar(key, "an entity"),
+            value is YamlScalarNode { Value: var v } ? v : YamlSource.ToJson(value)?.ToJsonString(),
+            YamlSource.Get(m, "role") is { } r ? source.Scalar(r, "role") : null,
+            YamlSource.Get(m, "group") is { } g ? source.Scalar(g, "group") : null);
+    }
+
+    private UserStep ReadUserStep(YamlSource source, YamlMappingNode map, int line, string where)
+    {
+        string? intent = YamlSource.Get(map, "intent") is { } i ? source.Scalar(i, "intent") : null;
+        string? text = null;
+        var entities = new List<(string, string?, string?, string?)>();
+        if (YamlSource.Get(map, "user") is { } userNode)
+        {
+            try
+            {
+                var (plain, spans) = AnnotatedText.Parse(source.Scalar(userNode, "user"));
+                text = plain;
+                entities.AddRange(spans.Select(s => (s.Entity, (string?)s.Value, s.Role, s.Group)));
+            }
+            catch (FormatException e)
+            {
+                throw source.Error(userNode, $"{where}: {e.Message}");
+            }
+        }
+
+        if (YamlSource.Get(map, "entities") is { } entitiesNode)
+        {
+            foreach (var entry in source.Sequence(entitiesNode, "entities").Children)
+            {
+                entities.Add(entry switch
+                {
+                    YamlScalarNode s => (source.Scalar(s, "an entity"), null, null, null),
+                    YamlMappingNode m when YamlSource.Get(m, "entity") is null => ShortEntity(source, m, where),
+                    YamlMappingNode m => (
+                        source.Scalar(YamlSource.Get(m, "entity") ?? throw source.Error(m, "an entity entry needs 'entity'"), "entity"),
+                        YamlSource.Get(m, "value") is YamlScalarNode { Value: var v } ? v : null,
+                        YamlSource.Get(m, "role") is { } r ? source.Scalar(r, "role") : null,
+                        YamlSource.Get(m, "group") is { } g ? source.Scalar(g, "group") : null),
+                    _ => throw source.Error(entry, $"an entity of {where} must be a name or 'entity: value'"),
+                });
+            }
+        }
+
+        _checks.Add(domain =>
+        {
+            if (intent is not null && !domain.IntentNames.Contains(intent))
+            {
+                throw new BotDataException(source.Name, line, 1, $"{where} uses intent '{intent}', which is not listed under intents in the domain");
+            }
+
+            foreach (var (entity, _, role, group) in entities)
+            {
+                CheckEntity(domain, source.Name, line, entity, role, group, where);
+            }
+        });
+        return new UserStep(line, intent, entities, text);
+    }
+}

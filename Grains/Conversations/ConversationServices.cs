@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+using Switchboard.Conversations.Agents;
+using Switchboard.Conversations.Processing;
+using Switchboard.Conversations.Storage;
+using Switchboard.Hosting;
+
+namespace Switchboard.Conversations;
+
+public static class ConversationServices
+{
+    /// <summary>Silo side: the tracker store (memory, or Redis lists with <c>--redis</c>), models and live output.</summary>
+    public static IServiceCollection AddSwitchboardConversations(this IServiceCollection services, ClusterSettings settings)
+    {
+        services.AddConversationModels();
+        services.TryAddSingleton<ChannelOutput>();
+        if (settings.UsesRedis)
+        {
+            services.TryAddSingleton<ITrackerStore>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(settings.Redis!);
+                options.AbortOnConnectFail = false;
+                return new RedisTrackerStore(ConnectionMultiplexer.Connect(options), settings.ServiceId + ":rasa");
+            });
+        }
+        else
+        {
+            services.TryAddSingleton<ITrackerStore, MemoryTrackerStore>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Model loading, on silos and gateways alike: the agent cache and the domain-only loader.</summary>
+    public static IServiceCollection AddConversationModels(this IServiceCollection services)
+    {
+        services.TryAddSingleton<AgentCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelLoader, DomainModelLoader>());
+        return services;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Switchboard.Conversations;
+
+/// <summary>
+/// The tracker grain's persisted state: the derived conversation state (a small JSON snapshot whose size does
+/// not depend on the number of events) and the reminders waiting to fire. Events are in the tracker store.
+/// </summary>
+[GenerateSerializer, Alias("Switchboard.TrackerGrainState")]
+public sealed class TrackerGrainState
+{
+    [Id(0)] public string? Snapshot { get; set; }
+
+    /// <summary>Scheduled reminders by name: the <c>reminder</c> event JSON.</summary>
+    [Id(1)] public Dictionary<string, string> Reminders { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Centrifugo;
+
+/// <summary>
+/// Two gateway nodes (cluster clients) of a real Silo process on a real redis-server: fan-out, presence,
+/// channels, stats and disconnect across nodes, and a node that keeps delivering after its silo was replaced.
+/// </summary>
+public sealed class ClusterGatewayTests
+{
+    private static NodeProcess StartSilo(RedisServer redis) => NodeProcess.StartProject("Silo",
+    [
+        "--redis", redis.Endpoint,
+        "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        "--probe_timeout_ms", "1000",
+    ]);
+
+    [Fact]
+    public async Task TwoNodesShareChannelsUsersAndStats()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var silo = StartSilo(redis);
+        await silo.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+        await using var a = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1"]);
+        await using var b = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1"]);
+
+        var user = "multi-" + Guid.NewGuid().ToString("N")[..6];
+        var channel = "chat:cluster-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+        await using (client)
+        {
+            Assert.Equal(0, ProtocolClient.ErrorCode(await client.Subscribe(channel)));
+
+            await b.Command("publish", new { channel, data = "from-b" });
+            await client.WaitPush(p => p.TryGetProperty("pub", out var pub) && pub.GetProperty("data").GetString() == "from-b", "publication sent to the other node");
+
+            var presence = (await b.Command("presence", new { channel })).GetProperty("body").GetProperty("data");
+            Assert.Equal(user, Assert.Single(presence.EnumerateObject()).Value.GetProperty("user").GetString());
+
+            await Poll.Until(
+                async () => (await b.Command("channels")).GetProperty("body").GetProperty("data").EnumerateArray().Select(c => c.GetString()).ToList(),
+                channels => channels.Contains(channel),
+                "the other node's channel in channels");
+
+            var stats = await Poll.Until(
+                async () => (await b.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes"),
+                nodes => nodes.GetArrayLength() == 2 && nodes.EnumerateArray().Sum(n => n.GetProperty("num_clients").GetInt32()) == 1,
+                "both nodes and the client in stats");
+            Assert.Equal(2, stats.EnumerateArray().Select(n => n.GetProperty("uid").GetString()).Distinct().Count());
+
+            await b.Command("disconnect", new { user });
+            Assert.Equal(3503, await client.Closed);
+        }
+    }
+
+    [Fact]
+    public async Task ANodeKeepsDeliveringAfterItsSiloIsReplaced()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var first = StartSilo(redis);
+        await using var gateway = await StartWithSilo(first, redis);
+
+        var channel = "chat:failover-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, _) = await ProtocolClient.Connect(gateway.WebSocketUrl, GatewayHost.Token("survivor"));
+        await using (client)
+        {
+            Assert.Equal(0, ProtocolClient.ErrorCode(await client.Subscribe(channel)));
+            await gateway.Command("publish", new { channel, data = 0 });
+            await client.WaitPush(p => p.TryGetProperty("pub", out _), "a publication before the failover");
+
+            // Everything (channel grain, stream rendezvous) lived on the first silo.
+            await using var second = StartSilo(redis);
+            await second.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+            first.Kill();
+            await first.DisposeAsync();
+
+            // The channel grain comes back on the new silo and learns the node again from its refresh.
+            var n = 0;
+            await Poll.Until(
+                async () =>
+                {
+                    n++;
+                    try
+                    {
+                        await gateway.PostApi(JsonSerializer.Serialize(new { method = "publish", @params = new { channel, data = n } }));
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+
+                    return client.Pushes().Count(p => p.TryGetProperty("pub", out var pub) && pub.GetProperty("data").GetInt32() > 0);
+                },
+                delivered => delivered > 0,
+                "a publication after the silo was replaced",
+                TimeSpan.FromSeconds(120));
+        }
+    }
+
+    private static async Task<GatewayHost> StartWithSilo(NodeProcess silo, RedisServer redis)
+    {
+        await silo.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+        return await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1"]);
+    }
+}

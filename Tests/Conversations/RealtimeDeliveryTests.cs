@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.ApiGateway.Conversations;
+using Switchboard.Conversations;
+using Switchboard.Tests.Centrifugo;
+
+namespace Switchboard.Tests.Conversations;
+
+/// <summary>
+/// Bot messages reach the conversation's user live over <c>/connection/websocket</c> (channel
+/// <c>rasa#&lt;id&gt;</c>), and the user can talk to the bot through the same socket with the <c>rasa.message</c> rpc.
+/// </summary>
+public sealed class RealtimeDeliveryTests
+{
+    [Fact]
+    public async Task TheConversationsUserReceivesBotMessagesLiveAndCanSendThroughTheSocket()
+    {
+        await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", "t"], adminAuth: RasaServer.Token("t"));
+        var url = server.Host.WebSocketUrl;
+        const string user = "visitor-42";
+        var channel = ConversationChannel.For(user);
+        var (client, _) = await ProtocolClient.Connect(url, GatewayHost.Token(user));
+        var (other, _) = await ProtocolClient.Connect(url, GatewayHost.Token("someone-else"));
+        await using (client)
+        await using (other)
+        {
+            Assert.False((await client.Subscribe(channel)).TryGetProperty("error", out var error), error.ToString());
+            // Only the conversation's user may subscribe.
+            Assert.True((await other.Subscribe(channel)).TryGetProperty("error", out _));
+
+            // A message through the REST channel: the reply also arrives on the socket.
+            var (_, rest) = await server.Send(HttpMethod.Post, "/webhooks/rest/webhook", $$"""{"sender":"{{user}}","message":"/goodbye"}""");
+            Assert.Contains("Bye", rest, StringComparison.Ordinal);
+            await client.WaitPush(p => Publication(p, channel)?["text"]?.GetValue<string>() == "Bye", "bot reply to a REST message");
+
+            // A message through the socket itself.
+            var reply = await client.Call("rpc", new JsonObject
+            {
+                ["method"] = ConversationRpcHandler.MethodName,
+                ["data"] = new JsonObject { ["message"] = "/greet{\"name\":\"Zoe\"}" },
+            });
+            var messages = reply.GetProperty("rpc").GetProperty("data").GetProperty("messages");
+            Assert.Equal("Hey None!", messages[0].GetProperty("text").GetString());
+            await client.WaitPush(p => Publication(p, channel)?["text"]?.GetValue<string>() == "Hey None!", "bot reply to a socket message");
+
+            var (_, tracker) = await server.Send(HttpMethod.Get, $"/conversations/{user}/tracker", auth: RasaServer.Token("t"));
+            Assert.Equal(ConversationRpcHandler.InputChannel, JsonNode.Parse(tracker)!["latest_input_channel"]!.GetValue<string>());
+        }
+    }
+
+    [Theory]
+    [InlineData("plain-id", "rasa#plain-id")]
+    [InlineData("a#b,c:d%e", "rasa#a%23b%2Cc%3Ad%25e")]
+    [InlineData("ünï/сode", "rasa#ünï/сode")]
+    public void ChannelNamesEscapeCharactersWithAMeaningInChannelNames(string id, string channel)
+    {
+        Assert.Equal(channel, ConversationChannel.For(id));
+        Assert.Equal(id, ConversationChannel.Unescape(channel[ConversationChannel.Prefix.Length..]));
+    }
+
+    private static JsonNode? Publication(JsonElement push, string channel) =>
+        push.TryGetProperty("channel", out var c) && c.GetString() == channel && push.TryGetProperty("pub", out var pub)
+            ? JsonNode.Parse(pub.GetProperty("data").GetRawText())
+            : null;
+}
