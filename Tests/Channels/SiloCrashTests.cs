@@ -58,7 +58,7 @@ public sealed class SiloCrashTests : IAsyncLifetime
         await cluster.Cluster.KillSiloAsync(host);
 
         // Calls fail until membership declares the silo dead; then the channel activates on the survivor.
-        await Eventually.Get(async () => await Try(() => registry.IsAlive(node)), alive => alive, what: "the registry knowing the node again");
+        await Eventually.Get(async () => await Try(async () => (await registry.GetNodes()).Any(n => n.Uid == node)), known => known, what: "the registry knowing the node again");
         var history = await Eventually.Get(
             async () =>
             {
