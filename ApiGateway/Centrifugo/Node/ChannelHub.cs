@@ -30,8 +30,6 @@ public sealed class ChannelHub
 
     public IReadOnlyList<string> Channels => [.. channels.Keys];
 
-    public IReadOnlyCollection<ISubscriber> Clients => [.. clients.Values];
-
     public void AddClient(ISubscriber client)
     {
         clients[client.ClientId] = client;

@@ -89,7 +89,15 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
         var provider = cluster.GetStreamProvider(NodeStreams.Provider);
         foreach (var nodeId in clients.Values.Distinct(StringComparer.Ordinal).Where(n => n != Id))
         {
-            await provider.GetStream<NodeEvent>(NodeStreams.For(nodeId)).OnNextAsync(e);
+            try
+            {
+                await provider.GetStream<NodeEvent>(NodeStreams.For(nodeId)).OnNextAsync(e);
+            }
+            catch (Exception ex)
+            {
+                // A dead node's connections are gone anyway; the others must still get the event.
+                logger.LogWarning(ex, "Could not send {Event} to node {Node}", e.GetType().Name, nodeId);
+            }
         }
     }
 
@@ -200,6 +208,5 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
         }
 
         metrics.MessagesQueued(subscribers.Length);
-        logger.LogTrace("{Count} frames queued on {Channel}", subscribers.Length, channel);
     }
 }
