@@ -9,6 +9,12 @@ public interface IClientGrain : IGrainWithStringKey
     /// </summary>
     Task Connect(ClientRegistration registration);
 
+    /// <summary>
+    /// <see cref="Connect"/> and the connection's current channels in one call: the gateway's periodic re-assertion,
+    /// which rebuilds the grain and the user index after the silo holding them died.
+    /// </summary>
+    Task Refresh(ClientRegistration registration, IReadOnlyList<string> channels);
+
     Task AddChannel(string channel);
 
     Task RemoveChannel(string channel);

@@ -29,6 +29,13 @@ public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClie
         });
     }
 
+    public async Task Refresh(ClientRegistration registration, IReadOnlyList<string> channels)
+    {
+        await Connect(registration);
+        this.channels.Clear();
+        this.channels.UnionWith(channels);
+    }
+
     public Task AddChannel(string channel)
     {
         channels.Add(channel);

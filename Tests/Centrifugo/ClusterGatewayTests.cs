@@ -105,6 +105,46 @@ public sealed class ClusterGatewayTests
         }
     }
 
+    [Fact]
+    public async Task DisconnectThroughAnotherNodeReachesAUserWhoseGrainsDiedWithTheirSilo()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var first = StartSilo(redis);
+        await using var a = await StartWithSilo(first, redis);
+        await using var b = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1"]);
+
+        var user = "orphan-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+        await using (client)
+        {
+            // The client grain and the user index live on the only silo; it is replaced.
+            await using var second = StartSilo(redis);
+            await second.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+            first.Kill();
+            await first.DisposeAsync();
+
+            // Node a's next refresh rebuilds them on the new silo; until then b finds no connection of the user.
+            await Poll.Until(
+                async () =>
+                {
+                    try
+                    {
+                        using var response = await b.PostApi(JsonSerializer.Serialize(new { method = "disconnect", @params = new { user } }));
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+
+                    await Task.WhenAny(client.Closed, Task.Delay(500));
+                    return client.Closed.IsCompleted;
+                },
+                closed => closed,
+                "the user's socket on the other node to be closed",
+                TimeSpan.FromSeconds(120));
+            Assert.Equal(3503, await client.Closed);
+        }
+    }
+
     private static async Task<GatewayHost> StartWithSilo(NodeProcess silo, RedisServer redis)
     {
         await silo.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));

@@ -57,6 +57,28 @@ public sealed class UserIndexTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RefreshRebuildsALostClientGrainWithItsChannels()
+    {
+        var grains = fixture.Cluster.Client;
+        var (user, id) = (Unique("user"), Unique("client"));
+        var client = grains.GetGrain<IClientGrain>(id);
+        var registration = new ClientRegistration(id, user, "node-1", null);
+        await client.Connect(registration);
+        await client.AddChannel("stale");
+
+        // Both grains' silo "crashed"; the gateway's refresh carries the connection's channels as they are now.
+        await fixture.Cluster.Cluster.DeactivateAsync(client);
+        await fixture.Cluster.Cluster.DeactivateAsync(grains.GetGrain<IUserGrain>(user));
+        Assert.Null(await client.GetRegistration());
+        await client.Refresh(registration, ["a", "b"]);
+
+        Assert.Equal(registration, await client.GetRegistration());
+        Assert.Equal(["a", "b"], (await client.GetChannels()).Order());
+        Assert.Equal(new Dictionary<string, string> { [id] = "node-1" }, await grains.GetGrain<IUserGrain>(user).GetClients());
+        await client.Disconnect();
+    }
+
+    [Fact]
     public async Task RemovedChannelsAreForgotten()
     {
         var grains = fixture.Cluster.Client;

@@ -30,6 +30,10 @@ public sealed class ChannelHub
 
     public IReadOnlyList<string> Channels => [.. channels.Keys];
 
+    public IReadOnlyList<ISubscriber> Clients => [.. clients.Values];
+
+    public bool Contains(ISubscriber client) => clients.TryGetValue(client.ClientId, out var known) && known == client;
+
     public void AddClient(ISubscriber client)
     {
         clients[client.ClientId] = client;

@@ -105,13 +105,29 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
     /// Anonymous connections (empty user) stay local: no user can be addressed through them, and their
     /// presence expires by itself if this node dies.
     /// </summary>
-    public async Task RegisterClient(ISubscriber client, byte[]? connInfo)
+    public async Task RegisterClient(ISubscriber client)
     {
         Hub.AddClient(client);
         if (client.User.Length > 0)
         {
             // The client grain keeps the user index too.
-            await cluster.GetGrain<IClientGrain>(client.ClientId).Connect(new ClientRegistration(client.ClientId, client.User, Id, connInfo));
+            await cluster.GetGrain<IClientGrain>(client.ClientId).Connect(RegistrationOf(client));
+        }
+    }
+
+    /// <summary>
+    /// Re-asserts a live named connection and its channels to its client grain, which (with the user index) is lost
+    /// when its silo dies; without this, <c>disconnect</c>/<c>unsubscribe</c> of the user through another node would miss it.
+    /// </summary>
+    public async Task RefreshClient(ISubscriber client)
+    {
+        var grain = cluster.GetGrain<IClientGrain>(client.ClientId);
+        await grain.Refresh(RegistrationOf(client), client.Channels);
+
+        // The connection may have closed (and its grain been disconnected) while the refresh was in flight.
+        if (!Hub.Contains(client))
+        {
+            await grain.Disconnect();
         }
     }
 
@@ -194,6 +210,8 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
             CpuUsage = Volatile.Read(ref cpuUsage),
         };
     }
+
+    private ClientRegistration RegistrationOf(ISubscriber client) => new(client.ClientId, client.User, Id, client.ConnInfo);
 
     internal void MarkListening() => listening.TrySetResult();
 

@@ -8,7 +8,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// <summary>
 /// Keeps the node part of the cluster: one subscription to the node's own stream (re-created when it is
 /// lost, e.g. after the silo connection dropped); every interval it reports its counters to the node
-/// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers.
+/// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers and its
+/// named clients (which rebuilds channel presence, client grains and the user index after a silo crash).
 /// </summary>
 public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<NodeService> logger) : BackgroundService
 {
@@ -79,7 +80,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
         }
     }
 
-    /// <summary>One round: stream subscription, channel refresh, report. A failure is retried next round.</summary>
+    /// <summary>One round: stream subscription, channel and client refresh, report. A failure is retried next round.</summary>
     internal async Task Tick()
     {
         try
@@ -88,6 +89,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
             if (Environment.TickCount64 - lastRefresh >= ChannelTimings.RefreshPeriod.TotalMilliseconds)
             {
                 await RefreshChannels();
+                await RefreshClients();
                 lastRefresh = Environment.TickCount64;
             }
 
@@ -127,9 +129,14 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
         logger.LogInformation("Node {Node} subscribed to its stream", node.Id);
     }
 
+    private static readonly ParallelOptions RefreshParallelism = new() { MaxDegreeOfParallelism = 16 };
+
+    private async Task RefreshClients() =>
+        await Parallel.ForEachAsync(node.Hub.Clients.Where(c => c.User.Length > 0), RefreshParallelism, async (client, _) => await node.RefreshClient(client));
+
     private async Task RefreshChannels()
     {
-        await Parallel.ForEachAsync(node.Hub.Channels, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (channel, _) =>
+        await Parallel.ForEachAsync(node.Hub.Channels, RefreshParallelism, async (channel, _) =>
         {
             var resolution = rules.Resolve(channel);
             if (!resolution.Ok)

@@ -24,7 +24,6 @@ public sealed class ClientSession(
     private readonly CentrifugoOptions options = rules.Options;
     private readonly Dictionary<string, ChannelSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
-    private byte[]? connInfo;
     private bool connected;
     private bool closed;
     private long pingSentAt;
@@ -32,6 +31,19 @@ public sealed class ClientSession(
     public string ClientId { get; } = Guid.NewGuid().ToString();
 
     public string User { get; private set; } = "";
+
+    public byte[]? ConnInfo { get; private set; }
+
+    public IReadOnlyList<string> Channels
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. subscriptions.Keys];
+            }
+        }
+    }
 
     public bool IsConnected => Volatile.Read(ref connected);
 
@@ -126,7 +138,7 @@ public sealed class ClientSession(
     {
         lock (gate)
         {
-            return subscriptions.TryGetValue(channel, out var s) ? s.Info : new ClientInfo(ClientId, User, connInfo, null);
+            return subscriptions.TryGetValue(channel, out var s) ? s.Info : new ClientInfo(ClientId, User, ConnInfo, null);
         }
     }
 
@@ -288,7 +300,7 @@ public sealed class ClientSession(
             }
 
             User = claims.Sub;
-            connInfo = claims.Info;
+            ConnInfo = claims.Info;
             expiresAt = claims.Exp;
             serverChannels = claims.Channels;
         }
@@ -296,7 +308,7 @@ public sealed class ClientSession(
         Volatile.Write(ref connected, true);
         try
         {
-            await node.RegisterClient(this, connInfo);
+            await node.RegisterClient(this);
         }
         catch (Exception ex)
         {
@@ -421,7 +433,7 @@ public sealed class ClientSession(
         var settings = resolution.Options.ToSettings();
         lock (gate)
         {
-            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, connInfo, chanInfo), settings);
+            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), settings);
         }
 
         try
@@ -630,7 +642,7 @@ public sealed class ClientSession(
         var data = request.Data is { } d ? JsonMarshal.GetRawUtf8Value(d).ToArray() : [];
         try
         {
-            var result = await handler.Handle(new RpcContext(ClientId, User, connInfo, CancellationToken.None), data);
+            var result = await handler.Handle(new RpcContext(ClientId, User, ConnInfo, CancellationToken.None), data);
             return Frames.Reply(id, "rpc", w =>
             {
                 if (result.Length > 0)
