@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
 
@@ -199,10 +200,10 @@ public sealed class ApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
         Assert.True(node.GetProperty("memory_sys").GetInt64() > 1_000_000);
         Assert.True(node.GetProperty("num_api_requests").GetInt64() >= 1);
 
-        var stats = await Poll.Until(
+        var stats = await Eventually.Get(
             async () => (await Gateway.Command("stats")).GetProperty("body").GetProperty("data"),
             s => s.GetProperty("nodes").GetArrayLength() == 1,
-            "the node in stats");
+            "the node in stats", TimeSpan.FromSeconds(30));
         Assert.Equal(node.GetProperty("uid").GetString(), stats.GetProperty("nodes")[0].GetProperty("uid").GetString());
         Assert.True(stats.GetProperty("metrics_interval").GetInt32() > 0);
     }
@@ -235,10 +236,10 @@ public sealed class ApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
             Assert.Equal(JsonValueKind.Null, unsubscribed.GetProperty("error").ValueKind);
             var push = await client.WaitPush(p => p.GetProperty("channel").GetString() == channel && p.TryGetProperty("unsubscribe", out _), "server unsubscribe");
             Assert.Equal(2000, push.GetProperty("unsubscribe").GetProperty("code").GetInt32());
-            await Poll.Until(
+            await Eventually.Get(
                 async () => (await Gateway.Command("presence", new { channel })).GetProperty("body").GetProperty("data").EnumerateObject().Count(),
                 n => n == 0,
-                "presence to drop the unsubscribed client");
+                "presence to drop the unsubscribed client", TimeSpan.FromSeconds(30));
 
             // Still subscribed elsewhere: an empty channel unsubscribes from all.
             await Gateway.Command("unsubscribe", new { channel = "", user });

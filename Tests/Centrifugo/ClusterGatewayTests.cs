@@ -40,15 +40,15 @@ public sealed class ClusterGatewayTests
             var presence = (await b.Command("presence", new { channel })).GetProperty("body").GetProperty("data");
             Assert.Equal(user, Assert.Single(presence.EnumerateObject()).Value.GetProperty("user").GetString());
 
-            await Poll.Until(
+            await Eventually.Get(
                 async () => (await b.Command("channels")).GetProperty("body").GetProperty("data").EnumerateArray().Select(c => c.GetString()).ToList(),
                 channels => channels.Contains(channel),
-                "the other node's channel in channels");
+                "the other node's channel in channels", TimeSpan.FromSeconds(30));
 
-            var stats = await Poll.Until(
+            var stats = await Eventually.Get(
                 async () => (await b.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes"),
                 nodes => nodes.GetArrayLength() == 2 && nodes.EnumerateArray().Sum(n => n.GetProperty("num_clients").GetInt32()) == 1,
-                "both nodes and the client in stats");
+                "both nodes and the client in stats", TimeSpan.FromSeconds(30));
             Assert.Equal(2, stats.EnumerateArray().Select(n => n.GetProperty("uid").GetString()).Distinct().Count());
 
             await b.Command("disconnect", new { user });
@@ -56,10 +56,10 @@ public sealed class ClusterGatewayTests
         }
 
         await b.DisposeAsync();
-        await Poll.Until(
+        await Eventually.Get(
             async () => (await a.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes").GetArrayLength(),
             count => count == 1,
-            "the stopped node to leave stats");
+            "the stopped node to leave stats", TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ClusterGatewayTests
 
             // The channel grain comes back on the new silo and learns the node again from its refresh.
             var n = 0;
-            await Poll.Until(
+            await Eventually.Get(
                 async () =>
                 {
                     n++;
@@ -124,7 +124,7 @@ public sealed class ClusterGatewayTests
             await first.DisposeAsync();
 
             // Node a's next refresh rebuilds them on the new silo; until then b finds no connection of the user.
-            await Poll.Until(
+            await Eventually.Get(
                 async () =>
                 {
                     try

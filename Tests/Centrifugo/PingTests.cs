@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
 
@@ -20,7 +21,7 @@ public sealed class PingTests
                 Assert.Equal(3012, await silent.Closed);
             }
 
-            await Poll.Until(() => Task.FromResult(answering.Pings), n => n >= 3, "three pings answered");
+            await Eventually.Get(() => Task.FromResult(answering.Pings), n => n >= 3, "three pings answered", TimeSpan.FromSeconds(30));
             var reply = await answering.Call("presence", new JsonObject { ["channel"] = "quiet:x" });
             Assert.Equal(108, ProtocolClient.ErrorCode(reply));
         }

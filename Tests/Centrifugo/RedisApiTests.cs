@@ -37,7 +37,7 @@ public sealed class RedisApiTests
             Assert.Equal("redis", push.GetProperty("pub").GetProperty("data").GetProperty("via").GetString());
             var history = await gateway.Command("history", new { channel });
             Assert.Equal("redis", Assert.Single(history.GetProperty("body").GetProperty("data").EnumerateArray()).GetProperty("data").GetProperty("via").GetString());
-            await Poll.Until(async () => await db.ListLengthAsync("test.api"), n => n == 0, "the list to be consumed");
+            await Eventually.Get(async () => await db.ListLengthAsync("test.api"), n => n == 0, "the list to be consumed", TimeSpan.FromSeconds(30));
         }
     }
 }

@@ -37,11 +37,11 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.True(load.Acknowledged > 0, "nothing was acknowledged");
 
         // The cluster settled: the surviving silo serves the channel and its client still receives.
-        await Wait.Until(async () =>
+        await Eventually.Until(async () =>
         {
             await api.Command("publish", new { channel = Channels[0], data = new { n = -1 } });
             return watcher.Pushes().Any(p => p.GetProperty("pub").GetProperty("data").GetProperty("n").GetInt32() == -1);
-        }, () => cluster.Describe());
+        }, () => cluster.Describe(), tolerateConnectionErrors: true);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(load.Acknowledged, found);
 
         // The cluster recovered: publishes succeed again after the restart.
-        await Wait.Until(() => api.TryPublish(Channels[0], new { n = -1 }), () => cluster.Describe());
+        await Eventually.Until(() => api.TryPublish(Channels[0], new { n = -1 }), () => cluster.Describe(), tolerateConnectionErrors: true);
         output.WriteLine($"acknowledged after the restart during the load: {load.AcknowledgedAfter(restartedAt)}");
     }
 
@@ -86,11 +86,11 @@ public sealed class FaultTests(ITestOutputHelper output)
         foreach (var channel in Channels)
         {
             IReadOnlyList<JsonElement> history = [];
-            await Wait.Until(async () =>
+            await Eventually.Until(async () =>
             {
                 history = await api.History(channel);
                 return true;
-            });
+            }, tolerateConnectionErrors: true);
             var inHistory = history.Select(d => d.GetProperty("n").GetInt32()).ToHashSet();
             var acked = load.AcknowledgedByChannel.TryGetValue(channel, out var bag) ? bag.ToArray() : [];
             found += acked.Count(inHistory.Contains);

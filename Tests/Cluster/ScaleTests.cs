@@ -21,7 +21,7 @@ public sealed class ScaleTests
         using var dashboard = Dashboard(cluster.Gateways[0]);
         var counts = new Dictionary<string, int>();
         var round = 0;
-        await Wait.Until(async () =>
+        await Eventually.Until(async () =>
         {
             // New channels are placed over the cluster's members, the new silo included.
             round++;
@@ -32,7 +32,7 @@ public sealed class ScaleTests
 
             counts = await ChannelActivationsBySilo(dashboard);
             return counts.Keys.Any(silo => silo.StartsWith(joined.Endpoint + "@", StringComparison.Ordinal));
-        }, () => $"activations by silo: {string.Join(", ", counts)}; joined {joined.Endpoint}");
+        }, () => $"activations by silo: {string.Join(", ", counts)}; joined {joined.Endpoint}", tolerateConnectionErrors: true);
     }
 
     [Fact]
@@ -48,25 +48,25 @@ public sealed class ScaleTests
         // Kill the silo the gateway joined through first, then the cluster has only the other one.
         cluster.Kill(cluster.Silos[0]);
         await using var redis = await cluster.Redis.ConnectAsync();
-        await Wait.Until(async () => (await ClusterMembership.DeadSilosAsync(redis)).Contains(cluster.Silos[0].SiloPort));
+        await Eventually.Until(async () => (await ClusterMembership.DeadSilosAsync(redis)).Contains(cluster.Silos[0].SiloPort), tolerateConnectionErrors: true);
 
         var n = 0;
-        await Wait.Until(async () =>
+        await Eventually.Until(async () =>
         {
             await api.TryPublish("chat:survive", new { n = ++n });
             return client.Pushes().Any(p => p.GetProperty("channel").GetString() == "chat:survive");
-        }, () => cluster.Describe(), TimeSpan.FromSeconds(90));
+        }, () => cluster.Describe(), TimeSpan.FromSeconds(90), tolerateConnectionErrors: true);
 
         // New subscriptions and the cluster-wide queries work through the survivor too.
         await using var late = (await ProtocolClient.Connect(cluster.Gateways[0].WebSocketUrl, GatewayHost.Token("erin", secret: ClusterConfig.Secret))).Client;
         Assert.Equal(0, ProtocolClient.ErrorCode(await late.Subscribe("chat:survive")));
         // A channel re-activated on the survivor rebuilds its presence from the gateway's periodic refresh.
         var presence = default(JsonElement);
-        await Wait.Until(async () =>
+        await Eventually.Until(async () =>
         {
             presence = await api.Command("presence", new { channel = "chat:survive" });
             return presence.GetProperty("data").EnumerateObject().Count() == 2;
-        }, () => presence.ToString());
+        }, () => presence.ToString(), tolerateConnectionErrors: true);
     }
 
     [Fact]
@@ -75,17 +75,17 @@ public sealed class ScaleTests
         using var config = new ClusterConfig();
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 2, GatewayArgs = config.GatewayArgs });
         using var api = new ClusterApi(cluster.Gateways[0]);
-        await Wait.Until(async () => (await api.Command("stats")).GetProperty("data").GetProperty("nodes").GetArrayLength() == 2);
+        await Eventually.Until(async () => (await api.Command("stats")).GetProperty("data").GetProperty("nodes").GetArrayLength() == 2, tolerateConnectionErrors: true);
 
         var third = await cluster.AddGatewayAsync();
         var stats = await api.Command("stats");
-        await Wait.Until(async () => (stats = await api.Command("stats")).GetProperty("data").GetProperty("nodes").GetArrayLength() == 3);
+        await Eventually.Until(async () => (stats = await api.Command("stats")).GetProperty("data").GetProperty("nodes").GetArrayLength() == 3, tolerateConnectionErrors: true);
         var interval = stats.GetProperty("data").GetProperty("metrics_interval").GetInt32();
 
         cluster.Kill(third);
         var killedAt = DateTime.UtcNow;
-        await Wait.Until(async () => (stats = await api.Command("stats")).GetProperty("data").GetProperty("nodes").GetArrayLength() == 2,
-            () => stats.ToString(), TimeSpan.FromSeconds(interval + 30));
+        await Eventually.Until(async () => (stats = await api.Command("stats")).GetProperty("data").GetProperty("nodes").GetArrayLength() == 2,
+            () => stats.ToString(), TimeSpan.FromSeconds(interval + 30), tolerateConnectionErrors: true);
 
         // Not a timing assertion on the box's speed: only that the registry expired the node about when it should.
         var gone = DateTime.UtcNow - killedAt;

@@ -21,7 +21,7 @@ public sealed class ConversationClusterFixture : IAsyncLifetime
         Gateways = Cluster.Gateways.Select(g => new HttpClient { BaseAddress = g.BaseUrl, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
         foreach (var gateway in Gateways)
         {
-            await Wait.Until(async () => (await gateway.GetAsync($"/status?token={Token}")).StatusCode == HttpStatusCode.OK, Cluster.Describe, TimeSpan.FromSeconds(120));
+            await Eventually.Until(async () => (await gateway.GetAsync($"/status?token={Token}")).StatusCode == HttpStatusCode.OK, Cluster.Describe, TimeSpan.FromSeconds(120), tolerateConnectionErrors: true);
         }
     }
 

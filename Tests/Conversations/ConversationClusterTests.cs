@@ -67,14 +67,14 @@ public sealed class ConversationClusterTests(ConversationClusterFixture fixture)
 
         // Both gateways must reach the new silos (the other tests of this class share the cluster).
         JsonNode? after = null;
-        await Wait.Until(
+        await Eventually.Until(
             async () =>
             {
                 after = await Tracker(fixture.Gateways[1], path);
                 return after is not null && await Tracker(fixture.Gateways[0], path) is not null;
             },
             fixture.Cluster.Describe,
-            TimeSpan.FromSeconds(180));
+            TimeSpan.FromSeconds(180), tolerateConnectionErrors: true);
         Assert.Equal(before!.ToJsonString(), after!.ToJsonString());
         Assert.Equal("Ann", (string?)after["slots"]!["name"]);
         Assert.True((bool)after["paused"]!);
@@ -111,7 +111,7 @@ public sealed class ConversationClusterTests(ConversationClusterFixture fixture)
             monitor.Clear();
             await Post(gateway, $"{path}/tracker/events?include_events=NONE", """{"event":"slot","name":"name","value":"y"}""");
             // MONITOR output trails the commands slightly; wait until both writes (event list, state) are seen.
-            await Wait.Until(() => Task.FromResult(monitor.Commands(id).Count >= 2), () => string.Join("\n", monitor.Commands(id)));
+            await Eventually.Until(() => Task.FromResult(monitor.Commands(id).Count >= 2), () => string.Join("\n", monitor.Commands(id)), tolerateConnectionErrors: true);
             var commands = monitor.Commands(id);
             Assert.Contains(commands, c => c.Contains("\"RPUSH\"", StringComparison.OrdinalIgnoreCase));
             sizes.Add(commands.Sum(c => c.Length));

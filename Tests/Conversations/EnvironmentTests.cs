@@ -17,7 +17,7 @@ public sealed class EnvironmentTests
              "--gateway-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--enable-api", "-m", TestDomain.Write()],
             new Dictionary<string, string> { ["AUTH_TOKEN"] = "from-env", ["JWT_SECRET"] = RasaTokens.Secret, ["SANIC_WORKERS"] = "4" });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        await Wait.Until(async () => (await http.GetAsync("/status?token=from-env")).StatusCode == HttpStatusCode.OK, () => gateway.Output, TimeSpan.FromSeconds(120));
+        await Eventually.Until(async () => (await http.GetAsync("/status?token=from-env")).StatusCode == HttpStatusCode.OK, () => gateway.Output, TimeSpan.FromSeconds(120), tolerateConnectionErrors: true);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/status?token=other")).StatusCode);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/status");

@@ -130,14 +130,14 @@ public sealed class TrackerBehaviourTests(TrackerFixture fixture) : IClassFixtur
         var (status, body) = await Server.Send(HttpMethod.Post, "/webhooks/callback/webhook", $$"""{"sender":"{{id}}","message":"/goodbye"}""");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("success", body);
-        await Wait.Until(() => Task.FromResult(fixture.CallbacksSoFar().Any(c => c.Contains(id, StringComparison.Ordinal) && c.Contains("\"image\"", StringComparison.Ordinal))));
+        await Eventually.Until(() => Task.FromResult(fixture.CallbacksSoFar().Any(c => c.Contains(id, StringComparison.Ordinal) && c.Contains("\"image\"", StringComparison.Ordinal))), tolerateConnectionErrors: true);
         Assert.Contains(fixture.CallbacksSoFar(), c => c.Contains(id, StringComparison.Ordinal) && c.Contains("\"text\":\"Bye\"", StringComparison.Ordinal));
 
         // execute with output_channel=callback sends there and answers no messages.
         var (executed, answer) = await Server.Send(HttpMethod.Post, Path(id) + "/execute?output_channel=callback", """{"name":"utter_default"}""", Auth);
         Assert.Equal(HttpStatusCode.OK, executed);
         Assert.Empty(JsonNode.Parse(answer)!["messages"]!.AsArray());
-        await Wait.Until(() => Task.FromResult(fixture.CallbacksSoFar().Any(c => c.Contains(id, StringComparison.Ordinal) && c.Contains("Sorry?", StringComparison.Ordinal))));
+        await Eventually.Until(() => Task.FromResult(fixture.CallbacksSoFar().Any(c => c.Contains(id, StringComparison.Ordinal) && c.Contains("Sorry?", StringComparison.Ordinal))), tolerateConnectionErrors: true);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class TrackerBehaviourTests(TrackerFixture fixture) : IClassFixtur
         var id = NewId();
         var at = DateTimeOffset.UtcNow.AddSeconds(2).ToString("o", CultureInfo.InvariantCulture);
         await Append(id, $$"""{"event":"reminder","intent":"greet","date_time":"{{at}}","name":"hello","kill_on_user_msg":true}""", query: "&execute_side_effects=true");
-        await Wait.Until(async () => Names(await Get(id, "ALL")).Contains("utter_greet"), timeout: TimeSpan.FromSeconds(90));
+        await Eventually.Until(async () => Names(await Get(id, "ALL")).Contains("utter_greet"), timeout: TimeSpan.FromSeconds(90), tolerateConnectionErrors: true);
         var tracker = await Get(id, "ALL");
         Assert.Contains(tracker["events"]!.AsArray(), e => (string?)e!["text"] == "EXTERNAL: greet");
 
