@@ -115,6 +115,22 @@ public sealed class BotConversationTests(BotGateway gateway) : IClassFixture<Bot
         Assert.Equal("book_flight", (string?)parse["intent"]!["name"]);
         Assert.Contains(parse["entities"]!.AsArray(), e => (string?)e!["role"] == "destination" && (string?)e["value"] == "Tokyo" && (string?)e["extractor"] == "CRFEntityExtractor");
 
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=wit", """{"text": "book a flight from Lisbon to Tokyo"}""");
+        var wit = JsonNode.Parse(body)!;
+        Assert.Equal("book_flight", (string?)wit["intents"]![0]!["name"]);
+        Assert.Equal("Tokyo", (string?)wit["entities"]!["city:destination"]![0]!["body"]);
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=LUIS", """{"text": "book a flight from Lisbon to Tokyo"}""");
+        var luis = JsonNode.Parse(body)!;
+        Assert.Equal("book_flight", (string?)luis["prediction"]!["topIntent"]);
+        Assert.Equal("Lisbon", (string?)luis["prediction"]!["entities"]!["departure"]![0]);
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=dialogflow", """{"text": "book a flight from Lisbon to Tokyo"}""");
+        var dialogflow = JsonNode.Parse(body)!;
+        Assert.Equal("book_flight", (string?)dialogflow["queryResult"]!["intent"]!["displayName"]);
+        Assert.Equal(2, dialogflow["queryResult"]!["parameters"]!["city"]!.AsArray().Count);
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=alexa", """{"text": "hi"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("WIT, LUIS, DIALOGFLOW", body);
+
         var sender = "predict-" + Guid.NewGuid().ToString("N");
         await Say(server, sender, "hello");
         (status, body) = await server.Send(HttpMethod.Post, $"/conversations/{sender}/messages?token={Token}", """{"text": "I want to book a flight", "sender": "user"}""");
