@@ -1,1 +1,19 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Globalization;
+using Switchboard.Benchmarks;
+
+// scripts/benchmark.sh runs the whole suite; the other modes are its child processes.
+var flags = Switchboard.Hosting.CommandLine.Parse(args);
+var mode = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "run";
+switch (mode)
+{
+    case "baseline-server":
+        await BaselineServer.Run(int.Parse(flags["port"]!, CultureInfo.InvariantCulture));
+        break;
+    case "ws-clients":
+        await WsClients.Run(new Uri(flags["url"]!), int.Parse(flags["count"]!, CultureInfo.InvariantCulture),
+            int.Parse(flags["first"] ?? "0", CultureInfo.InvariantCulture), flags.GetValueOrDefault("channel"));
+        break;
+    default:
+        await new Runner(RunnerOptions.Parse(flags)).Run();
+        break;
+}

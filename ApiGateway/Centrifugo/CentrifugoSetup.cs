@@ -22,6 +22,7 @@ public static class CentrifugoSetup
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
+        services.AddSingleton<ChannelPublisher>();
         services.AddSingleton<ApiExecutor>();
         services.AddSingleton<RpcHandlers>();
         if (ClusterSettings.From(builder.Configuration).UsesRedis)

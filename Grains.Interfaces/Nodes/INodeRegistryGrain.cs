@@ -16,6 +16,10 @@ public interface INodeRegistryGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<INodeObserver>> GetObservers();
 
-    /// <summary>Whether the node reported within its expiry (cheap: connections ask it about their own node).</summary>
+    /// <summary>
+    /// False for a node that expired or left (within the last minutes). A node the registry has not heard of counts
+    /// as alive: a registry re-activated after a silo crash has not heard from anyone yet, and declaring live nodes
+    /// dead would make their connections drop their own state. Cheap: connections ask it about their own node.
+    /// </summary>
     Task<bool> IsAlive(string nodeId);
 }

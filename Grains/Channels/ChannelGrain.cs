@@ -21,8 +21,25 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
     private ChannelSettings settings = ChannelSettings.Default;
     private IGrainTimer? sweeper;
     private string? channel;
+    private IReadOnlyList<string> warmUpNodes = [];
+    private DateTimeOffset warmUpUntil;
 
     private string Channel => channel ??= this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        warmUpUntil = time.GetUtcNow() + options.Value.WarmUp;
+        try
+        {
+            var nodes = await GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            warmUpNodes = nodes.Select(n => n.Uid).ToArray();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Without the list the channel only reaches the nodes it learns of, as after the warm-up.
+            logger.LogWarning(e, "Channel {Channel}: node registry unavailable at activation", Channel);
+        }
+    }
 
     public async Task<Publication> Publish(Publication publication, ChannelSettings settings)
     {
@@ -199,10 +216,27 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
         return expired.Length == 0 ? Task.CompletedTask : Remove(expired);
     }
 
-    /// <summary>Sends an event to every node with subscribers (and to <paramref name="alsoTo"/>).</summary>
+    /// <summary>Sends an event to every node with subscribers (and to <paramref name="alsoTo"/>, and while warming up to all).</summary>
     private Task FanOut(NodeEvent evt, IEnumerable<string>? alsoTo = null)
     {
-        var targets = alsoTo is null ? nodeCounts.Keys : nodeCounts.Keys.Union(alsoTo, StringComparer.Ordinal);
+        IEnumerable<string> targets = nodeCounts.Keys;
+        if (alsoTo is not null)
+        {
+            targets = targets.Union(alsoTo, StringComparer.Ordinal);
+        }
+
+        if (warmUpNodes.Count > 0)
+        {
+            if (time.GetUtcNow() < warmUpUntil)
+            {
+                targets = targets.Union(warmUpNodes, StringComparer.Ordinal);
+            }
+            else
+            {
+                warmUpNodes = [];
+            }
+        }
+
         return Task.WhenAll(targets.Select(node => Send(node, evt)).ToArray());
     }
 

@@ -19,7 +19,7 @@ public sealed class TrackerGrain(
     ITrackerStore store,
     AgentCache agents,
     ChannelOutput channel,
-    ILogger<TrackerGrain> logger) : Grain, ITrackerGrain, IRemindable
+    ILogger<TrackerGrain> logger) : Grain, ITrackerGrain, IRemindable, IIncomingGrainCallFilter
 {
     private const int MaxPredictions = 10;
     private const string ReminderPrefix = "rasa-reminder:";
@@ -31,7 +31,9 @@ public sealed class TrackerGrain(
 
     private long StoredCount => tracker.EventCount - pending.Count;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Load();
+
+    private async Task Load()
     {
         tracker = state.State.Snapshot is { } snapshot
             ? DialogueTracker.FromSnapshot(Id, JsonNode.Parse(snapshot)!.AsObject())
@@ -43,6 +45,22 @@ public sealed class TrackerGrain(
         }
 
         lastTimestamp = RasaEvents.Number(tracker.LatestEventTime) ?? 0;
+    }
+
+    /// <summary>
+    /// A request that failed, or answered an error after logging events it did not store, leaves nothing behind:
+    /// the unstored events are dropped and the state is rebuilt from the snapshot and the store before the next call.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (pending.Count > 0)
+        {
+            pending.Clear();
+            await state.ReadStateAsync();
+            await Load();
+        }
+
+        await context.Invoke();
     }
 
     public async Task<TrackerReply> Get(ModelRef model, TrackerQuery query)

@@ -5,8 +5,8 @@ namespace Switchboard.Nodes;
 
 /// <summary>
 /// One connection. In memory: it lives exactly as long as the connection, which its gateway ends with
-/// <see cref="Disconnect"/>; when the gateway dies instead, the grain notices its node left the registry and
-/// cleans up after itself (user index, channels).
+/// <see cref="Disconnect"/>; when the gateway dies instead, the grain notices its node expired from the registry
+/// and cleans up after itself (user index, channels).
 /// </summary>
 public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClientGrain
 {

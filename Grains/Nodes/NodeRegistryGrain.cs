@@ -12,7 +12,11 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
 {
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
 
+    // Long enough for every connection of a departed node to notice (they ask every presence expiry).
+    private static readonly TimeSpan RememberDeparted = TimeSpan.FromMinutes(10);
+
     private readonly Dictionary<string, Entry> nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> departed = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -24,12 +28,17 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
     public Task Report(NodeInfo info, INodeObserver observer, TimeSpan expiry)
     {
         nodes[info.Uid] = new Entry(info, observer, time.GetUtcNow() + expiry);
+        departed.Remove(info.Uid);
         return Task.CompletedTask;
     }
 
     public Task Leave(string nodeId)
     {
-        nodes.Remove(nodeId);
+        if (nodes.Remove(nodeId))
+        {
+            departed[nodeId] = time.GetUtcNow();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -45,8 +54,11 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
         return Task.FromResult<IReadOnlyList<INodeObserver>>(nodes.Values.Select(n => n.Observer).ToArray());
     }
 
-    public Task<bool> IsAlive(string nodeId) =>
-        Task.FromResult(nodes.TryGetValue(nodeId, out var entry) && entry.ExpiresAt > time.GetUtcNow());
+    public Task<bool> IsAlive(string nodeId)
+    {
+        Sweep();
+        return Task.FromResult(!departed.ContainsKey(nodeId));
+    }
 
     private void Sweep()
     {
@@ -54,7 +66,13 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
         foreach (var (id, entry) in nodes.Where(n => n.Value.ExpiresAt <= now).ToArray())
         {
             nodes.Remove(id);
+            departed[id] = now;
             logger.LogInformation("Node {Node} ({Name}) expired from the registry", id, entry.Info.Name);
+        }
+
+        foreach (var id in departed.Where(d => now - d.Value > RememberDeparted).Select(d => d.Key).ToArray())
+        {
+            departed.Remove(id);
         }
     }
 

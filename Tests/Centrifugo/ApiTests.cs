@@ -123,6 +123,23 @@ public sealed class ApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     }
 
     [Fact]
+    public async Task AHugeChunkedBodyWithoutContentLengthGets413Too()
+    {
+        using var content = new StreamContent(new MemoryStream(new byte[3 * 1024 * 1024]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await Gateway.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ThePlainHttpRequestToTheWebSocketEndpointGets400()
+    {
+        using var response = await Gateway.Http.GetAsync("/connection/websocket");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task ChannelErrorsAreReportedPerCommand()
     {
         var unknownNamespace = await Gateway.Command("publish", new { channel = "nowhere:x", data = 1 });

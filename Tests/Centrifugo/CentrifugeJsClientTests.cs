@@ -21,6 +21,8 @@ public sealed class CentrifugeJsClientTests
             ["TOKEN"] = GatewayHost.Token(user),
             ["USER"] = user,
             ["CHANNEL"] = channel,
+            ["PRIVATE_CHANNEL"] = "$" + channel,
+            ["PRIVATE_TOKEN"] = GatewayHost.SubscriptionToken(user, "$" + channel),
         });
 
         Assert.True(Guid.TryParse(steps["connected"].GetProperty("client").GetString(), out _));
@@ -31,6 +33,8 @@ public sealed class CentrifugeJsClientTests
         Assert.Equal(1, steps["presence-stats"].GetProperty("numUsers").GetInt32());
         Assert.Equal(1, Assert.Single(steps["history"].GetProperty("data").EnumerateArray()).GetProperty("n").GetInt32());
         Assert.Equal(1, steps["history"].GetProperty("offset").GetInt64());
+
+        Assert.True(steps["private"].GetProperty("data").GetProperty("secret").GetBoolean());
 
         var recovered = steps["recovered"];
         Assert.True(recovered.GetProperty("wasRecovering").GetBoolean());

@@ -54,6 +54,12 @@ public sealed class ClusterGatewayTests
             await b.Command("disconnect", new { user });
             Assert.Equal(3503, await client.Closed);
         }
+
+        await b.DisposeAsync();
+        await Poll.Until(
+            async () => (await a.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes").GetArrayLength(),
+            count => count == 1,
+            "the stopped node to leave stats");
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly string configFile;
+    private int disposed;
 
     private GatewayHost(WebApplication app, string configFile, string baseUrl)
     {
@@ -123,8 +124,14 @@ public sealed class GatewayHost : IAsyncDisposable
         return document.RootElement.Clone();
     }
 
+    /// <summary>Stops the gateway; safe to call again (tests stop a node early).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         Http.Dispose();
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {

@@ -233,6 +233,11 @@ public sealed class WebSocketProtocolTests(WebSocketProtocolTests.Fixture fixtur
                 ["channel"] = open, ["limit"] = -1, ["since"] = new JsonObject { ["offset"] = 1, ["epoch"] = epoch },
             })).GetProperty("history");
             Assert.Equal([2, 3], Numbers(since));
+            var stale = await client.Call("history", new JsonObject
+            {
+                ["channel"] = open, ["limit"] = -1, ["since"] = new JsonObject { ["offset"] = 1, ["epoch"] = "not-" + epoch },
+            });
+            Assert.Equal(112, ProtocolClient.ErrorCode(stale));
         }
     }
 

@@ -11,9 +11,3 @@ public sealed class MemoryClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
-
-[CollectionDefinition(Name)]
-public sealed class MemoryClusterCollection : ICollectionFixture<MemoryClusterFixture>
-{
-    public const string Name = "memory cluster";
-}

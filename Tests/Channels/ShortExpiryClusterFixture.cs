@@ -7,7 +7,7 @@ namespace Switchboard.Tests.Channels;
 /// <summary>Two silos whose presence expiry is seconds instead of <see cref="ChannelTimings.PresenceExpiry"/>.</summary>
 public sealed class ShortExpiryClusterFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(4);
 
     public SwitchboardTestCluster Cluster { get; private set; } = null!;
 
@@ -16,10 +16,4 @@ public sealed class ShortExpiryClusterFixture : IAsyncLifetime
         configure: silo => silo.Services.Configure<ChannelOptions>(o => o.PresenceExpiry = Expiry));
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
-}
-
-[CollectionDefinition(Name)]
-public sealed class ShortExpiryClusterCollection : ICollectionFixture<ShortExpiryClusterFixture>
-{
-    public const string Name = "short expiry cluster";
 }

@@ -60,8 +60,13 @@ public sealed class ScaleTests
         // New subscriptions and the cluster-wide queries work through the survivor too.
         await using var late = (await ProtocolClient.Connect(cluster.Gateways[0].WebSocketUrl, GatewayHost.Token("erin", secret: ClusterConfig.Secret))).Client;
         Assert.Equal(0, ProtocolClient.ErrorCode(await late.Subscribe("chat:survive")));
-        var presence = await api.Command("presence", new { channel = "chat:survive" });
-        Assert.Equal(2, presence.GetProperty("data").EnumerateObject().Count());
+        // A channel re-activated on the survivor rebuilds its presence from the gateway's periodic refresh.
+        var presence = default(JsonElement);
+        await Wait.Until(async () =>
+        {
+            presence = await api.Command("presence", new { channel = "chat:survive" });
+            return presence.GetProperty("data").EnumerateObject().Count() == 2;
+        }, () => presence.ToString());
     }
 
     [Fact]

@@ -65,12 +65,13 @@ public sealed class ConversationClusterTests(ConversationClusterFixture fixture)
         await fixture.Cluster.AddSiloAsync();
         await fixture.Cluster.AddSiloAsync();
 
+        // Both gateways must reach the new silos (the other tests of this class share the cluster).
         JsonNode? after = null;
         await Wait.Until(
             async () =>
             {
                 after = await Tracker(fixture.Gateways[1], path);
-                return after is not null;
+                return after is not null && await Tracker(fixture.Gateways[0], path) is not null;
             },
             fixture.Cluster.Describe,
             TimeSpan.FromSeconds(180));

@@ -229,6 +229,26 @@ public sealed class TrackerBehaviourTests(TrackerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task AFailedRequestLeavesNoEventsBehind()
+    {
+        var id = NewId();
+        // After a restart the next action request first starts a new session, then fails on the custom action.
+        var count = (await Append(id, """{"event":"restart"}"""))["events"]!.AsArray().Count;
+        var all = (await Get(id, "ALL"))["events"]!.AsArray().Count;
+        var (status, body) = await Server.Send(HttpMethod.Post, Path(id) + "/execute", """{"name":"action_custom"}""", Auth);
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Equal("ServerError", (string?)JsonNode.Parse(body)!["reason"]);
+        Assert.Equal(all, (await Get(id, "ALL"))["events"]!.AsArray().Count);
+        Assert.Equal("action_session_start", (string?)(await Get(id, "NONE"))["followup_action"]);
+        Assert.True(count > 0);
+
+        // The conversation goes on normally afterwards.
+        var executed = await Server.Send(HttpMethod.Post, Path(id) + "/execute", """{"name":"utter_greet"}""", Auth);
+        Assert.Equal(HttpStatusCode.OK, executed.Status);
+        Assert.Equal(all + 3 + 2, (await Get(id, "ALL"))["events"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task BadBodiesAnswer400WithRasasErrorBody()
     {
         var id = NewId();

@@ -106,6 +106,13 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int ExitCode => process.ExitCode;
 
+    /// <summary>Sends a line to the process's standard input (for processes driven by commands).</summary>
+    public void WriteLine(string line)
+    {
+        process.StandardInput.WriteLine(line);
+        process.StandardInput.Flush();
+    }
+
     /// <summary>Waits for the process to end by itself; kills it and fails with its output past the timeout.</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)
     {

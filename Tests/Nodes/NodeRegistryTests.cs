@@ -32,7 +32,8 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
 
         Assert.Superset(new HashSet<string> { "a", "b", "c" }, channels.ToHashSet());
         Assert.True(await registry.IsAlive(shortLived));
-        Assert.False(await registry.IsAlive(TestData.Unique("never-reported")));
+        // Not heard of is not dead: a re-activated registry has heard of nobody yet.
+        Assert.True(await registry.IsAlive(TestData.Unique("never-reported")));
 
         // The short-lived node stops reporting: it vanishes; the other stays until it leaves.
         nodes = await Eventually.Get(registry.GetNodes, n => n.All(x => x.Uid != shortLived), what: "expiry of the silent node");
@@ -41,6 +42,12 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         Assert.True(await registry.IsAlive(longLived));
         await registry.Leave(longLived);
         Assert.DoesNotContain(await registry.GetNodes(), n => n.Uid == longLived);
+        Assert.False(await registry.IsAlive(longLived));
+
+        // A departed node that reports again is back.
+        await registry.Report(new NodeInfo { Uid = shortLived, Name = "short" }, shortObserver, TimeSpan.FromMinutes(1));
+        Assert.True(await registry.IsAlive(shortLived));
+        await registry.Leave(shortLived);
         GC.KeepAlive(shortTarget);
         GC.KeepAlive(longTarget);
     }

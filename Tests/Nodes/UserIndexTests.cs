@@ -37,6 +37,26 @@ public sealed class UserIndexTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ResendingConnectRebuildsALostUserIndex()
+    {
+        var grains = fixture.Cluster.Client;
+        var (user, id) = (Unique("user"), Unique("client"));
+        var client = grains.GetGrain<IClientGrain>(id);
+        var registration = new ClientRegistration(id, user, "node-1", null);
+        await client.Connect(registration);
+        await client.Connect(registration);
+        Assert.Equal([id], (await grains.GetGrain<IUserGrain>(user).GetClients()).Keys);
+
+        // The index's silo "crashed": its in-memory state is gone until the gateway re-sends Connect.
+        await fixture.Cluster.Cluster.DeactivateAsync(grains.GetGrain<IUserGrain>(user));
+        Assert.Empty(await grains.GetGrain<IUserGrain>(user).GetClients());
+        await client.Connect(registration);
+
+        Assert.Equal(new Dictionary<string, string> { [id] = "node-1" }, await grains.GetGrain<IUserGrain>(user).GetClients());
+        await client.Disconnect();
+    }
+
+    [Fact]
     public async Task RemovedChannelsAreForgotten()
     {
         var grains = fixture.Cluster.Client;

@@ -1,11 +1,11 @@
 // The real-client scenario: the official centrifuge SDK (with ws, as Node 20 has no WebSocket) against a
 // gateway. Every step prints one JSON line {"step", ...}; the xunit test asserts them. Input from env:
-// WS_URL, API_URL, SECRET, TOKEN, USER, CHANNEL.
+// WS_URL, API_URL, SECRET, TOKEN, USER, CHANNEL, PRIVATE_CHANNEL, PRIVATE_TOKEN.
 import { createHmac } from 'node:crypto';
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
 
-const { WS_URL, API_URL, SECRET, TOKEN, USER, CHANNEL } = process.env;
+const { WS_URL, API_URL, SECRET, TOKEN, USER, CHANNEL, PRIVATE_CHANNEL, PRIVATE_TOKEN } = process.env;
 const report = (step, fields = {}) => console.log(JSON.stringify({ step, ...fields }));
 const fail = (error) => { report('failed', { error: String(error?.message ?? JSON.stringify(error)) }); process.exit(1); };
 setTimeout(() => fail('scenario timed out'), 90_000).unref();
@@ -56,6 +56,14 @@ try {
   report('presence-stats', { numClients: stats.numClients, numUsers: stats.numUsers });
   const history = await sub.history({ limit: 10 });
   report('history', { data: history.publications.map(p => p.data), offset: history.offset, epoch: history.epoch });
+
+  const secret = client.newSubscription(PRIVATE_CHANNEL, { token: PRIVATE_TOKEN });
+  const secretSubscribed = next(secret, 'subscribed');
+  secret.subscribe();
+  await secretSubscribed;
+  const secretPub = collect(secret, 1);
+  await api('publish', { channel: PRIVATE_CHANNEL, data: { secret: true } });
+  report('private', { data: (await secretPub)[0] });
 
   // Missed while away: recovered on the resubscribe that follows the reconnect.
   const disconnected = next(client, 'disconnected');

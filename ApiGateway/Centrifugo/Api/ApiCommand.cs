@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
@@ -7,5 +8,5 @@ public sealed record ApiCommand(string Method, JsonElement Params)
 {
     public string String(string name) => Params.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
 
-    public byte[]? Raw(string name) => Params.TryGetProperty(name, out var value) ? System.Text.Encoding.UTF8.GetBytes(value.GetRawText()) : null;
+    public byte[]? Raw(string name) => Params.TryGetProperty(name, out var value) ? JsonMarshal.GetRawUtf8Value(value).ToArray() : null;
 }

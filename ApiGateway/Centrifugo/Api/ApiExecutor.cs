@@ -7,7 +7,7 @@ using Switchboard.Nodes;
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
 /// <summary>Executes validated server API commands (from <c>/api/</c> and from the Redis API list).</summary>
-public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, NodeService nodeService, ILogger<ApiExecutor> logger)
+public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPublisher publisher, NodeService nodeService, ILogger<ApiExecutor> logger)
 {
     private static readonly TimeSpan NodeQueryTimeout = TimeSpan.FromSeconds(5);
 
@@ -59,17 +59,8 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, NodeServic
         return new ApiResult(command.Method, null, null);
     }
 
-    private async Task<string?> PublishTo(string channel, byte[] data, string? client)
-    {
-        var resolution = rules.Resolve(channel);
-        if (ChannelError(resolution) is { } error)
-        {
-            return error;
-        }
-
-        await node.Publish(channel, GatewayNode.NewPublication(data, null, client), resolution.Options.ToSettings());
-        return null;
-    }
+    private async Task<string?> PublishTo(string channel, byte[] data, string? client) =>
+        ChannelError(await publisher.Publish(channel, data, client: client));
 
     private async Task<ApiResult> Unsubscribe(ApiCommand command)
     {
@@ -224,7 +215,9 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, NodeServic
         });
     }
 
-    private static string? ChannelError(ChannelResolution resolution) => resolution.Error switch
+    private static string? ChannelError(ChannelResolution resolution) => ChannelError(resolution.Error);
+
+    private static string? ChannelError(ChannelError error) => error switch
     {
         Config.ChannelError.None => null,
         Config.ChannelError.NamespaceNotFound => ApiResult.NamespaceNotFound,

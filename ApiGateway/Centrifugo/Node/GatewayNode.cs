@@ -25,7 +25,11 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
 
     public IClusterClient Cluster => cluster;
 
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private double cpuUsage;
+
+    /// <summary>Completes once the node's stream subscription exists: before that, publications for local clients would be lost.</summary>
+    public Task Listening => listening.Task;
 
     public static Publication NewPublication(byte[] data, ClientInfo? info, string? client) =>
         new(Guid.NewGuid().ToString("N"), 0, data, info, client, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
@@ -182,6 +186,8 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
             CpuUsage = Volatile.Read(ref cpuUsage),
         };
     }
+
+    internal void MarkListening() => listening.TrySetResult();
 
     internal void SampleCpu() => Volatile.Write(ref cpuUsage, metrics.SampleCpuUsage());
 

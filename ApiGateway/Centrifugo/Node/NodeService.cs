@@ -10,7 +10,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// lost, e.g. after the silo connection dropped); every interval it reports its counters to the node
 /// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers.
 /// </summary>
-public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostApplicationLifetime lifetime, ILogger<NodeService> logger) : BackgroundService
+public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<NodeService> logger) : BackgroundService
 {
     private readonly TimeSpan interval = rules.Options.NodeInfoInterval;
     private NodeStreamObserver? streamObserver;
@@ -24,13 +24,26 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
     /// <summary>A node that missed this many reports is dropped from <c>stats</c>.</summary>
     public TimeSpan Expiry => interval * 3;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Subscribes to the node's stream before the server accepts connections (hosted services start first).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // The co-hosted silo is started by the host; wait until everything runs.
-        await WaitForStart(stoppingToken);
         streamObserver = new NodeStreamObserver(node, logger);
         observer = new NodeObserver(node);
         observerReference = node.Cluster.CreateObjectReference<INodeObserver>(observer);
+        try
+        {
+            await EnsureSubscribed();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Node {Node}: no stream subscription yet, will retry", node.Id);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             await Tick();
@@ -51,10 +64,17 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
         try
         {
             await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Leave(node.Id).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+            // Node ids are per process: a stream subscription left behind would stay in the PubSubStore for good.
+            var stream = node.Cluster.GetStreamProvider(NodeStreams.Provider).GetStream<NodeEvent>(NodeStreams.For(node.Id));
+            foreach (var handle in await stream.GetAllSubscriptionHandles().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken))
+            {
+                await handle.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            }
         }
         catch (Exception ex)
         {
-            // Others drop this node when its reports stop.
+            // Others drop this node when its reports stop; a leftover subscription only costs storage.
             logger.LogDebug(ex, "Could not leave the node registry");
         }
     }
@@ -103,6 +123,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
         }
 
         subscribed = true;
+        node.MarkListening();
         logger.LogInformation("Node {Node} subscribed to its stream", node.Id);
     }
 
@@ -119,12 +140,5 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, IHostAppli
             var clients = node.Hub.Subscribers(channel).Select(s => s.InfoFor(channel)).ToList();
             await node.Cluster.GetGrain<IChannelGrain>(channel).Refresh(node.Id, clients, resolution.Options.ToSettings());
         });
-    }
-
-    private async Task WaitForStart(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
     }
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
@@ -70,9 +70,13 @@ public sealed class ClientSession(
         }
     }
 
-    /// <summary>Sends a ping every interval; a client that did not answer the last one is disconnected.</summary>
+    /// <summary>
+    /// Sends a ping every interval and closes a connection that did not answer within the pong timeout
+    /// (or that never sent connect).
+    /// </summary>
     public async Task RunPings(CancellationToken aborted)
     {
+        var pongWait = options.PongTimeout < options.PingInterval ? options.PongTimeout : options.PingInterval;
         using var timer = new PeriodicTimer(options.PingInterval);
         while (await timer.WaitForNextTickAsync(aborted))
         {
@@ -82,17 +86,14 @@ public sealed class ClientSession(
                 return;
             }
 
-            var sentAt = Interlocked.Read(ref pingSentAt);
-            if (sentAt != 0 && Environment.TickCount64 - sentAt > options.PongTimeout.TotalMilliseconds)
+            var sentAt = Environment.TickCount64;
+            Interlocked.Exchange(ref pingSentAt, sentAt);
+            Enqueue(Frames.Ping);
+            await Task.Delay(pongWait, aborted);
+            if (Interlocked.Read(ref pingSentAt) == sentAt)
             {
                 Close(Disconnect.NoPong);
                 return;
-            }
-
-            if (sentAt == 0)
-            {
-                Interlocked.Exchange(ref pingSentAt, Environment.TickCount64);
-                Enqueue(Frames.Ping);
             }
         }
     }
@@ -210,7 +211,7 @@ public sealed class ClientSession(
             return;
         }
 
-        if (command.Send is { } send)
+        if (command.Send is not null)
         {
             // Asynchronous messages need no id and get no reply; nothing on the server consumes them yet.
             if (!IsConnected)
@@ -530,7 +531,7 @@ public sealed class ClientSession(
             return Frames.Error(id, ClientError.PermissionDenied);
         }
 
-        var publication = GatewayNode.NewPublication(Encoding.UTF8.GetBytes(data.GetRawText()), InfoFor(channel), ClientId);
+        var publication = GatewayNode.NewPublication(JsonMarshal.GetRawUtf8Value(data).ToArray(), InfoFor(channel), ClientId);
         await node.Publish(channel, publication, resolution.Options.ToSettings());
         return Frames.EmptyReply(id, "publish");
     }
@@ -580,6 +581,11 @@ public sealed class ClientSession(
         var resolution = rules.Resolve(request.Channel!);
         var since = request.Since is { } s ? new StreamPosition(s.Offset, s.Epoch ?? "") : null;
         var history = await node.Cluster.GetGrain<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse), resolution.Options.ToSettings());
+        if (since is not null && since.Epoch != history.Position.Epoch)
+        {
+            return Frames.Error(id, ClientError.UnrecoverablePosition);
+        }
+
         return Frames.Reply(id, "history", w =>
         {
             Frames.WritePublications(w, history.Publications);
@@ -621,7 +627,7 @@ public sealed class ClientSession(
             return Frames.Error(id, ClientError.MethodNotFound);
         }
 
-        var data = request.Data is { } d ? Encoding.UTF8.GetBytes(d.GetRawText()) : [];
+        var data = request.Data is { } d ? JsonMarshal.GetRawUtf8Value(d).ToArray() : [];
         try
         {
             var result = await handler.Handle(new RpcContext(ClientId, User, connInfo, CancellationToken.None), data);

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
@@ -29,7 +29,7 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
         byte[]? info = null;
         if (claims.TryGetProperty("info", out var infoElement) && infoElement.ValueKind != JsonValueKind.Null)
         {
-            info = Encoding.UTF8.GetBytes(infoElement.GetRawText());
+            info = JsonMarshal.GetRawUtf8Value(infoElement).ToArray();
         }
 
         List<string> channels = [];

@@ -21,6 +21,15 @@ public static class WebSocketEndpoint
                 return Results.BadRequest("WebSocket connections only: the client protocol speaks JSON over WebSocket.");
             }
 
+            try
+            {
+                await node.Listening.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+                return Results.Problem("The node is not connected to the cluster yet.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             await Run(socket, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>(), context.RequestAborted);
             return Results.Empty;

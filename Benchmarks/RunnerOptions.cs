@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace Switchboard.Benchmarks;
+
+public sealed record RunnerOptions
+{
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int IdleConnections { get; init; } = 10_000;
+
+    public int ClientProcesses { get; init; } = 2;
+
+    public IReadOnlyList<int> SiloCounts { get; init; } = [1, 2];
+
+    /// <summary>Also the 10,000-subscriber fan-out (slower).</summary>
+    public bool Full { get; init; }
+
+    public static RunnerOptions Parse(IReadOnlyDictionary<string, string?> flags) => new()
+    {
+        Duration = flags.TryGetValue("duration", out var d) && d is not null ? TimeSpan.FromSeconds(int.Parse(d, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(5),
+        IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000,
+        ClientProcesses = flags.TryGetValue("client_processes", out var p) && p is not null ? int.Parse(p, CultureInfo.InvariantCulture) : 2,
+        Full = flags.ContainsKey("full"),
+    };
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>A system under test, started as real processes: the bare baseline, the embedded default, or a Redis cluster.</summary>
+public sealed class Target : IAsyncDisposable
+{
+    private readonly Func<ValueTask> dispose;
+
+    private Target(string name, IReadOnlyList<Uri> baseUrls, Func<IReadOnlyList<int>> gatewayPids, Func<ValueTask> dispose, LocalCluster? cluster = null)
+    {
+        Name = name;
+        BaseUrls = baseUrls;
+        GatewayPids = gatewayPids;
+        this.dispose = dispose;
+        Cluster = cluster;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<Uri> BaseUrls { get; private set; }
+
+    public Func<IReadOnlyList<int>> GatewayPids { get; }
+
+    public LocalCluster? Cluster { get; }
+
+    public Uri Api => new(BaseUrls[0], "/api/");
+
+    public IReadOnlyList<Uri> WebSockets => [.. BaseUrls.Select(u => new Uri($"ws://{u.Authority}/connection/websocket"))];
+
+    /// <summary>The gateways' shared config: the secret, and channels without history (the plain publish path).</summary>
+    public static string WriteConfig()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"switchboard-bench-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new { secret = PublishBodies.Secret, client_queue_max_size = 10 * 1024 * 1024 }));
+        return path;
+    }
+
+    public static async Task<Target> Baseline()
+    {
+        var port = FreePort.Next();
+        var process = NodeProcess.Start(Runner.SelfStartInfo("baseline-server", "--port", port.ToString(CultureInfo.InvariantCulture)), "baseline");
+        await process.WaitForOutput("baseline ready", TimeSpan.FromMinutes(1));
+        return new Target("bare Kestrel", [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
+    }
+
+    public static async Task<Target> Embedded(string config)
+    {
+        var port = FreePort.Next();
+        var process = NodeProcess.StartProject("ApiGateway",
+        [
+            "--urls", $"http://127.0.0.1:{port}", "--config", config,
+            "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ], name: "embedded");
+        await process.WaitForOutput("Centrifugo API", TimeSpan.FromMinutes(2));
+        return new Target("embedded", [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
+    }
+
+    public static async Task<Target> Redis(string config, int silos)
+    {
+        var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = silos, Gateways = 1, GatewayArgs = ["--config", config] });
+        return new Target($"Redis, {silos} silo{(silos > 1 ? "s" : "")}", [.. cluster.Gateways.Select(g => g.BaseUrl)],
+            () => [.. cluster.Gateways.Select(g => g.Process.Pid)], () => cluster.DisposeAsync(), cluster);
+    }
+
+    /// <summary>Adds a gateway to a Redis target (for connections spread over 2 gateways).</summary>
+    public async Task AddGateway()
+    {
+        var gateway = await Cluster!.AddGatewayAsync();
+        BaseUrls = [.. BaseUrls, gateway.BaseUrl];
+    }
+
+    public ValueTask DisposeAsync() => dispose();
+}

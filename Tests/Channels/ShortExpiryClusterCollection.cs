@@ -1,0 +1,7 @@
+namespace Switchboard.Tests.Channels;
+
+[CollectionDefinition(Name)]
+public sealed class ShortExpiryClusterCollection : ICollectionFixture<ShortExpiryClusterFixture>
+{
+    public const string Name = "short expiry cluster";
+}
