@@ -95,9 +95,10 @@ public static class ModelEndpoints
             return modelError;
         }
 
-        if (request.Query.TryGetValue("emulation_mode", out var mode) && !string.IsNullOrEmpty(mode))
+        string? mode = request.Query["emulation_mode"];
+        if (!string.IsNullOrEmpty(mode) && !Switchboard.Bot.Nlu.ParseEmulation.Modes.Contains(mode, StringComparer.OrdinalIgnoreCase))
         {
-            return RasaErrors.BadRequest($"Emulation mode '{mode}' is not supported; parse results are in Rasa's format.", RasaRequest.QueryDetails("emulation_mode"));
+            return RasaErrors.BadRequest($"Emulation mode '{mode}' is not supported; use one of {string.Join(", ", Switchboard.Bot.Nlu.ParseEmulation.Modes)}.", RasaRequest.QueryDetails("emulation_mode"));
         }
 
         var (body, error) = await RasaRequest.ReadObject(request, "No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.");
@@ -112,7 +113,8 @@ public static class ModelEndpoints
         }
 
         var agent = await models.Agent(model!);
-        return Results.Json(await agent.Parse(text, RasaRequest.OptionalString(body?["message_id"]), request.HttpContext.RequestAborted));
+        var parsed = await agent.Parse(text, RasaRequest.OptionalString(body?["message_id"]), request.HttpContext.RequestAborted);
+        return Results.Json(string.IsNullOrEmpty(mode) ? parsed : Switchboard.Bot.Nlu.ParseEmulation.Apply(parsed, mode));
     }
 
     private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models)
