@@ -1,0 +1,13 @@
+namespace Switchboard.Conversations;
+
+/// <summary>
+/// Serves the loaded model on the silo that runs it: a stateless worker, so every silo has its own local
+/// activations and parses never funnel through one grain. Use key <see cref="Key"/>.
+/// </summary>
+public interface IModelWorkerGrain : IGrainWithIntegerKey
+{
+    public const long Key = 0;
+
+    /// <summary>Rasa's parse data for <paramref name="text"/> as a JSON object (raw text: JSON nodes do not cross grain calls).</summary>
+    Task<string> Parse(ModelRef model, string text, string? messageId);
+}
