@@ -1,22 +1,10 @@
 // Opens the gateway's chat page in headless Debian Chromium, types a message, waits for the bot's reply over
 // the WebSocket conversation channel, prints it and saves a screenshot.
 // usage: node chat-check.mjs <baseUrl> <message> <screenshot.png>
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { withPage } from './headless-chromium.mjs';
 
 const [baseUrl, message, screenshot] = process.argv.slice(2);
-const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 900, height: 700 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
-try {
-  const page = context.pages()[0] ?? await context.newPage();
+await withPage({ width: 900, height: 700 }, async (page) => {
   page.on('console', (m) => console.log('console: ' + m.text()));
   await page.goto(new URL('/chat', baseUrl).href);
   await page.waitForSelector('#text:not([disabled])', { timeout: 60000 });
@@ -30,7 +18,4 @@ try {
   console.log('bot: ' + await reply.textContent());
   await page.screenshot({ path: screenshot });
   console.log('screenshot: ' + screenshot);
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+});

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,25 +47,8 @@ public sealed class ChatPageTests
         var models = gateway.App.Services.GetRequiredService<ModelState>();
         await Eventually.Get(models.Current, m => m is not null, TimeSpan.FromMinutes(2), "example model loaded");
 
-        // docs/ keeps the published screenshot; test runs write theirs aside unless asked to refresh it.
-        var screenshotDir = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
-            ? Path.Combine(Repo.Root, "docs")
-            : Directory.CreateDirectory(Path.Combine(Repo.Root, "TestResults", "screenshots")).FullName;
-        var screenshot = Path.Combine(screenshotDir, "chat.png");
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(Repo.Root, "Tests", "js"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("chat-check.mjs");
-        info.ArgumentList.Add(gateway.BaseUrl.ToString());
-        info.ArgumentList.Add("hello");
-        info.ArgumentList.Add(screenshot);
-
-        await using var browser = NodeProcess.Start(info, "chromium");
-        await browser.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        var screenshot = BrowserCheck.ScreenshotPath("chat.png");
+        await using var browser = await BrowserCheck.RunAsync("chat-check.mjs", [gateway.BaseUrl.ToString(), "hello", screenshot]);
         Assert.True(browser.ExitCode == 0, browser.Output);
         Assert.Contains("user: hello", browser.Output, StringComparison.Ordinal);
         var greetings = ExampleProject.Training.Domain.Responses["utter_greet"].Select(v => v.Text!).ToList();
