@@ -131,7 +131,7 @@ public static class ModelEndpoints
         return Results.Json(string.IsNullOrEmpty(mode) ? parsed : Switchboard.Bot.Nlu.ParseEmulation.Apply(parsed, mode));
     }
 
-    private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models)
+    private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models, IGrainFactory grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(request);
         var (model, modelError) = await models.Require(needsDialogue: true);
@@ -161,13 +161,9 @@ public static class ModelEndpoints
             return RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {ex.Message}", RasaRequest.BodyDetails());
         }
 
-        // A temporary tracker from the posted events: nothing is stored and no action runs.
-        var agent = await models.Agent(model!);
-        var tracker = DialogueTracker.FromEvents(DefaultSenderId, events);
-        var view = new TrackerView(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
-            () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
-        var prediction = await NextAction.Predict(agent, tracker, view);
-        return Results.Json(NextAction.ToJson(prediction, await TrackerJson.Render(tracker, agent.Domain, query!.Verbosity, events)));
+        // Predicted on a silo by its local copy of the model, on a temporary tracker: nothing is stored and no action runs.
+        var json = await grains.GetGrain<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, "[" + string.Join(",", events.Select(e => e.ToJsonString())) + "]", query!.Verbosity);
+        return Results.Text(json, "application/json");
     }
 
     private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, IConfiguration config, IHttpClientFactory httpClients)

@@ -1,10 +1,13 @@
+using System.Text.Json.Nodes;
 using Orleans.Concurrency;
 using Switchboard.Conversations;
 using Switchboard.Conversations.Agents;
+using Switchboard.Conversations.Processing;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.Bot.Serving;
 
-/// <summary>Parses with this silo's copy of the model (<see cref="AgentCache"/> loads it once per silo).</summary>
+/// <summary>Parses and predicts with this silo's copy of the model (<see cref="AgentCache"/> loads it once per silo).</summary>
 [StatelessWorker]
 public sealed class ModelWorkerGrain(AgentCache agents) : Grain, IModelWorkerGrain
 {
@@ -13,5 +16,16 @@ public sealed class ModelWorkerGrain(AgentCache agents) : Grain, IModelWorkerGra
         var agent = await agents.Get(model);
         var parsed = await agent.Parse(text, messageId, CancellationToken.None);
         return parsed.ToJsonString();
+    }
+
+    public async Task<string> Predict(ModelRef model, string senderId, string eventsJson, EventVerbosity verbosity)
+    {
+        var agent = await agents.Get(model);
+        var events = JsonNode.Parse(eventsJson)!.AsArray().Select(e => e!.AsObject()).ToList();
+        var tracker = DialogueTracker.FromEvents(senderId, events);
+        var view = new TrackerView(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
+            () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
+        var prediction = await NextAction.Predict(agent, tracker, view);
+        return NextAction.ToJson(prediction, await TrackerJson.Render(tracker, agent.Domain, verbosity, events)).ToJsonString();
     }
 }

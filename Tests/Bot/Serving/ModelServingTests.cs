@@ -25,6 +25,10 @@ public sealed class ModelServingTests
         var parsed = await Eventually.Get(() => Post(http, "/model/parse", """{"text": "hello there"}"""), r => r.Status == HttpStatusCode.OK, TimeSpan.FromMinutes(2), "parse");
         Assert.Equal("greet", (string?)JsonNode.Parse(parsed.Body)!["intent"]!["name"]);
 
+        var predicted = await Post(http, "/model/predict", Greeted);
+        Assert.Equal(HttpStatusCode.OK, predicted.Status);
+        AssertGreetsBack(predicted.Body);
+
         var management = gateway.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         var stats = await management.GetSimpleGrainStatistics();
         Assert.Contains(stats, s => s.GrainType.Contains(nameof(ModelWorkerGrain), StringComparison.Ordinal) && s.ActivationCount > 0);
@@ -42,6 +46,10 @@ public sealed class ModelServingTests
         using var http = new HttpClient { BaseAddress = cluster.Gateways[0].BaseUrl };
         var parsed = await Eventually.Get(() => Post(http, "/model/parse", """{"text": "book a table for 4 people"}"""), r => r.Status == HttpStatusCode.OK, TimeSpan.FromMinutes(2), "parse");
         Assert.Equal("request_restaurant", (string?)JsonNode.Parse(parsed.Body)!["intent"]!["name"]);
+
+        var predicted = await Post(http, "/model/predict", Greeted);
+        Assert.Equal(HttpStatusCode.OK, predicted.Status);
+        AssertGreetsBack(predicted.Body);
     }
 
     [Fact]
@@ -111,6 +119,20 @@ public sealed class ModelServingTests
         Assert.Equal("from-server.zip", (string?)status["model_file"]);
         var parsed = await Post(http, "/model/parse", """{"text": "goodbye"}""");
         Assert.Equal("goodbye", (string?)JsonNode.Parse(parsed.Body)!["intent"]!["name"]);
+    }
+
+    /// <summary>A user who just said hello: the example bot's stories answer with utter_greet.</summary>
+    private const string Greeted = """
+        [{"event": "action", "name": "action_session_start"}, {"event": "action", "name": "action_listen"},
+         {"event": "user", "text": "hello", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}, "entities": []}}]
+        """;
+
+    private static void AssertGreetsBack(string body)
+    {
+        var answer = JsonNode.Parse(body)!;
+        var best = answer["scores"]!.AsArray().OrderByDescending(s => (double)s!["score"]!).First()!;
+        Assert.Equal("utter_greet", (string?)best["action"]);
+        Assert.Equal("default", (string?)answer["tracker"]!["sender_id"]);
     }
 
     private static async Task<int> ActiveJobs(HttpClient http) =>
