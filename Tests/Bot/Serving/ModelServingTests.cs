@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Switchboard.ApiGateway.Conversations;
 using Switchboard.Bot.Serving;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.Tests.Operations;
@@ -69,7 +70,8 @@ public sealed class ModelServingTests
         var models = Directory.CreateTempSubdirectory("switchboard-models-").FullName;
         await using var gateway = await EmbeddedGateway.StartAsync("--enable-api", "--auth-token", Token, "--models-dir", models, "-m", ExampleProject.ModelPath);
         using var http = gateway.CreateClient();
-        Assert.Equal(0, await Eventually.Get(() => ActiveJobs(http).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : -1), n => n >= 0, TimeSpan.FromMinutes(2), "model loaded"));
+        await Eventually.Get(gateway.App.Services.GetRequiredService<ModelState>().Current, m => m is not null, TimeSpan.FromMinutes(2), "example model loaded");
+        Assert.Equal(0, await ActiveJobs(http));
 
         var yaml = await File.ReadAllTextAsync(Path.Combine(ExampleProject.Directory, "domain.yml")) + "\n"
             + string.Join('\n', (await File.ReadAllLinesAsync(Path.Combine(ExampleProject.Directory, "data", "nlu.yml"))).Skip(1)); // one version: line
