@@ -16,10 +16,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages for the real-client tests, exactly as locked
-if [ -f Tests/js/package-lock.json ]; then
-  (cd Tests/js && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages, exactly as locked: the real-client tests' and the gateway's browser bundle (embedded at build)
+for dir in Tests/js ApiGateway; do
+  if [ -f "$dir/package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 
 dotnet build Orleans.sln -c Release -nologo -clp:ErrorsOnly
 

@@ -228,8 +228,18 @@ public sealed class Runner(RunnerOptions options)
         var fastest = rows.Where(r => r.Baseline is not null && r.Figure.StartsWith("publish req/s", StringComparison.Ordinal)).Select(r => r.Value).DefaultIfEmpty().Max();
         text.AppendLine(FormattableString.Invariant($"- HTTP: wrk (2 threads, 64 connections, the same pre-signed bodies) drove the bare endpoint to {baselinePublish:F0} requests/s; the fastest gateway figure was {fastest:F0} requests/s ({100 * fastest / Math.Max(1, baselinePublish):F0}% of that), so wrk had headroom for every gateway figure ") +
             "(it runs on the same 2 cores, so the baseline itself shares the CPU with wrk, as the gateway does).");
-        text.AppendLine(FormattableString.Invariant($"- WebSocket: the same client processes received {baselineDelivered:F0} messages/s from the bare broadcast, ") +
-            "more than from any gateway, so the clients were not what limited the gateway figures.");
+        var delivered = rows.Where(r => r.Figure.StartsWith("delivered", StringComparison.Ordinal)).Select(r => r.Value).DefaultIfEmpty().Max();
+        text.AppendLine(FormattableString.Invariant($"- WebSocket: the same client processes (2, with the same parsing) received up to {delivered:F0} messages/s in this run (bare broadcast: {baselineDelivered:F0}/s). ") +
+            (delivered > baselineDelivered * 1.05
+                ? "A gateway beat the naive bare broadcast (one awaited send per socket), so that baseline is no ceiling; the clients kept up with the fastest sender measured."
+                : "No gateway received more than the clients took from the bare broadcast, so the clients were not what limited the gateway figures."));
+        var load = double.Parse(loadBefore.Split(' ')[0], CultureInfo.InvariantCulture);
+        if (load > Environment.ProcessorCount)
+        {
+            text.AppendLine().AppendLine(FormattableString.Invariant($"**The machine was loaded during this run** (load average {load:F0} on {Environment.ProcessorCount} cores before it started: other test runs shared the CPU). ") +
+                "Baseline and gateway shared the same conditions within the run, but absolute figures, latencies and ratios are far from what an idle machine gives; rerun on an idle machine before drawing conclusions.");
+        }
+
         if (notes.Count > 0)
         {
             text.AppendLine().AppendLine("## Notes from the run").AppendLine();

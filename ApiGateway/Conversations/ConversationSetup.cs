@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
+using Switchboard.ApiGateway.Conversations.Chat;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.ApiGateway.Security;
 using Switchboard.Bot.Serving;
@@ -9,7 +10,7 @@ namespace Switchboard.ApiGateway.Conversations;
 
 /// <summary>
 /// Conversations: the Rasa HTTP API, REST/callback webhooks and the model routes. Without <c>--enable-api</c>
-/// only <c>GET /</c> and the webhooks are served.
+/// only <c>GET /</c>, the webhooks and (with <c>--chat</c>) the chat page are served.
 /// </summary>
 public static class ConversationSetup
 {
@@ -75,6 +76,7 @@ public static class ConversationSetup
 
         ServerEndpoints.MapHealth(root);
         WebhookEndpoints.Map(root);
+        ChatPage.Map(app);
         if (!auth.EnableApi)
         {
             return app;

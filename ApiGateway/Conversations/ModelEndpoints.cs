@@ -28,7 +28,7 @@ public static class ModelEndpoints
         api.MapPost("/model/test/intents", TestIntents);
     }
 
-    private static async Task<IResult> LoadModel(HttpRequest request, ModelState models)
+    private static async Task<IResult> LoadModel(HttpRequest request, ModelState models, IConfiguration config, IHttpClientFactory httpClients)
     {
         var (body, error) = await RasaRequest.ReadObject(request, "No path to model file defined in request_body.");
         if (error is not null)
@@ -36,12 +36,23 @@ public static class ModelEndpoints
             return error;
         }
 
-        if (body?["model_server"] is not null || body?["remote_storage"] is not null)
+        if (body?["remote_storage"] is not null)
         {
-            return RasaErrors.BadRequest("Loading models from a model server or remote storage is not supported; give 'model_file'.", RasaRequest.BodyDetails("model_file"));
+            return RasaErrors.BadRequest("Remote storage (aws, gcs, azure) is not supported; give 'model_file' (a path every node can read) or 'model_server' ({\"url\": ...}).", RasaRequest.BodyDetails("remote_storage"));
         }
 
-        if (RasaRequest.OptionalString(body?["model_file"]) is not { Length: > 0 } path)
+        var path = RasaRequest.OptionalString(body?["model_file"]);
+        if (body?["model_server"] is { } server && path is null)
+        {
+            using var http = httpClients.CreateClient();
+            (path, var fetchError) = await ModelServer.Fetch(server, ModelsDirectory(config), http, request.HttpContext.RequestAborted);
+            if (fetchError is not null)
+            {
+                return RasaErrors.Error(400, "LoadingError", $"Could not load the model from the model server. {fetchError}", RasaRequest.BodyDetails("model_server"));
+            }
+        }
+
+        if (path is not { Length: > 0 })
         {
             return RasaErrors.BadRequest("No path to model file defined in request_body.", RasaRequest.BodyDetails("model_file"));
         }
@@ -56,6 +67,8 @@ public static class ModelEndpoints
             return RasaErrors.Error(400, "LoadingError", $"Agent with name '{path}' could not be loaded. {e.Message}", RasaRequest.BodyDetails("model_file"));
         }
     }
+
+    private static string ModelsDirectory(IConfiguration config) => Path.GetFullPath(config["models_dir"] ?? "models");
 
     private static async Task<IResult> UnloadModel(ModelState models)
     {
@@ -87,7 +100,7 @@ public static class ModelEndpoints
             "Invalid Accept header. Domain can be provided as json (\"Accept: application/json\") or yml (\"Accept: application/x-yml\"). Make sure you've set the appropriate Accept header.");
     }
 
-    private static async Task<IResult> Parse(HttpRequest request, ModelState models)
+    private static async Task<IResult> Parse(HttpRequest request, ModelState models, IGrainFactory grains)
     {
         var (model, modelError) = await models.Require();
         if (modelError is not null)
@@ -95,9 +108,10 @@ public static class ModelEndpoints
             return modelError;
         }
 
-        if (request.Query.TryGetValue("emulation_mode", out var mode) && !string.IsNullOrEmpty(mode))
+        string? mode = request.Query["emulation_mode"];
+        if (!string.IsNullOrEmpty(mode) && !Switchboard.Bot.Nlu.ParseEmulation.Modes.Contains(mode, StringComparer.OrdinalIgnoreCase))
         {
-            return RasaErrors.BadRequest($"Emulation mode '{mode}' is not supported; parse results are in Rasa's format.", RasaRequest.QueryDetails("emulation_mode"));
+            return RasaErrors.BadRequest($"Emulation mode '{mode}' is not supported; use one of {string.Join(", ", Switchboard.Bot.Nlu.ParseEmulation.Modes)}.", RasaRequest.QueryDetails("emulation_mode"));
         }
 
         var (body, error) = await RasaRequest.ReadObject(request, "No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.");
@@ -111,11 +125,13 @@ public static class ModelEndpoints
             return RasaErrors.BadRequest("No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.", RasaRequest.BodyDetails("text"));
         }
 
-        var agent = await models.Agent(model!);
-        return Results.Json(await agent.Parse(text, RasaRequest.OptionalString(body?["message_id"]), request.HttpContext.RequestAborted));
+        // Parsed on a silo by its local copy of the model, not in the gateway process.
+        var json = await grains.GetGrain<IModelWorkerGrain>(IModelWorkerGrain.Key).Parse(model!, text, RasaRequest.OptionalString(body?["message_id"]));
+        var parsed = JsonNode.Parse(json)!.AsObject();
+        return Results.Json(string.IsNullOrEmpty(mode) ? parsed : Switchboard.Bot.Nlu.ParseEmulation.Apply(parsed, mode));
     }
 
-    private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models)
+    private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models, IGrainFactory grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(request);
         var (model, modelError) = await models.Require(needsDialogue: true);
@@ -145,13 +161,9 @@ public static class ModelEndpoints
             return RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {ex.Message}", RasaRequest.BodyDetails());
         }
 
-        // A temporary tracker from the posted events: nothing is stored and no action runs.
-        var agent = await models.Agent(model!);
-        var tracker = DialogueTracker.FromEvents(DefaultSenderId, events);
-        var view = new TrackerView(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
-            () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
-        var prediction = await NextAction.Predict(agent, tracker, view);
-        return Results.Json(NextAction.ToJson(prediction, await TrackerJson.Render(tracker, agent.Domain, query!.Verbosity, events)));
+        // Predicted on a silo by its local copy of the model, on a temporary tracker: nothing is stored and no action runs.
+        var json = await grains.GetGrain<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, "[" + string.Join(",", events.Select(e => e.ToJsonString())) + "]", query!.Verbosity);
+        return Results.Text(json, "application/json");
     }
 
     private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, IConfiguration config, IHttpClientFactory httpClients)
@@ -181,7 +193,7 @@ public static class ModelEndpoints
             return NotProvided("Training");
         }
 
-        var directory = saveToDefault ? Path.GetFullPath(config["models_dir"] ?? "models") : Directory.CreateTempSubdirectory("switchboard-model-").FullName;
+        var directory = saveToDefault ? ModelsDirectory(config) : Directory.CreateTempSubdirectory("switchboard-model-").FullName;
         var options = new ModelTrainingOptions(force, directory, null, (int?)augmentation, (int?)threads);
         var callbackUrl = request.Query["callback_url"].ToString();
         if (callbackUrl.Length > 0)

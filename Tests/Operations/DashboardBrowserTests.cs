@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Operations;
@@ -19,25 +18,9 @@ public sealed class DashboardBrowserTests
             GatewayArgs = ["--dashboard-password", Password],
         });
 
-        var screenshot = Path.Combine(Repo.Root, "docs", "dashboard.png");
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(Repo.Root, "Tests", "js"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("dashboard-check.mjs");
-        info.ArgumentList.Add(cluster.Gateways[0].BaseUrl.ToString());
-        info.ArgumentList.Add(Password);
-        info.ArgumentList.Add(screenshot);
-        foreach (var silo in cluster.Silos)
-        {
-            info.ArgumentList.Add(silo.Endpoint);
-        }
-
-        await using var browser = NodeProcess.Start(info, "chromium");
-        await browser.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        var screenshot = BrowserCheck.ScreenshotPath("dashboard.png");
+        await using var browser = await BrowserCheck.RunAsync(
+            "dashboard-check.mjs", [cluster.Gateways[0].BaseUrl.ToString(), Password, screenshot, .. cluster.Silos.Select(s => s.Endpoint)]);
         Assert.True(browser.ExitCode == 0, browser.Output + "\n" + cluster.Describe());
         Assert.Contains("login form at", browser.Output, StringComparison.Ordinal);
         foreach (var silo in cluster.Silos)

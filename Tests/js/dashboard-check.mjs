@@ -1,22 +1,10 @@
 // Opens the Switchboard dashboard in headless Debian Chromium, logs in through the form, waits until every
 // expected silo address is on the silos page, and saves a screenshot.
 // usage: node dashboard-check.mjs <baseUrl> <password> <screenshot.png> <silo address>...
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { withPage } from './headless-chromium.mjs';
 
 const [baseUrl, password, screenshot, ...silos] = process.argv.slice(2);
-const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 1000 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
-try {
-  const page = context.pages()[0] ?? await context.newPage();
+await withPage({ width: 1400, height: 1000 }, async (page) => {
   await page.goto(new URL('/dashboard/', baseUrl).href);
   // Not logged in: the gateway sends the browser to its login form.
   await page.waitForURL(/\/dashboard\/login/, { timeout: 30000 });
@@ -33,7 +21,4 @@ try {
   await page.waitForTimeout(1500); // let the charts draw a few points for the screenshot
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log('screenshot: ' + screenshot);
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+});

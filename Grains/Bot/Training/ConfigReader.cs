@@ -79,7 +79,6 @@ public static class ConfigReader
                 case "CountVectorsFeaturizer" when YamlSource.Get(options, "analyzer") is { } analyzer && source.Scalar(analyzer, "analyzer") is "char" or "char_wb":
                     nlu = nlu with
                     {
-                        MinCharNgram = YamlSource.Get(options, "min_ngram") is { } min ? Math.Max(1, (int)source.Number(min, "min_ngram")) : nlu.MinCharNgram,
                         MaxCharNgram = YamlSource.Get(options, "max_ngram") is { } max ? Math.Min(6, (int)source.Number(max, "max_ngram")) : nlu.MaxCharNgram,
                     };
                     break;

@@ -8,8 +8,7 @@ public sealed record NluSettings(
     bool RegexEntities,
     bool Synonyms,
     int Epochs,
-    int MinCharNgram,
     int MaxCharNgram)
 {
-    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 2, 4);
+    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 4);
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Bot.Conversation;
@@ -10,15 +9,9 @@ namespace Switchboard.Tests.Bot.Conversation;
 /// <summary>A small Rasa SDK-style action server on a free loopback port that records what it receives.</summary>
 public sealed class ActionServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private LoopbackHttp? http;
 
-    private ActionServer(WebApplication app, string url)
-    {
-        this.app = app;
-        Url = url;
-    }
-
-    public string Url { get; }
+    public string Url => http!.Url + "/webhook";
 
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
@@ -27,21 +20,15 @@ public sealed class ActionServer : IAsyncDisposable
 
     public static async Task<ActionServer> StartAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseSetting("urls", url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new ActionServer(app, url + "/webhook");
-        app.MapPost("/webhook", async (HttpRequest request) =>
+        var server = new ActionServer();
+        server.http = await LoopbackHttp.StartAsync(app => app.MapPost("/webhook", async (HttpRequest request) =>
         {
             var body = (JsonObject)(await JsonNode.ParseAsync(request.Body))!;
             server.Requests.Enqueue(body);
             return server.Handler(body) is { } answer
                 ? Results.Text(answer.ToJsonString(), "application/json")
                 : Results.Json(new { error = "the action crashed" }, statusCode: 500);
-        });
-        await app.StartAsync();
+        }));
         return server;
     }
 
@@ -53,9 +40,5 @@ public sealed class ActionServer : IAsyncDisposable
         return path;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => http?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

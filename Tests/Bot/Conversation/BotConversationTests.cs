@@ -1,21 +1,26 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Switchboard.Tests.Centrifugo;
 using Switchboard.Tests.Conversations;
-using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Bot.Conversation;
 
 /// <summary>The trained example bot behind a real gateway, talked to through Rasa's REST channel.</summary>
-public sealed class BotConversationTests
+public sealed class BotConversationTests(BotGateway gateway) : IClassFixture<BotGateway>
 {
-    private const string Token = "bot-test-token";
+    private const string Token = BotGateway.Token;
+
+    private ActionServer Fresh()
+    {
+        gateway.Actions.Handler = _ => new JsonObject { ["events"] = new JsonArray(), ["responses"] = new JsonArray() };
+        gateway.Actions.Requests.Clear();
+        return gateway.Actions;
+    }
 
     [Fact]
     public async Task A_form_fills_its_slots_over_several_turns_and_survives_a_digression()
     {
-        await using var actions = await ActionServer.StartAsync();
-        await using var server = await Start(actions);
+        var actions = Fresh();
+        var server = gateway.Server;
         var sender = "form-" + Guid.NewGuid().ToString("N");
 
         Assert.StartsWith("H", Single(await Say(server, sender, "hello")));
@@ -46,7 +51,7 @@ public sealed class BotConversationTests
     [Fact]
     public async Task A_custom_action_gets_rasa_sdk_requests_and_its_events_and_responses_are_applied()
     {
-        await using var actions = await ActionServer.StartAsync();
+        var actions = Fresh();
         actions.Handler = request =>
         {
             var city = (string?)request["tracker"]!["slots"]!["weather_city"] ?? "nowhere";
@@ -56,7 +61,7 @@ public sealed class BotConversationTests
                 ["responses"] = new JsonArray(new JsonObject { ["text"] = $"It is sunny in {city}." }, new JsonObject { ["response"] = "utter_anything_else" }),
             };
         };
-        await using var server = await Start(actions);
+        var server = gateway.Server;
         var sender = "weather-" + Guid.NewGuid().ToString("N");
 
         var reply = await Say(server, sender, "what's the weather in Paris?");
@@ -81,9 +86,9 @@ public sealed class BotConversationTests
     [Fact]
     public async Task A_failing_action_server_leaves_a_clear_error_event_and_the_bot_keeps_listening()
     {
-        await using var actions = await ActionServer.StartAsync();
+        var actions = Fresh();
         actions.Handler = _ => null;
-        await using var server = await Start(actions);
+        var server = gateway.Server;
         var sender = "broken-" + Guid.NewGuid().ToString("N");
 
         var (status, _) = await server.Send(HttpMethod.Post, "/webhooks/rest/webhook", new JsonObject { ["sender"] = sender, ["message"] = "weather in Oslo" }.ToJsonString());
@@ -101,14 +106,30 @@ public sealed class BotConversationTests
     [Fact]
     public async Task Parse_and_predict_routes_answer_with_the_trained_model()
     {
-        await using var actions = await ActionServer.StartAsync();
-        await using var server = await Start(actions);
+        Fresh();
+        var server = gateway.Server;
 
         var (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}", """{"text": "book a flight from Lisbon to Tokyo"}""");
         Assert.Equal(HttpStatusCode.OK, status);
         var parse = JsonNode.Parse(body)!;
         Assert.Equal("book_flight", (string?)parse["intent"]!["name"]);
         Assert.Contains(parse["entities"]!.AsArray(), e => (string?)e!["role"] == "destination" && (string?)e["value"] == "Tokyo" && (string?)e["extractor"] == "CRFEntityExtractor");
+
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=wit", """{"text": "book a flight from Lisbon to Tokyo"}""");
+        var wit = JsonNode.Parse(body)!;
+        Assert.Equal("book_flight", (string?)wit["intents"]![0]!["name"]);
+        Assert.Equal("Tokyo", (string?)wit["entities"]!["city:destination"]![0]!["body"]);
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=LUIS", """{"text": "book a flight from Lisbon to Tokyo"}""");
+        var luis = JsonNode.Parse(body)!;
+        Assert.Equal("book_flight", (string?)luis["prediction"]!["topIntent"]);
+        Assert.Equal("Lisbon", (string?)luis["prediction"]!["entities"]!["departure"]![0]);
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=dialogflow", """{"text": "book a flight from Lisbon to Tokyo"}""");
+        var dialogflow = JsonNode.Parse(body)!;
+        Assert.Equal("book_flight", (string?)dialogflow["queryResult"]!["intent"]!["displayName"]);
+        Assert.Equal(2, dialogflow["queryResult"]!["parameters"]!["city"]!.AsArray().Count);
+        (status, body) = await server.Send(HttpMethod.Post, $"/model/parse?token={Token}&emulation_mode=alexa", """{"text": "hi"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("WIT, LUIS, DIALOGFLOW", body);
 
         var sender = "predict-" + Guid.NewGuid().ToString("N");
         await Say(server, sender, "hello");
@@ -119,18 +140,6 @@ public sealed class BotConversationTests
         var prediction = JsonNode.Parse(body)!;
         Assert.Equal("utter_ask_flight_cities", (string?)prediction["scores"]![0]!["action"]);
         Assert.False(string.IsNullOrEmpty((string?)prediction["policy"]));
-    }
-
-    private static async Task<RasaServer> Start(ActionServer actions)
-    {
-        var server = await RasaServer.StartAsync(
-            ["--enable-api", "--auth-token", Token, "-m", ExampleProject.ModelPath, "--endpoints", actions.WriteEndpoints()],
-            loadModel: false);
-        await Eventually.Get(
-            async () => (await server.Send(HttpMethod.Get, $"/status?token={Token}")).Body,
-            body => body.Contains(".zip", StringComparison.Ordinal),
-            what: "trained model loaded");
-        return server;
     }
 
     private static async Task<JsonArray> Say(RasaServer server, string sender, string text)
