@@ -45,7 +45,7 @@ public sealed class ChatPageTests
     {
         await using var gateway = await EmbeddedGateway.StartAsync("--chat", "-m", ExampleProject.ModelPath);
         var models = gateway.App.Services.GetRequiredService<ModelState>();
-        await Eventually.Get(models.Current, m => m is not null, TimeSpan.FromMinutes(2), "example model loaded");
+        await Eventually.Get(models.Current, m => m is not null, "example model loaded", TimeSpan.FromMinutes(2));
 
         var screenshot = BrowserCheck.ScreenshotPath("chat.png");
         await using var browser = await BrowserCheck.RunAsync("chat-check.mjs", [gateway.BaseUrl.ToString(), "hello", screenshot]);

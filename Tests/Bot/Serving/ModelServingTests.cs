@@ -23,7 +23,7 @@ public sealed class ModelServingTests
     {
         await using var gateway = await EmbeddedGateway.StartAsync("--enable-api", "--auth-token", Token, "-m", ExampleProject.ModelPath);
         using var http = gateway.CreateClient();
-        var parsed = await Eventually.Get(() => Post(http, "/model/parse", """{"text": "hello there"}"""), r => r.Status == HttpStatusCode.OK, TimeSpan.FromMinutes(2), "parse");
+        var parsed = await Eventually.Get(() => Post(http, "/model/parse", """{"text": "hello there"}"""), r => r.Status == HttpStatusCode.OK, "parse", TimeSpan.FromMinutes(2));
         Assert.Equal("greet", (string?)JsonNode.Parse(parsed.Body)!["intent"]!["name"]);
 
         var predicted = await Post(http, "/model/predict", Greeted);
@@ -45,7 +45,7 @@ public sealed class ModelServingTests
             GatewayArgs = ["--enable-api", "--auth-token", Token, "-m", ExampleProject.ModelPath],
         });
         using var http = new HttpClient { BaseAddress = cluster.Gateways[0].BaseUrl };
-        var parsed = await Eventually.Get(() => Post(http, "/model/parse", """{"text": "book a table for 4 people"}"""), r => r.Status == HttpStatusCode.OK, TimeSpan.FromMinutes(2), "parse");
+        var parsed = await Eventually.Get(() => Post(http, "/model/parse", """{"text": "book a table for 4 people"}"""), r => r.Status == HttpStatusCode.OK, "parse", TimeSpan.FromMinutes(2));
         Assert.Equal("request_restaurant", (string?)JsonNode.Parse(parsed.Body)!["intent"]!["name"]);
 
         var predicted = await Post(http, "/model/predict", Greeted);
@@ -70,7 +70,7 @@ public sealed class ModelServingTests
         var models = Directory.CreateTempSubdirectory("switchboard-models-").FullName;
         await using var gateway = await EmbeddedGateway.StartAsync("--enable-api", "--auth-token", Token, "--models-dir", models, "-m", ExampleProject.ModelPath);
         using var http = gateway.CreateClient();
-        await Eventually.Get(gateway.App.Services.GetRequiredService<ModelState>().Current, m => m is not null, TimeSpan.FromMinutes(2), "example model loaded");
+        await Eventually.Get(gateway.App.Services.GetRequiredService<ModelState>().Current, m => m is not null, "example model loaded", TimeSpan.FromMinutes(2));
         Assert.Equal(0, await ActiveJobs(http));
 
         var yaml = await File.ReadAllTextAsync(Path.Combine(ExampleProject.Directory, "domain.yml")) + "\n"
@@ -79,10 +79,10 @@ public sealed class ModelServingTests
         using var started = await http.PostAsync(new Uri($"/model/train?token={Token}&callback_url={Uri.EscapeDataString(callback.Url + "/trained")}", UriKind.Relative), content);
         Assert.Equal(HttpStatusCode.NoContent, started.StatusCode);
 
-        await Eventually.Get(() => ActiveJobs(http), n => n == 1, TimeSpan.FromMinutes(2), "one active training job");
+        await Eventually.Get(() => ActiveJobs(http), n => n == 1, "one active training job", TimeSpan.FromMinutes(2));
         Assert.True(await received.Task.WaitAsync(TimeSpan.FromMinutes(3)) > 0);
         release.SetResult();
-        await Eventually.Get(() => ActiveJobs(http), n => n == 0, TimeSpan.FromMinutes(1), "the job finished");
+        await Eventually.Get(() => ActiveJobs(http), n => n == 0, "the job finished", TimeSpan.FromMinutes(1));
     }
 
     [Fact]
