@@ -140,29 +140,14 @@ public static class ModelEndpoints
             return e;
         }
 
-        var (body, error) = await RasaRequest.ReadJson(request, "No events defined in request_body.");
+        var (events, error) = await RasaRequest.ReadEvents(request, "No events defined in request_body.", listOnly: true);
         if (error is not null)
         {
             return error;
         }
 
-        if (body is not JsonArray)
-        {
-            return RasaErrors.BadRequest("The request body must be a list of events.", RasaRequest.BodyDetails());
-        }
-
-        List<JsonObject> events;
-        try
-        {
-            events = RasaEvents.ParseBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
-        }
-        catch (InvalidEventException ex)
-        {
-            return RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {ex.Message}", RasaRequest.BodyDetails());
-        }
-
         // Predicted on a silo by its local copy of the model, on a temporary tracker: nothing is stored and no action runs.
-        var json = await grains.GetGrain<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, "[" + string.Join(",", events.Select(e => e.ToJsonString())) + "]", query!.Verbosity);
+        var json = await grains.GetGrain<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, "[" + string.Join(",", events!.Select(e => e.ToJsonString())) + "]", query!.Verbosity);
         return Results.Text(json, "application/json");
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Conversations;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -43,6 +44,30 @@ public static class RasaRequest
         catch (JsonException e)
         {
             return (null, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
+        }
+    }
+
+    /// <summary>Rasa events from the body (one event or a list; <paramref name="listOnly"/> refuses a single event), or a 400.</summary>
+    public static async Task<(List<JsonObject>? Events, IResult? Error)> ReadEvents(HttpRequest request, string missingMessage, bool listOnly)
+    {
+        var (body, error) = await ReadJson(request, missingMessage);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        if (listOnly && body is not JsonArray)
+        {
+            return (null, RasaErrors.BadRequest("The request body must be a list of events.", BodyDetails()));
+        }
+
+        try
+        {
+            return (RasaEvents.ParseBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0), null);
+        }
+        catch (InvalidEventException e)
+        {
+            return (null, RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {e.Message}", BodyDetails()));
         }
     }
 

@@ -73,23 +73,13 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadJson(context.Request, "No events defined in request body.");
+        var (events, bodyError) = await RasaRequest.ReadEvents(context.Request, "No events defined in request body.", listOnly: false);
         if (bodyError is not null)
         {
             return bodyError;
         }
 
-        List<JsonObject> events;
-        try
-        {
-            events = RasaEvents.ParseBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
-        }
-        catch (InvalidEventException e)
-        {
-            return RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {e.Message}", RasaRequest.BodyDetails());
-        }
-
-        if (events.Count == 0)
+        if (events!.Count == 0)
         {
             return RasaErrors.BadRequest("Couldn't extract a proper event from the request body.", RasaRequest.BodyDetails());
         }
@@ -112,28 +102,13 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadJson(context.Request, "No events defined in request body.");
+        var (events, bodyError) = await RasaRequest.ReadEvents(context.Request, "No events defined in request body.", listOnly: true);
         if (bodyError is not null)
         {
             return bodyError;
         }
 
-        if (body is not JsonArray)
-        {
-            return RasaErrors.BadRequest("The request body must be a list of events.", RasaRequest.BodyDetails());
-        }
-
-        List<JsonObject> events;
-        try
-        {
-            events = RasaEvents.ParseBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
-        }
-        catch (InvalidEventException e)
-        {
-            return RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {e.Message}", RasaRequest.BodyDetails());
-        }
-
-        return RasaRequest.ToResult(await Tracker(grains, context).Replace(model!, events.Select(e => e.ToJsonString()).ToList(), query!));
+        return RasaRequest.ToResult(await Tracker(grains, context).Replace(model!, events!.Select(e => e.ToJsonString()).ToList(), query!));
     }
 
     private static async Task<IResult> GetStory(HttpContext context, ModelState models, IGrainFactory grains)

@@ -75,18 +75,27 @@ public sealed class TrackerGrain(
         return TrackerReply.Ok(await Render(agent, query));
     }
 
-    public async Task<TrackerReply> Append(ModelRef model, IReadOnlyList<string> events, TrackerQuery query, bool executeSideEffects)
+    /// <summary>The events as Rasa's server normalises them, or a 400 reply naming what is wrong.</summary>
+    private (List<JsonObject> Events, TrackerReply? Invalid) Parse(IReadOnlyList<string> events)
     {
-        var agent = await agents.Get(model);
-        List<JsonObject> parsed;
         try
         {
             var now = Now();
-            parsed = events.Select(e => RasaEvents.Normalize(JsonNode.Parse(e), now)).ToList();
+            return (events.Select(e => RasaEvents.Normalize(JsonNode.Parse(e), now)).ToList(), null);
         }
         catch (Exception e) when (e is InvalidEventException or System.Text.Json.JsonException)
         {
-            return TrackerReply.Fail(400, e.Message);
+            return ([], TrackerReply.Fail(400, e.Message));
+        }
+    }
+
+    public async Task<TrackerReply> Append(ModelRef model, IReadOnlyList<string> events, TrackerQuery query, bool executeSideEffects)
+    {
+        var agent = await agents.Get(model);
+        var (parsed, invalid) = Parse(events);
+        if (invalid is not null)
+        {
+            return invalid;
         }
 
         var messages = new List<JsonObject>();
@@ -112,15 +121,10 @@ public sealed class TrackerGrain(
     public async Task<TrackerReply> Replace(ModelRef model, IReadOnlyList<string> events, TrackerQuery query)
     {
         var agent = await agents.Get(model);
-        List<JsonObject> parsed;
-        try
+        var (parsed, invalid) = Parse(events);
+        if (invalid is not null)
         {
-            var now = Now();
-            parsed = events.Select(e => RasaEvents.Normalize(JsonNode.Parse(e), now)).ToList();
-        }
-        catch (Exception e) when (e is InvalidEventException or System.Text.Json.JsonException)
-        {
-            return TrackerReply.Fail(400, e.Message);
+            return invalid;
         }
 
         pending.Clear();
