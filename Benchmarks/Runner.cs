@@ -62,7 +62,7 @@ public sealed class Runner(RunnerOptions options)
                 await Conversations(embedded, model);
             }
 
-            foreach (var silos in options.ConversationsOnly ? [] : options.SiloCounts)
+            foreach (var silos in options.ConversationsOnly ? [1] : options.SiloCounts)
             {
                 await using var redis = await Target.Redis(gatewayArgs, silos);
                 await Check(redis);
@@ -72,7 +72,7 @@ public sealed class Runner(RunnerOptions options)
                     await Conversations(redis, model);
                 }
 
-                if (silos == options.SiloCounts.Max())
+                if (silos == options.SiloCounts.Max() && !options.ConversationsOnly)
                 {
                     await redis.AddGateway();
                     await Memory(redis, baseline);
@@ -146,6 +146,19 @@ public sealed class Runner(RunnerOptions options)
     /// trained model loaded through <c>PUT /model</c>.
     /// </summary>
     private async Task Conversations(Target target, string model)
+    {
+        try
+        {
+            await ConversationFigures(target, model);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+        {
+            // One failing area should not lose the rest of a 10-minute run.
+            notes.Add($"{target.Name}, conversation figures stopped: {e.Message}");
+        }
+    }
+
+    private async Task ConversationFigures(Target target, string model)
     {
         var url = target.BaseUrls[0];
         var bare = target.Name == Target.BareName;

@@ -15,7 +15,7 @@ public sealed record RunnerOptions
     /// <summary>Also the 10,000-subscriber fan-out (slower).</summary>
     public bool Full { get; init; }
 
-    /// <summary>Only the training and Rasa-route figures, embedded only (a quick check of the conversation path).</summary>
+    /// <summary>Only the training and Rasa-route figures, embedded and Redis with 1 silo (a quick check of the conversation path).</summary>
     public bool ConversationsOnly { get; init; }
 
     public static RunnerOptions Parse(IReadOnlyDictionary<string, string?> flags) => new()
