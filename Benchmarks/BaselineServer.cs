@@ -7,7 +7,7 @@ namespace Switchboard.Benchmarks;
 
 /// <summary>
 /// The bare-Kestrel baselines, in their own process like the gateway: <c>POST /api/</c> only parses the same
-/// JSON (and broadcasts a publish to the sockets on its channel), and <c>/connection/websocket</c> answers
+/// JSON (and broadcasts a publish to the sockets on its channel), any other POST only parses its JSON body, and <c>/connection/websocket</c> answers
 /// connect/subscribe just enough for the same clients and holds the sockets.
 /// </summary>
 public static class BaselineServer
@@ -37,6 +37,14 @@ public static class BaselineServer
 
             context.Response.ContentType = "application/json";
             await context.Response.Body.WriteAsync(Reply);
+        });
+
+        // The Rasa routes' baseline: parse the same body, answer an empty list.
+        app.MapPost("/{**path}", async (HttpContext context) =>
+        {
+            using var json = await JsonDocument.ParseAsync(context.Request.Body);
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync("[]"u8.ToArray());
         });
 
         app.Map("/connection/websocket", async (HttpContext context) =>

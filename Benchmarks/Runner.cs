@@ -15,6 +15,7 @@ public sealed class Runner(RunnerOptions options)
 {
     private readonly List<Row> rows = [];
     private readonly List<string> notes = [];
+    private readonly Dictionary<string, double> bareFigures = [];
     private double baselinePublish;
     private double baselineDelivered;
 
@@ -42,26 +43,36 @@ public sealed class Runner(RunnerOptions options)
         var started = DateTime.UtcNow;
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var config = Target.WriteConfig();
+        var modelDirectory = Directory.CreateTempSubdirectory("switchboard-bench-model-").FullName;
         try
         {
+            var model = await Train(modelDirectory);
+            string[] gatewayArgs = ["--config", config, "-m", Path.Combine(Example, "domain.yml"), "--enable-api", "--auth-token", ConversationLoad.Token];
             Baseline? baseline;
             await using (var bare = await Target.Baseline())
             {
                 baseline = await Measure(bare, null);
+                await Conversations(bare, model);
             }
 
-            await using (var embedded = await Target.Embedded(config))
+            await using (var embedded = await Target.Embedded(gatewayArgs))
             {
                 await Check(embedded);
                 await Measure(embedded, baseline);
+                await Conversations(embedded, model);
             }
 
-            foreach (var silos in options.SiloCounts)
+            foreach (var silos in options.ConversationsOnly ? [1] : options.SiloCounts)
             {
-                await using var redis = await Target.Redis(config, silos);
+                await using var redis = await Target.Redis(gatewayArgs, silos);
                 await Check(redis);
                 await Measure(redis, baseline);
-                if (silos == options.SiloCounts.Max())
+                if (silos == 1)
+                {
+                    await Conversations(redis, model);
+                }
+
+                if (silos == options.SiloCounts.Max() && !options.ConversationsOnly)
                 {
                     await redis.AddGateway();
                     await Memory(redis, baseline);
@@ -71,6 +82,7 @@ public sealed class Runner(RunnerOptions options)
         finally
         {
             File.Delete(config);
+            Directory.Delete(modelDirectory, recursive: true);
         }
 
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
@@ -82,6 +94,11 @@ public sealed class Runner(RunnerOptions options)
     private async Task<Baseline> Measure(Target target, Baseline? baseline)
     {
         Log($"== {target.Name}");
+        if (options.ConversationsOnly)
+        {
+            return new Baseline(0, 0, 0, (0, 0), (0, 0), 0, null);
+        }
+
         var publish1000 = await Publish(target, "publish req/s, 1,000 channels", PublishBodies.Single(1000), baseline?.Publish1000, 1);
         var publishHot = await Publish(target, "publish req/s, one hot channel", PublishBodies.Single(1), baseline?.PublishHot, 1);
         var batched = await Publish(target, "batched publishes/s (100 per request)", PublishBodies.Batched(1000, 100), baseline?.Batched, 100);
@@ -95,6 +112,133 @@ public sealed class Runner(RunnerOptions options)
         }
 
         return new Baseline(publish1000, publishHot, batched, (p50a, p99a), (p50b, p99b), delivered, delivered10k);
+    }
+
+    private static string Example => Path.Combine(Repo.Root, "examples", "restaurant");
+
+    /// <summary>Runs the <c>train</c> verb on the example project once (wall time of the process); returns the model file.</summary>
+    private async Task<string> Train(string output)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(Repo.ProjectOutput("ApiGateway"), "ApiGateway.dll"), "train", "--config", Path.Combine(Example, "config.yml"),
+                     "--domain", Path.Combine(Example, "domain.yml"), "--data", Path.Combine(Example, "data"), "--out", output, "--force" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var log = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("training failed: " + await log + await errors);
+        }
+
+        Log((await log).Trim());
+        Add("training time, examples/restaurant (s, whole `train` process)", "train command", clock.Elapsed.TotalSeconds, null, higherIsBetter: false, "F1");
+        return Directory.GetFiles(output, "*.zip").Single();
+    }
+
+    /// <summary>
+    /// The Rasa routes over 10,000 conversation ids: the domain-only model the target started with, then the
+    /// trained model loaded through <c>PUT /model</c>.
+    /// </summary>
+    private async Task Conversations(Target target, string model)
+    {
+        try
+        {
+            await ConversationFigures(target, model);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+        {
+            // One failing area should not lose the rest of a 10-minute run.
+            notes.Add($"{target.Name}, conversation figures stopped: {e.Message}");
+        }
+    }
+
+    private async Task ConversationFigures(Target target, string model)
+    {
+        var url = target.BaseUrls[0];
+        var bare = target.Name == Target.BareName;
+        if (!bare)
+        {
+            await WaitForWebhook(url, "/greet");
+        }
+
+        await Conversation(target, "conversation messages (POST /conversations/{id}/messages, domain-only model)", ConversationLoad.Messages);
+        await Conversation(target, "tracker appends (POST /conversations/{id}/tracker/events)", ConversationLoad.TrackerEvents);
+        await Conversation(target, "REST webhook turns (domain-only model)", ConversationLoad.WebhookIntent);
+        if (!bare)
+        {
+            await LoadModel(url, model);
+            await WaitForWebhook(url, "hello");
+        }
+
+        await Conversation(target, "REST webhook turns (trained model)", ConversationLoad.WebhookText);
+        await Conversation(target, "/model/parse (trained model)", ConversationLoad.Parse);
+        await Conversation(target, "/model/parse latency, 1 connection (trained model)", ConversationLoad.Parse, connections: 1);
+    }
+
+    private async Task Conversation(Target target, string figure, string script, int connections = 64)
+    {
+        var duration = TimeSpan.FromSeconds(Math.Min(options.Duration.TotalSeconds, 4));
+        var threads = Math.Min(2, connections);
+        await Wrk.RunScript(target.BaseUrls[0], script, TimeSpan.FromSeconds(1), threads, connections); // warm-up
+        var result = await Wrk.RunScript(target.BaseUrls[0], script, duration, threads, connections);
+        if (result.Errors > 0)
+        {
+            notes.Add($"{target.Name}, {figure}: {result.Errors} non-2xx answers during the run");
+        }
+
+        if (connections == 1)
+        {
+            AddConversation(figure + " — p50 ms", target.Name, result.P50, higherIsBetter: false, "F2");
+            AddConversation(figure + " — p99 ms", target.Name, result.P99, higherIsBetter: false, "F2");
+            return;
+        }
+
+        AddConversation(figure + " — req/s", target.Name, result.RequestsPerSecond, higherIsBetter: true, "F0");
+        AddConversation(figure + " — p99 ms", target.Name, result.P99, higherIsBetter: false, "F1");
+    }
+
+    private void AddConversation(string figure, string target, double value, bool higherIsBetter, string format) =>
+        Add(figure, target, value, target == Target.BareName ? null : bareFigures.GetValueOrDefault(figure), higherIsBetter, format);
+
+    /// <summary>Waits until the loaded model answers a webhook turn with a bot message.</summary>
+    private static async Task WaitForWebhook(Uri url, string message)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var body = System.Text.Json.JsonSerializer.Serialize(new { sender = "benchmark-probe", message });
+        while (true)
+        {
+            using var response = await http.PostAsync(new Uri(url, "/webhooks/rest/webhook"), new StringContent(body, Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode && text.Contains("\"text\"", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the webhook did not answer '{message}': {(int)response.StatusCode} {text}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task LoadModel(Uri url, string model)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var body = System.Text.Json.JsonSerializer.Serialize(new { model_file = model });
+        using var response = await http.PutAsync(new Uri(url, $"/model?token={ConversationLoad.Token}"), new StringContent(body, Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PUT /model refused {model}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     private async Task<double> Publish(Target target, string figure, IReadOnlyList<(byte[] Body, string Sign)> bodies, double? baseline, int perRequest)
@@ -200,6 +344,11 @@ public sealed class Runner(RunnerOptions options)
     {
         var row = new Row(figure, target, value, baseline, higherIsBetter, format);
         rows.Add(row);
+        if (target == Target.BareName)
+        {
+            bareFigures[figure] = value;
+        }
+
         Log(row.Render());
     }
 
@@ -213,19 +362,19 @@ public sealed class Runner(RunnerOptions options)
         text.AppendLine().AppendLine("Command: `scripts/benchmark.sh` (see README). Every system runs as its own process(es) on loopback; " +
             "each figure is compared with a bare-Kestrel baseline measured in the same run with the same load generator, bodies and clients.").AppendLine();
         text.AppendLine("| figure | system | measured | bare Kestrel | ratio |").AppendLine("| --- | --- | ---: | ---: | ---: |");
-        foreach (var row in rows.Where(r => r.Baseline is not null))
+        foreach (var row in rows.Where(r => r.Target != Target.BareName))
         {
             text.AppendLine(row.Markdown());
         }
 
         text.AppendLine().AppendLine("## Baselines").AppendLine();
-        foreach (var row in rows.Where(r => r.Baseline is null))
+        foreach (var row in rows.Where(r => r.Target == Target.BareName))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- {row.Figure}: {row.Value.ToString(row.Format, CultureInfo.InvariantCulture)}");
         }
 
         text.AppendLine().AppendLine("## Is the load generator the bottleneck?").AppendLine();
-        var fastest = rows.Where(r => r.Baseline is not null && r.Figure.StartsWith("publish req/s", StringComparison.Ordinal)).Select(r => r.Value).DefaultIfEmpty().Max();
+        var fastest = rows.Where(r => r.Target != Target.BareName && r.Figure.StartsWith("publish req/s", StringComparison.Ordinal)).Select(r => r.Value).DefaultIfEmpty().Max();
         text.AppendLine(FormattableString.Invariant($"- HTTP: wrk (2 threads, 64 connections, the same pre-signed bodies) drove the bare endpoint to {baselinePublish:F0} requests/s; the fastest gateway figure was {fastest:F0} requests/s ({100 * fastest / Math.Max(1, baselinePublish):F0}% of that), so wrk had headroom for every gateway figure ") +
             "(it runs on the same 2 cores, so the baseline itself shares the CPU with wrk, as the gateway does).");
         var delivered = rows.Where(r => r.Figure.StartsWith("delivered", StringComparison.Ordinal)).Select(r => r.Value).DefaultIfEmpty().Max();
@@ -233,6 +382,9 @@ public sealed class Runner(RunnerOptions options)
             (delivered > baselineDelivered * 1.05
                 ? "A gateway beat the naive bare broadcast (one awaited send per socket), so that baseline is no ceiling; the clients kept up with the fastest sender measured."
                 : "No gateway received more than the clients took from the bare broadcast, so the clients were not what limited the gateway figures."));
+        var bareWebhook = bareFigures.GetValueOrDefault("REST webhook turns (trained model) — req/s");
+        var webhook = rows.Where(r => r.Target != Target.BareName && r.Figure.StartsWith("REST webhook", StringComparison.Ordinal) && r.Figure.EndsWith("req/s", StringComparison.Ordinal)).Select(r => r.Value).DefaultIfEmpty().Max();
+        text.AppendLine(FormattableString.Invariant($"- Rasa routes: the same wrk scripts (random ids out of {ConversationLoad.Conversations:N0}) drove the bare endpoint to {bareWebhook:F0} webhook requests/s; the fastest gateway webhook figure was {webhook:F0}/s, so wrk was not what limited the gateway."));
         var load = double.Parse(loadBefore.Split(' ')[0], CultureInfo.InvariantCulture);
         if (load > Environment.ProcessorCount)
         {

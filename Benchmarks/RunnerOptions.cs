@@ -15,11 +15,15 @@ public sealed record RunnerOptions
     /// <summary>Also the 10,000-subscriber fan-out (slower).</summary>
     public bool Full { get; init; }
 
+    /// <summary>Only the training and Rasa-route figures, embedded and Redis with 1 silo (a quick check of the conversation path).</summary>
+    public bool ConversationsOnly { get; init; }
+
     public static RunnerOptions Parse(IReadOnlyDictionary<string, string?> flags) => new()
     {
         Duration = flags.TryGetValue("duration", out var d) && d is not null ? TimeSpan.FromSeconds(int.Parse(d, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(5),
         IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000,
         ClientProcesses = flags.TryGetValue("client_processes", out var p) && p is not null ? int.Parse(p, CultureInfo.InvariantCulture) : 2,
         Full = flags.ContainsKey("full"),
+        ConversationsOnly = flags.ContainsKey("conversations_only"),
     };
 }

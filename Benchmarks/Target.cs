@@ -38,20 +38,22 @@ public sealed class Target : IAsyncDisposable
         return path;
     }
 
+    public const string BareName = "bare Kestrel";
+
     public static async Task<Target> Baseline()
     {
         var port = FreePort.Next();
         var process = NodeProcess.Start(Runner.SelfStartInfo("baseline-server", "--port", port.ToString(CultureInfo.InvariantCulture)), "baseline");
         await process.WaitForOutput("baseline ready", TimeSpan.FromMinutes(1));
-        return new Target("bare Kestrel", [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
+        return new Target(BareName, [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
     }
 
-    public static async Task<Target> Embedded(string config)
+    public static async Task<Target> Embedded(IReadOnlyList<string> gatewayArgs)
     {
         var port = FreePort.Next();
         var process = NodeProcess.StartProject("ApiGateway",
         [
-            "--urls", $"http://127.0.0.1:{port}", "--config", config,
+            "--urls", $"http://127.0.0.1:{port}", .. gatewayArgs,
             "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ], name: "embedded");
@@ -59,9 +61,9 @@ public sealed class Target : IAsyncDisposable
         return new Target("embedded", [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
     }
 
-    public static async Task<Target> Redis(string config, int silos)
+    public static async Task<Target> Redis(IReadOnlyList<string> gatewayArgs, int silos)
     {
-        var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = silos, Gateways = 1, GatewayArgs = ["--config", config] });
+        var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = silos, Gateways = 1, GatewayArgs = gatewayArgs });
         return new Target($"Redis, {silos} silo{(silos > 1 ? "s" : "")}", [.. cluster.Gateways.Select(g => g.BaseUrl)],
             () => [.. cluster.Gateways.Select(g => g.Process.Pid)], () => cluster.DisposeAsync(), cluster);
     }

@@ -6,14 +6,14 @@ using System.Text.RegularExpressions;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// wrk as the HTTP load generator: a Lua script cycles through pre-signed bodies, so the same bytes go to the
-/// gateway and to the baseline. Returns requests/s and the count of non-2xx answers.
+/// wrk as the HTTP load generator: a Lua script makes the requests, so the same bytes go to the gateway and to
+/// the baseline. Returns requests/s, the count of non-2xx answers and wrk's latency percentiles.
 /// </summary>
 public static partial class Wrk
 {
+    /// <summary>Cycles through pre-signed <c>/api/</c> bodies.</summary>
     public static async Task<(double RequestsPerSecond, long Errors)> Run(Uri url, IReadOnlyList<(byte[] Body, string Sign)> bodies, TimeSpan duration, int threads = 2, int connections = 64)
     {
-        var script = Path.Combine(Path.GetTempPath(), $"switchboard-wrk-{Guid.NewGuid():N}.lua");
         var lua = new StringBuilder("local bodies = {\n");
         foreach (var (body, sign) in bodies)
         {
@@ -28,12 +28,20 @@ public static partial class Wrk
               return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-API-Sign"] = bodies[i][2]}, bodies[i][1])
             end
             """);
-        await File.WriteAllTextAsync(script, lua.ToString());
+        var result = await RunScript(url, lua.ToString(), duration, threads, connections);
+        return (result.RequestsPerSecond, result.Errors);
+    }
+
+    /// <summary>Runs a Lua script that defines <c>request</c>; latencies are wrk's (from its <c>--latency</c> distribution).</summary>
+    public static async Task<WrkResult> RunScript(Uri url, string lua, TimeSpan duration, int threads = 2, int connections = 64)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"switchboard-wrk-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, lua);
         try
         {
             var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[] { "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
-                         "-d", $"{(int)duration.TotalSeconds}s", "-s", script, url.ToString() })
+                         "-d", $"{(int)duration.TotalSeconds}s", "--latency", "-s", script, url.ToString() })
             {
                 info.ArgumentList.Add(arg);
             }
@@ -48,7 +56,9 @@ public static partial class Wrk
             }
 
             var errors = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-            return (double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), errors);
+            var percentiles = Percentile().Matches(output).ToDictionary(p => p.Groups[1].Value, p => Milliseconds(p.Groups[2].Value, p.Groups[3].Value));
+            return new WrkResult(double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), errors,
+                percentiles.GetValueOrDefault("50", double.NaN), percentiles.GetValueOrDefault("99", double.NaN));
         }
         finally
         {
@@ -56,9 +66,20 @@ public static partial class Wrk
         }
     }
 
+    private static double Milliseconds(string value, string unit) => double.Parse(value, CultureInfo.InvariantCulture) * unit switch
+    {
+        "us" => 0.001,
+        "ms" => 1,
+        "s" => 1000,
+        _ => 60_000,
+    };
+
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex NonSuccess();
+
+    [GeneratedRegex(@"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", RegexOptions.Multiline)]
+    private static partial Regex Percentile();
 }

@@ -2,7 +2,7 @@
 # The benchmark command: builds Release, then runs the end-to-end suite (bare-Kestrel baselines, the embedded
 # default, Redis clusters of 1 and 2 silos) as real processes on loopback, prints the table and writes
 # docs/benchmarks.md. Needs wrk and redis-server (Debian packages).
-#   scripts/benchmark.sh [--duration SECONDS] [--connections N] [--client-processes N] [--full]
+#   scripts/benchmark.sh [--duration SECONDS] [--connections N] [--client-processes N] [--full] [--conversations-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for cmd in wrk redis-server; do

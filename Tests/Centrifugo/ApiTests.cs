@@ -63,6 +63,25 @@ public sealed class ApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     }
 
     [Fact]
+    public async Task ABatchsPublishesToOneChannelKeepTheirOrderInHistory()
+    {
+        // Publishes of a batch run concurrently across channels; each channel must still see the request's order.
+        var channels = new[] { Unique("chat:orderA"), Unique("chat:orderB"), Unique("chat:orderC") };
+        var commands = Enumerable.Range(0, 30).Select(i => new { method = "publish", @params = new { channel = channels[i % 3], data = new { n = i } } });
+        using var response = await Gateway.PostApi(JsonSerializer.Serialize(commands));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.Equal(30, results.Count);
+        Assert.All(results, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("error").ValueKind));
+        for (var c = 0; c < 3; c++)
+        {
+            var history = await Gateway.Command("history", new { channel = channels[c] });
+            var newestFirst = history.GetProperty("body").GetProperty("data").EnumerateArray().Select(m => m.GetProperty("data").GetProperty("n").GetInt32());
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => (i * 3) + c).Reverse(), newestFirst); // history_size is 10 for chat:
+        }
+    }
+
+    [Fact]
     public async Task SignatureIsRequiredAndChecked()
     {
         const string body = """{"method":"publish","params":{"channel":"public:x","data":1}}""";

@@ -45,18 +45,18 @@ public static class ApiEndpoint
             return;
         }
 
-        var results = new List<ApiResult>(request.Commands.Count);
-        foreach (var command in request.Commands)
-        {
-            results.Add(await executor.Execute(command));
-        }
+        var results = await executor.ExecuteAll(request.Commands);
 
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
         if (request.IsArray)
         {
             writer.WriteStartArray();
-            results.ForEach(r => r.Write(writer));
+            foreach (var result in results)
+            {
+                result.Write(writer);
+            }
+
             writer.WriteEndArray();
         }
         else

@@ -11,6 +11,51 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
 {
     private static readonly TimeSpan NodeQueryTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Executes a batch: runs of publishes go concurrently, one task per channel so each channel keeps the request's
+    /// order; any other command is a barrier executed alone. Results come back in request order.
+    /// </summary>
+    public async Task<ApiResult[]> ExecuteAll(IReadOnlyList<ApiCommand> commands)
+    {
+        var results = new ApiResult[commands.Count];
+        var start = 0;
+        while (start < commands.Count)
+        {
+            if (commands[start].Method != "publish")
+            {
+                results[start] = await Execute(commands[start]);
+                start++;
+                continue;
+            }
+
+            var end = start;
+            while (end < commands.Count && commands[end].Method == "publish")
+            {
+                end++;
+            }
+
+            if (end - start == 1)
+            {
+                results[start] = await Execute(commands[start]);
+            }
+            else
+            {
+                var byChannel = Enumerable.Range(start, end - start).GroupBy(i => commands[i].String("channel"), StringComparer.Ordinal);
+                await Task.WhenAll(byChannel.Select(async group =>
+                {
+                    foreach (var i in group)
+                    {
+                        results[i] = await Execute(commands[i]);
+                    }
+                }));
+            }
+
+            start = end;
+        }
+
+        return results;
+    }
+
     public async Task<ApiResult> Execute(ApiCommand command)
     {
         node.Metrics.ApiRequest();

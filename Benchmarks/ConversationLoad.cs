@@ -1,0 +1,35 @@
+namespace Switchboard.Benchmarks;
+
+/// <summary>
+/// wrk scripts for the Rasa routes: each request picks one of 10,000 conversation ids at random; the bodies are
+/// the same for the gateway and the bare baseline (which only parses them).
+/// </summary>
+public static class ConversationLoad
+{
+    public const string Token = "benchmark-token";
+
+    public const int Conversations = 10_000;
+
+    private const string Texts = """{"hello", "I am looking for an italian restaurant", "thanks a lot", "what are your opening hours", "goodbye"}""";
+
+    public static string Messages => Script($"\"/conversations/m\" .. id .. \"/messages?token={Token}\"", """[[{"text":"/greet","sender":"user"}]]""");
+
+    public static string TrackerEvents => Script($"\"/conversations/t\" .. id .. \"/tracker/events?token={Token}\"", """[[{"event":"slot","name":"cuisine","value":"italian"}]]""");
+
+    /// <summary>The domain-only model understands only <c>/intent</c> messages.</summary>
+    public static string WebhookIntent => Script("\"/webhooks/rest/webhook\"", """'{"sender":"w' .. id .. '","message":"/greet"}'""");
+
+    public static string WebhookText => Script("\"/webhooks/rest/webhook\"", """'{"sender":"x' .. id .. '","message":"' .. text .. '"}'""");
+
+    public static string Parse => Script($"\"/model/parse?token={Token}\"", """'{"text":"' .. text .. '"}'""");
+
+    private static string Script(string path, string body) => $$"""
+        math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+        local texts = {{Texts}}
+        request = function()
+          local id = math.random(0, {{Conversations - 1}})
+          local text = texts[math.random(1, #texts)]
+          return wrk.format("POST", {{path}}, {["Content-Type"] = "application/json"}, {{body}})
+        end
+        """;
+}
