@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Cluster;
 
@@ -58,5 +60,26 @@ public sealed class PublishLoad
         }
 
         await Task.WhenAll(inFlight);
+    }
+
+    /// <summary>Reads every channel's history (once the cluster answers again) and counts acknowledged publishes in it.</summary>
+    public async Task<(long Found, long Lost)> CountInHistory(ClusterApi api)
+    {
+        long found = 0, lost = 0;
+        foreach (var (channel, bag) in acknowledged)
+        {
+            IReadOnlyList<JsonElement> history = [];
+            await Eventually.Until(async () =>
+            {
+                history = await api.History(channel);
+                return true;
+            }, tolerateConnectionErrors: true);
+            var inHistory = history.Select(d => d.GetProperty("n").GetInt32()).ToHashSet();
+            var acked = bag.ToArray();
+            found += acked.Count(inHistory.Contains);
+            lost += acked.Count(n => !inHistory.Contains(n));
+        }
+
+        return (found, lost);
     }
 }
