@@ -20,6 +20,9 @@ public sealed class ConversationLoad(IReadOnlyList<HttpClient> gateways, string 
 
     public long Failed => Interlocked.Read(ref failed);
 
+    /// <summary>How long scheduling took: longer than the planned duration means the load generator fell behind.</summary>
+    public TimeSpan SendingTime { get; private set; }
+
     public long Acknowledged => acknowledged.Values.Sum(b => (long)b.Count);
 
     public async Task Run(IReadOnlyList<string> conversations, int perSecond, TimeSpan duration)
@@ -52,6 +55,7 @@ public sealed class ConversationLoad(IReadOnlyList<HttpClient> gateways, string 
             }));
         }
 
+        SendingTime = clock.Elapsed;
         await Task.WhenAll(inFlight);
     }
 

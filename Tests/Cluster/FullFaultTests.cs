@@ -82,6 +82,7 @@ public sealed class FullFaultTests(ITestOutputHelper output)
         var recovered = subscribers.Count(s => s.Recovered);
         var expected = subscribers.Sum(s => (long)(load.AcknowledgedByChannel.TryGetValue(s.Channel, out var bag) ? bag.Count : 0));
         var missing = Missing();
+        output.WriteLine($"planned {Duration.TotalSeconds} s of sending took {load.SendingTime.TotalSeconds:F1} s");
         output.WriteLine($"gateway kill -9 under {subscribers.Length} WebSockets: publishes sent {load.Sent}, acknowledged {load.Acknowledged}, failed {load.Failed}; " +
                          $"reconnected {reconnected}, recovered {recovered}, recovered publications {subscribers.Sum(s => (long)s.RecoveredPublications)}, " +
                          $"deliveries expected {expected}, missing {missing}");
@@ -139,6 +140,7 @@ public sealed class FullFaultTests(ITestOutputHelper output)
             }
 
             var (messagesFound, messagesLost) = await messages.CountInTrackers();
+            output.WriteLine($"{fault}: planned {Duration.TotalSeconds} s of sending took {publishes.Max(l => l.SendingTime.TotalSeconds):F1} s (publishes), {messages.SendingTime.TotalSeconds:F1} s (messages)");
             output.WriteLine($"{fault}, publishes: sent {publishes.Sum(l => l.Sent)}, acknowledged {publishes.Sum(l => l.Acknowledged)}, failed {publishes.Sum(l => l.Failed)}, found {found}, lost {lost}");
             output.WriteLine($"{fault}, conversation messages: sent {messages.Sent}, acknowledged {messages.Acknowledged}, failed {messages.Failed}, found {messagesFound}, lost {messagesLost}");
 

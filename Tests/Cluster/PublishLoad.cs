@@ -19,6 +19,9 @@ public sealed class PublishLoad
 
     public long Failed => Interlocked.Read(ref failed);
 
+    /// <summary>How long scheduling took: longer than the planned duration means the load generator fell behind.</summary>
+    public TimeSpan SendingTime { get; private set; }
+
     public long Acknowledged => acknowledged.Values.Sum(b => (long)b.Count);
 
     /// <summary>Acknowledged message numbers per channel.</summary>
@@ -59,6 +62,7 @@ public sealed class PublishLoad
             }));
         }
 
+        SendingTime = clock.Elapsed;
         await Task.WhenAll(inFlight);
     }
 
