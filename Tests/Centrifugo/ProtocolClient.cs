@@ -163,7 +163,8 @@ public sealed class ProtocolClient : IAsyncDisposable
 
     private async Task Receive()
     {
-        var buffer = new byte[1 << 20];
+        // Starts small and grows with the largest frame, so thousands of clients fit in one test process.
+        var buffer = new byte[16 * 1024];
         try
         {
             while (true)
@@ -172,6 +173,11 @@ public sealed class ProtocolClient : IAsyncDisposable
                 WebSocketReceiveResult result;
                 do
                 {
+                    if (count == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
                     result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), CancellationToken.None);
                     count += result.Count;
                 }

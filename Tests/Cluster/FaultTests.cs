@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Switchboard.Tests.Centrifugo;
 using Switchboard.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -79,24 +78,9 @@ public sealed class FaultTests(ITestOutputHelper output)
         return client;
     }
 
-    /// <summary>Reads every channel's history (once the cluster answers again) and counts acknowledged publishes in it.</summary>
     private async Task<(long Found, long Lost)> Verify(ClusterApi api, PublishLoad load, string fault)
     {
-        long found = 0, lost = 0;
-        foreach (var channel in Channels)
-        {
-            IReadOnlyList<JsonElement> history = [];
-            await Eventually.Until(async () =>
-            {
-                history = await api.History(channel);
-                return true;
-            }, tolerateConnectionErrors: true);
-            var inHistory = history.Select(d => d.GetProperty("n").GetInt32()).ToHashSet();
-            var acked = load.AcknowledgedByChannel.TryGetValue(channel, out var bag) ? bag.ToArray() : [];
-            found += acked.Count(inHistory.Contains);
-            lost += acked.Count(n => !inHistory.Contains(n));
-        }
-
+        var (found, lost) = await load.CountInHistory(api);
         output.WriteLine($"{fault}: sent {load.Sent}, acknowledged {load.Acknowledged}, failed {load.Failed}, found {found}, lost {lost}");
         return (found, lost);
     }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Cluster;
 
@@ -16,6 +18,9 @@ public sealed class PublishLoad
     public long Sent => Interlocked.Read(ref sent);
 
     public long Failed => Interlocked.Read(ref failed);
+
+    /// <summary>How long scheduling took: longer than the planned duration means the load generator fell behind.</summary>
+    public TimeSpan SendingTime { get; private set; }
 
     public long Acknowledged => acknowledged.Values.Sum(b => (long)b.Count);
 
@@ -57,6 +62,28 @@ public sealed class PublishLoad
             }));
         }
 
+        SendingTime = clock.Elapsed;
         await Task.WhenAll(inFlight);
+    }
+
+    /// <summary>Reads every channel's history (once the cluster answers again) and counts acknowledged publishes in it.</summary>
+    public async Task<(long Found, long Lost)> CountInHistory(ClusterApi api)
+    {
+        long found = 0, lost = 0;
+        foreach (var (channel, bag) in acknowledged)
+        {
+            IReadOnlyList<JsonElement> history = [];
+            await Eventually.Until(async () =>
+            {
+                history = await api.History(channel);
+                return true;
+            }, tolerateConnectionErrors: true);
+            var inHistory = history.Select(d => d.GetProperty("n").GetInt32()).ToHashSet();
+            var acked = bag.ToArray();
+            found += acked.Count(inHistory.Contains);
+            lost += acked.Count(n => !inHistory.Contains(n));
+        }
+
+        return (found, lost);
     }
 }
