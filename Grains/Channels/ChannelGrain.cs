@@ -12,7 +12,12 @@ namespace Switchboard.Channels;
 /// subscribers of a dead gateway expire. History lives in the <see cref="IHistoryStore"/>, never in grain state.
 /// Calls are not interleaved, so a subscriber's position and the publications fanned out after it never overlap.
 /// </summary>
-public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions> options, TimeProvider time, ILogger<ChannelGrain> logger)
+public sealed class ChannelGrain(
+    [PersistentState("nodes")] IPersistentState<ChannelNodesState> nodeState,
+    IHistoryStore history,
+    IOptions<ChannelOptions> options,
+    TimeProvider time,
+    ILogger<ChannelGrain> logger)
     : Grain, IChannelGrain
 {
     private readonly Dictionary<string, Subscriber> subscribers = new(StringComparer.Ordinal);
@@ -26,19 +31,12 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
 
     private string Channel => channel ??= this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // A brand-new channel has none; after a crash these are the nodes whose subscribers we must keep reaching.
+        warmUpNodes = nodeState.State.Nodes.ToArray();
         warmUpUntil = time.GetUtcNow() + options.Value.WarmUp;
-        try
-        {
-            var nodes = await GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            warmUpNodes = nodes.Select(n => n.Uid).ToArray();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Without the list the channel only reaches the nodes it learns of, as after the warm-up.
-            logger.LogWarning(e, "Channel {Channel}: node registry unavailable at activation", Channel);
-        }
+        return Task.CompletedTask;
     }
 
     public async Task<Publication> Publish(Publication publication, ChannelSettings settings)
@@ -81,6 +79,7 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
 
         // Only once history answered: a failed subscribe leaves no subscriber behind.
         var joined = Add(client, nodeId);
+        await SaveNodes();
         if (joined && settings.JoinLeave)
         {
             await FanOut(new JoinEvent(Channel, client));
@@ -97,7 +96,7 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
         }
     }
 
-    public Task Refresh(string nodeId, IReadOnlyList<ClientInfo> clients, ChannelSettings settings)
+    public async Task Refresh(string nodeId, IReadOnlyList<ClientInfo> clients, ChannelSettings settings)
     {
         this.settings = settings;
 
@@ -107,7 +106,7 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
             Add(client, nodeId);
         }
 
-        return Task.CompletedTask;
+        await SaveNodes();
     }
 
     public async Task<IReadOnlyDictionary<string, ClientInfo>> GetPresence()
@@ -175,6 +174,8 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
             DecrementNode(subscriber.NodeId);
         }
 
+        await SaveNodes();
+
         if (settings.JoinLeave)
         {
             // The nodes of the subscribers that left hear it too, even when none of theirs is left.
@@ -194,6 +195,28 @@ public sealed class ChannelGrain(IHistoryStore history, IOptions<ChannelOptions>
         {
             sweeper?.Dispose();
             sweeper = null;
+        }
+    }
+
+    /// <summary>Persists the set of nodes with subscribers when it changed (rare: a node's first or last subscriber).</summary>
+    private async Task SaveNodes()
+    {
+        var saved = nodeState.State.Nodes;
+        if (saved.Count == nodeCounts.Count && saved.All(nodeCounts.ContainsKey))
+        {
+            return;
+        }
+
+        nodeState.State.Nodes = [.. nodeCounts.Keys];
+        try
+        {
+            await nodeState.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            // Only crash recovery reads it; the next change or refresh writes it again.
+            nodeState.State.Nodes = saved;
+            logger.LogWarning(e, "Channel {Channel}: could not save its nodes", Channel);
         }
     }
 

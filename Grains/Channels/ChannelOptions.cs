@@ -7,8 +7,9 @@ public sealed class ChannelOptions
     public TimeSpan PresenceExpiry { get; set; } = ChannelTimings.PresenceExpiry;
 
     /// <summary>
-    /// How long a fresh activation also sends to every live gateway node: long enough for each node's next refresh,
-    /// so that after a silo crash subscribers elsewhere miss nothing while the channel learns where they are.
+    /// How long a re-activated channel keeps sending to the nodes that had subscribers before (its persisted
+    /// <see cref="ChannelNodesState"/>): long enough for each node's next refresh, so that after a silo crash
+    /// subscribers elsewhere miss nothing while the channel learns where they are.
     /// </summary>
     public TimeSpan WarmUp { get; set; } = ChannelTimings.RefreshPeriod * 1.5;
 
