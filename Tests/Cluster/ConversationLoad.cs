@@ -27,36 +27,20 @@ public sealed class ConversationLoad(IReadOnlyList<HttpClient> gateways, string 
 
     public async Task Run(IReadOnlyList<string> conversations, int perSecond, TimeSpan duration)
     {
-        var clock = Stopwatch.StartNew();
-        var total = (int)(perSecond * duration.TotalSeconds);
-        var inFlight = new List<Task>(total);
-        for (var n = 0; n < total; n++)
+        SendingTime = await FixedRate.Run(perSecond, duration, async n =>
         {
-            var due = TimeSpan.FromSeconds((double)n / perSecond);
-            if (due > clock.Elapsed)
-            {
-                await Task.Delay(due - clock.Elapsed);
-            }
-
             var conversation = conversations[n % conversations.Count];
-            var http = gateways[n % gateways.Count];
             var text = $"message {n}";
             Interlocked.Increment(ref sent);
-            inFlight.Add(Task.Run(async () =>
+            if (await TryPost(gateways[n % gateways.Count], conversation, text))
             {
-                if (await TryPost(http, conversation, text))
-                {
-                    acknowledged.GetOrAdd(conversation, _ => []).Add(text);
-                }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            }));
-        }
-
-        SendingTime = clock.Elapsed;
-        await Task.WhenAll(inFlight);
+                acknowledged.GetOrAdd(conversation, _ => []).Add(text);
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
     }
 
     /// <summary>Reads every tracker (once the cluster answers again) and counts acknowledged messages among its user events.</summary>

@@ -35,35 +35,20 @@ public sealed class PublishLoad
     public async Task Run(ClusterApi api, IReadOnlyList<string> channels, int perSecond, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
-        var total = (int)(perSecond * duration.TotalSeconds);
-        var inFlight = new List<Task>(total);
-        for (var n = 0; n < total; n++)
+        SendingTime = await FixedRate.Run(perSecond, duration, async n =>
         {
-            var due = TimeSpan.FromSeconds((double)n / perSecond);
-            if (due > clock.Elapsed)
-            {
-                await Task.Delay(due - clock.Elapsed);
-            }
-
             var channel = channels[n % channels.Count];
-            var number = n;
             Interlocked.Increment(ref sent);
-            inFlight.Add(Task.Run(async () =>
+            if (await api.TryPublish(channel, new { n }))
             {
-                if (await api.TryPublish(channel, new { n = number }))
-                {
-                    acknowledged.GetOrAdd(channel, _ => []).Add(number);
-                    acknowledgedAt.Add(clock.Elapsed.TotalSeconds);
-                }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            }));
-        }
-
-        SendingTime = clock.Elapsed;
-        await Task.WhenAll(inFlight);
+                acknowledged.GetOrAdd(channel, _ => []).Add(n);
+                acknowledgedAt.Add(clock.Elapsed.TotalSeconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
     }
 
     /// <summary>Reads every channel's history (once the cluster answers again) and counts acknowledged publishes in it.</summary>
