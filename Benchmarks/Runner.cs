@@ -185,8 +185,7 @@ public sealed class Runner(RunnerOptions options)
     {
         var duration = TimeSpan.FromSeconds(Math.Min(options.Duration.TotalSeconds, 4));
         var threads = Math.Min(2, connections);
-        await Wrk.RunScript(target.BaseUrls[0], script, TimeSpan.FromSeconds(1), threads, connections); // warm-up
-        var result = await Wrk.RunScript(target.BaseUrls[0], script, duration, threads, connections);
+        var result = await Wrk.Measure(target.BaseUrls[0], script, duration, threads, connections);
         if (result.Errors > 0)
         {
             notes.Add($"{target.Name}, {figure}: {result.Errors} non-2xx answers during the run");
@@ -243,12 +242,11 @@ public sealed class Runner(RunnerOptions options)
 
     private async Task<double> Publish(Target target, string figure, IReadOnlyList<(byte[] Body, string Sign)> bodies, double? baseline, int perRequest)
     {
-        await Wrk.Run(target.Api, bodies, TimeSpan.FromSeconds(2)); // warm-up: JIT, grain activations, connections
-        var (rate, errors) = await Wrk.Run(target.Api, bodies, options.Duration);
-        var value = rate * perRequest;
-        if (errors > 0)
+        var result = await Wrk.Measure(target.Api, Wrk.BodiesScript(bodies), options.Duration);
+        var value = result.RequestsPerSecond * perRequest;
+        if (result.Errors > 0)
         {
-            notes.Add($"{target.Name}, {figure}: {errors} non-2xx answers during the run");
+            notes.Add($"{target.Name}, {figure}: {result.Errors} non-2xx answers during the run");
         }
 
         Add(figure, target.Name, value, baseline, higherIsBetter: true, "F0");
@@ -264,7 +262,7 @@ public sealed class Runner(RunnerOptions options)
     {
         await using var fleet = await ClientFleet.Open(target.WebSockets, clients, subscribe, options.ClientProcesses);
         using var publisher = new Publisher(target.Api);
-        await publisher.Paced(channel, perSecond, TimeSpan.FromSeconds(2)); // warm-up
+        await publisher.Paced(channel, perSecond, TimeSpan.FromSeconds(6)); // warm-up: long enough for tiered JIT to settle
         await Task.Delay(500);
         await fleet.Reset();
         var sent = await publisher.Paced(channel, perSecond, options.Duration);
@@ -286,7 +284,7 @@ public sealed class Runner(RunnerOptions options)
     {
         await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses);
         using var publisher = new Publisher(target.Api);
-        await publisher.FullSpeed("benchfan", 4, TimeSpan.FromSeconds(2)); // warm-up
+        await SteadyState.WarmUp(async () => await publisher.FullSpeed("benchfan", 4, SteadyState.Round) / SteadyState.Round.TotalSeconds);
         await Task.Delay(1000);
         await fleet.Reset();
         var clock = Stopwatch.StartNew();

@@ -11,8 +11,8 @@ namespace Switchboard.Benchmarks;
 /// </summary>
 public static partial class Wrk
 {
-    /// <summary>Cycles through pre-signed <c>/api/</c> bodies.</summary>
-    public static async Task<(double RequestsPerSecond, long Errors)> Run(Uri url, IReadOnlyList<(byte[] Body, string Sign)> bodies, TimeSpan duration, int threads = 2, int connections = 64)
+    /// <summary>Cycles through pre-signed <c>/api/</c> bodies: the Lua script for <see cref="Measure"/>.</summary>
+    public static string BodiesScript(IReadOnlyList<(byte[] Body, string Sign)> bodies)
     {
         var lua = new StringBuilder("local bodies = {\n");
         foreach (var (body, sign) in bodies)
@@ -28,8 +28,14 @@ public static partial class Wrk
               return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-API-Sign"] = bodies[i][2]}, bodies[i][1])
             end
             """);
-        var result = await RunScript(url, lua.ToString(), duration, threads, connections);
-        return (result.RequestsPerSecond, result.Errors);
+        return lua.ToString();
+    }
+
+    /// <summary>Measures after <see cref="SteadyState.WarmUp"/>.</summary>
+    public static async Task<WrkResult> Measure(Uri url, string lua, TimeSpan duration, int threads = 2, int connections = 64)
+    {
+        await SteadyState.WarmUp(async () => (await RunScript(url, lua, SteadyState.Round, threads, connections)).RequestsPerSecond);
+        return await RunScript(url, lua, duration, threads, connections);
     }
 
     /// <summary>Runs a Lua script that defines <c>request</c>; latencies are wrk's (from its <c>--latency</c> distribution).</summary>

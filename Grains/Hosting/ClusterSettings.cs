@@ -18,6 +18,9 @@ public sealed record ClusterSettings
     /// <summary>How often memory-stream pulling agents poll their queues (delivery latency floor).</summary>
     public TimeSpan StreamPollPeriod { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>Most queued stream events a pulling agent hands a consumer in one delivery (1 = one at a time).</summary>
+    public int StreamBatchSize { get; init; } = 64;
+
     /// <summary>Membership probe timeout; tests shorten it so a dead silo is declared dead in seconds.</summary>
     public TimeSpan? ProbeTimeout { get; init; }
 
@@ -36,6 +39,7 @@ public sealed record ClusterSettings
             SiloPort = config.GetValue("silo_port", defaults.SiloPort),
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
+            StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };
     }

@@ -47,7 +47,14 @@ public static class SiloSetup
             });
         }
 
-        silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod)));
+        silo.AddMemoryStreams(NodeStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p =>
+        {
+            p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod;
+
+            // Each delivery to a consumer is a round trip it must answer before the next: one event per trip caps
+            // a gateway node's stream at 1/RTT events, so queued events go together.
+            p.BatchContainerBatchSize = settings.StreamBatchSize;
+        })));
         silo.Services.AddSingleton(settings);
         silo.Services.AddSwitchboardChannels(settings);
         silo.Services.AddSwitchboardConversations(settings);
