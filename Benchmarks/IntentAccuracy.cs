@@ -1,0 +1,75 @@
+using System.Globalization;
+using Switchboard.Bot.Domain;
+using Switchboard.Bot.Evaluation;
+using Switchboard.Bot.Training;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>
+/// The <c>intents</c> verb: for each public benchmark found under <c>--data</c>, trains our intent classifier
+/// (pipeline from the example project's config unless <c>--config</c>) on the train split, scores the test
+/// split and prints the figures beside Rasa's published ones. Datasets are never downloaded: a missing folder is
+/// reported and skipped.
+/// </summary>
+public static class IntentAccuracy
+{
+    public static int Run(IReadOnlyDictionary<string, string?> flags)
+    {
+        if (flags.GetValueOrDefault("data") is not { Length: > 0 } data)
+        {
+            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--config config.yml]  (DIR holds one folder per dataset, see docs/bot-model.md)");
+            return 2;
+        }
+
+        var configPath = flags.GetValueOrDefault("config") ?? Path.Combine(Repo.Root, "examples", "restaurant", "config.yml");
+        var settings = ReadSettings(configPath);
+        Console.WriteLine($"intent benchmark: data {Path.GetFullPath(data)}, pipeline from {configPath}");
+        Console.WriteLine();
+        Console.WriteLine("| dataset | train / test | accuracy | micro-F1 | macro-F1 | training | Rasa (published) | Rasa accuracy | Rasa macro-F1 |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        var missing = new List<string>();
+        foreach (var dataset in IntentDataset.All)
+        {
+            var path = Path.Combine(data, dataset.Folder, dataset.File);
+            if (!File.Exists(path))
+            {
+                missing.Add($"{dataset.Folder}: {path} not found, skipped");
+                continue;
+            }
+
+            var corpus = BenchmarkCorpus.FromSentencesJson(dataset.Folder, File.ReadAllText(path));
+            var result = IntentBenchmark.Run(corpus, settings);
+            var report = result.Report;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {dataset.Folder} | {corpus.Train.Count} / {corpus.Test.Count} | {report.Accuracy:F3} | {report.MicroAverage.F1:F3} | {report.MacroAverage.F1:F3} | {result.TrainingTime.TotalSeconds:F2} s | {dataset.RasaPipeline} | {dataset.RasaAccuracy:F3} | {dataset.RasaMacroF1:F3} |"));
+        }
+
+        Console.WriteLine();
+        foreach (var line in missing)
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine("Rasa sources:");
+        foreach (var dataset in IntentDataset.All)
+        {
+            Console.WriteLine($"  {dataset.Folder}: {dataset.Source}");
+        }
+
+        return 0;
+    }
+
+    private static NluSettings ReadSettings(string path)
+    {
+        var (source, root) = YamlSource.Load(File.ReadAllText(path), path);
+        var warnings = new List<string>();
+        var config = ConfigReader.Read(source, root, warnings, BotConfig.Default);
+        foreach (var warning in warnings)
+        {
+            Console.WriteLine($"config warning: {warning}");
+        }
+
+        return config.Nlu;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics;
+using Switchboard.Bot.Nlu;
+using Switchboard.Bot.Training;
+
+namespace Switchboard.Bot.Evaluation;
+
+/// <summary>
+/// Trains the intent classifier on a corpus' train split only and scores its best-ranked intent on the test
+/// split. No fallback: the published figures it is compared with have no fallback class either.
+/// </summary>
+public sealed record IntentBenchmark(BenchmarkCorpus Corpus, ClassificationReport Report, TimeSpan TrainingTime)
+{
+    public static IntentBenchmark Run(BenchmarkCorpus corpus, NluSettings settings, int seed = 1)
+    {
+        var clock = Stopwatch.StartNew();
+        var classifier = IntentClassifier.Train(corpus.Train, settings, seed);
+        var trainingTime = clock.Elapsed;
+        var pairs = corpus.Test.Select(e => ((string?)e.Intent, (string?)classifier.Rank(e.Text)[0].Name));
+        return new IntentBenchmark(corpus, ClassificationReport.From(pairs), trainingTime);
+    }
+}
