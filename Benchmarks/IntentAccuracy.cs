@@ -19,7 +19,7 @@ public static class IntentAccuracy
     {
         if (flags.GetValueOrDefault("data") is not { Length: > 0 } data)
         {
-            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--config config.yml]  (DIR holds one folder per dataset, see docs/bot-model.md)");
+            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--config config.yml] [--errors]  (DIR holds one folder per dataset, see docs/bot-model.md)");
             return 2;
         }
 
