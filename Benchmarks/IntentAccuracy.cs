@@ -10,7 +10,7 @@ namespace Switchboard.Benchmarks;
 /// The <c>intents</c> verb: for each public benchmark found under <c>--data</c>, trains our intent classifier
 /// (pipeline from the example project's config unless <c>--config</c>) on the train split, scores the test
 /// split and prints the figures beside Rasa's published ones. Datasets are never downloaded: a missing folder is
-/// reported and skipped. <c>--errors</c> lists the misclassified test sentences (to explain a result; tuning on
+/// reported and skipped, as is a malformed one. <c>--errors</c> lists the misclassified test sentences (to explain a result; tuning on
 /// them would make the figures meaningless).
 /// </summary>
 public static class IntentAccuracy
@@ -29,18 +29,28 @@ public static class IntentAccuracy
         Console.WriteLine();
         Console.WriteLine("| dataset | train / test | accuracy | micro-F1 | macro-F1 | training | Rasa (published) | Rasa accuracy | Rasa macro-F1 |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        var missing = new List<string>();
+        var skipped = new List<string>();
         var errors = new List<string>();
         foreach (var dataset in IntentDataset.All)
         {
             var path = Path.Combine(data, dataset.Folder, dataset.File);
             if (!File.Exists(path))
             {
-                missing.Add($"{dataset.Folder}: {path} not found, skipped");
+                skipped.Add($"{dataset.Folder}: {path} not found; skipped");
                 continue;
             }
 
-            var corpus = BenchmarkCorpus.FromSentencesJson(dataset.Folder, File.ReadAllText(path));
+            BenchmarkCorpus corpus;
+            try
+            {
+                corpus = BenchmarkCorpus.FromSentencesJson(dataset.Folder, File.ReadAllText(path));
+            }
+            catch (InvalidDataException e)
+            {
+                skipped.Add($"{e.Message}; skipped");
+                continue;
+            }
+
             var result = IntentBenchmark.Run(corpus, settings);
             var report = result.Report;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -49,7 +59,7 @@ public static class IntentAccuracy
         }
 
         Console.WriteLine();
-        foreach (var line in missing)
+        foreach (var line in skipped)
         {
             Console.WriteLine(line);
         }

@@ -57,5 +57,6 @@ public sealed class BenchmarkCorpusTests
         Assert.Equal(["Open Gate", "Ring"], result.Report.Labels.Keys.Order(StringComparer.Ordinal));
         // Each test sentence shares its words only with its own intent's training sentence.
         Assert.Equal(1.0, result.Report.Accuracy);
+        Assert.Empty(result.Errors);
     }
 }
