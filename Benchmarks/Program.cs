@@ -1,7 +1,7 @@
 using System.Globalization;
 using Switchboard.Benchmarks;
 
-// scripts/benchmark.sh runs the whole suite; the other modes are its child processes.
+// scripts/benchmark.sh runs the whole suite (and, with --intents, the intent benchmark); the other modes are its child processes.
 var flags = Switchboard.Hosting.CommandLine.Parse(args);
 var mode = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "run";
 switch (mode)
@@ -13,7 +13,11 @@ switch (mode)
         await WsClients.Run(new Uri(flags["url"]!), int.Parse(flags["count"]!, CultureInfo.InvariantCulture),
             int.Parse(flags["first"] ?? "0", CultureInfo.InvariantCulture), flags.GetValueOrDefault("channel"));
         break;
+    case "intents":
+        return IntentAccuracy.Run(flags);
     default:
         await new Runner(RunnerOptions.Parse(flags)).Run();
         break;
 }
+
+return 0;

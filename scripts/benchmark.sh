@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # The benchmark command: builds Release, then runs the end-to-end suite (bare-Kestrel baselines, the embedded
 # default, Redis clusters of 1 and 2 silos) as real processes on loopback, prints the table and writes
-# docs/benchmarks.md. Needs wrk and redis-server (Debian packages).
-#   scripts/benchmark.sh [--duration SECONDS] [--connections N] [--client-processes N] [--full] [--conversations-only]
+# docs/benchmarks.md. Needs wrk and redis-server (Debian packages). With --intents DIR it then scores intent
+# accuracy on the public benchmark datasets found in DIR (never downloaded; see docs/bot-model.md).
+#   scripts/benchmark.sh [--duration SECONDS] [--connections N] [--client-processes N] [--full] [--conversations-only] [--intents DIR]
 set -euo pipefail
+intents=""
+suite=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --intents) intents="${2:?--intents needs a directory}"; shift 2 ;;
+    *) suite+=("$1"); shift ;;
+  esac
+done
+# Relative to where the caller stands, not to the repository the script moves into.
+[ -z "$intents" ] || intents="$(realpath -m "$intents")"
 cd "$(dirname "$0")/.."
 for cmd in wrk redis-server; do
   command -v "$cmd" >/dev/null 2>&1 || { echo "$cmd is missing: sudo apt-get install -y $cmd" >&2; exit 2; }
@@ -11,4 +22,7 @@ done
 dotnet build Silo/Silo.csproj -c Release -nologo -clp:ErrorsOnly
 dotnet build ApiGateway/ApiGateway.csproj -c Release -nologo -clp:ErrorsOnly
 dotnet build Benchmarks/Benchmarks.csproj -c Release -nologo -clp:ErrorsOnly
-exec dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll run "$@"
+dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll run ${suite[@]+"${suite[@]}"}
+if [ -n "$intents" ]; then
+  dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll intents --data "$intents"
+fi
