@@ -88,7 +88,11 @@ public sealed class Runner(RunnerOptions options)
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         var report = Render(started, loadBefore, loadAfter);
         Console.WriteLine(report);
-        await File.WriteAllTextAsync(Path.Combine(Repo.Root, "docs", "benchmarks.md"), report);
+        if (options.Only is null)
+        {
+            // A partial run would drop figures from the record.
+            await File.WriteAllTextAsync(Path.Combine(Repo.Root, "docs", "benchmarks.md"), report);
+        }
     }
 
     private async Task<Baseline> Measure(Target target, Baseline? baseline)
@@ -183,6 +187,11 @@ public sealed class Runner(RunnerOptions options)
 
     private async Task Conversation(Target target, string figure, string script, int connections = 64)
     {
+        if (!options.Wants(figure))
+        {
+            return;
+        }
+
         var duration = TimeSpan.FromSeconds(Math.Min(options.Duration.TotalSeconds, 4));
         var threads = Math.Min(2, connections);
         var result = await Wrk.Measure(target.BaseUrls[0], script, duration, threads, connections);
@@ -242,6 +251,11 @@ public sealed class Runner(RunnerOptions options)
 
     private async Task<double> Publish(Target target, string figure, IReadOnlyList<(byte[] Body, string Sign)> bodies, double? baseline, int perRequest)
     {
+        if (!options.Wants(figure))
+        {
+            return 0;
+        }
+
         var result = await Wrk.Measure(target.Api, Wrk.BodiesScript(bodies), options.Duration);
         var value = result.RequestsPerSecond * perRequest;
         if (result.Errors > 0)
@@ -260,6 +274,11 @@ public sealed class Runner(RunnerOptions options)
 
     private async Task<(double P50, double P99)> Latency(Target target, string figure, int clients, string subscribe, Func<long, string> channel, int perSecond, (double P50, double P99)? baseline)
     {
+        if (!options.Wants(figure))
+        {
+            return (0, 0);
+        }
+
         await using var fleet = await ClientFleet.Open(target.WebSockets, clients, subscribe, options.ClientProcesses);
         using var publisher = new Publisher(target.Api);
         await publisher.Paced(channel, perSecond, TimeSpan.FromSeconds(6)); // warm-up: long enough for tiered JIT to settle
@@ -282,6 +301,12 @@ public sealed class Runner(RunnerOptions options)
 
     private async Task<double> Delivered(Target target, int clients, double? baseline)
     {
+        var figure = $"delivered msgs/s: 1 channel x {clients:N0} subscribers, full speed";
+        if (!options.Wants(figure))
+        {
+            return 0;
+        }
+
         await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses);
         using var publisher = new Publisher(target.Api);
         await SteadyState.WarmUp(async () => await publisher.FullSpeed("benchfan", 4, SteadyState.Round) / SteadyState.Round.TotalSeconds);
@@ -291,7 +316,7 @@ public sealed class Runner(RunnerOptions options)
         await publisher.FullSpeed("benchfan", 4, options.Duration);
         var (received, _) = await fleet.Report();
         var rate = received / clock.Elapsed.TotalSeconds;
-        Add($"delivered msgs/s: 1 channel x {clients:N0} subscribers, full speed", target.Name, rate, baseline, higherIsBetter: true, "F0");
+        Add(figure, target.Name, rate, baseline, higherIsBetter: true, "F0");
         if (baseline is null)
         {
             baselineDelivered = Math.Max(baselineDelivered, rate);
@@ -302,6 +327,11 @@ public sealed class Runner(RunnerOptions options)
 
     private async Task Memory(Target target, Baseline baseline)
     {
+        if (!options.Wants("memory per idle WebSocket connection"))
+        {
+            return;
+        }
+
         var count = options.IdleConnections;
         var ours = await IdleBytesPerConnection(target, count);
         await using var bare = await Target.Baseline();

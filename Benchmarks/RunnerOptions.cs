@@ -18,11 +18,18 @@ public sealed record RunnerOptions
     /// <summary>Only the training and Rasa-route figures, embedded and Redis with 1 silo (a quick check of the conversation path).</summary>
     public bool ConversationsOnly { get; init; }
 
+    /// <summary>Only the figures whose name contains this text (a quick check; docs/benchmarks.md is then left alone).</summary>
+    public string? Only { get; init; }
+
+    public bool Wants(string figure) => Only is null || figure.Contains(Only, StringComparison.OrdinalIgnoreCase);
+
     public static RunnerOptions Parse(IReadOnlyDictionary<string, string?> flags) => new()
     {
         Duration = flags.TryGetValue("duration", out var d) && d is not null ? TimeSpan.FromSeconds(int.Parse(d, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(5),
         IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000,
         ClientProcesses = flags.TryGetValue("client_processes", out var p) && p is not null ? int.Parse(p, CultureInfo.InvariantCulture) : 2,
+        SiloCounts = flags.TryGetValue("silos", out var s) && s is not null ? [.. s.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1, 2],
+        Only = flags.GetValueOrDefault("only"),
         Full = flags.ContainsKey("full"),
         ConversationsOnly = flags.ContainsKey("conversations_only"),
     };
