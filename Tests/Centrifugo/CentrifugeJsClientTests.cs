@@ -58,13 +58,9 @@ public sealed class CentrifugeJsClientTests
         }
 
         await using var node = NodeProcess.Start(info, "node " + script);
+        // Not a HasExited poll: the last lines may still be in the output pipe when the process is gone.
+        await node.WaitForExitAsync(TimeSpan.FromSeconds(120));
         var steps = new Dictionary<string, JsonElement>();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (!node.HasExited && !cts.IsCancellationRequested)
-        {
-            await Task.Delay(100);
-        }
-
         foreach (var line in node.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith('{')))
         {
             var step = JsonDocument.Parse(line).RootElement.Clone();
