@@ -100,7 +100,7 @@ public sealed class Runner(RunnerOptions options)
         Log($"== {target.Name}");
         if (options.ConversationsOnly)
         {
-            return new Baseline(0, 0, 0, (0, 0), (0, 0), 0, null);
+            return new Baseline(0, 0, 0, (0, 0), (0, 0), null, 0, null);
         }
 
         var publish1000 = await Publish(target, "publish req/s, 1,000 channels", PublishBodies.Single(1000), baseline?.Publish1000, 1);
@@ -109,13 +109,15 @@ public sealed class Runner(RunnerOptions options)
         var (p50a, p99a) = await Latency(target, "latency: 1,000 channels x 1 subscriber, 1,000 publishes/s", 1000, "benchlat{i}", n => $"benchlat{n % 1000}", 1000, baseline?.Shape1);
         var (p50b, p99b) = await Latency(target, "latency: 1 channel x 1,000 subscribers, 20 publishes/s", 1000, "benchfan", _ => "benchfan", 20, baseline?.Shape2);
         var delivered = await Delivered(target, 1000, baseline?.Delivered1000);
+        (double, double)? shape3 = null;
         double? delivered10k = null;
-        if (options.Full && target.Cluster is null)
+        if (options.Full)
         {
+            shape3 = await Latency(target, "latency: 1 channel x 10,000 subscribers, 20 publishes/s", 10_000, "benchfan", _ => "benchfan", 20, baseline?.Shape3);
             delivered10k = await Delivered(target, 10_000, baseline?.Delivered10000);
         }
 
-        return new Baseline(publish1000, publishHot, batched, (p50a, p99a), (p50b, p99b), delivered, delivered10k);
+        return new Baseline(publish1000, publishHot, batched, (p50a, p99a), (p50b, p99b), shape3, delivered, delivered10k);
     }
 
     private static string Example => Path.Combine(Repo.Root, "examples", "restaurant");
@@ -432,5 +434,5 @@ public sealed class Runner(RunnerOptions options)
         return text.ToString();
     }
 
-    private sealed record Baseline(double Publish1000, double PublishHot, double Batched, (double P50, double P99) Shape1, (double P50, double P99) Shape2, double Delivered1000, double? Delivered10000);
+    private sealed record Baseline(double Publish1000, double PublishHot, double Batched, (double P50, double P99) Shape1, (double P50, double P99) Shape2, (double P50, double P99)? Shape3, double Delivered1000, double? Delivered10000);
 }
