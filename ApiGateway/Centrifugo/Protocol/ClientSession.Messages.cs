@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 using Switchboard.Channels;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
