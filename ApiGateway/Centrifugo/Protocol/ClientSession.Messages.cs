@@ -10,9 +10,7 @@ public sealed partial class ClientSession
 {
     private async Task<byte[]?> Publish(uint id, PublishRequest request)
     {
-        var channel = request.Channel ?? "";
-        var resolution = rules.Resolve(channel);
-        if (ResolutionError(resolution) is { } resolutionError)
+        if (Resolve(request.Channel, out var channel, out var resolution) is { } resolutionError)
         {
             return Frames.Error(id, resolutionError);
         }
