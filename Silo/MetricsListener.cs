@@ -26,7 +26,10 @@ public sealed partial class MetricsListener(int port, IConfiguration config, ILo
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var rasa = RasaAuth.Create(RasaAuthOptions.From(config, Secrets.Generate));
+        // Only configured Rasa credentials count here: a silo serves no Rasa API, so a token generated for one
+        // (with --enable-api) would be a login nobody was told; then the dashboard password is generated and printed.
+        var rasaOptions = RasaAuthOptions.From(config, Secrets.Generate);
+        var rasa = RasaAuth.Create(rasaOptions.GeneratedToken ? rasaOptions with { AuthToken = null, GeneratedToken = false } : rasaOptions);
         var options = AdminAccessOptions.From(config, rasa.Options.HasCredentials, Secrets.Generate);
         var gate = new AdminGate(new AdminAccess(options, rasa), loginPath: null);
 
@@ -34,6 +37,7 @@ public sealed partial class MetricsListener(int port, IConfiguration config, ILo
         // Loopback unless --address says otherwise, like the gateway's listener.
         var address = config["address"] ?? "localhost";
         builder.WebHost.UseUrls($"http://{address}:{port.ToString(CultureInfo.InvariantCulture)}");
+        // The silo logs and prints for it; a second console logger would only repeat Kestrel's start-up lines.
         builder.Logging.ClearProviders();
         builder.Services.AddPrometheusMetrics("switchboard-silo");
         app = builder.Build();
