@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 
 namespace Switchboard.Benchmarks;
 

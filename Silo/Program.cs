@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Hosting;
+using Switchboard.Silo;
 
-// A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--silo-port N --gateway-port N]
+// A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--silo-port N --gateway-port N] [--metrics-port N]
 var builder = Host.CreateApplicationBuilder();
 builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
 // Orleans' placement retries log every attempt through Polly at Information: keep the console for what matters.
@@ -16,6 +18,18 @@ if (!settings.UsesRedis)
 }
 
 builder.UseOrleans(silo => silo.ConfigureSwitchboard(settings));
+// Nothing listens for metrics unless asked: --metrics-port N.
+if (builder.Configuration["metrics_port"] is { } metricsFlag)
+{
+    if (MetricsListener.Port(metricsFlag) is not { } metricsPort)
+    {
+        Console.Error.WriteLine($"--metrics-port takes a port number (1-65535), not '{metricsFlag}'");
+        return 2;
+    }
+
+    builder.Services.AddHostedService(sp => new MetricsListener(metricsPort, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<MetricsListener>>()));
+}
+
 using var host = builder.Build();
 await host.StartAsync();
 Console.WriteLine($"Silo started: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, redis {settings.Redis}");

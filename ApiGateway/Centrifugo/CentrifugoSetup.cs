@@ -4,8 +4,8 @@ using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.ApiGateway.Centrifugo.Transport;
 using Switchboard.ApiGateway.Hosting;
-using Switchboard.ApiGateway.Security;
 using Switchboard.Hosting;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo;
 

@@ -5,6 +5,7 @@ using Switchboard.ApiGateway.Hosting;
 using Switchboard.ApiGateway.Security;
 using Switchboard.Bot.Serving;
 using Switchboard.Conversations;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Conversations;
 

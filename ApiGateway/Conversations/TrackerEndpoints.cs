@@ -126,57 +126,60 @@ public static class TrackerEndpoints
 
     private static async Task<IResult> Execute(HttpContext context, ModelState models, IGrainFactory grains, CallbackChannel callback)
     {
-        var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
-        var (model, modelError) = await models.Require(needsDialogue: true);
-        if ((modelError ?? queryError) is { } error)
+        var (query, model, body, name, error) = await NamedCommand(context, models, "action");
+        if (error is not null)
         {
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, "No action defined in request body.");
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-
-        if (body?["name"] is not JsonValue nameValue || nameValue.GetValueKind() != System.Text.Json.JsonValueKind.String)
-        {
-            return RasaErrors.BadRequest("Name of the action not provided in request body.", RasaRequest.BodyDetails("name"));
-        }
-
-        var policy = RasaRequest.OptionalString(body["policy"]);
+        var policy = RasaRequest.OptionalString(body!["policy"]);
         var confidence = RasaEvents.Number(body["confidence"]);
-        var reply = await Tracker(grains, context).Execute(model!, nameValue.GetValue<string>(), policy, confidence, query!);
+        var reply = await Tracker(grains, context).Execute(model!, name!, policy, confidence, query!);
         return await WithMessages(context.Request, reply, callback);
     }
 
     private static async Task<IResult> TriggerIntent(HttpContext context, ModelState models, IGrainFactory grains, CallbackChannel callback)
     {
-        var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
-        var (model, modelError) = await models.Require(needsDialogue: true);
-        if ((modelError ?? queryError) is { } error)
+        var (query, model, body, name, error) = await NamedCommand(context, models, "intent");
+        if (error is not null)
         {
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, "No intent defined in request body.");
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-
-        if (body?["name"] is not JsonValue nameValue || nameValue.GetValueKind() != System.Text.Json.JsonValueKind.String)
-        {
-            return RasaErrors.BadRequest("Name of the intent not provided in request body.", RasaRequest.BodyDetails("name"));
-        }
-
-        if (body["entities"] is { } entities && entities is not (JsonObject or JsonArray))
+        if (body!["entities"] is { } entities && entities is not (JsonObject or JsonArray))
         {
             return RasaErrors.BadRequest("'entities' must be an object or a list.", RasaRequest.BodyDetails("entities"));
         }
 
-        var reply = await Tracker(grains, context).TriggerIntent(model!, nameValue.GetValue<string>(), body["entities"]?.ToJsonString(), query!);
+        var reply = await Tracker(grains, context).TriggerIntent(model!, name!, body["entities"]?.ToJsonString(), query!);
         return await WithMessages(context.Request, reply, callback);
+    }
+
+    /// <summary>
+    /// What <c>execute</c> and <c>trigger_intent</c> both need: the tracker query, a dialogue model, and a body whose
+    /// <c>name</c> is the action or intent (<paramref name="what"/>), each missing piece with Rasa's error.
+    /// </summary>
+    private static async Task<(TrackerQuery? Query, ModelRef? Model, JsonObject? Body, string? Name, IResult? Error)> NamedCommand(HttpContext context, ModelState models, string what)
+    {
+        var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
+        var (model, modelError) = await models.Require(needsDialogue: true);
+        if ((modelError ?? queryError) is { } error)
+        {
+            return (null, null, null, null, error);
+        }
+
+        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, $"No {what} defined in request body.");
+        if (bodyError is not null)
+        {
+            return (null, null, null, null, bodyError);
+        }
+
+        if (body?["name"] is not JsonValue nameValue || nameValue.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            return (null, null, null, null, RasaErrors.BadRequest($"Name of the {what} not provided in request body.", RasaRequest.BodyDetails("name")));
+        }
+
+        return (query, model, body, nameValue.GetValue<string>(), null);
     }
 
     private static async Task<IResult> Predict(HttpContext context, ModelState models, IGrainFactory grains)

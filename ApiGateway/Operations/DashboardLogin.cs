@@ -1,4 +1,5 @@
 using System.Net;
+using Switchboard.Operations;
 
 namespace Switchboard.ApiGateway.Operations;
 

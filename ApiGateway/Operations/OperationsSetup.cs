@@ -1,9 +1,9 @@
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using Orleans.Dashboard;
 using Switchboard.ApiGateway.Hosting;
-using Switchboard.ApiGateway.Security;
 using Switchboard.Hosting;
+using Switchboard.Operations;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Operations;
 
@@ -13,13 +13,9 @@ public static class OperationsSetup
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        builder.Services.AddSingleton(sp =>
-        {
-            var rasa = sp.GetRequiredService<RasaAuthOptions>();
-            return AdminAccessOptions.From(config, rasa.AuthToken is not null || rasa.UsesJwt, Secrets.Generate);
-        });
+        builder.Services.AddSingleton(sp => AdminAccessOptions.From(config, sp.GetRequiredService<RasaAuthOptions>().HasCredentials, Secrets.Generate));
         builder.Services.AddSingleton<AdminAccess>();
-        builder.Services.AddSingleton<AdminGate>();
+        builder.Services.AddSingleton(sp => new AdminGate(sp.GetRequiredService<AdminAccess>(), DashboardLogin.Path));
         builder.Services.AddSingleton<GatewayInstruments>();
 
         // Embedded default: the co-hosted silo already has the dashboard (SiloSetup). Redis: the gateway is a client.
@@ -28,13 +24,9 @@ public static class OperationsSetup
             builder.UseOrleansClient(client => client.AddDashboard());
         }
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("switchboard-gateway", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
-            .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.Orleans", GatewayInstruments.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddPrometheusExporter());
+        builder.Services.AddPrometheusMetrics("switchboard-gateway", metrics => metrics
+            .AddMeter(GatewayInstruments.MeterName)
+            .AddAspNetCoreInstrumentation());
         return builder;
     }
 
@@ -45,7 +37,7 @@ public static class OperationsSetup
         app.Use(gate.Invoke);
         DashboardLogin.Map(app);
         app.MapOrleansDashboard(routePrefix: AdminGate.DashboardPath);
-        app.MapPrometheusScrapingEndpoint(AdminGate.MetricsPath);
+        app.MapPrometheusMetrics();
         HealthEndpoint.Map(app);
         Announce(app.Services.GetRequiredService<AdminAccessOptions>(), app.Services.GetRequiredService<StartupBanner>(), app.Logger);
         return app;
@@ -54,19 +46,11 @@ public static class OperationsSetup
     private static void Announce(AdminAccessOptions options, StartupBanner banner, ILogger logger)
     {
         banner.Add("Dashboard: {base}" + AdminGate.DashboardPath + "/   Metrics: {base}" + AdminGate.MetricsPath + "   Health: {base}" + HealthEndpoint.Path);
-        banner.Add(options.GeneratedPassword
-            ? $"Dashboard password (generated; set --dashboard-password to choose one): {options.DashboardPassword}"
-            : options.DashboardPassword is not null
-                ? "Dashboard login: the dashboard password, or the Rasa API's admin credentials"
-                : "Dashboard login: the Rasa API's admin credentials (auth token or admin JWT)");
-        foreach (var (open, what, flag) in new[] { (options.DashboardOpen, "dashboard", "--dashboard-open"), (options.MetricsOpen, "metrics", "--metrics-open") })
+        banner.Add(AdminAnnouncement.LoginLine(options));
+        foreach (var warning in AdminAnnouncement.OpenWarnings(options, servesDashboard: true))
         {
-            if (open)
-            {
-                var warning = $"WARNING: {flag}: the {what} is served WITHOUT ANY CREDENTIALS to anyone who can reach this port.";
-                banner.Add(warning);
-                logger.LogWarning("{Warning}", warning);
-            }
+            banner.Add(warning);
+            logger.LogWarning("{Warning}", warning);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Switchboard.ApiGateway.Conversations;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Security;
 

@@ -1,4 +1,6 @@
 using Switchboard.ApiGateway.Hosting;
+using Switchboard.Hosting;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Security;
 
@@ -8,9 +10,8 @@ public static class RasaSecuritySetup
     public static WebApplicationBuilder AddRasaAuth(this WebApplicationBuilder builder)
     {
         var options = RasaAuthOptions.From(builder.Configuration, Secrets.Generate);
-        var verifier = options.UsesJwt ? new RasaJwtVerifier(options) : null;
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new RasaAuth(options, verifier));
+        builder.Services.AddSingleton(RasaAuth.Create(options));
         builder.Services.AddSingleton<RasaAuthFilter>();
         return builder;
     }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Switchboard.ApiGateway.Centrifugo.Api;
 using Switchboard.ApiGateway.Hosting;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;

@@ -69,7 +69,7 @@ public sealed class FullFaultTests(ITestOutputHelper output)
         await running;
 
         // Every acknowledged publish reaches every subscriber of its channel: before the kill, recovered, or live after.
-        long Missing() => subscribers.Sum(s => s.Missing(load.AcknowledgedByChannel.TryGetValue(s.Channel, out var bag) ? bag.ToArray() : []));
+        long Missing() => subscribers.Sum(s => s.Missing(load.AcknowledgedByKey.TryGetValue(s.Channel, out var bag) ? bag.ToArray() : []));
         try
         {
             await Eventually.Until(() => Task.FromResult(Missing() == 0), timeout: TimeSpan.FromSeconds(60));
@@ -80,7 +80,7 @@ public sealed class FullFaultTests(ITestOutputHelper output)
 
         var reconnected = subscribers.Count(s => s.Reconnected);
         var recovered = subscribers.Count(s => s.Recovered);
-        var expected = subscribers.Sum(s => (long)(load.AcknowledgedByChannel.TryGetValue(s.Channel, out var bag) ? bag.Count : 0));
+        var expected = subscribers.Sum(s => (long)(load.AcknowledgedByKey.TryGetValue(s.Channel, out var bag) ? bag.Count : 0));
         var missing = Missing();
         output.WriteLine($"planned {Duration.TotalSeconds} s of sending took {load.SendingTime.TotalSeconds:F1} s");
         output.WriteLine($"gateway kill -9 under {subscribers.Length} WebSockets: publishes sent {load.Sent}, acknowledged {load.Acknowledged}, failed {load.Failed}; " +

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 
 namespace Switchboard.Tests.Conversations;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.ApiGateway.Hosting;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 
 namespace Switchboard.Tests.Conversations;
 

@@ -65,7 +65,7 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more silo and waits until it has joined (it prints "Silo started" after joining).</summary>
+    /// <summary>Starts one more silo and waits until it has joined and started everything (it prints "Silo started: ..." last).</summary>
     public async Task<SiloProcess> AddSiloAsync(params string[] extraArgs)
     {
         var siloPort = FreePort.Next();
@@ -86,7 +86,8 @@ public sealed class LocalCluster : IAsyncDisposable
             silos.Add(silo);
         }
 
-        await process.WaitForOutput("Silo started", Options.StartTimeout);
+        // With the colon: Orleans' own "Orleans Silo started." comes before the silo's other services (metrics) start.
+        await process.WaitForOutput("Silo started: ", Options.StartTimeout);
         return silo;
     }
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Switchboard.ApiGateway.Operations;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Operations;
+using Switchboard.Security;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Operations;

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using Switchboard.ApiGateway.Hosting;
-using Switchboard.ApiGateway.Operations;
+using Switchboard.Operations;
 
 namespace Switchboard.Tests.Operations;
 

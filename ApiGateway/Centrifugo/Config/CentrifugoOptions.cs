@@ -1,4 +1,4 @@
-using Switchboard.ApiGateway.Hosting;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Config;
 

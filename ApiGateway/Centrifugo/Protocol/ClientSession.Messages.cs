@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
@@ -10,9 +10,7 @@ public sealed partial class ClientSession
 {
     private async Task<byte[]?> Publish(uint id, PublishRequest request)
     {
-        var channel = request.Channel ?? "";
-        var resolution = rules.Resolve(channel);
-        if (ResolutionError(resolution) is { } resolutionError)
+        if (Resolve(request.Channel, out var channel, out var resolution) is { } resolutionError)
         {
             return Frames.Error(id, resolutionError);
         }

@@ -8,7 +8,7 @@ public sealed partial class ClientSession
 {
     private async Task<byte[]?> Presence(uint id, ChannelRequest request)
     {
-        if (SubscribedChannelError(request.Channel, o => o.Presence) is { } error)
+        if (SubscribedChannelError(request.Channel, o => o.Presence, out _) is { } error)
         {
             return Frames.Error(id, error);
         }
@@ -28,7 +28,7 @@ public sealed partial class ClientSession
 
     private async Task<byte[]?> PresenceStats(uint id, ChannelRequest request)
     {
-        if (SubscribedChannelError(request.Channel, o => o.Presence) is { } error)
+        if (SubscribedChannelError(request.Channel, o => o.Presence, out _) is { } error)
         {
             return Frames.Error(id, error);
         }
@@ -43,12 +43,11 @@ public sealed partial class ClientSession
 
     private async Task<byte[]?> History(uint id, HistoryRequest request)
     {
-        if (SubscribedChannelError(request.Channel, o => o.HistoryEnabled) is { } error)
+        if (SubscribedChannelError(request.Channel, o => o.HistoryEnabled, out var resolution) is { } error)
         {
             return Frames.Error(id, error);
         }
 
-        var resolution = rules.Resolve(request.Channel!);
         var since = request.Since is { } s ? new StreamPosition(s.Offset, s.Epoch ?? "") : null;
         var history = await node.Cluster.GetGrain<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse), resolution.Options.ToSettings());
         if (since is not null && since.Epoch != history.Position.Epoch)
@@ -65,10 +64,9 @@ public sealed partial class ClientSession
     }
 
     /// <summary>Presence and history: the channel must exist, have the feature on, and be subscribed.</summary>
-    private ClientError? SubscribedChannelError(string? channel, Func<NamespaceOptions, bool> feature)
+    private ClientError? SubscribedChannelError(string? requested, Func<NamespaceOptions, bool> feature, out ChannelResolution resolution)
     {
-        var resolution = rules.Resolve(channel ?? "");
-        if (ResolutionError(resolution) is { } error)
+        if (Resolve(requested, out var channel, out resolution) is { } error)
         {
             return error;
         }
@@ -78,6 +76,6 @@ public sealed partial class ClientSession
             return ClientError.NotAvailable;
         }
 
-        return IsSubscribed(channel!) ? null : ClientError.PermissionDenied;
+        return IsSubscribed(channel) ? null : ClientError.PermissionDenied;
     }
 }

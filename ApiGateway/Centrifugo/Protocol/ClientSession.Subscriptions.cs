@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
-using Switchboard.ApiGateway.Security;
 using Switchboard.Channels;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
@@ -13,9 +13,7 @@ public sealed partial class ClientSession
 {
     private async Task<byte[]?> Subscribe(uint id, SubscribeRequest request)
     {
-        var channel = request.Channel ?? "";
-        var resolution = rules.Resolve(channel);
-        if (ResolutionError(resolution) is { } resolutionError)
+        if (Resolve(request.Channel, out var channel, out var resolution) is { } resolutionError)
         {
             return Frames.Error(id, resolutionError);
         }
@@ -225,13 +223,19 @@ public sealed partial class ClientSession
         }
     }
 
-    private static ClientError? ResolutionError(ChannelResolution resolution) => resolution.Error switch
+    /// <summary>Resolves the channel a command names (a missing name is the empty one, which fails); non-null is the error to answer with.</summary>
+    private ClientError? Resolve(string? requested, out string channel, out ChannelResolution resolution)
     {
-        ChannelError.None => null,
-        ChannelError.TooLong => ClientError.LimitExceeded,
-        ChannelError.NamespaceNotFound => ClientError.UnknownChannel,
-        _ => ClientError.BadRequest,
-    };
+        channel = requested ?? "";
+        resolution = rules.Resolve(channel);
+        return resolution.Error switch
+        {
+            ChannelError.None => null,
+            ChannelError.TooLong => ClientError.LimitExceeded,
+            ChannelError.NamespaceNotFound => ClientError.UnknownChannel,
+            _ => ClientError.BadRequest,
+        };
+    }
 
     /// <summary>Anonymous users need <c>anonymous</c> (or an insecure client mode); <c>#</c> channels admit only their users.</summary>
     private ClientError? AccessError(ChannelResolution resolution)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 using Switchboard.Channels;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;

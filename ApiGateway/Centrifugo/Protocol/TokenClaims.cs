@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
@@ -21,7 +22,7 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
         }
 
         long exp = 0;
-        if (claims.TryGetProperty("exp", out var expElement) && !Security.Hs256Jwt.TryGetSeconds(expElement, out exp))
+        if (claims.TryGetProperty("exp", out var expElement) && !Hs256Jwt.TryGetSeconds(expElement, out exp))
         {
             return false;
         }

@@ -1,7 +1,7 @@
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Transport;
 using Switchboard.ApiGateway.Hosting;
-using Switchboard.ApiGateway.Security;
+using Switchboard.Security;
 using Switchboard.Conversations;
 
 namespace Switchboard.ApiGateway.Conversations.Chat;

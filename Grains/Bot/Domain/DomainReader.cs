@@ -50,36 +50,16 @@ public sealed class DomainReader
             switch (key)
             {
                 case "intents":
-                    foreach (var item in source.Sequence(value, "intents").Children)
-                    {
-                        _intents.Add(ReadIntent(source, item));
-                    }
-
+                    ReadList(source, value, key, _intents, ReadIntent);
                     break;
                 case "entities":
-                    foreach (var item in source.Sequence(value, "entities").Children)
-                    {
-                        _entities.Add(ReadEntity(source, item));
-                    }
-
+                    ReadList(source, value, key, _entities, ReadEntity);
                     break;
                 case "slots":
-                    foreach (var (nameNode, slotNode) in source.Mapping(value, "slots").Children)
-                    {
-                        var name = source.Scalar(nameNode, "a slot name");
-                        Unique(source, nameNode, name, _slots.ContainsKey(name), "slot");
-                        _slots[name] = (ReadSlot(source, name, slotNode), source, nameNode);
-                    }
-
+                    ReadNamed(source, value, key, "slot", _slots, ReadSlot);
                     break;
                 case "responses":
-                    foreach (var (nameNode, variations) in source.Mapping(value, "responses").Children)
-                    {
-                        var name = source.Scalar(nameNode, "a response name");
-                        Unique(source, nameNode, name, _responses.ContainsKey(name), "response");
-                        _responses[name] = (ReadVariations(source, name, variations), source, nameNode);
-                    }
-
+                    ReadNamed(source, value, key, "response", _responses, ReadVariations);
                     break;
                 case "actions":
                     foreach (var item in source.Sequence(value, "actions").Children)
@@ -93,13 +73,7 @@ public sealed class DomainReader
 
                     break;
                 case "forms":
-                    foreach (var (nameNode, formNode) in source.Mapping(value, "forms").Children)
-                    {
-                        var name = source.Scalar(nameNode, "a form name");
-                        Unique(source, nameNode, name, _forms.ContainsKey(name), "form");
-                        _forms[name] = (ReadForm(source, name, formNode), source, nameNode);
-                    }
-
+                    ReadNamed(source, value, key, "form", _forms, ReadForm);
                     break;
                 case "session_config":
                     _session = ReadSession(source, value);
@@ -109,16 +83,26 @@ public sealed class DomainReader
                     break;
             }
         }
+    }
 
-        foreach (var item in root.Children)
+    /// <summary>Intents or entities: a list whose items are remembered with their place for <see cref="CheckUnique"/>.</summary>
+    private void ReadList<T>(YamlSource source, YamlNode value, string list, List<T> into, Func<YamlSource, YamlNode, T> read)
+    {
+        foreach (var item in source.Sequence(value, list).Children)
         {
-            if (YamlSource.KeyName(item.Key) is "intents" or "entities")
-            {
-                foreach (var child in ((YamlSequenceNode)item.Value).Children)
-                {
-                    _names.Add((source, child, YamlSource.KeyName(item.Key)));
-                }
-            }
+            into.Add(read(source, item));
+            _names.Add((source, item, list));
+        }
+    }
+
+    /// <summary>Slots, responses or forms: a mapping of unique names, each kept with its place for later checks.</summary>
+    private static void ReadNamed<T>(YamlSource source, YamlNode value, string key, string what, Dictionary<string, (T Value, YamlSource Source, YamlNode Node)> into, Func<YamlSource, string, YamlNode, T> read)
+    {
+        foreach (var (nameNode, node) in source.Mapping(value, key).Children)
+        {
+            var name = source.Scalar(nameNode, $"a {what} name");
+            Unique(source, nameNode, name, into.ContainsKey(name), what);
+            into[name] = (read(source, name, node), source, nameNode);
         }
     }
 
@@ -268,27 +252,33 @@ public sealed class DomainReader
         }
     }
 
-    private static IntentDefinition ReadIntent(YamlSource source, YamlNode item)
+    /// <summary>An intent or entity item: <c>name</c>, or <c>name: {options}</c> (options null when there are none).</summary>
+    private static (string Name, YamlMappingNode? Options) NameWithOptions(YamlSource source, YamlNode item, string what, string shape)
     {
         if (item is YamlScalarNode)
         {
-            return new IntentDefinition(source.Scalar(item, "an intent"), null, []);
+            return (source.Scalar(item, $"an {what}"), null);
         }
 
-        var map = source.Mapping(item, "an intent");
+        var map = source.Mapping(item, $"an {what}");
         if (map.Children.Count != 1)
         {
-            throw source.Error(item, "an intent must be a name or `name: {use_entities: ..., ignore_entities: ...}`");
+            throw source.Error(item, $"an {what} must be a name or `{shape}`");
         }
 
         var (nameNode, props) = map.Children.First();
-        var name = source.Scalar(nameNode, "an intent name");
-        if (props is YamlScalarNode { Value: null or "" })
+        var name = source.Scalar(nameNode, $"an {what} name");
+        return props is YamlScalarNode { Value: null or "" } ? (name, null) : (name, source.Mapping(props, $"{what} '{name}'"));
+    }
+
+    private static IntentDefinition ReadIntent(YamlSource source, YamlNode item)
+    {
+        var (name, options) = NameWithOptions(source, item, "intent", "name: {use_entities: ..., ignore_entities: ...}");
+        if (options is null)
         {
             return new IntentDefinition(name, null, []);
         }
 
-        var options = source.Mapping(props, $"intent '{name}'");
         source.OnlyKeys(options, $"intent '{name}'", "use_entities", "ignore_entities", "triggers", "is_retrieval_intent", "used_entities");
         IReadOnlyList<string>? use = null;
         if (YamlSource.Get(options, "use_entities") is { } useNode)
@@ -307,25 +297,12 @@ public sealed class DomainReader
 
     private static EntityDefinition ReadEntity(YamlSource source, YamlNode item)
     {
-        if (item is YamlScalarNode)
-        {
-            return new EntityDefinition(source.Scalar(item, "an entity"), [], [], true);
-        }
-
-        var map = source.Mapping(item, "an entity");
-        if (map.Children.Count != 1)
-        {
-            throw source.Error(item, "an entity must be a name or `name: {roles: [...], groups: [...]}`");
-        }
-
-        var (nameNode, props) = map.Children.First();
-        var name = source.Scalar(nameNode, "an entity name");
-        if (props is YamlScalarNode { Value: null or "" })
+        var (name, options) = NameWithOptions(source, item, "entity", "name: {roles: [...], groups: [...]}");
+        if (options is null)
         {
             return new EntityDefinition(name, [], [], true);
         }
 
-        var options = source.Mapping(props, $"entity '{name}'");
         source.OnlyKeys(options, $"entity '{name}'", "roles", "groups", "influence_conversation");
         return new EntityDefinition(
             name,

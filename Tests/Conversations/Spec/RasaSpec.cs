@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchboard.Bot.Domain;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Conversations.Spec;
@@ -23,7 +24,8 @@ public sealed class RasaSpec
 
     public static RasaSpec Load()
     {
-        var root = YamlJson.Load(Path.Combine(Repo.Shared, "specs", "rasa-http-api.yml"))!.AsObject();
+        var path = Path.Combine(Repo.Shared, "specs", "rasa-http-api.yml");
+        var root = YamlSource.ToJson(YamlSource.Load(File.ReadAllText(path), path).Root)!.AsObject();
         ApplyServerDifferences(root);
         return new RasaSpec(root);
     }

@@ -1,4 +1,4 @@
-namespace Switchboard.ApiGateway.Security;
+namespace Switchboard.Security;
 
 public static class RasaRoles
 {

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Switchboard.ApiGateway.Security;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Security;
 
-namespace Switchboard.ApiGateway.Operations;
+namespace Switchboard.Operations;
 
 /// <summary>
 /// Checks admin credentials for the dashboard and metrics: a session cookie from the login form, or
@@ -61,7 +62,7 @@ public sealed class AdminAccess
         }
 
         // Only real credentials count: Rasa's "no credentials configured" openness must not open the dashboard.
-        if (rasa.Options.AuthToken is null && !rasa.Options.UsesJwt)
+        if (!rasa.Options.HasCredentials)
         {
             return false;
         }

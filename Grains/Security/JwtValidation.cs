@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Switchboard.ApiGateway.Security;
+namespace Switchboard.Security;
 
 public enum JwtStatus
 {

@@ -1,4 +1,4 @@
-namespace Switchboard.ApiGateway.Security;
+namespace Switchboard.Security;
 
 /// <summary>
 /// Who a Rasa API request is from. A matching auth token or an open API counts as admin; a JWT carries

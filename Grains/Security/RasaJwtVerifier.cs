@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Switchboard.ApiGateway.Security;
+namespace Switchboard.Security;
 
 /// <summary>
 /// Verifies Rasa API JWTs with the one configured algorithm. HS256 goes through <see cref="Hs256Jwt"/> (Rasa's

@@ -1,4 +1,6 @@
-namespace Switchboard.ApiGateway.Operations;
+using Microsoft.Extensions.Configuration;
+
+namespace Switchboard.Operations;
 
 /// <summary>
 /// Who may see the admin surfaces (dashboard, metrics): <c>--dashboard-password</c>, or the conversation API's

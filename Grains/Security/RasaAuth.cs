@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace Switchboard.ApiGateway.Security;
+namespace Switchboard.Security;
 
 /// <summary>
 /// Rasa's authentication: <c>?token=</c> equal to the auth token (full access), or a Bearer JWT whose
@@ -11,6 +12,9 @@ namespace Switchboard.ApiGateway.Security;
 public sealed class RasaAuth(RasaAuthOptions options, RasaJwtVerifier? jwt)
 {
     public RasaAuthOptions Options => options;
+
+    /// <summary>With a JWT verifier when a JWT key is configured.</summary>
+    public static RasaAuth Create(RasaAuthOptions options) => new(options, options.UsesJwt ? new RasaJwtVerifier(options) : null);
 
     public async Task<RasaAuthResult> Authenticate(HttpContext context)
     {

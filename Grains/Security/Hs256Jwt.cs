@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Switchboard.ApiGateway.Security;
+namespace Switchboard.Security;
 
 /// <summary>
 /// HS256 JSON Web Tokens, validated by hand because Centrifugo and Rasa users rely on what the

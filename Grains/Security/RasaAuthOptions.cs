@@ -1,4 +1,6 @@
-namespace Switchboard.ApiGateway.Security;
+using Microsoft.Extensions.Configuration;
+
+namespace Switchboard.Security;
 
 /// <summary>
 /// Rasa's server security flags (<c>--enable-api</c>, <c>--auth-token</c>, <c>--jwt-secret</c>, <c>--jwt-method</c>,
@@ -23,6 +25,9 @@ public sealed record RasaAuthOptions
 
     /// <summary>True when the token was generated at start-up rather than configured.</summary>
     public bool GeneratedToken { get; init; }
+
+    /// <summary>An auth token or a JWT key: credentials that can prove an admin (unlike an open API).</summary>
+    public bool HasCredentials => AuthToken is not null || UsesJwt;
 
     public bool UsesJwt => !string.IsNullOrEmpty(JwtSecret) || !string.IsNullOrEmpty(JwtPrivateKey);
 

@@ -1,4 +1,4 @@
-namespace Switchboard.ApiGateway.Security;
+namespace Switchboard.Security;
 
 /// <summary>The outcome of <see cref="RasaAuth.Authenticate"/>: a principal, or no valid credentials (401).</summary>
 public readonly record struct RasaAuthResult(RasaPrincipal? Principal)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Switchboard.ApiGateway.Hosting;
+namespace Switchboard.Hosting;
 
 public static class Secrets
 {

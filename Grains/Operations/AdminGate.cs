@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Switchboard.Operations;
+
+/// <summary>
+/// Guards the admin surfaces (<c>/dashboard</c> but its login form, <c>/metrics</c>) on gateways and on the silos'
+/// metrics listeners. Where a login form is mapped (gateways), browsers asking for a page are sent to it; anything
+/// else gets 401 with a <c>WWW-Authenticate: Bearer</c> challenge.
+/// </summary>
+public sealed class AdminGate(AdminAccess access, string? loginPath)
+{
+    public const string DashboardPath = "/dashboard";
+    public const string MetricsPath = "/metrics";
+
+    public async Task Invoke(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path;
+        var open = path.StartsWithSegments(DashboardPath) ? access.Options.DashboardOpen
+            : path.StartsWithSegments(MetricsPath) ? access.Options.MetricsOpen
+            : true;
+        if (open || (loginPath is not null && path.StartsWithSegments(loginPath)) || await access.IsAdmin(context))
+        {
+            await next(context);
+            return;
+        }
+
+        if (loginPath is not null && HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        {
+            context.Response.Redirect(loginPath + "?return=" + Uri.EscapeDataString(path + context.Request.QueryString));
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"switchboard admin\"";
+        var login = loginPath is null ? "" : $"log in at {loginPath}, or ";
+        await context.Response.WriteAsync($"admin credentials required: {login}send Authorization: Bearer <dashboard password | auth token | admin JWT>\n");
+    }
+}
