@@ -8,6 +8,9 @@ public sealed class TrackerView(DialogueTracker tracker, IReadOnlyDictionary<str
 {
     public string SenderId => tracker.SenderId;
 
+    /// <summary>The conversation's derived state (what the policies read).</summary>
+    public DialogueTracker Tracker => tracker;
+
     public IReadOnlyDictionary<string, JsonNode?> Slots => slots;
 
     public JsonObject LatestMessage => tracker.LatestMessage();

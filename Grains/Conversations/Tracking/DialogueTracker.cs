@@ -57,6 +57,9 @@ public sealed class DialogueTracker(string senderId)
 
     public string? ActiveLoopName => ActiveLoop?.Name is { } n && n != "should_not_be_set" ? n : null;
 
+    /// <summary>Whether the active loop refused its latest run (Rasa's <c>active_loop.rejected</c>).</summary>
+    public bool LoopRejected => ActiveLoop?.Rejected ?? false;
+
     public string? LatestIntent => (string?)latestMessage?["intent"]?["name"];
 
     public IReadOnlyDictionary<string, JsonNode?> SetSlots => slots;
