@@ -68,7 +68,7 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) :
 
     /// <summary>The current session's applied events as the engine's events (what policies featurise).</summary>
     private static async Task<List<BotEvent>> Applied(TrackerView view) =>
-        (await view.AppliedEvents()).Select(RasaEventJson.FromJson).OfType<BotEvent>().ToList();
+        (await view.AppliedEvents()).Select(e => view.Derived(e, RasaEventJson.FromJson)).OfType<BotEvent>().ToList();
 
     /// <summary>Calls the action server with Rasa's tracker JSON, pending events included.</summary>
     private CustomActionCall Custom(TrackerView view) => async (action, pending, cancellation) =>

@@ -301,12 +301,20 @@ public sealed class DialogueTracker(string senderId)
     public static DialogueTracker FromEvents(string senderId, IReadOnlyList<JsonObject> events)
     {
         var tracker = new DialogueTracker(senderId);
-        for (var i = 0; i < events.Count; i++)
+        tracker.ApplyFrom(events, 0);
+        return tracker;
+    }
+
+    /// <summary>
+    /// Applies the events not seen yet: <paramref name="events"/> are the logged events from index
+    /// <paramref name="from"/> (at most <see cref="ResetIndex"/>, so rewind and undo find their session) on.
+    /// </summary>
+    public void ApplyFrom(IReadOnlyList<JsonObject> events, long from)
+    {
+        for (var i = (int)(EventCount - from); i < events.Count; i++)
         {
             var upTo = i;
-            tracker.Apply(events[i], () => events.Skip((int)tracker.ResetIndex).Take(upTo + 1 - (int)tracker.ResetIndex).ToList());
+            Apply(events[i], () => events.Skip((int)(ResetIndex - from)).Take(upTo + 1 - (int)(ResetIndex - from)).ToList());
         }
-
-        return tracker;
     }
 }
