@@ -479,11 +479,24 @@ public sealed class TrackerGrain(
     private async Task Log(JsonObject e)
     {
         var type = RasaEvents.Type(e);
+        var appliedKnown = false;
         if (type is EventNames.Rewind or EventNames.Undo)
         {
-            var since = await EventsFrom(tracker.ResetIndex);
-            since.Add(e);
-            tracker.Apply(e, () => since);
+            IReadOnlyList<JsonObject> replay;
+            if (session is null)
+            {
+                replay = AppliedEvents.Of([.. await EventsFrom(tracker.ResetIndex), e]);
+            }
+            else
+            {
+                // The session's applied events are kept up to date: no pass over the whole session.
+                applied ??= AppliedEvents.For(session);
+                applied.TryAdd(e);
+                appliedKnown = true;
+                replay = applied.Events;
+            }
+
+            tracker.Apply(e, () => replay);
         }
         else
         {
@@ -499,7 +512,7 @@ public sealed class TrackerGrain(
         else if (session is not null)
         {
             session.Add(e);
-            if (applied?.TryAdd(e) == false)
+            if (!appliedKnown && applied?.TryAdd(e) == false)
             {
                 applied = null;
             }

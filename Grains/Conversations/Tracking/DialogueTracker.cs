@@ -86,8 +86,11 @@ public sealed class DialogueTracker(string senderId)
         return data;
     }
 
-    /// <summary>Logs one event. Rewind and undo need the events from <see cref="ResetIndex"/> on, including this one.</summary>
-    public void Apply(JsonObject e, Func<IReadOnlyList<JsonObject>> eventsSinceReset)
+    /// <summary>
+    /// Logs one event. Rewind and undo replay <paramref name="appliedEvents"/>: the applied events of the session
+    /// (from <see cref="ResetIndex"/> on), this one taken into account.
+    /// </summary>
+    public void Apply(JsonObject e, Func<IReadOnlyList<JsonObject>> appliedEvents)
     {
         var type = RasaEvents.Type(e);
         EventCount++;
@@ -116,7 +119,7 @@ public sealed class DialogueTracker(string senderId)
         if (type is EventNames.Rewind or EventNames.Undo)
         {
             Reset();
-            foreach (var applied in AppliedEvents.Of(eventsSinceReset()))
+            foreach (var applied in appliedEvents())
             {
                 ApplyState(applied);
             }
@@ -314,7 +317,7 @@ public sealed class DialogueTracker(string senderId)
         for (var i = (int)(EventCount - from); i < events.Count; i++)
         {
             var upTo = i;
-            Apply(events[i], () => events.Skip((int)(ResetIndex - from)).Take(upTo + 1 - (int)(ResetIndex - from)).ToList());
+            Apply(events[i], () => AppliedEvents.Of(events.Skip((int)(ResetIndex - from)).Take(upTo + 1 - (int)(ResetIndex - from)).ToList()));
         }
     }
 }
