@@ -12,19 +12,18 @@ namespace Switchboard.ApiGateway.Conversations;
 public sealed class ModelState(IGrainFactory grains, AgentCache agents, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
-    private readonly Lock gate = new();
-    private (ModelRef? Model, DateTimeOffset Until) cached;
+
+    // Read on every request without a lock: the model is published before the expiry that makes it valid.
+    private ModelRef? cachedModel;
+    private long cachedUntilTicks;
 
     private IModelRegistryGrain Registry => grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key);
 
     public async Task<ModelRef?> Current()
     {
-        lock (gate)
+        if (time.GetUtcNow().UtcTicks < Volatile.Read(ref cachedUntilTicks))
         {
-            if (time.GetUtcNow() < cached.Until)
-            {
-                return cached.Model;
-            }
+            return Volatile.Read(ref cachedModel);
         }
 
         var model = await Registry.GetCurrent();
@@ -71,9 +70,7 @@ public sealed class ModelState(IGrainFactory grains, AgentCache agents, TimeProv
 
     private void Remember(ModelRef? model)
     {
-        lock (gate)
-        {
-            cached = (model, time.GetUtcNow() + CacheFor);
-        }
+        Volatile.Write(ref cachedModel, model);
+        Volatile.Write(ref cachedUntilTicks, (time.GetUtcNow() + CacheFor).UtcTicks);
     }
 }

@@ -11,8 +11,11 @@ namespace Switchboard.Conversations;
 
 /// <summary>
 /// One conversation. Non-reentrant: its requests run one at a time in arrival order, so appends from any
-/// number of gateways never interleave. New events are appended to the tracker store, then the small state
-/// snapshot is written; on activation the snapshot is caught up with any events it has not seen.
+/// number of gateways never interleave. New events are appended to the tracker store before a request is
+/// answered; the small state snapshot is written every <see cref="SnapshotEvery"/> events, when reminders
+/// change and on deactivation, and on activation it is caught up with the events logged after it.
+/// The current session's events stay in memory (up to <see cref="MaxSessionInMemory"/>), so a turn does not
+/// read and parse them back from the store for every prediction.
 /// </summary>
 public sealed class TrackerGrain(
     [PersistentState("tracker")] IPersistentState<TrackerGrainState> state,
@@ -22,10 +25,26 @@ public sealed class TrackerGrain(
     ILogger<TrackerGrain> logger) : Grain, ITrackerGrain, IRemindable, IIncomingGrainCallFilter
 {
     private const int MaxPredictions = 10;
+    private const int SnapshotEvery = 64;
+    private const int MaxSessionInMemory = 2000;
     private const string ReminderPrefix = "rasa-reminder:";
     private readonly List<JsonObject> pending = [];
     private DialogueTracker tracker = null!;
     private double lastTimestamp;
+
+    /// <summary>The events from <see cref="DialogueTracker.ResetIndex"/> on (stored and pending), or null when the session is too long to keep.</summary>
+    private List<JsonObject>? session;
+
+    /// <summary>The applied events of <see cref="session"/>, kept up to date as events are logged (null: not computed).</summary>
+    private AppliedEvents? applied;
+
+    /// <summary>What the agent derived from the session's events (see <see cref="TrackerView.Derived{T}"/>).</summary>
+    private readonly Dictionary<JsonObject, object?> derived = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The event count the persisted snapshot describes.</summary>
+    private long snapshotCount;
+
+    private bool remindersChanged;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -33,18 +52,47 @@ public sealed class TrackerGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => Load();
 
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Only a state that matches the store is saved (a failed request may have left unstored events).
+        if (pending.Count == 0 && tracker.EventCount != snapshotCount)
+        {
+            await SaveSnapshot();
+        }
+    }
+
     private async Task Load()
     {
         tracker = state.State.Snapshot is { } snapshot
             ? DialogueTracker.FromSnapshot(Id, JsonNode.Parse(snapshot)!.AsObject())
             : new DialogueTracker(Id);
-        // The previous activation may have stopped between appending events and writing the snapshot.
-        if (await store.Count(Id) != tracker.EventCount)
+        snapshotCount = tracker.EventCount;
+        KeepSession([]);
+        var stored = await store.Count(Id);
+        if (stored < tracker.EventCount)
         {
-            tracker = DialogueTracker.FromEvents(Id, await ReadEvents(0));
+            // The store was replaced behind the snapshot's back: rebuild from what it holds.
+            tracker = new DialogueTracker(Id);
+        }
+
+        if (stored > 0)
+        {
+            // The snapshot lags the store by up to SnapshotEvery events (or more after a crash); reading from its
+            // session start also loads the session the next turns need.
+            var from = tracker.ResetIndex;
+            var events = await ReadEvents(from);
+            tracker.ApplyFrom(events, from);
+            KeepSession(events.Skip((int)(tracker.ResetIndex - from)).ToList());
         }
 
         lastTimestamp = RasaEvents.Number(tracker.LatestEventTime) ?? 0;
+    }
+
+    private void KeepSession(List<JsonObject>? events)
+    {
+        session = events?.Count <= MaxSessionInMemory ? events : null;
+        applied = null;
+        derived.Clear();
     }
 
     /// <summary>
@@ -131,6 +179,7 @@ public sealed class TrackerGrain(
         await store.Replace(Id, parsed.Select(e => e.ToJsonString()).ToList());
         await store.Register(Id);
         tracker = DialogueTracker.FromEvents(Id, parsed);
+        KeepSession(parsed.Skip((int)tracker.ResetIndex).ToList());
         lastTimestamp = Math.Max(lastTimestamp, RasaEvents.Number(tracker.LatestEventTime) ?? 0);
         await SaveSnapshot();
         return TrackerReply.Ok(await Render(agent, query));
@@ -403,6 +452,7 @@ public sealed class TrackerGrain(
                 var at = DateTimeOffset.Parse((string)e["date_time"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal);
                 var due = at - DateTimeOffset.UtcNow;
                 state.State.Reminders[name] = e.ToJsonString();
+                remindersChanged = true;
                 await this.RegisterOrUpdateReminder(ReminderPrefix + name, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
                 break;
             case EventNames.CancelReminder:
@@ -414,6 +464,7 @@ public sealed class TrackerGrain(
                         && (e["entities"] is null || JsonNode.DeepEquals(e["entities"], reminder["entities"])))
                     {
                         state.State.Reminders.Remove(reminderName);
+                        remindersChanged = true;
                         if (await this.GetReminder(ReminderPrefix + reminderName) is { } handle)
                         {
                             await this.UnregisterReminder(handle);
@@ -428,11 +479,24 @@ public sealed class TrackerGrain(
     private async Task Log(JsonObject e)
     {
         var type = RasaEvents.Type(e);
+        var appliedKnown = false;
         if (type is EventNames.Rewind or EventNames.Undo)
         {
-            var since = await EventsFrom(tracker.ResetIndex);
-            since.Add(e);
-            tracker.Apply(e, () => since);
+            IReadOnlyList<JsonObject> replay;
+            if (session is null)
+            {
+                replay = AppliedEvents.Of([.. await EventsFrom(tracker.ResetIndex), e]);
+            }
+            else
+            {
+                // The session's applied events are kept up to date: no pass over the whole session.
+                applied ??= AppliedEvents.For(session);
+                applied.TryAdd(e);
+                appliedKnown = true;
+                replay = applied.Events;
+            }
+
+            tracker.Apply(e, () => replay);
         }
         else
         {
@@ -441,6 +505,23 @@ public sealed class TrackerGrain(
 
         lastTimestamp = Math.Max(lastTimestamp, RasaEvents.Timestamp(e));
         pending.Add(e);
+        if (type is EventNames.Restart or EventNames.SessionStarted)
+        {
+            KeepSession([e]);
+        }
+        else if (session is not null)
+        {
+            session.Add(e);
+            if (!appliedKnown && applied?.TryAdd(e) == false)
+            {
+                applied = null;
+            }
+
+            if (session.Count > MaxSessionInMemory)
+            {
+                KeepSession(null);
+            }
+        }
     }
 
     private async Task Flush()
@@ -456,18 +537,29 @@ public sealed class TrackerGrain(
             }
         }
 
-        await SaveSnapshot();
+        // The events are durable once appended; the snapshot only saves replaying them on the next activation.
+        if (remindersChanged || tracker.EventCount - snapshotCount >= SnapshotEvery)
+        {
+            await SaveSnapshot();
+        }
     }
 
-    private Task SaveSnapshot()
+    private async Task SaveSnapshot()
     {
         state.State.Snapshot = tracker.ToSnapshot().ToJsonString();
-        return state.WriteStateAsync();
+        await state.WriteStateAsync();
+        snapshotCount = tracker.EventCount;
+        remindersChanged = false;
     }
 
     /// <summary>Events from index <paramref name="from"/> on, stored and not yet stored.</summary>
     private async Task<List<JsonObject>> EventsFrom(long from)
     {
+        if (session is not null && from >= tracker.ResetIndex)
+        {
+            return session.GetRange((int)(from - tracker.ResetIndex), session.Count - (int)(from - tracker.ResetIndex));
+        }
+
         var stored = StoredCount;
         var events = from < stored ? await ReadEvents(from) : [];
         events.AddRange(pending.Skip((int)Math.Max(0, from - stored)));
@@ -478,7 +570,18 @@ public sealed class TrackerGrain(
         (await store.Read(Id, from)).Select(s => JsonNode.Parse(s)!.AsObject()).ToList();
 
     private TrackerView View(IAgent agent) =>
-        new(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)), async () => await EventsFrom(tracker.ResetIndex));
+        new(tracker, () => tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)), async () => await EventsFrom(tracker.ResetIndex), session is null ? null : derived, AppliedSessionEvents);
+
+    private async Task<IReadOnlyList<JsonObject>> AppliedSessionEvents()
+    {
+        if (session is null)
+        {
+            return AppliedEvents.Of(await EventsFrom(tracker.ResetIndex));
+        }
+
+        applied ??= AppliedEvents.For(session);
+        return [.. applied.Events];
+    }
 
     private async Task<string> Render(IAgent agent, TrackerQuery query)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
+using Switchboard.Conversations.Agents;
 
 namespace Switchboard.Bot.Actions;
 
@@ -11,19 +12,19 @@ namespace Switchboard.Bot.Actions;
 /// </summary>
 public static class FormRunner
 {
-    public static async Task<List<BotEvent>> Run(string formName, DialogueTracker tracker, CustomActionCall? custom, CancellationToken cancellation)
+    public static async Task<List<BotEvent>> Run(
+        string formName, BotDomain domain, TrackerView tracker, IReadOnlyList<BotEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
     {
-        var domain = tracker.Domain;
         var form = domain.Forms[formName];
         var events = new List<BotEvent>();
-        var intent = tracker.LatestMessage?.Intent?.Name;
-        if (tracker.ActiveLoop != formName)
+        var intent = applied.OfType<UserUttered>().LastOrDefault()?.Message.Intent?.Name;
+        if (tracker.ActiveLoopName != formName)
         {
             events.Add(new ActiveLoopSet(formName));
             foreach (var slot in form.RequiredSlots.Select(s => domain.Slots[s]))
             {
                 var trigger = slot.Mappings.FirstOrDefault(m => m.Type == SlotMappingType.FromTriggerIntent && m.AcceptsIntent(intent));
-                if (trigger is not null && tracker.Slot(slot.Name) is null)
+                if (trigger is not null && tracker.Slots.GetValueOrDefault(slot.Name) is null)
                 {
                     events.Add(new SlotSet(slot.Name, trigger.Value?.DeepClone()));
                 }
@@ -31,8 +32,8 @@ public static class FormRunner
         }
         else if (tracker.LatestActionName == DefaultNames.ActionListen)
         {
-            var requested = (string?)tracker.Slot(DefaultNames.SlotRequested);
-            if (form.IgnoredIntents.Contains(intent ?? "") || (requested is not null && !FilledSinceUserMessage(tracker, requested)))
+            var requested = (string?)tracker.Slots.GetValueOrDefault(DefaultNames.SlotRequested);
+            if (form.IgnoredIntents.Contains(intent ?? "") || (requested is not null && !FilledSinceUserMessage(applied, requested)))
             {
                 return [new ActionExecutionRejected(formName, Error: requested is null ? null : $"the user did not answer '{requested}'")];
             }
@@ -50,7 +51,7 @@ public static class FormRunner
             events.AddRange(validated);
         }
 
-        var slots = PendingSlots.Of(tracker, events);
+        var slots = PendingSlots.Of(domain, tracker.Slots, events);
         var next = form.RequiredSlots.FirstOrDefault(s => slots.GetValueOrDefault(s) is null);
         if (next is null)
         {
@@ -74,10 +75,14 @@ public static class FormRunner
         return events;
     }
 
-    private static bool FilledSinceUserMessage(DialogueTracker tracker, string slot)
+    private static bool FilledSinceUserMessage(IReadOnlyList<BotEvent> applied, string slot)
     {
-        var applied = tracker.AppliedEvents();
-        var user = applied.FindLastIndex(e => e is UserUttered);
+        var user = applied.Count - 1;
+        while (user >= 0 && applied[user] is not UserUttered)
+        {
+            user--;
+        }
+
         return user >= 0 && applied.Skip(user).OfType<SlotSet>().Any(s => s.Name == slot && s.Value is not null);
     }
 }

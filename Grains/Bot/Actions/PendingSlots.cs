@@ -1,14 +1,15 @@
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Domain;
 
 namespace Switchboard.Bot.Actions;
 
 public static class PendingSlots
 {
     /// <summary>The tracker's slots with the not yet logged slot events applied.</summary>
-    public static Dictionary<string, JsonNode?> Of(DialogueTracker tracker, IEnumerable<BotEvent> pending)
+    public static Dictionary<string, JsonNode?> Of(BotDomain domain, IReadOnlyDictionary<string, JsonNode?> tracked, IEnumerable<BotEvent> pending)
     {
-        var slots = new Dictionary<string, JsonNode?>(tracker.Slots, StringComparer.Ordinal);
+        var slots = new Dictionary<string, JsonNode?>(tracked, StringComparer.Ordinal);
         foreach (var e in pending)
         {
             switch (e)
@@ -17,7 +18,7 @@ public static class PendingSlots
                     slots[s.Name] = s.Value;
                     break;
                 case AllSlotsReset:
-                    foreach (var slot in tracker.Domain.Slots.Values)
+                    foreach (var slot in domain.Slots.Values)
                     {
                         slots[slot.Name] = slot.InitialValue;
                     }

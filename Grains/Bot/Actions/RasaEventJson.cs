@@ -3,6 +3,7 @@ using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
 using Switchboard.Conversations.Processing;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.Bot.Actions;
 
@@ -62,6 +63,10 @@ public static class RasaEventJson
         ExternalEvent x => (JsonObject)x.Json.DeepClone(),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
     };
+
+    /// <summary>The conversation tracker of engine events (stories, their evaluation): what a live conversation with them would hold.</summary>
+    public static DialogueTracker Tracker(string senderId, IEnumerable<BotEvent> events) =>
+        DialogueTracker.FromEvents(senderId, events.Select(e => ToJson(e, 0)).ToList());
 
     /// <summary>A user event's parse data as the engine's parse result.</summary>
     public static ParseResult Parse(JsonObject userEvent)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
+using Switchboard.Conversations.Agents;
 
 namespace Switchboard.Bot.Actions;
 
@@ -10,24 +11,23 @@ namespace Switchboard.Bot.Actions;
 /// </summary>
 public static class SlotFiller
 {
-    public static async Task<List<BotEvent>> Extract(DialogueTracker tracker, CustomActionCall? custom, CancellationToken cancellation)
+    public static async Task<List<BotEvent>> Extract(BotDomain domain, TrackerView tracker, IReadOnlyList<BotEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
     {
-        var domain = tracker.Domain;
         var events = new List<BotEvent>();
-        if (tracker.LatestMessage is not { } message)
+        if (applied.OfType<UserUttered>().LastOrDefault()?.Message is not { } message)
         {
             return events;
         }
 
         var intent = message.Intent?.Name;
-        var requested = tracker.Slot(DefaultNames.SlotRequested) is JsonValue r && r.GetValueKind() == System.Text.Json.JsonValueKind.String ? r.GetValue<string>() : null;
-        var formSlots = tracker.ActiveLoop is { } loop && domain.Forms.TryGetValue(loop, out var form) ? form.RequiredSlots : [];
+        var requested = tracker.Slots.GetValueOrDefault(DefaultNames.SlotRequested) is JsonValue r && r.GetValueKind() == System.Text.Json.JsonValueKind.String ? r.GetValue<string>() : null;
+        var formSlots = tracker.ActiveLoopName is { } loop && domain.Forms.TryGetValue(loop, out var form) ? form.RequiredSlots : [];
         var customActions = new List<string>();
         foreach (var slot in domain.Slots.Values)
         {
             foreach (var mapping in slot.Mappings)
             {
-                if (!mapping.ConditionsHold(tracker.ActiveLoop, requested) || !mapping.AcceptsIntent(intent))
+                if (!mapping.ConditionsHold(tracker.ActiveLoopName, requested) || !mapping.AcceptsIntent(intent))
                 {
                     continue;
                 }
@@ -53,7 +53,7 @@ public static class SlotFiller
                     continue;
                 }
 
-                if (!JsonNode.DeepEquals(found.Value, tracker.Slot(slot.Name)))
+                if (!JsonNode.DeepEquals(found.Value, tracker.Slots.GetValueOrDefault(slot.Name)))
                 {
                     events.Add(new SlotSet(slot.Name, found.Value));
                 }

@@ -1,3 +1,6 @@
+using Switchboard.Bot.Domain;
+using Switchboard.Conversations.Tracking;
+
 namespace Switchboard.Bot.Dialogue;
 
 public interface IDialoguePolicy
@@ -7,5 +10,5 @@ public interface IDialoguePolicy
     /// <summary>Breaks ties between equally confident policies; higher wins (Rasa: rules 6, memoization 3, TED 1).</summary>
     int Priority { get; }
 
-    PolicyPrediction? Predict(DialogueTracker tracker, IReadOnlyList<DialogueState> states);
+    PolicyPrediction? Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<DialogueState> states);
 }

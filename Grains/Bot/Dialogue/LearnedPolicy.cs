@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Switchboard.Bot.Domain;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.Bot.Dialogue;
 
@@ -79,10 +80,10 @@ public sealed class LearnedPolicy : IDialoguePolicy
         return new LearnedPolicy(ml, pipeline.Fit(data), featurizer);
     }
 
-    public PolicyPrediction? Predict(DialogueTracker tracker, IReadOnlyList<DialogueState> states)
+    public PolicyPrediction? Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<DialogueState> states)
     {
-        var scores = _engines.Value!.Predict(new StateInput { Features = Featurizer.Vector(states, states.Count, tracker.Domain), Label = "" }).Score;
-        var result = tracker.Domain.ActionNames.ToDictionary(a => a, _ => 0.0, StringComparer.Ordinal);
+        var scores = _engines.Value!.Predict(new StateInput { Features = Featurizer.Vector(states, states.Count, domain), Label = "" }).Score;
+        var result = domain.ActionNames.ToDictionary(a => a, _ => 0.0, StringComparer.Ordinal);
         var best = (Action: DefaultNames.ActionListen, Score: -1.0);
         for (var i = 0; i < _labels.Length && i < scores.Length; i++)
         {

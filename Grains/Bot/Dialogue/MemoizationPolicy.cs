@@ -1,4 +1,5 @@
 using Switchboard.Bot.Domain;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.Bot.Dialogue;
 
@@ -45,14 +46,14 @@ public sealed class MemoizationPolicy(int maxHistory, IReadOnlyDictionary<string
         return new MemoizationPolicy(maxHistory, lookup);
     }
 
-    public PolicyPrediction? Predict(DialogueTracker tracker, IReadOnlyList<DialogueState> states)
+    public PolicyPrediction? Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<DialogueState> states)
     {
-        if (!Lookup.TryGetValue(Key(states, states.Count, MaxHistory, tracker.Domain), out var action) || !tracker.Domain.ActionNames.Contains(action))
+        if (!Lookup.TryGetValue(Key(states, states.Count, MaxHistory, domain), out var action) || !domain.ActionNames.Contains(action))
         {
             return null;
         }
 
-        return new PolicyPrediction(action, 1.0, Name, tracker.Domain.ActionNames.ToDictionary(a => a, a => a == action ? 1.0 : 0.0, StringComparer.Ordinal));
+        return new PolicyPrediction(action, 1.0, Name, domain.ActionNames.ToDictionary(a => a, a => a == action ? 1.0 : 0.0, StringComparer.Ordinal));
     }
 
     private static string Key(IReadOnlyList<DialogueState> states, int count, int maxHistory, BotDomain domain)

@@ -1,5 +1,6 @@
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Training;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.Bot.Dialogue;
 
@@ -13,22 +14,20 @@ public sealed class PolicyEnsemble(IReadOnlyList<IDialoguePolicy> policies, Poli
 
     public PolicySettings Settings { get; } = settings;
 
-    public PolicyPrediction Predict(DialogueTracker tracker)
+    /// <summary>
+    /// The next action for a conversation: its tracker state and the current session's applied events (a due
+    /// follow-up action is the caller's business, as in Rasa's processor).
+    /// </summary>
+    public PolicyPrediction Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<BotEvent> applied)
     {
-        var domain = tracker.Domain;
-        if (tracker.FollowupActionName is { } followup && domain.ActionNames.Contains(followup))
-        {
-            return new PolicyPrediction(followup, 1.0, "followup", domain.ActionNames.ToDictionary(a => a, a => a == followup ? 1.0 : 0.0, StringComparer.Ordinal));
-        }
-
-        var states = tracker.States().Select(s => s.State).ToList();
+        var states = DialogueStates.Of(domain, applied).Select(s => s.State).ToList();
         // An action that just refused or failed is not predicted again straight away (as in Rasa's ensemble).
-        var excluded = tracker.Events.Count > 0 && tracker.Events[^1] is ActionExecutionRejected rejected ? rejected.Name : null;
+        var excluded = applied.Count > 0 && applied[^1] is ActionExecutionRejected rejected ? rejected.Name : null;
         PolicyPrediction? best = null;
         var bestPriority = int.MinValue;
         foreach (var policy in Policies)
         {
-            var prediction = policy.Predict(tracker, states);
+            var prediction = policy.Predict(domain, tracker, states);
             if (prediction is not null && prediction.Action == excluded)
             {
                 prediction = NextBest(prediction, excluded);

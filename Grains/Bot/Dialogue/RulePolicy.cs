@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Training;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.Bot.Dialogue;
 
@@ -20,12 +21,12 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
     public static RulePolicy Train(IReadOnlyList<StoryBlock> rules, BotDomain domain) =>
         new(rules.SelectMany(r => SnippetsOf(r, domain)).ToList());
 
-    public PolicyPrediction? Predict(DialogueTracker tracker, IReadOnlyList<DialogueState> states)
+    public PolicyPrediction? Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<DialogueState> states)
     {
         var current = states[^1];
-        if (tracker.ActiveLoop is { } loop && !tracker.LoopRejected)
+        if (tracker.ActiveLoopName is { } loop && !tracker.LoopRejected)
         {
-            return One(tracker.LatestActionName == loop ? DefaultNames.ActionListen : loop, tracker.Domain);
+            return One(tracker.LatestActionName == loop ? DefaultNames.ActionListen : loop, domain);
         }
 
         RuleSnippet? best = null;
@@ -36,7 +37,7 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
                 continue;
             }
 
-            if (snippet.Action == tracker.ActiveLoop && tracker.LoopRejected && current.PreviousAction == DefaultNames.ActionListen)
+            if (snippet.Action == tracker.ActiveLoopName && tracker.LoopRejected && current.PreviousAction == DefaultNames.ActionListen)
             {
                 continue;
             }
@@ -58,7 +59,7 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
 
         if (best is not null)
         {
-            return One(best.Action, tracker.Domain);
+            return One(best.Action, domain);
         }
 
         if (current.AfterUser)
@@ -72,7 +73,7 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
             };
             if (action is not null)
             {
-                return One(action, tracker.Domain);
+                return One(action, domain);
             }
         }
 

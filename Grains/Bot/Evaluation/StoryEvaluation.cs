@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchboard.Bot.Actions;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
@@ -24,20 +25,20 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
         {
             total++;
             var events = StoryEvents.From(endToEnd && nlu is not null ? steps.Select(s => Parsed(s, nlu)) : steps);
-            var tracker = new DialogueTracker(domain, name);
+            var applied = new List<BotEvent>();
             var ok = true;
             var first = true;
             foreach (var e in events)
             {
                 if (e is ActionExecuted action && !first)
                 {
-                    var predicted = ensemble.Predict(tracker).Action;
+                    var predicted = ensemble.Predict(domain, RasaEventJson.Tracker(name, applied), applied).Action;
                     pairs.Add((action.Name, predicted));
                     ok &= predicted == action.Name;
                 }
 
                 first &= e is not ActionExecuted;
-                tracker.Apply(e);
+                applied.Add(e);
             }
 
             if (!ok)

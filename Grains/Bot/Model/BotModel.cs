@@ -2,6 +2,7 @@ using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
 using Switchboard.Bot.Training;
+using Switchboard.Conversations.Tracking;
 
 namespace Switchboard.Bot.Model;
 
@@ -69,8 +70,9 @@ public sealed class BotModel
 
     public ParseResult Parse(string text) => Nlu.Parse(text);
 
-    public PolicyPrediction PredictNextAction(DialogueTracker tracker) =>
-        (Ensemble ?? throw new InvalidOperationException("This model was trained on NLU data only and cannot predict actions.")).Predict(tracker);
+    /// <summary>The next action for a tracker and its current session's applied events.</summary>
+    public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<BotEvent> applied) =>
+        (Ensemble ?? throw new InvalidOperationException("This model was trained on NLU data only and cannot predict actions.")).Predict(Domain, tracker, applied);
 
     /// <summary>A copy whose ensemble uses only the given policies (for evaluating one policy alone).</summary>
     public PolicyEnsemble EnsembleOf(params IDialoguePolicy?[] policies) =>

@@ -21,8 +21,8 @@ public static class ModelTrainer
         {
             var stories = StoryExpander.Expand(data.Stories);
             progress?.Report($"dialogue: {stories.Count} story paths, {data.Rules.Count} rules");
-            var storyStates = stories.Select(s => new DialogueTracker(data.Domain, s.Name, StoryEvents.From(s.Steps)).States()).ToList();
-            var ruleStates = data.Rules.Select(r => new DialogueTracker(data.Domain, r.Name, RuleEvents(r)).States()).ToList();
+            var storyStates = stories.Select(s => DialogueStates.Of(data.Domain, StoryEvents.From(s.Steps))).ToList();
+            var ruleStates = data.Rules.Select(r => DialogueStates.Of(data.Domain, RuleEvents(r))).ToList();
             if (settings.Rules)
             {
                 rules = RulePolicy.Train(data.Rules, data.Domain);

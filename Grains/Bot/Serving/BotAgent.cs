@@ -30,7 +30,7 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) :
 
     public async Task<ActionPrediction> PredictNextAction(TrackerView tracker, CancellationToken cancellation)
     {
-        var prediction = Model.PredictNextAction(await Tracker(tracker));
+        var prediction = Model.PredictNextAction(tracker.Tracker, await Applied(tracker));
         var scores = prediction.Scores.Select(s => new ActionScore(s.Key, s.Value)).OrderByDescending(s => s.Score).ToList();
         return new ActionPrediction(prediction.Action, prediction.Confidence, prediction.Policy, scores, []);
     }
@@ -44,16 +44,16 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) :
             return null;
         }
 
-        var state = await Tracker(tracker);
-        var custom = actionServer is null ? null : Custom(tracker, state);
+        var applied = await Applied(tracker);
+        var custom = actionServer is null ? null : Custom(tracker);
         List<BotEvent> events;
         if (action == DefaultNames.ActionExtractSlots)
         {
-            events = await SlotFiller.Extract(state, custom, cancellation);
+            events = await SlotFiller.Extract(Domain, tracker, applied, custom, cancellation);
         }
         else if (isForm)
         {
-            events = await FormRunner.Run(action, state, custom, cancellation);
+            events = await FormRunner.Run(action, Domain, tracker, applied, custom, cancellation);
         }
         else
         {
@@ -66,17 +66,15 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) :
         return events.Select(e => RasaEventJson.ToJson(e, now)).ToList();
     }
 
-    private async Task<DialogueTracker> Tracker(TrackerView view)
-    {
-        var events = (await view.AppliedEvents()).Select(RasaEventJson.FromJson).OfType<BotEvent>();
-        return new DialogueTracker(Domain, view.SenderId, events);
-    }
+    /// <summary>The current session's applied events as the engine's events (what policies featurise).</summary>
+    private static async Task<List<BotEvent>> Applied(TrackerView view) =>
+        (await view.AppliedEvents()).Select(e => view.Derived(e, RasaEventJson.FromJson)).OfType<BotEvent>().ToList();
 
     /// <summary>Calls the action server with Rasa's tracker JSON, pending events included.</summary>
-    private CustomActionCall Custom(TrackerView view, DialogueTracker state) => async (action, pending, cancellation) =>
+    private CustomActionCall Custom(TrackerView view) => async (action, pending, cancellation) =>
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        var slots = PendingSlots.Of(state, pending);
+        var slots = PendingSlots.Of(Domain, view.Slots, pending);
         var events = new JsonArray((await view.SessionEvents()).Select(e => (JsonNode)e.DeepClone()).Concat(pending.Select(e => (JsonNode)RasaEventJson.ToJson(e, now))).ToArray());
         var loop = pending.OfType<ActiveLoopSet>().LastOrDefault() is { } changed ? changed.Name : view.ActiveLoopName;
         var tracker = new JsonObject

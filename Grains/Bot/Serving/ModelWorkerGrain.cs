@@ -23,7 +23,7 @@ public sealed class ModelWorkerGrain(AgentCache agents) : Grain, IModelWorkerGra
         var agent = await agents.Get(model);
         var events = JsonNode.Parse(eventsJson)!.AsArray().Select(e => e!.AsObject()).ToList();
         var tracker = DialogueTracker.FromEvents(senderId, events);
-        var view = new TrackerView(tracker, tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
+        var view = new TrackerView(tracker, () => tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
             () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
         var prediction = await NextAction.Predict(agent, tracker, view);
         return NextAction.ToJson(prediction, await TrackerJson.Render(tracker, agent.Domain, verbosity, events)).ToJsonString();

@@ -382,7 +382,7 @@ public sealed class TrainingDataReader
                 {
                     _checks.Add(domain =>
                     {
-                        if (!domain.Forms.ContainsKey(loop) && !domain.Actions.Contains(loop))
+                        if (!domain.Forms.ContainsKey(loop) && !domain.Actions.Contains(loop) && loop != DefaultNames.ActionTwoStageFallback)
                         {
                             throw new BotDataException(source.Name, line, (int)node.Start.Column, $"{where} activates loop '{loop}', which is not a form in the domain");
                         }

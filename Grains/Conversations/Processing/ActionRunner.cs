@@ -31,21 +31,20 @@ public static class ActionRunner
             case DefaultNames.ActionRestart:
                 return [.. Utter(domain, "utter_restart", tracker, now), Event("restart", now)];
             case DefaultNames.ActionDefaultFallback:
-                return [.. Utter(domain, "utter_default", tracker, now), Event("rewind", now)];
+                return DefaultFallback(domain, tracker, now);
             case DefaultNames.ActionBack:
                 return [.. Utter(domain, "utter_back", tracker, now), Event("rewind", now), Event("rewind", now)];
             case DefaultNames.ActionDeactivateLoop:
-                var loop = Event("active_loop", now);
-                loop["name"] = null;
                 var requested = Event("slot", now);
                 requested["name"] = DefaultNames.SlotRequested;
                 requested["value"] = null;
-                return [loop, requested];
+                return [Loop(null, now), requested];
             case DefaultNames.ActionDefaultAskRephrase:
                 return Utter(domain, "utter_ask_rephrase", tracker, now);
             case DefaultNames.ActionDefaultAskAffirmation:
+                return [TwoStageFallback.AskAffirmation(domain, tracker, now)];
             case DefaultNames.ActionTwoStageFallback:
-                return Utter(domain, "utter_ask_rephrase", tracker, now);
+                return await TwoStageFallback.Run(domain, tracker, now);
         }
 
         if (domain.Responses.ContainsKey(action))
@@ -92,7 +91,11 @@ public static class ActionRunner
         return events;
     }
 
-    private static List<JsonObject> Utter(BotDomain domain, string response, TrackerView tracker, double now) =>
+    /// <summary>Rasa's <c>action_default_fallback</c>: <c>utter_default</c>, and the user's message is rewound.</summary>
+    public static List<JsonObject> DefaultFallback(BotDomain domain, TrackerView tracker, double now) =>
+        [.. Utter(domain, "utter_default", tracker, now), Event("rewind", now)];
+
+    public static List<JsonObject> Utter(BotDomain domain, string response, TrackerView tracker, double now) =>
         ResponseRenderer.Render(domain, response, tracker.Slots, tracker.LatestInputChannel) is { } message
             ? [BotEvents.From(message, now)]
             : [];
@@ -108,5 +111,13 @@ public static class ActionRunner
         ["hide_rule_turn"] = false,
     };
 
-    private static JsonObject Event(string type, double now) => new() { ["event"] = type, ["timestamp"] = now };
+    public static JsonObject Event(string type, double now) => new() { ["event"] = type, ["timestamp"] = now };
+
+    /// <summary>An <c>active_loop</c> event; a null name deactivates the loop.</summary>
+    public static JsonObject Loop(string? name, double now)
+    {
+        var loop = Event("active_loop", now);
+        loop["name"] = name;
+        return loop;
+    }
 }

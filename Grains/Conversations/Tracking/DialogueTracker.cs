@@ -57,6 +57,9 @@ public sealed class DialogueTracker(string senderId)
 
     public string? ActiveLoopName => ActiveLoop?.Name is { } n && n != "should_not_be_set" ? n : null;
 
+    /// <summary>Whether the active loop refused its latest run (Rasa's <c>active_loop.rejected</c>).</summary>
+    public bool LoopRejected => ActiveLoop?.Rejected ?? false;
+
     public string? LatestIntent => (string?)latestMessage?["intent"]?["name"];
 
     public IReadOnlyDictionary<string, JsonNode?> SetSlots => slots;
@@ -83,8 +86,11 @@ public sealed class DialogueTracker(string senderId)
         return data;
     }
 
-    /// <summary>Logs one event. Rewind and undo need the events from <see cref="ResetIndex"/> on, including this one.</summary>
-    public void Apply(JsonObject e, Func<IReadOnlyList<JsonObject>> eventsSinceReset)
+    /// <summary>
+    /// Logs one event. Rewind and undo replay <paramref name="appliedEvents"/>: the applied events of the session
+    /// (from <see cref="ResetIndex"/> on), this one taken into account.
+    /// </summary>
+    public void Apply(JsonObject e, Func<IReadOnlyList<JsonObject>> appliedEvents)
     {
         var type = RasaEvents.Type(e);
         EventCount++;
@@ -113,7 +119,7 @@ public sealed class DialogueTracker(string senderId)
         if (type is EventNames.Rewind or EventNames.Undo)
         {
             Reset();
-            foreach (var applied in AppliedEvents.Of(eventsSinceReset()))
+            foreach (var applied in appliedEvents())
             {
                 ApplyState(applied);
             }
@@ -298,12 +304,20 @@ public sealed class DialogueTracker(string senderId)
     public static DialogueTracker FromEvents(string senderId, IReadOnlyList<JsonObject> events)
     {
         var tracker = new DialogueTracker(senderId);
-        for (var i = 0; i < events.Count; i++)
+        tracker.ApplyFrom(events, 0);
+        return tracker;
+    }
+
+    /// <summary>
+    /// Applies the events not seen yet: <paramref name="events"/> are the logged events from index
+    /// <paramref name="from"/> (at most <see cref="ResetIndex"/>, so rewind and undo find their session) on.
+    /// </summary>
+    public void ApplyFrom(IReadOnlyList<JsonObject> events, long from)
+    {
+        for (var i = (int)(EventCount - from); i < events.Count; i++)
         {
             var upTo = i;
-            tracker.Apply(events[i], () => events.Skip((int)tracker.ResetIndex).Take(upTo + 1 - (int)tracker.ResetIndex).ToList());
+            Apply(events[i], () => AppliedEvents.Of(events.Skip((int)(ResetIndex - from)).Take(upTo + 1 - (int)(ResetIndex - from)).ToList()));
         }
-
-        return tracker;
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Switchboard.Bot.Actions;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Nlu;
@@ -27,8 +28,9 @@ public sealed class BotModelTests
             var events = StoryEvents.From(story.Steps);
             for (var n = 1; n < events.Count; n++)
             {
-                var a = trained.PredictNextAction(new DialogueTracker(trained.Domain, "s", events.Take(n)));
-                var b = loaded.PredictNextAction(new DialogueTracker(loaded.Domain, "s", events.Take(n)));
+                var applied = events.Take(n).ToList();
+                var a = trained.PredictNextAction(RasaEventJson.Tracker("s", applied), applied);
+                var b = loaded.PredictNextAction(RasaEventJson.Tracker("s", applied), applied);
                 Assert.Equal((a.Action, a.Policy), (b.Action, b.Policy));
                 Assert.Equal(a.Confidence, b.Confidence, 5);
             }
@@ -65,7 +67,7 @@ public sealed class BotModelTests
         var model = BotModel.Train(data);
         Assert.True(model.IsNluOnly);
         Assert.Equal("greet", model.Parse("hello there").Intent!.Name);
-        Assert.Throws<InvalidOperationException>(() => model.PredictNextAction(new DialogueTracker(model.Domain)));
+        Assert.Throws<InvalidOperationException>(() => model.PredictNextAction(RasaEventJson.Tracker("s", []), []));
 
         using var stream = new MemoryStream();
         model.Save(stream);
