@@ -185,7 +185,9 @@ public sealed class DomainReader
         var yaml = new YamlStream(new YamlDocument(_domainYaml));
         var writer = new StringWriter();
         yaml.Save(writer, assignAnchors: false);
-        var text = writer.ToString().TrimEnd('.', '\n', '\r', ' ') + "\n";
+        // YamlDotNet closes the document with a "..." line: drop that line only, never the dots ending the last value.
+        var saved = writer.ToString().TrimEnd();
+        var text = (saved.EndsWith("\n...", StringComparison.Ordinal) ? saved[..^4].TrimEnd() : saved) + "\n";
         var json = (JsonObject)YamlSource.ToJson(_domainYaml)!;
         json["session_config"] = new JsonObject
         {

@@ -111,6 +111,27 @@ public sealed class DomainReaderTests
     }
 
     [Fact]
+    public void The_stored_text_keeps_the_punctuation_that_ends_the_last_value()
+    {
+        var domain = BotDomain.Parse("""
+            version: "3.1"
+            intents: [greet]
+            responses:
+              utter_greet:
+                - text: "Hello!"
+              utter_sorry:
+                - text: Sorry, I cannot help with that.
+              utter_wait:
+                - text: Wait...
+            """);
+
+        var again = BotDomain.Parse(domain.Yaml);
+
+        Assert.Equal("Sorry, I cannot help with that.", again.Responses["utter_sorry"][0].Text);
+        Assert.Equal("Wait...", again.Responses["utter_wait"][0].Text);
+    }
+
+    [Fact]
     public void Renders_conditional_variations_templates_and_buttons()
     {
         var domain = BotDomain.Parse(Valid);
