@@ -38,7 +38,7 @@ public static class ApiEndpoint
             }
         }
 
-        var request = ApiRequest.Parse(body.Value);
+        using var request = ApiRequest.Parse(body.Value);
         if (request.Error is not null)
         {
             await Reject(context, StatusCodes.Status400BadRequest, request.Error);

@@ -4,44 +4,61 @@ namespace Switchboard.ApiGateway.Centrifugo.Api;
 
 /// <summary>
 /// A parsed <c>/api/</c> body: one command or an array of them. Malformed bodies, unknown methods and
-/// parameters of the wrong shape make the whole request invalid (400, Centrifugo v1).
+/// parameters of the wrong shape make the whole request invalid (400, Centrifugo v1). The commands read the
+/// parsed document in place (no copy per request), so the request is disposed once they have run, and the body
+/// must outlive it.
 /// </summary>
-public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray, string? Error)
+public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray, string? Error) : IDisposable
 {
+    private JsonDocument? document;
+
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     public static ApiRequest Parse(ReadOnlyMemory<byte> body)
     {
-        JsonElement root;
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
             return Fail($"malformed JSON: {ex.Message}");
         }
 
-        var isArray = root.ValueKind == JsonValueKind.Array;
-        if (!isArray && root.ValueKind != JsonValueKind.Object)
+        var (commands, isArray, error) = ReadCommands(document.RootElement);
+        if (error is not null)
         {
-            return Fail("expected a command object or an array of commands");
+            document.Dispose();
+            return Fail(error);
         }
 
+        return new ApiRequest(commands, isArray, null) { document = document };
+    }
+
+    public void Dispose() => document?.Dispose();
+
+    private static (List<ApiCommand> Commands, bool IsArray, string? Error) ReadCommands(JsonElement root)
+    {
+        var isArray = root.ValueKind == JsonValueKind.Array;
         var commands = new List<ApiCommand>();
+        if (!isArray && root.ValueKind != JsonValueKind.Object)
+        {
+            return (commands, false, "expected a command object or an array of commands");
+        }
+
         foreach (var item in isArray ? root.EnumerateArray() : Enumerable.Repeat(root, 1))
         {
             var (command, error) = ParseCommand(item);
             if (error is not null)
             {
-                return Fail(isArray ? $"command {commands.Count}: {error}" : error);
+                return (commands, isArray, isArray ? $"command {commands.Count}: {error}" : error);
             }
 
             commands.Add(command!);
         }
 
-        return new ApiRequest(commands, isArray, null);
+        return (commands, isArray, null);
     }
 
     private static ApiRequest Fail(string error) => new([], false, error);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -11,11 +12,22 @@ public static class ApiSignature
     public static string Sign(string secret, ReadOnlySpan<byte> body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    /// <summary>Constant-time comparison, so the time taken leaks nothing about the expected sign.</summary>
+    /// <summary>
+    /// Constant-time comparison, so the time taken leaks nothing about the expected sign. Hex of either case is
+    /// accepted; anything that is not 32 bytes of hex cannot match. Runs on every request, so it allocates nothing.
+    /// </summary>
     public static bool Verify(string secret, ReadOnlySpan<byte> body, string sign)
     {
-        var expected = Encoding.ASCII.GetBytes(Sign(secret, body));
-        var given = Encoding.ASCII.GetBytes(sign.Trim().ToLowerInvariant());
+        Span<byte> given = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        if (Convert.FromHexString(sign.AsSpan().Trim(), given, out _, out var written) != OperationStatus.Done || written != given.Length)
+        {
+            return false;
+        }
+
+        Span<byte> key = secret.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(secret.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];
+        key = key[..Encoding.UTF8.GetBytes(secret, key)];
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, body, expected);
         return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 }

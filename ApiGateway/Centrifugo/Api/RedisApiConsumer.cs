@@ -46,7 +46,7 @@ public sealed class RedisApiConsumer(ClusterSettings cluster, CentrifugoOptions 
 
     private async Task Execute(byte[] body)
     {
-        var request = ApiRequest.Parse(body);
+        using var request = ApiRequest.Parse(body);
         if (request.Error is not null)
         {
             logger.LogWarning("Redis API: rejected command: {Error}", request.Error);
