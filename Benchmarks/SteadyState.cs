@@ -9,7 +9,9 @@ public static class SteadyState
 {
     public static readonly TimeSpan Round = TimeSpan.FromSeconds(3);
 
-    private const int MaxRounds = 12;
+    private const int MinRounds = 4;
+
+    private const int MaxRounds = 15;
 
     /// <param name="round">Runs one round of load and returns its rate.</param>
     public static async Task WarmUp(Func<Task<double>> round)
@@ -18,7 +20,8 @@ public static class SteadyState
         for (var i = 0; i < MaxRounds; i++)
         {
             var rate = await round();
-            if (i > 0 && rate < best * 1.03)
+            // A dip (an activation storm, a GC) must not end it before the JIT had its chance.
+            if (i >= MinRounds && rate < best * 1.03)
             {
                 return;
             }
