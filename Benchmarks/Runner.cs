@@ -72,11 +72,15 @@ public sealed class Runner(RunnerOptions options)
                     await Conversations(redis, model);
                 }
 
-                if (silos == options.SiloCounts.Max() && !options.ConversationsOnly)
-                {
-                    await redis.AddGateway();
-                    await Memory(redis, baseline);
-                }
+            }
+
+            if (!options.ConversationsOnly)
+            {
+                // A fresh cluster: after the fan-out figures the gateways' heaps shrink while connections are opened,
+                // and the RSS delta came out negative.
+                await using var redis = await Target.Redis(gatewayArgs, options.SiloCounts.Max());
+                await redis.AddGateway();
+                await Memory(redis);
             }
         }
         finally
@@ -327,7 +331,7 @@ public sealed class Runner(RunnerOptions options)
         return rate;
     }
 
-    private async Task Memory(Target target, Baseline baseline)
+    private async Task Memory(Target target)
     {
         if (!options.Wants("memory per idle WebSocket connection"))
         {
