@@ -10,15 +10,31 @@ namespace Switchboard.Bot.Dialogue;
 /// </summary>
 public static class DialogueStates
 {
-    public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<BotEvent> applied)
+    public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<BotEvent> applied) =>
+        Build(domain, applied, skip: 0);
+
+    /// <summary>
+    /// The states a prediction reads: all of them are counted, only the latest <paramref name="lookback"/> are built
+    /// (a long session would otherwise rebuild a slot dictionary per action for every prediction).
+    /// </summary>
+    public static RecentStates Recent(BotDomain domain, IReadOnlyList<BotEvent> applied, int lookback)
+    {
+        var count = Count(applied);
+        var skip = Math.Max(0, count - lookback);
+        return new RecentStates(count, skip, Build(domain, applied, skip).ConvertAll(s => s.State));
+    }
+
+    /// <summary>What <see cref="Of"/> would return, minus its first <paramref name="skip"/> states (counted, not built).</summary>
+    private static List<(DialogueState State, string? NextAction)> Build(BotDomain domain, IEnumerable<BotEvent> applied, int skip)
     {
         var result = new List<(DialogueState, string?)>();
         var builder = new StateBuilder(domain);
+        var index = 0;
         foreach (var e in applied)
         {
             if (e is ActionExecuted a && a.Name != DefaultNames.ActionSessionStart)
             {
-                if (builder.Started)
+                if (builder.Started && index++ >= skip)
                 {
                     result.Add((builder.Current(), a.Name));
                 }
@@ -28,6 +44,7 @@ public static class DialogueStates
             else if (e is SessionStarted)
             {
                 result.Clear();
+                index = 0;
                 builder = new StateBuilder(domain) { Slots = builder.Slots };
                 continue;
             }
@@ -37,6 +54,28 @@ public static class DialogueStates
 
         result.Add((builder.Current(), null));
         return result;
+    }
+
+    /// <summary>How many states <see cref="Of"/> returns for these events.</summary>
+    private static int Count(IReadOnlyList<BotEvent> applied)
+    {
+        var count = 0;
+        var started = false;
+        foreach (var e in applied)
+        {
+            if (e is ActionExecuted a && a.Name != DefaultNames.ActionSessionStart)
+            {
+                count += started ? 1 : 0;
+                started = true;
+            }
+            else if (e is SessionStarted)
+            {
+                count = 0;
+                started = false;
+            }
+        }
+
+        return count + 1;
     }
 
     /// <summary>Accumulates one state as events arrive.</summary>

@@ -32,6 +32,8 @@ public sealed class LearnedPolicy : IDialoguePolicy
 
     public StateFeaturizer Featurizer { get; }
 
+    public int Lookback => Featurizer.MaxHistory;
+
     public static LearnedPolicy? Train(IEnumerable<List<(DialogueState State, string? NextAction)>> trackers, BotDomain domain, int maxHistory, int seed = 1)
     {
         var samples = new List<(List<string> Features, string Action)>();

@@ -12,6 +12,8 @@ public sealed class MemoizationPolicy(int maxHistory, IReadOnlyDictionary<string
 
     public int MaxHistory { get; } = maxHistory;
 
+    public int Lookback => MaxHistory;
+
     public IReadOnlyDictionary<string, string> Lookup { get; } = lookup;
 
     public static MemoizationPolicy Train(IEnumerable<List<(DialogueState State, string? NextAction)>> trackers, BotDomain domain, int maxHistory)

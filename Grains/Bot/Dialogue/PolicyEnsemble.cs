@@ -14,13 +14,15 @@ public sealed class PolicyEnsemble(IReadOnlyList<IDialoguePolicy> policies, Poli
 
     public PolicySettings Settings { get; } = settings;
 
+    private readonly int lookback = policies.Select(p => p.Lookback).DefaultIfEmpty(1).Max();
+
     /// <summary>
     /// The next action for a conversation: its tracker state and the current session's applied events (a due
     /// follow-up action is the caller's business, as in Rasa's processor).
     /// </summary>
     public PolicyPrediction Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<BotEvent> applied)
     {
-        var states = DialogueStates.Of(domain, applied).Select(s => s.State).ToList();
+        var states = DialogueStates.Recent(domain, applied, lookback);
         // An action that just refused or failed is not predicted again straight away (as in Rasa's ensemble).
         var excluded = applied.Count > 0 && applied[^1] is ActionExecutionRejected rejected ? rejected.Name : null;
         PolicyPrediction? best = null;

@@ -18,6 +18,8 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
 
     public IReadOnlyList<RuleSnippet> Snippets { get; } = snippets;
 
+    public int Lookback { get; } = snippets.Select(s => s.States.Count).DefaultIfEmpty(1).Max();
+
     public static RulePolicy Train(IReadOnlyList<StoryBlock> rules, BotDomain domain) =>
         new(rules.SelectMany(r => SnippetsOf(r, domain)).ToList());
 
