@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.Conversations;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -10,7 +11,7 @@ namespace Switchboard.ApiGateway.Conversations;
 /// <c>{"message": "...", "metadata": {...}}</c> into the conversation whose id is the user's id (the token's
 /// <c>sub</c>); the reply carries the bot's messages, which are also published on the conversation's channel.
 /// </summary>
-public sealed class ConversationRpcHandler(ModelState models, IGrainFactory grains) : IRpcHandler
+public sealed class ConversationRpcHandler(ModelState models, GrainReferences grains) : IRpcHandler
 {
     public const string MethodName = "rasa.message";
     public const string InputChannel = "websocket";
@@ -46,7 +47,7 @@ public sealed class ConversationRpcHandler(ModelState models, IGrainFactory grai
 
         var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");
         var message = new UserMessage(text, null, InputChannel, null, body?["metadata"]?.ToJsonString());
-        var reply = await grains.GetGrain<ITrackerGrain>(context.User).HandleMessage(model, message);
+        var reply = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message);
         if (reply.Status != 200)
         {
             throw new RpcException(107, "bad request: " + reply.Error);

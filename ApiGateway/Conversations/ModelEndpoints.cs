@@ -4,6 +4,7 @@ using Switchboard.Conversations;
 using Switchboard.Conversations.Agents;
 using Switchboard.Conversations.Processing;
 using Switchboard.Conversations.Tracking;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -100,7 +101,7 @@ public static class ModelEndpoints
             "Invalid Accept header. Domain can be provided as json (\"Accept: application/json\") or yml (\"Accept: application/x-yml\"). Make sure you've set the appropriate Accept header.");
     }
 
-    private static async Task<IResult> Parse(HttpRequest request, ModelState models, IGrainFactory grains)
+    private static async Task<IResult> Parse(HttpRequest request, ModelState models, GrainReferences grains)
     {
         var (model, modelError) = await models.Require();
         if (modelError is not null)
@@ -126,12 +127,12 @@ public static class ModelEndpoints
         }
 
         // Parsed on a silo by its local copy of the model, not in the gateway process.
-        var json = await grains.GetGrain<IModelWorkerGrain>(IModelWorkerGrain.Key).Parse(model!, text, RasaRequest.OptionalString(body?["message_id"]));
+        var json = await grains.Get<IModelWorkerGrain>(IModelWorkerGrain.Key).Parse(model!, text, RasaRequest.OptionalString(body?["message_id"]));
         var parsed = JsonNode.Parse(json)!.AsObject();
         return Results.Json(string.IsNullOrEmpty(mode) ? parsed : Switchboard.Bot.Nlu.ParseEmulation.Apply(parsed, mode));
     }
 
-    private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models, IGrainFactory grains)
+    private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models, GrainReferences grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(request);
         var (model, modelError) = await models.Require(needsDialogue: true);
@@ -147,7 +148,7 @@ public static class ModelEndpoints
         }
 
         // Predicted on a silo by its local copy of the model, on a temporary tracker: nothing is stored and no action runs.
-        var json = await grains.GetGrain<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, "[" + string.Join(",", events!.Select(e => e.ToJsonString())) + "]", query!.Verbosity);
+        var json = await grains.Get<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, "[" + string.Join(",", events!.Select(e => e.ToJsonString())) + "]", query!.Verbosity);
         return Results.Text(json, "application/json");
     }
 

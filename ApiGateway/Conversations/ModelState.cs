@@ -1,5 +1,6 @@
 using Switchboard.Conversations;
 using Switchboard.Conversations.Agents;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -9,7 +10,7 @@ namespace Switchboard.ApiGateway.Conversations;
 /// The reference is cached for a second so that not every request visits the registry's single activation;
 /// a model loaded or unloaded through this gateway is seen at once, through another within the second.
 /// </summary>
-public sealed class ModelState(IGrainFactory grains, AgentCache agents, TimeProvider time)
+public sealed class ModelState(GrainReferences grains, AgentCache agents, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
 
@@ -17,7 +18,7 @@ public sealed class ModelState(IGrainFactory grains, AgentCache agents, TimeProv
     private ModelRef? cachedModel;
     private long cachedUntilTicks;
 
-    private IModelRegistryGrain Registry => grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key);
+    private IModelRegistryGrain Registry => grains.Get<IModelRegistryGrain>(IModelRegistryGrain.Key);
 
     public async Task<ModelRef?> Current()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Conversations;
 using Switchboard.Conversations.Tracking;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -24,10 +25,10 @@ public static class TrackerEndpoints
         conversation.MapPost("/messages", AddMessage);
     }
 
-    private static ITrackerGrain Tracker(IGrainFactory grains, HttpContext context) =>
-        grains.GetGrain<ITrackerGrain>(RasaRequest.ConversationId(context)!);
+    private static ITrackerGrain Tracker(GrainReferences grains, HttpContext context) =>
+        grains.Get<ITrackerGrain>(RasaRequest.ConversationId(context)!);
 
-    private static async Task<IResult> ListConversations(HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> ListConversations(HttpRequest request, GrainReferences grains)
     {
         var (offset, offsetError) = RasaRequest.Number(request, "offset");
         var (limit, limitError) = RasaRequest.Number(request, "limit");
@@ -41,7 +42,7 @@ public static class TrackerEndpoints
             return RasaErrors.BadRequest("'offset' must be 0 or more and 'limit' between 0 and 10000.", RasaRequest.QueryDetails(offset is < 0 ? "offset" : "limit"));
         }
 
-        var page = await grains.GetGrain<IConversationDirectoryGrain>(0).List((int)(offset ?? 0), (int)(limit ?? 100));
+        var page = await grains.Get<IConversationDirectoryGrain>(0).List((int)(offset ?? 0), (int)(limit ?? 100));
         return Results.Json(new JsonObject
         {
             ["conversations"] = new JsonArray(page.Ids.Select(id => (JsonNode)id).ToArray()),
@@ -51,7 +52,7 @@ public static class TrackerEndpoints
         });
     }
 
-    private static async Task<IResult> GetTracker(HttpContext context, ModelState models, IGrainFactory grains)
+    private static async Task<IResult> GetTracker(HttpContext context, ModelState models, GrainReferences grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require();
@@ -63,7 +64,7 @@ public static class TrackerEndpoints
         return RasaRequest.ToResult(await Tracker(grains, context).Get(model!, query!));
     }
 
-    private static async Task<IResult> AppendEvents(HttpContext context, ModelState models, IGrainFactory grains, CallbackChannel callback)
+    private static async Task<IResult> AppendEvents(HttpContext context, ModelState models, GrainReferences grains, CallbackChannel callback)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (sideEffects, boolError) = RasaRequest.Bool(context.Request, "execute_side_effects", false);
@@ -93,7 +94,7 @@ public static class TrackerEndpoints
         return RasaRequest.ToResult(reply);
     }
 
-    private static async Task<IResult> ReplaceEvents(HttpContext context, ModelState models, IGrainFactory grains)
+    private static async Task<IResult> ReplaceEvents(HttpContext context, ModelState models, GrainReferences grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require();
@@ -111,7 +112,7 @@ public static class TrackerEndpoints
         return RasaRequest.ToResult(await Tracker(grains, context).Replace(model!, events!.Select(e => e.ToJsonString()).ToList(), query!));
     }
 
-    private static async Task<IResult> GetStory(HttpContext context, ModelState models, IGrainFactory grains)
+    private static async Task<IResult> GetStory(HttpContext context, ModelState models, GrainReferences grains)
     {
         var (until, untilError) = RasaRequest.Number(context.Request, "until");
         var (allSessions, boolError) = RasaRequest.Bool(context.Request, "all_sessions", false);
@@ -124,7 +125,7 @@ public static class TrackerEndpoints
         return RasaRequest.ToResult(await Tracker(grains, context).Story(model!, until, allSessions), "text/yml");
     }
 
-    private static async Task<IResult> Execute(HttpContext context, ModelState models, IGrainFactory grains, CallbackChannel callback)
+    private static async Task<IResult> Execute(HttpContext context, ModelState models, GrainReferences grains, CallbackChannel callback)
     {
         var (query, model, body, name, error) = await NamedCommand(context, models, "action");
         if (error is not null)
@@ -138,7 +139,7 @@ public static class TrackerEndpoints
         return await WithMessages(context.Request, reply, callback);
     }
 
-    private static async Task<IResult> TriggerIntent(HttpContext context, ModelState models, IGrainFactory grains, CallbackChannel callback)
+    private static async Task<IResult> TriggerIntent(HttpContext context, ModelState models, GrainReferences grains, CallbackChannel callback)
     {
         var (query, model, body, name, error) = await NamedCommand(context, models, "intent");
         if (error is not null)
@@ -182,14 +183,14 @@ public static class TrackerEndpoints
         return (query, model, body, nameValue.GetValue<string>(), null);
     }
 
-    private static async Task<IResult> Predict(HttpContext context, ModelState models, IGrainFactory grains)
+    private static async Task<IResult> Predict(HttpContext context, ModelState models, GrainReferences grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require(needsDialogue: true);
         return (modelError ?? queryError) ?? RasaRequest.ToResult(await Tracker(grains, context).Predict(model!, query!));
     }
 
-    private static async Task<IResult> AddMessage(HttpContext context, ModelState models, IGrainFactory grains)
+    private static async Task<IResult> AddMessage(HttpContext context, ModelState models, GrainReferences grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require();

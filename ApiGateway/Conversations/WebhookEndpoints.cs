@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Conversations;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -14,7 +15,7 @@ public static class WebhookEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/webhooks/rest/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapPost("/webhooks/rest/webhook", async (HttpRequest request, ModelState models, IGrainFactory grains) =>
+        app.MapPost("/webhooks/rest/webhook", async (HttpRequest request, ModelState models, GrainReferences grains) =>
         {
             var (message, error) = await ReadMessage(request, "rest");
             if (error is not null)
@@ -27,7 +28,7 @@ public static class WebhookEndpoints
         });
 
         app.MapGet("/webhooks/callback/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapPost("/webhooks/callback/webhook", async (HttpRequest request, ModelState models, IGrainFactory grains, CallbackChannel callback) =>
+        app.MapPost("/webhooks/callback/webhook", async (HttpRequest request, ModelState models, GrainReferences grains, CallbackChannel callback) =>
         {
             var (message, error) = await ReadMessage(request, CallbackChannel.Name);
             if (error is not null)
@@ -45,10 +46,10 @@ public static class WebhookEndpoints
     }
 
     /// <summary>Runs the message through the conversation; null when no model is loaded (Rasa ignores the message then).</summary>
-    private static async Task<TrackerReply?> Handle(ModelState models, IGrainFactory grains, (string Sender, UserMessage Message) message)
+    private static async Task<TrackerReply?> Handle(ModelState models, GrainReferences grains, (string Sender, UserMessage Message) message)
     {
         var model = await models.Current();
-        return model is null ? null : await grains.GetGrain<ITrackerGrain>(message.Sender).HandleMessage(model, message.Message);
+        return model is null ? null : await grains.Get<ITrackerGrain>(message.Sender).HandleMessage(model, message.Message);
     }
 
     private static async Task<((string, UserMessage)?, IResult?)> ReadMessage(HttpRequest request, string channel)

@@ -19,6 +19,7 @@ public static class OrleansHosting
             return builder;
         }
 
+        builder.Services.AddSingleton<GrainReferences>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

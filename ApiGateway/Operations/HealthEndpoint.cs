@@ -1,4 +1,5 @@
 using Switchboard.Nodes;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Operations;
 
@@ -8,11 +9,11 @@ public static class HealthEndpoint
     public const string Path = "/health";
 
     public static void Map(WebApplication app) =>
-        app.MapGet(Path, async (IGrainFactory grains, CancellationToken cancel) =>
+        app.MapGet(Path, async (GrainReferences grains, CancellationToken cancel) =>
         {
             try
             {
-                await grains.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes().WaitAsync(TimeSpan.FromSeconds(5), cancel);
+                await grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes().WaitAsync(TimeSpan.FromSeconds(5), cancel);
                 return Results.Text("ok\n");
             }
             catch (Exception e) when (e is TimeoutException or OrleansException or SiloUnavailableException)

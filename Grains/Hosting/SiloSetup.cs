@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Switchboard.Channels.History;
@@ -56,6 +57,7 @@ public static class SiloSetup
             p.BatchContainerBatchSize = settings.StreamBatchSize;
         })));
         silo.Services.AddSingleton(settings);
+        silo.Services.TryAddSingleton<GrainReferences>();
         silo.Services.AddSwitchboardChannels(settings);
         silo.Services.AddSwitchboardConversations(settings);
         silo.Services.AddBotModel();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Switchboard.Channels;
+using Switchboard.Hosting;
 
 namespace Switchboard.Nodes;
 
@@ -8,7 +9,7 @@ namespace Switchboard.Nodes;
 /// <see cref="Disconnect"/>; when the gateway dies instead, the grain notices its node expired from the registry
 /// and cleans up after itself (user index, channels).
 /// </summary>
-public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClientGrain
+public sealed class ClientGrain(IOptions<ChannelOptions> options, GrainReferences grains) : Grain, IClientGrain
 {
     private readonly HashSet<string> channels = new(StringComparer.Ordinal);
     private ClientRegistration? registration;
@@ -18,11 +19,11 @@ public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClie
     {
         if (this.registration is { } previous && previous.User != registration.User)
         {
-            await GrainFactory.GetGrain<IUserGrain>(previous.User).RemoveClient(previous.ClientId);
+            await grains.Get<IUserGrain>(previous.User).RemoveClient(previous.ClientId);
         }
 
         this.registration = registration;
-        await GrainFactory.GetGrain<IUserGrain>(registration.User).AddClient(registration.ClientId, registration.NodeId);
+        await grains.Get<IUserGrain>(registration.User).AddClient(registration.ClientId, registration.NodeId);
         liveness ??= this.RegisterGrainTimer(CheckNode, new GrainTimerCreationOptions(options.Value.PresenceExpiry, options.Value.PresenceExpiry)
         {
             KeepAlive = true,
@@ -53,8 +54,8 @@ public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClie
     {
         if (registration is { } r)
         {
-            await GrainFactory.GetGrain<IUserGrain>(r.User).RemoveClient(r.ClientId);
-            await Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c).Unsubscribe(r.ClientId, r.NodeId)));
+            await grains.Get<IUserGrain>(r.User).RemoveClient(r.ClientId);
+            await Task.WhenAll(channels.Select(c => grains.Get<IChannelGrain>(c).Unsubscribe(r.ClientId, r.NodeId)));
         }
 
         registration = null;
@@ -75,7 +76,7 @@ public sealed class ClientGrain(IOptions<ChannelOptions> options) : Grain, IClie
             return;
         }
 
-        if (!await GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).IsAlive(registration.NodeId))
+        if (!await grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).IsAlive(registration.NodeId))
         {
             await Disconnect();
         }

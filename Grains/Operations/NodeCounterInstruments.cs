@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Switchboard.Nodes;
+using Switchboard.Hosting;
 
 namespace Switchboard.Operations;
 
@@ -15,11 +16,11 @@ public sealed partial class NodeCounterInstruments : BackgroundService
     /// <summary>As often as the dashboard exports (once a second).</summary>
     public static readonly TimeSpan PollPeriod = TimeSpan.FromSeconds(1);
 
-    private readonly IGrainFactory grains;
+    private readonly GrainReferences grains;
     private readonly ILogger<NodeCounterInstruments> logger;
     private volatile NodeTotals totals = NodeTotals.None;
 
-    public NodeCounterInstruments(OrleansInstruments instruments, IGrainFactory grains, ILogger<NodeCounterInstruments> logger)
+    public NodeCounterInstruments(OrleansInstruments instruments, GrainReferences grains, ILogger<NodeCounterInstruments> logger)
     {
         this.grains = grains;
         this.logger = logger;
@@ -42,7 +43,7 @@ public sealed partial class NodeCounterInstruments : BackgroundService
         {
             try
             {
-                var nodes = await grains.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
+                var nodes = await grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
                 totals = NodeTotals.Sum(nodes);
             }
             catch (Exception e) when (e is not OperationCanceledException)

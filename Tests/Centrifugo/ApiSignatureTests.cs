@@ -41,4 +41,18 @@ public sealed class ApiSignatureTests
         Assert.True(ApiSignature.Verify(secret, Body, ApiSignature.Sign(secret, Body)));
         Assert.False(ApiSignature.Verify(secret + "x", Body, ApiSignature.Sign(secret, Body)));
     }
+
+    [Fact]
+    public void Repeated_verifications_with_alternating_secrets_and_bodies_keep_their_answers()
+    {
+        byte[] other = [.. Body, (byte)'\n'];
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(ApiSignature.Verify("secret", Body, ApiSignature.Sign("secret", Body)));
+            Assert.False(ApiSignature.Verify("secret", other, ApiSignature.Sign("secret", Body)));
+            Assert.True(ApiSignature.Verify(new string("secret".AsSpan()), other, ApiSignature.Sign("secret", other)));
+            Assert.True(ApiSignature.Verify("second secret", Body, ApiSignature.Sign("second secret", Body)));
+            Assert.False(ApiSignature.Verify("second secret", Body, ApiSignature.Sign("secret", Body)));
+        }
+    }
 }

@@ -136,7 +136,7 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
             return ApiResult.Fail(command.Method, error);
         }
 
-        var presence = await node.Cluster.GetGrain<IChannelGrain>(channel).GetPresence();
+        var presence = await node.Grains.Get<IChannelGrain>(channel).GetPresence();
         return new ApiResult(command.Method, null, w =>
         {
             w.WriteStartObject();
@@ -163,7 +163,7 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
         }
 
         // Centrifugo v1 lists history newest first.
-        var history = await node.Cluster.GetGrain<IChannelGrain>(channel).GetHistory(new HistoryQuery(-1, null, Reverse: true), resolution.Options.ToSettings());
+        var history = await node.Grains.Get<IChannelGrain>(channel).GetHistory(new HistoryQuery(-1, null, Reverse: true), resolution.Options.ToSettings());
         return new ApiResult(command.Method, null, w =>
         {
             w.WriteStartObject();
@@ -199,7 +199,7 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
     /// <summary>Channels with at least one subscriber on any live gateway node.</summary>
     private async Task<ApiResult> Channels()
     {
-        var observers = await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetObservers();
+        var observers = await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetObservers();
         var perNode = await Task.WhenAll(observers.Select(async o =>
         {
             try
@@ -230,7 +230,7 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
 
     private async Task<ApiResult> Stats()
     {
-        var nodes = await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
+        var nodes = await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
         return new ApiResult("stats", null, w =>
         {
             w.WriteStartObject();

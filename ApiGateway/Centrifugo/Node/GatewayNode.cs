@@ -3,6 +3,7 @@ using Orleans.Streams;
 using StreamPosition = Switchboard.Channels.StreamPosition;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
 using Switchboard.Channels;
+using Switchboard.Hosting;
 using Switchboard.Nodes;
 
 namespace Switchboard.ApiGateway.Centrifugo.Node;
@@ -11,7 +12,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// This gateway node: its id, its local connections, and the cluster calls the API and the client
 /// protocol make. Events from the node's stream are turned into frames here, once per event.
 /// </summary>
-public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, IConfiguration config, ILogger<GatewayNode> logger)
+public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, NodeMetrics metrics, IConfiguration config, ILogger<GatewayNode> logger)
 {
     public string Id { get; } = Guid.NewGuid().ToString("N");
 
@@ -24,6 +25,8 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
     public NodeMetrics Metrics => metrics;
 
     public IClusterClient Cluster => cluster;
+
+    public GrainReferences Grains => grains;
 
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private double cpuUsage;
@@ -85,7 +88,7 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
             return;
         }
 
-        var clients = await cluster.GetGrain<IUserGrain>(user).GetClients();
+        var clients = await grains.Get<IUserGrain>(user).GetClients();
         var provider = cluster.GetStreamProvider(NodeStreams.Provider);
         foreach (var nodeId in clients.Values.Distinct(StringComparer.Ordinal).Where(n => n != Id))
         {
@@ -111,7 +114,7 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
         if (client.User.Length > 0)
         {
             // The client grain keeps the user index too.
-            await cluster.GetGrain<IClientGrain>(client.ClientId).Connect(RegistrationOf(client));
+            await grains.Get<IClientGrain>(client.ClientId).Connect(RegistrationOf(client));
         }
     }
 
@@ -121,7 +124,7 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
     /// </summary>
     public async Task RefreshClient(ISubscriber client)
     {
-        var grain = cluster.GetGrain<IClientGrain>(client.ClientId);
+        var grain = grains.Get<IClientGrain>(client.ClientId);
         await grain.Refresh(RegistrationOf(client), client.Channels);
 
         // The connection may have closed (and its grain been disconnected) while the refresh was in flight.
@@ -140,10 +143,10 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
             Hub.Unsubscribe(channel, client);
         }
 
-        await Task.WhenAll(channels.Select(c => cluster.GetGrain<IChannelGrain>(c).Unsubscribe(client.ClientId, Id)));
+        await Task.WhenAll(channels.Select(c => grains.Get<IChannelGrain>(c).Unsubscribe(client.ClientId, Id)));
         if (client.User.Length > 0)
         {
-            await cluster.GetGrain<IClientGrain>(client.ClientId).Disconnect();
+            await grains.Get<IClientGrain>(client.ClientId).Disconnect();
         }
     }
 
@@ -153,10 +156,10 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
         Hub.Subscribe(channel, client);
         try
         {
-            var result = await cluster.GetGrain<IChannelGrain>(channel).Subscribe(client.InfoFor(channel), Id, settings, recoverFrom);
+            var result = await grains.Get<IChannelGrain>(channel).Subscribe(client.InfoFor(channel), Id, settings, recoverFrom);
             if (client.User.Length > 0)
             {
-                await cluster.GetGrain<IClientGrain>(client.ClientId).AddChannel(channel);
+                await grains.Get<IClientGrain>(client.ClientId).AddChannel(channel);
             }
 
             return result;
@@ -171,17 +174,17 @@ public sealed class GatewayNode(IClusterClient cluster, NodeMetrics metrics, ICo
     public async Task Unsubscribe(ISubscriber client, string channel)
     {
         Hub.Unsubscribe(channel, client);
-        await cluster.GetGrain<IChannelGrain>(channel).Unsubscribe(client.ClientId, Id);
+        await grains.Get<IChannelGrain>(channel).Unsubscribe(client.ClientId, Id);
         if (client.User.Length > 0)
         {
-            await cluster.GetGrain<IClientGrain>(client.ClientId).RemoveChannel(channel);
+            await grains.Get<IClientGrain>(client.ClientId).RemoveChannel(channel);
         }
     }
 
     public Task<Publication> Publish(string channel, Publication publication, ChannelSettings settings)
     {
         metrics.MessagePublished();
-        return cluster.GetGrain<IChannelGrain>(channel).Publish(publication, settings);
+        return grains.Get<IChannelGrain>(channel).Publish(publication, settings);
     }
 
     /// <summary>The node's counters now; CPU usage is the one measured at the last report.</summary>

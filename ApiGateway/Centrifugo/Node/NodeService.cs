@@ -64,7 +64,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
         await base.StopAsync(cancellationToken);
         try
         {
-            await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Leave(node.Id).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).Leave(node.Id).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
 
             // Node ids are per process: a stream subscription left behind would stay in the PubSubStore for good.
             var stream = node.Cluster.GetStreamProvider(NodeStreams.Provider).GetStream<NodeEvent>(NodeStreams.For(node.Id));
@@ -94,7 +94,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
             }
 
             node.SampleCpu();
-            await node.Cluster.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(node.Snapshot(), observerReference!, Expiry);
+            await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(node.Snapshot(), observerReference!, Expiry);
         }
         catch (Exception ex)
         {
@@ -145,7 +145,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
             }
 
             var clients = node.Hub.Subscribers(channel).Select(s => s.InfoFor(channel)).ToList();
-            await node.Cluster.GetGrain<IChannelGrain>(channel).Refresh(node.Id, clients, resolution.Options.ToSettings());
+            await node.Grains.Get<IChannelGrain>(channel).Refresh(node.Id, clients, resolution.Options.ToSettings());
         });
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class ClientSession
             return Frames.Error(id, error);
         }
 
-        var presence = await node.Cluster.GetGrain<IChannelGrain>(request.Channel!).GetPresence();
+        var presence = await node.Grains.Get<IChannelGrain>(request.Channel!).GetPresence();
         return Frames.Reply(id, "presence", w =>
         {
             w.WriteStartObject("presence");
@@ -33,7 +33,7 @@ public sealed partial class ClientSession
             return Frames.Error(id, error);
         }
 
-        var stats = await node.Cluster.GetGrain<IChannelGrain>(request.Channel!).GetPresenceStats();
+        var stats = await node.Grains.Get<IChannelGrain>(request.Channel!).GetPresenceStats();
         return Frames.Reply(id, "presence_stats", w =>
         {
             w.WriteNumber("num_clients", stats.NumClients);
@@ -49,7 +49,7 @@ public sealed partial class ClientSession
         }
 
         var since = request.Since is { } s ? new StreamPosition(s.Offset, s.Epoch ?? "") : null;
-        var history = await node.Cluster.GetGrain<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse), resolution.Options.ToSettings());
+        var history = await node.Grains.Get<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse), resolution.Options.ToSettings());
         if (since is not null && since.Epoch != history.Position.Epoch)
         {
             return Frames.Error(id, ClientError.UnrecoverablePosition);

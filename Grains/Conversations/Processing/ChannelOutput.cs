@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Switchboard.Channels;
+using Switchboard.Hosting;
 
 namespace Switchboard.Conversations.Processing;
 
 /// <summary>Publishes a conversation's bot messages to its real-time channel (<see cref="ConversationChannel"/>).</summary>
-public sealed class ChannelOutput(IGrainFactory grains, ILogger<ChannelOutput> logger)
+public sealed class ChannelOutput(GrainReferences grains, ILogger<ChannelOutput> logger)
 {
     public async Task Publish(string conversationId, IReadOnlyList<JsonObject> messages)
     {
@@ -14,7 +15,7 @@ public sealed class ChannelOutput(IGrainFactory grains, ILogger<ChannelOutput> l
             return;
         }
 
-        var channel = grains.GetGrain<IChannelGrain>(ConversationChannel.For(conversationId));
+        var channel = grains.Get<IChannelGrain>(ConversationChannel.For(conversationId));
         try
         {
             foreach (var message in messages)
