@@ -35,7 +35,8 @@ public static class CentrifugoSetup
 
     public static WebApplication MapCentrifugo(this WebApplication app)
     {
-        app.UseWebSockets();
+        // Only where sockets are accepted: the middleware otherwise adds a handshake feature to every request.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path), branch => branch.UseWebSockets());
         ApiEndpoint.Map(app);
         WebSocketEndpoint.Map(app);
         AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>());

@@ -7,7 +7,7 @@ namespace Switchboard.Channels;
 public interface IChannelGrain : IGrainWithStringKey
 {
     /// <summary>Stores (when history is on) and fans out; returns the publication with its offset.</summary>
-    Task<Publication> Publish(Publication publication, ChannelSettings settings);
+    ValueTask<Publication> Publish(Publication publication, ChannelSettings settings);
 
     /// <param name="recoverFrom">The client's last seen position when it asks to recover, else null.</param>
     Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, ChannelSettings settings, StreamPosition? recoverFrom);

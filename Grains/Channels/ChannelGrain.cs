@@ -39,7 +39,7 @@ public sealed class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<Publication> Publish(Publication publication, ChannelSettings settings)
+    public async ValueTask<Publication> Publish(Publication publication, ChannelSettings settings)
     {
         this.settings = settings;
         var stamped = publication with
@@ -240,7 +240,10 @@ public sealed class ChannelGrain(
     }
 
     /// <summary>Sends an event to every node with subscribers (and to <paramref name="alsoTo"/>, and while warming up to all).</summary>
-    private Task FanOut(NodeEvent evt, IEnumerable<string>? alsoTo = null)
+    private Task FanOut(NodeEvent evt, IEnumerable<string>? alsoTo = null) =>
+        nodeCounts.Count == 0 && alsoTo is null && warmUpNodes.Count == 0 ? Task.CompletedTask : FanOutToNodes(evt, alsoTo);
+
+    private Task FanOutToNodes(NodeEvent evt, IEnumerable<string>? alsoTo)
     {
         IEnumerable<string> targets = nodeCounts.Keys;
         if (alsoTo is not null)

@@ -12,13 +12,20 @@ public sealed class AdminGate(AdminAccess access, string? loginPath)
     public const string DashboardPath = "/dashboard";
     public const string MetricsPath = "/metrics";
 
-    public async Task Invoke(HttpContext context, RequestDelegate next)
+    public Task Invoke(HttpContext context, RequestDelegate next)
     {
         var path = context.Request.Path;
         var open = path.StartsWithSegments(DashboardPath) ? access.Options.DashboardOpen
             : path.StartsWithSegments(MetricsPath) ? access.Options.MetricsOpen
             : true;
-        if (open || (loginPath is not null && path.StartsWithSegments(loginPath)) || await access.IsAdmin(context))
+
+        // Everything else (the APIs) passes straight through, without an async frame of ours per request.
+        return open ? next(context) : Guard(context, next, path);
+    }
+
+    private async Task Guard(HttpContext context, RequestDelegate next, PathString path)
+    {
+        if ((loginPath is not null && path.StartsWithSegments(loginPath)) || await access.IsAdmin(context))
         {
             await next(context);
             return;

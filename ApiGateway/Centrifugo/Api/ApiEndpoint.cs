@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
@@ -9,13 +10,33 @@ public static class ApiEndpoint
 {
     public static void Map(WebApplication app)
     {
+        // Resolved once, not per request: a handler with service parameters gets a DI scope for every request.
+        var options = app.Services.GetRequiredService<CentrifugoOptions>();
+        var executor = app.Services.GetRequiredService<ApiExecutor>();
+
         // Routing ignores the trailing slash: this serves /api too.
-        app.MapPost("/api/", Handle);
+        app.MapPost("/api/", (HttpContext context) => Handle(context, options, executor));
     }
 
     private static async Task Handle(HttpContext context, CentrifugoOptions options, ApiExecutor executor)
     {
-        var body = await ReadBody(context.Request, options.ApiMaxBodySize);
+        var (buffer, length) = await ReadBody(context.Request, options.ApiMaxBodySize);
+        try
+        {
+            // Not `? null :` here: null converts to an empty Memory (through byte[]), which is not "too large".
+            await Respond(context, options, executor, length < 0 ? default(ReadOnlyMemory<byte>?) : buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            // Only now: the parsed request read the body in place until the response was written.
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <param name="body">The raw body; <c>null</c> when it was over the size limit.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask Respond(HttpContext context, CentrifugoOptions options, ApiExecutor executor, ReadOnlyMemory<byte>? body)
+    {
         if (body is null)
         {
             await Reject(context, StatusCodes.Status413PayloadTooLarge, $"request body larger than {options.ApiMaxBodySize} bytes");
@@ -48,7 +69,7 @@ public static class ApiEndpoint
         var results = await executor.ExecuteAll(request.Commands);
 
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
         if (request.IsArray)
         {
             writer.WriteStartArray();
@@ -64,30 +85,45 @@ public static class ApiEndpoint
             results[0].Write(writer);
         }
 
-        await writer.FlushAsync();
+        // Into Kestrel's buffer only (the response has not started): it goes out whole when the handler returns.
+        writer.Flush();
+        context.Response.ContentLength = writer.BytesCommitted;
     }
 
-    /// <summary>The raw body, or null when it exceeds <paramref name="limit"/> (checked while reading, not only by Content-Length).</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBody(HttpRequest request, int limit)
+    /// <summary>
+    /// The raw body in a pooled buffer the caller returns; <c>Length</c> is -1 when the body exceeds
+    /// <paramref name="limit"/> (checked while reading, not only by Content-Length).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBody(HttpRequest request, int limit)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
         if (request.ContentLength > limit)
         {
-            return null;
+            return (buffer, -1);
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
+        var length = 0;
         while (true)
         {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(4096));
-            if (read == 0)
+            if (length == buffer.Length)
             {
-                return buffer.WrittenMemory;
+                var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan().CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
             }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length));
+            length += read;
+            if (length > limit)
             {
-                return null;
+                return (buffer, -1);
+            }
+
+            if (read == 0)
+            {
+                return (buffer, length);
             }
         }
     }

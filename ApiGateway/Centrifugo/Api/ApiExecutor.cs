@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
@@ -15,7 +16,8 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
     /// Executes a batch: runs of publishes go concurrently, one task per channel so each channel keeps the request's
     /// order; any other command is a barrier executed alone. Results come back in request order.
     /// </summary>
-    public async Task<ApiResult[]> ExecuteAll(IReadOnlyList<ApiCommand> commands)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ApiResult[]> ExecuteAll(IReadOnlyList<ApiCommand> commands)
     {
         var results = new ApiResult[commands.Count];
         var start = 0;
@@ -56,7 +58,8 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
         return results;
     }
 
-    public async Task<ApiResult> Execute(ApiCommand command)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ApiResult> Execute(ApiCommand command)
     {
         node.Metrics.ApiRequest();
         try
@@ -82,7 +85,8 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
         }
     }
 
-    private async Task<ApiResult> Publish(ApiCommand command)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ApiResult> Publish(ApiCommand command)
     {
         var error = await PublishTo(command.String("channel"), command.Raw("data")!, NullIfEmpty(command.String("client")));
         return new ApiResult(command.Method, error, null);
@@ -104,7 +108,8 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
         return new ApiResult(command.Method, null, null);
     }
 
-    private async Task<string?> PublishTo(string channel, byte[] data, string? client) =>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string?> PublishTo(string channel, byte[] data, string? client) =>
         ChannelError(await publisher.Publish(channel, data, client: client));
 
     private async Task<ApiResult> Unsubscribe(ApiCommand command)

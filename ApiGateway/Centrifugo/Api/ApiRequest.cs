@@ -47,18 +47,24 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             return (commands, false, "expected a command object or an array of commands");
         }
 
-        foreach (var item in isArray ? root.EnumerateArray() : Enumerable.Repeat(root, 1))
+        if (!isArray)
+        {
+            var (single, singleError) = ParseCommand(root);
+            return single is null ? (commands, false, singleError) : ([single], false, null);
+        }
+
+        foreach (var item in root.EnumerateArray())
         {
             var (command, error) = ParseCommand(item);
             if (error is not null)
             {
-                return (commands, isArray, isArray ? $"command {commands.Count}: {error}" : error);
+                return (commands, true, $"command {commands.Count}: {error}");
             }
 
             commands.Add(command!);
         }
 
-        return (commands, isArray, null);
+        return (commands, true, null);
     }
 
     private static ApiRequest Fail(string error) => new([], false, error);

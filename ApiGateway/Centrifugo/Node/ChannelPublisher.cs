@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.Channels;
 
@@ -11,7 +12,8 @@ public sealed class ChannelPublisher(GatewayNode node, ChannelRules rules)
 {
     /// <param name="data">The payload as raw JSON.</param>
     /// <returns>The channel error, or <see cref="ChannelError.None"/> once history (if any) has the publication.</returns>
-    public async Task<ChannelError> Publish(string channel, byte[] data, ClientInfo? info = null, string? client = null)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ChannelError> Publish(string channel, byte[] data, ClientInfo? info = null, string? client = null)
     {
         var resolution = rules.Resolve(channel);
         if (!resolution.Ok)

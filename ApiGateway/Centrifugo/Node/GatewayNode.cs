@@ -181,7 +181,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         }
     }
 
-    public Task<Publication> Publish(string channel, Publication publication, ChannelSettings settings)
+    public ValueTask<Publication> Publish(string channel, Publication publication, ChannelSettings settings)
     {
         metrics.MessagePublished();
         return grains.Get<IChannelGrain>(channel).Publish(publication, settings);
