@@ -22,6 +22,9 @@ public sealed class DialogueTracker(string senderId)
     private JsonObject? latestMessage;
     private JsonArray latestEntities = [];
 
+    /// <summary>Whether <see cref="latestEntities"/> is still the user event's own array (copied before it changes).</summary>
+    private bool sharedEntities;
+
     public string SenderId { get; } = senderId;
 
     public bool Paused { get; private set; }
@@ -135,8 +138,10 @@ public sealed class DialogueTracker(string senderId)
         switch (RasaEvents.Type(e))
         {
             case EventNames.User:
-                latestMessage = (JsonObject?)e["parse_data"]?.DeepClone() ?? (JsonObject)EmptyParseData.DeepClone();
-                latestEntities = (JsonArray?)latestMessage["entities"]?.DeepClone() ?? [];
+                // Logged events never change, so the latest message is read from its event rather than copied (this
+                // copy was a fifth of what a webhook turn allocated).
+                latestMessage = (JsonObject?)e["parse_data"] ?? EmptyParseData;
+                (latestEntities, sharedEntities) = latestMessage["entities"] is JsonArray entities ? (entities, true) : ([], false);
                 FollowupAction = null;
                 ActionsSinceUserMessage = 0;
                 break;
@@ -165,6 +170,12 @@ public sealed class DialogueTracker(string senderId)
                     {
                         if (!latestEntities.Any(x => JsonNode.DeepEquals(x, entity)))
                         {
+                            if (sharedEntities)
+                            {
+                                latestEntities = (JsonArray)latestEntities.DeepClone();
+                                sharedEntities = false;
+                            }
+
                             latestEntities.Add(entity?.DeepClone());
                         }
                     }
@@ -219,6 +230,7 @@ public sealed class DialogueTracker(string senderId)
         LatestAction = [];
         latestMessage = null;
         latestEntities = [];
+        sharedEntities = false;
         FollowupAction = EventNames.ActionListen;
         ActiveLoop = null;
     }
