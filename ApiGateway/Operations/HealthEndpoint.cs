@@ -1,5 +1,5 @@
-using Switchboard.Nodes;
 using Switchboard.Hosting;
+using Switchboard.Nodes;
 
 namespace Switchboard.ApiGateway.Operations;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Switchboard.Nodes;
 using Switchboard.Hosting;
+using Switchboard.Nodes;
 
 namespace Switchboard.Operations;
 
