@@ -11,7 +11,7 @@ namespace Switchboard.Bot.Dialogue;
 public static class DialogueStates
 {
     public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<BotEvent> applied) =>
-        Build(domain, applied, skip: 0);
+        Build(domain, applied, skip: 0).States;
 
     /// <summary>
     /// The states a prediction reads: all of them are counted, only the latest <paramref name="lookback"/> are built
@@ -19,13 +19,17 @@ public static class DialogueStates
     /// </summary>
     public static RecentStates Recent(BotDomain domain, IReadOnlyList<BotEvent> applied, int lookback)
     {
-        var count = Count(applied);
+        // A first pass builds nothing but the current state, to count them all.
+        var count = Build(domain, applied, skip: int.MaxValue).Count;
         var skip = Math.Max(0, count - lookback);
-        return new RecentStates(count, skip, Build(domain, applied, skip).ConvertAll(s => s.State));
+        return new RecentStates(count, skip, Build(domain, applied, skip).States.ConvertAll(s => s.State));
     }
 
-    /// <summary>What <see cref="Of"/> would return, minus its first <paramref name="skip"/> states (counted, not built).</summary>
-    private static List<(DialogueState State, string? NextAction)> Build(BotDomain domain, IEnumerable<BotEvent> applied, int skip)
+    /// <summary>
+    /// What <see cref="Of"/> would return, minus its first <paramref name="skip"/> states (counted, not built), and
+    /// how many states <see cref="Of"/> returns.
+    /// </summary>
+    private static (List<(DialogueState State, string? NextAction)> States, int Count) Build(BotDomain domain, IEnumerable<BotEvent> applied, int skip)
     {
         var result = new List<(DialogueState, string?)>();
         var builder = new StateBuilder(domain);
@@ -53,29 +57,7 @@ public static class DialogueStates
         }
 
         result.Add((builder.Current(), null));
-        return result;
-    }
-
-    /// <summary>How many states <see cref="Of"/> returns for these events.</summary>
-    private static int Count(IReadOnlyList<BotEvent> applied)
-    {
-        var count = 0;
-        var started = false;
-        foreach (var e in applied)
-        {
-            if (e is ActionExecuted a && a.Name != DefaultNames.ActionSessionStart)
-            {
-                count += started ? 1 : 0;
-                started = true;
-            }
-            else if (e is SessionStarted)
-            {
-                count = 0;
-                started = false;
-            }
-        }
-
-        return count + 1;
+        return (result, index + 1);
     }
 
     /// <summary>Accumulates one state as events arrive.</summary>
