@@ -1,4 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Evaluation;
 using Switchboard.Bot.Training;
@@ -7,88 +11,231 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// The <c>intents</c> verb: for each public benchmark found under <c>--data</c>, trains our intent classifier
-/// (pipeline from the example project's config unless <c>--config</c>) on the train split, scores the test
-/// split and prints the figures beside Rasa's published ones. Datasets are never downloaded: a missing folder is
-/// reported and skipped, as is a malformed one. <c>--errors</c> lists the misclassified test sentences (to explain a result; tuning on
-/// them would make the figures meaningless).
+/// The <c>intents</c> verb: for each corpus folder under <c>--data</c> (Rasa YAML or a public format, see
+/// <see cref="CorpusReader"/>), trains the NLU (the default pipeline, what a project without <c>config.yml</c>
+/// gets, unless <c>--config</c>) on the train split in a child process of its own, so training time and peak
+/// RSS are that corpus' alone, scores the test split and prints one table row beside the published figures.
+/// Datasets are never downloaded: a missing or malformed folder is reported and skipped. <c>--dev</c> scores
+/// development splits instead of test splits (for choosing settings); <c>--errors</c> lists misclassified
+/// sentences; <c>--write-docs</c> replaces the table in docs/bot-model.md; <c>--yaml DIR</c> writes each corpus
+/// as Rasa YAML (<c>train.yml</c>, <c>test.yml</c>), the converter for every public format read.
 /// </summary>
 public static class IntentAccuracy
 {
+    private const string TableStart = "<!-- intents-table:start -->";
+    private const string TableEnd = "<!-- intents-table:end -->";
+
     public static int Run(IReadOnlyDictionary<string, string?> flags)
     {
-        if (flags.GetValueOrDefault("data") is not { Length: > 0 } data)
+        if (flags.GetValueOrDefault("corpus") is { Length: > 0 } corpusPath)
         {
-            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--config config.yml] [--errors]  (DIR holds one folder per dataset, see docs/bot-model.md)");
+            return RunOne(corpusPath, flags);
+        }
+
+        if (flags.GetValueOrDefault("data") is not { Length: > 0 } data || !Directory.Exists(data))
+        {
+            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--only A,B] [--config config.yml] [--dev] [--errors] [--write-docs] [--yaml OUT]  (DIR holds one folder per corpus, see docs/bot-model.md)");
             return 2;
         }
 
-        var configPath = flags.GetValueOrDefault("config") ?? Path.Combine(Repo.Root, "examples", "restaurant", "config.yml");
-        var settings = ReadSettings(configPath);
-        Console.WriteLine($"intent benchmark: data {Path.GetFullPath(data)}, pipeline from {configPath}");
-        Console.WriteLine();
-        Console.WriteLine("| dataset | train / test | accuracy | micro-F1 | macro-F1 | training | Rasa (published) | Rasa accuracy | Rasa macro-F1 |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        var skipped = new List<string>();
-        var errors = new List<string>();
-        foreach (var dataset in IntentDataset.All)
+        var only = flags.GetValueOrDefault("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var folders = Directory.GetDirectories(data).Order(StringComparer.Ordinal).Where(f => only is null || only.Contains(Path.GetFileName(f))).ToList();
+        var pipeline = flags.GetValueOrDefault("config") ?? "default pipeline (no config.yml)";
+        Console.WriteLine($"NLU benchmark: data {Path.GetFullPath(data)}, {pipeline}{(flags.ContainsKey("dev") ? ", development splits" : "")}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
+        var rows = new List<JsonObject>();
+        foreach (var folder in folders)
         {
-            var path = Path.Combine(data, dataset.Folder, dataset.File);
-            if (!File.Exists(path))
+            var result = Child(folder, flags);
+            if (result?["error"] is { } error)
             {
-                skipped.Add($"{dataset.Folder}: {path} not found; skipped");
+                Console.WriteLine($"{Path.GetFileName(folder)}: {error}; skipped");
                 continue;
             }
 
-            BenchmarkCorpus corpus;
-            try
+            if (result is not null)
             {
-                corpus = BenchmarkCorpus.FromSentencesJson(dataset.Folder, File.ReadAllText(path));
+                rows.Add(result);
+                Console.WriteLine($"{Path.GetFileName(folder)}: {(double)result["trainingSeconds"]!:F1} s of training (stages ended at {result["stageEndSeconds"]?.ToJsonString()})");
             }
-            catch (InvalidDataException e)
-            {
-                skipped.Add($"{e.Message}; skipped");
-                continue;
-            }
-
-            var result = IntentBenchmark.Run(corpus, settings);
-            var report = result.Report;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {dataset.Folder} | {corpus.Train.Count} / {corpus.Test.Count} | {report.Accuracy:F3} | {report.MicroAverage.F1:F3} | {report.MacroAverage.F1:F3} | {result.TrainingTime.TotalSeconds:F2} s | {dataset.RasaPipeline} | {dataset.RasaAccuracy:F3} | {dataset.RasaMacroF1:F3} |"));
-            errors.AddRange(result.Errors.Select(e => $"  {dataset.Folder} #{e.Example.Line}: \"{e.Example.Text}\" {e.Example.Intent} -> {e.Predicted}"));
         }
 
+        var table = Table(rows);
         Console.WriteLine();
-        foreach (var line in skipped)
+        Console.WriteLine(table);
+        foreach (var row in rows.Where(r => r["fallback"] is JsonArray { Count: > 0 }))
+        {
+            Console.WriteLine($"{row["name"]}: fallback threshold (ambiguity 0) → in-scope accuracy / out-of-scope recall: " +
+                string.Join(", ", row["fallback"]!.AsArray().Select(p => string.Create(CultureInfo.InvariantCulture, $"{(double)p!["threshold"]!:F1}: {(double)p["inScopeAccuracy"]!:F3} / {(double)p["outOfScopeRecall"]!:F3}"))));
+        }
+
+        foreach (var line in rows.SelectMany(r => r["errors"]?.AsArray() ?? []).Select(e => (string?)e))
         {
             Console.WriteLine(line);
         }
 
-        if (flags.ContainsKey("errors"))
+        if (flags.ContainsKey("write-docs"))
         {
-            Console.WriteLine("misclassified test sentences:");
-            errors.ForEach(Console.WriteLine);
-        }
-
-        Console.WriteLine("Rasa sources:");
-        foreach (var dataset in IntentDataset.All)
-        {
-            Console.WriteLine($"  {dataset.Folder}: {dataset.Source}");
+            WriteDocs(table);
         }
 
         return 0;
     }
 
-    private static NluSettings ReadSettings(string path)
+    /// <summary>One corpus, in this process: prints one JSON object (or an error) as the last line.</summary>
+    private static int RunOne(string folder, IReadOnlyDictionary<string, string?> flags)
     {
-        var (source, root) = YamlSource.Load(File.ReadAllText(path), path);
-        var warnings = new List<string>();
-        var config = ConfigReader.Read(source, root, warnings, BotConfig.Default);
-        foreach (var warning in warnings)
+        BenchmarkCorpus corpus;
+        try
         {
-            Console.WriteLine($"config warning: {warning}");
+            corpus = CorpusReader.Read(folder, flags.ContainsKey("dev"));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BotDataException or JsonException or KeyNotFoundException)
+        {
+            Console.WriteLine(new JsonObject { ["error"] = e.Message }.ToJsonString());
+            return 0;
         }
 
-        return config.Nlu;
+        if (flags.GetValueOrDefault("yaml") is { Length: > 0 } yamlRoot)
+        {
+            var target = Path.Combine(yamlRoot, corpus.Name);
+            Directory.CreateDirectory(target);
+            File.WriteAllText(Path.Combine(target, "train.yml"), CorpusReader.ToRasaYaml(corpus.Train));
+            File.WriteAllText(Path.Combine(target, "test.yml"), CorpusReader.ToRasaYaml(corpus.Test));
+        }
+
+        var settings = ReadSettings(flags.GetValueOrDefault("config"));
+        var result = NluBenchmark.Run(corpus, settings);
+        var json = new JsonObject
+        {
+            ["name"] = corpus.Name,
+            ["train"] = corpus.Train.Count,
+            ["test"] = corpus.InScope.Count,
+            ["outOfScope"] = corpus.OutOfScope.Count,
+            ["intents"] = corpus.Train.Select(e => e.Intent).Distinct().Count(),
+            ["entityTypes"] = corpus.Train.SelectMany(e => e.Entities).Select(e => e.Entity).Distinct().Count(),
+            ["accuracy"] = result.Intents.Accuracy,
+            ["macroF1"] = result.Intents.MacroAverage.F1,
+            ["entityF1"] = result.Entities?.MicroAverage.F1,
+            ["configuredFallback"] = result.Configured is { } c ? Point(c) : null,
+            ["fallback"] = new JsonArray(result.Fallback.Select(p => (JsonNode)Point(p)).ToArray()),
+            ["trainingSeconds"] = result.TrainingTime.TotalSeconds,
+            ["stageEndSeconds"] = new JsonObject(result.StageTimes.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value.TotalSeconds))),
+            ["peakRssMb"] = PeakRss() / 1048576.0,
+            ["parseP50Ms"] = result.ParseP50.TotalMilliseconds,
+            ["parseP99Ms"] = result.ParseP99.TotalMilliseconds,
+            ["errors"] = flags.ContainsKey("errors")
+                ? new JsonArray(result.Errors.Select(e => (JsonNode)$"  {corpus.Name} #{e.Example.Line}: \"{e.Example.Text}\" {e.Example.Intent} -> {e.Predicted}").ToArray())
+                : null,
+        };
+        Console.WriteLine(json.ToJsonString());
+        return 0;
+    }
+
+    private static JsonObject Point(FallbackPoint p) => new()
+    {
+        ["threshold"] = p.Threshold,
+        ["ambiguity"] = p.Ambiguity,
+        ["inScopeAccuracy"] = p.InScopeAccuracy,
+        ["outOfScopeRecall"] = p.OutOfScopeRecall,
+    };
+
+    private static JsonObject? Child(string folder, IReadOnlyDictionary<string, string?> flags)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(IntentAccuracy).Assembly.Location);
+        start.ArgumentList.Add("intents");
+        start.ArgumentList.Add("--corpus");
+        start.ArgumentList.Add(folder);
+        foreach (var flag in new[] { "config", "yaml" })
+        {
+            if (flags.GetValueOrDefault(flag) is { Length: > 0 } value)
+            {
+                start.ArgumentList.Add("--" + flag);
+                start.ArgumentList.Add(Path.GetFullPath(value));
+            }
+        }
+
+        foreach (var flag in new[] { "dev", "errors" }.Where(flags.ContainsKey))
+        {
+            start.ArgumentList.Add("--" + flag);
+        }
+
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        try
+        {
+            return last is null ? null : JsonNode.Parse(last)?.AsObject();
+        }
+        catch (JsonException)
+        {
+            Console.WriteLine($"{Path.GetFileName(folder)}: the child process failed (exit {child.ExitCode}): {output}");
+            return null;
+        }
+    }
+
+    private static string Table(List<JsonObject> rows)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| corpus | train / test (+ out of scope) | intents / entity types | accuracy | macro-F1 | entity F1 | fallback: in-scope acc. / OOS recall | training | peak RSS | parse p50 / p99 | published (same split and metric) |");
+        table.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var r in rows)
+        {
+            var name = (string)r["name"]!;
+            var published = string.Join("; ", IntentDataset.All.Where(d => d.Folder == name).Select(d =>
+                $"{d.Published}: " + string.Join(" / ", new[] { ("acc.", d.Accuracy), ("macro-F1", d.MacroF1), ("entity F1", d.EntityF1) }
+                    .Where(f => f.Item2 is not null).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Item1} {f.Item2:F3}")))));
+            var oos = (int)r["outOfScope"]! > 0 ? $" (+{r["outOfScope"]})" : "";
+            var fallback = r["configuredFallback"] is JsonObject f && (int)r["outOfScope"]! > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{(double)f["inScopeAccuracy"]!:F3} / {(double)f["outOfScopeRecall"]!:F3} (threshold {(double)f["threshold"]!:F2})")
+                : "–";
+            var entityF1 = r["entityF1"] is JsonValue e ? ((double)e).ToString("F3", CultureInfo.InvariantCulture) : "–";
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {r["train"]} / {r["test"]}{oos} | {r["intents"]} / {r["entityTypes"]} | **{(double)r["accuracy"]!:F3}** | {(double)r["macroF1"]!:F3} | {entityF1} | {fallback} | {(double)r["trainingSeconds"]!:F1} s | {(double)r["peakRssMb"]!:F0} MB | {(double)r["parseP50Ms"]!:F3} / {(double)r["parseP99Ms"]!:F3} ms | {(published.Length == 0 ? "–" : published)} |"));
+        }
+
+        return table.ToString().TrimEnd();
+    }
+
+    private static void WriteDocs(string table)
+    {
+        var path = Path.Combine(Repo.Root, "docs", "bot-model.md");
+        var text = File.ReadAllText(path);
+        var start = text.IndexOf(TableStart, StringComparison.Ordinal);
+        var end = text.IndexOf(TableEnd, StringComparison.Ordinal);
+        if (start < 0 || end < start)
+        {
+            Console.WriteLine($"docs/bot-model.md has no {TableStart} ... {TableEnd} section; table not written");
+            return;
+        }
+
+        File.WriteAllText(path, text[..(start + TableStart.Length)] + "\n" + table + "\n" + text[end..]);
+        Console.WriteLine($"table written into {path}");
+    }
+
+    private static long PeakRss()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    private static NluSettings ReadSettings(string? path)
+    {
+        if (path is null)
+        {
+            return NluSettings.Default;
+        }
+
+        var (source, root) = YamlSource.Load(File.ReadAllText(path), path);
+        var warnings = new List<string>();
+        return ConfigReader.Read(source, root, warnings, BotConfig.Default).Nlu;
     }
 }

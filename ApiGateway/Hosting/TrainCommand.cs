@@ -20,7 +20,7 @@ public static class TrainCommand
             .ToList();
         var outDirectory = options.GetValueOrDefault("out") ?? "models";
         var clock = Stopwatch.StartNew();
-        var progress = new ConsoleProgress(output, clock);
+        var progress = new TrainingProgressBar(output, clock, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
         try
         {
             output.WriteLine($"Reading {string.Join(", ", paths)}");
@@ -40,6 +40,7 @@ public static class TrainCommand
             }
 
             var model = await Task.Run(() => ModelTrainer.Train(data, progress, seed: 1));
+            progress.Finish();
             var name = options.GetValueOrDefault("fixed_model_name") is { Length: > 0 } fixedName ? fixedName.TrimEnd('/') + (fixedName.EndsWith(".zip", StringComparison.Ordinal) ? "" : ".zip") : model.FileName;
             var path = Path.Combine(outDirectory, name);
             model.Save(path);
@@ -51,11 +52,5 @@ public static class TrainCommand
             error.WriteLine("error: " + e.Message);
             return 1;
         }
-    }
-
-    /// <summary>Prints each stage as it starts, on the training thread, with the time since the start.</summary>
-    private sealed class ConsoleProgress(TextWriter output, Stopwatch clock) : IProgress<string>
-    {
-        public void Report(string value) => output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] {value}");
     }
 }

@@ -1,18 +1,56 @@
 using System.Text.Json;
+using Switchboard.Bot.Domain;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Evaluation;
 
 /// <summary>
-/// A public intent-classification corpus with its published train/test split, as NLU examples. Read from the
-/// JSON shape of the NLU evaluation corpora of Braun et al. (2017): <c>{"sentences": [{"text", "intent",
-/// "training": true|false}, ...]}</c>; other fields (entities, answers, authors) are ignored.
+/// A public NLU corpus with its published train/test split, as NLU examples (with entity spans where the corpus
+/// annotates them) and whatever lexicon its Rasa YAML carries. Test examples labelled <c>oos</c> or
+/// <c>out_of_scope</c> that are no training intent are its out-of-scope set: they measure the fallback, not the
+/// classifier. <see cref="CorpusReader"/> reads each public format into this shape.
 /// </summary>
-public sealed record BenchmarkCorpus(string Name, IReadOnlyList<NluExample> Train, IReadOnlyList<NluExample> Test)
+public sealed record BenchmarkCorpus(
+    string Name,
+    IReadOnlyList<NluExample> Train,
+    IReadOnlyList<NluExample> Test,
+    IReadOnlyDictionary<string, string>? Synonyms = null,
+    IReadOnlyList<RegexFeature>? Regexes = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Lookups = null)
 {
+    private static readonly HashSet<string> OutOfScopeLabels = new(["oos", "out_of_scope"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Test examples of a training intent (or of an intent unseen in training that is not out-of-scope: those count as errors).</summary>
+    public IReadOnlyList<NluExample> InScope => Split(outOfScope: false);
+
+    public IReadOnlyList<NluExample> OutOfScope => Split(outOfScope: true);
+
+    /// <summary>The train split as training data for an NLU-only model with the given pipeline settings.</summary>
+    public TrainingData ToTrainingData(NluSettings settings)
+    {
+        var intents = Train.Select(e => e.Intent).Distinct().Order(StringComparer.Ordinal).ToList();
+        var entities = Train.Concat(Test).SelectMany(e => e.Entities).Select(e => e.Entity).Distinct().Order(StringComparer.Ordinal).ToList();
+        // JSON is YAML: names with spaces or colons need no escaping rules of their own.
+        var domain = BotDomain.Parse($"intents: {JsonSerializer.Serialize(intents)}\nentities: {JsonSerializer.Serialize(entities)}\n", Name + " (domain from its examples)");
+        return new TrainingData(
+            BotConfig.Default with { Nlu = settings },
+            domain,
+            Train,
+            Synonyms ?? new Dictionary<string, string>(),
+            Regexes ?? [],
+            Lookups ?? new Dictionary<string, IReadOnlyList<string>>(),
+            [],
+            [],
+            []);
+    }
+
+    /// <summary>
+    /// The JSON shape of the NLU evaluation corpora of Braun et al. (2017): <c>{"sentences": [{"text", "intent",
+    /// "training": true|false}, ...]}</c>; other fields (entities, answers, authors) are ignored.
+    /// </summary>
     public static BenchmarkCorpus FromSentencesJson(string name, string json)
     {
-        using var document = ParseOrExplain(name, json);
+        using var document = CorpusReader.ParseJson(name, json);
         if (document.RootElement.ValueKind != JsonValueKind.Object ||
             !document.RootElement.TryGetProperty("sentences", out var sentences) || sentences.ValueKind != JsonValueKind.Array)
         {
@@ -32,24 +70,19 @@ public sealed record BenchmarkCorpus(string Name, IReadOnlyList<NluExample> Trai
             (training ? train : test).Add(new NluExample(text, intent, [], index));
         }
 
-        if (train.Count == 0 || test.Count == 0)
-        {
-            throw new InvalidDataException($"{name}: needs sentences on both sides of the split (train {train.Count}, test {test.Count})");
-        }
-
-        return new BenchmarkCorpus(name, train, test);
+        return Checked(new BenchmarkCorpus(name, train, test));
     }
 
-    private static JsonDocument ParseOrExplain(string name, string json)
+    /// <summary>The corpus, if both sides of its split have examples.</summary>
+    public static BenchmarkCorpus Checked(BenchmarkCorpus corpus) =>
+        corpus.Train.Count == 0 || corpus.Test.Count == 0
+            ? throw new InvalidDataException($"{corpus.Name}: needs sentences on both sides of the split (train {corpus.Train.Count}, test {corpus.Test.Count})")
+            : corpus;
+
+    private List<NluExample> Split(bool outOfScope)
     {
-        try
-        {
-            return JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{name}: not valid JSON ({e.Message})", e);
-        }
+        var intents = Train.Select(e => e.Intent).ToHashSet(StringComparer.Ordinal);
+        return Test.Where(e => (OutOfScopeLabels.Contains(e.Intent) && !intents.Contains(e.Intent)) == outOfScope).ToList();
     }
 
     /// <summary>A property of the given kind (<see cref="JsonValueKind.True"/> stands for either boolean).</summary>

@@ -78,7 +78,7 @@ public sealed class BotModel
     public PolicyEnsemble EnsembleOf(params IDialoguePolicy?[] policies) =>
         new(policies.OfType<IDialoguePolicy>().ToList(), Config.Policies);
 
-    public static BotModel Train(TrainingData data, IProgress<string>? progress = null, int seed = 1) =>
+    public static BotModel Train(TrainingData data, IProgress<TrainingProgress>? progress = null, int seed = 1) =>
         ModelTrainer.Train(data, progress, seed);
 
     public void Save(Stream stream) => ModelFile.Write(this, stream);

@@ -16,7 +16,7 @@ public static class ModelFile
 {
     private const string Manifest = "manifest.json";
     private const string DomainEntry = "domain.yml";
-    private const string IntentsEntry = "nlu/intents.mlnet.zip";
+    private const string IntentsEntry = "nlu/intents.bin";
     private const string EntitiesEntry = "nlu/entities.bin";
     private const string NluDataEntry = "nlu/data.json";
     private const string RulesEntry = "dialogue/rules.json";
@@ -31,13 +31,19 @@ public static class ModelFile
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var entries = new List<string> { DomainEntry, IntentsEntry, EntitiesEntry, NluDataEntry };
         Text(zip, DomainEntry, model.Domain.Yaml);
-        Binary(zip, IntentsEntry, model.Nlu.Intents.Save);
+        Binary(zip, IntentsEntry, s =>
+        {
+            using var writer = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
+            model.Nlu.Featurizer.Save(writer);
+            model.Nlu.Intents.Save(writer);
+        });
         Binary(zip, EntitiesEntry, s =>
         {
             using var writer = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
             model.Nlu.Tagger.Save(writer);
         });
-        Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), model.Nlu.Regexes.ToList(), model.Nlu.Lookups.ToDictionary(l => l.Key, l => l.Value.ToList()), model.Nlu.Vocabulary.Order(StringComparer.Ordinal).ToList()), Json));
+        var lexicon = model.Nlu.Lexicon;
+        Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), lexicon.Regexes.ToList(), Lists(lexicon.Lookups), Lists(lexicon.SynonymEntries)), Json));
         if (model.Rules is { } rules)
         {
             entries.Add(RulesEntry);
@@ -108,7 +114,14 @@ public static class ModelFile
             }
 
             var domain = BotDomain.Parse(ReadText(zip, DomainEntry), DomainEntry);
-            var intents = IntentClassifier.Load(ReadBytes(zip, IntentsEntry));
+            SentenceFeaturizer featurizer;
+            IntentClassifier intents;
+            using (var reader = new BinaryReader(ReadBytes(zip, IntentsEntry)))
+            {
+                featurizer = SentenceFeaturizer.Load(reader);
+                intents = IntentClassifier.Load(reader);
+            }
+
             EntityTagger tagger;
             using (var reader = new BinaryReader(ReadBytes(zip, EntitiesEntry)))
             {
@@ -118,13 +131,12 @@ public static class ModelFile
             var nluData = JsonSerializer.Deserialize<NluData>(ReadText(zip, NluDataEntry), Json)!;
             var nlu = new NluModel(
                 manifest.Config.Nlu,
+                new Lexicon(nluData.Regexes, ReadOnlyLists(nluData.Lookups), ReadOnlyLists(nluData.SynonymEntries)),
+                featurizer,
                 intents,
                 tagger,
                 new Dictionary<string, string>(nluData.Synonyms, StringComparer.OrdinalIgnoreCase),
-                nluData.Regexes,
-                nluData.Lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value),
-                domain.EntityNames,
-                nluData.Vocabulary);
+                domain.EntityNames);
 
             var rules = manifest.Entries.Contains(RulesEntry)
                 ? new RulePolicy(JsonSerializer.Deserialize<List<RuleSnippet>>(ReadText(zip, RulesEntry), Json)!)
@@ -171,7 +183,13 @@ public static class ModelFile
         return buffer;
     }
 
-    private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups, List<string> Vocabulary);
+    private static Dictionary<string, List<string>> Lists(IReadOnlyDictionary<string, IReadOnlyList<string>> lists) =>
+        lists.ToDictionary(l => l.Key, l => l.Value.ToList());
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadOnlyLists(Dictionary<string, List<string>> lists) =>
+        lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value);
+
+    private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups, Dictionary<string, List<string>> SynonymEntries);
 
     private sealed record MemoData(int MaxHistory, Dictionary<string, string> Lookup);
 

@@ -9,10 +9,9 @@ namespace Switchboard.Bot.Model;
 /// <summary>Trains every component from checked training data; the model exists only once all of them are trained.</summary>
 public static class ModelTrainer
 {
-    public static BotModel Train(TrainingData data, IProgress<string>? progress, int seed)
+    public static BotModel Train(TrainingData data, IProgress<TrainingProgress>? progress, int seed)
     {
-        progress?.Report($"NLU: {data.Examples.Count} examples, {data.Examples.Select(e => e.Intent).Distinct().Count()} intents");
-        var nlu = NluModel.Train(data, seed);
+        var nlu = NluModel.Train(data, seed, progress);
         RulePolicy? rules = null;
         MemoizationPolicy? memo = null;
         LearnedPolicy? learned = null;
@@ -20,7 +19,7 @@ public static class ModelTrainer
         if (!data.IsNluOnly)
         {
             var stories = StoryExpander.Expand(data.Stories);
-            progress?.Report($"dialogue: {stories.Count} story paths, {data.Rules.Count} rules");
+            progress?.Report(new TrainingProgress("dialogue", 0, $"{stories.Count} story paths, {data.Rules.Count} rules"));
             var storyStates = stories.Select(s => DialogueStates.Of(data.Domain, StoryEvents.From(s.Steps))).ToList();
             var ruleStates = data.Rules.Select(r => DialogueStates.Of(data.Domain, RuleEvents(r))).ToList();
             if (settings.Rules)
@@ -37,9 +36,10 @@ public static class ModelTrainer
             {
                 learned = LearnedPolicy.Train(storyStates.Concat(ruleStates), data.Domain, settings.LearnedMaxHistory, seed);
             }
+
+            progress?.Report(new TrainingProgress("dialogue", 1));
         }
 
-        progress?.Report("done");
         return new BotModel(
             Guid.NewGuid().ToString("N")[..12],
             DateTimeOffset.UtcNow,

@@ -1,22 +1,29 @@
+using System.Numerics;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Nlu;
 
 /// <summary>
-/// A linear-chain sequence tagger over BILOU tags trained as an averaged structured perceptron, decoded
-/// with Viterbi under the BILOU constraints. A tag type is the entity with its role and group, so one
-/// model predicts all three.
+/// A linear-chain sequence tagger over BILOU tags trained as an averaged structured perceptron, decoded with
+/// Viterbi under the BILOU constraints. A tag type is the entity with its role and group, so one model predicts
+/// all three. Its cost grows linearly with the number of tag types, not with its square: transitions are scored
+/// between tag kinds (O, B, I, L, U), so the best predecessor of every tag comes from the three best closing
+/// tags or its own B/I; a feature keeps weights only for the tags it was ever updated for, as a short list, or a
+/// whole row added a vector register at a time once it has many.
 /// </summary>
 public sealed class EntityTagger
 {
     private const double WordDropout = 0.5;
 
+    /// <summary>Kinds of tag: O, B, I, L, U; transition rows add the sentence start and columns the end.</summary>
+    private const int O = 0, B = 1, I = 2, L = 3, U = 4, Edge = 5, Kinds = 6;
+
     private readonly string[] _types;
-    private readonly Dictionary<string, float[]> _weights;
+    private readonly Dictionary<ulong, Row> _weights;
     private readonly float[] _transitions;
     private readonly int _tagCount;
 
-    private EntityTagger(string[] types, Dictionary<string, float[]> weights, float[] transitions)
+    private EntityTagger(string[] types, Dictionary<ulong, Row> weights, float[] transitions)
     {
         _types = types;
         _weights = weights;
@@ -26,7 +33,17 @@ public sealed class EntityTagger
 
     public bool IsEmpty => _types.Length == 0;
 
-    public static EntityTagger Train(IReadOnlyList<NluExample> examples, TokenFeatures features, int epochs, int seed = 1)
+    /// <summary>Entity types (entity, role, group) the tagger can predict.</summary>
+    public int TypeCount => _types.Length;
+
+    /// <param name="features">The features of an example's tokens, given which tokens' lexical features to drop.</param>
+    /// <param name="progress">Called after each epoch with the share of training done.</param>
+    public static EntityTagger Train(
+        IReadOnlyList<NluExample> examples,
+        Func<NluExample, List<Token>, Func<int, bool>, ulong[][]> features,
+        int epochs,
+        int seed = 1,
+        Action<double>? progress = null)
     {
         var types = examples.SelectMany(e => e.Entities).Select(TypeOf).Distinct().Order(StringComparer.Ordinal).ToArray();
         var tagCount = 1 + 4 * types.Length;
@@ -44,11 +61,12 @@ public sealed class EntityTagger
             {
                 foreach (var (example, tokens, gold) in sentences.OrderBy(_ => random.Next()))
                 {
-                    var inside = gold.Select(t => t != 0).ToArray();
-                    var feats = features.Extract(example.Text, tokens, example.Intent, i => inside[i] && random.NextDouble() < WordDropout);
-                    var predicted = Viterbi(Emissions(feats, tagCount, f => trainer.Current(f)), tagCount, trainer.CurrentTransitions);
+                    var feats = features(example, tokens, i => gold[i] != 0 && random.NextDouble() < WordDropout);
+                    var predicted = Viterbi(Emissions(feats, tagCount, trainer.Weights), feats.Length, tagCount, trainer.Transitions);
                     trainer.Update(feats, gold, predicted);
                 }
+
+                progress?.Invoke((epoch + 1) / (double)epochs);
             }
         }
 
@@ -57,17 +75,16 @@ public sealed class EntityTagger
     }
 
     /// <summary>Entities as (type, start token, end token exclusive, confidence).</summary>
-    public List<(string Entity, string? Role, string? Group, int Start, int End, double Confidence)> Tag(string text, IReadOnlyList<Token> tokens, string? intent, TokenFeatures features)
+    public List<(string Entity, string? Role, string? Group, int Start, int End, double Confidence)> Tag(ulong[][] features)
     {
         var result = new List<(string, string?, string?, int, int, double)>();
-        if (_types.Length == 0 || tokens.Count == 0)
+        if (_types.Length == 0 || features.Length == 0)
         {
             return result;
         }
 
-        var feats = features.Extract(text, tokens, intent);
-        var emission = Emissions(feats, _tagCount, f => _weights.GetValueOrDefault(f));
-        var tags = Viterbi(emission, _tagCount, _transitions);
+        var emission = Emissions(features, _tagCount, _weights);
+        var tags = Viterbi(emission, features.Length, _tagCount, _transitions);
         for (var i = 0; i < tags.Length; i++)
         {
             if (tags[i] == 0)
@@ -75,16 +92,21 @@ public sealed class EntityTagger
                 continue;
             }
 
-            var type = (tags[i] - 1) / 4;
+            var type = TypeIndex(tags[i]);
             var start = i;
-            while (i < tags.Length - 1 && (tags[i] - 1) % 4 is 0 or 1 && tags[i + 1] != 0 && (tags[i + 1] - 1) / 4 == type)
+            while (i < tags.Length - 1 && Kind(tags[i]) is B or I && tags[i + 1] != 0 && TypeIndex(tags[i + 1]) == type)
             {
                 i++;
             }
 
-            var confidence = Enumerable.Range(start, i - start + 1).Average(k => TagProbability(emission, tags, k));
+            var confidence = 0.0;
+            for (var k = start; k <= i; k++)
+            {
+                confidence += TagProbability(emission, tags, k);
+            }
+
             var (entity, role, group) = Split(_types[type]);
-            result.Add((entity, role, group, start, i + 1, confidence));
+            result.Add((entity, role, group, start, i + 1, confidence / (i - start + 1)));
         }
 
         return result;
@@ -98,19 +120,20 @@ public sealed class EntityTagger
             writer.Write(type);
         }
 
-        writer.Write(_transitions.Length);
         foreach (var t in _transitions)
         {
             writer.Write(t);
         }
 
         writer.Write(_weights.Count);
-        foreach (var (feature, weights) in _weights)
+        foreach (var (feature, row) in _weights)
         {
             writer.Write(feature);
-            foreach (var w in weights)
+            writer.Write(row.Count);
+            for (var k = 0; k < row.Count; k++)
             {
-                writer.Write(w);
+                writer.Write(row.TagAt(k));
+                writer.Write(row.WeightAt(k));
             }
         }
     }
@@ -124,52 +147,100 @@ public sealed class EntityTagger
         }
 
         var tagCount = 1 + 4 * types.Length;
-        var transitions = new float[reader.ReadInt32()];
+        var transitions = new float[Kinds * Kinds];
         for (var i = 0; i < transitions.Length; i++)
         {
             transitions[i] = reader.ReadSingle();
         }
 
         var count = reader.ReadInt32();
-        var weights = new Dictionary<string, float[]>(count, StringComparer.Ordinal);
+        var weights = new Dictionary<ulong, Row>(count);
         for (var i = 0; i < count; i++)
         {
-            var feature = reader.ReadString();
-            var w = new float[tagCount];
-            for (var k = 0; k < tagCount; k++)
+            var feature = reader.ReadUInt64();
+            var size = reader.ReadInt32();
+            if (size < 0 || size > tagCount)
             {
-                w[k] = reader.ReadSingle();
+                throw new InvalidDataException("the entity tagger's weights do not fit its tags");
             }
 
-            weights[feature] = w;
+            var tags = new int[size];
+            var values = new float[size];
+            for (var k = 0; k < size; k++)
+            {
+                tags[k] = reader.ReadInt32();
+                values[k] = reader.ReadSingle();
+                if ((uint)tags[k] >= tagCount)
+                {
+                    throw new InvalidDataException("the entity tagger's weights do not fit its tags");
+                }
+            }
+
+            weights[feature] = Row.Of(tags, values, tagCount);
         }
 
         return new EntityTagger(types, weights, transitions);
+    }
+
+    private static int Kind(int tag) => tag == 0 ? O : 1 + (tag - 1) % 4;
+
+    private static int TypeIndex(int tag) => (tag - 1) / 4;
+
+    private static float Transition(float[] transitions, int fromKind, int toKind) => transitions[fromKind * Kinds + toKind];
+
+    /// <summary>Whether BILOU allows <paramref name="to"/> after <paramref name="from"/> (-1 = start, tagCount = end).</summary>
+    private static bool Allowed(int from, int to, int tagCount)
+    {
+        var fromOpen = from > 0 && from < tagCount && Kind(from) is B or I;
+        if (to == tagCount)
+        {
+            return !fromOpen;
+        }
+
+        var toContinues = to > 0 && Kind(to) is I or L;
+        return fromOpen ? toContinues && TypeIndex(to) == TypeIndex(from) : !toContinues;
     }
 
     /// <summary>
     /// How sure the tagger is of one token's tag: a softmax over the tags that fit between its neighbours'
     /// tags, scored by emission and both transitions.
     /// </summary>
-    private double TagProbability(double[,] emission, int[] tags, int k)
+    private double TagProbability(float[] emission, int[] tags, int k)
     {
         var n = tags.Length;
         var previous = k == 0 ? -1 : tags[k - 1];
-        var scores = new List<(int Tag, double Score)>();
+        var next = k + 1 < n ? tags[k + 1] : _tagCount;
+        var chosen = 0.0;
+        var max = double.NegativeInfinity;
+        Span<double> scores = _tagCount <= 512 ? stackalloc double[_tagCount] : new double[_tagCount];
         for (var t = 0; t < _tagCount; t++)
         {
-            if (!Allowed(previous, t, _tagCount) || !Allowed(t, k + 1 < n ? tags[k + 1] : _tagCount, _tagCount))
+            scores[t] = double.NegativeInfinity;
+            if (!Allowed(previous, t, _tagCount) || !Allowed(t, next, _tagCount))
             {
                 continue;
             }
 
-            var score = emission[k, t] + _transitions[(previous < 0 ? _tagCount : previous) * _tagCount + t] + (k + 1 < n ? _transitions[t * _tagCount + tags[k + 1]] : 0);
-            scores.Add((t, score));
+            scores[t] = emission[k * _tagCount + t] + Transition(_transitions, previous < 0 ? Edge : Kind(previous), Kind(t)) +
+                Transition(_transitions, Kind(t), next == _tagCount ? Edge : Kind(next));
+            max = Math.Max(max, scores[t]);
         }
 
-        var max = scores.Max(s => s.Score);
-        var sum = scores.Sum(s => Math.Exp(s.Score - max));
-        return Math.Exp(scores.First(s => s.Tag == tags[k]).Score - max) / sum;
+        var sum = 0.0;
+        for (var t = 0; t < _tagCount; t++)
+        {
+            if (!double.IsNegativeInfinity(scores[t]))
+            {
+                var e = Math.Exp(scores[t] - max);
+                sum += e;
+                if (t == tags[k])
+                {
+                    chosen = e;
+                }
+            }
+        }
+
+        return chosen / sum;
     }
 
     private static string TypeOf(EntitySpan span) => span.Entity + "\u001f" + span.Role + "\u001f" + span.Group;
@@ -188,7 +259,7 @@ public sealed class EntityTagger
         {
             var type = Array.IndexOf(types, TypeOf(span));
             var covered = Enumerable.Range(0, tokens.Count).Where(i => tokens[i].Start < span.End && tokens[i].End > span.Start).ToList();
-            if (covered.Count == 0)
+            if (covered.Count == 0 || covered.Any(i => tags[i] != 0))
             {
                 continue;
             }
@@ -212,32 +283,18 @@ public sealed class EntityTagger
         return tags;
     }
 
-    /// <summary>Whether BILOU allows <paramref name="to"/> after <paramref name="from"/> (-1 = start, tagCount = end).</summary>
-    private static bool Allowed(int from, int to, int tagCount)
+    /// <summary>Emission scores, token-major: <c>[token × tagCount + tag]</c>.</summary>
+    private static float[] Emissions(ulong[][] feats, int tagCount, Dictionary<ulong, Row> weights)
     {
-        var fromOpen = from > 0 && from < tagCount && (from - 1) % 4 is 0 or 1;
-        if (to == tagCount)
-        {
-            return !fromOpen;
-        }
-
-        var toContinues = to > 0 && (to - 1) % 4 is 1 or 2;
-        return fromOpen ? toContinues && (to - 1) / 4 == (from - 1) / 4 : !toContinues;
-    }
-
-    private static double[,] Emissions(List<string>[] feats, int tagCount, Func<string, float[]?> weights)
-    {
-        var emission = new double[feats.Length, tagCount];
+        var emission = new float[feats.Length * tagCount];
         for (var i = 0; i < feats.Length; i++)
         {
+            var target = emission.AsSpan(i * tagCount, tagCount);
             foreach (var f in feats[i])
             {
-                if (weights(f) is { } w)
+                if (weights.TryGetValue(f, out var row))
                 {
-                    for (var k = 0; k < tagCount; k++)
-                    {
-                        emission[i, k] += w[k];
-                    }
+                    row.AddTo(target);
                 }
             }
         }
@@ -245,49 +302,88 @@ public sealed class EntityTagger
         return emission;
     }
 
-    private static int[] Viterbi(double[,] emission, int tagCount, float[] transitions)
+    /// <summary>
+    /// The best tag sequence in O(tokens × tags): a tag that opens or stands alone (O, B, U) follows a closing tag
+    /// (O, L, U), whose best per kind is found once per token; a tag that continues (I, L) follows its own B or I.
+    /// </summary>
+    private static int[] Viterbi(float[] emission, int n, int tagCount, float[] transitions)
     {
-        var n = emission.GetLength(0);
-        var score = new double[n, tagCount];
-        var back = new int[n, tagCount];
+        var score = new double[n * tagCount];
+        var back = new int[n * tagCount];
         for (var k = 0; k < tagCount; k++)
         {
-            score[0, k] = Allowed(-1, k, tagCount) ? emission[0, k] + transitions[tagCount * tagCount + k] : double.NegativeInfinity;
+            score[k] = Kind(k) is O or B or U ? emission[k] + Transition(transitions, Edge, Kind(k)) : double.NegativeInfinity;
         }
 
+        Span<double> fromClosing = stackalloc double[Kinds];
+        Span<int> argClosing = stackalloc int[Kinds];
         for (var i = 1; i < n; i++)
         {
-            for (var k = 0; k < tagCount; k++)
-            {
-                var best = double.NegativeInfinity;
-                var arg = 0;
-                for (var p = 0; p < tagCount; p++)
-                {
-                    if (!Allowed(p, k, tagCount))
-                    {
-                        continue;
-                    }
+            var previous = score.AsSpan((i - 1) * tagCount, tagCount);
+            var current = score.AsSpan(i * tagCount, tagCount);
+            var links = back.AsSpan(i * tagCount, tagCount);
+            var scores = emission.AsSpan(i * tagCount, tagCount);
 
-                    var s = score[i - 1, p] + transitions[p * tagCount + k];
-                    if (s > best)
-                    {
-                        best = s;
-                        arg = p;
-                    }
+            // The best previous tag of each closing kind: O (tag 0), the best L, the best U (tags 3, 4 mod 4 after O).
+            int bestL = -1, bestU = -1;
+            for (var p = 3; p < tagCount; p += 4)
+            {
+                if (bestL < 0 || previous[p] > previous[bestL])
+                {
+                    bestL = p;
                 }
 
-                score[i, k] = best + emission[i, k];
-                back[i, k] = arg;
+                if (bestU < 0 || previous[p + 1] > previous[bestU])
+                {
+                    bestU = p + 1;
+                }
+            }
+
+            // The best closing predecessor for each kind of next tag (O, B, U), with the transition into it.
+            foreach (var kind in (ReadOnlySpan<int>)[O, B, U])
+            {
+                fromClosing[kind] = previous[0] + Transition(transitions, O, kind);
+                argClosing[kind] = 0;
+                if (bestL > 0 && previous[bestL] + Transition(transitions, L, kind) > fromClosing[kind])
+                {
+                    fromClosing[kind] = previous[bestL] + Transition(transitions, L, kind);
+                    argClosing[kind] = bestL;
+                }
+
+                if (bestU > 0 && previous[bestU] + Transition(transitions, U, kind) > fromClosing[kind])
+                {
+                    fromClosing[kind] = previous[bestU] + Transition(transitions, U, kind);
+                    argClosing[kind] = bestU;
+                }
+            }
+
+            current[0] = fromClosing[O] + scores[0];
+            links[0] = argClosing[O];
+            for (var b = 1; b < tagCount; b += 4)
+            {
+                // B and U open or stand alone after a closing tag; I and L continue this type's B or I.
+                current[b] = fromClosing[B] + scores[b];
+                links[b] = argClosing[B];
+                current[b + 3] = fromClosing[U] + scores[b + 3];
+                links[b + 3] = argClosing[U];
+                for (var kind = I; kind <= L; kind++)
+                {
+                    var fromB = previous[b] + Transition(transitions, B, kind);
+                    var fromI = previous[b + 1] + Transition(transitions, I, kind);
+                    current[b + kind - 1] = Math.Max(fromB, fromI) + scores[b + kind - 1];
+                    links[b + kind - 1] = fromB >= fromI ? b : b + 1;
+                }
             }
         }
 
         var last = 0;
         var top = double.NegativeInfinity;
+        var final = score.AsSpan((n - 1) * tagCount, tagCount);
         for (var k = 0; k < tagCount; k++)
         {
-            if (Allowed(k, tagCount, tagCount) && score[n - 1, k] > top)
+            if (Kind(k) is O or L or U && final[k] + Transition(transitions, Kind(k), Edge) > top)
             {
-                top = score[n - 1, k];
+                top = final[k] + Transition(transitions, Kind(k), Edge);
                 last = k;
             }
         }
@@ -296,25 +392,146 @@ public sealed class EntityTagger
         tags[n - 1] = last;
         for (var i = n - 1; i > 0; i--)
         {
-            tags[i - 1] = back[i, tags[i]];
+            tags[i - 1] = back[i * tagCount + tags[i]];
         }
 
         return tags;
     }
 
+    /// <summary>
+    /// A feature's weights: a short list of (tag, weight) while few tags have any, a whole row once many do (so
+    /// adding it to a token's scores is a vector loop). In training it also keeps the running sums of its
+    /// updates weighted by step, from which the averaged weights come.
+    /// </summary>
+    private sealed class Row
+    {
+        private int[]? _tags;
+        private float[] _weights;
+        private double[]? _sums;
+
+        private Row(int[]? tags, float[] weights, double[]? sums, int count)
+        {
+            _tags = tags;
+            _weights = weights;
+            _sums = sums;
+            Count = count;
+        }
+
+        /// <summary>Entries: tags with a weight (sparse) or every tag (dense).</summary>
+        public int Count { get; private set; }
+
+        public static Row Training() => new([0, 0], new float[2], new double[2], 0);
+
+        /// <summary>A trained row; dense if more than an eighth of the tags have a weight.</summary>
+        public static Row Of(int[] tags, float[] weights, int tagCount)
+        {
+            if (tags.Length * 8 <= tagCount)
+            {
+                return new Row(tags, weights, null, tags.Length);
+            }
+
+            var dense = new float[tagCount];
+            for (var k = 0; k < tags.Length; k++)
+            {
+                dense[tags[k]] = weights[k];
+            }
+
+            return new Row(null, dense, null, tagCount);
+        }
+
+        public int TagAt(int k) => _tags?[k] ?? k;
+
+        public float WeightAt(int k) => _weights[k];
+
+        public double SumAt(int k) => _sums![k];
+
+        public void AddTo(Span<float> scores)
+        {
+            if (_tags is null)
+            {
+                var i = 0;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    for (; i <= Count - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        (new Vector<float>(scores[i..]) + new Vector<float>(_weights, i)).CopyTo(scores[i..]);
+                    }
+                }
+
+                for (; i < Count; i++)
+                {
+                    scores[i] += _weights[i];
+                }
+
+                return;
+            }
+
+            for (var k = 0; k < Count; k++)
+            {
+                scores[_tags[k]] += _weights[k];
+            }
+        }
+
+        public void Add(int tag, float delta, double stepDelta, int tagCount)
+        {
+            int k;
+            if (_tags is null)
+            {
+                k = tag;
+            }
+            else
+            {
+                k = Array.IndexOf(_tags, tag, 0, Count);
+                if (k < 0)
+                {
+                    if (Count == _tags.Length && Count * 8 > tagCount)
+                    {
+                        Densify(tagCount);
+                        Add(tag, delta, stepDelta, tagCount);
+                        return;
+                    }
+
+                    if (Count == _tags.Length)
+                    {
+                        Array.Resize(ref _tags, Count * 2);
+                        Array.Resize(ref _weights, Count * 2);
+                        Array.Resize(ref _sums, Count * 2);
+                    }
+
+                    k = Count++;
+                    _tags[k] = tag;
+                }
+            }
+
+            _weights[k] += delta;
+            _sums![k] += stepDelta;
+        }
+
+        private void Densify(int tagCount)
+        {
+            var weights = new float[tagCount];
+            var sums = new double[tagCount];
+            for (var k = 0; k < Count; k++)
+            {
+                weights[_tags![k]] = _weights[k];
+                sums[_tags[k]] = _sums![k];
+            }
+
+            (_tags, _weights, _sums, Count) = (null, weights, sums, tagCount);
+        }
+    }
+
     /// <summary>Perceptron weights with the running sums that make their average (the lazy-update trick).</summary>
     private sealed class Trainer(int tagCount)
     {
-        private readonly Dictionary<string, (float[] W, float[] U)> _features = new(StringComparer.Ordinal);
-        private readonly float[] _transitions = new float[(tagCount + 1) * tagCount];
-        private readonly float[] _transitionSums = new float[(tagCount + 1) * tagCount];
+        private readonly double[] _transitionSums = new double[Kinds * Kinds];
         private int _step = 1;
 
-        public float[] CurrentTransitions => _transitions;
+        public Dictionary<ulong, Row> Weights { get; } = [];
 
-        public float[]? Current(string feature) => _features.TryGetValue(feature, out var f) ? f.W : null;
+        public float[] Transitions { get; } = new float[Kinds * Kinds];
 
-        public void Update(List<string>[] feats, int[] gold, int[] predicted)
+        public void Update(ulong[][] feats, int[] gold, int[] predicted)
         {
             if (!gold.AsSpan().SequenceEqual(predicted))
             {
@@ -324,59 +541,70 @@ public sealed class EntityTagger
                     {
                         foreach (var f in feats[i])
                         {
-                            if (!_features.TryGetValue(f, out var w))
+                            if (!Weights.TryGetValue(f, out var row))
                             {
-                                _features[f] = w = (new float[tagCount], new float[tagCount]);
+                                Weights[f] = row = Row.Training();
                             }
 
-                            w.W[gold[i]] += 1;
-                            w.U[gold[i]] += _step;
-                            w.W[predicted[i]] -= 1;
-                            w.U[predicted[i]] -= _step;
+                            row.Add(gold[i], 1, _step, tagCount);
+                            row.Add(predicted[i], -1, -_step, tagCount);
                         }
                     }
 
-                    var gp = i == 0 ? tagCount : gold[i - 1];
-                    var pp = i == 0 ? tagCount : predicted[i - 1];
-                    if (gp != pp || gold[i] != predicted[i])
-                    {
-                        _transitions[gp * tagCount + gold[i]] += 1;
-                        _transitionSums[gp * tagCount + gold[i]] += _step;
-                        _transitions[pp * tagCount + predicted[i]] -= 1;
-                        _transitionSums[pp * tagCount + predicted[i]] -= _step;
-                    }
+                    var gp = i == 0 ? Edge : Kind(gold[i - 1]);
+                    var pp = i == 0 ? Edge : Kind(predicted[i - 1]);
+                    Move(gp * Kinds + Kind(gold[i]), pp * Kinds + Kind(predicted[i]));
                 }
+
+                Move(Kind(gold[^1]) * Kinds + Edge, Kind(predicted[^1]) * Kinds + Edge);
             }
 
             _step++;
         }
 
-        public (Dictionary<string, float[]> Weights, float[] Transitions) Averaged()
+        public (Dictionary<ulong, Row> Weights, float[] Transitions) Averaged()
         {
-            var weights = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            foreach (var (feature, (w, u)) in _features)
+            var weights = new Dictionary<ulong, Row>();
+            var tags = new List<int>(tagCount);
+            var values = new List<float>(tagCount);
+            foreach (var (feature, row) in Weights)
             {
-                var avg = new float[tagCount];
-                var any = false;
-                for (var k = 0; k < tagCount; k++)
+                tags.Clear();
+                values.Clear();
+                for (var k = 0; k < row.Count; k++)
                 {
-                    avg[k] = w[k] - u[k] / _step;
-                    any |= Math.Abs(avg[k]) > 1e-6;
+                    var average = (float)(row.WeightAt(k) - row.SumAt(k) / _step);
+                    if (Math.Abs(average) > 1e-6)
+                    {
+                        tags.Add(row.TagAt(k));
+                        values.Add(average);
+                    }
                 }
 
-                if (any)
+                if (tags.Count > 0)
                 {
-                    weights[feature] = avg;
+                    weights[feature] = Row.Of(tags.ToArray(), values.ToArray(), tagCount);
                 }
             }
 
-            var transitions = new float[_transitions.Length];
+            var transitions = new float[Transitions.Length];
             for (var i = 0; i < transitions.Length; i++)
             {
-                transitions[i] = _transitions[i] - _transitionSums[i] / _step;
+                transitions[i] = (float)(Transitions[i] - _transitionSums[i] / _step);
             }
 
             return (weights, transitions);
+        }
+
+        private void Move(int gold, int predicted)
+        {
+            if (gold != predicted)
+            {
+                Transitions[gold] += 1;
+                _transitionSums[gold] += _step;
+                Transitions[predicted] -= 1;
+                _transitionSums[predicted] -= _step;
+            }
         }
     }
 }

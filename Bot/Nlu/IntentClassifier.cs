@@ -1,91 +1,232 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Text;
-using Switchboard.Bot.Training;
+using System.Numerics;
 
 namespace Switchboard.Bot.Nlu;
 
 /// <summary>
-/// Intent classification with ML.NET: word uni/bigrams and character n-grams into a multinomial logistic
-/// regression (L-BFGS maximum entropy), whose softmax outputs are the confidences of the intent ranking.
+/// Multinomial logistic regression over a message's sparse features (and the sentence encoder's embedding when
+/// configured), trained by stochastic gradient descent with a decaying step and L2 weight decay; its softmax
+/// outputs are the confidences of the intent ranking. Weights are stored feature-major, so scoring a message
+/// reads one contiguous row per feature it has.
 /// </summary>
 public sealed class IntentClassifier
 {
-    private readonly ITransformer _model;
-    private readonly string[] _labels;
-    private readonly ThreadLocal<PredictionEngine<IntentInput, IntentOutput>> _engines;
+    private static readonly float InitialStep = float.Parse(Environment.GetEnvironmentVariable("SB_STEP") ?? "0.5", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly float Decay = float.Parse(Environment.GetEnvironmentVariable("SB_DECAY") ?? "2e-5", System.Globalization.CultureInfo.InvariantCulture);
 
-    private IntentClassifier(MLContext ml, ITransformer model)
+    private readonly string[] _labels;
+    private readonly float[] _weights;
+    private readonly float[] _dense;
+    private readonly float[] _bias;
+    private readonly int _denseSize;
+
+    private IntentClassifier(string[] labels, float[] weights, float[] dense, float[] bias)
     {
-        _model = model;
-        _engines = new ThreadLocal<PredictionEngine<IntentInput, IntentOutput>>(() => ml.Model.CreatePredictionEngine<IntentInput, IntentOutput>(_model));
-        var names = default(VBuffer<ReadOnlyMemory<char>>);
-        _engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
-        _labels = names.DenseValues().Select(n => n.ToString()).ToArray();
+        _labels = labels;
+        _weights = weights;
+        _dense = dense;
+        _bias = bias;
+        _denseSize = dense.Length / labels.Length;
     }
 
     public IReadOnlyList<string> Labels => _labels;
 
-    public static IntentClassifier Train(IReadOnlyList<NluExample> examples, NluSettings settings, int seed = 1)
+    /// <param name="progress">Called after each epoch with the share of training done.</param>
+    public static IntentClassifier Train(IReadOnlyList<SparseVector> features, IReadOnlyList<string> intents, int featureCount, int epochs, int seed, Action<double>? progress = null)
     {
-        var ml = new MLContext(seed);
-        var data = ml.Data.LoadFromEnumerable(examples.Select(e => new IntentInput { Text = e.Text, Label = e.Intent }));
-        // Words and character n-grams are normalised separately so neither drowns the other.
-        var pipeline = ml.Transforms.Text.NormalizeText("Norm", nameof(IntentInput.Text), TextNormalizingEstimator.CaseMode.Lower, keepDiacritics: false, keepPunctuations: false, keepNumbers: true)
-            .Append(ml.Transforms.Text.TokenizeIntoWords("Words", "Norm"))
-            .Append(ml.Transforms.Conversion.MapValueToKey("WordKeys", "Words"))
-            .Append(ml.Transforms.Text.ProduceNgrams("WordGrams", "WordKeys", ngramLength: 2, useAllLengths: true, weighting: NgramExtractingEstimator.WeightingCriteria.Tf))
-            .Append(ml.Transforms.NormalizeLpNorm("WordGrams"))
-            .Append(ml.Transforms.Text.TokenizeIntoCharactersAsKeys("Chars", "Norm", useMarkerCharacters: true))
-            .Append(ml.Transforms.Text.ProduceNgrams("CharGrams", "Chars", ngramLength: Math.Max(settings.MaxCharNgram, 2), useAllLengths: true, weighting: NgramExtractingEstimator.WeightingCriteria.Tf))
-            .Append(ml.Transforms.NormalizeLpNorm("CharGrams"))
-            .Append(ml.Transforms.Concatenate("Features", "WordGrams", "CharGrams"))
-            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
-            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer.Options
+        var labels = intents.Distinct().Order(StringComparer.Ordinal).ToArray();
+        var classes = labels.Length;
+        var target = intents.Select(i => Array.BinarySearch(labels, i, StringComparer.Ordinal)).ToArray();
+        var denseSize = features.Count > 0 && features[0].Dense is { } d ? d.Length : 0;
+        var weights = new float[featureCount * classes];
+        var dense = new float[denseSize * classes];
+        var bias = new float[classes];
+        if (classes < 2)
+        {
+            return new IntentClassifier(labels, weights, dense, bias);
+        }
+
+        // The true weights are scale × stored ones, so L2 decay is one multiplication per step, not per weight.
+        var scale = 1.0;
+        var order = Enumerable.Range(0, features.Count).ToArray();
+        var random = new Random(seed);
+        var scores = new float[classes];
+        var step = 0L;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            random.Shuffle(order);
+            foreach (var n in order)
             {
-                L2Regularization = 0.01f,
-                L1Regularization = 0f,
-                MaximumNumberOfIterations = 300,
-            }));
-        return new IntentClassifier(ml, pipeline.Fit(data));
+                var rate = InitialStep / (1 + InitialStep * Decay * step++);
+                var x = features[n];
+                Score(x, weights, dense, bias, denseSize, (float)scale, scores);
+                Softmax(scores);
+                scores[target[n]] -= 1;
+                scale *= 1 - rate * Decay;
+                var stored = (float)(rate / scale);
+                for (var k = 0; k < x.Indices.Length; k++)
+                {
+                    AddScaled(weights.AsSpan(x.Indices[k] * classes, classes), scores, -stored * x.Values[k]);
+                }
+
+                for (var k = 0; k < denseSize; k++)
+                {
+                    AddScaled(dense.AsSpan(k * classes, classes), scores, -stored * x.Dense![k]);
+                }
+
+                AddScaled(bias, scores, -rate);
+                if (scale < 1e-6)
+                {
+                    Rescale(weights, dense, (float)scale);
+                    scale = 1;
+                }
+            }
+
+            progress?.Invoke((epoch + 1) / (double)epochs);
+        }
+
+        Rescale(weights, dense, (float)scale);
+        return new IntentClassifier(labels, weights, dense, bias);
     }
 
     /// <summary>All intents with their confidences, best first.</summary>
-    public IReadOnlyList<IntentScore> Rank(string text)
+    public IntentScore[] Rank(SparseVector features)
     {
-        var scores = _engines.Value!.Predict(new IntentInput { Text = text, Label = "" }).Score;
+        var scores = new float[_labels.Length];
+        Score(features, _weights, _dense, _bias, _denseSize, 1f, scores);
+        Softmax(scores);
         var ranking = new IntentScore[_labels.Length];
         for (var i = 0; i < ranking.Length; i++)
         {
-            ranking[i] = new IntentScore(_labels[i], scores is { Length: > 0 } && i < scores.Length ? scores[i] : 0);
+            ranking[i] = new IntentScore(_labels[i], scores[i]);
         }
 
         Array.Sort(ranking, (a, b) => b.Confidence.CompareTo(a.Confidence));
         return ranking;
     }
 
-    public void Save(Stream stream)
+    public void Save(BinaryWriter writer)
     {
-        var ml = new MLContext();
-        var schema = ml.Data.LoadFromEnumerable(Array.Empty<IntentInput>()).Schema;
-        ml.Model.Save(_model, schema, stream);
+        writer.Write(_labels.Length);
+        foreach (var label in _labels)
+        {
+            writer.Write(label);
+        }
+
+        Write(writer, _weights);
+        Write(writer, _dense);
+        Write(writer, _bias);
     }
 
-    public static IntentClassifier Load(Stream stream)
+    public static IntentClassifier Load(BinaryReader reader)
     {
-        var ml = new MLContext();
-        return new IntentClassifier(ml, ml.Model.Load(stream, out _));
+        var labels = new string[reader.ReadInt32()];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            labels[i] = reader.ReadString();
+        }
+
+        var weights = Read(reader);
+        var dense = Read(reader);
+        var bias = Read(reader);
+        if (labels.Length == 0 || weights.Length % labels.Length != 0 || dense.Length % labels.Length != 0 || bias.Length != labels.Length)
+        {
+            throw new InvalidDataException("the intent classifier's weights do not fit its labels");
+        }
+
+        return new IntentClassifier(labels, weights, dense, bias);
     }
 
-    private sealed class IntentInput
+    private static void Score(SparseVector x, float[] weights, float[] dense, float[] bias, int denseSize, float scale, float[] scores)
     {
-        public string Text { get; set; } = "";
+        var classes = scores.Length;
+        Array.Clear(scores);
+        for (var k = 0; k < x.Indices.Length; k++)
+        {
+            AddScaled(scores, weights.AsSpan(x.Indices[k] * classes, classes), x.Values[k]);
+        }
 
-        public string Label { get; set; } = "";
+        for (var k = 0; k < denseSize; k++)
+        {
+            AddScaled(scores, dense.AsSpan(k * classes, classes), x.Dense![k]);
+        }
+
+        for (var c = 0; c < classes; c++)
+        {
+            scores[c] = scores[c] * scale + bias[c];
+        }
     }
 
-    private sealed class IntentOutput
+    private static void Softmax(float[] scores)
     {
-        public float[] Score { get; set; } = [];
+        var max = scores.Max();
+        var sum = 0f;
+        for (var c = 0; c < scores.Length; c++)
+        {
+            scores[c] = MathF.Exp(scores[c] - max);
+            sum += scores[c];
+        }
+
+        for (var c = 0; c < scores.Length; c++)
+        {
+            scores[c] /= sum;
+        }
+    }
+
+    /// <summary>target += factor × source, a vector register at a time.</summary>
+    private static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float factor)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && target.Length >= Vector<float>.Count)
+        {
+            var f = new Vector<float>(factor);
+            for (; i <= target.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (new Vector<float>(target[i..]) + f * new Vector<float>(source[i..])).CopyTo(target[i..]);
+            }
+        }
+
+        for (; i < target.Length; i++)
+        {
+            target[i] += factor * source[i];
+        }
+    }
+
+    private static void Rescale(float[] weights, float[] dense, float scale)
+    {
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] *= scale;
+        }
+
+        for (var i = 0; i < dense.Length; i++)
+        {
+            dense[i] *= scale;
+        }
+    }
+
+    private static void Write(BinaryWriter writer, float[] values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values)
+        {
+            writer.Write(v);
+        }
+    }
+
+    private static float[] Read(BinaryReader reader)
+    {
+        var length = reader.ReadInt32();
+        if (length < 0 || length > reader.BaseStream.Length / sizeof(float))
+        {
+            throw new InvalidDataException("the intent classifier's weights are truncated");
+        }
+
+        var values = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            values[i] = reader.ReadSingle();
+        }
+
+        return values;
     }
 }

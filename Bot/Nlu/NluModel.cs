@@ -1,71 +1,86 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Model;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Nlu;
 
 /// <summary>
-/// The trained NLU: intent classifier, entity tagger, regex and lookup extraction, synonym mapping and the
-/// fallback classifier, applied in Rasa's pipeline order.
+/// The trained NLU: lexicon (regexes, lookup tables, synonyms), sentence featurizer and intent classifier, entity
+/// tagger, regex and lookup extraction, synonym mapping and the fallback classifier, applied in Rasa's pipeline
+/// order. Thread-safe: parsing reads only what training built.
 /// </summary>
 public sealed class NluModel
 {
     private const int RankingLength = 10;
 
-    private readonly (string Entity, Regex Regex)[] _regexEntities;
+    /// <summary>
+    /// The share of training examples whose annotated entities count as lexicon matches when the entity has a
+    /// lexicon entry: the lexicon lists only some of an entity's values, so features learn both that a match
+    /// means the entity and what its other values look like.
+    /// </summary>
+    private const double LexiconCoverage = 0.5;
+
+    private readonly HashSet<string> _entityNames;
 
     public NluModel(
         NluSettings settings,
+        Lexicon lexicon,
+        SentenceFeaturizer featurizer,
         IntentClassifier intents,
         EntityTagger tagger,
         IReadOnlyDictionary<string, string> synonyms,
-        IReadOnlyList<RegexFeature> regexes,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> lookups,
-        IReadOnlyList<string> entityNames,
-        IReadOnlyCollection<string> vocabulary)
+        IReadOnlyList<string> entityNames)
     {
-        Vocabulary = vocabulary.ToHashSet(StringComparer.Ordinal);
         Settings = settings;
+        Lexicon = lexicon;
+        Featurizer = featurizer;
         Intents = intents;
         Tagger = tagger;
         Synonyms = synonyms;
-        Regexes = regexes;
-        Lookups = lookups;
         EntityNames = entityNames;
-        Features = new TokenFeatures(regexes, lookups);
-        _regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))))
-            .Concat(lookups.Where(l => entityNames.Contains(l.Key)).Select(l => (l.Key, new Regex(@"\b(?:" + string.Join("|", l.Value.OrderByDescending(v => v.Length).Select(Regex.Escape)) + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))))
-            .ToArray();
+        _entityNames = entityNames.ToHashSet(StringComparer.Ordinal);
     }
 
     public NluSettings Settings { get; }
+
+    public Lexicon Lexicon { get; }
+
+    public SentenceFeaturizer Featurizer { get; }
 
     public IntentClassifier Intents { get; }
 
     public EntityTagger Tagger { get; }
 
-    public TokenFeatures Features { get; }
-
     public IReadOnlyDictionary<string, string> Synonyms { get; }
-
-    public IReadOnlyList<RegexFeature> Regexes { get; }
-
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Lookups { get; }
 
     public IReadOnlyList<string> EntityNames { get; }
 
-    /// <summary>The lower-cased words of the training examples.</summary>
-    public IReadOnlySet<string> Vocabulary { get; }
-
-    public static NluModel Train(TrainingData data, int seed = 1)
+    public static NluModel Train(TrainingData data, int seed = 1, IProgress<TrainingProgress>? progress = null)
     {
         var settings = data.Config.Nlu;
-        var intents = IntentClassifier.Train(data.Examples, settings, seed);
-        var features = new TokenFeatures(data.Regexes, data.Lookups);
-        var tagger = EntityTagger.Train(settings.Entities ? data.Examples : [], features, settings.Epochs, seed);
-        var vocabulary = data.Examples.SelectMany(e => Tokenizer.Tokenize(e.Text)).Select(t => t.Lower).ToHashSet(StringComparer.Ordinal);
-        return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames, vocabulary);
+        var lexicon = Lexicon.From(data);
+        var random = new Random(seed);
+        var messages = data.Examples.Select(e =>
+        {
+            var tokens = Tokenizer.Tokenize(e.Text);
+            var matches = lexicon.Match(e.Text, tokens);
+            return (Tokens: (IReadOnlyList<Token>)tokens, Lexicon: settings.LexiconFeatures ? SentenceLexicon(e, matches, lexicon, random) : []);
+        }).ToList();
+
+        progress?.Report(new TrainingProgress("intents", 0, $"{data.Examples.Count} examples, {data.Examples.Select(e => e.Intent).Distinct().Count()} intents"));
+        var featurizer = SentenceFeaturizer.Build(messages.Select(m => (m.Tokens, (IEnumerable<string>)m.Lexicon)), settings.MaxWordNgram, settings.MinCharNgram, settings.MaxCharNgram);
+        var vectors = messages.Select(m => featurizer.Featurize(m.Tokens, m.Lexicon)).ToList();
+        var intents = IntentClassifier.Train(vectors, data.Examples.Select(e => e.Intent).ToList(), featurizer.Count, settings.IntentEpochs, seed, d => progress?.Report(new TrainingProgress("intents", d)));
+
+                progress?.Report(new TrainingProgress("entities", 0, $"{data.Examples.Sum(e => e.Entities.Count)} entities of {data.Examples.SelectMany(e => e.Entities).Select(e => e.Entity).Distinct().Count()} types"));
+        var tagger = EntityTagger.Train(
+            settings.Entities ? data.Examples : [],
+            (example, tokens, drop) => TokenFeatures.Extract(tokens, example.Intent, TokenMarks(example, tokens, lexicon, settings, random), drop),
+            settings.Epochs,
+            seed,
+            d => progress?.Report(new TrainingProgress("entities", d)));
+        return new NluModel(settings, lexicon, featurizer, intents, tagger, data.Synonyms, data.Domain.EntityNames);
     }
 
     public ParseResult Parse(string text)
@@ -80,57 +95,60 @@ public sealed class NluModel
             return new ParseResult(text, null, [], []);
         }
 
-        var ranking = Temper(Intents.Rank(text), text).Take(RankingLength).ToList();
-        var intent = ranking[0];
+        var tokens = Tokenizer.Tokenize(text);
+        var matches = Lexicon.Match(text, tokens);
+        var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : []);
+        var ranking = Temper(Intents.Rank(vector), Featurizer.Familiarity(tokens, matches)).Take(RankingLength).ToList();
+        var best = ranking[0];
+        var intent = best;
         if (Settings.FallbackThreshold is { } threshold &&
-            (intent.Confidence < threshold || (ranking.Count > 1 && intent.Confidence - ranking[1].Confidence < Settings.AmbiguityThreshold)))
+            (best.Confidence < threshold || (ranking.Count > 1 && best.Confidence - ranking[1].Confidence < Settings.AmbiguityThreshold)))
         {
             intent = new IntentScore(DefaultNames.IntentNluFallback, threshold);
             ranking.Insert(0, intent);
         }
 
-        return new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
+        return new ParseResult(text, intent, ExtractEntities(text, tokens, matches, best.Name), ranking);
     }
 
     /// <summary>
-    /// Flattens the distribution by the share of words never seen in training (p_i^c, renormalised, with c the
-    /// known share): a linear model is as sure of gibberish as of real text, and this makes the fallback see it.
+    /// Flattens the distribution by how unfamiliar the message's words are (p_i^c, renormalised, with c the
+    /// familiarity): a linear model is as sure of gibberish as of real text, and this makes the fallback see it.
     /// </summary>
-    private IEnumerable<IntentScore> Temper(IReadOnlyList<IntentScore> ranking, string text)
+    private static IEnumerable<IntentScore> Temper(IReadOnlyList<IntentScore> ranking, double familiarity)
     {
-        var words = Tokenizer.Tokenize(text).Where(t => char.IsLetterOrDigit(t.Text[0])).ToList();
-        var known = words.Count == 0 ? 1.0 : words.Count(w => Vocabulary.Contains(w.Lower)) / (double)words.Count;
-        if (known >= 1.0)
+        if (familiarity >= 1.0)
         {
             return ranking;
         }
 
-        var powered = ranking.Select(r => Math.Pow(Math.Max(r.Confidence, 1e-12), known)).ToList();
+        var powered = ranking.Select(r => Math.Pow(Math.Max(r.Confidence, 1e-12), familiarity)).ToList();
         var sum = powered.Sum();
         return ranking.Select((r, i) => r with { Confidence = powered[i] / sum });
     }
 
-    public List<ExtractedEntity> ExtractEntities(string text, string? intent)
+    private List<ExtractedEntity> ExtractEntities(string text, List<Token> tokens, List<LexiconMatch> matches, string intent)
     {
-        var tokens = Tokenizer.Tokenize(text);
         var entities = new List<ExtractedEntity>();
-        foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(text, tokens, intent, Features))
+        if (!Tagger.IsEmpty && tokens.Count > 0)
         {
-            var from = tokens[start].Start;
-            var to = tokens[end - 1].End;
-            entities.Add(new ExtractedEntity(entity, from, to, text[from..to], confidence, "CRFEntityExtractor", role, group));
+            var marks = TokenFeatures.Marks(tokens, Settings.LexiconFeatures ? matches : []);
+            foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(TokenFeatures.Extract(tokens, intent, marks)))
+            {
+                var from = tokens[start].Start;
+                var to = tokens[end - 1].End;
+                entities.Add(new ExtractedEntity(entity, from, to, text[from..to], confidence, "CRFEntityExtractor", role, group));
+            }
         }
 
         if (Settings.RegexEntities)
         {
-            foreach (var (entity, regex) in _regexEntities)
+            foreach (var m in matches)
             {
-                foreach (Match m in regex.Matches(text))
+                if (m.Source != LexiconSource.Synonym && _entityNames.Contains(m.Name) &&
+                    !entities.Any(e => e.Entity == m.Name && e.Start < m.End && e.End > m.Start))
                 {
-                    if (m.Length > 0 && !entities.Any(e => e.Entity == entity && e.Start < m.Index + m.Length && e.End > m.Index))
-                    {
-                        entities.Add(new ExtractedEntity(entity, m.Index, m.Index + m.Length, m.Value, 1.0, "RegexEntityExtractor"));
-                    }
+                    entities.Add(new ExtractedEntity(m.Name, m.Start, m.End, text[m.Start..m.End], 1.0, "RegexEntityExtractor"));
                 }
             }
         }
@@ -142,4 +160,39 @@ public sealed class NluModel
         Synonyms.TryGetValue(entity.ValueText, out var canonical)
             ? entity with { Value = JsonValue.Create(canonical), Processors = ["EntitySynonymMapper"] }
             : entity;
+
+    /// <summary>The lexicon names of a training message: what matched, and (at the lexicon's coverage rate) its annotated entities that have an entry.</summary>
+    private static List<string> SentenceLexicon(NluExample example, List<LexiconMatch> matches, Lexicon lexicon, Random random)
+    {
+        var names = matches.Select(m => m.Name).ToList();
+        foreach (var span in example.Entities)
+        {
+            if (lexicon.Names.Contains(span.Entity) && !matches.Any(m => m.Name == span.Entity && m.Start < span.End && m.End > span.Start) && random.NextDouble() < LexiconCoverage)
+            {
+                names.Add(span.Entity);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Lexicon names per token of a training message, annotated entities counting as matches at the lexicon's coverage rate.</summary>
+    private static List<string>[] TokenMarks(NluExample example, List<Token> tokens, Lexicon lexicon, NluSettings settings, Random random)
+    {
+        if (!settings.LexiconFeatures)
+        {
+            return TokenFeatures.Marks(tokens, []);
+        }
+
+        var matches = lexicon.Match(example.Text, tokens);
+        foreach (var span in example.Entities)
+        {
+            if (lexicon.Names.Contains(span.Entity) && random.NextDouble() < LexiconCoverage)
+            {
+                matches.Add(new LexiconMatch(span.Entity, LexiconSource.Lookup, span.Start, span.End));
+            }
+        }
+
+        return TokenFeatures.Marks(tokens, matches);
+    }
 }

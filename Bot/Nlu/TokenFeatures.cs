@@ -1,110 +1,31 @@
-using System.Text;
-using System.Text.RegularExpressions;
-using Switchboard.Bot.Training;
-
 namespace Switchboard.Bot.Nlu;
 
 /// <summary>
-/// The features the entity tagger sees for each token: the word, its affixes and shape, its neighbours, and
-/// whether lookup tables or regexes cover it. Lexical features of a token can be dropped (word dropout) so
-/// the tagger also learns to rely on context and shape, which is what carries it to unseen values.
+/// The features the entity tagger sees for each token (Rasa's <c>LexicalSyntacticFeaturizer</c> and the token half
+/// of <c>RegexFeaturizer</c>): the word, its affixes and shape, its neighbours, the lexicon entries covering it and
+/// its neighbours, and the message's intent (gold in training, predicted in parsing) joined with some of them,
+/// as in a joint model. Features are 64-bit keys (<see cref="FeatureHash"/>). Lexical features of a token can be
+/// dropped (word dropout) so the tagger also learns to rely on context, shape and lexicon, which is what carries
+/// it to values it never saw.
 /// </summary>
-public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnlyDictionary<string, IReadOnlyList<string>> lookups)
+public static class TokenFeatures
 {
-    private readonly (string Name, Regex Regex)[] _regexes = regexes.Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))).ToArray();
-    private readonly (string Name, string[][] Phrases)[] _lookups = lookups.Select(l => (l.Key, l.Value.Select(v => Tokenizer.Tokenize(v).Select(t => t.Lower).ToArray()).Where(p => p.Length > 0).ToArray())).ToArray();
+    private static readonly ulong Start = FeatureHash.Of("\u0002^");
+    private static readonly ulong End = FeatureHash.Of("\u0002$");
+    private static readonly ulong[] T = Enumerable.Range(100, 40).Select(FeatureHash.Template).ToArray();
 
-    /// <summary>Features per token; the message's intent (gold in training, predicted in parsing) joins them, as in a joint model.</summary>
-    public List<string>[] Extract(string text, IReadOnlyList<Token> tokens, string? intent, Func<int, bool>? dropLexical = null)
+    /// <summary>Lexicon names per token, from the matches of a message.</summary>
+    public static List<string>[] Marks(IReadOnlyList<Token> tokens, IReadOnlyList<LexiconMatch> matches)
     {
-        var lower = tokens.Select(t => t.Lower).ToArray();
-        var shapes = tokens.Select(t => Shape(t.Text)).ToArray();
-        var marks = Marks(text, tokens, lower);
-        var result = new List<string>[tokens.Count];
+        var marks = new List<string>[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
         {
-            var f = new List<string>(40) { "b", "sh=" + shapes[i], "len=" + Math.Min(lower[i].Length, 8) };
-            if (intent is not null)
+            marks[i] = [];
+            foreach (var m in matches)
             {
-                f.Add("in=" + intent);
-                f.Add("in|sh=" + intent + "|" + shapes[i]);
-                f.Add("in|w-1=" + intent + "|" + Word(lower, i - 1));
-                f.Add("in|w+1=" + intent + "|" + Word(lower, i + 1));
-            }
-
-            var word = lower[i];
-            if (dropLexical?.Invoke(i) != true)
-            {
-                f.Add("w=" + word);
-                if (word.Length > 3)
+                if (tokens[i].Start < m.End && tokens[i].End > m.Start && !marks[i].Contains(m.Name))
                 {
-                    f.Add("p3=" + word[..3]);
-                    f.Add("s3=" + word[^3..]);
-                    f.Add("s2=" + word[^2..]);
-                }
-            }
-
-            if (char.IsUpper(tokens[i].Text[0]))
-            {
-                f.Add(i == 0 ? "title0" : "title");
-            }
-
-            if (word.All(char.IsDigit))
-            {
-                f.Add("digit");
-            }
-
-            f.Add("w-1=" + Word(lower, i - 1));
-            f.Add("w+1=" + Word(lower, i + 1));
-            f.Add("w-2=" + Word(lower, i - 2));
-            f.Add("w+2=" + Word(lower, i + 2));
-            f.Add("w-2-1=" + Word(lower, i - 2) + "|" + Word(lower, i - 1));
-            f.Add("w+1+2=" + Word(lower, i + 1) + "|" + Word(lower, i + 2));
-            f.Add("sh-1=" + (i > 0 ? shapes[i - 1] : "^"));
-            f.Add("w-1sh=" + Word(lower, i - 1) + "|" + shapes[i]);
-            f.Add("sh-1sh+1=" + (i > 0 ? shapes[i - 1] : "^") + "|" + shapes[i] + "|" + (i + 1 < tokens.Count ? shapes[i + 1] : "$"));
-            f.Add("sh+1=" + (i + 1 < tokens.Count ? shapes[i + 1] : "$"));
-            foreach (var mark in marks[i])
-            {
-                f.Add(mark);
-            }
-
-            result[i] = f;
-        }
-
-        return result;
-    }
-
-    private List<string>[] Marks(string text, IReadOnlyList<Token> tokens, string[] lower)
-    {
-        var marks = tokens.Select(_ => new List<string>()).ToArray();
-        foreach (var (name, regex) in _regexes)
-        {
-            foreach (Match m in regex.Matches(text))
-            {
-                for (var i = 0; i < tokens.Count; i++)
-                {
-                    if (tokens[i].Start < m.Index + m.Length && tokens[i].End > m.Index)
-                    {
-                        marks[i].Add("rx=" + name);
-                    }
-                }
-            }
-        }
-
-        foreach (var (name, phrases) in _lookups)
-        {
-            foreach (var phrase in phrases)
-            {
-                for (var i = 0; i + phrase.Length <= lower.Length; i++)
-                {
-                    if (phrase.AsSpan().SequenceEqual(lower.AsSpan(i, phrase.Length)))
-                    {
-                        for (var k = 0; k < phrase.Length; k++)
-                        {
-                            marks[i + k].Add("lk=" + name);
-                        }
-                    }
+                    marks[i].Add(m.Name);
                 }
             }
         }
@@ -112,21 +33,123 @@ public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnly
         return marks;
     }
 
-    private static string Word(string[] words, int i) => i < 0 ? "^" : i >= words.Length ? "$" : words[i];
-
-    /// <summary>Collapsed word shape: <c>Paris</c> → <c>Xx</c>, <c>42</c> → <c>d</c>, <c>7pm</c> → <c>dx</c>.</summary>
-    public static string Shape(string word)
+    public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null)
     {
-        var shape = new StringBuilder(4);
+        var n = tokens.Count;
+        var words = new ulong[n];
+        var shapes = new ulong[n];
+        for (var i = 0; i < n; i++)
+        {
+            words[i] = FeatureHash.Of(tokens[i].Text);
+            shapes[i] = Shape(tokens[i].Text);
+        }
+
+        ulong Word(int i) => i < 0 ? Start : i >= n ? End : words[i];
+        ulong ShapeAt(int i) => i < 0 ? Start : i >= n ? End : shapes[i];
+        var intentKey = intent is null ? 0UL : FeatureHash.Of(intent);
+        var result = new ulong[n][];
+        var f = new List<ulong>(48);
+        for (var i = 0; i < n; i++)
+        {
+            f.Clear();
+            var text = tokens[i].Text;
+            f.Add(T[0]);
+            f.Add(FeatureHash.Combine(T[1], shapes[i]));
+            f.Add(FeatureHash.Combine(T[2], (ulong)Math.Min(text.Length, 8)));
+            if (intent is not null)
+            {
+                f.Add(FeatureHash.Combine(T[3], intentKey));
+                f.Add(FeatureHash.Combine(T[4], intentKey, shapes[i]));
+                f.Add(FeatureHash.Combine(T[5], intentKey, Word(i - 1)));
+                f.Add(FeatureHash.Combine(T[6], intentKey, Word(i + 1)));
+            }
+
+            if (dropLexical?.Invoke(i) != true)
+            {
+                f.Add(FeatureHash.Combine(T[7], words[i]));
+                if (text.Length > 3)
+                {
+                    f.Add(FeatureHash.Combine(T[8], FeatureHash.Of(text.AsSpan(0, 3))));
+                    f.Add(FeatureHash.Combine(T[9], FeatureHash.Of(text.AsSpan(text.Length - 3))));
+                    f.Add(FeatureHash.Combine(T[10], FeatureHash.Of(text.AsSpan(text.Length - 2))));
+                }
+
+                if (intent is not null)
+                {
+                    f.Add(FeatureHash.Combine(T[11], intentKey, words[i]));
+                }
+            }
+
+            if (char.IsUpper(text[0]))
+            {
+                f.Add(T[i == 0 ? 12 : 13]);
+            }
+
+            f.Add(FeatureHash.Combine(T[14], Word(i - 1)));
+            f.Add(FeatureHash.Combine(T[15], Word(i + 1)));
+            f.Add(FeatureHash.Combine(T[16], Word(i - 2)));
+            f.Add(FeatureHash.Combine(T[17], Word(i + 2)));
+            f.Add(FeatureHash.Combine(T[18], Word(i - 2), Word(i - 1)));
+            f.Add(FeatureHash.Combine(T[19], Word(i + 1), Word(i + 2)));
+            f.Add(FeatureHash.Combine(T[20], Word(i - 1), Word(i + 1)));
+            f.Add(FeatureHash.Combine(T[21], ShapeAt(i - 1)));
+            f.Add(FeatureHash.Combine(T[22], ShapeAt(i + 1)));
+            f.Add(FeatureHash.Combine(T[23], Word(i - 1), shapes[i]));
+            f.Add(FeatureHash.Combine(T[24], FeatureHash.Combine(ShapeAt(i - 1), shapes[i]), ShapeAt(i + 1)));
+            foreach (var mark in marks[i])
+            {
+                var key = FeatureHash.Of(mark);
+                f.Add(FeatureHash.Combine(T[25], key));
+                f.Add(FeatureHash.Combine(T[26], key, Word(i - 1)));
+                if (intent is not null)
+                {
+                    f.Add(FeatureHash.Combine(T[27], key, intentKey));
+                }
+            }
+
+            if (i > 0)
+            {
+                foreach (var mark in marks[i - 1])
+                {
+                    f.Add(FeatureHash.Combine(T[28], FeatureHash.Of(mark)));
+                }
+            }
+
+            if (i + 1 < n)
+            {
+                foreach (var mark in marks[i + 1])
+                {
+                    f.Add(FeatureHash.Combine(T[29], FeatureHash.Of(mark)));
+                }
+            }
+
+            result[i] = f.ToArray();
+        }
+
+        return result;
+    }
+
+    /// <summary>The hash of the collapsed word shape: <c>Paris</c> → <c>Xx</c>, <c>42</c> → <c>d</c>, <c>7pm</c> → <c>dx</c>.</summary>
+    private static ulong Shape(string word)
+    {
+        Span<char> shape = stackalloc char[Math.Min(word.Length, 16)];
+        var length = 0;
         foreach (var c in word)
         {
             var s = char.IsUpper(c) ? 'X' : char.IsLower(c) ? 'x' : char.IsDigit(c) ? 'd' : c;
-            if (shape.Length == 0 || shape[^1] != s)
+            if ((length == 0 || shape[length - 1] != s) && length < shape.Length)
             {
-                shape.Append(s);
+                shape[length++] = s;
             }
         }
 
-        return shape.ToString();
+        // Shapes keep their case: FeatureHash.Of lower-cases, so 'X' is folded in as a distinct marker.
+        var h = 0UL;
+        foreach (var c in shape[..length])
+        {
+            h = FeatureHash.Combine(h, c);
+        }
+
+        return h;
     }
 }

@@ -37,6 +37,51 @@ public static partial class AnnotatedText
         return (result, entities);
     }
 
+    /// <summary>Text with its entities annotated inline: <c>[text](entity)</c>, or the JSON form when a value, role or group differs.</summary>
+    public static string Format(string text, IReadOnlyList<EntitySpan> entities)
+    {
+        var annotated = new StringBuilder();
+        var last = 0;
+        foreach (var e in entities.OrderBy(e => e.Start))
+        {
+            if (e.Start < last)
+            {
+                continue;
+            }
+
+            annotated.Append(text, last, e.Start - last).Append('[').Append(text, e.Start, e.End - e.Start).Append(']');
+            var plain = e.Value == text[e.Start..e.End] && e.Role is null && e.Group is null && e.Entity.IndexOfAny([':', '(', ')']) < 0;
+            if (plain)
+            {
+                annotated.Append('(').Append(e.Entity).Append(')');
+            }
+            else
+            {
+                var spec = new Dictionary<string, string> { ["entity"] = e.Entity };
+                if (e.Value != text[e.Start..e.End])
+                {
+                    spec["value"] = e.Value;
+                }
+
+                if (e.Role is not null)
+                {
+                    spec["role"] = e.Role;
+                }
+
+                if (e.Group is not null)
+                {
+                    spec["group"] = e.Group;
+                }
+
+                annotated.Append(JsonSerializer.Serialize(spec));
+            }
+
+            last = e.End;
+        }
+
+        return annotated.Append(text, last, text.Length - last).ToString();
+    }
+
     private static EntitySpan Short(string spec, string text, int start)
     {
         var colon = spec.IndexOf(':');

@@ -32,6 +32,28 @@ public sealed class TrainingDataReader
         return reader.Build(domain);
     }
 
+    /// <summary>
+    /// Reads NLU data only (intents, synonyms, regexes, lookups) without a domain of its own: the domain is the
+    /// intents and entities its examples use. For benchmark corpora, which come without one.
+    /// </summary>
+    public static TrainingData NluFromYaml(string yaml, string sourceName)
+    {
+        var reader = new TrainingDataReader();
+        reader.Add(yaml, sourceName);
+        var intents = reader._examples.Select(e => e.Intent).Distinct().Order(StringComparer.Ordinal);
+        var entities = reader._examples.SelectMany(e => e.Entities).GroupBy(e => e.Entity).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Dictionary<string, object>
+        {
+            [g.Key] = new Dictionary<string, object>
+            {
+                ["roles"] = g.Select(e => e.Role).OfType<string>().Distinct().ToList(),
+                ["groups"] = g.Select(e => e.Group).OfType<string>().Distinct().ToList(),
+            },
+        });
+        // JSON is YAML, so names need no quoting rules of their own.
+        var domain = BotDomain.Parse($"intents: {System.Text.Json.JsonSerializer.Serialize(intents)}\nentities: {System.Text.Json.JsonSerializer.Serialize(entities)}\n", sourceName + " (domain from its examples)");
+        return reader.Build(domain);
+    }
+
     /// <summary>Reads YAML files, and every <c>.yml</c>/<c>.yaml</c> file under directories, in name order.</summary>
     public static TrainingData FromPaths(IEnumerable<string> paths)
     {

@@ -51,12 +51,12 @@ public sealed class BenchmarkCorpusTests
     {
         var corpus = BenchmarkCorpus.FromSentencesJson("TinyCorpus", Corpus);
 
-        var result = IntentBenchmark.Run(corpus, NluSettings.Default);
+        var result = NluBenchmark.Run(corpus, NluSettings.Default);
 
-        Assert.Equal(corpus.Test.Count, result.Report.Labels.Values.Sum(l => l.Support));
-        Assert.Equal(["Open Gate", "Ring"], result.Report.Labels.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(corpus.Test.Count, result.Intents.Labels.Values.Sum(l => l.Support));
+        Assert.Equal(["Open Gate", "Ring"], result.Intents.Labels.Keys.Order(StringComparer.Ordinal));
         // Each test sentence shares its words only with its own intent's training sentence.
-        Assert.Equal(1.0, result.Report.Accuracy);
+        Assert.Equal(1.0, result.Intents.Accuracy);
         Assert.Empty(result.Errors);
     }
 }

@@ -83,7 +83,7 @@ public sealed class BotModelTests
         var copy = Rewrite(ExampleProject.ModelPath, "nlu/entities.bin", null);
         Assert.Contains("entry 'nlu/entities.bin' is missing", Assert.Throws<InvalidDataException>(() => BotModel.Load(copy)).Message);
 
-        var future = Rewrite(ExampleProject.ModelPath, "manifest.json", m => m.Replace("\"formatVersion\":1", "\"formatVersion\":99", StringComparison.Ordinal));
+        var future = Rewrite(ExampleProject.ModelPath, "manifest.json", m => m.Replace("\"formatVersion\":2", "\"formatVersion\":99", StringComparison.Ordinal));
         Assert.Contains("format version 99 is not supported", Assert.Throws<InvalidDataException>(() => BotModel.Load(future)).Message);
     }
 

@@ -14,8 +14,12 @@ public sealed class TrainCommandTests
 
         var log = new StringWriter();
         Assert.Equal(0, await TrainCommand.Run(args, log, TextWriter.Null));
-        Assert.Contains("NLU: ", log.ToString());
+        // Output that is not a terminal gets a line as each stage starts and one as it ends, instead of bars.
+        Assert.Contains("intents: 430 examples, 12 intents", log.ToString());
+        Assert.Contains("intents done in ", log.ToString());
+        Assert.Contains("entities done in ", log.ToString());
         Assert.Contains("dialogue: ", log.ToString());
+        Assert.Contains("dialogue done in ", log.ToString());
         var model = BotModel.Load(output);
         Assert.Equal("greet", model.Parse("hello").Intent!.Name);
 
