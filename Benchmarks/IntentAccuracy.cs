@@ -121,6 +121,9 @@ public static class IntentAccuracy
             ["trainingSeconds"] = result.TrainingTime.TotalSeconds,
             ["stageEndSeconds"] = new JsonObject(result.StageTimes.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value.TotalSeconds))),
             ["peakRssMb"] = PeakRss() / 1048576.0,
+            ["trainingCpuSeconds"] = result.TrainingCpuTime.TotalSeconds,
+            ["parseCpuP50Ms"] = result.ParseCpuP50?.TotalMilliseconds,
+            ["parseCpuP99Ms"] = result.ParseCpuP99?.TotalMilliseconds,
             ["parseP50Ms"] = result.ParseP50.TotalMilliseconds,
             ["parseP99Ms"] = result.ParseP99.TotalMilliseconds,
             ["errors"] = flags.ContainsKey("errors")
@@ -178,7 +181,7 @@ public static class IntentAccuracy
     private static string Table(List<JsonObject> rows)
     {
         var table = new StringBuilder();
-        table.AppendLine("| corpus | train / test (+ out of scope) | intents / entity types | accuracy | macro-F1 | entity F1 | fallback: in-scope acc. / OOS recall | training | peak RSS | parse p50 / p99 | published (same split and metric) |");
+        table.AppendLine("| corpus | train / test (+ out of scope) | intents / entity types | accuracy | macro-F1 | entity F1 | fallback: in-scope acc. / OOS recall | training (CPU) | peak RSS | parse p50 / p99 (CPU p50 / p99) | published (same split and metric) |");
         table.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in rows)
         {
@@ -192,11 +195,13 @@ public static class IntentAccuracy
                 : "–";
             var entityF1 = r["entityF1"] is JsonValue e ? ((double)e).ToString("F3", CultureInfo.InvariantCulture) : "–";
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {r["train"]} / {r["test"]}{oos} | {r["intents"]} / {r["entityTypes"]} | **{(double)r["accuracy"]!:F3}** | {(double)r["macroF1"]!:F3} | {entityF1} | {fallback} | {(double)r["trainingSeconds"]!:F1} s | {(double)r["peakRssMb"]!:F0} MB | {(double)r["parseP50Ms"]!:F3} / {(double)r["parseP99Ms"]!:F3} ms | {(published.Length == 0 ? "–" : published)} |"));
+                $"| {name} | {r["train"]} / {r["test"]}{oos} | {r["intents"]} / {r["entityTypes"]} | **{(double)r["accuracy"]!:F3}** | {(double)r["macroF1"]!:F3} | {entityF1} | {fallback} | {(double)r["trainingSeconds"]!:F1} s ({(double)r["trainingCpuSeconds"]!:F1} s) | {(double)r["peakRssMb"]!:F0} MB | {(double)r["parseP50Ms"]!:F2} / {(double)r["parseP99Ms"]!:F2} ms ({Ms(r["parseCpuP50Ms"])} / {Ms(r["parseCpuP99Ms"])}) | {(published.Length == 0 ? "–" : published)} |"));
         }
 
         return table.ToString().TrimEnd();
     }
+
+    private static string Ms(JsonNode? value) => value is JsonValue v ? ((double)v).ToString("F2", CultureInfo.InvariantCulture) : "–";
 
     private static void WriteDocs(string table)
     {

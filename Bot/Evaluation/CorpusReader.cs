@@ -129,26 +129,25 @@ public static class CorpusReader
         }
     }
 
-    /// <summary><c>text,category</c> with a header line; quoted fields may hold commas and doubled quotes.</summary>
+    /// <summary><c>text,category</c> with a header line; quoted fields may hold commas, line breaks and doubled quotes.</summary>
     public static List<NluExample> Csv(string name, string path)
     {
         var examples = new List<NluExample>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        var records = CsvRecords(File.ReadAllText(path)).ToList();
+        for (var i = 1; i < records.Count; i++)
         {
-            lineNumber++;
-            if (lineNumber == 1 || line.Length == 0)
+            var (fields, line) = records[i];
+            if (fields is [""])
             {
                 continue;
             }
 
-            var fields = CsvFields(line);
             if (fields.Count != 2)
             {
-                throw new InvalidDataException($"{name}: {Path.GetFileName(path)} line {lineNumber} has {fields.Count} fields, expected text,category");
+                throw new InvalidDataException($"{name}: {Path.GetFileName(path)} line {line} has {fields.Count} fields, expected text,category");
             }
 
-            examples.Add(new NluExample(fields[0], fields[1], [], lineNumber));
+            examples.Add(new NluExample(fields[0].Trim(), fields[1].Trim(), [], line));
         }
 
         return examples;
@@ -237,17 +236,25 @@ public static class CorpusReader
         }
     }
 
-    private static List<string> CsvFields(string line)
+    /// <summary>RFC 4180 records with the line each starts on.</summary>
+    private static IEnumerable<(List<string> Fields, int Line)> CsvRecords(string text)
     {
         var fields = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
-        for (var i = 0; i < line.Length; i++)
+        var line = 1;
+        var recordLine = 1;
+        for (var i = 0; i < text.Length; i++)
         {
-            var c = line[i];
+            var c = text[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+
             if (quoted)
             {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
                 {
                     field.Append('"');
                     i++;
@@ -256,7 +263,7 @@ public static class CorpusReader
                 {
                     quoted = false;
                 }
-                else
+                else if (c != '\r')
                 {
                     field.Append(c);
                 }
@@ -270,13 +277,24 @@ public static class CorpusReader
                 fields.Add(field.ToString());
                 field.Clear();
             }
-            else
+            else if (c == '\n')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                yield return (fields, recordLine);
+                fields = [];
+                recordLine = line;
+            }
+            else if (c != '\r')
             {
                 field.Append(c);
             }
         }
 
-        fields.Add(field.ToString());
-        return fields;
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            yield return (fields, recordLine);
+        }
     }
 }

@@ -21,8 +21,11 @@ public sealed record NluBenchmark(
     FallbackPoint? Configured,
     TimeSpan TrainingTime,
     IReadOnlyDictionary<string, TimeSpan> StageTimes,
+    TimeSpan TrainingCpuTime,
     TimeSpan ParseP50,
     TimeSpan ParseP99,
+    TimeSpan? ParseCpuP50,
+    TimeSpan? ParseCpuP99,
     IReadOnlyList<(NluExample Example, string Predicted)> Errors)
 {
     private static readonly double[] Thresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -30,10 +33,12 @@ public sealed record NluBenchmark(
     public static NluBenchmark Run(BenchmarkCorpus corpus, NluSettings settings, int seed = 1, Func<NluModel, NluModel>? prepare = null)
     {
         var data = corpus.ToTrainingData(settings);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var stages = new Dictionary<string, TimeSpan>();
         var nlu = NluModel.Train(data, seed, new StageClock(clock, stages));
         var trainingTime = clock.Elapsed;
+        var trainingCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         nlu = prepare?.Invoke(nlu) ?? nlu;
 
         // A first pass warms the code up; the timed pass parses every test message alone.
@@ -43,15 +48,22 @@ public sealed record NluBenchmark(
         }
 
         var times = new List<long>(corpus.Test.Count);
+        var cpuTimes = new List<long>(corpus.Test.Count);
         var parses = new Dictionary<NluExample, ParseResult>(ReferenceEqualityComparer.Instance);
         foreach (var example in corpus.Test)
         {
+            var startCpu = ThreadCpuClock.NowNanoseconds();
             var start = Stopwatch.GetTimestamp();
             parses[example] = nlu.Parse(example.Text);
             times.Add(Stopwatch.GetTimestamp() - start);
+            if (startCpu is { } before && ThreadCpuClock.NowNanoseconds() is { } after)
+            {
+                cpuTimes.Add(after - before);
+            }
         }
 
         times.Sort();
+        cpuTimes.Sort();
         var inScope = corpus.InScope;
         var outOfScope = corpus.OutOfScope;
         var predictions = inScope.Select(e => (Example: e, Ranking: Ranking(parses[e]))).ToList();
@@ -84,8 +96,11 @@ public sealed record NluBenchmark(
             configured,
             trainingTime,
             stages,
+            trainingCpu,
             Percentile(times, 0.5),
             Percentile(times, 0.99),
+            cpuTimes.Count == 0 ? null : TimeSpan.FromTicks(cpuTimes[(int)(0.5 * cpuTimes.Count)] / 100),
+            cpuTimes.Count == 0 ? null : TimeSpan.FromTicks(cpuTimes[Math.Min(cpuTimes.Count - 1, (int)(0.99 * cpuTimes.Count))] / 100),
             predictions.Where(p => p.Ranking[0].Name != p.Example.Intent).Select(p => (p.Example, p.Ranking[0].Name)).ToList());
     }
 

@@ -43,7 +43,7 @@ public static class ModelFile
             model.Nlu.Tagger.Save(writer);
         });
         var lexicon = model.Nlu.Lexicon;
-        Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), lexicon.Regexes.ToList(), Lists(lexicon.Lookups), Lists(lexicon.SynonymEntries)), Json));
+        Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), lexicon.Regexes.ToList(), Lists(lexicon.Lookups), Lists(lexicon.SynonymEntries), Lists(lexicon.AnnotatedValues)), Json));
         if (model.Rules is { } rules)
         {
             entries.Add(RulesEntry);
@@ -131,7 +131,7 @@ public static class ModelFile
             var nluData = JsonSerializer.Deserialize<NluData>(ReadText(zip, NluDataEntry), Json)!;
             var nlu = new NluModel(
                 manifest.Config.Nlu,
-                new Lexicon(nluData.Regexes, ReadOnlyLists(nluData.Lookups), ReadOnlyLists(nluData.SynonymEntries)),
+                new Lexicon(nluData.Regexes, ReadOnlyLists(nluData.Lookups), ReadOnlyLists(nluData.SynonymEntries), ReadOnlyLists(nluData.AnnotatedValues)),
                 featurizer,
                 intents,
                 tagger,
@@ -189,7 +189,7 @@ public static class ModelFile
     private static Dictionary<string, IReadOnlyList<string>> ReadOnlyLists(Dictionary<string, List<string>> lists) =>
         lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value);
 
-    private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups, Dictionary<string, List<string>> SynonymEntries);
+    private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups, Dictionary<string, List<string>> SynonymEntries, Dictionary<string, List<string>> AnnotatedValues);
 
     private sealed record MemoData(int MaxHistory, Dictionary<string, string> Lookup);
 

@@ -14,6 +14,9 @@ public enum LexiconSource
 
     /// <summary>A synonym's variant, named after the entity its canonical value is annotated with.</summary>
     Synonym,
+
+    /// <summary>A value annotated in a training example, named after its entity (a gazetteer of the training data).</summary>
+    Annotation,
 }
 
 /// <summary>
@@ -26,6 +29,7 @@ public enum LexiconSource
 public sealed class Lexicon
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoEntries = new Dictionary<string, IReadOnlyList<string>>();
 
     private readonly (string Name, Regex Regex)[] _regexes;
     private readonly Dictionary<string, List<(string[] Words, string Name, LexiconSource Source)>> _phrases = new(StringComparer.Ordinal);
@@ -33,18 +37,21 @@ public sealed class Lexicon
     public Lexicon(
         IReadOnlyList<RegexFeature> regexes,
         IReadOnlyDictionary<string, IReadOnlyList<string>> lookups,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> synonymEntries)
+        IReadOnlyDictionary<string, IReadOnlyList<string>> synonymEntries,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> annotatedValues)
     {
         Regexes = regexes;
         Lookups = lookups;
         SynonymEntries = synonymEntries;
+        AnnotatedValues = annotatedValues;
         _regexes = regexes.Select(r => (r.Name, Compile(r.Pattern))).ToArray();
         AddPhrases(lookups, LexiconSource.Lookup);
         AddPhrases(synonymEntries, LexiconSource.Synonym);
+        AddPhrases(annotatedValues, LexiconSource.Annotation);
         Names = regexes.Select(r => r.Name).Concat(lookups.Keys).Concat(synonymEntries.Keys).ToHashSet(StringComparer.Ordinal);
     }
 
-    public static Lexicon Empty { get; } = new([], new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, IReadOnlyList<string>>());
+    public static Lexicon Empty { get; } = new([], NoEntries, NoEntries, NoEntries);
 
     public IReadOnlyList<RegexFeature> Regexes { get; }
 
@@ -53,7 +60,10 @@ public sealed class Lexicon
     /// <summary>Entity name → the synonym variants (and canonical values) of values annotated with that entity.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> SynonymEntries { get; }
 
-    /// <summary>Every regex, lookup and synonym entry name.</summary>
+    /// <summary>Entity name → the values training examples annotate with it.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> AnnotatedValues { get; }
+
+    /// <summary>Every regex, lookup and synonym entry name (the entries the training data writes by hand).</summary>
     public IReadOnlySet<string> Names { get; }
 
     public bool IsEmpty => Names.Count == 0;
@@ -63,7 +73,7 @@ public sealed class Lexicon
     /// canonical value is annotated with it (so <c>veggie → vegetarian</c> counts as a cuisine when a training
     /// example marks <c>[vegetarian](cuisine)</c>).
     /// </summary>
-    public static Lexicon From(TrainingData data)
+    public static Lexicon From(TrainingData data, bool annotatedValues)
     {
         var entitiesOfValue = data.Examples.SelectMany(e => e.Entities)
             .GroupBy(e => e.Value, StringComparer.OrdinalIgnoreCase)
@@ -83,10 +93,14 @@ public sealed class Lexicon
             }
         }
 
+        var annotated = !annotatedValues ? NoEntries : data.Examples.SelectMany(e => e.Entities.Select(x => (x.Entity, Text: e.Text[x.Start..x.End])))
+            .GroupBy(x => x.Entity)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.Text).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList());
         return new Lexicon(
             data.Regexes,
             data.Lookups,
-            synonyms.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)s.Value.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList()));
+            synonyms.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)s.Value.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList()),
+            annotated);
     }
 
     /// <summary>Every match in the message; a regex that runs past its time budget is skipped for this message.</summary>

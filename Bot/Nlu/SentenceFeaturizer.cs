@@ -90,14 +90,14 @@ public sealed class SentenceFeaturizer
 
     /// <summary>
     /// How familiar the words of a message are, from 0 (none seen in training, in any form) to 1: a word counts
-    /// whole if training had it or the lexicon covers it, otherwise by the share of its longest character
-    /// n-grams that training had (an unseen inflection of a known word keeps most of them; gibberish none).
+    /// whole if training had it or the lexicon covers it, otherwise by the share of its character trigrams that
+    /// training had (an unseen inflection or a word like the known ones keeps most of them; gibberish none).
     /// </summary>
     public double Familiarity(IReadOnlyList<Token> tokens, IReadOnlyList<LexiconMatch> matches)
     {
         var words = 0;
         var known = 0.0;
-        var n = MaxCharNgram;
+        var n = Math.Min(3, MaxCharNgram);
         Span<char> buffer = stackalloc char[256];
         foreach (var token in tokens)
         {

@@ -22,5 +22,5 @@ public sealed record NluSettings(
     int IntentEpochs = 20,
     string? LanguageModel = null)
 {
-    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, int.Parse(Environment.GetEnvironmentVariable("SB_MAXC") ?? "4"), int.Parse(Environment.GetEnvironmentVariable("SB_MINC") ?? "1"), 2, true, int.Parse(Environment.GetEnvironmentVariable("SB_EPOCHS") ?? "20"));
+    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 4);
 }
