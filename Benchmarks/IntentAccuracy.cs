@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Evaluation;
+using Switchboard.Bot.Nlu;
 using Switchboard.Bot.Training;
 using Switchboard.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ namespace Switchboard.Benchmarks;
 /// <summary>
 /// The <c>intents</c> verb: for each corpus folder under <c>--data</c> (Rasa YAML or a public format, see
 /// <see cref="CorpusReader"/>), trains the NLU (the default pipeline, what a project without <c>config.yml</c>
-/// gets, unless <c>--config</c>) on the train split in a child process of its own, so training time and peak
+/// gets, unless <c>--config</c>; <c>--encoder</c> adds the MiniLM sentence encoder) on the train split in a child process of its own, so training time and peak
 /// RSS are that corpus' alone, scores the test split and prints one table row beside the published figures.
 /// Datasets are never downloaded: a missing or malformed folder is reported and skipped. <c>--dev</c> scores
 /// development splits instead of test splits (for choosing settings); <c>--errors</c> lists misclassified
@@ -34,13 +35,13 @@ public static class IntentAccuracy
 
         if (flags.GetValueOrDefault("data") is not { Length: > 0 } data || !Directory.Exists(data))
         {
-            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--only A,B] [--config config.yml] [--dev] [--errors] [--write-docs] [--yaml OUT]  (DIR holds one folder per corpus, see docs/bot-model.md)");
+            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--only A,B] [--config config.yml] [--encoder] [--dev] [--errors] [--write-docs] [--yaml OUT]  (DIR holds one folder per corpus, see docs/bot-model.md)");
             return 2;
         }
 
         var only = flags.GetValueOrDefault("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var folders = Directory.GetDirectories(data).Order(StringComparer.Ordinal).Where(f => only is null || only.Contains(Path.GetFileName(f))).ToList();
-        var pipeline = flags.GetValueOrDefault("config") ?? "default pipeline (no config.yml)";
+        var pipeline = (flags.GetValueOrDefault("config") ?? "default pipeline (no config.yml)") + (flags.ContainsKey("encoder") ? " + LanguageModelFeaturizer (minilm)" : "");
         Console.WriteLine($"NLU benchmark: data {Path.GetFullPath(data)}, {pipeline}{(flags.ContainsKey("dev") ? ", development splits" : "")}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         var rows = new List<JsonObject>();
         foreach (var folder in folders)
@@ -104,6 +105,11 @@ public static class IntentAccuracy
         }
 
         var settings = ReadSettings(flags.GetValueOrDefault("config"));
+        if (flags.ContainsKey("encoder"))
+        {
+            settings = settings with { LanguageModel = SentenceEncoder.MiniLmName };
+        }
+
         var result = NluBenchmark.Run(corpus, settings);
         var json = new JsonObject
         {
@@ -158,7 +164,7 @@ public static class IntentAccuracy
             }
         }
 
-        foreach (var flag in new[] { "dev", "errors" }.Where(flags.ContainsKey))
+        foreach (var flag in new[] { "dev", "errors", "encoder" }.Where(flags.ContainsKey))
         {
             start.ArgumentList.Add("--" + flag);
         }

@@ -70,6 +70,8 @@ public sealed class BotModel
 
     public ParseResult Parse(string text) => Nlu.Parse(text);
 
+    public ValueTask<ParseResult> ParseAsync(string text) => Nlu.ParseAsync(text);
+
     /// <summary>The next action for a tracker and its current session's applied events.</summary>
     public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<BotEvent> applied) =>
         (Ensemble ?? throw new InvalidOperationException("This model was trained on NLU data only and cannot predict actions.")).Predict(Domain, tracker, applied);

@@ -29,6 +29,7 @@ public sealed class NluModel
     private const double GazetteerCoverage = 0.8;
 
     private readonly HashSet<string> _entityNames;
+    private readonly SentenceEncoder? _encoder;
 
     public NluModel(
         NluSettings settings,
@@ -47,6 +48,7 @@ public sealed class NluModel
         Synonyms = synonyms;
         EntityNames = entityNames;
         _entityNames = entityNames.ToHashSet(StringComparer.Ordinal);
+        _encoder = SentenceEncoder.Named(settings.LanguageModel);
     }
 
     public NluSettings Settings { get; }
@@ -78,9 +80,16 @@ public sealed class NluModel
             return (Tokens: (IReadOnlyList<Token>)tokens, Lexicon: settings.LexiconFeatures ? SentenceLexicon(e, matches, lexicon, random) : []);
         }).ToList();
 
+        float[][]? embeddings = null;
+        if (SentenceEncoder.Named(settings.LanguageModel) is { } encoder)
+        {
+            progress?.Report(new TrainingProgress("encoder", 0, $"{data.Examples.Count} examples through {encoder.Name}"));
+            embeddings = encoder.Encode(data.Examples.Select(e => e.Text).ToList(), d => progress?.Report(new TrainingProgress("encoder", d)));
+        }
+
         progress?.Report(new TrainingProgress("intents", 0, $"{data.Examples.Count} examples, {data.Examples.Select(e => e.Intent).Distinct().Count()} intents"));
         var featurizer = SentenceFeaturizer.Build(messages.Select(m => (m.Tokens, (IEnumerable<string>)m.Lexicon)), settings.MaxWordNgram, settings.MinCharNgram, settings.MaxCharNgram);
-        var vectors = messages.Select(m => featurizer.Featurize(m.Tokens, m.Lexicon)).ToList();
+        var vectors = messages.Select((m, i) => featurizer.Featurize(m.Tokens, m.Lexicon, embeddings?[i])).ToList();
         var intents = IntentClassifier.Train(vectors, data.Examples.Select(e => e.Intent).ToList(), featurizer.Count, settings.IntentEpochs, seed, d => progress?.Report(new TrainingProgress("intents", d)));
 
                 progress?.Report(new TrainingProgress("entities", 0, $"{data.Examples.Sum(e => e.Entities.Count)} entities of {data.Examples.SelectMany(e => e.Entities).Select(e => e.Entity).Distinct().Count()} types"));
@@ -93,21 +102,23 @@ public sealed class NluModel
         return new NluModel(settings, lexicon, featurizer, intents, tagger, data.Synonyms, data.Domain.EntityNames);
     }
 
-    public ParseResult Parse(string text)
+    /// <summary>Parses on the calling thread (the sentence encoder, if configured, encodes this message alone).</summary>
+    public ParseResult Parse(string text) =>
+        Immediate(text) ?? Parse(text, _encoder?.Encode([text])[0]);
+
+    /// <summary>Parses; with a sentence encoder, the message is encoded in a batch with the other messages being parsed.</summary>
+    public async ValueTask<ParseResult> ParseAsync(string text) =>
+        Immediate(text) ?? Parse(text, _encoder is null ? null : await _encoder.EncodeAsync(text));
+
+    /// <summary>The result of a <c>/intent</c> message or an empty one, which need no model.</summary>
+    private static ParseResult? Immediate(string text) =>
+        IntentBypass.TryParse(text) ?? (string.IsNullOrWhiteSpace(text) ? new ParseResult(text, null, [], []) : null);
+
+    private ParseResult Parse(string text, float[]? embedding)
     {
-        if (IntentBypass.TryParse(text) is { } bypass)
-        {
-            return bypass;
-        }
-
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return new ParseResult(text, null, [], []);
-        }
-
         var tokens = Tokenizer.Tokenize(text);
         var matches = Lexicon.Match(text, tokens);
-        var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : []);
+        var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : [], embedding);
         var ranking = Temper(Intents.Rank(vector), Featurizer.Familiarity(tokens, matches)).Take(RankingLength).ToList();
         var best = ranking[0];
         var intent = best;

@@ -171,7 +171,11 @@ public sealed class SentenceFeaturizer
         for (var i = 0; i < tokens.Count; i++)
         {
             hashes[i] = FeatureHash.Of(tokens[i].Text);
-            keys.Add((FeatureHash.Combine(WordKey, hashes[i]), WordBlock));
+            if (MaxWordNgram >= 1)
+            {
+                keys.Add((FeatureHash.Combine(WordKey, hashes[i]), WordBlock));
+            }
+
             if (MaxWordNgram >= 2 && i > 0)
             {
                 keys.Add((FeatureHash.Combine(BigramKey, hashes[i - 1], hashes[i]), WordBlock));

@@ -21,11 +21,11 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) :
 
     public bool HasDialogue => !Model.IsNluOnly;
 
-    public Task<JsonObject> Parse(string text, string? messageId, CancellationToken cancellation)
+    public async Task<JsonObject> Parse(string text, string? messageId, CancellationToken cancellation)
     {
-        var json = Model.Parse(text).ToJson();
+        var json = (await Model.ParseAsync(text)).ToJson();
         json["message_id"] = messageId;
-        return Task.FromResult(json);
+        return json;
     }
 
     public async Task<ActionPrediction> PredictNextAction(TrackerView tracker, CancellationToken cancellation)

@@ -12,10 +12,13 @@ public static class ConfigReader
     private static readonly HashSet<string> NluAsIs =
     [
         "WhitespaceTokenizer", "JiebaTokenizer", "SpacyTokenizer", "MitieTokenizer", "SpacyNLP", "MitieNLP",
-        "RegexFeaturizer", "LexicalSyntacticFeaturizer", "CountVectorsFeaturizer", "DIETClassifier",
+        "LexicalSyntacticFeaturizer", "CountVectorsFeaturizer", "DIETClassifier",
         "SklearnIntentClassifier", "LogisticRegressionClassifier", "MitieIntentClassifier", "KeywordIntentClassifier",
         "CRFEntityExtractor", "MitieEntityExtractor",
     ];
+
+    /// <summary>The sentence encoder <c>LanguageModelFeaturizer</c> can select (see <c>Nlu.SentenceEncoder</c>).</summary>
+    public const string SentenceEncoderName = "minilm";
 
     public static BotConfig Read(YamlSource source, YamlMappingNode root, List<string> warnings, BotConfig current)
     {
@@ -47,11 +50,19 @@ public static class ConfigReader
 
     private static NluSettings ReadPipeline(YamlSource source, YamlSequenceNode pipeline, List<string> warnings)
     {
-        // An explicit pipeline has a fallback, entities or synonyms only if it lists the components for them.
-        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false };
+        // An explicit pipeline has a fallback, entities, synonyms, lexicon features or a sentence encoder only if it
+        // lists the components for them; with count vectors listed, only the n-grams they ask for.
+        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false, LexiconFeatures = false };
+        var countVectors = pipeline.Children.Select(c => Component(source, c, "pipeline")).Where(c => c.Name == "CountVectorsFeaturizer").ToList();
+        if (countVectors.Count > 0)
+        {
+            nlu = nlu with { MaxWordNgram = 0, MaxCharNgram = 0 };
+        }
+
         foreach (var item in pipeline.Children)
         {
             var (name, options) = Component(source, item, "pipeline");
+            int? Ngram(string key) => YamlSource.Get(options, key) is { } n ? Math.Clamp((int)source.Number(n, key), 1, 6) : null;
             switch (name)
             {
                 case "FallbackClassifier":
@@ -77,10 +88,27 @@ public static class ConfigReader
                     nlu = nlu with { Synonyms = true };
                     break;
                 case "CountVectorsFeaturizer" when YamlSource.Get(options, "analyzer") is { } analyzer && source.Scalar(analyzer, "analyzer") is "char" or "char_wb":
-                    nlu = nlu with
+                    nlu = nlu with { MinCharNgram = Ngram("min_ngram") ?? 1, MaxCharNgram = Math.Max(Ngram("max_ngram") ?? 1, Ngram("min_ngram") ?? 1) };
+                    break;
+                case "CountVectorsFeaturizer":
+                    // Rasa's word n-grams default to unigrams; bigrams are the longest we use.
+                    nlu = nlu with { MaxWordNgram = Math.Max(nlu.MaxWordNgram, Math.Min(2, Ngram("max_ngram") ?? 1)) };
+                    break;
+                case "RegexFeaturizer":
+                    nlu = nlu with { LexiconFeatures = true };
+                    break;
+                case "LanguageModelFeaturizer":
+                    var model = YamlSource.Get(options, "model_name") is { } m ? source.Scalar(m, "model_name") : "bert";
+                    var weights = YamlSource.Get(options, "model_weights") is { } w ? source.Scalar(w, "model_weights") : "";
+                    if (model.Equals(SentenceEncoderName, StringComparison.OrdinalIgnoreCase) || weights.Contains("MiniLM", StringComparison.OrdinalIgnoreCase))
                     {
-                        MaxCharNgram = YamlSource.Get(options, "max_ngram") is { } max ? Math.Min(6, (int)source.Number(max, "max_ngram")) : nlu.MaxCharNgram,
-                    };
+                        nlu = nlu with { LanguageModel = SentenceEncoderName };
+                    }
+                    else
+                    {
+                        warnings.Add($"{source.Name}:{item.Start.Line}: LanguageModelFeaturizer model '{model}' is not available here and is ignored; 'model_name: {SentenceEncoderName}' (all-MiniLM-L6-v2) is");
+                    }
+
                     break;
                 default:
                     if (!NluAsIs.Contains(name))
