@@ -152,6 +152,9 @@ public static class ModelEndpoints
         return Results.Text(json, "application/json");
     }
 
+    /// <summary>The stages of a finished training run with their times (a Switchboard extension of the response).</summary>
+    public const string TrainingStagesHeader = "X-Training-Stages";
+
     private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, IConfiguration config, IHttpClientFactory httpClients)
     {
         var (force, forceError) = RasaRequest.Bool(request, "force_training", false);
@@ -190,7 +193,7 @@ public static class ModelEndpoints
                 using var http = httpClients.CreateClient();
                 try
                 {
-                    var path = await trainer.Train(yaml, options, CancellationToken.None);
+                    var path = await trainer.Train(yaml, options, CancellationToken.None, job);
                     using var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
                     content.Headers.Add("filename", Path.GetFileName(path));
                     await http.PostAsync(callbackUrl, content);
@@ -211,8 +214,13 @@ public static class ModelEndpoints
         try
         {
             using var job = jobs.Start();
-            var path = await trainer.Train(yaml, options, request.HttpContext.RequestAborted);
+            var path = await trainer.Train(yaml, options, request.HttpContext.RequestAborted, job);
             request.HttpContext.Response.Headers["filename"] = Path.GetFileName(path);
+            if (job.Summary() is { Length: > 0 } stages)
+            {
+                // Absent when unchanged data reused an existing model.
+                request.HttpContext.Response.Headers[TrainingStagesHeader] = stages;
+            }
             return Results.File(path, "application/octet-stream", Path.GetFileName(path));
         }
         catch (BotDataException ex)

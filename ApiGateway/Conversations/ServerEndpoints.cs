@@ -24,6 +24,7 @@ public static class ServerEndpoints
                 ["model_id"] = model!.Id,
                 ["model_file"] = model.FileName,
                 ["num_active_training_jobs"] = jobs.Active,
+                ["training_jobs"] = jobs.ToJson(),
             });
         });
     }

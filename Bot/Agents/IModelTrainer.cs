@@ -1,3 +1,5 @@
+using Switchboard.Bot.Model;
+
 namespace Switchboard.Bot.Agents;
 
 /// <summary>
@@ -7,5 +9,6 @@ namespace Switchboard.Bot.Agents;
 /// </summary>
 public interface IModelTrainer
 {
-    Task<string> Train(string yaml, ModelTrainingOptions options, CancellationToken cancellation);
+    /// <param name="progress">Gets each training stage as it starts and the share of it done.</param>
+    Task<string> Train(string yaml, ModelTrainingOptions options, CancellationToken cancellation, IProgress<TrainingProgress>? progress = null);
 }

@@ -10,7 +10,7 @@ namespace Switchboard.Bot.Serving;
 /// </summary>
 public sealed class BotModelTrainer : IModelTrainer
 {
-    public async Task<string> Train(string yaml, ModelTrainingOptions options, CancellationToken cancellation)
+    public async Task<string> Train(string yaml, ModelTrainingOptions options, CancellationToken cancellation, IProgress<TrainingProgress>? progress = null)
     {
         var data = TrainingDataReader.FromYaml(yaml, "training data");
         Directory.CreateDirectory(options.OutputDirectory);
@@ -26,7 +26,7 @@ public sealed class BotModelTrainer : IModelTrainer
             }
         }
 
-        var model = await Task.Run(() => BotModel.Train(data), cancellation);
+        var model = await Task.Run(() => BotModel.Train(data, progress), cancellation);
         var name = options.FixedModelName is { Length: > 0 } fixedName
             ? (fixedName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? fixedName : fixedName + ".zip")
             : model.FileName;

@@ -82,8 +82,21 @@ public sealed class ModelServingTests
 
         await Eventually.Get(() => ActiveJobs(http), n => n == 1, "one active training job", TimeSpan.FromMinutes(2));
         Assert.True(await received.Task.WaitAsync(TimeSpan.FromMinutes(3)) > 0);
+        // Trained, and still a job while the callback runs: /status shows how far it got and what each stage took.
+        var job = JsonNode.Parse(await http.GetStringAsync(new Uri($"/status?token={Token}", UriKind.Relative)))!["training_jobs"]!.AsArray().Single()!;
+        Assert.Equal(1.0, (double)job["progress"]!);
+        Assert.True((double)job["finished_stages"]!["intents"]! >= 0);
+        Assert.Equal("entities", (string?)job["stage"]);
         release.SetResult();
         await Eventually.Get(() => ActiveJobs(http), n => n == 0, "the job finished", TimeSpan.FromMinutes(1));
+
+        // Trained in the request: the response says what each stage took.
+        using (var direct = new StringContent(yaml, Encoding.UTF8, "application/yaml"))
+        using (var trained = await http.PostAsync(new Uri($"/model/train?token={Token}&force_training=true", UriKind.Relative), direct))
+        {
+            Assert.Equal(HttpStatusCode.OK, trained.StatusCode);
+            Assert.Matches(@"^intents \d+\.\d\ds, entities \d+\.\d\ds$", trained.Headers.GetValues("X-Training-Stages").Single());
+        }
     }
 
     [Fact]
