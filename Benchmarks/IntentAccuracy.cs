@@ -26,6 +26,9 @@ public static class IntentAccuracy
     private const string TableStart = "<!-- intents-table:start -->";
     private const string TableEnd = "<!-- intents-table:end -->";
 
+    /// <summary>The example project as a corpus: every fifth example of each intent held out, its own config, lookups, regexes and synonyms.</summary>
+    private const string ExampleBot = "examples/restaurant";
+
     public static int Run(IReadOnlyDictionary<string, string?> flags)
     {
         if (flags.GetValueOrDefault("corpus") is { Length: > 0 } corpusPath)
@@ -44,6 +47,11 @@ public static class IntentAccuracy
         var pipeline = (flags.GetValueOrDefault("config") ?? "default pipeline (no config.yml)") + (flags.ContainsKey("encoder") ? " + LanguageModelFeaturizer (minilm)" : "");
         Console.WriteLine($"NLU benchmark: data {Path.GetFullPath(data)}, {pipeline}{(flags.ContainsKey("dev") ? ", development splits" : "")}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         var rows = new List<JsonObject>();
+        if (only is null || only.Contains(ExampleBot))
+        {
+            folders.Insert(0, ExampleBot);
+        }
+
         foreach (var folder in folders)
         {
             var result = Child(folder, flags);
@@ -88,7 +96,7 @@ public static class IntentAccuracy
         BenchmarkCorpus corpus;
         try
         {
-            corpus = CorpusReader.Read(folder, flags.ContainsKey("dev"));
+            corpus = folder == ExampleBot ? ExampleCorpus() : CorpusReader.Read(folder, flags.ContainsKey("dev"));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BotDataException or JsonException or KeyNotFoundException)
         {
@@ -104,7 +112,7 @@ public static class IntentAccuracy
             File.WriteAllText(Path.Combine(target, "test.yml"), CorpusReader.ToRasaYaml(corpus.Test));
         }
 
-        var settings = ReadSettings(flags.GetValueOrDefault("config"));
+        var settings = ReadSettings(flags.GetValueOrDefault("config") ?? (folder == ExampleBot ? Path.Combine(Repo.Root, ExampleBot, "config.yml") : null));
         if (flags.ContainsKey("encoder"))
         {
             settings = settings with { LanguageModel = SentenceEncoder.MiniLmName };
@@ -140,6 +148,27 @@ public static class IntentAccuracy
         return 0;
     }
 
+    private static BenchmarkCorpus ExampleCorpus()
+    {
+        var directory = Path.Combine(Repo.Root, ExampleBot);
+        var data = TrainingDataReader.FromPaths([Path.Combine(directory, "config.yml"), Path.Combine(directory, "domain.yml"), Path.Combine(directory, "data")]);
+        var split = data.Examples.GroupBy(e => e.Intent)
+            .SelectMany(g => g.OrderBy(e => StableHash(e.Text)).Select((e, i) => (Example: e, Test: i % 5 == 0)))
+            .ToList();
+        return new BenchmarkCorpus(ExampleBot, split.Where(s => !s.Test).Select(s => s.Example).ToList(), split.Where(s => s.Test).Select(s => s.Example).ToList(), data.Synonyms, data.Regexes, data.Lookups);
+    }
+
+    private static uint StableHash(string text)
+    {
+        var h = 2166136261u;
+        foreach (var c in text)
+        {
+            h = (h ^ c) * 16777619u;
+        }
+
+        return h;
+    }
+
     private static JsonObject Point(FallbackPoint p) => new()
     {
         ["threshold"] = p.Threshold,
@@ -155,6 +184,7 @@ public static class IntentAccuracy
         start.ArgumentList.Add("intents");
         start.ArgumentList.Add("--corpus");
         start.ArgumentList.Add(folder);
+        start.WorkingDirectory = Repo.Root;
         foreach (var flag in new[] { "config", "yaml" })
         {
             if (flags.GetValueOrDefault(flag) is { Length: > 0 } value)

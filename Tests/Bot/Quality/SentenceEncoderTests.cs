@@ -1,0 +1,54 @@
+using Switchboard.Bot.Model;
+using Switchboard.Bot.Nlu;
+using Switchboard.Bot.Training;
+
+namespace Switchboard.Tests.Bot.Quality;
+
+/// <summary>The optional sentence encoder (LanguageModelFeaturizer with model_name: minilm) on the example project.</summary>
+public sealed class SentenceEncoderTests
+{
+    private static readonly Lazy<BotModel> Model = new(() =>
+        BotModel.Train(ExampleProject.Training with { Config = ExampleProject.Training.Config with { Nlu = ExampleProject.Training.Config.Nlu with { LanguageModel = "minilm" } } }));
+
+    [Fact]
+    public void Embeddings_are_normalised_and_closer_for_paraphrases()
+    {
+        var vectors = SentenceEncoder.MiniLm.Encode(["find me a table for dinner", "book a restaurant tonight", "what is the weather in Oslo"]);
+        Assert.All(vectors, v => Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 3));
+        static double Dot(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
+        Assert.True(Dot(vectors[0], vectors[1]) > Dot(vectors[0], vectors[2]));
+    }
+
+    [Fact]
+    public async Task Concurrent_parses_share_batches_and_answer_as_one_at_a_time_does()
+    {
+        var model = Model.Value;
+        string[] texts = ["hello there", "I want to fly from Oslo to Rome", "book a table for 4 people", "is it raining in Lisbon?", "thanks a lot", "italian", "bye", "are you a bot?"];
+        var alone = texts.Select(t => model.Parse(t)).ToList();
+        var together = await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => texts).Select(t => model.ParseAsync(t).AsTask()));
+        for (var i = 0; i < together.Length; i++)
+        {
+            var expected = alone[i % texts.Length];
+            Assert.Equal(expected.Intent!.Name, together[i].Intent!.Name);
+            Assert.Equal(expected.Intent.Confidence, together[i].Intent!.Confidence, 3);
+        }
+
+        Assert.Equal("book_flight", alone[1].Intent!.Name);
+        Assert.Equal("inform", alone[5].Intent!.Name);
+    }
+
+    [Fact]
+    public void A_saved_model_with_the_encoder_loads_back_and_answers_alike()
+    {
+        var model = Model.Value;
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        var loaded = BotModel.Load(stream);
+        Assert.Equal("minilm", loaded.Config.Nlu.LanguageModel);
+        foreach (var text in new[] { "I'm hungry, where can I eat?", "weather forecast for Paris" })
+        {
+            Assert.Equal(model.Parse(text).ToJson().ToJsonString(), loaded.Parse(text).ToJson().ToJsonString());
+        }
+    }
+}
