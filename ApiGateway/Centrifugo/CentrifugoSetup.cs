@@ -4,6 +4,8 @@ using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.ApiGateway.Centrifugo.Transport;
 using Switchboard.ApiGateway.Hosting;
+using Switchboard.Channels;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.Hosting;
 using Switchboard.Security;
 
@@ -22,7 +24,8 @@ public static class CentrifugoSetup
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
-        services.AddSingleton<ChannelPublisher>();
+        services.TryAddSingleton<ChannelPublisher>();
+        services.AddSingleton<ServerApi>();
         services.AddSingleton<ApiExecutor>();
         services.AddSingleton<RpcHandlers>();
         if (ClusterSettings.From(builder.Configuration).UsesRedis)

@@ -1,3 +1,4 @@
+using Switchboard.Channels;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Config;
@@ -39,25 +40,13 @@ public sealed record CentrifugoOptions
     /// <summary>How often the node refreshes its channels' subscribers and reports its counters.</summary>
     public TimeSpan NodeInfoInterval { get; init; } = TimeSpan.FromSeconds(3);
 
-    public NamespaceOptions Defaults { get; init; } = new();
-    public IReadOnlyDictionary<string, NamespaceOptions> Namespaces { get; init; } = new Dictionary<string, NamespaceOptions>();
+    /// <summary>Channel options (top level and namespaces): silos read the same keys and act on them.</summary>
+    public ChannelNamespaces Channels { get; init; } = new(new NamespaceOptions(), new Dictionary<string, NamespaceOptions>());
 
     public static CentrifugoOptions From(IConfiguration config)
     {
         var secret = config["secret"];
         var generated = string.IsNullOrEmpty(secret);
-        var namespaces = new Dictionary<string, NamespaceOptions>(StringComparer.Ordinal);
-        foreach (var ns in config.GetSection("namespaces").GetChildren())
-        {
-            var name = ns["name"];
-            if (string.IsNullOrEmpty(name))
-            {
-                throw new InvalidOperationException("Every entry of 'namespaces' needs a 'name'.");
-            }
-
-            namespaces[name] = NamespaceOptions.From(ns);
-        }
-
         var defaults = new CentrifugoOptions { Secret = "" };
         return new CentrifugoOptions
         {
@@ -74,8 +63,7 @@ public sealed record CentrifugoOptions
             PingInterval = TimeSpan.FromSeconds(config.GetValue("ping_interval", defaults.PingInterval.TotalSeconds)),
             PongTimeout = TimeSpan.FromSeconds(config.GetValue("pong_timeout", defaults.PongTimeout.TotalSeconds)),
             NodeInfoInterval = TimeSpan.FromSeconds(config.GetValue("node_info_interval", defaults.NodeInfoInterval.TotalSeconds)),
-            Defaults = NamespaceOptions.From(config),
-            Namespaces = namespaces,
+            Channels = ChannelNamespaces.From(config),
         };
     }
 }
