@@ -1,4 +1,5 @@
 using Switchboard.ApiGateway.Centrifugo.Api;
+using Switchboard.ApiGateway.Centrifugo.Api.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
@@ -27,6 +28,7 @@ public static class CentrifugoSetup
         services.TryAddSingleton<ChannelPublisher>();
         services.AddSingleton<ServerApi>();
         services.AddSingleton<ApiExecutor>();
+        services.AddSingleton<JsonApi>();
         services.AddSingleton<RpcHandlers>();
         if (ClusterSettings.From(builder.Configuration).UsesRedis)
         {
@@ -40,7 +42,7 @@ public static class CentrifugoSetup
     {
         // Only where sockets are accepted: the middleware otherwise adds a handshake feature to every request.
         app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path), branch => branch.UseWebSockets());
-        ApiEndpoint.Map(app);
+        ServerApiRoutes.Map(app);
         WebSocketEndpoint.Map(app);
         AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>());
         return app;
@@ -48,7 +50,13 @@ public static class CentrifugoSetup
 
     private static void AddBanner(StartupBanner banner, CentrifugoOptions options)
     {
-        banner.Add("Centrifugo API:        POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
+        if (options.ApiKeyGenerated)
+        {
+            banner.Add($"Generated API key (set --api_key to keep one): {options.ApiKey}");
+        }
+
+        banner.Add("Centrifugo API v1:     POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
+        banner.Add("Centrifugo API v2-v6:  POST {base}/api, POST {base}/api/<method>" + (options.ApiInsecure ? "  (INSECURE: no API key needed)" : "  (X-API-Key or Authorization: apikey <key>)"));
         banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
         if (!options.SecretGenerated)
         {

@@ -15,7 +15,20 @@ public sealed record CentrifugoOptions
     /// <summary>True when <see cref="Secret"/> was generated at start-up (printed in the banner).</summary>
     public bool SecretGenerated { get; init; }
 
+    /// <summary>The key of the server APIs from v2 on and of gRPC (<c>api_key</c>); v1 signs with <see cref="Secret"/>.</summary>
+    public required string ApiKey { get; init; }
+
+    /// <summary>True when <see cref="ApiKey"/> was generated at start-up (printed in the banner).</summary>
+    public bool ApiKeyGenerated { get; init; }
+
+    /// <summary>Every server API generation (and gRPC) without its signature or key (<c>api_insecure</c>).</summary>
     public bool ApiInsecure { get; init; }
+
+    /// <summary>The gRPC server API on a port of its own (<c>grpc_api</c>); off unless asked for.</summary>
+    public bool GrpcApi { get; init; }
+
+    /// <summary>The gRPC server API's port (<c>grpc_api_port</c>); it listens on the gateway's <c>address</c>.</summary>
+    public int GrpcApiPort { get; init; } = 10000;
     public bool ClientInsecure { get; init; }
 
     /// <summary>The Redis list the Redis API consumes (<c>redis_api_list</c>).</summary>
@@ -47,12 +60,18 @@ public sealed record CentrifugoOptions
     {
         var secret = config["secret"];
         var generated = string.IsNullOrEmpty(secret);
-        var defaults = new CentrifugoOptions { Secret = "" };
+        var apiKey = config["api_key"];
+        var keyGenerated = string.IsNullOrEmpty(apiKey);
+        var defaults = new CentrifugoOptions { Secret = "", ApiKey = "" };
         return new CentrifugoOptions
         {
             Secret = generated ? Secrets.Generate() : secret!,
             SecretGenerated = generated,
+            ApiKey = keyGenerated ? Secrets.Generate() : apiKey!,
+            ApiKeyGenerated = keyGenerated,
             ApiInsecure = config.GetValue("api_insecure", false),
+            GrpcApi = config.GetValue("grpc_api", false),
+            GrpcApiPort = config.GetValue("grpc_api_port", defaults.GrpcApiPort),
             ClientInsecure = config.GetValue("client_insecure", false),
             RedisApiList = config["redis_api_list"] is { Length: > 0 } list ? list : DefaultApiList,
             ApiMaxBodySize = config.GetValue("api_max_body_size", defaults.ApiMaxBodySize),
