@@ -1,4 +1,5 @@
 using Switchboard.ApiGateway.Centrifugo.Api;
+using Switchboard.ApiGateway.Centrifugo.Api.Grpc;
 using Switchboard.ApiGateway.Centrifugo.Api.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
@@ -30,6 +31,12 @@ public static class CentrifugoSetup
         services.AddSingleton<ApiExecutor>();
         services.AddSingleton<JsonApi>();
         services.AddSingleton<RpcHandlers>();
+        if (options.GrpcApi)
+        {
+            services.AddSingleton<GrpcApiListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<GrpcApiListener>());
+        }
+
         if (ClusterSettings.From(builder.Configuration).UsesRedis)
         {
             services.AddHostedService<RedisApiConsumer>();
@@ -57,6 +64,11 @@ public static class CentrifugoSetup
 
         banner.Add("Centrifugo API v1:     POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
         banner.Add("Centrifugo API v2-v6:  POST {base}/api, POST {base}/api/<method>" + (options.ApiInsecure ? "  (INSECURE: no API key needed)" : "  (X-API-Key or Authorization: apikey <key>)"));
+        if (options.GrpcApi)
+        {
+            banner.Add($"Centrifugo gRPC API:   port {options.GrpcApiPort} (HTTP/2, h2c)" + (options.ApiInsecure ? "  (INSECURE: no API key needed)" : "  (metadata authorization: apikey <key>)"));
+        }
+
         banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
         if (!options.SecretGenerated)
         {
