@@ -171,8 +171,12 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
         return channels;
     }
 
-    /// <summary>The live gateway nodes as last reported (this one included once it has reported).</summary>
-    public Task<IReadOnlyList<NodeInfo>> Info() => node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
+    /// <summary>The live gateway nodes: this one as it is now, the others as they last reported.</summary>
+    public async Task<IReadOnlyList<NodeInfo>> Info()
+    {
+        var reported = await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetNodes();
+        return [node.Snapshot(), .. reported.Where(n => n.Uid != node.Id)];
+    }
 
     private ApiError? ChannelError(string channel, out ChannelResolution resolution)
     {
