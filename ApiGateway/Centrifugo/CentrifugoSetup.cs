@@ -26,6 +26,7 @@ public static class CentrifugoSetup
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
+        services.AddHostedService<ChannelOptionsCheck>();
         services.TryAddSingleton<ChannelPublisher>();
         services.AddSingleton<ServerApi>();
         services.AddSingleton<ApiExecutor>();

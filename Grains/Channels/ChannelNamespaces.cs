@@ -42,6 +42,10 @@ public sealed record ChannelNamespaces(NamespaceOptions Defaults, IReadOnlyDicti
         return Namespaces.TryGetValue(name[..boundary].ToString(), out var options) ? options : null;
     }
 
+    /// <summary>A canonical description (namespaces by name), to compare the options of two processes.</summary>
+    public string Describe() =>
+        string.Join("; ", Namespaces.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}: {n.Value}").Prepend($"top level: {Defaults}"));
+
     /// <summary>What a channel grain of <paramref name="channel"/> acts on: nothing is on in an unknown namespace.</summary>
     public ChannelSettings SettingsFor(string channel) => Find(channel)?.ToSettings() ?? ChannelSettings.Default;
 }

@@ -16,6 +16,7 @@ public sealed class ClusterGatewayTests
         "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
         "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
         "--probe_timeout_ms", "1000",
+        .. GatewayHost.SiloConfigArgs,
     ]);
 
     [Fact]

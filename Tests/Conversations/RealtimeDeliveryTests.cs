@@ -88,9 +88,11 @@ public sealed class RealtimeDeliveryTests
             var pushed = await client.WaitPush(p => Publication(p, channel)?["text"]?.GetValue<string>() == "Bye", "bot reply");
             Assert.True(pushed.GetProperty("pub").GetProperty("offset").GetInt64() > 0, "the bot reply was not stored in history");
 
+            // The goodbye response is a text and an image: both stored, in order.
             var history = await client.Call("history", new JsonObject { ["channel"] = channel, ["limit"] = -1 });
-            var stored = history.GetProperty("history").GetProperty("publications");
-            Assert.Equal("Bye", Assert.Single(stored.EnumerateArray()).GetProperty("data").GetProperty("text").GetString());
+            var stored = history.GetProperty("history").GetProperty("publications").EnumerateArray().ToList();
+            Assert.Equal("Bye", stored[0].GetProperty("data").GetProperty("text").GetString());
+            Assert.Equal([1L, 2L], stored.Select(p => p.GetProperty("offset").GetInt64()));
 
             // Join/leave is still on after the reply: the first connection hears the second one join.
             Assert.False((await secondTab.Subscribe(channel)).TryGetProperty("error", out error), error.ToString());
