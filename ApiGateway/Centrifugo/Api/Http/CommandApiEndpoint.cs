@@ -85,7 +85,8 @@ public sealed class CommandApiEndpoint(CentrifugoOptions options, JsonApi json)
         JsonApi.Call call;
         try
         {
-            call = json.Decode(method, ApiParams.Of(parameters));
+            // Centrifugo v2 had no history limit and answered every publication; v3 clients send one.
+            call = json.Decode(method, ApiParams.Of(parameters), historyLimit: -1);
         }
         catch (ApiDecodeException)
         {

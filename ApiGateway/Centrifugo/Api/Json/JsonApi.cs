@@ -25,7 +25,8 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
         "history", "history_remove", "channels", "info");
 
     /// <summary>The decoded call of <paramref name="method"/> (one of <see cref="Methods"/>); throws <see cref="ApiDecodeException"/>.</summary>
-    public Call Decode(string method, ApiParams p) => method switch
+    /// <param name="historyLimit">history's limit when the request has none: 0 (the position only) from v3 on.</param>
+    public Call Decode(string method, ApiParams p, int historyLimit = 0) => method switch
     {
         "publish" => Publish(p.String("channel"), p.Data()),
         "broadcast" => Broadcast(p.Strings("channels"), p.Data()),
@@ -35,7 +36,7 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
         "refresh" => Refresh(p.String("user"), p.OptionalString("client"), p.Bool("expired") || IsPast(p.Long("expire_at"))),
         "presence" => Presence(p.String("channel")),
         "presence_stats" => PresenceStats(p.String("channel")),
-        "history" => History(p.String("channel"), new HistoryQuery(checked((int)Math.Clamp(p.Long("limit"), -1, int.MaxValue)), p.Position("since"), p.Bool("reverse"))),
+        "history" => History(p.String("channel"), new HistoryQuery(p.Has("limit") ? (int)Math.Clamp(p.Long("limit"), -1, int.MaxValue) : historyLimit, p.Position("since"), p.Bool("reverse"))),
         "history_remove" => HistoryRemove(p.String("channel")),
         "channels" => Channels(p.String("pattern")),
         "info" => Info(),
