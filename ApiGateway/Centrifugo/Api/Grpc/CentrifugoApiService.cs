@@ -162,20 +162,35 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
 
     private async Task<Reply> Execute(Command command, ServerCallContext context) => command switch
     {
-        { Publish: { } r } => (await Publish(r, context)) is var p && p.Error is null ? new Reply { Publish = p.Result } : new Reply { Error = p.Error },
-        { Broadcast: { } r } => (await Broadcast(r, context)) is var p && p.Error is null ? new Reply { Broadcast = p.Result } : new Reply { Error = p.Error },
-        { Subscribe: { } r } => (await Subscribe(r, context)) is var p && p.Error is null ? new Reply { Subscribe = p.Result } : new Reply { Error = p.Error },
-        { Unsubscribe: { } r } => (await Unsubscribe(r, context)) is var p && p.Error is null ? new Reply { Unsubscribe = p.Result } : new Reply { Error = p.Error },
-        { Disconnect: { } r } => (await Disconnect(r, context)) is var p && p.Error is null ? new Reply { Disconnect = p.Result } : new Reply { Error = p.Error },
-        { Presence: { } r } => (await Presence(r, context)) is var p && p.Error is null ? new Reply { Presence = p.Result } : new Reply { Error = p.Error },
-        { PresenceStats: { } r } => (await PresenceStats(r, context)) is var p && p.Error is null ? new Reply { PresenceStats = p.Result } : new Reply { Error = p.Error },
-        { History: { } r } => (await History(r, context)) is var p && p.Error is null ? new Reply { History = p.Result } : new Reply { Error = p.Error },
-        { HistoryRemove: { } r } => (await HistoryRemove(r, context)) is var p && p.Error is null ? new Reply { HistoryRemove = p.Result } : new Reply { Error = p.Error },
-        { Info: { } r } => (await Info(r, context)) is var p && p.Error is null ? new Reply { Info = p.Result } : new Reply { Error = p.Error },
-        { Refresh: { } r } => (await Refresh(r, context)) is var p && p.Error is null ? new Reply { Refresh = p.Result } : new Reply { Error = p.Error },
-        { Channels: { } r } => (await Channels(r, context)) is var p && p.Error is null ? new Reply { Channels = p.Result } : new Reply { Error = p.Error },
+        { Publish: { } r } => ReplyOf(await Publish(r, context), (reply, result) => reply.Publish = result),
+        { Broadcast: { } r } => ReplyOf(await Broadcast(r, context), (reply, result) => reply.Broadcast = result),
+        { Subscribe: { } r } => ReplyOf(await Subscribe(r, context), (reply, result) => reply.Subscribe = result),
+        { Unsubscribe: { } r } => ReplyOf(await Unsubscribe(r, context), (reply, result) => reply.Unsubscribe = result),
+        { Disconnect: { } r } => ReplyOf(await Disconnect(r, context), (reply, result) => reply.Disconnect = result),
+        { Presence: { } r } => ReplyOf(await Presence(r, context), (reply, result) => reply.Presence = result),
+        { PresenceStats: { } r } => ReplyOf(await PresenceStats(r, context), (reply, result) => reply.PresenceStats = result),
+        { History: { } r } => ReplyOf(await History(r, context), (reply, result) => reply.History = result),
+        { HistoryRemove: { } r } => ReplyOf(await HistoryRemove(r, context), (reply, result) => reply.HistoryRemove = result),
+        { Info: { } r } => ReplyOf(await Info(r, context), (reply, result) => reply.Info = result),
+        { Refresh: { } r } => ReplyOf(await Refresh(r, context), (reply, result) => reply.Refresh = result),
+        { Channels: { } r } => ReplyOf(await Channels(r, context), (reply, result) => reply.Channels = result),
         _ => new Reply { Error = ErrorOf(ApiError.NotFound) },
     };
+
+    private static Reply ReplyOf<TResult>(IApiResponse<TResult> response, Action<Reply, TResult> set)
+    {
+        var reply = new Reply();
+        if (response.Error is { } error)
+        {
+            reply.Error = error;
+        }
+        else
+        {
+            set(reply, response.Result);
+        }
+
+        return reply;
+    }
 
     private static async Task<Reply[]> Sequentially(IEnumerable<Command> commands, Func<Command, Task<Reply>> execute)
     {
