@@ -13,7 +13,7 @@ using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo;
 
-/// <summary>Real-time channels: the Centrifugo server API (<c>/api/</c>) and the WebSocket endpoint.</summary>
+/// <summary>Real-time channels: the Centrifugo server APIs (<c>/api</c>, <c>/api/</c>, <c>/api/&lt;method&gt;</c>, gRPC) and the WebSocket endpoint.</summary>
 public static class CentrifugoSetup
 {
     public static WebApplicationBuilder AddCentrifugo(this WebApplicationBuilder builder)
@@ -26,7 +26,6 @@ public static class CentrifugoSetup
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
-        services.AddHostedService<ChannelOptionsCheck>();
         services.TryAddSingleton<ChannelPublisher>();
         services.AddSingleton<ServerApi>();
         services.AddSingleton<ApiExecutor>();
@@ -40,6 +39,8 @@ public static class CentrifugoSetup
 
         if (ClusterSettings.From(builder.Configuration).UsesRedis)
         {
+            // The embedded silo reads this process's configuration: only separate silos can differ.
+            services.AddHostedService<ChannelOptionsCheck>();
             services.AddHostedService<RedisApiConsumer>();
         }
 
