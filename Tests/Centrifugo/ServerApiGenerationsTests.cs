@@ -120,6 +120,7 @@ public sealed class ServerApiGenerationsTests(ServerApiAuthTests.KeyedGateway fi
         Assert.Equal("""{"error":{"code":107,"message":"bad request"}}""", await Method("publish", """{"channel":"","data":{}}"""));
         Assert.Equal("""{"error":{"code":107,"message":"bad request"}}""", await Method("publish", """{"channel":"chat:x"}"""));
         Assert.Equal("""{"error":{"code":108,"message":"not available"}}""", await Method("history", """{"channel":"quiet:x","limit":1}"""));
+        Assert.Equal("""{"error":{"code":107,"message":"bad request"}}""", await Method("channels", $"{{\"pattern\":\"{new string('*', 2000)}a\"}}"));
         Assert.Equal("""{"result":{"num_clients":0,"num_users":0}}""", await Method("presence_stats", $$$$"""{"channel":"{{{{channel}}}}"}"""));
         Assert.Equal("""{"result":{"presence":{}}}""", await Method("presence", $$$$"""{"channel":"{{{{channel}}}}"}"""));
 

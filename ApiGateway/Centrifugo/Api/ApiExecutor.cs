@@ -188,12 +188,12 @@ public sealed class ApiExecutor(GatewayNode node, ServerApi api, NodeService nod
 
     private async Task<ApiResult> Channels()
     {
-        var channels = await api.Channels(pattern: "");
+        var (channels, _) = await api.Channels(pattern: "");
         return new ApiResult("channels", null, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("data");
-            foreach (var channel in channels.Keys)
+            foreach (var channel in channels!.Keys)
             {
                 w.WriteStringValue(channel);
             }

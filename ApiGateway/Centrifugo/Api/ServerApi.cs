@@ -137,10 +137,16 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
 
     /// <summary>
     /// Channels with at least one subscriber on any live gateway node, with their number of subscribed connections.
-    /// <paramref name="pattern"/> filters names (<c>*</c> any run of characters, <c>?</c> one; empty = all).
+    /// <paramref name="pattern"/> filters names (<c>*</c> any run of characters, <c>?</c> one; empty = all). A pattern
+    /// longer than <see cref="MaxPatternLength"/> is a bad request: matching costs its length times each name's.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, int>> Channels(string pattern)
+    public async Task<ApiOutcome<IReadOnlyDictionary<string, int>>> Channels(string pattern)
     {
+        if (pattern.Length > MaxPatternLength)
+        {
+            return ApiError.BadRequest;
+        }
+
         var observers = await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetObservers();
         var others = await Task.WhenAll(observers.Where(o => o.Key != node.Id).Select(async o =>
         {
@@ -170,6 +176,8 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
 
         return channels;
     }
+
+    public const int MaxPatternLength = 1024;
 
     /// <summary>The live gateway nodes: this one as it is now, the others as they last reported.</summary>
     public async Task<IReadOnlyList<NodeInfo>> Info()

@@ -119,8 +119,14 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
     public override Task<ChannelsResponse> Channels(ChannelsRequest request, ServerCallContext context) =>
         Serve(context, "channels", async () =>
         {
+            var (channels, error) = await api.Channels(request.Pattern);
+            if (error is not null)
+            {
+                return new ChannelsResponse { Error = ErrorOf(error) };
+            }
+
             var result = new ChannelsResult();
-            foreach (var (channel, clients) in await api.Channels(request.Pattern))
+            foreach (var (channel, clients) in channels!)
             {
                 result.Channels[channel] = new ChannelInfo { NumClients = (uint)clients };
             }

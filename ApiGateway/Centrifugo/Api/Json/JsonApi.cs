@@ -224,12 +224,12 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
 
     private Call Channels(string pattern) => async () =>
     {
-        var channels = await api.Channels(pattern);
-        return new ApiReply(null, w =>
+        var (channels, error) = await api.Channels(pattern);
+        return error is not null ? new ApiReply(error, null) : new ApiReply(null, w =>
         {
             w.WriteStartObject();
             w.WriteStartObject("channels");
-            foreach (var (channel, clients) in channels)
+            foreach (var (channel, clients) in channels!)
             {
                 w.WriteStartObject(channel);
                 w.WriteNumber("num_clients", clients);
