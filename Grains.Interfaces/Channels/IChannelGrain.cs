@@ -7,8 +7,8 @@ namespace Switchboard.Channels;
 /// </summary>
 public interface IChannelGrain : IGrainWithStringKey
 {
-    /// <summary>Stores (when history is on) and fans out; returns the publication with its offset.</summary>
-    ValueTask<Publication> Publish(Publication publication);
+    /// <summary>Stores (when history is on and not skipped) and fans out; returns the publication with its offset (0 when not stored).</summary>
+    ValueTask<Publication> Publish(Publication publication, bool skipHistory = false);
 
     /// <param name="recoverFrom">The client's last seen position when it asks to recover, else null.</param>
     Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, StreamPosition? recoverFrom);

@@ -42,7 +42,7 @@ public sealed class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    public async ValueTask<Publication> Publish(Publication publication)
+    public async ValueTask<Publication> Publish(Publication publication, bool skipHistory = false)
     {
         var stamped = publication with
         {
@@ -51,7 +51,7 @@ public sealed class ChannelGrain(
             Offset = 0,
         };
 
-        if (Settings.HistoryEnabled)
+        if (Settings.HistoryEnabled && !skipHistory)
         {
             var position = await history.Append(Channel, stamped, Settings, subscribers.Count > 0);
             stamped = stamped with { Offset = position.Offset };

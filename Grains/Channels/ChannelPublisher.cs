@@ -13,7 +13,8 @@ public sealed class ChannelPublisher(GrainReferences grains)
     /// <param name="data">The payload as raw JSON.</param>
     /// <param name="info">The publishing connection as subscribers see it, when a client published.</param>
     /// <param name="client">The publishing connection's id (Centrifugo's <c>client</c>).</param>
+    /// <param name="skipHistory">Deliver without storing (Centrifugo's <c>skip_history</c>).</param>
     /// <returns>The publication as stored (with its offset when the channel keeps history).</returns>
-    public ValueTask<Publication> Publish(string channel, byte[] data, ClientInfo? info = null, string? client = null) =>
-        grains.Get<IChannelGrain>(channel).Publish(new Publication("", 0, data, info, client, 0));
+    public ValueTask<Publication> Publish(string channel, byte[] data, ClientInfo? info = null, string? client = null, bool skipHistory = false) =>
+        grains.Get<IChannelGrain>(channel).Publish(new Publication("", 0, data, info, client, 0), skipHistory);
 }

@@ -53,6 +53,10 @@ public sealed class GrpcApiTests
             var notFound = await Assert.ThrowsAsync<RpcException>(async () => await api.PublishAsync(new PublishRequest { Channel = "nowhere:x", Data = Json("{}") }, transport));
             Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
 
+            var unstored = await api.PublishAsync(new PublishRequest { Channel = room, Data = Json("""{"n":0}"""), SkipHistory = true }, auth);
+            Assert.Equal(0UL, unstored.Result.Offset);
+            await client.WaitPush(p => p.TryGetProperty("pub", out var pub) && pub.GetProperty("data").GetProperty("n").GetInt32() == 0, "publication that skipped history");
+
             var broadcast = await api.BroadcastAsync(new BroadcastRequest { Channels = { room, "nowhere:y" }, Data = Json("""{"n":2}""") }, auth);
             Assert.Equal(2UL, broadcast.Result.Responses[0].Result.Offset);
             Assert.Equal(102U, broadcast.Result.Responses[1].Error.Code);

@@ -116,6 +116,8 @@ public sealed class ServerApiGenerationsTests(ServerApiAuthTests.KeyedGateway fi
         var channel = Unique("chat:v5-");
         Assert.Equal("""{"result":{"offset":1}}""", await Method("publish", $$$$"""{"channel":"{{{{channel}}}}","data":{"n":1},"tags":{"a":"b"},"idempotency_key":"k"}"""));
         Assert.Equal("""{"result":{"offset":2}}""", await Method("publish", $$$$"""{"channel":"{{{{channel}}}}","b64data":"eyJuIjoyfQ=="}"""));
+        // skip_history: delivered, not stored, no offset.
+        Assert.Equal("""{"result":{}}""", await Method("publish", $$$$"""{"channel":"{{{{channel}}}}","data":{"n":99},"skip_history":true}"""));
         Assert.Equal("""{"error":{"code":102,"message":"unknown channel"}}""", await Method("publish", """{"channel":"nowhere:x","data":{}}"""));
         Assert.Equal("""{"error":{"code":107,"message":"bad request"}}""", await Method("publish", """{"channel":"","data":{}}"""));
         Assert.Equal("""{"error":{"code":107,"message":"bad request"}}""", await Method("publish", """{"channel":"chat:x"}"""));

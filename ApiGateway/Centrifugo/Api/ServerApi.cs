@@ -20,23 +20,24 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
 
     /// <param name="data">The payload as raw JSON (checked by the caller).</param>
     /// <param name="client">The publishing client's id (v1's <c>client</c>), null for the server.</param>
-    public async ValueTask<ApiOutcome<Publication>> Publish(string channel, byte[] data, string? client = null)
+    /// <param name="skipHistory">Deliver without storing in history (<c>skip_history</c>).</param>
+    public async ValueTask<ApiOutcome<Publication>> Publish(string channel, byte[] data, string? client = null, bool skipHistory = false)
     {
         if (ChannelError(channel, out _) is { } error)
         {
             return error;
         }
 
-        return await node.Publish(channel, data, client: client);
+        return await node.Publish(channel, data, client: client, skipHistory: skipHistory);
     }
 
     /// <summary>Publishes to each channel concurrently; one outcome per channel, in order.</summary>
-    public async Task<ApiOutcome<Publication>[]> Broadcast(IReadOnlyList<string> channels, byte[] data, string? client = null) =>
+    public async Task<ApiOutcome<Publication>[]> Broadcast(IReadOnlyList<string> channels, byte[] data, string? client = null, bool skipHistory = false) =>
         await Task.WhenAll(channels.Select(async channel =>
         {
             try
             {
-                return await Publish(channel, data, client);
+                return await Publish(channel, data, client, skipHistory);
             }
             catch (Exception ex)
             {

@@ -193,10 +193,10 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     }
 
     /// <summary>Publishes through the cluster's one <see cref="ChannelPublisher"/>, counted for this node's <c>num_msg_published</c>.</summary>
-    public ValueTask<Publication> Publish(string channel, byte[] data, ClientInfo? info = null, string? client = null)
+    public ValueTask<Publication> Publish(string channel, byte[] data, ClientInfo? info = null, string? client = null, bool skipHistory = false)
     {
         metrics.MessagePublished();
-        return publisher.Publish(channel, data, info, client);
+        return publisher.Publish(channel, data, info, client, skipHistory);
     }
 
     /// <summary>The node's counters now; CPU usage is the one measured at the last report.</summary>

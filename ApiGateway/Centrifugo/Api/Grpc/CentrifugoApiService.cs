@@ -19,7 +19,7 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
     private static readonly AsyncLocal<bool> InBatch = new();
 
     public override Task<PublishResponse> Publish(PublishRequest request, ServerCallContext context) =>
-        Serve(context, "publish", async () => PublishOf(await PublishResult(request.Channel, request.Data)));
+        Serve(context, "publish", async () => PublishOf(await PublishResult(request.Channel, request.Data, request.SkipHistory)));
 
     public override Task<BroadcastResponse> Broadcast(BroadcastRequest request, ServerCallContext context) =>
         Serve(context, "broadcast", () => BroadcastOf(request));
@@ -238,8 +238,8 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
         }
     }
 
-    private async Task<ApiOutcome<Channels.Publication>> PublishResult(string channel, ByteString data) =>
-        data.IsEmpty || !ApiPayload.IsJson(data.Span) ? ApiError.BadRequest : await api.Publish(channel, data.ToByteArray());
+    private async Task<ApiOutcome<Channels.Publication>> PublishResult(string channel, ByteString data, bool skipHistory) =>
+        data.IsEmpty || !ApiPayload.IsJson(data.Span) ? ApiError.BadRequest : await api.Publish(channel, data.ToByteArray(), skipHistory: skipHistory);
 
     private static PublishResponse PublishOf(ApiOutcome<Channels.Publication> outcome) =>
         outcome.Error is { } error
@@ -254,7 +254,7 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
         }
 
         var result = new BroadcastResult();
-        result.Responses.Add((await api.Broadcast(request.Channels, request.Data.ToByteArray())).Select(PublishOf));
+        result.Responses.Add((await api.Broadcast(request.Channels, request.Data.ToByteArray(), skipHistory: request.SkipHistory)).Select(PublishOf));
         return new BroadcastResponse { Result = result };
     }
 

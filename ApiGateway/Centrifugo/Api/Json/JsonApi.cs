@@ -28,8 +28,8 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
     /// <param name="historyLimit">history's limit when the request has none: 0 (the position only) from v3 on.</param>
     public Call Decode(string method, ApiParams p, int historyLimit = 0) => method switch
     {
-        "publish" => Publish(p.String("channel"), p.Data()),
-        "broadcast" => Broadcast(p.Strings("channels"), p.Data()),
+        "publish" => Publish(p.String("channel"), p.Data(), p.Bool("skip_history")),
+        "broadcast" => Broadcast(p.Strings("channels"), p.Data(), p.Bool("skip_history")),
         "subscribe" => Subscribe(p.String("user"), p.String("channel"), p.OptionalString("client")),
         "unsubscribe" => Unsubscribe(p.String("user"), p.String("channel"), p.OptionalString("client")),
         "disconnect" => Disconnect(p.String("user"), p.OptionalString("client"), DisconnectOf(p.Object("disconnect")), p.Strings("whitelist")),
@@ -115,25 +115,25 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
 
     private static ApiReply Done(ApiError? error) => new(error, error is null ? ApiReply.Empty : null);
 
-    private Call Publish(string channel, byte[]? data) => async () =>
+    private Call Publish(string channel, byte[]? data, bool skipHistory) => async () =>
     {
         if (data is null)
         {
             return new ApiReply(ApiError.BadRequest, null);
         }
 
-        var (publication, error) = await api.Publish(channel, data);
+        var (publication, error) = await api.Publish(channel, data, skipHistory: skipHistory);
         return error is not null ? new ApiReply(error, null) : new ApiReply(null, w => WritePublishResult(w, publication!));
     };
 
-    private Call Broadcast(IReadOnlyList<string> channels, byte[]? data) => async () =>
+    private Call Broadcast(IReadOnlyList<string> channels, byte[]? data, bool skipHistory) => async () =>
     {
         if (data is null || channels.Count == 0)
         {
             return new ApiReply(ApiError.BadRequest, null);
         }
 
-        var outcomes = await api.Broadcast(channels, data);
+        var outcomes = await api.Broadcast(channels, data, skipHistory: skipHistory);
         return new ApiReply(null, w =>
         {
             w.WriteStartObject();
