@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
@@ -21,6 +22,7 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
     /// <param name="data">The payload as raw JSON (checked by the caller).</param>
     /// <param name="client">The publishing client's id (v1's <c>client</c>), null for the server.</param>
     /// <param name="skipHistory">Deliver without storing in history (<c>skip_history</c>).</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ApiOutcome<Publication>> Publish(string channel, byte[] data, string? client = null, bool skipHistory = false)
     {
         if (ChannelError(channel, out _) is { } error)
