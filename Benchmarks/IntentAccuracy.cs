@@ -223,7 +223,7 @@ public static class IntentAccuracy
         {
             var name = (string)r["name"]!;
             var published = string.Join("; ", IntentDataset.All.Where(d => d.Folder == name).Select(d =>
-                $"{d.Published}: " + string.Join(" / ", new[] { ("acc.", d.Accuracy), ("macro-F1", d.MacroF1), ("entity F1", d.EntityF1) }
+                $"{d.Published}: " + string.Join(" / ", new[] { ("acc.", d.Accuracy), ("macro-F1", d.MacroF1), ("entity F1", d.EntityF1), ("OOS recall", d.OutOfScopeRecall) }
                     .Where(f => f.Item2 is not null).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Item1} {f.Item2:F3}")))));
             var oos = (int)r["outOfScope"]! > 0 ? $" (+{r["outOfScope"]})" : "";
             var fallback = r["configuredFallback"] is JsonObject f && (int)r["outOfScope"]! > 0
