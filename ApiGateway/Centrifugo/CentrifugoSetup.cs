@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.ApiGateway.Centrifugo.Api;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
@@ -19,6 +20,9 @@ public static class CentrifugoSetup
         services.AddSingleton(options);
         services.AddSingleton<ChannelRules>();
         services.AddSingleton<NodeMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ExpiryWheel>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpiryWheel>());
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());

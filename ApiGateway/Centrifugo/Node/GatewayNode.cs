@@ -12,7 +12,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// This gateway node: its id, its local connections, and the cluster calls the API and the client
 /// protocol make. Events from the node's stream are turned into frames here, once per event.
 /// </summary>
-public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, NodeMetrics metrics, IConfiguration config, ILogger<GatewayNode> logger)
+public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, NodeMetrics metrics, ExpiryWheel expiries, IConfiguration config, ILogger<GatewayNode> logger)
 {
     public string Id { get; } = Guid.NewGuid().ToString("N");
 
@@ -23,6 +23,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     public ChannelHub Hub { get; } = new();
 
     public NodeMetrics Metrics => metrics;
+
+    /// <summary>The node's one timer for expiring connection and subscription tokens.</summary>
+    public ExpiryWheel Expiries => expiries;
 
     public IClusterClient Cluster => cluster;
 
