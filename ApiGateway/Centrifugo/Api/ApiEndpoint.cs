@@ -59,7 +59,7 @@ public static class ApiEndpoint
             }
         }
 
-        using var request = ApiRequest.Parse(body.Value);
+        using var request = ApiRequest.Parse(body.Value, options.ApiBatchMaxCommands);
         if (request.Error is not null)
         {
             await Reject(context, StatusCodes.Status400BadRequest, request.Error);

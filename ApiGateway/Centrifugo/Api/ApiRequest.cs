@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
@@ -14,8 +15,15 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    public static ApiRequest Parse(ReadOnlyMemory<byte> body)
+    /// <summary>Parses a body of at most <paramref name="maxCommands"/> commands (<c>api_batch_max_commands</c>).</summary>
+    public static ApiRequest Parse(ReadOnlyMemory<byte> body, int maxCommands)
     {
+        // JSON is UTF-8: anything else would reach channel names and stored data (and every subscriber) as it is.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return Fail("request body is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
@@ -26,7 +34,7 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             return Fail($"malformed JSON: {ex.Message}");
         }
 
-        var (commands, isArray, error) = ReadCommands(document.RootElement);
+        var (commands, isArray, error) = ReadCommands(document.RootElement, maxCommands);
         if (error is not null)
         {
             document.Dispose();
@@ -38,7 +46,7 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
 
     public void Dispose() => document?.Dispose();
 
-    private static (List<ApiCommand> Commands, bool IsArray, string? Error) ReadCommands(JsonElement root)
+    private static (List<ApiCommand> Commands, bool IsArray, string? Error) ReadCommands(JsonElement root, int maxCommands)
     {
         var isArray = root.ValueKind == JsonValueKind.Array;
         var commands = new List<ApiCommand>();
@@ -51,6 +59,11 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
         {
             var (single, singleError) = ParseCommand(root);
             return single is null ? (commands, false, singleError) : ([single], false, null);
+        }
+
+        if (root.GetArrayLength() > maxCommands)
+        {
+            return (commands, true, $"too many commands: {root.GetArrayLength()} in one request, at most {maxCommands} (api_batch_max_commands)");
         }
 
         foreach (var item in root.EnumerateArray())
@@ -76,12 +89,12 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             return (null, "a command must be an object {\"method\",\"params\"}");
         }
 
-        if (!item.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
+        if (!item.TryGetProperty("method", out var methodElement) || !TryGetText(methodElement, out var methodName))
         {
             return (null, "\"method\" must be a string");
         }
 
-        var method = methodElement.GetString()!.ToLowerInvariant();
+        var method = methodName.ToLowerInvariant();
         var parameters = EmptyObject;
         if (item.TryGetProperty("params", out var p) && p.ValueKind != JsonValueKind.Null)
         {
@@ -101,20 +114,40 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             "disconnect" => RequireString(parameters, "user"),
             "presence" or "history" => RequireString(parameters, "channel"),
             "channels" or "stats" or "node" => null,
-            _ => $"unknown method \"{methodElement.GetString()}\"",
+            _ => $"unknown method \"{methodName}\"",
         };
         return error is null ? (new ApiCommand(method, parameters), null) : (null, error);
     }
 
     private static string? RequireString(JsonElement parameters, string name) =>
-        parameters.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
+        parameters.TryGetProperty(name, out var value) && TryGetText(value, out var text) && text.Length > 0
             ? null
-            : $"\"{name}\" must be a non-empty string";
+            : $"\"{name}\" must be a non-empty string of Unicode text";
 
     private static string? OptionalString(JsonElement parameters, string name) =>
-        !parameters.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.String or JsonValueKind.Null
+        !parameters.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null || TryGetText(value, out _)
             ? null
-            : $"\"{name}\" must be a string";
+            : $"\"{name}\" must be a string of Unicode text";
+
+    /// <summary>A JSON string as text; false for a non-string and for escapes that are no text (a lone surrogate, <c>\ud800</c>).</summary>
+    private static bool TryGetText(JsonElement value, out string text)
+    {
+        text = "";
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private static string? RequireData(JsonElement parameters) =>
         parameters.TryGetProperty("data", out _) ? null : "\"data\" is required";
@@ -126,7 +159,7 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             return "\"channels\" must be a non-empty array of channel names";
         }
 
-        return channels.EnumerateArray().All(c => c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0)
+        return channels.EnumerateArray().All(c => TryGetText(c, out var text) && text.Length > 0)
             ? null
             : "\"channels\" must contain non-empty strings";
     }

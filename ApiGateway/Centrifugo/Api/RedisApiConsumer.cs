@@ -46,7 +46,7 @@ public sealed class RedisApiConsumer(ClusterSettings cluster, CentrifugoOptions 
 
     private async Task Execute(byte[] body)
     {
-        using var request = ApiRequest.Parse(body);
+        using var request = ApiRequest.Parse(body, options.ApiBatchMaxCommands);
         if (request.Error is not null)
         {
             logger.LogWarning("Redis API: rejected command: {Error}", request.Error);
