@@ -68,6 +68,7 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         new("token with two sub claims", false, 3500, Connect(Token("""{"sub":"alice","sub":"admin"}"""))),
         new("token header with two alg", false, 3500, Connect(Token("""{"sub":"a"}""", header: """{"alg":"none","alg":"HS256"}"""))),
         new("token payload not UTF-8", false, 3500, Connect(Token([.. Utf8("""{"sub":" """), 0xC0, 0xAF, .. Utf8("\"}")]))),
+        new("token sub an escaped lone surrogate", false, 3500, Connect(Token("""{"sub":"\ud800"}"""))),
         new("token allow claim not an object", false, 3500, Connect(Token("""{"sub":"a","allow":"everything"}"""))),
         new("token signed with alg none", false, 3500, Connect(Base64Url.EncodeToString(Utf8("""{"alg":"none"}""")) + "." + Base64Url.EncodeToString(Utf8("""{"sub":"a"}""")) + ".")),
         new("refresh with another user's token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"mallory"}""") } }.ToJsonString())),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
@@ -32,6 +33,13 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
         catch (JsonException ex)
         {
             return Fail($"malformed JSON: {ex.Message}");
+        }
+
+        // Stored data and names must be text all through, or some reader (ours, a subscriber's) fails on them later.
+        if (!StrictJson.IsText(document.RootElement))
+        {
+            document.Dispose();
+            return Fail("a string is not Unicode text (an escaped lone surrogate)");
         }
 
         var (commands, isArray, error) = ReadCommands(document.RootElement, maxCommands);
@@ -89,12 +97,12 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             return (null, "a command must be an object {\"method\",\"params\"}");
         }
 
-        if (!item.TryGetProperty("method", out var methodElement) || !TryGetText(methodElement, out var methodName))
+        if (!item.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
         {
             return (null, "\"method\" must be a string");
         }
 
-        var method = methodName.ToLowerInvariant();
+        var method = methodElement.GetString()!.ToLowerInvariant();
         var parameters = EmptyObject;
         if (item.TryGetProperty("params", out var p) && p.ValueKind != JsonValueKind.Null)
         {
@@ -114,40 +122,20 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             "disconnect" => RequireString(parameters, "user"),
             "presence" or "history" => RequireString(parameters, "channel"),
             "channels" or "stats" or "node" => null,
-            _ => $"unknown method \"{methodName}\"",
+            _ => $"unknown method \"{methodElement.GetString()}\"",
         };
         return error is null ? (new ApiCommand(method, parameters), null) : (null, error);
     }
 
     private static string? RequireString(JsonElement parameters, string name) =>
-        parameters.TryGetProperty(name, out var value) && TryGetText(value, out var text) && text.Length > 0
+        parameters.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
             ? null
-            : $"\"{name}\" must be a non-empty string of Unicode text";
+            : $"\"{name}\" must be a non-empty string";
 
     private static string? OptionalString(JsonElement parameters, string name) =>
-        !parameters.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null || TryGetText(value, out _)
+        !parameters.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.String or JsonValueKind.Null
             ? null
-            : $"\"{name}\" must be a string of Unicode text";
-
-    /// <summary>A JSON string as text; false for a non-string and for escapes that are no text (a lone surrogate, <c>\ud800</c>).</summary>
-    private static bool TryGetText(JsonElement value, out string text)
-    {
-        text = "";
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        try
-        {
-            text = value.GetString()!;
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+            : $"\"{name}\" must be a string";
 
     private static string? RequireData(JsonElement parameters) =>
         parameters.TryGetProperty("data", out _) ? null : "\"data\" is required";
@@ -159,7 +147,7 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             return "\"channels\" must be a non-empty array of channel names";
         }
 
-        return channels.EnumerateArray().All(c => TryGetText(c, out var text) && text.Length > 0)
+        return channels.EnumerateArray().All(c => c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0)
             ? null
             : "\"channels\" must contain non-empty strings";
     }

@@ -15,7 +15,7 @@ public sealed partial class ClientSession
             return Frames.Error(id, resolutionError);
         }
 
-        if (request.Data is not { } data)
+        if (request.Data is not { } data || !StrictJson.IsText(data))
         {
             return Frames.Error(id, ClientError.BadRequest);
         }
@@ -75,6 +75,11 @@ public sealed partial class ClientSession
         if (!rpc.TryGet(method, out var handler))
         {
             return Frames.Error(id, ClientError.MethodNotFound);
+        }
+
+        if (request.Data is { } text && !StrictJson.IsText(text))
+        {
+            return Frames.Error(id, ClientError.BadRequest);
         }
 
         var data = request.Data is { } d ? JsonMarshal.GetRawUtf8Value(d).ToArray() : [];
