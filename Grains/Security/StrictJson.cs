@@ -26,8 +26,9 @@ public static class StrictJson
         {
             document = JsonDocument.Parse(json, Options);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // The duplicate check reads property names: an escaped lone surrogate in one throws the latter.
             return null;
         }
 

@@ -67,6 +67,8 @@ public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixtu
             check: r => Assert.Contains("invalid message", r.Body, StringComparison.Ordinal)),
         Post("unknown namespace", 200, Utf8("""{"method":"history","params":{"channel":"nope:x"}}"""),
             check: r => Assert.Contains("namespace not found", r.Body, StringComparison.Ordinal)),
+        Post("hang up in the middle of the body", 0, Publish) with { HangUp = true },
+        Post("hang up in the middle of a large body", 0, Bytes(512 * 1024, (byte)' ')) with { HangUp = true },
         Post("dot segments to /api/", 200, Publish, path: "/x/../api/"),
         Post("encoded dots to /api/", 200, Publish, path: "/x/%2E%2E/api/"),
         Post("double slash //api/", 404, Publish, path: "//api/"),

@@ -37,6 +37,9 @@ public sealed record HttpCase(string Name, string Method, string Target, int Sta
     /// <summary>Send the body with <c>Transfer-Encoding: chunked</c> (no Content-Length to refuse it by).</summary>
     public bool Chunked { get; init; }
 
+    /// <summary>Hang up in the middle of the body instead of waiting for an answer (expect status 0).</summary>
+    public bool HangUp { get; init; }
+
     /// <summary>More to assert about the answer: an error body of the surface's own kind, nothing leaked, ...</summary>
     public Action<RawResponse>? Check { get; init; }
 
@@ -45,14 +48,27 @@ public sealed record HttpCase(string Name, string Method, string Target, int Sta
 
 public static class HostileAssert
 {
-    /// <summary>Sends the case, asserts its status (and <see cref="HttpCase.Check"/>), then that the process still answers.</summary>
+    /// <summary>
+    /// Sends the case, asserts its status (and <see cref="HttpCase.Check"/>), then that the process still answers and
+    /// logged no stack trace for it (a refused or vanished client is no server fault).
+    /// </summary>
     public static async Task<RawResponse> Answers(HostileGateway gateway, HttpCase c)
     {
-        var response = await RawHttp.Send(gateway.BaseUrl, c.Method, c.Target, c.Headers, c.Body, c.Chunked);
+        var mark = gateway.Process.Output.Length;
+        var response = await RawHttp.Send(gateway.BaseUrl, c.Method, c.Target, c.Headers, c.Body, c.Chunked, c.HangUp);
         var target = c.Target.Length > 80 ? c.Target[..80] + "..." : c.Target;
         Assert.True(response.Status == c.Status, $"{c.Name}: {c.Method} {target} answered {response}, expected {c.Status}");
         c.Check?.Invoke(response);
         await gateway.AssertStillAnswers(c.Name);
+        AssertNoStackTrace(gateway, mark, c.Name);
         return response;
+    }
+
+    /// <summary>The process logged no stack trace since <paramref name="mark"/> (a length of its output).</summary>
+    public static void AssertNoStackTrace(HostileGateway gateway, int mark, string after)
+    {
+        var output = gateway.Process.Output;
+        var since = output.Length > mark ? output[mark..] : "";
+        Assert.False(since.Contains("\n   at ", StringComparison.Ordinal), $"a stack trace was logged after {after}:\n{since}");
     }
 }

@@ -18,7 +18,8 @@ public static class RawHttp
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<RawResponse> Send(Uri server, string method, string target, IEnumerable<(string Name, string Value)>? headers = null, byte[]? body = null, bool chunked = false)
+    /// <param name="hangUp">Declare one byte more than <paramref name="body"/> holds, send it, and hang up without reading (status 0).</param>
+    public static async Task<RawResponse> Send(Uri server, string method, string target, IEnumerable<(string Name, string Value)>? headers = null, byte[]? body = null, bool chunked = false, bool hangUp = false)
     {
         using var cts = new CancellationTokenSource(Timeout);
         using var client = new TcpClient();
@@ -33,7 +34,7 @@ public static class RawHttp
 
         if (body is not null)
         {
-            head.Append(chunked ? "Transfer-Encoding: chunked\r\n" : string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n"));
+            head.Append(chunked ? "Transfer-Encoding: chunked\r\n" : string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length + (hangUp ? 1 : 0)}\r\n"));
         }
 
         head.Append("\r\n");
@@ -48,6 +49,12 @@ public static class RawHttp
         catch (IOException)
         {
             // The server may answer (413) and close before the whole body is sent: its answer is still there to read.
+        }
+
+        if (hangUp)
+        {
+            client.Client.Close(0);
+            return new RawResponse(0, new Dictionary<string, string>(), "");
         }
 
         using var received = new MemoryStream();
