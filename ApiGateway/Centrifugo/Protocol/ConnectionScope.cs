@@ -35,40 +35,16 @@ public sealed class ConnectionScope(IReadOnlySet<string> channels, IReadOnlySet<
     public static bool TryRead(JsonElement claim, out ConnectionScope? scope)
     {
         scope = null;
+        var channels = new HashSet<string>(StringComparer.Ordinal);
+        var rpc = new HashSet<string>(StringComparer.Ordinal);
         if (claim.ValueKind != JsonValueKind.Object
-            || !TryReadNames(claim, "channels", out var channels)
-            || !TryReadNames(claim, "rpc", out var rpc))
+            || !TokenClaims.TryReadStrings(claim, "channels", channels)
+            || !TokenClaims.TryReadStrings(claim, "rpc", rpc))
         {
             return false;
         }
 
         scope = new ConnectionScope(channels, rpc);
-        return true;
-    }
-
-    private static bool TryReadNames(JsonElement claim, string property, out HashSet<string> names)
-    {
-        names = new HashSet<string>(StringComparer.Ordinal);
-        if (!claim.TryGetProperty(property, out var list))
-        {
-            return true;
-        }
-
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-
-        foreach (var item in list.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-
-            names.Add(item.GetString()!);
-        }
-
         return true;
     }
 }

@@ -37,22 +37,9 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
         }
 
         List<string> channels = [];
-        if (claims.TryGetProperty("channels", out var channelsElement))
+        if (!TryReadStrings(claims, "channels", channels))
         {
-            if (channelsElement.ValueKind != JsonValueKind.Array)
-            {
-                return false;
-            }
-
-            foreach (var channel in channelsElement.EnumerateArray())
-            {
-                if (channel.ValueKind != JsonValueKind.String)
-                {
-                    return false;
-                }
-
-                channels.Add(channel.GetString()!);
-            }
+            return false;
         }
 
         string? channelClaim = null;
@@ -73,6 +60,32 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
         }
 
         result = new TokenClaims(sub, exp, info, channels, channelClaim, scope);
+        return true;
+    }
+
+    /// <summary>Adds the strings of the array <paramref name="property"/>; false when it is there but not an array of strings.</summary>
+    internal static bool TryReadStrings(JsonElement claims, string property, ICollection<string> into)
+    {
+        if (!claims.TryGetProperty(property, out var list))
+        {
+            return true;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            into.Add(item.GetString()!);
+        }
+
         return true;
     }
 }
