@@ -66,14 +66,17 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
         if (!isArray)
         {
             var (single, singleError) = ParseCommand(root);
-            return single is null ? (commands, false, singleError) : ([single], false, null);
+            return single is null ? (commands, false, singleError)
+                : Publishes(single) > maxCommands ? (commands, false, TooMany(Publishes(single), maxCommands))
+                : ([single], false, null);
         }
 
         if (root.GetArrayLength() > maxCommands)
         {
-            return (commands, true, $"too many commands: {root.GetArrayLength()} in one request, at most {maxCommands} (api_batch_max_commands)");
+            return (commands, true, TooMany(root.GetArrayLength(), maxCommands));
         }
 
+        var publishes = 0;
         foreach (var item in root.EnumerateArray())
         {
             var (command, error) = ParseCommand(item);
@@ -82,11 +85,17 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
                 return (commands, true, $"command {commands.Count}: {error}");
             }
 
+            publishes += Publishes(command!);
             commands.Add(command!);
         }
 
-        return (commands, true, null);
+        return publishes > maxCommands ? (commands, true, TooMany(publishes, maxCommands)) : (commands, true, null);
     }
+
+    /// <summary>A broadcast is a publish per channel: its channels count against the cap of commands.</summary>
+    private static int Publishes(ApiCommand command) => command.Method == "broadcast" ? command.Params.GetProperty("channels").GetArrayLength() : 1;
+
+    private static string TooMany(int count, int max) => $"too many commands: {count} in one request (a broadcast counts once per channel), at most {max} (api_batch_max_commands)";
 
     private static ApiRequest Fail(string error) => new([], false, error);
 

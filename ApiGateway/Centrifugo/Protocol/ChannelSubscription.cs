@@ -18,4 +18,13 @@ internal sealed class ChannelSubscription(ClientInfo info, ChannelSettings setti
     public long ExpiresAt { get; set; } = expiresAt;
 
     public List<(long Offset, byte[] Frame)> Buffered { get; } = [];
+
+    private long bufferedBytes;
+
+    /// <summary>Holds back a publication; returns the bytes held back now, which count against the connection's queue bound.</summary>
+    public long Buffer(long offset, byte[] frame)
+    {
+        Buffered.Add((offset, frame));
+        return bufferedBytes += frame.Length;
+    }
 }

@@ -253,7 +253,12 @@ public sealed partial class ClientSession
 
             if (subscription.Pending)
             {
-                subscription.Buffered.Add((offset, frame));
+                // Held back frames count against the queue's byte bound too (a slow subscribe to a busy channel).
+                if (subscription.Buffer(offset, frame) > options.ClientQueueMaxSize)
+                {
+                    Close(Disconnect.Slow);
+                }
+
                 return;
             }
         }
