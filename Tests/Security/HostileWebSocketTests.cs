@@ -81,6 +81,7 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
     public async Task Closed(string name)
     {
         var c = Cases[name];
+        var mark = target.Gateway.Process.Output.Length;
         var client = c.ConnectFirst
             ? (await ProtocolClient.Connect(target.Gateway.WebSocketUrl, Token($$"""{"sub":"tester","exp":{{Now + 600}}}"""))).Client
             : await ProtocolClient.Open(target.Gateway.WebSocketUrl);
@@ -95,6 +96,7 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         }
 
         await AssertStillServes(name);
+        HostileAssert.AssertNoStackTrace(target.Gateway, mark, name);
     }
 
     /// <summary>
@@ -114,6 +116,7 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
             Assert.Equal(200, published.Status);
         }
 
+        var mark = target.Gateway.Process.Output.Length;
         var slowBefore = await Disconnects(3008);
         var baseline = target.Gateway.RssBytes();
         using var socket = new ClientWebSocket();
@@ -163,6 +166,8 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
             }
         }, () => $"socket still {socket.State}", TimeSpan.FromSeconds(60));
         await AssertStillServes("a slow reader");
+        HostileAssert.AssertNoStackTrace(target.Gateway, mark, "a slow reader");
+        Assert.Contains("disconnected: slow (3008)", target.Gateway.Process.Output[mark..], StringComparison.Ordinal);
     }
 
     /// <summary>Stated in docs/security.md: one slow reader may cost the gateway this much resident memory at most.</summary>
