@@ -12,6 +12,7 @@ namespace Switchboard.Tests.Security;
 public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixture<HostileApiTests.Target>
 {
     public const string Secret = "hostile-api-secret";
+    public const string ApiKey = "hostile-api-key";
 
     public const string Config = """
         {
@@ -24,7 +25,7 @@ public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixtu
     {
         public HostileGateway Gateway { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Gateway = await HostileGateway.StartAsync(Config);
+        public async Task InitializeAsync() => Gateway = await HostileGateway.StartAsync(Config, "--api_key", ApiKey);
 
         public async Task DisposeAsync() => await Gateway.DisposeAsync();
     }
@@ -72,6 +73,15 @@ public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixtu
             check: r => Assert.Contains("namespace not found", r.Body, StringComparison.Ordinal)),
         Post("hang up in the middle of the body", 0, Publish) with { HangUp = true },
         Post("hang up in the middle of a large body", 0, Bytes(512 * 1024, (byte)' ')) with { HangUp = true },
+        // The later generations: v4-v6 POST /api/<method> and v2/v3 POST /api with the API key.
+        Keyed("v4 publish, invalid UTF-8 in the channel", "/api/publish", 400, [.. Utf8("{\"channel\":\"chat:"), 0xFF, .. Utf8("\",\"data\":1}")]),
+        Keyed("v4 publish, an escaped lone surrogate in data", "/api/publish", 400, Utf8("""{"channel":"chat:x","data":{"t":"\ud800"}}""")),
+        Keyed("v4 publish, an escaped lone surrogate in a key", "/api/publish", 400, Utf8("""{"chan\udc00nel":"chat:x","data":1}""")),
+        Keyed("v4 publish, a body over api_max_body_size", "/api/publish", 413, Bytes(2 * 1024 * 1024, (byte)' ')),
+        Keyed("v4 batch of 1,001 commands", "/api/batch", 400, Utf8("{\"commands\":[" + string.Join(',', Enumerable.Repeat("""{"info":{}}""", 1001)) + "]}")),
+        Keyed("v4 publish, data 100 levels deep", "/api/publish", 400, Utf8("""{"channel":"chat:x","data":""" + new string('[', 100) + new string(']', 100) + "}")),
+        Keyed("v2 command with an escaped lone surrogate", "/api", 400, Utf8("""{"method":"publish","params":{"channel":"chat:\ud800","data":1}}""")),
+        Keyed("v2 1,001 command lines", "/api", 400, Utf8(string.Join('\n', Enumerable.Repeat("""{"method":"info","params":{}}""", 1001)))),
         Post("dot segments to /api/", 200, Publish, path: "/x/../api/"),
         Post("encoded dots to /api/", 200, Publish, path: "/x/%2E%2E/api/"),
         Post("double slash //api/", 404, Publish, path: "//api/"),
@@ -114,6 +124,9 @@ public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixtu
             Headers = headers ?? (sign ? [("X-API-Sign", ApiSignature.Sign(Secret, body))] : []),
             Check = check,
         };
+
+    private static HttpCase Keyed(string name, string path, int status, byte[] body) =>
+        new(name, "POST", path, status) { Body = body, Headers = [("X-API-Key", ApiKey)] };
 
     private static byte[] Batch(int count, string command) => Utf8("[" + string.Join(',', Enumerable.Repeat(command, count)) + "]");
 

@@ -19,10 +19,15 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
     /// <summary>Parses a body of at most <paramref name="maxCommands"/> commands (<c>api_batch_max_commands</c>).</summary>
     public static ApiRequest Parse(ReadOnlyMemory<byte> body, int maxCommands)
     {
-        // JSON is UTF-8: anything else would reach channel names and stored data (and every subscriber) as it is.
+        // JSON is UTF-8 text: anything else would reach channel names and stored data (and every subscriber) as it is.
         if (!Utf8.IsValid(body.Span))
         {
             return Fail("request body is not valid UTF-8");
+        }
+
+        if (!StrictJson.IsText(body.Span))
+        {
+            return Fail("a string is not Unicode text (an escaped lone surrogate)");
         }
 
         JsonDocument document;
@@ -33,13 +38,6 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
         catch (JsonException ex)
         {
             return Fail($"malformed JSON: {ex.Message}");
-        }
-
-        // Stored data and names must be text all through, or some reader (ours, a subscriber's) fails on them later.
-        if (!StrictJson.IsText(document.RootElement))
-        {
-            document.Dispose();
-            return Fail("a string is not Unicode text (an escaped lone surrogate)");
         }
 
         var (commands, isArray, error) = ReadCommands(document.RootElement, maxCommands);

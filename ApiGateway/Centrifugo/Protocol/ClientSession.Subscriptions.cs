@@ -115,15 +115,14 @@ public sealed partial class ClientSession
     /// <summary>Registers the subscription as pending, then joins the channel grain.</summary>
     private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, long expiresAt, StreamPosition? recoverFrom)
     {
-        var settings = resolution.Options.ToSettings();
         lock (gate)
         {
-            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), settings, expiresAt);
+            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), expiresAt);
         }
 
         try
         {
-            return await node.Subscribe(this, channel, settings, recoverFrom);
+            return await node.Subscribe(this, channel, recoverFrom);
         }
         catch
         {
@@ -206,6 +205,34 @@ public sealed partial class ClientSession
         }
 
         return Frames.EmptyReply(id, "unsubscribe");
+    }
+
+    public async Task ServerSubscribe(string channel)
+    {
+        var resolution = rules.Resolve(channel);
+        if (!resolution.Ok || !IsConnected)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (closed || subscriptions.ContainsKey(channel))
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            var result = await SubscribeToGrain(channel, resolution, null, 0, null);
+            var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
+            Activate(Frames.SubscribePush(channel, w => WriteSubscribeResult(w, result, recoverable)), [(channel, result)]);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Server subscribe of {Client} to {Channel} failed", ClientId, channel);
+        }
     }
 
     public async Task ServerUnsubscribe(string channel)
