@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,6 +42,11 @@ public sealed partial class MetricsListener(int port, IConfiguration config, ILo
         builder.Logging.ClearProviders();
         builder.Services.AddPrometheusMetrics("switchboard-silo");
         app = builder.Build();
+        app.UseNormalFormTargets((context, reason) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return context.Response.WriteAsync(reason + "\n");
+        });
         app.Use(gate.Invoke);
         app.MapPrometheusMetrics();
         await app.StartAsync(cancellationToken);

@@ -1,37 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Conversations;
 using Switchboard.Bot.Tracking;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Conversations;
 
 /// <summary>Reading Rasa requests: the conversation id, JSON bodies and the shared query parameters.</summary>
 public static class RasaRequest
 {
-    private const string Segment = "/conversations/";
-
     /// <summary>
-    /// The conversation id from the raw request target, percent-decoded once, so ids may hold any character
-    /// (<c>%2F</c> for <c>/</c>, <c>%23</c> for <c>#</c>); the decoded route value would leave <c>%2F</c> encoded.
+    /// The conversation id the router matched (the <c>{conversation_id}</c> segment), percent-decoded once, so ids
+    /// may hold any character (<c>%2F</c> for <c>/</c>, <c>%23</c> for <c>#</c>); null on routes without one.
+    /// Authorization and the handlers read it here, never from the path text.
     /// </summary>
-    public static string? ConversationId(HttpContext context)
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
-        var query = raw.IndexOf('?');
-        var path = query >= 0 ? raw[..query] : raw;
-        var start = path.IndexOf(Segment, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return null;
-        }
-
-        start += Segment.Length;
-        var end = path.IndexOf('/', start);
-        var encoded = end < 0 ? path[start..] : path[start..end];
-        return Uri.UnescapeDataString(encoded);
-    }
+    public static string? ConversationId(HttpContext context) => RequestTarget.RouteSegment(context, "conversation_id");
 
     /// <summary>The JSON body, or a 400 in Rasa's form when it is missing or malformed.</summary>
     public static async Task<(JsonNode? Body, IResult? Error)> ReadJson(HttpRequest request, string missingMessage)
