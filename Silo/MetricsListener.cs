@@ -40,7 +40,7 @@ public sealed partial class MetricsListener(int port, IConfiguration config, ILo
         builder.WebHost.UseUrls($"http://{address}:{port.ToString(CultureInfo.InvariantCulture)}");
         // The silo logs and prints for it; a second console logger would only repeat Kestrel's start-up lines.
         builder.Logging.ClearProviders();
-        builder.Services.AddPrometheusMetrics("switchboard-silo");
+        builder.Services.AddPrometheusMetrics("switchboard-silo", metrics => metrics.AddMeter(Switchboard.Bot.Nlu.FeatureRegex.MeterName));
         app = builder.Build();
         app.UseNormalFormTargets((context, reason) =>
         {
