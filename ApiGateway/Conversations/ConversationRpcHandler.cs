@@ -11,7 +11,7 @@ namespace Switchboard.ApiGateway.Conversations;
 /// <c>{"message": "...", "metadata": {...}}</c> into the conversation whose id is the user's id (the token's
 /// <c>sub</c>); the reply carries the bot's messages, which are also published on the conversation's channel.
 /// </summary>
-public sealed class ConversationRpcHandler(ModelState models, GrainReferences grains) : IRpcHandler
+public sealed class ConversationRpcHandler(ModelState models, GrainReferences grains, RasaLimits limits) : IRpcHandler
 {
     public const string MethodName = "rasa.message";
     public const string InputChannel = "websocket";
@@ -43,6 +43,11 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
         if (body?["metadata"] is { } metadata && metadata is not JsonObject)
         {
             throw new RpcException(107, "bad request: 'metadata' must be an object");
+        }
+
+        if (limits.MessageProblem(text, body?["metadata"]) is { } tooLarge)
+        {
+            throw new RpcException(107, "bad request: " + tooLarge);
         }
 
         var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");
