@@ -25,6 +25,11 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(103, "permission denied: anonymous connections have no conversation");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(data))
+        {
+            throw new RpcException(107, "bad request: data must be UTF-8");
+        }
+
         JsonNode? body;
         try
         {

@@ -15,7 +15,7 @@ public sealed record RasaLimits(int MaxMessageLength, int MaxMetadataSize, long 
         config.GetValue("max_metadata_size", 16 * 1024),
         config.GetValue("webhook_max_body_size", 64L * 1024),
         config.GetValue("rasa_api_max_body_size", 1024L * 1024),
-        config.GetValue("training_max_body_size", 32L * 1024 * 1024));
+        config.GetValue("training_max_body_size", 8L * 1024 * 1024));
 
     public RasaBodyLimit Webhooks => new(WebhookMaxBodySize, "webhook-max-body-size");
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Switchboard.Conversations;
 using Switchboard.Bot.Tracking;
 using Switchboard.Security;
@@ -10,6 +11,8 @@ namespace Switchboard.ApiGateway.Conversations;
 /// <summary>Reading Rasa requests: the conversation id, JSON bodies and the shared query parameters.</summary>
 public static class RasaRequest
 {
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>
     /// The conversation id the router matched (the <c>{conversation_id}</c> segment), percent-decoded once, so ids
     /// may hold any character (<c>%2F</c> for <c>/</c>, <c>%23</c> for <c>#</c>); null on routes without one.
@@ -17,12 +20,28 @@ public static class RasaRequest
     /// </summary>
     public static string? ConversationId(HttpContext context) => RequestTarget.RouteSegment(context, "conversation_id");
 
-    /// <summary>The JSON body, or a 400 in Rasa's form when it is missing or malformed.</summary>
+    /// <summary>
+    /// The JSON body, or a 400 in Rasa's form when it is missing, malformed or not UTF-8 (System.Text.Json checks a
+    /// string's UTF-8 only when the string is read, which would be a 500 deep in a handler).
+    /// </summary>
     public static async Task<(JsonNode? Body, IResult? Error)> ReadJson(HttpRequest request, string missingMessage)
     {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (bytes.StartsWith(Utf8Bom))
+        {
+            bytes = bytes[Utf8Bom.Length..];
+        }
+
+        if (!Utf8.IsValid(bytes))
+        {
+            return (null, RasaErrors.BadRequest("The request body is not valid UTF-8.", BodyDetails()));
+        }
+
         try
         {
-            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            var body = bytes.IsEmpty ? null : JsonNode.Parse(bytes);
             return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
         }
         catch (JsonException e)

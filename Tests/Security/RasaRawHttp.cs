@@ -9,12 +9,16 @@ namespace Switchboard.Tests.Security;
 /// </summary>
 public static class RasaRawHttp
 {
-    public static async Task<(int Status, string Body)> Send(Uri baseUrl, string method, string target, string? authorization = null, string? body = null, string contentType = "application/json")
+    public static Task<(int Status, string Body)> Send(Uri baseUrl, string method, string target, string? authorization = null, string? body = null, string contentType = "application/json") =>
+        Send(baseUrl, method, target, authorization, body is null ? null : Encoding.UTF8.GetBytes(body), contentType);
+
+    /// <summary>Sends <paramref name="body"/> with a Content-Length, or <paramref name="chunked"/> without one.</summary>
+    public static async Task<(int Status, string Body)> Send(Uri baseUrl, string method, string target, string? authorization, byte[]? body, string contentType = "application/json", bool chunked = false)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var client = new TcpClient();
-        await client.ConnectAsync(baseUrl.Host, baseUrl.Port);
+        await client.ConnectAsync(baseUrl.Host, baseUrl.Port, timeout.Token);
         await using var stream = client.GetStream();
-        var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
         var head = new StringBuilder()
             .Append(method).Append(' ').Append(target).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(baseUrl.Authority).Append("\r\n")
@@ -29,12 +33,42 @@ public static class RasaRawHttp
             head.Append("Content-Type: ").Append(contentType).Append("\r\n");
         }
 
-        head.Append("Content-Length: ").Append(bytes.Length).Append("\r\n\r\n");
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
-        await stream.WriteAsync(bytes);
+        head.Append(chunked ? "Transfer-Encoding: chunked\r\n\r\n" : $"Content-Length: {body?.Length ?? 0}\r\n\r\n");
+        try
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), timeout.Token);
+            if (body is not null && chunked)
+            {
+                for (var at = 0; at < body.Length; at += 64 * 1024)
+                {
+                    var size = Math.Min(64 * 1024, body.Length - at);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"{size:x}\r\n"), timeout.Token);
+                    await stream.WriteAsync(body.AsMemory(at, size), timeout.Token);
+                    await stream.WriteAsync("\r\n"u8.ToArray(), timeout.Token);
+                }
+
+                await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), timeout.Token);
+            }
+            else if (body is not null)
+            {
+                await stream.WriteAsync(body, timeout.Token);
+            }
+        }
+        catch (IOException)
+        {
+            // The server may answer (413) and close before the whole body is sent: its answer is still there to read.
+        }
 
         using var response = new MemoryStream();
-        await stream.CopyToAsync(response);
+        try
+        {
+            await stream.CopyToAsync(response, timeout.Token);
+        }
+        catch (IOException) when (response.Length > 0)
+        {
+            // Reset after the answer.
+        }
+
         return Parse(response.ToArray());
     }
 
