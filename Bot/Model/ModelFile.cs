@@ -242,10 +242,11 @@ public static class ModelFile
     private static MemoryStream ReadBytes(ZipArchive zip, string name, Expansion expansion)
     {
         var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"the model file is incomplete: entry '{name}' is missing");
-        var buffer = new MemoryStream();
+        expansion.Declared(entry, name);
+        var buffer = new MemoryStream((int)Math.Min(entry.Length, Array.MaxLength));
         using (var s = entry.Open())
         {
-            expansion.Copy(s, buffer, name, entry.CompressedLength);
+            expansion.Copy(s, buffer, name, entry);
         }
 
         buffer.Position = 0;
@@ -260,8 +261,9 @@ public static class ModelFile
         {
             foreach (var entry in inner.Entries)
             {
+                expansion.Declared(entry, name);
                 using var s = entry.Open();
-                expansion.Copy(s, Stream.Null, name, entry.CompressedLength);
+                expansion.Copy(s, Stream.Null, name, entry);
             }
         }
 
@@ -269,12 +271,29 @@ public static class ModelFile
         return bytes;
     }
 
-    /// <summary>The bytes expanded so far from one model file, against its <see cref="ModelFileLimits"/>.</summary>
+    /// <summary>
+    /// The bytes expanded so far from one model file, against its <see cref="ModelFileLimits"/>: an entry whose
+    /// declared size breaks them is refused before it is opened, and one that expands past its declared size is
+    /// damaged, so nothing is expanded beyond what the declared sizes allowed.
+    /// </summary>
     private sealed class Expansion(ModelFileLimits limits)
     {
         private long total;
 
-        public void Copy(Stream from, Stream to, string entry, long compressed)
+        public void Declared(ZipArchiveEntry entry, string name)
+        {
+            if (total + entry.Length > limits.MaxExpandedBytes)
+            {
+                throw new InvalidDataException($"the model file expands to more than {limits.MaxExpandedBytes} bytes (at entry '{name}'; --model-max-size)");
+            }
+
+            if (entry.Length > ModelFileLimits.RatioCheckedFrom && entry.Length > (long)limits.MaxCompressionRatio * Math.Max(entry.CompressedLength, 1))
+            {
+                throw new InvalidDataException($"the model entry '{name}' expands more than {limits.MaxCompressionRatio} times its compressed size (--model-max-ratio)");
+            }
+        }
+
+        public void Copy(Stream from, Stream to, string name, ZipArchiveEntry entry)
         {
             var chunk = new byte[81920];
             long expanded = 0;
@@ -283,14 +302,9 @@ public static class ModelFile
             {
                 expanded += read;
                 total += read;
-                if (total > limits.MaxExpandedBytes)
+                if (expanded > entry.Length)
                 {
-                    throw new InvalidDataException($"the model file expands to more than {limits.MaxExpandedBytes} bytes (at entry '{entry}'; --model-max-size)");
-                }
-
-                if (expanded > ModelFileLimits.RatioCheckedFrom && expanded > (long)limits.MaxCompressionRatio * Math.Max(compressed, 1))
-                {
-                    throw new InvalidDataException($"the model entry '{entry}' expands more than {limits.MaxCompressionRatio} times its compressed size (--model-max-ratio)");
+                    throw new InvalidDataException($"the model entry '{name}' is damaged: it expands past its declared size");
                 }
 
                 to.Write(chunk, 0, read);

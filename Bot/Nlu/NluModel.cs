@@ -14,6 +14,12 @@ public sealed class NluModel
 {
     private const int RankingLength = 10;
 
+    /// <summary>
+    /// Entities kept per message, the first by position: every entity is stored with the conversation (about 3 KB
+    /// of a tracker's memory each), and a text repeating a city 400 times is an attack, not a request.
+    /// </summary>
+    public const int MaxEntities = 100;
+
     private readonly (string Entity, FeatureRegex Regex)[] _regexEntities;
 
     public NluModel(
@@ -154,7 +160,8 @@ public sealed class NluModel
             }
         }
 
-        return Settings.Synonyms ? entities.Select(MapSynonym).OrderBy(e => e.Start).ToList() : entities.OrderBy(e => e.Start).ToList();
+        var ordered = (Settings.Synonyms ? entities.Select(MapSynonym) : entities).OrderBy(e => e.Start);
+        return ordered.Take(MaxEntities).ToList();
     }
 
     private static bool Overlaps(BitArray covered, int start, int end)
