@@ -8,10 +8,10 @@ namespace Switchboard.Tests.Security;
 /// <summary>Damaged and hostile copies of the example's trained model file, by name.</summary>
 public static class RasaHostileModels
 {
-    /// <summary>The example model with <paramref name="change"/> applied to a copy of its archive.</summary>
+    /// <summary>The example model with <paramref name="change"/> applied to a copy of its archive, in a temporary file the caller deletes.</summary>
     public static string Hostile(Action<ZipArchive> change)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("switchboard-hostile-model-").FullName, "hostile.zip");
+        var path = Path.Combine(Path.GetTempPath(), $"switchboard-hostile-model-{Guid.NewGuid():N}.zip");
         File.Copy(ExampleProject.ModelPath, path);
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
         {

@@ -93,6 +93,7 @@ public sealed class RasaHostileServer : IAsyncDisposable
     {
         await Process.StopAsync(TimeSpan.FromSeconds(20));
         await Process.DisposeAsync();
+        Directory.Delete(ModelsDir, recursive: true);
     }
 
     private async Task<int> Status(string target, string? authorization)

@@ -27,7 +27,11 @@ public sealed class RasaLimitsFixture : IAsyncLifetime
          "--model-max-size", ModelMaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture)],
         adminAuth: RasaServer.Token(Token));
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Directory.Delete(ModelsDir, recursive: true);
+    }
 }
 
 /// <summary>

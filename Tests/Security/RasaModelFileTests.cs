@@ -19,9 +19,16 @@ public sealed class RasaModelFileTests
     public async Task DamagedModelFilesAreRefusedWithoutTheirContent(string damage)
     {
         var path = RasaHostileModels.Hostile(RasaHostileModels.Damages[damage]);
-        var loader = new BotModelLoader(null, new HttpClient());
-        var e = await Assert.ThrowsAsync<ModelLoadException>(() => loader.Load(path, CancellationToken.None));
-        Assert.DoesNotContain("secret-value-42", e.Message, StringComparison.Ordinal);
+        try
+        {
+            var loader = new BotModelLoader(null, new HttpClient());
+            var e = await Assert.ThrowsAsync<ModelLoadException>(() => loader.Load(path, CancellationToken.None));
+            Assert.DoesNotContain("secret-value-42", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -29,6 +36,7 @@ public sealed class RasaModelFileTests
     {
         var path = RasaHostileModels.Hostile(zip => RasaHostileModels.Replace(zip, "domain.yml", new byte[3 * 1024 * 1024], CompressionLevel.SmallestSize));
         var ratio = Assert.Throws<InvalidDataException>(() => BotModel.Load(path, new ModelFileLimits(long.MaxValue, 100)));
+        File.Delete(path);
         Assert.Contains("expands more than 100 times", ratio.Message, StringComparison.Ordinal);
 
         var size = Assert.Throws<InvalidDataException>(() => BotModel.Load(ExampleProject.ModelPath, new ModelFileLimits(100_000, int.MaxValue)));
@@ -40,6 +48,7 @@ public sealed class RasaModelFileTests
     {
         var path = RasaHostileModels.Hostile(_ => { });
         var agent = await new BotModelLoader(null, new HttpClient()).Load(path, CancellationToken.None);
+        File.Delete(path);
         Assert.True(agent.HasNlu && agent.HasDialogue);
     }
 }

@@ -29,6 +29,8 @@ public sealed class RasaPathFormTests(AuthFixture fixture) : IClassFixture<AuthF
     [InlineData("POST", "/x/../api/")]
     [InlineData("GET", "/x/../connection/websocket")]
     [InlineData("GET", "/x/../webhooks/rest/")]
+    [InlineData("POST", "/x/../chat/token")]
+    [InlineData("GET", "/x/../health")]
     public async Task TargetsNotInNormalFormAreRefused(string method, string target)
     {
         var (status, body) = await RasaRawHttp.Send(new Uri(fixture.Server.Host.BaseUrl), method, target, Alice, method == "GET" ? null : """{"text":"hi"}""");
