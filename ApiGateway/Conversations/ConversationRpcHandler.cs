@@ -40,6 +40,11 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(107, "bad request: data must be JSON");
         }
 
+        if (!RasaRequest.IsText(data))
+        {
+            throw new RpcException(107, "bad request: strings in data must be Unicode text");
+        }
+
         if (RasaRequest.OptionalString(body?["message"]) is not { } text)
         {
             throw new RpcException(107, "bad request: data needs a 'message' string");

@@ -58,7 +58,7 @@ public static class RasaRequest
     /// Whether every string and property name of valid JSON is Unicode text: UTF-8 bytes can still escape a lone
     /// surrogate (<c>"\ud800"</c>), which .NET refuses to read as a string, wherever a handler reads it (a 500).
     /// </summary>
-    private static bool IsText(ReadOnlySpan<byte> json)
+    public static bool IsText(ReadOnlySpan<byte> json)
     {
         if (json.IndexOf("\\u"u8) < 0)
         {
