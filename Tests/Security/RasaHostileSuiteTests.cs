@@ -235,6 +235,8 @@ public sealed class RasaHostileSuiteTests(RasaHostileFixture fixture) : IClassFi
         new("tracker events body of 20 MB, chunked", "POST", "/conversations/big/tracker/events", 413, () => Utf8("[\"" + new string('a', 20_000_000) + "\"]"), Chunked: true),
         new("training body of 40 MB", "POST", "/model/train", 413, () => new byte[40_000_000], "application/yaml"),
         new("training body of 40 MB, chunked", "POST", "/model/train", 413, () => new byte[40_000_000], "application/yaml", Chunked: true),
+        new("a billion cross-validation folds", "POST", "/model/test/intents?cross_validation_folds=1000000000", 400, () => Utf8("nlu:\n- intent: greet\n  examples: |\n    - hello\n"), "application/yaml"),
+        new("one cross-validation fold", "POST", "/model/test/intents?cross_validation_folds=1", 400, () => Utf8("nlu:\n- intent: greet\n  examples: |\n    - hello\n"), "application/yaml"),
         new("model file outside the models directory", "PUT", "/model", 400, () => Utf8("""{"model_file":"/etc/passwd"}""")),
         new("model file through dot segments in its path", "PUT", "/model", 400, () => Utf8("""{"model_file":"models/../../../../etc/hostname"}""")),
         new("model server that is not http", "PUT", "/model", 400, () => Utf8("""{"model_server":{"url":"file:///etc/passwd"}}""")),
