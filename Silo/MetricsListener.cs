@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,8 +40,13 @@ public sealed partial class MetricsListener(int port, IConfiguration config, ILo
         builder.WebHost.UseUrls($"http://{address}:{port.ToString(CultureInfo.InvariantCulture)}");
         // The silo logs and prints for it; a second console logger would only repeat Kestrel's start-up lines.
         builder.Logging.ClearProviders();
-        builder.Services.AddPrometheusMetrics("switchboard-silo");
+        builder.Services.AddPrometheusMetrics("switchboard-silo", metrics => metrics.AddMeter(Switchboard.Bot.Nlu.FeatureRegex.MeterName));
         app = builder.Build();
+        app.UseNormalFormTargets((context, reason) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return context.Response.WriteAsync(reason + "\n");
+        });
         app.Use(gate.Invoke);
         app.MapPrometheusMetrics();
         await app.StartAsync(cancellationToken);

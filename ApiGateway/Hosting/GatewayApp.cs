@@ -2,6 +2,7 @@ using Switchboard.ApiGateway.Centrifugo;
 using Switchboard.ApiGateway.Conversations;
 using Switchboard.ApiGateway.Operations;
 using Switchboard.Hosting;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Hosting;
 
@@ -39,6 +40,9 @@ public static class GatewayApp
         builder.AddOperations();
 
         var app = builder.Build();
+
+        // Before anything reads the path: routing would match the dot-segment-free path, other readers the raw one.
+        app.UseNormalFormTargets((context, reason) => RasaErrors.BadRequest(reason).ExecuteAsync(context));
         app.MapCentrifugo();
         app.MapConversations();
         app.MapOperations();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
 using StackExchange.Redis;
 using Switchboard.Bot.Agents;
 using Switchboard.Bot.Processing;
@@ -15,6 +16,7 @@ public static class ConversationServices
     {
         services.AddConversationModels();
         services.TryAddSingleton<ChannelOutput>();
+        services.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(TrackerGrain).FullName!] = settings.TrackerIdleTimeout);
         if (settings.UsesRedis)
         {
             services.TryAddSingleton<ITrackerStore>(_ =>

@@ -24,6 +24,13 @@ public sealed record ClusterSettings
     /// <summary>Membership probe timeout; tests shorten it so a dead silo is declared dead in seconds.</summary>
     public TimeSpan? ProbeTimeout { get; init; }
 
+    /// <summary>
+    /// How long an idle conversation's tracker stays in memory (Orleans' default for grains is 15 minutes). Each new
+    /// sender of the public webhook activates one, so this bounds how long their state is held; the next message
+    /// reloads it from the tracker store. At least 61 s: Orleans collects idle activations once a minute.
+    /// </summary>
+    public TimeSpan TrackerIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 
     /// <summary>Reads the snake_case keys the command line and config file use (see README).</summary>
@@ -40,6 +47,7 @@ public sealed record ClusterSettings
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
+            TrackerIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds))),
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };
     }
