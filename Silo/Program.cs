@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Hosting;
 using Switchboard.Silo;
 
-// A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--silo-port N --gateway-port N] [--metrics-port N]
+// A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--redis_shards a:6379,b:6379,...] [--silo-port N --gateway-port N] [--metrics-port N]
 var builder = Host.CreateApplicationBuilder();
 builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
 // Orleans' placement retries log every attempt through Polly at Information: keep the console for what matters.
@@ -32,6 +32,7 @@ if (builder.Configuration["metrics_port"] is { } metricsFlag)
 
 using var host = builder.Build();
 await host.StartAsync();
-Console.WriteLine($"Silo started: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, redis {settings.Redis}");
+var shards = settings.RedisShards.Count == 0 ? "" : $", history and tracker logs over {settings.RedisShards.Count} shards ({string.Join(' ', settings.RedisShards)})";
+Console.WriteLine($"Silo started: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, redis {settings.Redis}{shards}");
 await host.WaitForShutdownAsync();
 return 0;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using StackExchange.Redis;
 using Switchboard.Conversations.Agents;
 using Switchboard.Conversations.Processing;
 using Switchboard.Conversations.Storage;
@@ -17,12 +16,8 @@ public static class ConversationServices
         services.TryAddSingleton<ChannelOutput>();
         if (settings.UsesRedis)
         {
-            services.TryAddSingleton<ITrackerStore>(_ =>
-            {
-                var options = ConfigurationOptions.Parse(settings.Redis!);
-                options.AbortOnConnectFail = false;
-                return new RedisTrackerStore(ConnectionMultiplexer.Connect(options), settings.ServiceId + ":rasa");
-            });
+            services.TryAddSingleton(_ => new RedisShards(settings.Redis!, settings.RedisShards));
+            services.TryAddSingleton<ITrackerStore>(sp => new RedisTrackerStore(sp.GetRequiredService<RedisShards>(), settings.ServiceId + ":rasa"));
         }
         else
         {

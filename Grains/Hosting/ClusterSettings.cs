@@ -9,6 +9,12 @@ namespace Switchboard.Hosting;
 public sealed record ClusterSettings
 {
     public string? Redis { get; init; }
+
+    /// <summary>
+    /// Redis instances for the append-only logs (history, tracker events), one configuration each, spread by
+    /// <see cref="Hosting.RedisShards"/>; empty: they live in <see cref="Redis"/> with everything else.
+    /// </summary>
+    public IReadOnlyList<string> RedisShards { get; init; } = [];
     public string ClusterId { get; init; } = "switchboard";
     public string ServiceId { get; init; } = "switchboard";
     public string AdvertisedAddress { get; init; } = "127.0.0.1";
@@ -33,6 +39,7 @@ public sealed record ClusterSettings
         return new ClusterSettings
         {
             Redis = NullIfEmpty(config["redis"]),
+            RedisShards = ShardList(config.GetSection("redis_shards")),
             ClusterId = config["cluster_id"] ?? defaults.ClusterId,
             ServiceId = config["service_id"] ?? defaults.ServiceId,
             AdvertisedAddress = config["advertise"] ?? defaults.AdvertisedAddress,
@@ -43,6 +50,12 @@ public sealed record ClusterSettings
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };
     }
+
+    /// <summary>A string (<c>a:6379,b:6379,password=x</c>: one shard per endpoint) or, in the config file, an array of one configuration per shard.</summary>
+    private static IReadOnlyList<string> ShardList(IConfigurationSection section) =>
+        NullIfEmpty(section.Value) is { } list
+            ? Hosting.RedisShards.Split(list)
+            : [.. section.GetChildren().Select(c => c.Value).OfType<string>().Where(v => !string.IsNullOrWhiteSpace(v))];
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

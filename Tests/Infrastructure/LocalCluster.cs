@@ -4,8 +4,8 @@ using System.Text;
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
-/// A real Redis-backed topology as processes on loopback: one redis-server, N silos (<c>Silo</c> build) and
-/// M gateways (<c>ApiGateway</c> build), every one on free ports. Nodes can be added, killed (-9) or stopped
+/// A real Redis-backed topology as processes on loopback: one redis-server (or several: history and tracker shards,
+/// or the nodes of a Redis Cluster), N silos (<c>Silo</c> build) and M gateways (<c>ApiGateway</c> build), every one on free ports. Nodes can be added, killed (-9) or stopped
 /// while it runs; disposal stops everything. <c>scripts/local-cluster.sh</c> starts the same topology for people.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
@@ -14,13 +14,20 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly List<GatewayProcess> gateways = [];
     private readonly object gate = new();
 
-    private LocalCluster(RedisServer redis, LocalClusterOptions options)
+    private LocalCluster(IReadOnlyList<RedisServer> redisServers, LocalClusterOptions options)
     {
-        Redis = redis;
+        RedisServers = redisServers;
         Options = options;
     }
 
-    public RedisServer Redis { get; }
+    /// <summary>The main Redis (<c>--redis</c>): membership, grain state, reminders; the first shard.</summary>
+    public RedisServer Redis => RedisServers[0];
+
+    /// <summary>Every redis-server of the cluster: the shards (the first is <see cref="Redis"/>) or the Redis Cluster's nodes.</summary>
+    public IReadOnlyList<RedisServer> RedisServers { get; }
+
+    /// <summary>What every node gets as <c>--redis</c>.</summary>
+    public string RedisConfiguration => Options.RedisCluster ? string.Join(',', RedisServers.Select(r => r.Endpoint)) : Redis.Endpoint;
 
     public LocalClusterOptions Options { get; }
 
@@ -50,7 +57,19 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(LocalClusterOptions? options = null)
     {
         options ??= new LocalClusterOptions();
-        var redis = await RedisServer.StartAsync(options.DurableRedis);
+        var redis = new List<RedisServer>();
+        if (options.RedisCluster)
+        {
+            redis.AddRange(await RedisServer.StartClusterAsync(3, options.DurableRedis));
+        }
+        else
+        {
+            foreach (var _ in Enumerable.Range(0, Math.Max(1, options.RedisShards)))
+            {
+                redis.Add(await RedisServer.StartAsync(options.DurableRedis));
+            }
+        }
+
         var cluster = new LocalCluster(redis, options);
         try
         {
@@ -70,9 +89,11 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
+        string[] shards = Options.RedisShards > 1 ? ["--redis_shards", string.Join(',', RedisServers.Select(r => r.Endpoint))] : [];
         string[] args =
         [
-            "--redis", Redis.Endpoint,
+            "--redis", RedisConfiguration,
+            .. shards,
             "--silo-port", Invariant(siloPort),
             "--gateway-port", Invariant(gatewayPort),
             "--probe-timeout-ms", Invariant((int)Options.ProbeTimeout.TotalMilliseconds),
@@ -95,7 +116,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task<GatewayProcess> AddGatewayAsync(params string[] extraArgs)
     {
         var port = FreePort.Next();
-        string[] args = ["--redis", Redis.Endpoint, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
+        string[] args = ["--redis", RedisConfiguration, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
         var process = NodeProcess.StartProject("ApiGateway", args, name: $"gateway:{port}");
         var node = new GatewayProcess(process, port);
         lock (gate)
@@ -136,7 +157,10 @@ public sealed class LocalCluster : IAsyncDisposable
         // Gateways first so they do not log a storm of reconnect attempts while silos go away.
         await Task.WhenAll(Gateways.Select(g => g.Process.DisposeAsync().AsTask()));
         await Task.WhenAll(Silos.Select(s => s.Process.DisposeAsync().AsTask()));
-        await Redis.DisposeAsync();
+        foreach (var redis in RedisServers)
+        {
+            await redis.DisposeAsync();
+        }
     }
 
     private static async Task WaitForHttpAsync(GatewayProcess node, TimeSpan timeout)

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Centrifugo;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Cluster;
+
+/// <summary>
+/// What every Redis layout must carry: channels and conversations enough to land on every shard (or slot range),
+/// a publish / history / recovery round on each channel over a WebSocket, and conversation messages read back
+/// from their trackers. The gateway runs the conversation API (<see cref="GatewayArgs"/>).
+/// </summary>
+public sealed class SpreadWorkload
+{
+    public const string Token = "spread-token";
+
+    public string[] Channels { get; } = [.. Enumerable.Range(0, 24).Select(i => $"chat:spread-{Guid.NewGuid():N}-{i}")];
+
+    public string[] Conversations { get; } = [.. Enumerable.Range(0, 24).Select(i => $"spread-{Guid.NewGuid():N}-{i}")];
+
+    public static IReadOnlyList<string> GatewayArgs(ClusterConfig config) =>
+        [.. config.GatewayArgs, "--enable-api", "--auth-token", Token, "-m", Path.Combine(Repo.Root, "examples", "restaurant", "domain.yml")];
+
+    /// <summary>Runs the round through <paramref name="gateway"/> and asserts every step.</summary>
+    public async Task Run(GatewayProcess gateway, Func<string> describe)
+    {
+        using var http = new HttpClient { BaseAddress = gateway.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        await Eventually.Until(async () => (await http.GetAsync($"/status?token={Token}")).StatusCode == HttpStatusCode.OK, describe, tolerateConnectionErrors: true);
+        using var api = new ClusterApi(gateway);
+
+        // Live: publications 1-3 on every channel reach a subscriber; the last offset and the epoch are kept.
+        var positions = new Dictionary<string, (long Offset, string Epoch)>();
+        await using (var client = await Connect(gateway))
+        {
+            foreach (var channel in Channels)
+            {
+                var subscribed = await client.Subscribe(channel);
+                Assert.Equal(0, ProtocolClient.ErrorCode(subscribed));
+                positions[channel] = (0, subscribed.GetProperty("subscribe").GetProperty("epoch").GetString()!);
+            }
+
+            await PublishEach(api, 1, 3);
+            foreach (var channel in Channels)
+            {
+                var last = await client.WaitPush(p => p.GetProperty("channel").GetString() == channel && N(p.GetProperty("pub")) == 3, $"publication 3 on {channel}");
+                positions[channel] = (last.GetProperty("pub").GetProperty("offset").GetInt64(), positions[channel].Epoch);
+            }
+        }
+
+        // Missed while away: 4-7, recovered on reconnect; the history holds 1-7.
+        await PublishEach(api, 4, 7);
+        await using (var again = await Connect(gateway))
+        {
+            foreach (var channel in Channels)
+            {
+                var (offset, epoch) = positions[channel];
+                var reply = await again.Call("subscribe", new JsonObject { ["channel"] = channel, ["recover"] = true, ["offset"] = offset, ["epoch"] = epoch });
+                Assert.Equal(0, ProtocolClient.ErrorCode(reply));
+                var result = reply.GetProperty("subscribe");
+                Assert.True(result.GetProperty("recovered").GetBoolean(), $"{channel}: {result}");
+                Assert.Equal([4, 5, 6, 7], result.GetProperty("publications").EnumerateArray().Select(N));
+                Assert.Equal([1, 2, 3, 4, 5, 6, 7], (await api.History(channel)).Select(d => d.GetProperty("n").GetInt32()));
+            }
+        }
+
+        // Conversations: every acknowledged message is in its tracker.
+        var messages = new ConversationLoad([http], Token);
+        await messages.Run(Conversations, 24, TimeSpan.FromSeconds(3));
+        var (found, lost) = await messages.CountInTrackers();
+        Assert.Equal(messages.Sent, messages.Acknowledged);
+        Assert.Equal(messages.Acknowledged, found);
+        Assert.Equal(0, lost);
+    }
+
+    private static int N(System.Text.Json.JsonElement publication) => publication.GetProperty("data").GetProperty("n").GetInt32();
+
+    private async Task PublishEach(ClusterApi api, int from, int to)
+    {
+        for (var n = from; n <= to; n++)
+        {
+            foreach (var channel in Channels)
+            {
+                await api.Command("publish", new { channel, data = new { n } });
+            }
+        }
+    }
+
+    private static async Task<ProtocolClient> Connect(GatewayProcess gateway) =>
+        (await ProtocolClient.Connect(gateway.WebSocketUrl, GatewayHost.Token("spread", secret: ClusterConfig.Secret))).Client;
+}
