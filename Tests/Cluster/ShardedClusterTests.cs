@@ -93,7 +93,7 @@ public sealed class ShardedClusterTests(ITestOutputHelper output)
         var held = await RedisKeys.ByServer(cluster.RedisServers);
         for (var i = 0; i < 3; i++)
         {
-            output.WriteLine($"node {i}: {held[i].Channels.Count(workload.Channels.Contains)} channels, {held[i].Conversations.Count(workload.Conversations.Contains)} conversations");
+            output.WriteLine($"node {i} {cluster.RedisServers[i].Endpoint}: {held[i].Channels.Count(workload.Channels.Contains)} channels, {held[i].Conversations.Count(workload.Conversations.Contains)} conversations");
             Assert.Contains(held[i].Channels, workload.Channels.Contains);
             Assert.Contains(held[i].Conversations, workload.Conversations.Contains);
         }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Centrifugo;
 using Switchboard.Tests.Infrastructure;
@@ -8,7 +10,8 @@ namespace Switchboard.Tests.Cluster;
 /// <summary>
 /// What every Redis layout must carry: channels and conversations enough to land on every shard (or slot range),
 /// a publish / history / recovery round on each channel over a WebSocket, and conversation messages read back
-/// from their trackers. The gateway runs the conversation API (<see cref="GatewayArgs"/>).
+/// from their trackers, and a Rasa reminder (an Orleans reminder in Redis) that fires. The gateway runs the
+/// conversation API (<see cref="GatewayArgs"/>).
 /// </summary>
 public sealed class SpreadWorkload
 {
@@ -47,7 +50,7 @@ public sealed class SpreadWorkload
             }
         }
 
-        // Missed while away: 4-7, recovered on reconnect; the history holds 1-7.
+        // Missed while away: 4-7, recovered on reconnect; the history holds 1-7 (the v1 API lists the newest first).
         await PublishEach(api, 4, 7);
         await using (var again = await Connect(gateway))
         {
@@ -59,7 +62,7 @@ public sealed class SpreadWorkload
                 var result = reply.GetProperty("subscribe");
                 Assert.True(result.GetProperty("recovered").GetBoolean(), $"{channel}: {result}");
                 Assert.Equal([4, 5, 6, 7], result.GetProperty("publications").EnumerateArray().Select(N));
-                Assert.Equal([1, 2, 3, 4, 5, 6, 7], (await api.History(channel)).Select(d => d.GetProperty("n").GetInt32()));
+                Assert.Equal([7, 6, 5, 4, 3, 2, 1], (await api.History(channel)).Select(d => d.GetProperty("n").GetInt32()));
             }
         }
 
@@ -70,6 +73,15 @@ public sealed class SpreadWorkload
         Assert.Equal(messages.Sent, messages.Acknowledged);
         Assert.Equal(messages.Acknowledged, found);
         Assert.Equal(0, lost);
+
+        // A reminder two seconds out is stored in the reminder table, fires on a silo and runs its intent.
+        var reminded = Conversations[0];
+        var at = DateTimeOffset.UtcNow.AddSeconds(2).ToString("o", CultureInfo.InvariantCulture);
+        using var reminder = new StringContent($$"""{"event":"reminder","intent":"greet","date_time":"{{at}}","name":"spread"}""", Encoding.UTF8, "application/json");
+        (await http.PostAsync($"/conversations/{reminded}/tracker/events?token={Token}&execute_side_effects=true", reminder)).EnsureSuccessStatusCode();
+        await Eventually.Until(
+            async () => (await http.GetStringAsync($"/conversations/{reminded}/tracker?token={Token}")).Contains("EXTERNAL: greet", StringComparison.Ordinal),
+            describe, TimeSpan.FromSeconds(120), tolerateConnectionErrors: true);
     }
 
     private static int N(System.Text.Json.JsonElement publication) => publication.GetProperty("data").GetProperty("n").GetInt32();
