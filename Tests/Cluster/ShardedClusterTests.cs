@@ -98,9 +98,15 @@ public sealed class ShardedClusterTests(ITestOutputHelper output)
             Assert.Contains(held[i].Conversations, workload.Conversations.Contains);
         }
 
+        // The Redis API's list lives in the cluster too: a command pushed onto it is executed.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(cluster.RedisConfiguration);
+        using var api = new ClusterApi(cluster.Gateways[0]);
+        var channel = workload.Channels[0];
+        await redis.GetDatabase().ListRightPushAsync("centrifugo.api", System.Text.Json.JsonSerializer.Serialize(new { method = "publish", @params = new { channel, data = new { n = 8 } } }));
+        await Eventually.Get(() => api.History(channel), h => h.Count == 8, "the publish pushed onto the Redis API list");
+
         // A third silo joins through the cluster's membership table and takes part.
         var third = await cluster.AddSiloAsync();
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(cluster.RedisConfiguration);
         var active = await Eventually.Get(() => ClusterMembership.ActiveSilosAsync(redis), ports => ports.Count == 3, "3 active silos in the membership table");
         Assert.Contains(third.SiloPort, active);
     }
