@@ -8,9 +8,9 @@ using Switchboard.Silo;
 // A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--redis_shards a:6379,b:6379,...] [--silo-port N --gateway-port N] [--metrics-port N]
 var builder = Host.CreateApplicationBuilder();
 builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
-// Orleans' placement retries log every attempt through Polly at Information: keep the console for what matters.
-builder.Logging.AddFilter("Polly", LogLevel.Warning);
+builder.Logging.AddOperatorFilters();
 var settings = ClusterSettings.From(builder.Configuration);
+builder.Services.AddShutdownTimeout(settings);
 if (!settings.UsesRedis)
 {
     Console.Error.WriteLine("A standalone silo needs Redis: --redis host:port. For a single process, run the gateway alone: dotnet run --project ApiGateway");

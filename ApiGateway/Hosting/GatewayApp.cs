@@ -31,7 +31,7 @@ public static class GatewayApp
         }
 
         // Also when appsettings.json is not in the content root: per-request Information logs cost ~8% of a publish.
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddOperatorFilters();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // While this logger is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request
@@ -39,7 +39,9 @@ public static class GatewayApp
         // process with their exception.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton<StartupBanner>();
-        builder.AddSwitchboardCluster(ClusterSettings.From(config));
+        var cluster = ClusterSettings.From(config);
+        builder.Services.AddShutdownTimeout(cluster);
+        builder.AddSwitchboardCluster(cluster);
         builder.AddCentrifugo();
         builder.AddConversations();
         builder.AddOperations();

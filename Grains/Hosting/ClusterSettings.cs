@@ -30,6 +30,13 @@ public sealed record ClusterSettings
     /// <summary>Membership probe timeout; tests shorten it so a dead silo is declared dead in seconds.</summary>
     public TimeSpan? ProbeTimeout { get; init; }
 
+    /// <summary>
+    /// How long a SIGTERM may take. Grains deactivate within it (trackers write their snapshots, channel and client
+    /// grains leave); past it the process stops anyway, losing nothing acknowledged (events and history are written
+    /// before a request is answered; a snapshot not written only means replaying events on the next activation).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 
     /// <summary>Reads the snake_case keys the command line and config file use (see README).</summary>
@@ -47,6 +54,7 @@ public sealed record ClusterSettings
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
+            ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("shutdown_timeout", defaults.ShutdownTimeout.TotalSeconds))),
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };
     }

@@ -56,6 +56,7 @@ public static class SiloSetup
             // a gateway node's stream at 1/RTT events, so queued events go together.
             p.BatchContainerBatchSize = settings.StreamBatchSize;
         })));
+        silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (_, _) => new MembershipClock());
         silo.Services.AddSingleton(settings);
         silo.Services.TryAddSingleton<GrainReferences>();
         silo.Services.AddSwitchboardChannels(settings);

@@ -65,10 +65,16 @@ public sealed class RedisServer : IAsyncDisposable
             foreach (var server in servers)
             {
                 await using var connection = await server.ConnectAsync();
-                await Eventually.Get(
-                    async () => (string)(await connection.GetDatabase().ExecuteAsync("CLUSTER", "INFO"))!,
-                    info => info.Contains("cluster_state:ok", StringComparison.Ordinal),
-                    what: $"cluster_state:ok on {server.Endpoint}");
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+                while (!((string)(await connection.GetDatabase().ExecuteAsync("CLUSTER", "INFO"))!).Contains("cluster_state:ok", StringComparison.Ordinal))
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        throw new TimeoutException($"{server.Endpoint} did not report cluster_state:ok");
+                    }
+
+                    await Task.Delay(100);
+                }
             }
 
             return servers;
