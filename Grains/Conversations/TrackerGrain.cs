@@ -68,7 +68,13 @@ public sealed class TrackerGrain(
         // (the token: --shutdown_timeout) leaves it behind without losing anything.
         if (pending.Count == 0 && tracker.EventCount != snapshotCount)
         {
-            await SaveSnapshot(cancellationToken);
+            try
+            {
+                await SaveSnapshot(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
         }
     }
 

@@ -23,7 +23,13 @@ public static class OperatorLogging
         return logging;
     }
 
-    /// <summary>How long SIGTERM may take (<c>--shutdown_timeout</c>): past it, the silo stops without waiting for the rest of its grains.</summary>
-    public static IServiceCollection AddShutdownTimeout(this IServiceCollection services, ClusterSettings settings) =>
+    /// <summary>
+    /// How long SIGTERM may take (<c>--shutdown_timeout</c>): the host cancels the stop then (Orleans stops without
+    /// waiting for the rest of its grains), and <see cref="ShutdownDeadline"/> ends the process shortly after.
+    /// </summary>
+    public static IServiceCollection AddShutdownTimeout(this IServiceCollection services, ClusterSettings settings)
+    {
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        return services.AddHostedService<ShutdownDeadline>();
+    }
 }
