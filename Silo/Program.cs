@@ -8,16 +8,15 @@ using Switchboard.Silo;
 // A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--redis_shards a:6379,b:6379,...] [--silo-port N --gateway-port N] [--metrics-port N]
 var builder = Host.CreateApplicationBuilder();
 builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
-builder.Logging.AddOperatorFilters();
 var settings = ClusterSettings.From(builder.Configuration);
-builder.Services.AddShutdownTimeout(settings);
+builder.AddOperatorLogging(settings);
 if (!settings.UsesRedis)
 {
     Console.Error.WriteLine("A standalone silo needs Redis: --redis host:port. For a single process, run the gateway alone: dotnet run --project ApiGateway");
     return 2;
 }
 
-builder.UseOrleans(silo => silo.ConfigureSwitchboard(settings));
+builder.UseOrleans(silo => silo.ConfigureSiloProcess(settings));
 // Nothing listens for metrics unless asked: --metrics-port N.
 if (builder.Configuration["metrics_port"] is { } metricsFlag)
 {
@@ -27,7 +26,7 @@ if (builder.Configuration["metrics_port"] is { } metricsFlag)
         return 2;
     }
 
-    builder.Services.AddHostedService(sp => new MetricsListener(metricsPort, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<MetricsListener>>()));
+    builder.Services.AddHostedService(sp => new MetricsListener(metricsPort, sp.GetRequiredService<IConfiguration>(), SiloHealth.From(sp), sp.GetRequiredService<ILogger<MetricsListener>>()));
 }
 
 using var host = builder.Build();

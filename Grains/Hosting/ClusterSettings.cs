@@ -18,6 +18,13 @@ public sealed record ClusterSettings
     public string ClusterId { get; init; } = "switchboard";
     public string ServiceId { get; init; } = "switchboard";
     public string AdvertisedAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// A silo in a Kubernetes pod (<c>--kubernetes</c>): Orleans' Kubernetes hosting advertises the pod's IP
+    /// (<c>POD_IP</c>), listens on all interfaces, names the silo after the pod and declares the silos of deleted pods
+    /// dead; <see cref="AdvertisedAddress"/> is not used.
+    /// </summary>
+    public bool Kubernetes { get; init; }
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
@@ -50,6 +57,7 @@ public sealed record ClusterSettings
             ClusterId = config["cluster_id"] ?? defaults.ClusterId,
             ServiceId = config["service_id"] ?? defaults.ServiceId,
             AdvertisedAddress = config["advertise"] ?? defaults.AdvertisedAddress,
+            Kubernetes = config.GetValue("kubernetes", false),
             SiloPort = config.GetValue("silo_port", defaults.SiloPort),
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),

@@ -9,7 +9,7 @@ namespace Switchboard.Hosting;
 /// can outlast the cancellation; past the timeout and a short grace the process exits anyway. Nothing acknowledged
 /// is lost by it: history and tracker events are written before a request is answered.
 /// </summary>
-public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings) : IHostedService
+public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings, OperatorLogging.StoppingFlag stopping) : IHostedService
 {
     /// <summary>Beyond the timeout: for the host's own cancellation to take effect first.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
@@ -19,7 +19,10 @@ public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterS
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStopping.Register(() =>
-            timer = TimeProvider.System.CreateTimer(_ => Exit(), null, settings.ShutdownTimeout + Grace, Timeout.InfiniteTimeSpan));
+        {
+            stopping.Set();
+            timer = TimeProvider.System.CreateTimer(_ => Exit(), null, settings.ShutdownTimeout + Grace, Timeout.InfiniteTimeSpan);
+        });
         return Task.CompletedTask;
     }
 
