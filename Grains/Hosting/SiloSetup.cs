@@ -29,7 +29,7 @@ public static class SiloSetup
                 .UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!));
             if (settings.Kubernetes)
             {
-                // The ports only: Kubernetes hosting (Silo/SiloHosting.cs) advertises the pod's IP and listens on all interfaces.
+                // The ports only: the silo process (Silo/SiloHosting.cs) advertises the pod's IP and listens on all interfaces.
                 silo.Configure<EndpointOptions>(o =>
                 {
                     o.SiloPort = settings.SiloPort;
