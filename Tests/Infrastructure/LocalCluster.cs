@@ -87,8 +87,64 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts one more silo and waits until it has joined and started everything (it prints "Silo started: ..." last).</summary>
     public async Task<SiloProcess> AddSiloAsync(params string[] extraArgs)
     {
-        var siloPort = FreePort.Next();
-        var gatewayPort = FreePort.Next();
+        var silo = StartSilo(FreePort.Next(), FreePort.Next(), extraArgs);
+        lock (gate)
+        {
+            silos.Add(silo);
+        }
+
+        await WaitUntilStarted(silo);
+        return silo;
+    }
+
+    /// <summary>
+    /// SIGTERM, then the same silo again on the same ports (as a restarted pod), in its place in <see cref="Silos"/>;
+    /// returns once the new one has joined.
+    /// </summary>
+    public async Task<SiloProcess> RestartAsync(SiloProcess silo, params string[] extraArgs)
+    {
+        await silo.Process.StopAsync();
+        var again = StartSilo(silo.SiloPort, silo.GatewayPort, extraArgs);
+        lock (gate)
+        {
+            silos[silos.IndexOf(silo)] = again;
+        }
+
+        await silo.Process.DisposeAsync();
+        await WaitUntilStarted(again);
+        return again;
+    }
+
+    /// <summary>Starts one more gateway and waits until it answers HTTP (it listens once its cluster client is connected).</summary>
+    public async Task<GatewayProcess> AddGatewayAsync(params string[] extraArgs)
+    {
+        var node = StartGateway(FreePort.Next(), extraArgs);
+        lock (gate)
+        {
+            gateways.Add(node);
+        }
+
+        await WaitForHttpAsync(node, Options.StartTimeout);
+        return node;
+    }
+
+    /// <summary>SIGTERM, then the same gateway again on the same port (as a restarted pod behind a Service), in its place in <see cref="Gateways"/>.</summary>
+    public async Task<GatewayProcess> RestartAsync(GatewayProcess gateway, params string[] extraArgs)
+    {
+        await gateway.Process.StopAsync();
+        var again = StartGateway(gateway.HttpPort, extraArgs);
+        lock (gate)
+        {
+            gateways[gateways.IndexOf(gateway)] = again;
+        }
+
+        await gateway.Process.DisposeAsync();
+        await WaitForHttpAsync(again, Options.StartTimeout);
+        return again;
+    }
+
+    private SiloProcess StartSilo(int siloPort, int gatewayPort, string[] extraArgs)
+    {
         string[] shards = Options.RedisShards > 1 ? ["--redis_shards", string.Join(',', RedisServers.Select(r => r.Endpoint))] : [];
         string[] args =
         [
@@ -100,32 +156,16 @@ public sealed class LocalCluster : IAsyncDisposable
             .. Options.SiloArgs,
             .. extraArgs,
         ];
-        var process = NodeProcess.StartProject("Silo", args, name: $"silo:{siloPort}");
-        var silo = new SiloProcess(process, siloPort, gatewayPort);
-        lock (gate)
-        {
-            silos.Add(silo);
-        }
-
-        // With the colon: Orleans' own "Orleans Silo started." comes before the silo's other services (metrics) start.
-        await process.WaitForOutput("Silo started: ", Options.StartTimeout);
-        return silo;
+        return new SiloProcess(NodeProcess.StartProject("Silo", args, name: $"silo:{siloPort}"), siloPort, gatewayPort);
     }
 
-    /// <summary>Starts one more gateway and waits until it answers HTTP (it listens once its cluster client is connected).</summary>
-    public async Task<GatewayProcess> AddGatewayAsync(params string[] extraArgs)
-    {
-        var port = FreePort.Next();
-        string[] args = ["--redis", RedisConfiguration, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
-        var process = NodeProcess.StartProject("ApiGateway", args, name: $"gateway:{port}");
-        var node = new GatewayProcess(process, port);
-        lock (gate)
-        {
-            gateways.Add(node);
-        }
+    // With the colon: Orleans' own "Orleans Silo started." comes before the silo's other services (metrics) start.
+    private Task WaitUntilStarted(SiloProcess silo) => silo.Process.WaitForOutput("Silo started: ", Options.StartTimeout);
 
-        await WaitForHttpAsync(node, Options.StartTimeout);
-        return node;
+    private GatewayProcess StartGateway(int port, string[] extraArgs)
+    {
+        string[] args = ["--redis", RedisConfiguration, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
+        return new GatewayProcess(NodeProcess.StartProject("ApiGateway", args, name: $"gateway:{port}"), port);
     }
 
     /// <summary>kill -9: no graceful leave; membership must notice by itself.</summary>

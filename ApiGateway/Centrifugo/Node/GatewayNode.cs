@@ -34,6 +34,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     /// <summary>Completes once the node's stream subscription exists: before that, publications for local clients would be lost.</summary>
     public Task Listening => listening.Task;
 
+    /// <summary>Raised when a channel's last local subscriber leaves.</summary>
+    public event Action<string>? ChannelEmptied;
+
     public static Publication NewPublication(byte[] data, ClientInfo? info, string? client) =>
         new(Guid.NewGuid().ToString("N"), 0, data, info, client, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
@@ -140,7 +143,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         Hub.RemoveClient(client);
         foreach (var channel in channels)
         {
-            Hub.Unsubscribe(channel, client);
+            RemoveLocal(channel, client);
         }
 
         await Task.WhenAll(channels.Select(c => grains.Get<IChannelGrain>(c).Unsubscribe(client.ClientId, Id)));
@@ -166,14 +169,14 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         }
         catch
         {
-            Hub.Unsubscribe(channel, client);
+            RemoveLocal(channel, client);
             throw;
         }
     }
 
     public async Task Unsubscribe(ISubscriber client, string channel)
     {
-        Hub.Unsubscribe(channel, client);
+        RemoveLocal(channel, client);
         await grains.Get<IChannelGrain>(channel).Unsubscribe(client.ClientId, Id);
         if (client.User.Length > 0)
         {
@@ -219,6 +222,14 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     internal void MarkListening() => listening.TrySetResult();
 
     internal void SampleCpu() => Volatile.Write(ref cpuUsage, metrics.SampleCpuUsage());
+
+    private void RemoveLocal(string channel, ISubscriber client)
+    {
+        if (Hub.Unsubscribe(channel, client))
+        {
+            ChannelEmptied?.Invoke(channel);
+        }
+    }
 
     private void Broadcast(string channel, byte[] frame)
     {
