@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Centrifugo;
 using Switchboard.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Switchboard.Tests.Cluster;
 
@@ -82,6 +83,25 @@ public sealed class SpreadWorkload
         await Eventually.Until(
             async () => (await http.GetStringAsync($"/conversations/{reminded}/tracker?token={Token}")).Contains("EXTERNAL: greet", StringComparison.Ordinal),
             describe, TimeSpan.FromSeconds(120), tolerateConnectionErrors: true);
+    }
+
+    /// <summary>
+    /// Reads every server's keys and asserts this workload's channels and conversations are spread over all of them,
+    /// each on exactly one; returns what each server holds.
+    /// </summary>
+    public async Task<(HashSet<string> Channels, HashSet<string> Conversations)[]> AssertSpreadOver(IReadOnlyList<RedisServer> servers, ITestOutputHelper output)
+    {
+        var held = await RedisKeys.ByServer(servers);
+        for (var i = 0; i < servers.Count; i++)
+        {
+            output.WriteLine($"{servers[i].Endpoint}: {held[i].Channels.Count(Channels.Contains)} channels, {held[i].Conversations.Count(Conversations.Contains)} conversations");
+            Assert.Contains(held[i].Channels, Channels.Contains);
+            Assert.Contains(held[i].Conversations, Conversations.Contains);
+        }
+
+        Assert.Equal(Channels.Order(), held.SelectMany(h => h.Channels).Where(Channels.Contains).Order());
+        Assert.Equal(Conversations.Order(), held.SelectMany(h => h.Conversations).Where(Conversations.Contains).Order());
+        return held;
     }
 
     private static int N(System.Text.Json.JsonElement publication) => publication.GetProperty("data").GetProperty("n").GetInt32();

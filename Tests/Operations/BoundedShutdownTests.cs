@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Switchboard.Tests.Cluster;
 using Switchboard.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -58,12 +57,7 @@ public sealed class BoundedShutdownTests(ITestOutputHelper output)
     public async Task AnEmbeddedGatewayHoldingLargeTrackersStopsPromptly()
     {
         using var config = new ClusterConfig();
-        var port = FreePort.Next();
-        var gateway = new GatewayProcess(NodeProcess.StartProject("ApiGateway",
-        [
-            "--urls", $"http://127.0.0.1:{Invariant(port)}", "--silo-port", Invariant(FreePort.Next()), "--gateway-port", Invariant(FreePort.Next()),
-            .. OrdinaryWorkload.GatewayArgs(config),
-        ]), port);
+        var gateway = GatewayProcess.StartEmbedded(OrdinaryWorkload.GatewayArgs(config));
         await using var _ = gateway.Process;
         using var http = new HttpClient { BaseAddress = gateway.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
         await Eventually.Until(async () => (await http.GetAsync($"/status?token={OrdinaryWorkload.Token}")).IsSuccessStatusCode, () => gateway.Process.Output, tolerateConnectionErrors: true);
@@ -84,5 +78,4 @@ public sealed class BoundedShutdownTests(ITestOutputHelper output)
         Assert.False(gateway.Process.Output.Contains("fail:", StringComparison.Ordinal), gateway.Process.Output);
     }
 
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Switchboard.Tests.Cluster;
 using Switchboard.Tests.Infrastructure;
@@ -18,12 +17,7 @@ public sealed partial class OperatorLogTests(ITestOutputHelper output)
     public async Task AnEmbeddedGatewayLogsNothingAlarmingThroughAnOrdinaryRunAndASigterm()
     {
         using var config = new ClusterConfig();
-        var port = FreePort.Next();
-        var gateway = new GatewayProcess(NodeProcess.StartProject("ApiGateway",
-        [
-            "--urls", $"http://127.0.0.1:{Invariant(port)}", "--silo-port", Invariant(FreePort.Next()), "--gateway-port", Invariant(FreePort.Next()),
-            .. OrdinaryWorkload.GatewayArgs(config),
-        ]), port);
+        var gateway = GatewayProcess.StartEmbedded(OrdinaryWorkload.GatewayArgs(config));
         await using var _ = gateway.Process;
 
         await OrdinaryWorkload.Run(gateway);
@@ -72,7 +66,6 @@ public sealed partial class OperatorLogTests(ITestOutputHelper output)
         Assert.DoesNotContain("Participant check thread has not completed", process.Output, StringComparison.Ordinal);
     }
 
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^\s+at \S+.*\)( in .*)?$")]
     private static partial Regex StackFrame();
