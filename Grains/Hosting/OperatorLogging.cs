@@ -26,10 +26,12 @@ public static class OperatorLogging
 
         // While the process stops, the memory streams' pulling agents keep reading queues whose grains are already
         // deactivated: each read is cancelled and logged as an error with its stack. The queues die with the silo by
-        // design (clients recover from history), so those lines report nothing. Decided per call, so only then.
-        builder.Logging.AddFilter((category, level) =>
-            level >= LogLevel.Critical || !stopping.IsSet || category is null ||
-            !(category.StartsWith("Orleans.Providers.MemoryAdapterReceiver", StringComparison.Ordinal) || category.StartsWith("Orleans.Streams.", StringComparison.Ordinal)));
+        // design (clients recover from history), so those lines report nothing. Decided per call, so only then; these
+        // rules are more specific than "Orleans", so they carry its Warning floor.
+        foreach (var category in new[] { "Orleans.Streams", "Orleans.Providers.MemoryAdapterReceiver" })
+        {
+            builder.Logging.AddFilter(category, level => level >= LogLevel.Warning && (!stopping.IsSet || level >= LogLevel.Critical));
+        }
 
         // How long SIGTERM may take (--shutdown_timeout): the host cancels the stop then (Orleans stops without
         // waiting for the rest of its grains), and ShutdownDeadline ends the process shortly after.
