@@ -6,8 +6,10 @@ using Switchboard.Hosting;
 using Switchboard.Silo;
 
 // A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--redis_shards a:6379,b:6379,...] [--silo-port N --gateway-port N] [--metrics-port N]
+// [--config file.json] [channel options]: channel grains act on the channel options (namespaces, history, presence)
+// of the silo's own configuration, so give silos the same config file or flags as the gateways.
 var builder = Host.CreateApplicationBuilder();
-builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
+builder.Configuration.AddSwitchboardFlags(args);
 var settings = ClusterSettings.From(builder.Configuration);
 builder.AddOperatorLogging(settings);
 if (!settings.UsesRedis)

@@ -22,6 +22,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             Silos = 2,
             Gateways = 2,
             DurableRedis = true,
+            SiloArgs = config.SiloArgs,
             GatewayArgs = [.. config.GatewayArgs, "--enable-api", "--auth-token", Token, "-m", Path.Combine(Repo.Root, "examples", "restaurant", "domain.yml")],
         });
         await new RollingRestart(cluster, Token, output).Run(publishRate: 100, messageRate: 20, sockets: 100);

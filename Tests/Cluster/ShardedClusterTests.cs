@@ -18,7 +18,7 @@ public sealed class ShardedClusterTests(ITestOutputHelper output)
         using var config = new ClusterConfig();
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
-            Silos = 2, Gateways = 1, RedisShards = 3, GatewayArgs = SpreadWorkload.GatewayArgs(config),
+            Silos = 2, Gateways = 1, RedisShards = 3, GatewayArgs = SpreadWorkload.GatewayArgs(config), SiloArgs = config.SiloArgs,
         });
         var workload = new SpreadWorkload();
         await workload.Run(cluster.Gateways[0], cluster.Describe);
@@ -38,7 +38,7 @@ public sealed class ShardedClusterTests(ITestOutputHelper output)
         using var config = new ClusterConfig();
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
-            Silos = 2, Gateways = 1, RedisShards = 3, DurableRedis = true, GatewayArgs = SpreadWorkload.GatewayArgs(config),
+            Silos = 2, Gateways = 1, RedisShards = 3, DurableRedis = true, GatewayArgs = SpreadWorkload.GatewayArgs(config), SiloArgs = config.SiloArgs,
         });
         var gateway = cluster.Gateways[0];
         using var http = new HttpClient { BaseAddress = gateway.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
@@ -78,7 +78,7 @@ public sealed class ShardedClusterTests(ITestOutputHelper output)
         using var config = new ClusterConfig();
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
-            Silos = 2, Gateways = 1, RedisCluster = true, GatewayArgs = SpreadWorkload.GatewayArgs(config),
+            Silos = 2, Gateways = 1, RedisCluster = true, GatewayArgs = SpreadWorkload.GatewayArgs(config), SiloArgs = config.SiloArgs,
         });
         var workload = new SpreadWorkload();
         await workload.Run(cluster.Gateways[0], cluster.Describe);

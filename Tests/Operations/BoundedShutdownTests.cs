@@ -18,7 +18,7 @@ public sealed class BoundedShutdownTests(ITestOutputHelper output)
         using var config = new ClusterConfig();
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
-            Silos = 1, Gateways = 1, DurableRedis = true, SiloArgs = ["--shutdown_timeout", "3"], GatewayArgs = OrdinaryWorkload.GatewayArgs(config),
+            Silos = 1, Gateways = 1, DurableRedis = true, SiloArgs = [.. config.SiloArgs, "--shutdown_timeout", "3"], GatewayArgs = OrdinaryWorkload.GatewayArgs(config),
         });
         using var http = new HttpClient { BaseAddress = cluster.Gateways[0].BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
         await Eventually.Until(async () => (await http.GetAsync($"/status?token={OrdinaryWorkload.Token}")).IsSuccessStatusCode, cluster.Describe, tolerateConnectionErrors: true);

@@ -28,6 +28,7 @@ public sealed class KubernetesManifestTests
         foreach (var expected in new[]
                  {
                      "silo.yaml: Deployment/switchboard-silo", "gateway.yaml: Deployment/switchboard-gateway", "gateway.yaml: Service/switchboard",
+                     "config.yaml: ConfigMap/switchboard-config",
                      "disruption.yaml: PodDisruptionBudget/switchboard-silo", "disruption.yaml: PodDisruptionBudget/switchboard-gateway",
                      "rbac.yaml: ServiceAccount/switchboard-silo", "rbac.yaml: Role/switchboard-silo", "rbac.yaml: RoleBinding/switchboard-silo",
                  })
@@ -87,12 +88,20 @@ public sealed class KubernetesManifestTests
 
             // Credentials only from the one Secret, never inline; the shutdown bound fits in the grace period.
             var env = Sequence(container, "env").Cast<YamlMappingNode>().ToArray();
-            Assert.All(env.Where(e => Text(e, "name") is "REDIS" or "SECRET" or "DASHBOARD_PASSWORD" or "AUTH_TOKEN" or "REDIS_SHARDS"),
+            Assert.All(env.Where(e => Text(e, "name") is "REDIS" or "SECRET" or "API_KEY" or "DASHBOARD_PASSWORD" or "AUTH_TOKEN" or "REDIS_SHARDS"),
                 e => Assert.Equal("switchboard", Text(e, "valueFrom", "secretKeyRef", "name")));
             Assert.Contains(env, e => Text(e, "name") == "REDIS");
             var shutdown = int.Parse(Text(Env(container, "SHUTDOWN_TIMEOUT"), "value")!, System.Globalization.CultureInfo.InvariantCulture);
             var grace = int.Parse(Text(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds")!, System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(shutdown + ShutdownDeadline.Grace.TotalSeconds < grace, $"{shutdown} s + grace must end before Kubernetes' {grace} s");
+
+            // Gateways and silos read the same channel options: the one ConfigMap, mounted where --config points.
+            var args = Sequence(container, "args").Select(a => a.ToString()).ToList();
+            var configFile = args[args.IndexOf("--config") + 1];
+            var mount = Sequence(container, "volumeMounts").Cast<YamlMappingNode>().Single(m => configFile.StartsWith(Text(m, "mountPath") + "/", StringComparison.Ordinal));
+            var volume = Sequence(deployment, "spec", "template", "spec", "volumes").Cast<YamlMappingNode>().Single(v => Text(v, "name") == Text(mount, "name"));
+            Assert.Equal("switchboard-config", Text(volume, "configMap", "name"));
+            Assert.Equal("/etc/switchboard/config.json", configFile);
 
             // A budget and (for gateways) the Service select exactly this Deployment's pods.
             var labels = Labels(deployment, "spec", "template", "metadata", "labels");
@@ -101,6 +110,8 @@ public sealed class KubernetesManifestTests
             Assert.True(Selects(Labels(deployment, "spec", "selector", "matchLabels"), labels), "the Deployment's selector matches its pods");
         }
 
+        Assert.Contains("config.json", ((YamlMappingNode)Node(Object("ConfigMap", "switchboard-config"), "data")!).Children.Keys.Select(k => k.ToString()));
+        Assert.Contains(Sequence(Container(gateway), "env").Cast<YamlMappingNode>(), e => Text(e, "name") == "API_KEY");
         var service = Object("Service", "switchboard");
         Assert.True(Selects(Labels(service, "spec", "selector"), Labels(gateway, "spec", "template", "metadata", "labels")));
         Assert.False(Selects(Labels(service, "spec", "selector"), Labels(silo, "spec", "template", "metadata", "labels")));

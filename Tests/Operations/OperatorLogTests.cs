@@ -30,7 +30,7 @@ public sealed partial class OperatorLogTests(ITestOutputHelper output)
     public async Task ARedisSiloAndGatewayLogNothingAlarmingThroughAnOrdinaryRunAndASigterm()
     {
         using var config = new ClusterConfig();
-        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 1, GatewayArgs = OrdinaryWorkload.GatewayArgs(config) });
+        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 1, GatewayArgs = OrdinaryWorkload.GatewayArgs(config), SiloArgs = config.SiloArgs });
 
         await OrdinaryWorkload.Run(cluster.Gateways[0]);
         await Stop(cluster.Gateways[0].Process);

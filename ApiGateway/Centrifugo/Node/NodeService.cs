@@ -28,7 +28,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     /// <summary>Subscribes to the node's stream before the server accepts connections (hosted services start first).</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var gaps = new PublicationGaps(node, rules, logger);
+        var gaps = new PublicationGaps(node, logger);
         node.ChannelEmptied += gaps.Forget;
         streamObserver = new NodeStreamObserver(node, gaps, logger);
         observer = new NodeObserver(node);
@@ -140,14 +140,13 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     {
         await Parallel.ForEachAsync(node.Hub.Channels, RefreshParallelism, async (channel, _) =>
         {
-            var resolution = rules.Resolve(channel);
-            if (!resolution.Ok)
+            if (!rules.Resolve(channel).Ok)
             {
                 return;
             }
 
             var clients = node.Hub.Subscribers(channel).Select(s => s.InfoFor(channel)).ToList();
-            await node.Grains.Get<IChannelGrain>(channel).Refresh(node.Id, clients, resolution.Options.ToSettings());
+            await node.Grains.Get<IChannelGrain>(channel).Refresh(node.Id, clients);
         });
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.Channels;
 using Switchboard.Nodes;
 using StreamPosition = Switchboard.Channels.StreamPosition;
@@ -14,7 +13,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// stayed connected never see the hole. A channel is tracked while it has local subscribers (the grain sends nothing
 /// to a node without them, so an offset jump across such a pause is no loss).
 /// </summary>
-internal sealed partial class PublicationGaps(GatewayNode node, ChannelRules rules, ILogger logger)
+internal sealed partial class PublicationGaps(GatewayNode node, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, long> lastSeen = new(StringComparer.Ordinal);
 
@@ -40,9 +39,8 @@ internal sealed partial class PublicationGaps(GatewayNode node, ChannelRules rul
         try
         {
             var channel = node.Grains.Get<IChannelGrain>(e.Channel);
-            var settings = rules.Resolve(e.Channel).Options.ToSettings();
-            var position = (await channel.GetHistory(new HistoryQuery(0, null, false), settings)).Position;
-            var after = await channel.GetHistory(new HistoryQuery(-1, new StreamPosition(last, position.Epoch), false), settings);
+            var position = (await channel.GetHistory(new HistoryQuery(0, null, false))).Position;
+            var after = await channel.GetHistory(new HistoryQuery(-1, new StreamPosition(last, position.Epoch), false));
             var missed = after.Publications.Where(p => p.Offset < offset).ToArray();
             LogFilled(logger, e.Channel, offset - last - 1, missed.Length);
             return missed;

@@ -93,6 +93,8 @@ public sealed class RedisHistoryStore(RedisShards shards) : IHistoryStore
 
     public async Task<StreamPosition> GetPosition(string channel) => (await Read(channel, "none", 0)).Position;
 
+    public async Task Remove(string channel) => await (await shards.For(channel)).KeyDeleteAsync(ListKey(channel));
+
     private static Publication Parse(RedisValue entry)
     {
         ReadOnlySpan<byte> bytes = (byte[])entry!;
