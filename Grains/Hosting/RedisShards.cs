@@ -51,6 +51,10 @@ public sealed class RedisShards : IAsyncDisposable
         })];
     }
 
+    /// <summary>A configuration's endpoints only (for logs: its options may hold a password).</summary>
+    public static string Endpoints(string configuration) =>
+        string.Join(',', ConfigurationOptions.Parse(configuration).EndPoints.Select(EndPointCollection.ToString));
+
     public ValueTask<IDatabase> For(string key) => Database(shards[IndexOf(key, shards.Length)]);
 
     public ValueTask<IDatabase> Primary() => Database(primary);
