@@ -26,7 +26,8 @@ public static class GatewayApp
         }
 
         // Also when appsettings.json is not in the content root: per-request Information logs cost ~8% of a publish.
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        var cluster = ClusterSettings.From(config);
+        builder.AddOperatorLogging(cluster);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // While this logger is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request
@@ -34,7 +35,7 @@ public static class GatewayApp
         // process with their exception.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton<StartupBanner>();
-        builder.AddSwitchboardCluster(ClusterSettings.From(config));
+        builder.AddSwitchboardCluster(cluster);
         builder.AddCentrifugo();
         builder.AddConversations();
         builder.AddOperations();

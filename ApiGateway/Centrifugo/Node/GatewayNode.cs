@@ -39,6 +39,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     /// <summary>Completes once the node's stream subscription exists: before that, publications for local clients would be lost.</summary>
     public Task Listening => listening.Task;
 
+    /// <summary>Raised when a channel's last local subscriber leaves.</summary>
+    public event Action<string>? ChannelEmptied;
+
     public void Handle(NodeEvent e)
     {
         switch (e)
@@ -156,7 +159,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         Hub.RemoveClient(client);
         foreach (var channel in channels)
         {
-            Hub.Unsubscribe(channel, client);
+            RemoveLocal(channel, client);
         }
 
         await Task.WhenAll(channels.Select(c => grains.Get<IChannelGrain>(c).Unsubscribe(client.ClientId, Id)));
@@ -182,14 +185,14 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         }
         catch
         {
-            Hub.Unsubscribe(channel, client);
+            RemoveLocal(channel, client);
             throw;
         }
     }
 
     public async Task Unsubscribe(ISubscriber client, string channel)
     {
-        Hub.Unsubscribe(channel, client);
+        RemoveLocal(channel, client);
         await grains.Get<IChannelGrain>(channel).Unsubscribe(client.ClientId, Id);
         if (client.User.Length > 0)
         {
@@ -257,6 +260,14 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     internal void MarkListening() => listening.TrySetResult();
 
     internal void SampleCpu() => Volatile.Write(ref cpuUsage, metrics.SampleCpuUsage());
+
+    private void RemoveLocal(string channel, ISubscriber client)
+    {
+        if (Hub.Unsubscribe(channel, client))
+        {
+            ChannelEmptied?.Invoke(channel);
+        }
+    }
 
     private void Broadcast(string channel, byte[] frame)
     {
