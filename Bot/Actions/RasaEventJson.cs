@@ -91,7 +91,11 @@ public static class RasaEventJson
             .Where(x => (string?)x["name"] is not null)
             .Select(x => new IntentScore((string)x["name"]!, (double?)x["confidence"] ?? 0))
             .ToList();
-        return new ParseResult((string?)userEvent["text"] ?? (string?)data["text"] ?? "", intent, entities, ranking);
+        return new ParseResult((string?)userEvent["text"] ?? (string?)data["text"] ?? "", intent, entities, ranking)
+        {
+            ResponseSelection = data["response_selector"] is JsonObject selection ? (JsonObject)selection.DeepClone() : null,
+            FullRetrievalIntent = (data["intent"] as JsonObject)?["full_retrieval_intent_name"] is JsonValue full && full.TryGetValue<string>(out var name) ? name : null,
+        };
     }
 
     private static JsonObject Simple(string type, double now) => new() { ["event"] = type, ["timestamp"] = now };

@@ -23,6 +23,7 @@ public static class ModelFile
     private const string MemoEntry = "dialogue/memoization.json";
     private const string LearnedEntry = "dialogue/learned.mlnet.zip";
     private const string LearnedFeaturesEntry = "dialogue/learned-features.json";
+    private const string SelectorsEntry = "nlu/response-selectors.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -38,6 +39,22 @@ public static class ModelFile
             model.Nlu.Tagger.Save(writer);
         });
         Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), model.Nlu.Regexes.ToList(), model.Nlu.Lookups.ToDictionary(l => l.Key, l => l.Value.ToList()), model.Nlu.Vocabulary.Order(StringComparer.Ordinal).ToList()), Json));
+        if (model.Nlu.ResponseSelectors.Count > 0)
+        {
+            // One classifier entry per selector that has more than one response key; the list says which is which.
+            var selectors = model.Nlu.ResponseSelectors.Select((selector, i) => new SelectorData(selector.RetrievalIntent, selector.OnlyLabel, selector.Classifier is null ? null : $"nlu/response-selector-{i}.mlnet.zip")).ToList();
+            entries.Add(SelectorsEntry);
+            Text(zip, SelectorsEntry, JsonSerializer.Serialize(new SelectorsData(selectors, model.Nlu.RetrievalResponses.ToJsonString()), Json));
+            foreach (var (selector, data) in model.Nlu.ResponseSelectors.Zip(selectors))
+            {
+                if (data.Entry is { } entry)
+                {
+                    entries.Add(entry);
+                    Binary(zip, entry, selector.Classifier!.Save);
+                }
+            }
+        }
+
         if (model.Rules is { } rules)
         {
             entries.Add(RulesEntry);
@@ -116,6 +133,10 @@ public static class ModelFile
             }
 
             var nluData = JsonSerializer.Deserialize<NluData>(ReadText(zip, NluDataEntry), Json)!;
+            var selectorsData = manifest.Entries.Contains(SelectorsEntry) ? JsonSerializer.Deserialize<SelectorsData>(ReadText(zip, SelectorsEntry), Json) : null;
+            var selectors = (selectorsData?.Selectors ?? [])
+                .Select(s => ResponseSelector.Load(s.RetrievalIntent, s.Entry is { } e ? IntentClassifier.Load(ReadBytes(zip, e)) : null, s.OnlyLabel))
+                .ToList();
             var nlu = new NluModel(
                 manifest.Config.Nlu,
                 intents,
@@ -124,7 +145,9 @@ public static class ModelFile
                 nluData.Regexes,
                 nluData.Lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value),
                 domain.EntityNames,
-                nluData.Vocabulary);
+                nluData.Vocabulary,
+                selectors,
+                selectorsData is null ? null : System.Text.Json.Nodes.JsonNode.Parse(selectorsData.Responses) as System.Text.Json.Nodes.JsonObject);
 
             var rules = manifest.Entries.Contains(RulesEntry)
                 ? new RulePolicy(JsonSerializer.Deserialize<List<RuleSnippet>>(ReadText(zip, RulesEntry), Json)!)
@@ -172,6 +195,10 @@ public static class ModelFile
     }
 
     private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups, List<string> Vocabulary);
+
+    private sealed record SelectorData(string? RetrievalIntent, string? OnlyLabel, string? Entry);
+
+    private sealed record SelectorsData(List<SelectorData> Selectors, string Responses);
 
     private sealed record MemoData(int MaxHistory, Dictionary<string, string> Lookup);
 
