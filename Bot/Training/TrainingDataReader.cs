@@ -446,7 +446,7 @@ public sealed class TrainingDataReader
             return action;
         }
 
-        _warnings.Add($"{source.Name}:{line}: '{action}' is the Rasa 2 name of '{renamed}'; read as '{renamed}'");
+        Warn("rename " + action, $"{source.Name}:{line}: '{action}' is the Rasa 2 name of '{renamed}'; read as '{renamed}'");
         return renamed;
     }
 

@@ -51,6 +51,117 @@ public sealed class RasaExamplesTests(ExampleBotServer bots, ITestOutputHelper o
         [("e2ebot", Webhook, "Happy path accepts suggestion indirectly")] = EndToEnd,
     };
 
+    [Fact]
+    public async Task Retrieval_intents_are_answered_by_the_response_selector_as_in_rasa_3_6()
+    {
+        var model = await bots.Load(RasaExample.Named("responseselectorbot"));
+        var (status, body) = await bots.Server.Send(HttpMethod.Post, $"/model/parse?token={ExampleBotServer.Token}", """{"text": "what is your name?"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var parse = JsonNode.Parse(body)!;
+        Assert.Equal("chitchat", (string?)parse["intent"]!["name"]);
+        Assert.Equal("chitchat/ask_name", (string?)parse["intent"]!["full_retrieval_intent_name"]);
+        var selector = parse["response_selector"]!;
+        Assert.Equal(["chitchat"], selector["all_retrieval_intents"]!.AsArray().Select(i => (string)i!));
+        var response = selector["default"]!["response"]!;
+        Assert.Equal("chitchat/ask_name", (string?)response["intent_response_key"]);
+        Assert.Equal("utter_chitchat/ask_name", (string?)response["utter_action"]);
+        Assert.InRange((double)response["confidence"]!, 0.5, 1.0);
+        // The responses as the domain writes them (an image beside the text), and a ranking of every response key.
+        Assert.True(JsonNode.DeepEquals(model.Domain.Json["responses"]!["utter_chitchat/ask_name"], response["responses"]));
+        var ranking = selector["default"]!["ranking"]!.AsArray();
+        Assert.Equal(["chitchat/ask_name", "chitchat/ask_weather"], ranking.Select(r => (string)r!["intent_response_key"]!).Order());
+        Assert.All(ranking, r => Assert.NotNull((long?)r!["id"]));
+
+        var sender = "retrieval-" + Guid.NewGuid().ToString("N");
+        (status, body) = await bots.Server.Send(HttpMethod.Post, "/webhooks/rest/webhook", new JsonObject { ["sender"] = sender, ["message"] = "Does it look sunny outside today?" }.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var weather = model.Domain.Responses["utter_chitchat/ask_weather"].Select(v => v.Text).ToList();
+        Assert.Contains((string?)Assert.Single(JsonNode.Parse(body)!.AsArray())!["text"], weather);
+
+        // /chitchat/ask_name skips NLU and names the response key itself.
+        (_, body) = await bots.Server.Send(HttpMethod.Post, "/webhooks/rest/webhook", new JsonObject { ["sender"] = sender, ["message"] = "/chitchat/ask_name" }.ToJsonString());
+        var names = model.Domain.Responses["utter_chitchat/ask_name"].Select(v => v.Text).ToList();
+        Assert.Contains((string?)Assert.Single(JsonNode.Parse(body)!.AsArray())!["text"], names);
+        (_, body) = await bots.Server.Send(HttpMethod.Get, $"/conversations/{sender}/tracker?token={ExampleBotServer.Token}");
+        var bot = JsonNode.Parse(body)!["events"]!.AsArray().Last(e => (string?)e!["event"] == "bot")!;
+        Assert.Equal("utter_chitchat/ask_name", (string?)bot["metadata"]!["utter_action"]);
+    }
+
+    [Fact]
+    public async Task Training_data_rasa_accepts_with_warnings_trains_and_the_train_route_names_the_warnings()
+    {
+        // What Rasa trains with a warning: NLU of an intent and an entity the domain lacks, a Rasa 2 action name,
+        // components without a counterpart here.
+        const string Data = """
+            pipeline:
+              - name: SpacyNLP
+              - name: WhitespaceTokenizer
+              - name: LanguageModelFeaturizer
+              - name: DIETClassifier
+            policies:
+              - name: RulePolicy
+            intents: [greet, bye]
+            responses:
+              utter_greet:
+                - text: Hi!
+            nlu:
+              - intent: greet
+                examples: |
+                  - hello
+                  - hi there
+              - intent: bye
+                examples: |
+                  - bye
+                  - see you
+              - intent: shout
+                examples: |
+                  - HEY YOU in [Paris](city)
+            rules:
+              - rule: greet
+                steps:
+                  - intent: greet
+                  - action: utter_greet
+              - rule: fallback
+                steps:
+                  - intent: nlu_fallback
+                  - action: two_stage_fallback
+                  - active_loop: two_stage_fallback
+            """;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/model/train?token={ExampleBotServer.Token}&save_to_default_model_directory=false")
+        {
+            Content = new StringContent(Data, System.Text.Encoding.UTF8, "application/yaml"),
+        };
+        using var response = await bots.Server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var warnings = response.Headers.GetValues("X-Training-Warning").ToList();
+        Assert.Contains(warnings, w => w.Contains("intent 'shout' has NLU examples but is not listed under intents", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("entity 'city' is used in the training data but not listed", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("'two_stage_fallback' is the Rasa 2 name of 'action_two_stage_fallback'", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("'SpacyNLP' has no counterpart", StringComparison.Ordinal) || w.Contains("'LanguageModelFeaturizer' has no counterpart", StringComparison.Ordinal));
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 1000);
+    }
+
+    [Fact]
+    public async Task The_train_command_prints_the_warnings_of_rasas_rules_bot_and_trains_it()
+    {
+        var bot = RasaExample.Named("rules");
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var outDirectory = Directory.CreateTempSubdirectory("switchboard-rules-").FullName;
+        var code = await Switchboard.ApiGateway.Hosting.TrainCommand.Run(
+            ["--config", Path.Combine(bot.Directory, "config.yml"), "--domain", Path.Combine(bot.Directory, "domain.yml"), "--data", Path.Combine(bot.Directory, "data"), "--out", outDirectory],
+            output,
+            errors);
+        Assert.True(code == 0, errors.ToString());
+        var printed = output.ToString();
+        Assert.Contains("warning: ", printed);
+        Assert.Contains("'two_stage_fallback' is the Rasa 2 name of 'action_two_stage_fallback'", printed);
+        Assert.Contains("intent 'request_restaurant' has NLU examples but is not listed under intents", printed);
+        Assert.Contains("entity 'cuisine' is used in the training data but not listed under entities", printed);
+        Assert.Single(Directory.GetFiles(outDirectory, "*.zip"));
+    }
+
     public static TheoryData<string> Bots => new(RasaExample.All.Select(b => b.Name));
 
     [Theory]
