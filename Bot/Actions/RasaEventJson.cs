@@ -81,10 +81,15 @@ public static class RasaEventJson
                 (int?)x["start"] ?? 0,
                 (int?)x["end"] ?? 0,
                 x["value"]?.DeepClone(),
-                (double?)x["confidence_entity"] ?? 1.0,
+                (double?)x["confidence_entity"] ?? (double?)x["confidence"] ?? 1.0,
                 (string?)x["extractor"] ?? "",
                 (string?)x["role"],
-                (string?)x["group"]))
+                (string?)x["group"])
+            {
+                // Duckling's entities keep their shape (text, additional_info) through the tracker.
+                Text = x["text"] is JsonValue text && text.TryGetValue<string>(out var matched) ? matched : null,
+                AdditionalInfo = x["additional_info"] is JsonObject info ? (JsonObject)info.DeepClone() : null,
+            })
             .ToList();
         var ranking = (data["intent_ranking"] as JsonArray ?? [])
             .OfType<JsonObject>()

@@ -48,7 +48,7 @@ public static class ConfigReader
     private static NluSettings ReadPipeline(YamlSource source, YamlSequenceNode pipeline, List<string> warnings)
     {
         // An explicit pipeline has a fallback, entities or synonyms only if it lists the components for them.
-        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false };
+        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false, ResponseSelectors = null };
         foreach (var item in pipeline.Children)
         {
             var (name, options) = Component(source, item, "pipeline");

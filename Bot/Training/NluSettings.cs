@@ -12,7 +12,8 @@ public sealed record NluSettings(
     IReadOnlyList<ResponseSelectorSettings>? ResponseSelectors = null,
     DucklingSettings? Duckling = null)
 {
-    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 4);
+    /// <summary>Without a pipeline: Rasa's default one, whose ResponseSelector answers every retrieval intent.</summary>
+    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 4, [new ResponseSelectorSettings(null)]);
 }
 
 /// <summary>One <c>ResponseSelector</c> of the pipeline: for one retrieval intent, or (null) for all of them.</summary>

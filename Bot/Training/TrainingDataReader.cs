@@ -97,6 +97,18 @@ public sealed class TrainingDataReader
             _warnings.Add($"intent '{intent.Name}' has no NLU examples");
         }
 
+        var retrievalIntents = _examples.Select(e => RetrievalIntent.Split(e.Intent)).Where(s => s.ResponseKey is not null).Select(s => s.Intent).Distinct().ToList();
+        if (fallbackDomain is null && retrievalIntents.Count > 0 && _config.Nlu.ResponseSelectors is not { Count: > 0 })
+        {
+            _warnings.Add($"retrieval intents ({string.Join(", ", retrievalIntents)}) but no ResponseSelector in the pipeline: their retrieval actions will say nothing");
+        }
+
+        // Rasa 1 named a retrieval action respond_<intent>; Rasa 2 renamed it utter_<intent>, which is what runs.
+        foreach (var old in domain.Actions.Where(a => a.StartsWith("respond_", StringComparison.Ordinal) && domain.RetrievalIntents.Contains(a["respond_".Length..])))
+        {
+            _warnings.Add($"action '{old}' is the Rasa 1 name of the retrieval action 'utter_{old["respond_".Length..]}', which is the one rules and stories run");
+        }
+
         if (fallbackDomain is null && _examples.Select(e => e.Intent).Distinct().Count() == 1)
         {
             throw new BotDataException("training data", 1, 1, "the NLU data needs examples of at least two intents to train an intent classifier");

@@ -46,7 +46,7 @@ public static partial class QuantityParser
     {
         foreach (var (start, end, value) in numbers)
         {
-            if (DurationUnit().Match(text[end..]) is { Success: true } unit)
+            if (DurationUnitAt(text[end..]) is { Success: true } unit)
             {
                 yield return Duration(start, end + unit.Length, value, Grain(unit.Groups[1].Value));
             }
@@ -98,6 +98,9 @@ public static partial class QuantityParser
 
     public static IEnumerable<DucklingSpan> Emails(string text) =>
         Email().Matches(text).Select(m => new DucklingSpan("email", m.Index, m.Index + m.Length, JsonValue.Create(m.Value), new JsonObject { ["value"] = m.Value }));
+
+    /// <summary>The unit of a duration at the start of <paramref name="rest"/> ("  minutes ..."): group 1 is the word.</summary>
+    public static Match DurationUnitAt(string rest) => DurationUnit().Match(rest);
 
     /// <summary>A duration's grain from the word for it ("hrs" → hour).</summary>
     public static string Grain(string unit)

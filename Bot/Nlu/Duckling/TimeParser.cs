@@ -80,7 +80,7 @@ public static partial class TimeParser
 
         foreach (var (start, end, value) in numbers)
         {
-            if (In().Match(text[..start]) is { Success: true } prefix && Unit().Match(text[end..]) is { Success: true } unit)
+            if (In().Match(text[..start]) is { Success: true } prefix && QuantityParser.DurationUnitAt(text[end..]) is { Success: true } unit)
             {
                 var seconds = value * QuantityParser.DurationSeconds[QuantityParser.Grain(unit.Groups[1].Value)];
                 spans.Add(Value(prefix.Index, end + unit.Length, Zoned(Truncate(local.DateTime).AddSeconds(seconds), zone), "second"));
@@ -258,7 +258,4 @@ public static partial class TimeParser
 
     [GeneratedRegex(@"\bin\s+$", RegexOptions.IgnoreCase)]
     private static partial Regex In();
-
-    [GeneratedRegex(@"^\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex Unit();
 }

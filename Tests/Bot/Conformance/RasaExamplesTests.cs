@@ -55,6 +55,8 @@ public sealed class RasaExamplesTests(ExampleBotServer bots, ITestOutputHelper o
     public async Task Retrieval_intents_are_answered_by_the_response_selector_as_in_rasa_3_6()
     {
         var model = await bots.Load(RasaExample.Named("responseselectorbot"));
+        // Its domain (a Rasa 2.0 file) still lists the Rasa 1 name of the retrieval action.
+        Assert.Contains(model.Warnings, w => w.Contains("'respond_chitchat' is the Rasa 1 name of the retrieval action 'utter_chitchat'", StringComparison.Ordinal));
         var (status, body) = await bots.Server.Send(HttpMethod.Post, $"/model/parse?token={ExampleBotServer.Token}", """{"text": "what is your name?"}""");
         Assert.Equal(HttpStatusCode.OK, status);
         var parse = JsonNode.Parse(body)!;
@@ -76,12 +78,13 @@ public sealed class RasaExamplesTests(ExampleBotServer bots, ITestOutputHelper o
         (status, body) = await bots.Server.Send(HttpMethod.Post, "/webhooks/rest/webhook", new JsonObject { ["sender"] = sender, ["message"] = "Does it look sunny outside today?" }.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, status);
         var weather = model.Domain.Responses["utter_chitchat/ask_weather"].Select(v => v.Text).ToList();
-        Assert.Contains((string?)Assert.Single(JsonNode.Parse(body)!.AsArray())!["text"], weather);
+        // A response with an image comes as two messages, the text then the image, as Rasa's REST channel sends it.
+        Assert.Contains((string?)JsonNode.Parse(body)!.AsArray()[0]!["text"], weather);
 
         // /chitchat/ask_name skips NLU and names the response key itself.
         (_, body) = await bots.Server.Send(HttpMethod.Post, "/webhooks/rest/webhook", new JsonObject { ["sender"] = sender, ["message"] = "/chitchat/ask_name" }.ToJsonString());
         var names = model.Domain.Responses["utter_chitchat/ask_name"].Select(v => v.Text).ToList();
-        Assert.Contains((string?)Assert.Single(JsonNode.Parse(body)!.AsArray())!["text"], names);
+        Assert.Contains((string?)JsonNode.Parse(body)!.AsArray()[0]!["text"], names);
         (_, body) = await bots.Server.Send(HttpMethod.Get, $"/conversations/{sender}/tracker?token={ExampleBotServer.Token}");
         var bot = JsonNode.Parse(body)!["events"]!.AsArray().Last(e => (string?)e!["event"] == "bot")!;
         Assert.Equal("utter_chitchat/ask_name", (string?)bot["metadata"]!["utter_action"]);
