@@ -26,7 +26,7 @@ public static class ChatPage
             return;
         }
 
-        var assets = ChatAssets.Load();
+        var assets = app.Services.GetService<ChatAssets>() ?? ChatAssets.Load();
         if (assets.Centrifuge is null)
         {
             // Start anyway: one line in the log, and the page says the same to whoever opens it.
