@@ -18,6 +18,21 @@ public static class DucklingExtractor
 
     public static List<ExtractedEntity> Extract(string text, DucklingSettings settings, DateTimeOffset now)
     {
+        try
+        {
+            return Longest(Find(text, settings, now))
+                .Select(s => new ExtractedEntity(s.Dimension, s.Start, s.End, s.Value, 1.0, Name) { Text = text[s.Start..s.End], AdditionalInfo = s.AdditionalInfo })
+                .ToList();
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // Hostile text that makes a pattern run past its bound: the message gets no Duckling entities.
+            return [];
+        }
+    }
+
+    private static List<DucklingSpan> Find(string text, DucklingSettings settings, DateTimeOffset now)
+    {
         var wanted = settings.Dimensions is { Count: > 0 } asked ? asked.ToHashSet(StringComparer.Ordinal) : Dimensions.ToHashSet(StringComparer.Ordinal);
         var numbers = NumberParser.Find(text);
         var spans = new List<DucklingSpan>();
@@ -51,12 +66,31 @@ public static class DucklingExtractor
             spans.AddRange(QuantityParser.Emails(text));
         }
 
-        return spans
-            .Where(s => !spans.Any(longer => longer.Contains(s)))
-            .DistinctBy(s => (s.Dimension, s.Start, s.End))
-            .OrderBy(s => s.Start)
-            .Select(s => new ExtractedEntity(s.Dimension, s.Start, s.End, s.Value, 1.0, Name) { Text = text[s.Start..s.End], AdditionalInfo = s.AdditionalInfo })
-            .ToList();
+        return spans;
+    }
+
+    /// <summary>
+    /// The spans no longer span contains, in text order, in one pass: sorted by start (longest first), a span is inside
+    /// an earlier one when that one reaches at least as far and is longer.
+    /// </summary>
+    private static IEnumerable<DucklingSpan> Longest(List<DucklingSpan> spans)
+    {
+        var reach = -1;
+        var reachStart = -1;
+        foreach (var span in spans.DistinctBy(s => (s.Dimension, s.Start, s.End)).OrderBy(s => s.Start).ThenByDescending(s => s.End))
+        {
+            if (reach > span.End || (reach == span.End && reachStart < span.Start))
+            {
+                continue;
+            }
+
+            if (span.End > reach)
+            {
+                (reach, reachStart) = (span.End, span.Start);
+            }
+
+            yield return span;
+        }
     }
 
     /// <summary>A number as Duckling writes it: an integer without a decimal point, else a decimal.</summary>

@@ -6,9 +6,4 @@ namespace Switchboard.Bot.Nlu.Duckling;
 /// One match of a Duckling dimension: where it is, the entity's value as Rasa shows it, and Duckling's own value
 /// object (Rasa's <c>additional_info</c>).
 /// </summary>
-public sealed record DucklingSpan(string Dimension, int Start, int End, JsonNode? Value, JsonObject AdditionalInfo)
-{
-    public int Length => End - Start;
-
-    public bool Contains(DucklingSpan other) => Start <= other.Start && End >= other.End && Length > other.Length;
-}
+public sealed record DucklingSpan(string Dimension, int Start, int End, JsonNode? Value, JsonObject AdditionalInfo);

@@ -129,9 +129,9 @@ public static partial class NumberParser
         return gap.Length > 0 && gap.Trim().IsEmpty || gap is "-";
     }
 
-    [GeneratedRegex(@"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+")]
+    [GeneratedRegex(@"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+", RegexOptions.None, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Word();
 
-    [GeneratedRegex(@"^(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")]
+    [GeneratedRegex(@"^(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$", RegexOptions.None, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Digits();
 }

@@ -15,40 +15,37 @@ public static partial class QuantityParser
         ["second"] = 1, ["minute"] = 60, ["hour"] = 3_600, ["day"] = 86_400, ["week"] = 604_800, ["month"] = 2_592_000, ["year"] = 31_536_000,
     };
 
+    /// <summary>(Declared before the patterns that use it.) Bounds any one pattern on hostile text; the extractor then gives up on the message's Duckling entities.</summary>
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    // Units after a number are matched where the number ends (\G): no copy of the rest of the text per number.
     private static readonly (Regex Unit, string Name)[] DistanceUnits =
     [
-        (new Regex(@"^\s*(?:km|kms|kilomet(?:er|re)s?)\b", RegexOptions.IgnoreCase), "kilometre"),
-        (new Regex(@"^\s*(?:cm|centimet(?:er|re)s?)\b", RegexOptions.IgnoreCase), "centimetre"),
-        (new Regex(@"^\s*(?:m|met(?:er|re)s?)\b", RegexOptions.IgnoreCase), "metre"),
-        (new Regex(@"^\s*(?:mi|miles?)\b", RegexOptions.IgnoreCase), "mile"),
-        (new Regex(@"^\s*(?:ft|feet|foot)\b", RegexOptions.IgnoreCase), "foot"),
-        (new Regex(@"^\s*(?:inch|inches)\b", RegexOptions.IgnoreCase), "inch"),
-        (new Regex(@"^\s*(?:yd|yards?)\b", RegexOptions.IgnoreCase), "yard"),
+        (After(@"km|kms|kilomet(?:er|re)s?"), "kilometre"),
+        (After(@"cm|centimet(?:er|re)s?"), "centimetre"),
+        (After(@"m|met(?:er|re)s?"), "metre"),
+        (After(@"mi|miles?"), "mile"),
+        (After(@"ft|feet|foot"), "foot"),
+        (After(@"inch|inches"), "inch"),
+        (After(@"yd|yards?"), "yard"),
     ];
 
     private static readonly (Regex Unit, string Name)[] MoneyAfter =
     [
-        (new Regex(@"^\s*(?:dollars?|bucks?)\b", RegexOptions.IgnoreCase), "$"),
-        (new Regex(@"^\s*(?:usd)\b", RegexOptions.IgnoreCase), "USD"),
-        (new Regex(@"^\s*(?:euros?|eur)\b", RegexOptions.IgnoreCase), "EUR"),
-        (new Regex(@"^\s*(?:pounds?|gbp)\b", RegexOptions.IgnoreCase), "GBP"),
-        (new Regex(@"^\s*(?:cents?)\b", RegexOptions.IgnoreCase), "cent"),
-        (new Regex(@"^\s*€"), "EUR"),
+        (After(@"dollars?|bucks?"), "$"), (After("usd"), "USD"), (After(@"euros?|eur"), "EUR"), (After(@"pounds?|gbp"), "GBP"), (After(@"cents?"), "cent"),
+        (new Regex(@"\G\s*€", RegexOptions.None, Timeout), "EUR"),
     ];
 
-    private static readonly (Regex Unit, string Name)[] MoneyBefore =
-    [
-        (new Regex(@"\$\s*$"), "$"), (new Regex(@"€\s*$"), "EUR"), (new Regex(@"£\s*$"), "GBP"),
-        (new Regex(@"\bUSD\s*$", RegexOptions.IgnoreCase), "USD"), (new Regex(@"\bEUR\s*$", RegexOptions.IgnoreCase), "EUR"), (new Regex(@"\bGBP\s*$", RegexOptions.IgnoreCase), "GBP"),
-    ];
+    private static readonly (string Symbol, string Name)[] MoneyBefore =
+        [("$", "$"), ("€", "EUR"), ("£", "GBP"), ("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP")];
 
     public static IEnumerable<DucklingSpan> Durations(string text, List<(int Start, int End, double Value)> numbers)
     {
         foreach (var (start, end, value) in numbers)
         {
-            if (DurationUnitAt(text[end..]) is { Success: true } unit)
+            if (DurationUnitAt(text, end) is { Success: true } unit)
             {
-                yield return Duration(start, end + unit.Length, value, Grain(unit.Groups[1].Value));
+                yield return Duration(start, unit.Index + unit.Length, value, Grain(unit.Groups[1].Value));
             }
         }
 
@@ -68,9 +65,9 @@ public static partial class QuantityParser
         {
             foreach (var (unit, name) in DistanceUnits)
             {
-                if (unit.Match(text[end..]) is { Success: true } m)
+                if (unit.Match(text, end) is { Success: true } m)
                 {
-                    yield return Measure("distance", start, end + m.Length, value, name);
+                    yield return Measure("distance", start, m.Index + m.Length, value, name);
                     break;
                 }
             }
@@ -81,26 +78,81 @@ public static partial class QuantityParser
     {
         foreach (var (start, end, value) in numbers)
         {
-            var before = MoneyBefore.Select(u => (u.Name, Match: u.Unit.Match(text[..start]))).FirstOrDefault(u => u.Match.Success);
-            if (before.Match is { Success: true })
+            if (CurrencyBefore(text, start) is { } before)
             {
-                yield return Measure("amount-of-money", before.Match.Index, end, value, before.Name);
+                yield return Measure("amount-of-money", before.Start, end, value, before.Name);
                 continue;
             }
 
-            var after = MoneyAfter.Select(u => (u.Name, Match: u.Unit.Match(text[end..]))).FirstOrDefault(u => u.Match.Success);
-            if (after.Match is { Success: true })
+            foreach (var (unit, name) in MoneyAfter)
             {
-                yield return Measure("amount-of-money", start, end + after.Match.Length, value, after.Name);
+                if (unit.Match(text, end) is { Success: true } m)
+                {
+                    yield return Measure("amount-of-money", start, m.Index + m.Length, value, name);
+                    break;
+                }
             }
         }
     }
 
-    public static IEnumerable<DucklingSpan> Emails(string text) =>
-        Email().Matches(text).Select(m => new DucklingSpan("email", m.Index, m.Index + m.Length, JsonValue.Create(m.Value), new JsonObject { ["value"] = m.Value }));
+    /// <summary>E-mail addresses, found around each '@' (a pattern scanning every start would be quadratic on long text).</summary>
+    public static IEnumerable<DucklingSpan> Emails(string text)
+    {
+        static bool Local(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-';
+        static bool Domain(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.';
+        var from = 0;
+        while ((from = text.IndexOf('@', from)) >= 0)
+        {
+            var start = from;
+            while (start > 0 && Local(text[start - 1]))
+            {
+                start--;
+            }
 
-    /// <summary>The unit of a duration at the start of <paramref name="rest"/> ("  minutes ..."): group 1 is the word.</summary>
-    public static Match DurationUnitAt(string rest) => DurationUnit().Match(rest);
+            var end = from + 1;
+            while (end < text.Length && Domain(text[end]))
+            {
+                end++;
+            }
+
+            // The domain ends at its last label: no trailing dot or hyphen, and it needs a dot between labels.
+            var address = text[start..end].TrimEnd('.', '-');
+            var domain = address[(from - start + 1)..];
+            if (from > start && domain.Contains('.', StringComparison.Ordinal) && !domain.StartsWith('.') && !domain.Contains("..", StringComparison.Ordinal))
+            {
+                yield return new DucklingSpan("email", start, start + address.Length, JsonValue.Create(address), new JsonObject { ["value"] = address });
+            }
+
+            from = end;
+        }
+    }
+
+    /// <summary>The unit of a duration right after <paramref name="at"/> ("  minutes ..."): group 1 is the word.</summary>
+    public static Match DurationUnitAt(string text, int at) => DurationUnit().Match(text, at);
+
+    /// <summary>A currency symbol or code just before a number ("$10", "USD 10"): where it starts and Duckling's unit.</summary>
+    private static (int Start, string Name)? CurrencyBefore(string text, int start)
+    {
+        var i = start;
+        while (i > 0 && char.IsWhiteSpace(text[i - 1]))
+        {
+            i--;
+        }
+
+        foreach (var (symbol, name) in MoneyBefore)
+        {
+            var from = i - symbol.Length;
+            if (from >= 0 && string.Compare(text, from, symbol, 0, symbol.Length, StringComparison.OrdinalIgnoreCase) == 0 &&
+                (symbol.Length == 1 || from == 0 || !char.IsLetterOrDigit(text[from - 1])))
+            {
+                return (from, name);
+            }
+        }
+
+        return null;
+    }
+
+    private static Regex After(string units) => new(@"\G\s*(?:" + units + @")\b", RegexOptions.IgnoreCase, Timeout);
 
     /// <summary>A duration's grain from the word for it ("hrs" → hour).</summary>
     public static string Grain(string unit)
@@ -134,12 +186,9 @@ public static partial class QuantityParser
     private static DucklingSpan Measure(string dimension, int start, int end, double value, string unit) =>
         new(dimension, start, end, DucklingExtractor.Number(value), new JsonObject { ["value"] = DucklingExtractor.Number(value), ["type"] = "value", ["unit"] = unit });
 
-    [GeneratedRegex(@"^\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\G\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex DurationUnit();
 
-    [GeneratedRegex(@"\b(?:(?<half>half\s+an?)|an?)\s+(?<unit>second|minute|hour|day|week|month|year)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:(?<half>half\s+an?)|an?)\s+(?<unit>second|minute|hour|day|week|month|year)\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex ArticleDuration();
-
-    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")]
-    private static partial Regex Email();
 }

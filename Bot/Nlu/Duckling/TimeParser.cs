@@ -29,9 +29,17 @@ public static partial class TimeParser
         var spans = new List<DucklingSpan>();
         var usedDays = new HashSet<int>();
 
+        // A day and a clock time (or part of the day) are one expression when only spaces, a comma, "at" or "on" lie between.
+        var dayEnding = days.Select((d, i) => (d.End, i)).DistinctBy(d => d.End).ToDictionary(d => d.End, d => d.i);
+        var dayStarting = days.Select((d, i) => (d.Start, i)).DistinctBy(d => d.Start).ToDictionary(d => d.Start, d => d.i);
+        int Adjacent(int start, int end) =>
+            dayEnding.TryGetValue(Skip(text, start, -1, "at"), out var before) ? before
+            : dayStarting.TryGetValue(Skip(text, end, +1, "on"), out var after) ? after
+            : -1;
+
         foreach (var (start, end, hour, minute, ambiguous, grain) in clocks)
         {
-            var day = days.FindIndex(d => Gap(text, d.End, start) || Gap(text, end, d.Start, "on"));
+            var day = Adjacent(start, end);
             DateTime at;
             int from = start, to = end;
             if (day >= 0)
@@ -52,7 +60,7 @@ public static partial class TimeParser
         foreach (var part in parts)
         {
             var name = part.Groups["part"].Value;
-            var day = days.FindIndex(d => Gap(text, d.End, part.Index) || Gap(text, part.Index + part.Length, d.Start, "on"));
+            var day = Adjacent(part.Index, part.Index + part.Length);
             var date = day >= 0 ? days[day].Date : today;
             int from = part.Index, to = part.Index + part.Length;
             if (day >= 0)
@@ -80,10 +88,13 @@ public static partial class TimeParser
 
         foreach (var (start, end, value) in numbers)
         {
-            if (In().Match(text[..start]) is { Success: true } prefix && QuantityParser.DurationUnitAt(text[end..]) is { Success: true } unit)
+            // "in 5 minutes": "in" right before a duration.
+            var from = Skip(text, start, -1, null);
+            if (from >= 2 && string.Compare(text, from - 2, "in", 0, 2, StringComparison.OrdinalIgnoreCase) == 0 && (from == 2 || !char.IsLetterOrDigit(text[from - 3])) &&
+                from < start && QuantityParser.DurationUnitAt(text, end) is { Success: true } unit)
             {
                 var seconds = value * QuantityParser.DurationSeconds[QuantityParser.Grain(unit.Groups[1].Value)];
-                spans.Add(Value(prefix.Index, end + unit.Length, Zoned(Truncate(local.DateTime).AddSeconds(seconds), zone), "second"));
+                spans.Add(Value(from - 2, unit.Index + unit.Length, Zoned(Truncate(local.DateTime).AddSeconds(seconds), zone), "second"));
             }
         }
 
@@ -186,16 +197,33 @@ public static partial class TimeParser
         return options.First(t => t > now);
     }
 
-    /// <summary>Whether only spaces, commas and the given joining words lie between two expressions.</summary>
-    private static bool Gap(string text, int from, int to, string joiner = "at")
+    /// <summary>
+    /// From <paramref name="at"/>, steps over spaces and commas, and over <paramref name="joiner"/> as a whole word, in
+    /// <paramref name="direction"/> (-1: backwards); returns where that stops.
+    /// </summary>
+    private static int Skip(string text, int at, int direction, string? joiner)
     {
-        if (from > to)
+        int Spaces(int i)
         {
-            return false;
+            while (direction < 0 ? i > 0 && (char.IsWhiteSpace(text[i - 1]) || text[i - 1] == ',') : i < text.Length && (char.IsWhiteSpace(text[i]) || text[i] == ','))
+            {
+                i += direction;
+            }
+
+            return i;
         }
 
-        var between = text[from..to].Trim().Trim(',').Trim();
-        return between.Length == 0 || between.Equals(joiner, StringComparison.OrdinalIgnoreCase);
+        var i = Spaces(at);
+        if (joiner is null)
+        {
+            return i;
+        }
+
+        var from = direction < 0 ? i - joiner.Length : i;
+        var isWord = from >= 0 && from + joiner.Length <= text.Length &&
+            string.Compare(text, from, joiner, 0, joiner.Length, StringComparison.OrdinalIgnoreCase) == 0 &&
+            (from == 0 || !char.IsLetterOrDigit(text[from - 1])) && (from + joiner.Length == text.Length || !char.IsLetterOrDigit(text[from + joiner.Length]));
+        return isWord ? Spaces(direction < 0 ? from : from + joiner.Length) : i;
     }
 
     private static DateTime Truncate(DateTime t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, DateTimeKind.Unspecified);
@@ -232,30 +260,27 @@ public static partial class TimeParser
         });
     }
 
-    [GeneratedRegex(@"\b(?<day>yesterday|today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?<day>yesterday|today|tomorrow|(?:the\s+)?day\s+after\s+tomorrow)\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex RelativeDay();
 
-    [GeneratedRegex(@"\b(?:(?:on|next|this)\s+)?(?<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:(?:on|next|this)\s+)?(?<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Weekday();
 
-    [GeneratedRegex(@"\b(?:on\s+)?(?:(?:the\s+)?(?<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|(?<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\s+(?:the\s+)?(?<day>\d{1,2})(?:st|nd|rd|th)?)(?:,?\s+(?<year>\d{4}))?\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:on\s+)?(?:(?:the\s+)?(?<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|(?<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\s+(?:the\s+)?(?<day>\d{1,2})(?:st|nd|rd|th)?)(?:,?\s+(?<year>\d{4}))?\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex MonthDay();
 
-    [GeneratedRegex(@"\b\d{4}-\d{2}-\d{2}\b")]
+    [GeneratedRegex(@"\b\d{4}-\d{2}-\d{2}\b", RegexOptions.None, matchTimeoutMilliseconds: 2000)]
     private static partial Regex IsoDate();
 
-    [GeneratedRegex(@"\b(?<which>next|this)\s+(?<period>week|month|year)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?<which>next|this)\s+(?<period>week|month|year)\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Period();
 
-    [GeneratedRegex(@"(?:\b(?<at>at)\s+)?\b(?:(?<named>noon|midday|midnight)|(?<hour>\d{1,2})(?::(?<minute>\d{2}))?(?:\s*(?<ampm>a\.?m\.?|p\.?m\.?)(?![a-z])|\s+(?<oclock>o'?clock)\b)?)(?![\d:])", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\b(?<at>at)\s+)?\b(?:(?<named>noon|midday|midnight)|(?<hour>\d{1,2})(?::(?<minute>\d{2}))?(?:\s*(?<ampm>a\.?m\.?|p\.?m\.?)(?![a-z])|\s+(?<oclock>o'?clock)\b)?)(?![\d:])", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Clock();
 
-    [GeneratedRegex(@"\b(?:this\s+)?(?<part>morning|afternoon|evening|night|tonight)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:this\s+)?(?<part>morning|afternoon|evening|night|tonight)\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Parts();
 
-    [GeneratedRegex(@"\b(?:right\s+)?now\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:right\s+)?now\b", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Now();
-
-    [GeneratedRegex(@"\bin\s+$", RegexOptions.IgnoreCase)]
-    private static partial Regex In();
 }

@@ -104,6 +104,23 @@ public sealed class DucklingExtractorTests
     }
 
     [Fact]
+    public void Long_messages_are_read_in_one_pass()
+    {
+        // Each scan is linear in the text (no pattern retried from every position, no copy of the rest per match),
+        // so a message of 5,000 expressions (220,000 characters) is read like a short one, just longer.
+        const int Count = 5_000;
+        var text = string.Concat(Enumerable.Repeat("monday at 7 pay $10 to a@b.co in 5 minutes ", Count));
+        var found = DucklingExtractor.Extract(text, All, Now);
+        Assert.Equal(Count, found.Count(e => e.Entity == "time" && e.Text == "monday at 7"));
+        Assert.Equal(Count, found.Count(e => e.Entity == "amount-of-money"));
+        Assert.Equal(Count, found.Count(e => e.Entity == "email"));
+        Assert.Equal(Count, found.Count(e => e.Entity == "time" && e.Text == "in 5 minutes"));
+
+        var noAddress = new string('a', 200_000) + "@";
+        Assert.Empty(DucklingExtractor.Extract(noAddress, new DucklingSettings(["email"], null), Now));
+    }
+
+    [Fact]
     public void The_config_selects_it_with_its_dimensions_and_warns_about_what_it_does_not_use()
     {
         var data = TrainingDataReader.FromYaml("""
