@@ -4,7 +4,7 @@ using Switchboard.Bot.Training;
 namespace Switchboard.Bot.Nlu.Duckling;
 
 /// <summary>
-/// Rasa's <c>DucklingEntityExtractor</c> without a Duckling server: the dimensions <c>number</c>, <c>time</c>,
+/// Rasa's <c>DucklingEntityExtractor</c> without a Duckling server: the dimensions <c>number</c>, <c>ordinal</c>, <c>time</c>,
 /// <c>duration</c>, <c>email</c>, <c>distance</c> and <c>amount-of-money</c> for English, found in-process and
 /// returned in the shape Rasa gives Duckling's answers (entity = dimension, <c>value</c>, <c>additional_info</c> =
 /// Duckling's value object). As Duckling does, a match inside a longer one of any asked dimension is dropped
@@ -14,7 +14,7 @@ public static class DucklingExtractor
 {
     public const string Name = "DucklingEntityExtractor";
 
-    public static readonly IReadOnlyList<string> Dimensions = ["number", "time", "duration", "email", "distance", "amount-of-money"];
+    public static readonly IReadOnlyList<string> Dimensions = ["number", "ordinal", "time", "duration", "email", "distance", "amount-of-money"];
 
     public static List<ExtractedEntity> Extract(string text, DucklingSettings settings, DateTimeOffset now)
     {
@@ -39,6 +39,11 @@ public static class DucklingExtractor
         if (wanted.Contains("number"))
         {
             spans.AddRange(numbers.Select(n => new DucklingSpan("number", n.Start, n.End, Number(n.Value), new JsonObject { ["value"] = Number(n.Value), ["type"] = "value" })));
+        }
+
+        if (wanted.Contains("ordinal"))
+        {
+            spans.AddRange(OrdinalParser.Find(text).Select(o => new DucklingSpan("ordinal", o.Start, o.End, JsonValue.Create(o.Value), new JsonObject { ["value"] = o.Value, ["type"] = "value" })));
         }
 
         if (wanted.Contains("time"))

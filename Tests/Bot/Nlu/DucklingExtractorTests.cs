@@ -35,6 +35,19 @@ public sealed class DucklingExtractorTests
     }
 
     [Theory]
+    [InlineData("the second floor", 2, "second")]
+    [InlineData("my twenty-first birthday", 21, "twenty-first")]
+    [InlineData("on the 3rd floor", 3, "3rd")]
+    public void Ordinals_have_duckling_shape(string text, long value, string matched)
+    {
+        var entity = Single(text, new DucklingSettings(["ordinal", "number"], null));
+        Assert.Equal("ordinal", (string?)entity["entity"]);
+        Assert.Equal(value, (long)entity["value"]!);
+        Assert.Equal(matched, (string?)entity["text"]);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["value"] = value, ["type"] = "value" }, entity["additional_info"]));
+    }
+
+    [Theory]
     [InlineData("tomorrow at 7", "2026-12-01T07:00:00.000+00:00", "hour")]
     [InlineData("at 7pm", "2026-11-30T19:00:00.000+00:00", "hour")]
     [InlineData("at 7", "2026-11-30T19:00:00.000+00:00", "hour")]
@@ -128,7 +141,7 @@ public sealed class DucklingExtractorTests
               - name: WhitespaceTokenizer
               - name: DucklingEntityExtractor
                 url: http://localhost:8000
-                dimensions: [number, ordinal]
+                dimensions: [number, temperature]
             intents: [a, b]
             nlu:
               - intent: a
@@ -138,8 +151,8 @@ public sealed class DucklingExtractorTests
                 examples: |
                   - two
             """);
-        Assert.Equal(["number", "ordinal"], data.Config.Nlu.Duckling!.Dimensions);
-        Assert.Contains(data.Warnings, w => w.Contains("dimension 'ordinal'", StringComparison.Ordinal));
+        Assert.Equal(["number", "temperature"], data.Config.Nlu.Duckling!.Dimensions);
+        Assert.Contains(data.Warnings, w => w.Contains("dimension 'temperature'", StringComparison.Ordinal));
         Assert.Contains(data.Warnings, w => w.Contains("url is not used", StringComparison.Ordinal));
     }
 }
