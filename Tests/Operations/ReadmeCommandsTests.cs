@@ -126,6 +126,24 @@ public sealed partial class ReadmeCommandsTests
     [Fact]
     public async Task A_cluster_of_redis_two_silos_and_two_gateways_runs_as_written()
     {
+        // redis-server saves dump.rdb where it was started (the repository root) when it stops: leave none behind.
+        var dump = Path.Combine(Repo.Root, "dump.rdb");
+        var hadDump = File.Exists(dump);
+        try
+        {
+            await RunCluster();
+        }
+        finally
+        {
+            if (!hadDump)
+            {
+                File.Delete(dump);
+            }
+        }
+    }
+
+    private static async Task RunCluster()
+    {
         await using var network = await IsolatedNetwork.CreateAsync();
         network.Start(Readme("redis-server --port 6379 &"), "redis");
         await Eventually.Until(async () => (await network.Run("redis-cli -p 6379 ping", TimeSpan.FromMinutes(1))).Output.Contains("PONG", StringComparison.Ordinal));
