@@ -83,12 +83,13 @@ public sealed class NluModel
         return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames, vocabulary, selectors, RetrievalResponsesOf(data.Domain));
     }
 
-    public static JsonObject RetrievalResponsesOf(BotDomain domain)
+    /// <summary>The domain's responses of retrieval intents (<c>utter_chitchat/ask_name</c>), as the domain writes them.</summary>
+    private static JsonObject RetrievalResponsesOf(BotDomain domain)
     {
         var responses = new JsonObject();
         foreach (var (name, variations) in domain.Json["responses"] as JsonObject ?? [])
         {
-            if (name.Contains(RetrievalIntent.Delimiter, StringComparison.Ordinal))
+            if (domain.RetrievalIntentOf(name[..Math.Max(0, name.IndexOf(RetrievalIntent.Delimiter, StringComparison.Ordinal))]) is not null)
             {
                 responses[name] = variations?.DeepClone();
             }
