@@ -15,13 +15,7 @@ public static class GatewayApp
         // appsettings.json is read from beside the program, wherever it is started from (the working directory is
         // the user's, so relative paths in flags resolve as typed).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        var flags = CommandLine.Parse(args);
-        if (flags.TryGetValue("config", out var configFile) && configFile is not null)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-        }
-
-        builder.Configuration.AddInMemoryCollection(flags);
+        builder.Configuration.AddSwitchboardFlags(args);
         configure?.Invoke(builder);
 
         var config = builder.Configuration;
