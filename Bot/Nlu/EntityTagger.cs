@@ -138,9 +138,10 @@ public sealed class EntityTagger
         }
     }
 
+    /// <summary>Reads what <see cref="Save"/> wrote; counts that the stream cannot hold are refused before anything is allocated for them.</summary>
     public static EntityTagger Load(BinaryReader reader)
     {
-        var types = new string[reader.ReadInt32()];
+        var types = new string[BinaryCount.Read(reader, 1, "entity tagger")];
         for (var i = 0; i < types.Length; i++)
         {
             types[i] = reader.ReadString();
@@ -153,13 +154,13 @@ public sealed class EntityTagger
             transitions[i] = reader.ReadSingle();
         }
 
-        var count = reader.ReadInt32();
+        var count = BinaryCount.Read(reader, sizeof(ulong) + sizeof(int), "entity tagger");
         var weights = new Dictionary<ulong, Row>(count);
         for (var i = 0; i < count; i++)
         {
             var feature = reader.ReadUInt64();
             var size = reader.ReadInt32();
-            if (size < 0 || size > tagCount)
+            if (size < 0 || size > tagCount || size * (long)(sizeof(int) + sizeof(float)) > reader.BaseStream.Length - reader.BaseStream.Position)
             {
                 throw new InvalidDataException("the entity tagger's weights do not fit its tags");
             }
@@ -200,6 +201,7 @@ public sealed class EntityTagger
         var toContinues = to > 0 && Kind(to) is I or L;
         return fromOpen ? toContinues && TypeIndex(to) == TypeIndex(from) : !toContinues;
     }
+
 
     /// <summary>
     /// How sure the tagger is of one token's tag: a softmax over the tags that fit between its neighbours'

@@ -34,6 +34,12 @@ public sealed class IntentClassifier
 
     public IReadOnlyList<string> Labels => _labels;
 
+    /// <summary>The sparse features it has weights for (the featurizer's count when it was trained).</summary>
+    public int FeatureCount => _weights.Length / _labels.Length;
+
+    /// <summary>The length of the sentence embedding it reads (0 without a sentence encoder).</summary>
+    public int DenseSize => _denseSize;
+
     /// <param name="progress">Called after each epoch with the share of training done.</param>
     public static IntentClassifier Train(IReadOnlyList<SparseVector> features, IReadOnlyList<string> intents, int featureCount, int epochs, int seed, Action<double>? progress = null)
     {
@@ -131,7 +137,7 @@ public sealed class IntentClassifier
 
     public static IntentClassifier Load(BinaryReader reader)
     {
-        var labels = new string[reader.ReadInt32()];
+        var labels = new string[BinaryCount.Read(reader, 1, "intent classifier")];
         for (var i = 0; i < labels.Length; i++)
         {
             labels[i] = reader.ReadString();
@@ -227,14 +233,8 @@ public sealed class IntentClassifier
 
     private static float[] Read(BinaryReader reader)
     {
-        var length = reader.ReadInt32();
-        if (length < 0 || length > reader.BaseStream.Length / sizeof(float))
-        {
-            throw new InvalidDataException("the intent classifier's weights are truncated");
-        }
-
-        var values = new float[length];
-        for (var i = 0; i < length; i++)
+        var values = new float[BinaryCount.Read(reader, sizeof(float), "intent classifier")];
+        for (var i = 0; i < values.Length; i++)
         {
             values[i] = reader.ReadSingle();
         }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Nlu;
@@ -22,16 +21,16 @@ public enum LexiconSource
 /// <summary>
 /// The training data's regexes, lookup tables and synonym variants, matched against a message: Rasa's
 /// <c>RegexFeaturizer</c> (matches become sentence and token features) and the matching half of
-/// <c>RegexEntityExtractor</c>. Every regex of the training data is compiled and run here and nowhere else.
+/// <c>RegexEntityExtractor</c>. Every regex of the training data is run here and nowhere else, as a
+/// <see cref="FeatureRegex"/> (the linear-time engine where the pattern allows, else a timeout counted as no match).
 /// Lookup values and synonym variants are matched word by word (case-insensitively) through an index of
 /// their first word, so a table of thousands of values costs one dictionary probe per word of the message.
 /// </summary>
 public sealed class Lexicon
 {
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoEntries = new Dictionary<string, IReadOnlyList<string>>();
 
-    private readonly (string Name, Regex Regex)[] _regexes;
+    private readonly (string Name, FeatureRegex Regex)[] _regexes;
     private readonly Dictionary<string, List<(string[] Words, string Name, LexiconSource Source)>> _phrases = new(StringComparer.Ordinal);
 
     public Lexicon(
@@ -44,7 +43,7 @@ public sealed class Lexicon
         Lookups = lookups;
         SynonymEntries = synonymEntries;
         AnnotatedValues = annotatedValues;
-        _regexes = regexes.Select(r => (r.Name, Compile(r.Pattern))).ToArray();
+        _regexes = regexes.Select(r => (r.Name, new FeatureRegex(r.Pattern))).ToArray();
         AddPhrases(lookups, LexiconSource.Lookup);
         AddPhrases(synonymEntries, LexiconSource.Synonym);
         AddPhrases(annotatedValues, LexiconSource.Annotation);
@@ -103,25 +102,18 @@ public sealed class Lexicon
             annotated);
     }
 
-    /// <summary>Every match in the message; a regex that runs past its time budget is skipped for this message.</summary>
+    /// <summary>Every match in the message; a regex that runs past its time budget matches nothing in this message.</summary>
     public List<LexiconMatch> Match(string text, IReadOnlyList<Token> tokens)
     {
         var matches = new List<LexiconMatch>();
         foreach (var (name, regex) in _regexes)
         {
-            try
+            foreach (var m in regex.Matches(text))
             {
-                for (var m = regex.Match(text); m.Success; m = m.NextMatch())
+                if (m.Length > 0)
                 {
-                    if (m.Length > 0)
-                    {
-                        matches.Add(new LexiconMatch(name, LexiconSource.Regex, m.Index, m.Index + m.Length));
-                    }
+                    matches.Add(new LexiconMatch(name, LexiconSource.Regex, m.Index, m.Index + m.Length));
                 }
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                // A pattern that backtracks too long on this text says nothing about it.
             }
         }
 
@@ -154,10 +146,6 @@ public sealed class Lexicon
 
         return matches;
     }
-
-    /// <summary>The one place a training-data regex becomes a <see cref="Regex"/>.</summary>
-    public static Regex Compile(string pattern) =>
-        new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeout);
 
     private void AddPhrases(IReadOnlyDictionary<string, IReadOnlyList<string>> entries, LexiconSource source)
     {

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Model;
@@ -28,6 +29,12 @@ public sealed class NluModel
     /// </summary>
     private const double GazetteerCoverage = 0.8;
 
+    /// <summary>
+    /// Entities kept per message, the first by position: every entity is stored with the conversation (about 3 KB
+    /// of a tracker's memory each), and a text repeating a city 400 times is an attack, not a request.
+    /// </summary>
+    public const int MaxEntities = 100;
+
     private readonly HashSet<string> _entityNames;
     private readonly SentenceEncoder? _encoder;
 
@@ -38,8 +45,12 @@ public sealed class NluModel
         IntentClassifier intents,
         EntityTagger tagger,
         IReadOnlyDictionary<string, string> synonyms,
-        IReadOnlyList<string> entityNames)
+        IReadOnlyList<string> entityNames,
+        IReadOnlyList<ResponseSelector>? responseSelectors = null,
+        JsonObject? retrievalResponses = null)
     {
+        ResponseSelectors = responseSelectors ?? [];
+        RetrievalResponses = retrievalResponses ?? [];
         Settings = settings;
         Lexicon = lexicon;
         Featurizer = featurizer;
@@ -64,6 +75,12 @@ public sealed class NluModel
     public IReadOnlyDictionary<string, string> Synonyms { get; }
 
     public IReadOnlyList<string> EntityNames { get; }
+
+    /// <summary>The pipeline's response selectors (none without retrieval intents or a <c>ResponseSelector</c>).</summary>
+    public IReadOnlyList<ResponseSelector> ResponseSelectors { get; }
+
+    /// <summary>The responses of retrieval intents (<c>utter_chitchat/ask_name</c>: its variations as Rasa JSON).</summary>
+    public JsonObject RetrievalResponses { get; }
 
     public static NluModel Train(TrainingData data, int seed = 1, IProgress<TrainingProgress>? progress = null)
     {
@@ -90,16 +107,36 @@ public sealed class NluModel
         progress?.Report(new TrainingProgress("intents", 0, $"{data.Examples.Count} examples, {data.Examples.Select(e => e.Intent).Distinct().Count()} intents"));
         var featurizer = SentenceFeaturizer.Build(messages.Select(m => (m.Tokens, (IEnumerable<string>)m.Lexicon)), settings.MaxWordNgram, settings.MinCharNgram, settings.MaxCharNgram);
         var vectors = messages.Select((m, i) => featurizer.Featurize(m.Tokens, m.Lexicon, embeddings?[i])).ToList();
-        var intents = IntentClassifier.Train(vectors, data.Examples.Select(e => e.Intent).ToList(), featurizer.Count, settings.IntentEpochs, seed, d => progress?.Report(new TrainingProgress("intents", d)));
+        // The classifier and the dialogue see a retrieval intent (chitchat/ask_name) as its base intent (chitchat).
+        var intents = IntentClassifier.Train(vectors, data.Examples.Select(e => RetrievalIntent.BaseOf(e.Intent)).ToList(), featurizer.Count, settings.IntentEpochs, seed, d => progress?.Report(new TrainingProgress("intents", d)));
+        var selectors = (settings.ResponseSelectors ?? [])
+            .Select(s => ResponseSelector.Train(s.RetrievalIntent, data.Examples, vectors, featurizer.Count, settings, seed))
+            .OfType<ResponseSelector>()
+            .ToList();
 
-                progress?.Report(new TrainingProgress("entities", 0, $"{data.Examples.Sum(e => e.Entities.Count)} entities of {data.Examples.SelectMany(e => e.Entities).Select(e => e.Entity).Distinct().Count()} types"));
+        progress?.Report(new TrainingProgress("entities", 0, $"{data.Examples.Sum(e => e.Entities.Count)} entities of {data.Examples.SelectMany(e => e.Entities).Select(e => e.Entity).Distinct().Count()} types"));
         var tagger = EntityTagger.Train(
             settings.Entities ? data.Examples : [],
-            (example, tokens, drop) => TokenFeatures.Extract(tokens, example.Intent, TokenMarks(example, tokens, lexicon, annotations, settings, random), drop),
+            (example, tokens, drop) => TokenFeatures.Extract(tokens, RetrievalIntent.BaseOf(example.Intent), TokenMarks(example, tokens, lexicon, annotations, settings, random), drop),
             settings.Epochs,
             seed,
             d => progress?.Report(new TrainingProgress("entities", d)));
-        return new NluModel(settings, lexicon, featurizer, intents, tagger, data.Synonyms, data.Domain.EntityNames);
+        return new NluModel(settings, lexicon, featurizer, intents, tagger, data.Synonyms, data.Domain.EntityNames, selectors, RetrievalResponsesOf(data.Domain));
+    }
+
+    /// <summary>The domain's responses of retrieval intents (<c>utter_chitchat/ask_name</c>), as the domain writes them.</summary>
+    private static JsonObject RetrievalResponsesOf(BotDomain domain)
+    {
+        var responses = new JsonObject();
+        foreach (var (name, variations) in domain.Json["responses"] as JsonObject ?? [])
+        {
+            if (domain.RetrievalIntentOf(name[..Math.Max(0, name.IndexOf(RetrievalIntent.Delimiter, StringComparison.Ordinal))]) is not null)
+            {
+                responses[name] = variations?.DeepClone();
+            }
+        }
+
+        return responses;
     }
 
     /// <summary>Parses on the calling thread (the sentence encoder, if configured, encodes this message alone).</summary>
@@ -110,16 +147,24 @@ public sealed class NluModel
     public async ValueTask<ParseResult> ParseAsync(string text) =>
         Immediate(text) ?? Parse(text, _encoder is null ? null : await _encoder.EncodeAsync(text));
 
-    /// <summary>The result of a <c>/intent</c> message or an empty one, which need no model.</summary>
-    private static ParseResult? Immediate(string text) =>
-        IntentBypass.TryParse(text) ?? (string.IsNullOrWhiteSpace(text) ? new ParseResult(text, null, [], []) : null);
+    /// <summary>The result of a <c>/intent</c> message (<c>/chitchat/ask_name</c> with its response selected) or an empty one, which need no model.</summary>
+    private ParseResult? Immediate(string text)
+    {
+        if (IntentBypass.TryParse(text) is { } bypass)
+        {
+            return bypass.Intent is { } forced && RetrievalIntent.Split(forced.Name) is (var baseIntent, not null) ? Retrieval(bypass, forced, baseIntent) : bypass;
+        }
+
+        return string.IsNullOrWhiteSpace(text) ? new ParseResult(text, null, [], []) : null;
+    }
 
     private ParseResult Parse(string text, float[]? embedding)
     {
         var tokens = Tokenizer.Tokenize(text);
         var matches = Lexicon.Match(text, tokens);
+        var marks = TokenFeatures.Marks(tokens, matches);
         var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : [], embedding);
-        var ranking = Temper(Intents.Rank(vector), Featurizer.Familiarity(tokens, matches)).Take(RankingLength).ToList();
+        var ranking = Temper(Intents.Rank(vector), Featurizer.Familiarity(tokens, marks)).Take(RankingLength).ToList();
         var best = ranking[0];
         var intent = best;
         if (Settings.FallbackThreshold is { } threshold &&
@@ -129,7 +174,45 @@ public sealed class NluModel
             ranking.Insert(0, intent);
         }
 
-        return new ParseResult(text, intent, ExtractEntities(text, tokens, matches, best.Name), ranking);
+        var parse = new ParseResult(text, intent, ExtractEntities(text, tokens, matches, Settings.LexiconFeatures ? marks : TokenFeatures.Marks(tokens, []), best.Name), ranking);
+        return ResponseSelectors.Count == 0 ? parse : WithResponseSelection(parse, vector);
+    }
+
+    /// <summary><c>/chitchat/ask_name</c>: the intent <c>chitchat</c>, with <c>ask_name</c> selected as if by the response selector.</summary>
+    private ParseResult Retrieval(ParseResult bypass, IntentScore forced, string baseIntent)
+    {
+        var intent = forced with { Name = baseIntent };
+        var key = ResponseSelectors.FirstOrDefault(s => s.RetrievalIntent == baseIntent)?.Key ?? ResponseSelector.DefaultKey;
+        var selection = new JsonObject
+        {
+            ["all_retrieval_intents"] = new JsonArray(JsonValue.Create(baseIntent)),
+            [key] = ResponseSelector.Entry([forced with { Confidence = 1.0 }], RetrievalResponses, RankingLength),
+        };
+        return bypass with { Intent = intent, IntentRanking = [intent], ResponseSelection = selection, FullRetrievalIntent = forced.Name };
+    }
+
+    /// <summary>
+    /// Adds every selector's prediction (Rasa runs them whatever the intent) and, when the intent is a retrieval
+    /// intent, its full name (<c>full_retrieval_intent_name</c>) as Rasa's message processor does.
+    /// </summary>
+    private ParseResult WithResponseSelection(ParseResult parse, SparseVector features)
+    {
+        var selection = new JsonObject
+        {
+            ["all_retrieval_intents"] = new JsonArray(RetrievalResponses.Select(r => RetrievalIntent.BaseOf(r.Key["utter_".Length..])).Distinct(StringComparer.Ordinal).Select(r => (JsonNode?)r).ToArray()),
+        };
+        foreach (var selector in ResponseSelectors)
+        {
+            selection[selector.Key] = selector.Select(features, RetrievalResponses, RankingLength);
+        }
+
+        var intent = parse.Intent?.Name;
+        var predicted = intent is null ? null : (selection[intent] ?? selection[ResponseSelector.DefaultKey])?["response"]?["intent_response_key"]?.GetValue<string>();
+        return parse with
+        {
+            ResponseSelection = selection,
+            FullRetrievalIntent = predicted is not null && RetrievalIntent.BaseOf(predicted) == intent ? predicted : null,
+        };
     }
 
     /// <summary>
@@ -148,12 +231,11 @@ public sealed class NluModel
         return ranking.Select((r, i) => r with { Confidence = powered[i] / sum });
     }
 
-    private List<ExtractedEntity> ExtractEntities(string text, List<Token> tokens, List<LexiconMatch> matches, string intent)
+    private List<ExtractedEntity> ExtractEntities(string text, List<Token> tokens, List<LexiconMatch> matches, List<string>[] marks, string intent)
     {
         var entities = new List<ExtractedEntity>();
         if (!Tagger.IsEmpty && tokens.Count > 0)
         {
-            var marks = TokenFeatures.Marks(tokens, Settings.LexiconFeatures ? matches : []);
             foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(TokenFeatures.Extract(tokens, intent, marks)))
             {
                 var from = tokens[start].Start;
@@ -164,17 +246,61 @@ public sealed class NluModel
 
         if (Settings.RegexEntities)
         {
+            // Per entity, the characters its values cover: a match overlapping one of them is not added again.
+            // Checking the match's own characters keeps this linear in the text (a scan of the entities was not).
+            var covered = new Dictionary<string, BitArray>(StringComparer.Ordinal);
             foreach (var m in matches)
             {
-                if (m.Source is LexiconSource.Regex or LexiconSource.Lookup && _entityNames.Contains(m.Name) &&
-                    !entities.Any(e => e.Entity == m.Name && e.Start < m.End && e.End > m.Start))
+                if (m.Source is not (LexiconSource.Regex or LexiconSource.Lookup) || !_entityNames.Contains(m.Name))
                 {
+                    continue;
+                }
+
+                if (!covered.TryGetValue(m.Name, out var taken))
+                {
+                    covered[m.Name] = taken = new BitArray(text.Length);
+                    foreach (var e in entities.Where(e => e.Entity == m.Name))
+                    {
+                        Cover(taken, e.Start, e.End);
+                    }
+                }
+
+                if (!Overlaps(taken, m.Start, m.End))
+                {
+                    Cover(taken, m.Start, m.End);
                     entities.Add(new ExtractedEntity(m.Name, m.Start, m.End, text[m.Start..m.End], 1.0, "RegexEntityExtractor"));
                 }
             }
         }
 
-        return Settings.Synonyms ? entities.Select(MapSynonym).OrderBy(e => e.Start).ToList() : entities.OrderBy(e => e.Start).ToList();
+        if (Settings.Duckling is { } duckling)
+        {
+            entities.AddRange(Duckling.DucklingExtractor.Extract(text, duckling, DateTimeOffset.UtcNow));
+        }
+
+        var ordered = (Settings.Synonyms ? entities.Select(MapSynonym) : entities).OrderBy(e => e.Start);
+        return ordered.Take(MaxEntities).ToList();
+    }
+
+    private static bool Overlaps(BitArray covered, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (covered[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Cover(BitArray covered, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            covered[i] = true;
+        }
     }
 
     private ExtractedEntity MapSynonym(ExtractedEntity entity) =>

@@ -93,14 +93,16 @@ public sealed class SentenceFeaturizer
     /// whole if training had it or the lexicon covers it, otherwise by the share of its character trigrams that
     /// training had (an unseen inflection or a word like the known ones keeps most of them; gibberish none).
     /// </summary>
-    public double Familiarity(IReadOnlyList<Token> tokens, IReadOnlyList<LexiconMatch> matches)
+    /// <param name="marks">The lexicon names covering each token (<see cref="TokenFeatures.Marks"/>).</param>
+    public double Familiarity(IReadOnlyList<Token> tokens, IReadOnlyList<List<string>> marks)
     {
         var words = 0;
         var known = 0.0;
         var n = Math.Min(3, MaxCharNgram);
         Span<char> buffer = stackalloc char[256];
-        foreach (var token in tokens)
+        for (var i = 0; i < tokens.Count; i++)
         {
+            var token = tokens[i];
             if (!char.IsLetterOrDigit(token.Text[0]))
             {
                 continue;
@@ -108,7 +110,7 @@ public sealed class SentenceFeaturizer
 
             words++;
             if (_index.ContainsKey(FeatureHash.Combine(WordKey, FeatureHash.Of(token.Text))) ||
-                matches.Any(m => m.Start <= token.Start && m.End >= token.End))
+                marks[i].Count > 0)
             {
                 known++;
                 continue;
@@ -154,7 +156,12 @@ public sealed class SentenceFeaturizer
         var maxWord = reader.ReadInt32();
         var minChar = reader.ReadInt32();
         var maxChar = reader.ReadInt32();
-        var count = reader.ReadInt32();
+        if (maxWord is < 0 or > 2 || minChar is < 1 or > 6 || maxChar is < 0 or > 6)
+        {
+            throw new InvalidDataException("the sentence featurizer is damaged: its n-gram ranges are out of range");
+        }
+
+        var count = BinaryCount.Read(reader, sizeof(ulong), "sentence featurizer");
         var index = new Dictionary<ulong, int>(count);
         for (var i = 0; i < count; i++)
         {

@@ -14,16 +14,39 @@ public static class TokenFeatures
     private static readonly ulong End = FeatureHash.Of("\u0002$");
     private static readonly ulong[] T = Enumerable.Range(100, 40).Select(FeatureHash.Template).ToArray();
 
-    /// <summary>Lexicon names per token, from the matches of a message.</summary>
+    /// <summary>
+    /// Lexicon names per token, from the matches of a message. Each match finds its first token by binary search
+    /// (tokens are in text order) and marks only the tokens it covers, so the cost grows with the text, not with
+    /// tokens × matches.
+    /// </summary>
     public static List<string>[] Marks(IReadOnlyList<Token> tokens, IReadOnlyList<LexiconMatch> matches)
     {
         var marks = new List<string>[tokens.Count];
         for (var i = 0; i < tokens.Count; i++)
         {
             marks[i] = [];
-            foreach (var m in matches)
+        }
+
+        foreach (var m in matches)
+        {
+            var first = 0;
+            var last = tokens.Count;
+            while (first < last)
             {
-                if (tokens[i].Start < m.End && tokens[i].End > m.Start && !marks[i].Contains(m.Name))
+                var middle = (first + last) / 2;
+                if (tokens[middle].End <= m.Start)
+                {
+                    first = middle + 1;
+                }
+                else
+                {
+                    last = middle;
+                }
+            }
+
+            for (var i = first; i < tokens.Count && tokens[i].Start < m.End; i++)
+            {
+                if (!marks[i].Contains(m.Name))
                 {
                     marks[i].Add(m.Name);
                 }

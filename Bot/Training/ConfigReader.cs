@@ -52,7 +52,7 @@ public static class ConfigReader
     {
         // An explicit pipeline has a fallback, entities, synonyms, lexicon features or a sentence encoder only if it
         // lists the components for them; with count vectors listed, only the n-grams they ask for.
-        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false, LexiconFeatures = false };
+        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false, LexiconFeatures = false, ResponseSelectors = null };
         var countVectors = pipeline.Children.Select(c => Component(source, c, "pipeline")).Where(c => c.Name == "CountVectorsFeaturizer").ToList();
         if (countVectors.Count > 0)
         {
@@ -80,6 +80,32 @@ public static class ConfigReader
                         nlu = nlu with { Epochs = Math.Clamp((int)source.Number(epochs, "epochs"), 1, 50) };
                     }
 
+                    break;
+                case "DucklingEntityExtractor":
+                    var dimensions = YamlSource.Get(options, "dimensions") is YamlSequenceNode dims
+                        ? dims.Children.Select(d => source.Scalar(d, "a dimension")).ToList()
+                        : [];
+                    foreach (var unknown in dimensions.Where(d => !Nlu.Duckling.DucklingExtractor.Dimensions.Contains(d)))
+                    {
+                        warnings.Add($"{source.Name}:{item.Start.Line}: DucklingEntityExtractor dimension '{unknown}' is not extracted here (only {string.Join(", ", Nlu.Duckling.DucklingExtractor.Dimensions)})");
+                    }
+
+                    if (YamlSource.Get(options, "url") is not null)
+                    {
+                        warnings.Add($"{source.Name}:{item.Start.Line}: DucklingEntityExtractor runs in-process here; its url is not used");
+                    }
+
+                    var timezone = YamlSource.Get(options, "timezone") is YamlScalarNode { Value: { Length: > 0 } tz } ? tz : null;
+                    if (timezone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out _))
+                    {
+                        warnings.Add($"{source.Name}:{item.Start.Line}: DucklingEntityExtractor timezone '{timezone}' is unknown; UTC is used");
+                    }
+
+                    nlu = nlu with { Duckling = new DucklingSettings(dimensions, timezone) };
+                    break;
+                case "ResponseSelector":
+                    var retrievalIntent = YamlSource.Get(options, "retrieval_intent") is { } ri && ri is not YamlScalarNode { Value: null or "" or "null" } ? source.Scalar(ri, "retrieval_intent") : null;
+                    nlu = nlu with { ResponseSelectors = [.. nlu.ResponseSelectors ?? [], new ResponseSelectorSettings(retrievalIntent)] };
                     break;
                 case "RegexEntityExtractor":
                     nlu = nlu with { RegexEntities = true };

@@ -8,6 +8,8 @@ namespace Switchboard.Bot.Training;
 /// <param name="LexiconFeatures"><c>RegexFeaturizer</c>: regexes, lookup tables and synonyms become intent and token features.</param>
 /// <param name="IntentEpochs">Passes of the intent classifier's gradient descent over the training data.</param>
 /// <param name="LanguageModel"><c>LanguageModelFeaturizer</c>: the sentence encoder whose embedding joins the intent features, or null.</param>
+/// <param name="ResponseSelectors">The pipeline's <c>ResponseSelector</c>s (null: none).</param>
+/// <param name="Duckling"><c>DucklingEntityExtractor</c>, or null.</param>
 public sealed record NluSettings(
     double? FallbackThreshold,
     double AmbiguityThreshold,
@@ -20,7 +22,16 @@ public sealed record NluSettings(
     int MaxWordNgram = 2,
     bool LexiconFeatures = true,
     int IntentEpochs = 20,
-    string? LanguageModel = null)
+    string? LanguageModel = null,
+    IReadOnlyList<ResponseSelectorSettings>? ResponseSelectors = null,
+    DucklingSettings? Duckling = null)
 {
-    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 4);
+    /// <summary>Without a pipeline: Rasa's default one, whose ResponseSelector answers every retrieval intent.</summary>
+    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 4, ResponseSelectors: [new ResponseSelectorSettings(null)]);
 }
+
+/// <summary>One <c>ResponseSelector</c> of the pipeline: for one retrieval intent, or (null) for all of them.</summary>
+public sealed record ResponseSelectorSettings(string? RetrievalIntent);
+
+/// <summary><c>DucklingEntityExtractor</c>'s options: the dimensions to extract (all when empty) and the IANA time zone.</summary>
+public sealed record DucklingSettings(IReadOnlyList<string> Dimensions, string? Timezone);
