@@ -10,7 +10,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 
 /// <summary>
 /// This gateway node: its id, its local connections, and the cluster calls the API and the client
-/// protocol make. Events from the node's stream are turned into frames here, once per event.
+/// protocol make. Events from the node's stream are turned into pushes here, encoded once per event and codec.
 /// </summary>
 public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, NodeMetrics metrics, IConfiguration config, ILogger<GatewayNode> logger)
 {
@@ -48,7 +48,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
                     return;
                 }
 
-                var frame = Frames.PublicationPush(p.Channel, p.Publication);
+                var frame = WireMapping.PublicationPush(p.Channel, p.Publication);
                 foreach (var subscriber in subscribers)
                 {
                     subscriber.DeliverPublication(p.Channel, p.Publication.Offset, frame);
@@ -57,10 +57,10 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
                 metrics.MessagesQueued(subscribers.Length);
                 break;
             case JoinEvent j:
-                Broadcast(j.Channel, Frames.JoinPush(j.Channel, j.Client));
+                Broadcast(j.Channel, WireMapping.JoinPush(j.Channel, j.Client));
                 break;
             case LeaveEvent l:
-                Broadcast(l.Channel, Frames.LeavePush(l.Channel, l.Client));
+                Broadcast(l.Channel, WireMapping.LeavePush(l.Channel, l.Client));
                 break;
             case UnsubscribeUserEvent u:
                 foreach (var client in Hub.ClientsOf(u.User))
@@ -220,12 +220,12 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
     internal void SampleCpu() => Volatile.Write(ref cpuUsage, metrics.SampleCpuUsage());
 
-    private void Broadcast(string channel, byte[] frame)
+    private void Broadcast(string channel, PushFrame frame)
     {
         var subscribers = Hub.Subscribers(channel);
         foreach (var subscriber in subscribers)
         {
-            subscriber.Enqueue(frame);
+            subscriber.Push(frame);
         }
 
         metrics.MessagesQueued(subscribers.Length);

@@ -14,5 +14,5 @@ internal sealed class ChannelSubscription(ClientInfo info, ChannelSettings setti
 
     public bool Pending { get; set; } = true;
 
-    public List<(long Offset, byte[] Frame)> Buffered { get; } = [];
+    public List<(long Offset, PushFrame Frame)> Buffered { get; } = [];
 }

@@ -1,42 +1,45 @@
-using System.Runtime.InteropServices;
+using System.Text.Json;
+using Google.Protobuf;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.Security;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>Commands that are not about a subscription: publish, rpc and token refresh.</summary>
 public sealed partial class ClientSession
 {
-    private async Task<byte[]?> Publish(uint id, PublishRequest request)
+    private async Task<Wire.Reply?> Publish(uint id, Wire.PublishRequest request)
     {
         if (Resolve(request.Channel, out var channel, out var resolution) is { } resolutionError)
         {
-            return Frames.Error(id, resolutionError);
+            return WireMapping.Error(id, resolutionError);
         }
 
-        if (request.Data is not { } data)
+        // Payloads are JSON on every path (server API, history, JSON subscribers), whatever the client's encoding.
+        if (!IsJson(request.Data))
         {
-            return Frames.Error(id, ClientError.BadRequest);
+            return WireMapping.Error(id, ClientError.BadRequest);
         }
 
         var subscribed = IsSubscribed(channel);
         if ((!resolution.Options.Publish && !options.ClientInsecure) || AccessError(resolution) is not null || (resolution.IsPrivate && !subscribed))
         {
-            return Frames.Error(id, ClientError.PermissionDenied);
+            return WireMapping.Error(id, ClientError.PermissionDenied);
         }
 
-        var publication = GatewayNode.NewPublication(JsonMarshal.GetRawUtf8Value(data).ToArray(), InfoFor(channel), ClientId);
+        var publication = GatewayNode.NewPublication(request.Data.ToByteArray(), InfoFor(channel), ClientId);
         await node.Publish(channel, publication, resolution.Options.ToSettings());
-        return Frames.EmptyReply(id, "publish");
+        return new Wire.Reply { Id = id, Publish = new Wire.PublishResult() };
     }
 
-    private byte[]? Refresh(uint id, RefreshRequest request)
+    private Wire.Reply? Refresh(uint id, Wire.RefreshRequest request)
     {
         var token = Hs256Jwt.Validate(request.Token, options.Secret);
         if (token.Status == JwtStatus.Expired)
         {
-            return Frames.Error(id, ClientError.TokenExpired);
+            return WireMapping.Error(id, ClientError.TokenExpired);
         }
 
         if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User)
@@ -45,41 +48,53 @@ public sealed partial class ClientSession
             return null;
         }
 
-        return Frames.Reply(id, "refresh", w =>
+        return new Wire.Reply
         {
-            w.WriteString("client", ClientId);
-            w.WriteString("version", Version);
-            if (claims.Exp > 0)
-            {
-                w.WriteBoolean("expires", true);
-                w.WriteNumber("ttl", Math.Max(1, claims.Exp - DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-            }
-        });
+            Id = id,
+            Refresh = new Wire.RefreshResult { Client = ClientId, Version = Version, Expires = claims.Exp > 0, Ttl = TtlOf(claims.Exp) },
+        };
     }
 
-    private async Task<byte[]?> Rpc(uint id, RpcRequest request)
+    private async Task<Wire.Reply?> Rpc(uint id, Wire.RpcRequest request)
     {
-        if (!rpc.TryGet(request.Method ?? "", out var handler))
+        if (!rpc.TryGet(request.Method, out var handler))
         {
-            return Frames.Error(id, ClientError.MethodNotFound);
+            return WireMapping.Error(id, ClientError.MethodNotFound);
         }
 
-        var data = request.Data is { } d ? JsonMarshal.GetRawUtf8Value(d).ToArray() : [];
+        if (!request.Data.IsEmpty && !IsJson(request.Data))
+        {
+            return WireMapping.Error(id, ClientError.BadRequest);
+        }
+
         try
         {
-            var result = await handler.Handle(new RpcContext(ClientId, User, ConnInfo, CancellationToken.None), data);
-            return Frames.Reply(id, "rpc", w =>
-            {
-                if (result.Length > 0)
-                {
-                    w.WritePropertyName("data");
-                    w.WriteRawValue(result);
-                }
-            });
+            var result = await handler.Handle(new RpcContext(ClientId, User, ConnInfo, CancellationToken.None), request.Data.ToByteArray());
+            return new Wire.Reply { Id = id, Rpc = new Wire.RpcResult { Data = UnsafeByteOperations.UnsafeWrap(result) } };
         }
         catch (RpcException ex)
         {
-            return Frames.Error(id, new ClientError(ex.Code, ex.Message));
+            return WireMapping.Error(id, new ClientError(ex.Code, ex.Message));
+        }
+    }
+
+    /// <summary>Exactly one JSON value.</summary>
+    private static bool IsJson(ByteString data)
+    {
+        var reader = new Utf8JsonReader(data.Span);
+        try
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 }

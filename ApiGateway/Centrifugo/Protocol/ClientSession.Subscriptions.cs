@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.Channels;
 using Switchboard.Security;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
@@ -11,29 +11,32 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 /// </summary>
 public sealed partial class ClientSession
 {
-    private async Task<byte[]?> Subscribe(uint id, SubscribeRequest request)
+    /// <summary>Subscribe flag bit: reply error 112 instead of an unsuccessful recovery.</summary>
+    private const long RejectUnrecovered = 2;
+
+    private async Task<Wire.Reply?> Subscribe(uint id, Wire.SubscribeRequest request)
     {
         if (Resolve(request.Channel, out var channel, out var resolution) is { } resolutionError)
         {
-            return Frames.Error(id, resolutionError);
+            return WireMapping.Error(id, resolutionError);
         }
 
         lock (gate)
         {
             if (subscriptions.ContainsKey(channel))
             {
-                return Frames.Error(id, ClientError.AlreadySubscribed);
+                return WireMapping.Error(id, ClientError.AlreadySubscribed);
             }
 
             if (subscriptions.Count >= options.ClientChannelLimit)
             {
-                return Frames.Error(id, ClientError.LimitExceeded);
+                return WireMapping.Error(id, ClientError.LimitExceeded);
             }
         }
 
         if (AccessError(resolution) is { } accessError)
         {
-            return Frames.Error(id, accessError);
+            return WireMapping.Error(id, accessError);
         }
 
         byte[]? chanInfo = null;
@@ -42,21 +45,21 @@ public sealed partial class ClientSession
             var token = Hs256Jwt.Validate(request.Token, options.Secret);
             if (token.Status == JwtStatus.Expired)
             {
-                return Frames.Error(id, ClientError.TokenExpired);
+                return WireMapping.Error(id, ClientError.TokenExpired);
             }
 
-            if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User || claims.Channel != channel)
+            if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || !claims.Admits(ClientId, User) || claims.Channel != channel)
             {
-                return Frames.Error(id, ClientError.PermissionDenied);
+                return WireMapping.Error(id, ClientError.PermissionDenied);
             }
 
             chanInfo = claims.Info;
         }
 
         var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-        var recoverFrom = recoverable && request.Recover ? new StreamPosition(request.Offset, request.Epoch ?? "") : null;
+        var recoverFrom = recoverable && request.Recover ? new StreamPosition((long)request.Offset, request.Epoch) : null;
         var result = await SubscribeToGrain(channel, resolution, chanInfo, recoverFrom);
-        if (result.WasRecovering && !result.RecoverySucceeded && (request.Flag & SubscribeRequest.RejectUnrecovered) != 0)
+        if (result.WasRecovering && !result.RecoverySucceeded && (request.Flag & RejectUnrecovered) != 0)
         {
             lock (gate)
             {
@@ -64,11 +67,10 @@ public sealed partial class ClientSession
             }
 
             await node.Unsubscribe(this, channel);
-            return Frames.Error(id, ClientError.UnrecoverablePosition);
+            return WireMapping.Error(id, ClientError.UnrecoverablePosition);
         }
 
-        var reply = Frames.Reply(id, "subscribe", w => WriteSubscribeResult(w, result, recoverable));
-        Activate(reply, [(channel, result)]);
+        Activate(new Wire.Reply { Id = id, Subscribe = result.ToWire(recoverable) }, [(channel, result)]);
         return null;
     }
 
@@ -97,9 +99,10 @@ public sealed partial class ClientSession
     }
 
     /// <summary>Queues the reply, then what arrived meanwhile and is newer than what the reply holds.</summary>
-    private void Activate(byte[] reply, IEnumerable<(string Channel, SubscribeResult Result)> subscribed)
+    private void Activate(Wire.Reply reply, IEnumerable<(string Channel, SubscribeResult Result)> subscribed)
     {
-        List<byte[]> frames = [reply];
+        var current = Codec!;
+        List<byte[]> frames = [current.EncodeReply(reply)];
         lock (gate)
         {
             foreach (var (channel, result) in subscribed)
@@ -110,7 +113,7 @@ public sealed partial class ClientSession
                 }
 
                 var known = Math.Max(result.Position?.Offset ?? 0, result.Recovered.Count > 0 ? result.Recovered.Max(p => p.Offset) : 0);
-                frames.AddRange(subscription.Buffered.Where(b => b.Offset == 0 || b.Offset > known).Select(b => b.Frame));
+                frames.AddRange(subscription.Buffered.Where(b => b.Offset == 0 || b.Offset > known).Select(b => b.Frame.For(current)));
                 subscription.Buffered.Clear();
                 subscription.Pending = false;
             }
@@ -126,46 +129,20 @@ public sealed partial class ClientSession
         }
     }
 
-    private static void WriteSubscribeResult(Utf8JsonWriter w, SubscribeResult result, bool recoverable)
+    private async Task<Wire.Reply?> Unsubscribe(uint id, Wire.UnsubscribeRequest request)
     {
-        if (recoverable)
-        {
-            w.WriteBoolean("recoverable", true);
-            w.WriteBoolean("positioned", true);
-        }
-
-        if (result.Position is { } position)
-        {
-            w.WriteString("epoch", position.Epoch);
-            if (position.Offset > 0)
-            {
-                w.WriteNumber("offset", position.Offset);
-            }
-        }
-
-        if (result.WasRecovering)
-        {
-            w.WriteBoolean("was_recovering", true);
-            w.WriteBoolean("recovered", result.RecoverySucceeded);
-            Frames.WritePublications(w, result.Recovered);
-        }
-    }
-
-    private async Task<byte[]?> Unsubscribe(uint id, ChannelRequest request)
-    {
-        var channel = request.Channel ?? "";
         bool removed;
         lock (gate)
         {
-            removed = subscriptions.Remove(channel);
+            removed = subscriptions.Remove(request.Channel);
         }
 
         if (removed)
         {
-            await node.Unsubscribe(this, channel);
+            await node.Unsubscribe(this, request.Channel);
         }
 
-        return Frames.EmptyReply(id, "unsubscribe");
+        return new Wire.Reply { Id = id, Unsubscribe = new Wire.UnsubscribeResult() };
     }
 
     public async Task ServerUnsubscribe(string channel)
@@ -184,7 +161,7 @@ public sealed partial class ClientSession
 
         foreach (var name in removed)
         {
-            Enqueue(Frames.UnsubscribePush(name));
+            Push(WireMapping.UnsubscribePush(name));
             try
             {
                 await node.Unsubscribe(this, name);
@@ -196,7 +173,7 @@ public sealed partial class ClientSession
         }
     }
 
-    public void DeliverPublication(string channel, long offset, byte[] frame)
+    public void DeliverPublication(string channel, long offset, PushFrame frame)
     {
         lock (gate)
         {
@@ -212,7 +189,7 @@ public sealed partial class ClientSession
             }
         }
 
-        Enqueue(frame);
+        Push(frame);
     }
 
     private bool IsSubscribed(string channel)
@@ -224,9 +201,9 @@ public sealed partial class ClientSession
     }
 
     /// <summary>Resolves the channel a command names (a missing name is the empty one, which fails); non-null is the error to answer with.</summary>
-    private ClientError? Resolve(string? requested, out string channel, out ChannelResolution resolution)
+    private ClientError? Resolve(string requested, out string channel, out ChannelResolution resolution)
     {
-        channel = requested ?? "";
+        channel = requested;
         resolution = rules.Resolve(channel);
         return resolution.Error switch
         {

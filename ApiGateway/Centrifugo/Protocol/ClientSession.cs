@@ -1,21 +1,25 @@
-using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
-using Switchboard.Security;
 using Switchboard.Channels;
+using Switchboard.Security;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>
-/// One client connection speaking the JSON protocol: commands are handled in order, replies and pushes
-/// go to the transport's queue. Protocol violations close the connection with Centrifugo's codes.
+/// One client connection: commands are handled in order, replies and pushes go to the transport's queue in
+/// the connection's codec, which its first message decides. Protocol violations close the connection with
+/// Centrifugo's codes. Nothing here depends on the encoding or the protocol generation.
 /// </summary>
+/// <param name="binary">The transport negotiated Protobuf (else JSON).</param>
 public sealed partial class ClientSession(
     GatewayNode node,
     ChannelRules rules,
     RpcHandlers rpc,
     ISessionTransport transport,
+    bool binary,
     ILogger logger) : ISubscriber
 {
     public const string Version = "switchboard 1.0";
@@ -23,6 +27,7 @@ public sealed partial class ClientSession(
     private readonly CentrifugoOptions options = rules.Options;
     private readonly Dictionary<string, ChannelSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
+    private IClientCodec? codec;
     private bool connected;
     private bool closed;
     private long pingSentAt;
@@ -32,6 +37,9 @@ public sealed partial class ClientSession(
     public string User { get; private set; } = "";
 
     public byte[]? ConnInfo { get; private set; }
+
+    /// <summary>The connection's codec, once its first message is read.</summary>
+    public IClientCodec? Codec => Volatile.Read(ref codec);
 
     public IReadOnlyList<string> Channels
     {
@@ -46,34 +54,36 @@ public sealed partial class ClientSession(
 
     public bool IsConnected => Volatile.Read(ref connected);
 
-    /// <summary>Handles one WebSocket message (one or more newline-separated commands).</summary>
+    /// <summary>Handles one transport message (one or more commands).</summary>
     public async Task HandleMessage(ReadOnlyMemory<byte> message)
     {
         node.Metrics.ClientRequest(message.Length);
-        var rest = message;
-        while (!rest.IsEmpty && !closed)
+        var current = Codec;
+        if (current is null)
         {
-            var newline = rest.Span.IndexOf((byte)'\n');
-            var line = newline < 0 ? rest : rest[..newline];
-            rest = newline < 0 ? ReadOnlyMemory<byte>.Empty : rest[(newline + 1)..];
-            if (line.Span.Trim(" \r\t"u8).IsEmpty)
+            current = ClientCodecs.Detect(binary, message.Span);
+            if (current is null)
             {
-                continue;
-            }
-
-            ClientCommand? command;
-            try
-            {
-                command = JsonSerializer.Deserialize(line.Span, ProtocolJsonContext.Default.ClientCommand);
-            }
-            catch (JsonException)
-            {
-                command = null;
-            }
-
-            if (command is null)
-            {
+                // Not a connect of any generation: say so now rather than wait for the stale timeout.
                 Close(Disconnect.BadRequest);
+                return;
+            }
+
+            transport.Use(current);
+            Volatile.Write(ref codec, current);
+        }
+
+        List<Wire.Command> commands = [];
+        if (!current.TryDecode(message.Span, commands))
+        {
+            Close(Disconnect.BadRequest);
+            return;
+        }
+
+        foreach (var command in commands)
+        {
+            if (Volatile.Read(ref closed))
+            {
                 return;
             }
 
@@ -82,8 +92,8 @@ public sealed partial class ClientSession(
     }
 
     /// <summary>
-    /// Sends a ping every interval and closes a connection that did not answer within the pong timeout
-    /// (or that never sent connect).
+    /// Closes a connection that did not send connect within the ping interval; then, for generations the server
+    /// pings, sends a ping every interval and closes a connection that did not answer within the pong timeout.
     /// </summary>
     public async Task RunPings(CancellationToken aborted)
     {
@@ -97,9 +107,14 @@ public sealed partial class ClientSession(
                 return;
             }
 
+            if (Codec?.Ping is not { } ping)
+            {
+                return;
+            }
+
             var sentAt = Environment.TickCount64;
             Interlocked.Exchange(ref pingSentAt, sentAt);
-            Enqueue(Frames.Ping);
+            Enqueue(ping);
             await Task.Delay(pongWait, aborted);
             if (Interlocked.Read(ref pingSentAt) == sentAt)
             {
@@ -109,7 +124,7 @@ public sealed partial class ClientSession(
         }
     }
 
-    /// <summary>Called by the transport once the socket is gone.</summary>
+    /// <summary>Called by the transport once the connection is gone.</summary>
     public async Task OnClosed()
     {
         string[] channels;
@@ -141,15 +156,12 @@ public sealed partial class ClientSession(
         }
     }
 
-    public bool Enqueue(byte[] frame)
+    public void Push(PushFrame frame)
     {
-        if (transport.TrySend(frame))
+        if (Codec is { } current)
         {
-            return true;
+            Enqueue(frame.For(current));
         }
-
-        Close(Disconnect.Slow);
-        return false;
     }
 
     public void Close(Disconnect disconnect)
@@ -167,8 +179,28 @@ public sealed partial class ClientSession(
         transport.Close(disconnect);
     }
 
-    private async Task Dispatch(ClientCommand command)
+    private bool Enqueue(byte[] frame)
     {
+        if (transport.TrySend(frame))
+        {
+            return true;
+        }
+
+        Close(Disconnect.Slow);
+        return false;
+    }
+
+    private bool Send(Wire.Reply reply) => Enqueue(Codec!.EncodeReply(reply));
+
+    private async Task Dispatch(Wire.Command command)
+    {
+        // Nothing comes before connect: not a command, not a pong.
+        if (!IsConnected && command.Connect is null)
+        {
+            Close(Disconnect.BadRequest);
+            return;
+        }
+
         if (command.IsPong)
         {
             Interlocked.Exchange(ref pingSentAt, 0);
@@ -178,49 +210,45 @@ public sealed partial class ClientSession(
         if (command.Send is not null)
         {
             // Asynchronous messages need no id and get no reply; nothing on the server consumes them yet.
-            if (!IsConnected)
-            {
-                Close(Disconnect.BadRequest);
-            }
-
             return;
         }
 
-        if (command.Id == 0 || (!IsConnected && command.Connect is null))
+        if (command.Id == 0)
         {
             Close(Disconnect.BadRequest);
             return;
         }
 
+        var id = command.Id;
         try
         {
             var reply = command switch
             {
-                { Connect: { } r } => await Connect(command.Id, r),
-                { Subscribe: { } r } => await Subscribe(command.Id, r),
-                { Unsubscribe: { } r } => await Unsubscribe(command.Id, r),
-                { Publish: { } r } => await Publish(command.Id, r),
-                { Presence: { } r } => await Presence(command.Id, r),
-                { PresenceStats: { } r } => await PresenceStats(command.Id, r),
-                { History: { } r } => await History(command.Id, r),
-                { Refresh: { } r } => Refresh(command.Id, r),
-                { Rpc: { } r } => await Rpc(command.Id, r),
-                { Ping: not null } => Frames.EmptyReply(command.Id, "ping"),
-                _ => Frames.Error(command.Id, ClientError.MethodNotFound),
+                { Connect: { } r } => await Connect(id, r),
+                { Subscribe: { } r } => await Subscribe(id, r),
+                { Unsubscribe: { } r } => await Unsubscribe(id, r),
+                { Publish: { } r } => await Publish(id, r),
+                { Presence: { } r } => await Presence(id, r),
+                { PresenceStats: { } r } => await PresenceStats(id, r),
+                { History: { } r } => await History(id, r),
+                { Refresh: { } r } => Refresh(id, r),
+                { Rpc: { } r } => await Rpc(id, r),
+                { Ping: not null } => new Wire.Reply { Id = id, Ping = new Wire.PingResult() },
+                _ => WireMapping.Error(id, ClientError.MethodNotFound),
             };
             if (reply is not null)
             {
-                Enqueue(reply);
+                Send(reply);
             }
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Command {Id} of client {Client} failed", command.Id, ClientId);
-            Enqueue(Frames.Error(command.Id, ClientError.Internal));
+            logger.LogWarning(ex, "Command {Id} of client {Client} failed", id, ClientId);
+            Send(WireMapping.Error(id, ClientError.Internal));
         }
     }
 
-    private async Task<byte[]?> Connect(uint id, ConnectRequest request)
+    private async Task<Wire.Reply?> Connect(uint id, Wire.ConnectRequest request)
     {
         if (IsConnected)
         {
@@ -230,11 +258,11 @@ public sealed partial class ClientSession(
 
         long expiresAt = 0;
         List<string> serverChannels = [];
-        if (string.IsNullOrEmpty(request.Token))
+        if (request.Token.Length == 0)
         {
             if (!options.ClientInsecure)
             {
-                return Frames.Error(id, ClientError.Unauthorized);
+                return WireMapping.Error(id, ClientError.Unauthorized);
             }
         }
         else
@@ -242,7 +270,7 @@ public sealed partial class ClientSession(
             var token = Hs256Jwt.Validate(request.Token, options.Secret);
             if (token.Status == JwtStatus.Expired)
             {
-                return Frames.Error(id, ClientError.TokenExpired);
+                return WireMapping.Error(id, ClientError.TokenExpired);
             }
 
             if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims))
@@ -269,7 +297,17 @@ public sealed partial class ClientSession(
             return null;
         }
 
-        var subs = new List<(string Channel, SubscribeResult Result, bool Recoverable)>();
+        var result = new Wire.ConnectResult
+        {
+            Client = ClientId,
+            Version = Version,
+            Ping = (uint)options.PingInterval.TotalSeconds,
+            Pong = true,
+            Node = node.Id,
+            Expires = expiresAt > 0,
+            Ttl = TtlOf(expiresAt),
+        };
+        var subscribed = new List<(string Channel, SubscribeResult Result)>();
         foreach (var channel in serverChannels.Distinct(StringComparer.Ordinal))
         {
             var resolution = rules.Resolve(channel);
@@ -279,40 +317,18 @@ public sealed partial class ClientSession(
                 continue;
             }
 
-            SubscribeRequest? position = null;
-            request.Subs?.TryGetValue(channel, out position);
+            request.Subs.TryGetValue(channel, out var position);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-            var result = await SubscribeToGrain(channel, resolution, null, recoverable && position is { Recover: true } ? new StreamPosition(position.Offset, position.Epoch ?? "") : null);
-            subs.Add((channel, result, recoverable));
+            var subscribe = await SubscribeToGrain(channel, resolution, null, recoverable && position is { Recover: true } ? new StreamPosition((long)position.Offset, position.Epoch) : null);
+            result.Subs[channel] = subscribe.ToWire(recoverable);
+            subscribed.Add((channel, subscribe));
         }
 
-        var reply = Frames.Reply(id, "connect", w =>
-        {
-            w.WriteString("client", ClientId);
-            w.WriteString("version", Version);
-            if (expiresAt > 0)
-            {
-                w.WriteBoolean("expires", true);
-                w.WriteNumber("ttl", Math.Max(1, expiresAt - DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-            }
-
-            w.WriteNumber("ping", (int)options.PingInterval.TotalSeconds);
-            w.WriteBoolean("pong", true);
-            w.WriteString("node", node.Id);
-            if (subs.Count > 0)
-            {
-                w.WriteStartObject("subs");
-                foreach (var (channel, result, recoverable) in subs)
-                {
-                    w.WriteStartObject(channel);
-                    WriteSubscribeResult(w, result, recoverable);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
-            }
-        });
-        Activate(reply, subs.Select(s => (s.Channel, s.Result)));
+        Activate(new Wire.Reply { Id = id, Connect = result }, subscribed);
         return null;
     }
+
+    /// <summary>Seconds left before a token expiring at <paramref name="expiresAt"/> (0: it does not expire).</summary>
+    private static uint TtlOf(long expiresAt) =>
+        expiresAt > 0 ? (uint)Math.Max(1, expiresAt - DateTimeOffset.UtcNow.ToUnixTimeSeconds()) : 0;
 }

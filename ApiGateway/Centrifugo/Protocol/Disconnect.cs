@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>
@@ -16,4 +18,10 @@ public sealed record Disconnect(int Code, string Reason)
     public static readonly Disconnect ForceNoReconnect = new(3503, "force disconnect");
     public static readonly Disconnect ForceReconnect = new(3011, "force reconnect");
     public static readonly Disconnect MessageTooBig = new(1009, "message size limit exceeded");
+
+    /// <summary>Whether the client should reconnect after it.</summary>
+    public bool Reconnect => Code < 3500;
+
+    /// <summary>Clients of the v1 and v2 protocols read the close reason as JSON advice: why, and whether to reconnect.</summary>
+    public Disconnect AsAdvice() => this with { Reason = $$"""{"reason":{{JsonSerializer.Serialize(Reason)}},"reconnect":{{(Reconnect ? "true" : "false")}}}""" };
 }

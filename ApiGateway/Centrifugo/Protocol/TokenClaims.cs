@@ -4,12 +4,18 @@ using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
-/// <summary>The claims Centrifugo tokens carry: <c>sub</c>, <c>exp</c>, <c>info</c> (any JSON), <c>channels</c>, and <c>channel</c> in subscription tokens.</summary>
-public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string> Channels, string? Channel)
+/// <summary>
+/// The claims Centrifugo tokens carry: <c>sub</c>, <c>exp</c>, <c>info</c> (any JSON), <c>channels</c>, and in
+/// subscription tokens <c>channel</c> and, from Centrifugo v2, <c>client</c> (the connection the token was made for).
+/// </summary>
+public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string> Channels, string? Channel, string? Client)
 {
+    /// <summary>A subscription token is for this connection: made for its client id (v2) or its user (v3+).</summary>
+    public bool Admits(string clientId, string user) => Client is { } client ? client == clientId : Sub == user;
+
     public static bool TryRead(JsonElement claims, out TokenClaims result)
     {
-        result = new TokenClaims("", 0, null, [], null);
+        result = new TokenClaims("", 0, null, [], null, null);
         var sub = "";
         if (claims.TryGetProperty("sub", out var subElement))
         {
@@ -52,18 +58,25 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
             }
         }
 
-        string? channelClaim = null;
-        if (claims.TryGetProperty("channel", out var channelElement))
+        if (!TryReadString(claims, "channel", out var channelClaim) || !TryReadString(claims, "client", out var clientClaim))
         {
-            if (channelElement.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-
-            channelClaim = channelElement.GetString();
+            return false;
         }
 
-        result = new TokenClaims(sub, exp, info, channels, channelClaim);
+        result = new TokenClaims(sub, exp, info, channels, channelClaim, clientClaim);
         return true;
+    }
+
+    /// <summary>An optional string claim: absent is null, any other type is malformed.</summary>
+    private static bool TryReadString(JsonElement claims, string name, out string? value)
+    {
+        value = null;
+        if (!claims.TryGetProperty(name, out var element))
+        {
+            return true;
+        }
+
+        value = element.GetString();
+        return element.ValueKind == JsonValueKind.String;
     }
 }

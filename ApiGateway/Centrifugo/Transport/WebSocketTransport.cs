@@ -3,12 +3,13 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
+using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
 
 /// <summary>
 /// One WebSocket: a bounded send queue drained by a single writer (frames queued together go out as one
-/// message, newline-separated), and a close that sends what is queued first.
+/// message, joined as the codec's framing says), and a close that sends what is queued first.
 /// </summary>
 public sealed class WebSocketTransport(WebSocket socket, int queueSize, NodeMetrics metrics) : ISessionTransport
 {
@@ -18,9 +19,12 @@ public sealed class WebSocketTransport(WebSocket socket, int queueSize, NodeMetr
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private IClientCodec? codec;
     private Disconnect? disconnect;
 
     public Disconnect? Disconnect => Volatile.Read(ref disconnect);
+
+    public void Use(IClientCodec codec) => Volatile.Write(ref this.codec, codec);
 
     public bool TrySend(byte[] frame) => queue.Writer.TryWrite(frame);
 
@@ -40,12 +44,15 @@ public sealed class WebSocketTransport(WebSocket socket, int queueSize, NodeMetr
         {
             while (await queue.Reader.WaitToReadAsync(aborted))
             {
+                // Frames are queued only once the session has set the codec.
+                var framing = Volatile.Read(ref codec)!.Framing;
                 var count = 0;
+                buffer.Write(framing.Prefix);
                 while (queue.Reader.TryRead(out var frame))
                 {
                     if (count > 0)
                     {
-                        buffer.Write("\n"u8);
+                        buffer.Write(framing.Separator);
                     }
 
                     buffer.Write(frame);
@@ -56,16 +63,19 @@ public sealed class WebSocketTransport(WebSocket socket, int queueSize, NodeMetr
                     }
                 }
 
-                await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, aborted);
+                buffer.Write(framing.Suffix);
+                var type = framing.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+                await socket.SendAsync(buffer.WrittenMemory, type, endOfMessage: true, aborted);
                 metrics.MessagesSent(count, buffer.WrittenCount);
                 buffer.ResetWrittenCount();
             }
 
             if (Disconnect is { } reason && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
+                var described = Volatile.Read(ref codec)?.Describe(reason) ?? reason;
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
                 timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                await socket.CloseOutputAsync((WebSocketCloseStatus)reason.Code, reason.Reason, timeout.Token);
+                await socket.CloseOutputAsync((WebSocketCloseStatus)described.Code, described.Reason, timeout.Token);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
