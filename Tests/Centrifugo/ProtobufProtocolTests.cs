@@ -113,6 +113,16 @@ public sealed class ProtobufProtocolTests(ProtobufProtocolTests.Fixture fixture)
     }
 
     [Theory]
+    [InlineData("""{"uid":"1","method":"connect","params":{"user":"u","timestamp":"1","info":"","token":"00"}}""")] // v1, bad sign
+    [InlineData("""{"uid":"1","method":"connect","params":{"user":"u","timestamp":"1","info":"{not json","token":"x"}}""")]
+    public async Task V1CredentialsThatAreNotSignedWithTheSecretCloseWith3500(string frame)
+    {
+        await using var client = await ProtocolClient.Open(Url);
+        await client.SendText(frame);
+        Assert.Equal(3500, await client.Closed);
+    }
+
+    [Theory]
     [InlineData("{}")]                                     // a pong before connect: what used to hang 1.x clients
     [InlineData("""{"id":1}""" + "\n" + "garbage")]          // a v2 connect followed by garbage
     [InlineData("""{"hello":"world"}""")]

@@ -145,6 +145,7 @@ async function v1() {
     token: hmac(USER, timestamp, info).digest('hex'),
     retry: 100,
     maxRetry: 1000,
+    debug: !!env.DEBUG,
     onPrivateChannelAuth: (ctx, callback) => callback(false, Object.fromEntries(ctx.data.channels.map(channel =>
       [channel, { sign: hmac(ctx.data.client, channel, '').digest('hex'), info: '' }]))),
   });

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Google.Protobuf;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
-using Switchboard.Security;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
@@ -36,13 +35,13 @@ public sealed partial class ClientSession
 
     private Wire.Reply? Refresh(uint id, Wire.RefreshRequest request)
     {
-        var token = Hs256Jwt.Validate(request.Token, options.Secret);
-        if (token.Status == JwtStatus.Expired)
+        var (status, claims) = Credentials.OfConnection(request.Token, request.V1, options.Secret);
+        if (status == CredentialStatus.Expired)
         {
             return WireMapping.Error(id, ClientError.TokenExpired);
         }
 
-        if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User)
+        if (status != CredentialStatus.Valid || claims!.Sub != User)
         {
             Close(Disconnect.InvalidToken);
             return null;

@@ -1,6 +1,5 @@
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.Channels;
-using Switchboard.Security;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
@@ -42,18 +41,13 @@ public sealed partial class ClientSession
         byte[]? chanInfo = null;
         if (resolution.IsPrivate)
         {
-            var token = Hs256Jwt.Validate(request.Token, options.Secret);
-            if (token.Status == JwtStatus.Expired)
+            var (status, info) = Credentials.OfSubscription(request, channel, ClientId, User, options.Secret);
+            if (status != CredentialStatus.Valid)
             {
-                return WireMapping.Error(id, ClientError.TokenExpired);
+                return WireMapping.Error(id, status == CredentialStatus.Expired ? ClientError.TokenExpired : ClientError.PermissionDenied);
             }
 
-            if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || !claims.Admits(ClientId, User) || claims.Channel != channel)
-            {
-                return WireMapping.Error(id, ClientError.PermissionDenied);
-            }
-
-            chanInfo = claims.Info;
+            chanInfo = info;
         }
 
         var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;

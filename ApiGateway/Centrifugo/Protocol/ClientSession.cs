@@ -3,7 +3,6 @@ using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.Channels;
-using Switchboard.Security;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
@@ -258,31 +257,22 @@ public sealed partial class ClientSession(
 
         long expiresAt = 0;
         List<string> serverChannels = [];
-        if (request.Token.Length == 0)
+        var (status, claims) = Credentials.OfConnection(request.Token, request.V1, options.Secret);
+        switch (status)
         {
-            if (!options.ClientInsecure)
-            {
+            case CredentialStatus.Missing when !options.ClientInsecure:
                 return WireMapping.Error(id, ClientError.Unauthorized);
-            }
-        }
-        else
-        {
-            var token = Hs256Jwt.Validate(request.Token, options.Secret);
-            if (token.Status == JwtStatus.Expired)
-            {
+            case CredentialStatus.Expired:
                 return WireMapping.Error(id, ClientError.TokenExpired);
-            }
-
-            if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims))
-            {
+            case CredentialStatus.Invalid:
                 Close(Disconnect.InvalidToken);
                 return null;
-            }
-
-            User = claims.Sub;
-            ConnInfo = claims.Info;
-            expiresAt = claims.Exp;
-            serverChannels = claims.Channels;
+            case CredentialStatus.Valid:
+                User = claims!.Sub;
+                ConnInfo = claims.Info;
+                expiresAt = claims.Exp;
+                serverChannels = claims.Channels;
+                break;
         }
 
         Volatile.Write(ref connected, true);

@@ -21,6 +21,7 @@ public sealed class SdkScenarioTests(SdkClusterFixture fixture) : IClassFixture<
         ("4", "json", "websocket"), ("4", "protobuf", "websocket"),
         ("3", "json", "websocket"), ("3", "protobuf", "websocket"),
         ("2", "json", "websocket"), ("2", "protobuf", "websocket"),
+        ("1", "json", "websocket"),
     ];
 
     public static TheoryData<string, string, string, string> Matrix()

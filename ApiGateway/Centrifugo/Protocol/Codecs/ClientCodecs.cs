@@ -17,14 +17,25 @@ public static class ClientCodecs
     public const string JsonSubprotocol = "centrifuge-json";
 
     /// <summary>Number of codecs: the size of <see cref="PushFrame"/>'s cache.</summary>
-    public const int Count = 4;
+    public const int Count = 5;
 
     /// <summary>The codec the first transport message speaks, or null when it is no connect of any generation.</summary>
     public static IClientCodec? Detect(bool binary, ReadOnlySpan<byte> first) => binary ? DetectProtobuf(first) : DetectJson(first);
 
     private static IClientCodec? DetectJson(ReadOnlySpan<byte> first)
     {
-        if (!JsonLines.TryParseFirst(first, out var root) || root.ValueKind != JsonValueKind.Object)
+        if (!JsonLines.TryParseFirst(first, out var root))
+        {
+            return null;
+        }
+
+        if (V1JsonCodec.IsConnect(root))
+        {
+            // Its replies name the method and uid of their command: one instance per connection.
+            return new V1JsonCodec();
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -35,10 +46,10 @@ public static class ClientCodecs
         }
 
         // v2: the connect is method 0, which a client may leave out along with empty params.
-        return IsLegacyConnect(root) ? LegacyJsonCodec.Instance : null;
+        return IsV2Connect(root) ? V2JsonCodec.Instance : null;
     }
 
-    private static bool IsLegacyConnect(JsonElement root)
+    private static bool IsV2Connect(JsonElement root)
     {
         var hasId = false;
         foreach (var property in root.EnumerateObject())
@@ -69,8 +80,8 @@ public static class ClientCodecs
                 return ProtobufCodec.Instance;
             }
 
-            var legacy = LegacyCommand.Parser.ParseFrom(frame);
-            return legacy.Id > 0 && legacy.Method == LegacyCommand.Types.MethodType.Connect ? LegacyProtobufCodec.Instance : null;
+            var v2 = V2Command.Parser.ParseFrom(frame);
+            return v2.Id > 0 && v2.Method == V2Command.Types.MethodType.Connect ? V2ProtobufCodec.Instance : null;
         }
         catch (InvalidProtocolBufferException)
         {

@@ -5,7 +5,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 /// <summary>
 /// One wire format of the client protocol (an encoding of one protocol generation): how a transport message
 /// becomes commands and how replies and pushes become frames. Sessions only see <see cref="Command"/> and
-/// <see cref="Reply"/>; codecs are stateless singletons, so a push is encoded once per codec and node.
+/// <see cref="Reply"/>. Pushes are encoded without anything per connection, so once per codec and node (codecs are
+/// singletons, but for v1's, which remembers its pending commands per connection).
 /// </summary>
 public interface IClientCodec
 {

@@ -39,17 +39,17 @@ internal static class JsonCommandReader
     }
 
     /// <summary>A v2 command: the method number names the request its <c>params</c> hold.</summary>
-    public static Command ReadLegacy(JsonElement json)
+    public static Command ReadV2(JsonElement json)
     {
         var command = new Command();
-        var method = LegacyCommand.Types.MethodType.Connect;
+        var method = V2Command.Types.MethodType.Connect;
         var parameters = default(JsonElement);
         foreach (var property in Object(json).EnumerateObject())
         {
             switch (property.Name)
             {
                 case "id": command.Id = UInt32(property.Value); break;
-                case "method": method = (LegacyCommand.Types.MethodType)UInt32(property.Value); break;
+                case "method": method = (V2Command.Types.MethodType)UInt32(property.Value); break;
                 case "params": parameters = property.Value; break;
             }
         }
@@ -57,17 +57,17 @@ internal static class JsonCommandReader
         var body = parameters.ValueKind == JsonValueKind.Undefined ? EmptyObject : parameters;
         switch (method)
         {
-            case LegacyCommand.Types.MethodType.Connect: command.Connect = Connect(body); break;
-            case LegacyCommand.Types.MethodType.Subscribe: command.Subscribe = Subscribe(body); break;
-            case LegacyCommand.Types.MethodType.Unsubscribe: command.Unsubscribe = new UnsubscribeRequest { Channel = String(body, "channel") }; break;
-            case LegacyCommand.Types.MethodType.Publish: command.Publish = Publish(body); break;
-            case LegacyCommand.Types.MethodType.Presence: command.Presence = new PresenceRequest { Channel = String(body, "channel") }; break;
-            case LegacyCommand.Types.MethodType.PresenceStats: command.PresenceStats = new PresenceStatsRequest { Channel = String(body, "channel") }; break;
-            case LegacyCommand.Types.MethodType.History: command.History = History(body); break;
-            case LegacyCommand.Types.MethodType.Ping: command.Ping = new PingRequest(); break;
-            case LegacyCommand.Types.MethodType.Send: command.Send = new SendRequest { Data = Raw(body, "data") }; break;
-            case LegacyCommand.Types.MethodType.Rpc: command.Rpc = new RpcRequest { Method = String(body, "method"), Data = Raw(body, "data") }; break;
-            case LegacyCommand.Types.MethodType.Refresh: command.Refresh = new RefreshRequest { Token = String(body, "token") }; break;
+            case V2Command.Types.MethodType.Connect: command.Connect = Connect(body); break;
+            case V2Command.Types.MethodType.Subscribe: command.Subscribe = Subscribe(body); break;
+            case V2Command.Types.MethodType.Unsubscribe: command.Unsubscribe = new UnsubscribeRequest { Channel = String(body, "channel") }; break;
+            case V2Command.Types.MethodType.Publish: command.Publish = Publish(body); break;
+            case V2Command.Types.MethodType.Presence: command.Presence = new PresenceRequest { Channel = String(body, "channel") }; break;
+            case V2Command.Types.MethodType.PresenceStats: command.PresenceStats = new PresenceStatsRequest { Channel = String(body, "channel") }; break;
+            case V2Command.Types.MethodType.History: command.History = History(body); break;
+            case V2Command.Types.MethodType.Ping: command.Ping = new PingRequest(); break;
+            case V2Command.Types.MethodType.Send: command.Send = new SendRequest { Data = Raw(body, "data") }; break;
+            case V2Command.Types.MethodType.Rpc: command.Rpc = new RpcRequest { Method = String(body, "method"), Data = Raw(body, "data") }; break;
+            case V2Command.Types.MethodType.Refresh: command.Refresh = new RefreshRequest { Token = String(body, "token") }; break;
         }
 
         return command;

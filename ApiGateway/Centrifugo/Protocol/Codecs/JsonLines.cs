@@ -54,7 +54,8 @@ internal static class JsonLines
         return false;
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> line, out JsonElement root)
+    /// <summary>One JSON value, the whole of <paramref name="line"/> (surrounding whitespace aside).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> line, out JsonElement root)
     {
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = MaxDepth });
         try

@@ -7,11 +7,11 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 /// (connect, method 0, may leave out both), <c>{"id":N,"result":{...}}</c> replies and
 /// <c>{"result":{"type":T,"channel":C,"data":{...}}}</c> pushes. Clients ping the server; close reasons are JSON advice.
 /// </summary>
-public sealed class LegacyJsonCodec : IClientCodec
+public sealed class V2JsonCodec : IClientCodec
 {
-    public static readonly LegacyJsonCodec Instance = new();
+    public static readonly V2JsonCodec Instance = new();
 
-    private LegacyJsonCodec()
+    private V2JsonCodec()
     {
     }
 
@@ -23,7 +23,7 @@ public sealed class LegacyJsonCodec : IClientCodec
 
     public byte[]? Ping => null;
 
-    public bool TryDecode(ReadOnlySpan<byte> message, List<Command> commands) => JsonLines.TryDecode(message, commands, JsonCommandReader.ReadLegacy);
+    public bool TryDecode(ReadOnlySpan<byte> message, List<Command> commands) => JsonLines.TryDecode(message, commands, JsonCommandReader.ReadV2);
 
     public byte[] EncodeReply(Reply reply) => JsonReplyWriter.Write(reply, static (w, r) =>
     {
@@ -46,8 +46,8 @@ public sealed class LegacyJsonCodec : IClientCodec
     {
         w.WriteStartObject();
         w.WriteStartObject("result");
-        var type = LegacyProtobufCodec.TypeOf(p);
-        if (type != LegacyPush.Types.PushType.Publication)
+        var type = V2ProtobufCodec.TypeOf(p);
+        if (type != V2Push.Types.PushType.Publication)
         {
             w.WriteNumber("type", (int)type);
         }

@@ -1,21 +1,21 @@
 using Google.Protobuf;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
-using MethodType = Switchboard.ApiGateway.Centrifugo.Protocol.Wire.LegacyCommand.Types.MethodType;
-using PushType = Switchboard.ApiGateway.Centrifugo.Protocol.Wire.LegacyPush.Types.PushType;
+using MethodType = Switchboard.ApiGateway.Centrifugo.Protocol.Wire.V2Command.Types.MethodType;
+using PushType = Switchboard.ApiGateway.Centrifugo.Protocol.Wire.V2Push.Types.PushType;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 
 /// <summary>
 /// The Protobuf twin of the v2 protocol (centrifuge-js 2.x with <c>protocol: 'protobuf'</c> or
-/// <c>?format=protobuf</c>): delimited <see cref="LegacyCommand"/>s whose <c>params</c> hold the encoded request,
-/// <see cref="LegacyReply"/>s whose <c>result</c> holds the encoded result, and pushes as a reply holding a
-/// <see cref="LegacyPush"/>.
+/// <c>?format=protobuf</c>): delimited <see cref="V2Command"/>s whose <c>params</c> hold the encoded request,
+/// <see cref="V2Reply"/>s whose <c>result</c> holds the encoded result, and pushes as a reply holding a
+/// <see cref="V2Push"/>.
 /// </summary>
-public sealed class LegacyProtobufCodec : IClientCodec
+public sealed class V2ProtobufCodec : IClientCodec
 {
-    public static readonly LegacyProtobufCodec Instance = new();
+    public static readonly V2ProtobufCodec Instance = new();
 
-    private LegacyProtobufCodec()
+    private V2ProtobufCodec()
     {
     }
 
@@ -28,23 +28,23 @@ public sealed class LegacyProtobufCodec : IClientCodec
     public byte[]? Ping => null;
 
     public bool TryDecode(ReadOnlySpan<byte> message, List<Command> commands) =>
-        Delimited.TryDecode(message, commands, static frame => ToCommand(LegacyCommand.Parser.ParseFrom(frame)));
+        Delimited.TryDecode(message, commands, static frame => ToCommand(V2Command.Parser.ParseFrom(frame)));
 
     public byte[] EncodeReply(Reply reply)
     {
-        var legacy = new LegacyReply { Id = reply.Id, Error = reply.Error };
+        var wire = new V2Reply { Id = reply.Id, Error = reply.Error };
         if (reply.Error is null && ResultOf(reply) is { } result)
         {
-            legacy.Result = result.ToByteString();
+            wire.Result = result.ToByteString();
         }
 
-        return Delimited.Encode(legacy);
+        return Delimited.Encode(wire);
     }
 
     public byte[] EncodePush(Push push)
     {
-        var legacy = new LegacyPush { Type = TypeOf(push), Channel = push.Channel, Data = BodyOf(push).ToByteString() };
-        return Delimited.Encode(new LegacyReply { Result = legacy.ToByteString() });
+        var wire = new V2Push { Type = TypeOf(push), Channel = push.Channel, Data = BodyOf(push).ToByteString() };
+        return Delimited.Encode(new V2Reply { Result = wire.ToByteString() });
     }
 
     public Disconnect Describe(Disconnect disconnect) => disconnect.AsAdvice();
@@ -81,11 +81,11 @@ public sealed class LegacyProtobufCodec : IClientCodec
         _ => null,
     };
 
-    private static Command ToCommand(LegacyCommand legacy)
+    private static Command ToCommand(V2Command v2)
     {
-        var command = new Command { Id = legacy.Id };
-        var body = legacy.Params.Span;
-        switch (legacy.Method)
+        var command = new Command { Id = v2.Id };
+        var body = v2.Params.Span;
+        switch (v2.Method)
         {
             case MethodType.Connect: command.Connect = ConnectRequest.Parser.ParseFrom(body); break;
             case MethodType.Subscribe: command.Subscribe = SubscribeRequest.Parser.ParseFrom(body); break;
