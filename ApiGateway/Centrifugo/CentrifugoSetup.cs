@@ -9,7 +9,7 @@ using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo;
 
-/// <summary>Real-time channels: the Centrifugo server API (<c>/api/</c>) and the WebSocket endpoint.</summary>
+/// <summary>Real-time channels: the Centrifugo server API (<c>/api/</c>) and the client transports (WebSocket, HTTP-streaming, SSE).</summary>
 public static class CentrifugoSetup
 {
     public static WebApplicationBuilder AddCentrifugo(this WebApplicationBuilder builder)
@@ -25,6 +25,7 @@ public static class CentrifugoSetup
         services.AddSingleton<ChannelPublisher>();
         services.AddSingleton<ApiExecutor>();
         services.AddSingleton<RpcHandlers>();
+        services.AddSingleton<EmulationRouter>();
         if (ClusterSettings.From(builder.Configuration).UsesRedis)
         {
             services.AddHostedService<RedisApiConsumer>();
@@ -39,6 +40,8 @@ public static class CentrifugoSetup
         app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path), branch => branch.UseWebSockets());
         ApiEndpoint.Map(app);
         WebSocketEndpoint.Map(app);
+        HttpStreamEndpoint.Map(app);
+        EmulationEndpoint.Map(app);
         AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>());
         return app;
     }
@@ -46,7 +49,8 @@ public static class CentrifugoSetup
     private static void AddBanner(StartupBanner banner, CentrifugoOptions options)
     {
         banner.Add("Centrifugo API:        POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
-        banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
+        banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme; JSON or centrifuge-protobuf)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
+        banner.Add("Centrifugo HTTP-streaming / SSE:  {base}" + HttpStreamEndpoint.HttpStreamPath + ", {base}" + HttpStreamEndpoint.SsePath + "  (commands: POST {base}" + EmulationEndpoint.Path + ")");
         if (!options.SecretGenerated)
         {
             return;

@@ -4,4 +4,10 @@ namespace Switchboard.Nodes;
 public interface INodeObserver : IGrainObserver
 {
     Task<IReadOnlyList<string>> GetChannels();
+
+    /// <summary>
+    /// Hands commands posted to some gateway's emulation endpoint to the emulated (HTTP-streaming, SSE) session they
+    /// belong to on this node; false when this node has no such session (any more).
+    /// </summary>
+    Task<bool> Emulate(string session, byte[] commands);
 }

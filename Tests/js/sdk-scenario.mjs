@@ -5,7 +5,8 @@
 //   SDK              5 | 4 | 3 | 2 | 1 (the npm package: centrifuge, or the alias centrifuge-vN)
 //   PROTOCOL         json | protobuf
 //   TRANSPORT        websocket | http_stream | sse (5.x only for the last two)
-//   WS_URL           the client's gateway (ws://host:port/connection/websocket)
+//   WS_URL           the client's gateway (ws://host:port/connection/websocket; its HTTP base for the streams)
+//   EMULATION_URL    where emulated transports post their commands (another gateway than the stream's, to test routing)
 //   API_URL, API     the server API's gateway (http://host:port) and generation: v1 (POST /api/, X-API-Sign),
 //                    v2/v3 (POST /api, Authorization: apikey), v4/v5/v6 (POST /api/<method>, X-API-Key)
 //   SECRET, API_KEY  the token/v1 API secret, the v2+ API key
@@ -14,7 +15,7 @@ import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
 
 const env = process.env;
-const { SDK = '5', PROTOCOL = 'json', TRANSPORT = 'websocket', WS_URL, API_URL, API = 'v1', SECRET, API_KEY, USER, CHANNEL, PRIVATE_CHANNEL } = env;
+const { SDK = '5', PROTOCOL = 'json', TRANSPORT = 'websocket', WS_URL, EMULATION_URL, API_URL, API = 'v1', SECRET, API_KEY, USER, CHANNEL, PRIVATE_CHANNEL } = env;
 const binary = PROTOCOL === 'protobuf';
 const report = (step, fields = {}) => console.log(JSON.stringify({ step, ...fields }));
 const fail = (error) => { report('failed', { error: String(error?.message ?? JSON.stringify(error)) }); process.exit(1); };
@@ -60,8 +61,14 @@ async function api(method, params) {
 const encode = (value) => (binary ? Buffer.from(JSON.stringify(value)) : value);
 const decode = (data) => (binary && data instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(data)) : data);
 
-// The WebSocket the SDKs get: records the subprotocol the server accepted, so the test sees what was spoken.
+// The WebSocket the SDKs get (and fetch, for HTTP streams): records the subprotocol the server accepted, or the
+// stream's content type, so the test sees what was spoken.
 let subprotocol = null;
+let streamType = null;
+const recordingFetch = (url, init) => fetch(url, init).then(response => {
+  if (String(url).includes('/connection/')) streamType = response.headers.get('content-type');
+  return response;
+});
 class RecordingWebSocket extends WebSocket {
   constructor(url, protocols) {
     super(url, protocols);
@@ -84,7 +91,8 @@ async function modern() {
   if (TRANSPORT !== 'websocket') {
     const base = WS_URL.replace(/^ws/, 'http').replace(/\/connection\/websocket$/, '');
     endpoint = [{ transport: TRANSPORT, endpoint: `${base}/connection/${TRANSPORT}` }];
-    options.emulationEndpoint = `${base}/emulation`;
+    options.emulationEndpoint = `${(EMULATION_URL ?? base).replace(/\/$/, '')}/emulation`;
+    options.fetch = recordingFetch;
     if (TRANSPORT === 'sse') options.eventsource = (await import('eventsource')).EventSource;
   }
 
@@ -207,7 +215,7 @@ function collect(sub, count, predicate = () => true) {
 
 try {
   const sdk = SDK === '1' ? await v1() : SDK === '2' ? await v2() : await modern();
-  report('connected', { ...(await sdk.connect()), subprotocol });
+  report('connected', { ...(await sdk.connect()), subprotocol, streamType });
   const sub = sdk.subscribe(CHANNEL);
   report('subscribed', await sub.subscribed);
 

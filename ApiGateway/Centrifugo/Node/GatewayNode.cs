@@ -22,6 +22,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
     public ChannelHub Hub { get; } = new();
 
+    /// <summary>This node's sessions of emulated bidirectional transports (HTTP-streaming, SSE).</summary>
+    public EmulatedSessions Emulated { get; } = new();
+
     public NodeMetrics Metrics => metrics;
 
     public IClusterClient Cluster => cluster;

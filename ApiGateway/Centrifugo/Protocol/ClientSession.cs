@@ -13,13 +13,15 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 /// Centrifugo's codes. Nothing here depends on the encoding or the protocol generation.
 /// </summary>
 /// <param name="binary">The transport negotiated Protobuf (else JSON).</param>
+/// <param name="emulationSession">The session id an emulated transport's client posts its commands with.</param>
 public sealed partial class ClientSession(
     GatewayNode node,
     ChannelRules rules,
     RpcHandlers rpc,
     ISessionTransport transport,
     bool binary,
-    ILogger logger) : ISubscriber
+    ILogger logger,
+    string? emulationSession = null) : ISubscriber
 {
     public const string Version = "switchboard 1.0";
 
@@ -294,6 +296,7 @@ public sealed partial class ClientSession(
             Ping = (uint)options.PingInterval.TotalSeconds,
             Pong = true,
             Node = node.Id,
+            Session = emulationSession ?? "",
             Expires = expiresAt > 0,
             Ttl = TtlOf(expiresAt),
         };

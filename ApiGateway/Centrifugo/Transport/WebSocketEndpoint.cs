@@ -31,13 +31,9 @@ public static class WebSocketEndpoint
                 return Results.BadRequest($"Unsupported WebSocket subprotocol: this server speaks {ClientCodecs.ProtobufSubprotocol} and {ClientCodecs.JsonSubprotocol} (or none, for JSON).");
             }
 
-            try
+            if (await SessionLifetime.WaitForNode(node, context.RequestAborted) is { } notReady)
             {
-                await node.Listening.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
-            }
-            catch (TimeoutException)
-            {
-                return Results.Problem("The node is not connected to the cluster yet.", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return notReady;
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
@@ -69,26 +65,7 @@ public static class WebSocketEndpoint
         var options = rules.Options;
         var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, node.Metrics);
         var session = new ClientSession(node, rules, rpc, transport, binary, logger);
-        using var stopping = lifetime.ApplicationStopping.Register(() => session.Close(Disconnect.Shutdown));
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var reading = ReadLoop(socket, session, binary, options.ClientRequestMaxSize, done.Token);
-        var writer = transport.RunWriter(done.Token);
-        var pings = session.RunPings(done.Token);
-        try
-        {
-            // The writer ends only after a close; the reader when the peer goes or sends garbage.
-            await Task.WhenAny(reading, writer);
-        }
-        finally
-        {
-            session.Close(transport.Disconnect ?? Disconnect.Normal);
-            // Let the writer flush and send the close frame, and the peer answer it, then drop the socket.
-            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
-            await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
-            await done.CancelAsync();
-            await Task.WhenAll(reading, writer, pings.ContinueWith(static _ => { }, TaskScheduler.Default));
-            await session.OnClosed();
-        }
+        await SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, aborted);
     }
 
     private static async Task ReadLoop(WebSocket socket, ClientSession session, bool binary, int maxSize, CancellationToken aborted)

@@ -5,7 +5,7 @@ namespace Switchboard.Tests.Centrifugo.Sdk;
 
 /// <summary>
 /// Every generation of the official <c>centrifuge</c> npm SDK (Tests/js, pinned), in each of its protocols and
-/// transports, runs the same scenario (Tests/js/sdk-scenario.mjs) against two gateways of a Redis cluster,
+/// transports (5.x also over HTTP-streaming and SSE, with its commands posted to the other gateway), runs the same scenario (Tests/js/sdk-scenario.mjs) against two gateways of a Redis cluster,
 /// with publications and the disconnect coming from each server API generation.
 /// </summary>
 [Collection(ProcessCollection.Name)]
@@ -22,6 +22,7 @@ public sealed class SdkScenarioTests(SdkClusterFixture fixture) : IClassFixture<
         ("3", "json", "websocket"), ("3", "protobuf", "websocket"),
         ("2", "json", "websocket"), ("2", "protobuf", "websocket"),
         ("1", "json", "websocket"),
+        ("5", "json", "http_stream"), ("5", "protobuf", "http_stream"), ("5", "json", "sse"),
     ];
 
     public static TheoryData<string, string, string, string> Matrix()
@@ -51,6 +52,7 @@ public sealed class SdkScenarioTests(SdkClusterFixture fixture) : IClassFixture<
             ["PROTOCOL"] = protocol,
             ["TRANSPORT"] = transport,
             ["WS_URL"] = fixture.A.WebSocketUrl.ToString(),
+            ["EMULATION_URL"] = fixture.B.BaseUrl.ToString(),
             ["API_URL"] = fixture.B.BaseUrl.ToString(),
             ["API"] = api,
             ["SECRET"] = SdkClusterFixture.Secret,
@@ -59,10 +61,20 @@ public sealed class SdkScenarioTests(SdkClusterFixture fixture) : IClassFixture<
             ["PRIVATE_CHANNEL"] = "$" + channel,
         });
 
-        Assert.True(Guid.TryParse(steps["connected"].GetProperty("client").GetString(), out _));
+        var connected = steps["connected"];
+        Assert.True(Guid.TryParse(connected.GetProperty("client").GetString(), out _));
         if (transport == "websocket")
         {
-            Assert.Equal(protocol == "protobuf" ? "centrifuge-protobuf" : "", steps["connected"].GetProperty("subprotocol").GetString());
+            Assert.Equal(protocol == "protobuf" ? "centrifuge-protobuf" : "", connected.GetProperty("subprotocol").GetString());
+        }
+        else
+        {
+            // The stream is on gateway A and the commands went to gateway B's emulation endpoint.
+            Assert.Equal(transport, connected.GetProperty("transport").GetString());
+            if (transport == "http_stream")
+            {
+                Assert.Equal(protocol == "protobuf" ? "application/octet-stream" : "application/json", connected.GetProperty("streamType").GetString());
+            }
         }
 
         Assert.Equal(1, steps["publication"].GetProperty("data").GetProperty("n").GetInt32());
