@@ -6,4 +6,7 @@ namespace Switchboard.Tests.Nodes;
 internal sealed class FixedNodeObserver(IReadOnlyList<string> channels) : INodeObserver
 {
     public Task<IReadOnlyList<string>> GetChannels() => Task.FromResult(channels);
+
+    /// <summary>Holds no emulated sessions.</summary>
+    public Task<bool> Emulate(string session, byte[] commands) => Task.FromResult(false);
 }

@@ -46,5 +46,8 @@ public sealed class DashboardCountersTests(AdminAccessTests.Gateway fixture) : I
     private sealed class ChannelListObserver : INodeObserver
     {
         public Task<IReadOnlyList<string>> GetChannels() => Task.FromResult<IReadOnlyList<string>>([]);
+
+        /// <summary>Holds no emulated sessions.</summary>
+        public Task<bool> Emulate(string session, byte[] commands) => Task.FromResult(false);
     }
 }
