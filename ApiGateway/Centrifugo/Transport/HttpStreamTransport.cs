@@ -8,9 +8,10 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// <summary>
 /// The server-to-client half of an emulated connection: an HTTP response that stays open. HTTP-streaming writes
 /// newline-terminated JSON or delimited Protobuf frames; SSE writes each frame as a <c>data:</c> event. There is
-/// no close code, so the close is a disconnect push before the response ends.
+/// no close code, so the close is a disconnect push before the response ends (in the current protocol when the
+/// first command was of none: <paramref name="binary"/> says JSON or Protobuf).
 /// </summary>
-public sealed class HttpStreamTransport(HttpResponse response, bool sse, int queueSize, NodeMetrics metrics) : QueuedTransport(queueSize, metrics)
+public sealed class HttpStreamTransport(HttpResponse response, bool sse, bool binary, int queueSize, NodeMetrics metrics) : QueuedTransport(queueSize, metrics)
 {
     private static readonly Framing JsonStream = new(false, [], "\n"u8.ToArray(), "\n"u8.ToArray());
 
@@ -26,11 +27,7 @@ public sealed class HttpStreamTransport(HttpResponse response, bool sse, int que
 
     protected override async Task SendClose(Disconnect reason, CancellationToken aborted)
     {
-        if (Codec is not { } codec)
-        {
-            return;
-        }
-
+        var codec = Codec ?? (binary ? ProtobufCodec.Instance : JsonCodec.Instance);
         var push = new Wire.Push { Disconnect = new Wire.Disconnect { Code = (uint)reason.Code, Reason = reason.Reason, Reconnect = reason.Reconnect } };
         var framing = FramingFor(codec);
         byte[][] parts = [framing.Prefix, codec.EncodePush(push), framing.Suffix];
