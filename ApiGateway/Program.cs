@@ -2,7 +2,7 @@ using Switchboard.ApiGateway.Hosting;
 
 if (args is ["train", .. var trainArgs])
 {
-    return await Switchboard.Bot.Serving.TrainCommand.Run(trainArgs, Console.Out, Console.Error);
+    return await Switchboard.ApiGateway.Hosting.TrainCommand.Run(trainArgs, Console.Out, Console.Error);
 }
 
 await GatewayApp.Create(args).RunAsync();

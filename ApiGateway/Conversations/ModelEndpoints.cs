@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Conversations;
-using Switchboard.Conversations.Agents;
-using Switchboard.Conversations.Processing;
-using Switchboard.Conversations.Tracking;
+using Switchboard.Bot.Agents;
+using Switchboard.Bot.Processing;
+using Switchboard.Bot.Tracking;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;

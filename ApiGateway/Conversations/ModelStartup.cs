@@ -18,7 +18,7 @@ public sealed class ModelStartup(IConfiguration config, ModelState models, ILogg
                 logger.LogInformation("Loaded model {Model} from {Path}", model.Id, model.Path);
                 return;
             }
-            catch (Switchboard.Conversations.Agents.ModelLoadException e)
+            catch (Switchboard.Bot.Agents.ModelLoadException e)
             {
                 logger.LogError("The model at {Path} could not be loaded: {Reason}", path, e.Message);
                 return;

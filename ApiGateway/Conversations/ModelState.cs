@@ -1,5 +1,5 @@
 using Switchboard.Conversations;
-using Switchboard.Conversations.Agents;
+using Switchboard.Bot.Agents;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Conversations;
-using Switchboard.Conversations.Tracking;
+using Switchboard.Bot.Tracking;
 
 namespace Switchboard.ApiGateway.Conversations;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Conversations;
-using Switchboard.Conversations.Tracking;
+using Switchboard.Bot.Tracking;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;

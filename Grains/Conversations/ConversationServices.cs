@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
-using Switchboard.Conversations.Agents;
-using Switchboard.Conversations.Processing;
+using Switchboard.Bot.Agents;
+using Switchboard.Bot.Processing;
 using Switchboard.Conversations.Storage;
 using Switchboard.Hosting;
 

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Switchboard.Bot.Domain;
-using Switchboard.Conversations.Agents;
-using Switchboard.Conversations.Processing;
+using Switchboard.Bot.Agents;
+using Switchboard.Bot.Processing;
 using Switchboard.Conversations.Storage;
-using Switchboard.Conversations.Tracking;
+using Switchboard.Bot.Tracking;
 
 namespace Switchboard.Conversations;
 

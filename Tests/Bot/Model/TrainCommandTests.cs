@@ -1,3 +1,4 @@
+using Switchboard.ApiGateway.Hosting;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Serving;
 

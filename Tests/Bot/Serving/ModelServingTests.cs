@@ -1,3 +1,4 @@
+using Switchboard.Conversations;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;

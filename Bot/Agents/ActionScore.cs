@@ -1,0 +1,3 @@
+namespace Switchboard.Bot.Agents;
+
+public sealed record ActionScore(string Action, double Score);

@@ -1,0 +1,135 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Switchboard.Bot.Domain;
+using Switchboard.Bot.Tracking;
+
+namespace Switchboard.Bot.Dialogue;
+
+/// <summary>
+/// A multinomial logistic regression (ML.NET L-BFGS maximum entropy) over featurised tracker states, which
+/// generalises to story paths it has not seen; it plays the part of Rasa's TED policy.
+/// </summary>
+public sealed class LearnedPolicy : IDialoguePolicy
+{
+    private readonly ITransformer _model;
+    private readonly string[] _labels;
+    private readonly ThreadLocal<PredictionEngine<StateInput, StateOutput>> _engines;
+
+    private LearnedPolicy(MLContext ml, ITransformer model, StateFeaturizer featurizer)
+    {
+        _model = model;
+        Featurizer = featurizer;
+        var schema = Schema(featurizer.Dimension);
+        _engines = new(() => ml.Model.CreatePredictionEngine<StateInput, StateOutput>(_model, inputSchemaDefinition: schema));
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        _engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
+        _labels = names.DenseValues().Select(n => n.ToString()).ToArray();
+    }
+
+    public string Name => "TEDPolicy";
+
+    public int Priority => 1;
+
+    public StateFeaturizer Featurizer { get; }
+
+    public int Lookback => Featurizer.MaxHistory;
+
+    public static LearnedPolicy? Train(IEnumerable<List<(DialogueState State, string? NextAction)>> trackers, BotDomain domain, int maxHistory, int seed = 1)
+    {
+        var samples = new List<(List<string> Features, string Action)>();
+        foreach (var tracker in trackers)
+        {
+            var states = tracker.Select(s => s.State).ToList();
+            for (var i = 0; i < tracker.Count; i++)
+            {
+                if (tracker[i].NextAction is { } action)
+                {
+                    samples.Add((StateFeaturizer.Names(states, i + 1, maxHistory, domain).ToList(), action));
+                }
+            }
+        }
+
+        if (samples.Select(s => s.Action).Distinct().Count() < 2)
+        {
+            return null;
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in samples.SelectMany(s => s.Features))
+        {
+            index.TryAdd(name, index.Count);
+        }
+
+        var featurizer = new StateFeaturizer(maxHistory, index);
+        var ml = new MLContext(seed);
+        var rows = samples.Select(s =>
+        {
+            var vector = new float[index.Count];
+            foreach (var f in s.Features)
+            {
+                vector[index[f]] = 1;
+            }
+
+            return new StateInput { Features = vector, Label = s.Action };
+        });
+        var data = ml.Data.LoadFromEnumerable(rows, Schema(index.Count));
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer.Options
+            {
+                L2Regularization = 0.05f,
+                MaximumNumberOfIterations = 300,
+            }));
+        return new LearnedPolicy(ml, pipeline.Fit(data), featurizer);
+    }
+
+    public PolicyPrediction? Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<DialogueState> states)
+    {
+        var scores = _engines.Value!.Predict(new StateInput { Features = Featurizer.Vector(states, states.Count, domain), Label = "" }).Score;
+        var result = domain.ActionNames.ToDictionary(a => a, _ => 0.0, StringComparer.Ordinal);
+        var best = (Action: DefaultNames.ActionListen, Score: -1.0);
+        for (var i = 0; i < _labels.Length && i < scores.Length; i++)
+        {
+            if (result.ContainsKey(_labels[i]))
+            {
+                result[_labels[i]] = scores[i];
+                if (scores[i] > best.Score)
+                {
+                    best = (_labels[i], scores[i]);
+                }
+            }
+        }
+
+        return best.Score < 0 ? null : new PolicyPrediction(best.Action, best.Score, Name, result);
+    }
+
+    public void Save(Stream stream)
+    {
+        var ml = new MLContext();
+        ml.Model.Save(_model, ml.Data.LoadFromEnumerable(Array.Empty<StateInput>(), Schema(Featurizer.Dimension)).Schema, stream);
+    }
+
+    public static LearnedPolicy Load(Stream stream, StateFeaturizer featurizer)
+    {
+        var ml = new MLContext();
+        return new LearnedPolicy(ml, ml.Model.Load(stream, out _), featurizer);
+    }
+
+    private static SchemaDefinition Schema(int dimension)
+    {
+        var schema = SchemaDefinition.Create(typeof(StateInput));
+        schema[nameof(StateInput.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimension);
+        return schema;
+    }
+
+    private sealed class StateInput
+    {
+        public float[] Features { get; set; } = [];
+
+        public string Label { get; set; } = "";
+    }
+
+    private sealed class StateOutput
+    {
+        public float[] Score { get; set; } = [];
+    }
+}

@@ -1,3 +1,0 @@
-namespace Switchboard.Conversations.Agents;
-
-public sealed record ActionScore(string Action, double Score);
