@@ -29,8 +29,30 @@ internal static class JsonReplyWriter
         return output.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// <c>{"id":N,"error":{...}}</c>, or the result under <paramref name="resultName"/> (v2: <c>result</c>), or when
+    /// that is null under the name of its kind (v3+: <c>connect</c>, <c>history</c>...).
+    /// </summary>
+    public static byte[] Reply(Reply reply, string? resultName) => Write((reply, resultName), static (w, state) =>
+    {
+        var (r, name) = state;
+        w.WriteStartObject();
+        w.WriteNumber("id", r.Id);
+        if (r.Error is { } error)
+        {
+            WriteError(w, error);
+        }
+        else
+        {
+            w.WritePropertyName(name ?? ResultName(r));
+            WriteResult(w, r);
+        }
+
+        w.WriteEndObject();
+    });
+
     /// <summary>The property that names the result in a v3+ reply (<c>connect</c>, <c>history</c>...).</summary>
-    public static string ResultName(Reply reply) => reply switch
+    private static string ResultName(Reply reply) => reply switch
     {
         { Connect: not null } => "connect",
         { Subscribe: not null } => "subscribe",
@@ -46,7 +68,7 @@ internal static class JsonReplyWriter
     };
 
     /// <summary>Writes the reply's result object.</summary>
-    public static void WriteResult(Utf8JsonWriter w, Reply reply)
+    private static void WriteResult(Utf8JsonWriter w, Reply reply)
     {
         w.WriteStartObject();
         switch (reply)
@@ -74,7 +96,7 @@ internal static class JsonReplyWriter
         w.WriteEndObject();
     }
 
-    public static void WriteError(Utf8JsonWriter w, Error error)
+    private static void WriteError(Utf8JsonWriter w, Error error)
     {
         w.WriteStartObject("error");
         w.WriteNumber("code", error.Code);

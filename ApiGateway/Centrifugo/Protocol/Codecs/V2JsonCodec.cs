@@ -25,22 +25,7 @@ public sealed class V2JsonCodec : IClientCodec
 
     public bool TryDecode(ReadOnlySpan<byte> message, List<Command> commands) => JsonLines.TryDecode(message, commands, JsonCommandReader.ReadV2);
 
-    public byte[] EncodeReply(Reply reply) => JsonReplyWriter.Write(reply, static (w, r) =>
-    {
-        w.WriteStartObject();
-        w.WriteNumber("id", r.Id);
-        if (r.Error is { } error)
-        {
-            JsonReplyWriter.WriteError(w, error);
-        }
-        else
-        {
-            w.WritePropertyName("result");
-            JsonReplyWriter.WriteResult(w, r);
-        }
-
-        w.WriteEndObject();
-    });
+    public byte[] EncodeReply(Reply reply) => JsonReplyWriter.Reply(reply, "result");
 
     public byte[] EncodePush(Push push) => JsonReplyWriter.Write(push, static (w, p) =>
     {
