@@ -56,11 +56,15 @@ public sealed partial class ClientFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>Connections the server closed so far, over all processes (as of the last report).</summary>
+    public int Closed { get; private set; }
+
     /// <summary>Publications and bytes received since the last reset, and the publications' latencies, over all processes.</summary>
     public async Task<(long Received, long Bytes, LatencyHistogram Latency)> Report()
     {
         long received = 0;
         long bytes = 0;
+        var closed = 0;
         var latency = new LatencyHistogram();
         foreach (var process in processes)
         {
@@ -76,9 +80,11 @@ public sealed partial class ClientFleet : IAsyncDisposable
             var match = ReportLine().Match(line);
             received += long.Parse(match.Groups["received"].Value, CultureInfo.InvariantCulture);
             bytes += long.Parse(match.Groups["bytes"].Value, CultureInfo.InvariantCulture);
+            closed += int.Parse(match.Groups["closed"].Value, CultureInfo.InvariantCulture);
             latency.Merge(LatencyHistogram.Parse(match.Groups["hist"].Value));
         }
 
+        Closed = closed;
         return (received, bytes, latency);
     }
 
@@ -114,6 +120,6 @@ public sealed partial class ClientFleet : IAsyncDisposable
     [GeneratedRegex(@"ready \d+ failed (\d+)")]
     private static partial Regex ReadyLine();
 
-    [GeneratedRegex(@"received=(?<received>\d+) bytes=(?<bytes>\d+) .*hist=(?<hist>.*)$")]
+    [GeneratedRegex(@"received=(?<received>\d+) bytes=(?<bytes>\d+) closed=(?<closed>\d+) .*hist=(?<hist>.*)$")]
     private static partial Regex ReportLine();
 }

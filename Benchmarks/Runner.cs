@@ -369,6 +369,11 @@ public sealed class Runner(RunnerOptions options)
         await publisher.FullSpeed("benchfan", 4, options.Duration);
         var (received, bytes, _) = await fleet.Report();
         var seconds = clock.Elapsed.TotalSeconds;
+        if (fleet.Closed > 0)
+        {
+            notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (too slow for their send queue), so fewer received");
+        }
+
         Log($"{target.Name}: {protocol}/{transport} x {clients:N0}: {received / seconds:F0} msgs/s, {bytes / seconds:F0} bytes/s");
         return (received / seconds, bytes / seconds);
     }

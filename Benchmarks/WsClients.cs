@@ -81,6 +81,9 @@ public static class WsClients
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException)
         {
         }
+
+        // Before quit, only the server ends a connection: e.g. a client too slow for its queue (3008).
+        state.Closed();
     }
 
     private sealed class State
@@ -90,6 +93,7 @@ public static class WsClients
         private long received;
         private long bytes;
         private int failed;
+        private int closed;
         private string? firstError;
 
         public int Failed => failed;
@@ -114,6 +118,8 @@ public static class WsClients
 
         public void Bytes(long count) => Interlocked.Add(ref bytes, count);
 
+        public void Closed() => Interlocked.Increment(ref closed);
+
         public void Reset()
         {
             lock (gate)
@@ -128,7 +134,7 @@ public static class WsClients
         {
             lock (gate)
             {
-                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
+                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} closed={Volatile.Read(ref closed)} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
             }
         }
     }

@@ -72,6 +72,7 @@ public sealed partial class ClientSession(
 
             transport.Use(current);
             Volatile.Write(ref codec, current);
+            logger.LogDebug("Client {Client} speaks {Codec}", ClientId, current.Name);
         }
 
         List<Wire.Command> commands = [];

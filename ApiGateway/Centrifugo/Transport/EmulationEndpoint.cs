@@ -26,7 +26,8 @@ public static class EmulationEndpoint
                 return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
             }
 
-            if (!TryParse(body, context.Request.ContentType == "application/octet-stream", out var request))
+            var binary = context.Request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true;
+            if (!TryParse(body, binary, out var request))
             {
                 return Results.BadRequest("Expected an EmulationRequest: {\"node\",\"session\",\"data\"} in JSON, or its Protobuf encoding.");
             }

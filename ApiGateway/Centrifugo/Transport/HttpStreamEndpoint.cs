@@ -30,7 +30,7 @@ public static class HttpStreamEndpoint
     private static async Task<IResult> Stream(HttpContext context, bool sse, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILogger logger)
     {
         var options = rules.Options;
-        var binary = !sse && context.Request.ContentType == "application/octet-stream";
+        var binary = !sse && context.Request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true;
         byte[]? connect;
         if (sse)
         {

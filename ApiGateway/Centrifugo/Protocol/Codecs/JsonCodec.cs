@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
