@@ -459,7 +459,7 @@ public sealed class Runner(RunnerOptions options)
         {
             text.AppendLine().AppendLine("## Client protocols and transports").AppendLine();
             text.AppendLine("Fan-out on the embedded gateway in each protocol and transport, against JSON over WebSocket measured on the same gateway " +
-                "right before, with the same publisher and the same client processes (which do the same work per frame: find the payload's send time, " +
+                "before and after it (the mean of the two), with the same publisher and the same client processes (which do the same work per frame: find the payload's send time, " +
                 "answer pings, count bytes). The machine is shared and noisy: read the ratios, which come from back-to-back measurements, rather than the absolute figures.").AppendLine();
             text.AppendLine("| figure | protocol, transport | measured | JSON, WebSocket | ratio |").AppendLine("| --- | --- | ---: | ---: | ---: |");
             foreach (var row in protocolRows)
