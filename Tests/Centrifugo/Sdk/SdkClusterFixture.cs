@@ -11,6 +11,9 @@ public sealed class SdkClusterFixture : IAsyncLifetime
 {
     public const string Secret = "sdk-test-secret";
 
+    /// <summary>The key of the v2+ server APIs (<c>api_key</c>), for when the scenario publishes through them.</summary>
+    public const string ApiKey = "sdk-test-api-key";
+
     private readonly string config = Path.Combine(Path.GetTempPath(), $"switchboard-sdk-{Guid.NewGuid():N}.json");
 
     public LocalCluster Cluster { get; private set; } = null!;
@@ -28,7 +31,7 @@ public sealed class SdkClusterFixture : IAsyncLifetime
         {
             ["name"] = "chat", ["history_size"] = 100, ["history_lifetime"] = 600, ["history_recover"] = true, ["presence"] = true, ["publish"] = true,
         };
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object> { ["secret"] = Secret, ["namespaces"] = new[] { chat } }));
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object> { ["secret"] = Secret, ["api_key"] = ApiKey, ["namespaces"] = new[] { chat } }));
         Cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 2, GatewayArgs = ["--config", config] });
     }
 

@@ -11,7 +11,7 @@ namespace Switchboard.Tests.Centrifugo.Sdk;
 [Collection(ProcessCollection.Name)]
 public sealed class SdkScenarioTests(SdkClusterFixture fixture) : IClassFixture<SdkClusterFixture>
 {
-    /// <summary>The server API generations the scenario publishes through.</summary>
+    /// <summary>The server API generations the scenario publishes through (the script also speaks v2-v6: add them as they are served).</summary>
     public static readonly string[] ServerApis = ["v1"];
 
     /// <summary>SDK major, protocol, transport.</summary>
@@ -56,6 +56,7 @@ public sealed class SdkScenarioTests(SdkClusterFixture fixture) : IClassFixture<
             ["API_URL"] = fixture.B.BaseUrl.ToString(),
             ["API"] = api,
             ["SECRET"] = SdkClusterFixture.Secret,
+            ["API_KEY"] = SdkClusterFixture.ApiKey,
             ["USER"] = user,
             ["CHANNEL"] = channel,
             ["PRIVATE_CHANNEL"] = "$" + channel,
