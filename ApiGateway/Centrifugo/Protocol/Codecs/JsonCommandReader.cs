@@ -32,6 +32,7 @@ internal static class JsonCommandReader
                 case "send": command.Send = new SendRequest { Data = Raw(value, "data") }; break;
                 case "rpc": command.Rpc = new RpcRequest { Method = String(value, "method"), Data = Raw(value, "data") }; break;
                 case "refresh": command.Refresh = new RefreshRequest { Token = String(value, "token") }; break;
+                case "sub_refresh": command.SubRefresh = new SubRefreshRequest { Channel = String(value, "channel"), Token = String(value, "token") }; break;
             }
         }
 
@@ -68,6 +69,7 @@ internal static class JsonCommandReader
             case V2Command.Types.MethodType.Send: command.Send = new SendRequest { Data = Raw(body, "data") }; break;
             case V2Command.Types.MethodType.Rpc: command.Rpc = new RpcRequest { Method = String(body, "method"), Data = Raw(body, "data") }; break;
             case V2Command.Types.MethodType.Refresh: command.Refresh = new RefreshRequest { Token = String(body, "token") }; break;
+            case V2Command.Types.MethodType.SubRefresh: command.SubRefresh = new SubRefreshRequest { Channel = String(body, "channel"), Token = String(body, "token") }; break;
         }
 
         return command;

@@ -64,6 +64,7 @@ internal static class JsonReplyWriter
         { Ping: not null } => "ping",
         { Rpc: not null } => "rpc",
         { Refresh: not null } => "refresh",
+        { SubRefresh: not null } => "sub_refresh",
         _ => throw new ArgumentException("reply without result", nameof(reply)),
     };
 
@@ -91,6 +92,7 @@ internal static class JsonReplyWriter
                 w.WriteString("version", r.Version);
                 WriteExpiry(w, r.Expires, r.Ttl);
                 break;
+            case { SubRefresh: { } r }: WriteExpiry(w, r.Expires, r.Ttl); break;
         }
 
         w.WriteEndObject();

@@ -78,6 +78,7 @@ public sealed class V2ProtobufCodec : IClientCodec
         { Ping: { } r } => r,
         { Rpc: { } r } => r,
         { Refresh: { } r } => r,
+        { SubRefresh: { } r } => r,
         _ => null,
     };
 
@@ -98,6 +99,7 @@ public sealed class V2ProtobufCodec : IClientCodec
             case MethodType.Send: command.Send = SendRequest.Parser.ParseFrom(body); break;
             case MethodType.Rpc: command.Rpc = RpcRequest.Parser.ParseFrom(body); break;
             case MethodType.Refresh: command.Refresh = RefreshRequest.Parser.ParseFrom(body); break;
+            case MethodType.SubRefresh: command.SubRefresh = SubRefreshRequest.Parser.ParseFrom(body); break;
         }
 
         return command;
