@@ -14,7 +14,8 @@ public interface INodeRegistryGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<NodeInfo>> GetNodes();
 
-    Task<IReadOnlyList<INodeObserver>> GetObservers();
+    /// <summary>The live nodes' observers by node id.</summary>
+    Task<IReadOnlyDictionary<string, INodeObserver>> GetObservers();
 
     /// <summary>The observer of one live node, or null when the registry does not know it (any more).</summary>
     Task<INodeObserver?> GetObserver(string nodeId);

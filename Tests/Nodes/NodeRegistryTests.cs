@@ -25,14 +25,14 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         Assert.Equal(3, nodes.Single(n => n.Uid == shortLived).NumClients);
         Assert.Contains(nodes, n => n.Uid == longLived);
         var channels = new List<string>();
-        foreach (var observer in await registry.GetObservers())
+        foreach (var observer in (await registry.GetObservers()).Values)
         {
-            channels.AddRange(await observer.GetChannels());
+            channels.AddRange((await observer.GetChannels()).Keys);
         }
 
         Assert.Superset(new HashSet<string> { "a", "b", "c" }, channels.ToHashSet());
         // One node's observer, by id: where commands of its emulated sessions are routed.
-        Assert.Equal(["c"], await (await registry.GetObserver(longLived))!.GetChannels());
+        Assert.Equal(["c"], (await (await registry.GetObserver(longLived))!.GetChannels()).Keys);
         Assert.Null(await registry.GetObserver(TestData.Unique("never-reported")));
         Assert.True(await registry.IsAlive(shortLived));
         // Not heard of is not dead: a re-activated registry has heard of nobody yet.

@@ -7,8 +7,10 @@
 //   TRANSPORT        websocket | http_stream | sse (5.x only for the last two)
 //   WS_URL           the client's gateway (ws://host:port/connection/websocket; its HTTP base for the streams)
 //   EMULATION_URL    where emulated transports post their commands (another gateway than the stream's, to test routing)
-//   API_URL, API     the server API's gateway (http://host:port) and generation: v1 (POST /api/, X-API-Sign),
-//                    v2/v3 (POST /api, Authorization: apikey), v4/v5/v6 (POST /api/<method>, X-API-Key)
+//   API_URL, API     the server API's gateway (http://host:port) and its generations, comma-separated: v1 (POST /api/,
+//                    X-API-Sign), v2/v3 (POST /api, Authorization: apikey), v4/v5/v6 (POST /api/<method>, X-API-Key).
+//                    The first publishes the scenario's messages, the last disconnects, each publishes once to the
+//                    private channel (step "generations").
 //   SECRET, API_KEY  the token/v1 API secret, the v2+ API key
 //   USER, CHANNEL, PRIVATE_CHANNEL  (the channels need history with recovery, presence and client publish)
 import { createHmac } from 'node:crypto';
@@ -17,6 +19,7 @@ import WebSocket from 'ws';
 const env = process.env;
 const { SDK = '5', PROTOCOL = 'json', TRANSPORT = 'websocket', WS_URL, EMULATION_URL, API_URL, API = 'v1', SECRET, API_KEY, USER, CHANNEL, PRIVATE_CHANNEL } = env;
 const binary = PROTOCOL === 'protobuf';
+const GENERATIONS = API.split(',');
 const report = (step, fields = {}) => console.log(JSON.stringify({ step, ...fields }));
 const fail = (error) => { report('failed', { error: String(error?.message ?? JSON.stringify(error)) }); process.exit(1); };
 setTimeout(() => fail('scenario timed out'), 90_000).unref();
@@ -30,8 +33,8 @@ function jwt(claims) {
 }
 
 // ---- the server API, by generation ----
-async function api(method, params) {
-  const generation = Number(API.replace('v', ''));
+async function api(method, params, version = GENERATIONS[0]) {
+  const generation = Number(version.replace('v', ''));
   let url = API_URL.replace(/\/$/, '');
   let body;
   const headers = { 'Content-Type': 'application/json' };
@@ -51,9 +54,9 @@ async function api(method, params) {
 
   const response = await fetch(url, { method: 'POST', body, headers });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${API} ${method}: HTTP ${response.status} ${text}`);
+  if (!response.ok) throw new Error(`${version} ${method}: HTTP ${response.status} ${text}`);
   const reply = JSON.parse(text.split('\n')[0]);
-  if (reply.error) throw new Error(`${API} ${method}: ${JSON.stringify(reply.error)}`);
+  if (reply.error) throw new Error(`${version} ${method}: ${JSON.stringify(reply.error)}`);
   return reply;
 }
 
@@ -233,6 +236,13 @@ try {
   await api('publish', { channel: PRIVATE_CHANNEL, data: { secret: true } });
   report('private', { data: (await secretPub)[0] });
 
+  // One publication through each server API generation.
+  const fromEach = collect(secret, GENERATIONS.length, d => typeof d.generation === 'string');
+  for (const generation of GENERATIONS) {
+    await api('publish', { channel: PRIVATE_CHANNEL, data: { generation } }, generation);
+  }
+  report('generations', { received: (await fromEach).map(d => d.generation) });
+
   const own = collect(sub, 1, d => d.from === 'client');
   await sub.publish({ from: 'client', user: USER });
   report('client-publish', { data: (await own)[0] });
@@ -248,7 +258,7 @@ try {
   report('recovered', { ...again, data: await missed });
 
   const kicked = sdk.kicked();
-  await api('disconnect', { user: USER });
+  await api('disconnect', { user: USER }, GENERATIONS[GENERATIONS.length - 1]);
   const ctx = await kicked;
   // Give a wrongly scheduled reconnect time to show itself.
   await new Promise(resolve => setTimeout(resolve, 1500));

@@ -25,6 +25,9 @@ public interface ISubscriber
     /// <summary>Queues a push in the connection's codec.</summary>
     void Push(PushFrame frame);
 
+    /// <summary>Server-side subscribe (a subscribe push tells the client); ignored when already subscribed or not allowed.</summary>
+    Task ServerSubscribe(string channel);
+
     /// <summary>Server-side unsubscribe; an empty channel means every channel.</summary>
     Task ServerUnsubscribe(string channel);
 

@@ -28,8 +28,7 @@ public sealed partial class ClientSession
             return WireMapping.Error(id, ClientError.PermissionDenied);
         }
 
-        var publication = GatewayNode.NewPublication(request.Data.ToByteArray(), InfoFor(channel), ClientId);
-        await node.Publish(channel, publication, resolution.Options.ToSettings());
+        await node.Publish(channel, request.Data.ToByteArray(), InfoFor(channel), ClientId);
         return new Wire.Reply { Id = id, Publish = new Wire.PublishResult() };
     }
 

@@ -43,7 +43,7 @@ public sealed partial class ClientSession
         }
 
         var since = request.Since is { } s ? new StreamPosition((long)s.Offset, s.Epoch) : null;
-        var history = await node.Grains.Get<IChannelGrain>(request.Channel).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse), resolution.Options.ToSettings());
+        var history = await node.Grains.Get<IChannelGrain>(request.Channel).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse));
         if (since is not null && since.Epoch != history.Position.Epoch)
         {
             return WireMapping.Error(id, ClientError.UnrecoverablePosition);

@@ -64,22 +64,21 @@ public sealed partial class ClientSession
             return WireMapping.Error(id, ClientError.UnrecoverablePosition);
         }
 
-        Activate(new Wire.Reply { Id = id, Subscribe = result.ToWire(recoverable) }, [(channel, result)]);
+        Activate(Codec!.EncodeReply(new Wire.Reply { Id = id, Subscribe = result.ToWire(recoverable) }), [(channel, result)]);
         return null;
     }
 
     /// <summary>Registers the subscription as pending, then joins the channel grain.</summary>
     private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, StreamPosition? recoverFrom)
     {
-        var settings = resolution.Options.ToSettings();
         lock (gate)
         {
-            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), settings);
+            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo));
         }
 
         try
         {
-            return await node.Subscribe(this, channel, settings, recoverFrom);
+            return await node.Subscribe(this, channel, recoverFrom);
         }
         catch
         {
@@ -92,11 +91,11 @@ public sealed partial class ClientSession
         }
     }
 
-    /// <summary>Queues the reply, then what arrived meanwhile and is newer than what the reply holds.</summary>
-    private void Activate(Wire.Reply reply, IEnumerable<(string Channel, SubscribeResult Result)> subscribed)
+    /// <summary>Queues the reply (or subscribe push), then what arrived meanwhile and is newer than what it holds.</summary>
+    private void Activate(byte[] first, IEnumerable<(string Channel, SubscribeResult Result)> subscribed)
     {
         var current = Codec!;
-        List<byte[]> frames = [current.EncodeReply(reply)];
+        List<byte[]> frames = [first];
         lock (gate)
         {
             foreach (var (channel, result) in subscribed)
@@ -137,6 +136,34 @@ public sealed partial class ClientSession
         }
 
         return new Wire.Reply { Id = id, Unsubscribe = new Wire.UnsubscribeResult() };
+    }
+
+    public async Task ServerSubscribe(string channel)
+    {
+        var resolution = rules.Resolve(channel);
+        if (!resolution.Ok || !IsConnected)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (closed || subscriptions.ContainsKey(channel))
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            var result = await SubscribeToGrain(channel, resolution, null, null);
+            var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
+            Activate(Codec!.EncodePush(WireMapping.SubscribePush(channel, result, recoverable)), [(channel, result)]);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Server subscribe of {Client} to {Channel} failed", ClientId, channel);
+        }
     }
 
     public async Task ServerUnsubscribe(string channel)

@@ -318,7 +318,7 @@ public sealed partial class ClientSession(
             subscribed.Add((channel, subscribe));
         }
 
-        Activate(new Wire.Reply { Id = id, Connect = result }, subscribed);
+        Activate(Codec!.EncodeReply(new Wire.Reply { Id = id, Connect = result }), subscribed);
         return null;
     }
 

@@ -51,6 +51,19 @@ public static class WireMapping
 
     public static PushFrame LeavePush(string channel, ClientInfo client) => new(new Wire.Push { Channel = channel, Leave = new Wire.Leave { Info = client.ToWire() } });
 
+    /// <summary>Server-side subscribe: the client adds the channel to its server-side subscriptions.</summary>
+    public static Wire.Push SubscribePush(string channel, SubscribeResult result, bool recoverable) => new()
+    {
+        Channel = channel,
+        Subscribe = new Wire.Subscribe
+        {
+            Recoverable = recoverable,
+            Positioned = recoverable,
+            Epoch = result.Position?.Epoch ?? "",
+            Offset = (ulong)(result.Position?.Offset ?? 0),
+        },
+    };
+
     /// <summary>Server-side unsubscribe (code 2000): the client does not resubscribe.</summary>
     public static PushFrame UnsubscribePush(string channel) => new(new Wire.Push { Channel = channel, Unsubscribe = new Wire.Unsubscribe { Code = 2000, Reason = "server unsubscribe" } });
 

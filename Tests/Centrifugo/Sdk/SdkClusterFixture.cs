@@ -11,7 +11,7 @@ public sealed class SdkClusterFixture : IAsyncLifetime
 {
     public const string Secret = "sdk-test-secret";
 
-    /// <summary>The key of the v2+ server APIs (<c>api_key</c>), for when the scenario publishes through them.</summary>
+    /// <summary>The key of the v2+ server APIs (<c>api_key</c>).</summary>
     public const string ApiKey = "sdk-test-api-key";
 
     private readonly string config = Path.Combine(Path.GetTempPath(), $"switchboard-sdk-{Guid.NewGuid():N}.json");

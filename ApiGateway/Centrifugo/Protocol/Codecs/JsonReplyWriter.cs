@@ -118,6 +118,7 @@ internal static class JsonReplyWriter
         { Join: not null } => "join",
         { Leave: not null } => "leave",
         { Unsubscribe: not null } => "unsubscribe",
+        { Subscribe: not null } => "subscribe",
         { Disconnect: not null } => "disconnect",
         _ => throw new ArgumentException("push without body", nameof(push)),
     };
@@ -134,6 +135,26 @@ internal static class JsonReplyWriter
                 w.WriteStartObject();
                 w.WriteNumber("code", u.Code);
                 w.WriteString("reason", u.Reason);
+                w.WriteEndObject();
+                break;
+            case { Subscribe: { } s }:
+                w.WriteStartObject();
+                if (s.Recoverable)
+                {
+                    w.WriteBoolean("recoverable", true);
+                    w.WriteBoolean("positioned", s.Positioned);
+                }
+
+                if (s.Epoch.Length > 0)
+                {
+                    w.WriteString("epoch", s.Epoch);
+                }
+
+                if (s.Offset > 0)
+                {
+                    w.WriteNumber("offset", s.Offset);
+                }
+
                 w.WriteEndObject();
                 break;
             case { Disconnect: { } d }:
@@ -263,7 +284,7 @@ internal static class JsonReplyWriter
         w.WriteEndObject();
     }
 
-    private static void WritePublications(Utf8JsonWriter w, IEnumerable<Publication> publications)
+    public static void WritePublications(Utf8JsonWriter w, IEnumerable<Publication> publications)
     {
         w.WriteStartArray("publications");
         foreach (var publication in publications)

@@ -105,6 +105,14 @@ public sealed class V1JsonCodec : IClientCodec
             case { Leave: { } leave }:
                 WriteMembership(w, "leave", p.Channel, leave.Info);
                 break;
+            // v1 has no server-side subscriptions: its clients ignore a subscribe for a channel they did not ask for.
+            case { Subscribe: not null }:
+                w.WriteString("method", "subscribe");
+                w.WriteStartObject("body");
+                w.WriteString("channel", p.Channel);
+                w.WriteBoolean("status", true);
+                w.WriteEndObject();
+                break;
             case { Unsubscribe: not null }:
                 w.WriteString("method", "unsubscribe");
                 w.WriteStartObject("body");

@@ -54,6 +54,7 @@ public sealed class V2ProtobufCodec : IClientCodec
         { Join: not null } => PushType.Join,
         { Leave: not null } => PushType.Leave,
         { Unsubscribe: not null } => PushType.Unsubscribe,
+        { Subscribe: not null } => PushType.Subscribe,
         _ => PushType.Publication,
     };
 
@@ -63,6 +64,7 @@ public sealed class V2ProtobufCodec : IClientCodec
         { Join: { } j } => j,
         { Leave: { } l } => l,
         { Unsubscribe: { } u } => u,
+        { Subscribe: { } s } => s,
         _ => throw new ArgumentException("v2 has no such push", nameof(push)),
     };
 
