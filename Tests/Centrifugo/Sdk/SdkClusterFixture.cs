@@ -32,7 +32,8 @@ public sealed class SdkClusterFixture : IAsyncLifetime
             ["name"] = "chat", ["history_size"] = 100, ["history_lifetime"] = 600, ["history_recover"] = true, ["presence"] = true, ["publish"] = true,
         };
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object> { ["secret"] = Secret, ["api_key"] = ApiKey, ["namespaces"] = new[] { chat } }));
-        Cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 2, GatewayArgs = ["--config", config] });
+        // Silos hold the channel options too (history, presence): the same file.
+        Cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 2, GatewayArgs = ["--config", config], SiloArgs = ["--config", config] });
     }
 
     public async Task DisposeAsync()
