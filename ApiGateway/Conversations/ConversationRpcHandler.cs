@@ -11,7 +11,7 @@ namespace Switchboard.ApiGateway.Conversations;
 /// <c>{"message": "...", "metadata": {...}}</c> into the conversation whose id is the user's id (the token's
 /// <c>sub</c>); the reply carries the bot's messages, which are also published on the conversation's channel.
 /// </summary>
-public sealed class ConversationRpcHandler(ModelState models, GrainReferences grains) : IRpcHandler
+public sealed class ConversationRpcHandler(ModelState models, GrainReferences grains, RasaLimits limits) : IRpcHandler
 {
     public const string MethodName = "rasa.message";
     public const string InputChannel = "websocket";
@@ -25,6 +25,11 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(103, "permission denied: anonymous connections have no conversation");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(data))
+        {
+            throw new RpcException(107, "bad request: data must be UTF-8");
+        }
+
         JsonNode? body;
         try
         {
@@ -35,6 +40,11 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(107, "bad request: data must be JSON");
         }
 
+        if (!RasaRequest.IsText(data))
+        {
+            throw new RpcException(107, "bad request: strings in data must be Unicode text");
+        }
+
         if (RasaRequest.OptionalString(body?["message"]) is not { } text)
         {
             throw new RpcException(107, "bad request: data needs a 'message' string");
@@ -43,6 +53,11 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
         if (body?["metadata"] is { } metadata && metadata is not JsonObject)
         {
             throw new RpcException(107, "bad request: 'metadata' must be an object");
+        }
+
+        if (limits.MessageProblem(text, body?["metadata"]) is { } tooLarge)
+        {
+            throw new RpcException(107, "bad request: " + tooLarge);
         }
 
         var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");

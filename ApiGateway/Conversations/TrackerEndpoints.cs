@@ -190,7 +190,7 @@ public static class TrackerEndpoints
         return (modelError ?? queryError) ?? RasaRequest.ToResult(await Tracker(grains, context).Predict(model!, query!));
     }
 
-    private static async Task<IResult> AddMessage(HttpContext context, ModelState models, GrainReferences grains)
+    private static async Task<IResult> AddMessage(HttpContext context, ModelState models, GrainReferences grains, RasaLimits limits)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require();
@@ -216,6 +216,11 @@ public static class TrackerEndpoints
             return RasaErrors.BadRequest(
                 $"Currently, only user messages can be passed to this endpoint. Messages of sender '{sender}' cannot be handled.",
                 RasaRequest.BodyDetails("sender"));
+        }
+
+        if (limits.MessageProblem(text.GetValue<string>(), message["metadata"]) is { } tooLarge)
+        {
+            return RasaErrors.BadRequest(tooLarge, RasaRequest.BodyDetails("text"));
         }
 
         if (message["parse_data"] is { } parseData && parseData is not JsonObject)

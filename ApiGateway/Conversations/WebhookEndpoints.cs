@@ -15,9 +15,9 @@ public static class WebhookEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/webhooks/rest/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapPost("/webhooks/rest/webhook", async (HttpRequest request, ModelState models, GrainReferences grains) =>
+        app.MapPost("/webhooks/rest/webhook", async (HttpRequest request, ModelState models, GrainReferences grains, RasaLimits limits) =>
         {
-            var (message, error) = await ReadMessage(request, "rest");
+            var (message, error) = await ReadMessage(request, "rest", limits);
             if (error is not null)
             {
                 return error;
@@ -28,9 +28,9 @@ public static class WebhookEndpoints
         });
 
         app.MapGet("/webhooks/callback/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapPost("/webhooks/callback/webhook", async (HttpRequest request, ModelState models, GrainReferences grains, CallbackChannel callback) =>
+        app.MapPost("/webhooks/callback/webhook", async (HttpRequest request, ModelState models, GrainReferences grains, CallbackChannel callback, RasaLimits limits) =>
         {
-            var (message, error) = await ReadMessage(request, CallbackChannel.Name);
+            var (message, error) = await ReadMessage(request, CallbackChannel.Name, limits);
             if (error is not null)
             {
                 return error;
@@ -52,7 +52,7 @@ public static class WebhookEndpoints
         return model is null ? null : await grains.Get<ITrackerGrain>(message.Sender).HandleMessage(model, message.Message);
     }
 
-    private static async Task<((string, UserMessage)?, IResult?)> ReadMessage(HttpRequest request, string channel)
+    private static async Task<((string, UserMessage)?, IResult?)> ReadMessage(HttpRequest request, string channel, RasaLimits limits)
     {
         var (body, error) = await RasaRequest.ReadJson(request, "The request body needs 'sender' and 'message'.");
         if (error is not null)
@@ -73,6 +73,11 @@ public static class WebhookEndpoints
         if (o["metadata"] is { } metadata && metadata is not JsonObject)
         {
             return (null, RasaErrors.BadRequest("'metadata' must be an object.", RasaRequest.BodyDetails("metadata")));
+        }
+
+        if (limits.MessageProblem(text, o["metadata"]) is { } tooLarge)
+        {
+            return (null, RasaErrors.BadRequest(tooLarge, RasaRequest.BodyDetails("message")));
         }
 
         var sender = RasaRequest.OptionalString(o["sender"]) ?? DefaultSender;

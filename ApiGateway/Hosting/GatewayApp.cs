@@ -2,6 +2,7 @@ using Switchboard.ApiGateway.Centrifugo;
 using Switchboard.ApiGateway.Conversations;
 using Switchboard.ApiGateway.Operations;
 using Switchboard.Hosting;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Hosting;
 
@@ -25,7 +26,8 @@ public static class GatewayApp
         }
 
         // Also when appsettings.json is not in the content root: per-request Information logs cost ~8% of a publish.
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        var cluster = ClusterSettings.From(config);
+        builder.AddOperatorLogging(cluster);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // While this logger is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request
@@ -33,12 +35,15 @@ public static class GatewayApp
         // process with their exception.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton<StartupBanner>();
-        builder.AddSwitchboardCluster(ClusterSettings.From(config));
+        builder.AddSwitchboardCluster(cluster);
         builder.AddCentrifugo();
         builder.AddConversations();
         builder.AddOperations();
 
         var app = builder.Build();
+
+        // Before anything reads the path: routing would match the dot-segment-free path, other readers the raw one.
+        app.UseNormalFormTargets((context, reason) => RasaErrors.BadRequest(reason).ExecuteAsync(context));
         app.MapCentrifugo();
         app.MapConversations();
         app.MapOperations();

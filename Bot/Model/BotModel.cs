@@ -94,9 +94,9 @@ public sealed class BotModel
         File.Move(temp, path, overwrite: true);
     }
 
-    public static BotModel Load(Stream stream) => ModelFile.Read(stream);
+    public static BotModel Load(Stream stream, ModelFileLimits? limits = null) => ModelFile.Read(stream, limits);
 
-    public static BotModel Load(string path)
+    public static BotModel Load(string path, ModelFileLimits? limits = null)
     {
         if (Directory.Exists(path))
         {
@@ -105,6 +105,6 @@ public sealed class BotModel
         }
 
         using var file = File.OpenRead(path);
-        return Load(file);
+        return Load(file, limits);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Switchboard.Bot.Domain;
@@ -13,7 +14,13 @@ public sealed class NluModel
 {
     private const int RankingLength = 10;
 
-    private readonly (string Entity, Regex Regex)[] _regexEntities;
+    /// <summary>
+    /// Entities kept per message, the first by position: every entity is stored with the conversation (about 3 KB
+    /// of a tracker's memory each), and a text repeating a city 400 times is an attack, not a request.
+    /// </summary>
+    public const int MaxEntities = 100;
+
+    private readonly (string Entity, FeatureRegex Regex)[] _regexEntities;
 
     public NluModel(
         NluSettings settings,
@@ -34,8 +41,8 @@ public sealed class NluModel
         Lookups = lookups;
         EntityNames = entityNames;
         Features = new TokenFeatures(regexes, lookups);
-        _regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))))
-            .Concat(lookups.Where(l => entityNames.Contains(l.Key)).Select(l => (l.Key, new Regex(@"\b(?:" + string.Join("|", l.Value.OrderByDescending(v => v.Length).Select(Regex.Escape)) + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))))
+        _regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new FeatureRegex(r.Pattern)))
+            .Concat(lookups.Where(l => entityNames.Contains(l.Key)).Select(l => (l.Key, new FeatureRegex(@"\b(?:" + string.Join("|", l.Value.OrderByDescending(v => v.Length).Select(Regex.Escape)) + @")\b"))))
             .ToArray();
     }
 
@@ -123,19 +130,59 @@ public sealed class NluModel
 
         if (Settings.RegexEntities)
         {
+            // Per entity, the characters its values cover: a match overlapping one of them is not added again.
+            // Checking the match's own characters keeps this linear in the text (a scan of the entities was not).
+            var covered = new Dictionary<string, BitArray>(StringComparer.Ordinal);
             foreach (var (entity, regex) in _regexEntities)
             {
                 foreach (Match m in regex.Matches(text))
                 {
-                    if (m.Length > 0 && !entities.Any(e => e.Entity == entity && e.Start < m.Index + m.Length && e.End > m.Index))
+                    if (m.Length == 0)
                     {
+                        continue;
+                    }
+
+                    if (!covered.TryGetValue(entity, out var taken))
+                    {
+                        covered[entity] = taken = new BitArray(text.Length);
+                        foreach (var e in entities.Where(e => e.Entity == entity))
+                        {
+                            Cover(taken, e.Start, e.End);
+                        }
+                    }
+
+                    if (!Overlaps(taken, m.Index, m.Index + m.Length))
+                    {
+                        Cover(taken, m.Index, m.Index + m.Length);
                         entities.Add(new ExtractedEntity(entity, m.Index, m.Index + m.Length, m.Value, 1.0, "RegexEntityExtractor"));
                     }
                 }
             }
         }
 
-        return Settings.Synonyms ? entities.Select(MapSynonym).OrderBy(e => e.Start).ToList() : entities.OrderBy(e => e.Start).ToList();
+        var ordered = (Settings.Synonyms ? entities.Select(MapSynonym) : entities).OrderBy(e => e.Start);
+        return ordered.Take(MaxEntities).ToList();
+    }
+
+    private static bool Overlaps(BitArray covered, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (covered[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Cover(BitArray covered, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            covered[i] = true;
+        }
     }
 
     private ExtractedEntity MapSynonym(ExtractedEntity entity) =>

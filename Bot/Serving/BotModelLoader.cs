@@ -9,7 +9,7 @@ namespace Switchboard.Bot.Serving;
 /// Loads trained model files (<c>*.zip</c>, or the newest in a directory) as <see cref="BotAgent"/>s, with the
 /// action server of <c>--endpoints</c> when one is configured. Outranks the domain-only loader.
 /// </summary>
-public sealed class BotModelLoader(string? endpointsFile, HttpClient http) : IModelLoader
+public sealed class BotModelLoader(string? endpointsFile, HttpClient http, ModelFileLimits? limits = null) : IModelLoader
 {
     public int Priority => 10;
 
@@ -22,11 +22,11 @@ public sealed class BotModelLoader(string? endpointsFile, HttpClient http) : IMo
         BotModel model;
         try
         {
-            model = await Task.Run(() => BotModel.Load(path), cancellation);
+            model = await Task.Run(() => BotModel.Load(path, limits), cancellation);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BotDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
-            throw new ModelLoadException($"'{path}' is not a loadable model: {e.Message}", e);
+            throw new ModelLoadException($"'{path}' is not a loadable model: {ModelLoadException.Describe(e)}", e);
         }
 
         return new BotAgent(model, ActionServer());

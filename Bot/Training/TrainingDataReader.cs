@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Switchboard.Bot.Nlu;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Switchboard.Bot.Domain;
@@ -145,7 +145,7 @@ public sealed class TrainingDataReader
                 {
                     try
                     {
-                        _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+                        _ = new FeatureRegex(pattern);
                     }
                     catch (ArgumentException e)
                     {

@@ -6,6 +6,7 @@ using Switchboard.Bot.Agents;
 using Switchboard.Bot.Processing;
 using Switchboard.Conversations.Storage;
 using Switchboard.Bot.Tracking;
+using Switchboard.Hosting;
 
 namespace Switchboard.Conversations;
 
@@ -22,6 +23,7 @@ public sealed class TrackerGrain(
     ITrackerStore store,
     AgentCache agents,
     ChannelOutput channel,
+    ClusterSettings cluster,
     ILogger<TrackerGrain> logger) : Grain, ITrackerGrain, IRemindable, IIncomingGrainCallFilter
 {
     private const int MaxPredictions = 10;
@@ -54,10 +56,25 @@ public sealed class TrackerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Only a state that matches the store is saved (a failed request may have left unstored events).
+        // In-memory grain state ends with the process: a snapshot written while it shuts down would be lost anyway,
+        // and the storage grains are already going (the writes only fail, slowly). The events are in the store.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !cluster.UsesRedis)
+        {
+            return;
+        }
+
+        // Only a state that matches the store is saved (a failed request may have left unstored events). The
+        // snapshot only saves replaying events on the next activation, so a shutdown that runs out of time
+        // (the token: --shutdown_timeout) leaves it behind without losing anything.
         if (pending.Count == 0 && tracker.EventCount != snapshotCount)
         {
-            await SaveSnapshot();
+            try
+            {
+                await SaveSnapshot(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
         }
     }
 
@@ -544,10 +561,10 @@ public sealed class TrackerGrain(
         }
     }
 
-    private async Task SaveSnapshot()
+    private async Task SaveSnapshot(CancellationToken cancellationToken = default)
     {
         state.State.Snapshot = tracker.ToSnapshot().ToJsonString();
-        await state.WriteStateAsync();
+        await state.WriteStateAsync(cancellationToken);
         snapshotCount = tracker.EventCount;
         remindersChanged = false;
     }

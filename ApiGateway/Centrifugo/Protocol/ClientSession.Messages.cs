@@ -2,6 +2,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
+using Switchboard.Security;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
@@ -17,7 +18,7 @@ public sealed partial class ClientSession
         }
 
         // Payloads are JSON on every path (server API, history, JSON subscribers), whatever the client's encoding.
-        if (!IsJson(request.Data))
+        if (!IsJsonText(request.Data))
         {
             return WireMapping.Error(id, ClientError.BadRequest);
         }
@@ -32,20 +33,31 @@ public sealed partial class ClientSession
         return new Wire.Reply { Id = id, Publish = new Wire.PublishResult() };
     }
 
+    /// <summary>
+    /// <c>refresh</c>: a new connection token (from the SDK's <c>getToken</c>) for the same user and scope moves the
+    /// connection's expiry. An expired one ends the connection (3005), as in Centrifugo; a foreign one is invalid (3500).
+    /// </summary>
     private Wire.Reply? Refresh(uint id, Wire.RefreshRequest request)
     {
         var (status, claims) = Credentials.OfConnection(request.Token, request.V1, options.Secret);
         if (status == CredentialStatus.Expired)
         {
-            return WireMapping.Error(id, ClientError.TokenExpired);
+            Close(Disconnect.Expired);
+            return null;
         }
 
-        if (status != CredentialStatus.Valid || claims!.Sub != User)
+        if (status != CredentialStatus.Valid || claims!.Sub != User || !ConnectionScope.Same(claims.Scope, scope))
         {
             Close(Disconnect.InvalidToken);
             return null;
         }
 
+        lock (gate)
+        {
+            expiresAt = claims.Exp;
+        }
+
+        ScheduleExpiry(claims.Exp, options.ClientExpiredCloseDelay);
         return new Wire.Reply
         {
             Id = id,
@@ -55,12 +67,17 @@ public sealed partial class ClientSession
 
     private async Task<Wire.Reply?> Rpc(uint id, Wire.RpcRequest request)
     {
+        if (scope is not null && !scope.AllowsRpc(request.Method))
+        {
+            return WireMapping.Error(id, ClientError.PermissionDenied);
+        }
+
         if (!rpc.TryGet(request.Method, out var handler))
         {
             return WireMapping.Error(id, ClientError.MethodNotFound);
         }
 
-        if (!request.Data.IsEmpty && !IsJson(request.Data))
+        if (!request.Data.IsEmpty && !IsJsonText(request.Data))
         {
             return WireMapping.Error(id, ClientError.BadRequest);
         }
@@ -76,9 +93,14 @@ public sealed partial class ClientSession
         }
     }
 
-    /// <summary>Exactly one JSON value.</summary>
-    private static bool IsJson(ByteString data)
+    /// <summary>Exactly one JSON value, whose strings are text (no escaped lone surrogate, which readers downstream throw on).</summary>
+    private static bool IsJsonText(ByteString data)
     {
+        if (!StrictJson.IsText(data.Span))
+        {
+            return false;
+        }
+
         var reader = new Utf8JsonReader(data.Span);
         try
         {

@@ -39,20 +39,22 @@ public sealed partial class ClientSession
         }
 
         byte[]? chanInfo = null;
+        long expiry = 0;
         if (resolution.IsPrivate)
         {
-            var (status, info) = Credentials.OfSubscription(request, channel, ClientId, User, options.Secret);
+            var (status, info, exp) = Credentials.OfSubscription(request.Token, request.V1, channel, ClientId, User, options.Secret);
             if (status != CredentialStatus.Valid)
             {
                 return WireMapping.Error(id, status == CredentialStatus.Expired ? ClientError.TokenExpired : ClientError.PermissionDenied);
             }
 
             chanInfo = info;
+            expiry = exp;
         }
 
         var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
         var recoverFrom = recoverable && request.Recover ? new StreamPosition((long)request.Offset, request.Epoch) : null;
-        var result = await SubscribeToGrain(channel, resolution, chanInfo, recoverFrom);
+        var result = await SubscribeToGrain(channel, resolution, chanInfo, expiry, recoverFrom);
         if (result.WasRecovering && !result.RecoverySucceeded && (request.Flag & RejectUnrecovered) != 0)
         {
             lock (gate)
@@ -64,16 +66,53 @@ public sealed partial class ClientSession
             return WireMapping.Error(id, ClientError.UnrecoverablePosition);
         }
 
-        Activate(Codec!.EncodeReply(new Wire.Reply { Id = id, Subscribe = result.ToWire(recoverable) }), [(channel, result)]);
+        var reply = result.ToWire(recoverable);
+        reply.Expires = expiry > 0;
+        reply.Ttl = TtlOf(expiry);
+        Activate(Codec!.EncodeReply(new Wire.Reply { Id = id, Subscribe = reply }), [(channel, result)]);
+        ScheduleExpiry(expiry, options.ClientExpiredSubCloseDelay);
         return null;
     }
 
+    /// <summary><c>sub_refresh</c>: a new token for a subscribed private channel moves its expiry.</summary>
+    private Wire.Reply? SubRefresh(uint id, Wire.SubRefreshRequest request)
+    {
+        var channel = request.Channel;
+        if (!IsSubscribed(channel) || !rules.Resolve(channel).IsPrivate)
+        {
+            return WireMapping.Error(id, ClientError.PermissionDenied);
+        }
+
+        var (status, _, exp) = Credentials.OfSubscription(request.Token, null, channel, ClientId, User, options.Secret);
+        if (status == CredentialStatus.Expired)
+        {
+            return WireMapping.Error(id, ClientError.Expired);
+        }
+
+        if (status != CredentialStatus.Valid)
+        {
+            Close(Disconnect.InvalidToken);
+            return null;
+        }
+
+        lock (gate)
+        {
+            if (subscriptions.TryGetValue(channel, out var subscription))
+            {
+                subscription.ExpiresAt = exp;
+            }
+        }
+
+        ScheduleExpiry(exp, options.ClientExpiredSubCloseDelay);
+        return new Wire.Reply { Id = id, SubRefresh = new Wire.SubRefreshResult { Expires = exp > 0, Ttl = TtlOf(exp) } };
+    }
+
     /// <summary>Registers the subscription as pending, then joins the channel grain.</summary>
-    private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, StreamPosition? recoverFrom)
+    private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, long expiresAt, StreamPosition? recoverFrom)
     {
         lock (gate)
         {
-            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo));
+            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), expiresAt);
         }
 
         try
@@ -156,7 +195,7 @@ public sealed partial class ClientSession
 
         try
         {
-            var result = await SubscribeToGrain(channel, resolution, null, null);
+            var result = await SubscribeToGrain(channel, resolution, null, 0, null);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
             Activate(Codec!.EncodePush(WireMapping.SubscribePush(channel, result, recoverable)), [(channel, result)]);
         }
@@ -180,9 +219,15 @@ public sealed partial class ClientSession
             }
         }
 
+        await Unsubscribed(removed, UnsubscribeReason.Server);
+    }
+
+    /// <summary>Tells the client about subscriptions the server removed, and leaves their channels.</summary>
+    private async Task Unsubscribed(List<string> removed, UnsubscribeReason reason)
+    {
         foreach (var name in removed)
         {
-            Push(WireMapping.UnsubscribePush(name));
+            Push(WireMapping.UnsubscribePush(name, reason));
             try
             {
                 await node.Unsubscribe(this, name);
@@ -205,7 +250,12 @@ public sealed partial class ClientSession
 
             if (subscription.Pending)
             {
-                subscription.Buffered.Add((offset, frame));
+                // Held back frames count against the queue's byte bound too (a slow subscribe to a busy channel).
+                if (Codec is { } current && subscription.Buffer(offset, frame, frame.For(current).Length) > options.ClientQueueMaxSize)
+                {
+                    Close(Disconnect.Slow);
+                }
+
                 return;
             }
         }
@@ -221,11 +271,19 @@ public sealed partial class ClientSession
         }
     }
 
-    /// <summary>Resolves the channel a command names (a missing name is the empty one, which fails); non-null is the error to answer with.</summary>
+    /// <summary>
+    /// Resolves the channel a command names (a missing name is the empty one, which fails); non-null is the error to
+    /// answer with. A channel outside the connection's scope is refused before anything else is said about it.
+    /// </summary>
     private ClientError? Resolve(string requested, out string channel, out ChannelResolution resolution)
     {
         channel = requested;
         resolution = rules.Resolve(channel);
+        if (scope is not null && !scope.AllowsChannel(channel))
+        {
+            return ClientError.PermissionDenied;
+        }
+
         return resolution.Error switch
         {
             ChannelError.None => null,

@@ -1,3 +1,4 @@
+using System.Text.Unicode;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
@@ -21,7 +22,7 @@ public sealed partial class ClientSession(
     ISessionTransport transport,
     bool binary,
     ILogger logger,
-    string? emulationSession = null) : ISubscriber
+    string? emulationSession = null) : ISubscriber, IExpiring
 {
     public const string Version = "switchboard 1.0";
 
@@ -32,6 +33,12 @@ public sealed partial class ClientSession(
     private bool connected;
     private bool closed;
     private long pingSentAt;
+
+    /// <summary>The connection token's <c>exp</c> (Unix seconds), moved by <c>refresh</c>; 0 when it does not expire.</summary>
+    private long expiresAt;
+
+    /// <summary>Set by an <c>allow</c> claim: the only channels and RPC methods the connection may use.</summary>
+    private ConnectionScope? scope;
 
     public string ClientId { get; } = Guid.NewGuid().ToString();
 
@@ -55,10 +62,26 @@ public sealed partial class ClientSession(
 
     public bool IsConnected => Volatile.Read(ref connected);
 
-    /// <summary>Handles one transport message (one or more commands).</summary>
+    /// <summary>
+    /// Handles one transport message (one or more commands). A JSON message that is not UTF-8 (3501), or one that
+    /// carries more than <c>client_frame_max_commands</c> commands (3013), closes the connection before any of them runs.
+    /// </summary>
     public async Task HandleMessage(ReadOnlyMemory<byte> message)
     {
         node.Metrics.ClientRequest(message.Length);
+        if (!binary && !Utf8.IsValid(message.Span))
+        {
+            Close(Disconnect.BadRequest);
+            return;
+        }
+
+        // Counted before anything is decoded (also before the connect); a v1 batch array is counted once decoded.
+        if (ClientCodecs.CountFrames(binary, message.Span, options.ClientFrameMaxCommands + 1) > options.ClientFrameMaxCommands)
+        {
+            Close(Disconnect.TooManyRequests);
+            return;
+        }
+
         var current = Codec;
         if (current is null)
         {
@@ -79,6 +102,12 @@ public sealed partial class ClientSession(
         if (!current.TryDecode(message.Span, commands))
         {
             Close(Disconnect.BadRequest);
+            return;
+        }
+
+        if (commands.Count > options.ClientFrameMaxCommands)
+        {
+            Close(Disconnect.TooManyRequests);
             return;
         }
 
@@ -129,6 +158,7 @@ public sealed partial class ClientSession(
     /// <summary>Called by the transport once the connection is gone.</summary>
     public async Task OnClosed()
     {
+        node.Expiries.Cancel(this);
         string[] channels;
         lock (gate)
         {
@@ -176,6 +206,12 @@ public sealed partial class ClientSession(
             }
 
             closed = true;
+        }
+
+        node.Metrics.Disconnected(disconnect.Code);
+        if (disconnect.IsClientFault)
+        {
+            logger.LogInformation("Client {Client} of user '{User}' disconnected: {Reason} ({Code})", ClientId, User, disconnect.Reason, disconnect.Code);
         }
 
         transport.Close(disconnect);
@@ -234,6 +270,7 @@ public sealed partial class ClientSession(
                 { PresenceStats: { } r } => await PresenceStats(id, r),
                 { History: { } r } => await History(id, r),
                 { Refresh: { } r } => Refresh(id, r),
+                { SubRefresh: { } r } => SubRefresh(id, r),
                 { Rpc: { } r } => await Rpc(id, r),
                 { Ping: not null } => new Wire.Reply { Id = id, Ping = new Wire.PingResult() },
                 _ => WireMapping.Error(id, ClientError.MethodNotFound),
@@ -258,7 +295,7 @@ public sealed partial class ClientSession(
             return null;
         }
 
-        long expiresAt = 0;
+        long claimsExpiry = 0;
         List<string> serverChannels = [];
         var (status, claims) = Credentials.OfConnection(request.Token, request.V1, options.Secret);
         switch (status)
@@ -273,8 +310,14 @@ public sealed partial class ClientSession(
             case CredentialStatus.Valid:
                 User = claims!.Sub;
                 ConnInfo = claims.Info;
-                expiresAt = claims.Exp;
                 serverChannels = claims.Channels;
+                scope = claims.Scope;
+                claimsExpiry = claims.Exp;
+                lock (gate)
+                {
+                    expiresAt = claimsExpiry;
+                }
+
                 break;
         }
 
@@ -298,31 +341,108 @@ public sealed partial class ClientSession(
             Pong = true,
             Node = node.Id,
             Session = emulationSession ?? "",
-            Expires = expiresAt > 0,
-            Ttl = TtlOf(expiresAt),
+            Expires = claimsExpiry > 0,
+            Ttl = TtlOf(claimsExpiry),
         };
         var subscribed = new List<(string Channel, SubscribeResult Result)>();
         foreach (var channel in serverChannels.Distinct(StringComparer.Ordinal))
         {
-            var resolution = rules.Resolve(channel);
-            if (!resolution.Ok)
+            if (Resolve(channel, out _, out var resolution) is { } error)
             {
-                logger.LogInformation("Client {Client}: server-side channel {Channel} ignored ({Error})", ClientId, channel, resolution.Error);
+                logger.LogInformation("Client {Client}: server-side channel {Channel} ignored ({Error})", ClientId, channel, error.Message);
                 continue;
             }
 
             request.Subs.TryGetValue(channel, out var position);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-            var subscribe = await SubscribeToGrain(channel, resolution, null, recoverable && position is { Recover: true } ? new StreamPosition((long)position.Offset, position.Epoch) : null);
+            var subscribe = await SubscribeToGrain(channel, resolution, null, 0, recoverable && position is { Recover: true } ? new StreamPosition((long)position.Offset, position.Epoch) : null);
             result.Subs[channel] = subscribe.ToWire(recoverable);
             subscribed.Add((channel, subscribe));
         }
 
         Activate(Codec!.EncodeReply(new Wire.Reply { Id = id, Connect = result }), subscribed);
+        ScheduleExpiry(claimsExpiry, options.ClientExpiredCloseDelay);
         return null;
     }
 
-    /// <summary>Seconds left before a token expiring at <paramref name="expiresAt"/> (0: it does not expire).</summary>
-    private static uint TtlOf(long expiresAt) =>
-        expiresAt > 0 ? (uint)Math.Max(1, expiresAt - DateTimeOffset.UtcNow.ToUnixTimeSeconds()) : 0;
+    /// <summary>Seconds left before a token expiring at <paramref name="exp"/> (0: it does not expire), by the expiry wheel's clock.</summary>
+    private uint TtlOf(long exp) => exp > 0 ? (uint)Math.Max(1, exp - node.Expiries.Now) : 0;
+
+    /// <summary>
+    /// A deadline has come: a connection whose token expired more than <c>client_expired_close_delay</c> ago without a
+    /// <c>refresh</c> is closed (3005); subscriptions whose token expired more than <c>client_expired_sub_close_delay</c>
+    /// ago without a <c>sub_refresh</c> are unsubscribed (2501, the SDK resubscribes with a new token).
+    /// </summary>
+    public void OnDue(long now)
+    {
+        var connectionGrace = (long)options.ClientExpiredCloseDelay.TotalSeconds;
+        var subscriptionGrace = (long)options.ClientExpiredSubCloseDelay.TotalSeconds;
+        List<string> expired = [];
+        var next = long.MaxValue;
+        var connectionExpired = false;
+        lock (gate)
+        {
+            if (closed)
+            {
+                return;
+            }
+
+            connectionExpired = expiresAt > 0 && expiresAt + connectionGrace <= now;
+            if (!connectionExpired)
+            {
+                if (expiresAt > 0)
+                {
+                    next = expiresAt + connectionGrace;
+                }
+
+                foreach (var (channel, subscription) in subscriptions)
+                {
+                    if (subscription.ExpiresAt <= 0 || subscription.Pending)
+                    {
+                        continue;
+                    }
+
+                    var deadline = subscription.ExpiresAt + subscriptionGrace;
+                    if (deadline <= now)
+                    {
+                        expired.Add(channel);
+                    }
+                    else
+                    {
+                        next = Math.Min(next, deadline);
+                    }
+                }
+
+                foreach (var channel in expired)
+                {
+                    subscriptions.Remove(channel);
+                }
+            }
+        }
+
+        if (connectionExpired)
+        {
+            Close(Disconnect.Expired);
+            return;
+        }
+
+        if (next != long.MaxValue)
+        {
+            node.Expiries.Schedule(this, next);
+        }
+
+        if (expired.Count > 0)
+        {
+            _ = Unsubscribed(expired, UnsubscribeReason.Expired);
+        }
+    }
+
+    /// <summary>Files a token's deadline (its <c>exp</c> plus the grace) with the node's expiry wheel.</summary>
+    private void ScheduleExpiry(long exp, TimeSpan grace)
+    {
+        if (exp > 0)
+        {
+            node.Expiries.Schedule(this, exp + (long)grace.TotalSeconds);
+        }
+    }
 }

@@ -26,27 +26,30 @@ public static class Credentials
         {
             return !v1.IsSignedWith(secret) || !TryReadInfo(v1.Info, out var info)
                 ? (CredentialStatus.Invalid, null)
-                : (CredentialStatus.Valid, new TokenClaims(v1.User, 0, info, [], null, null));
+                : (CredentialStatus.Valid, new TokenClaims(v1.User, 0, info, [], null, null, null));
         }
 
         return OfJwt(token, secret);
     }
 
-    /// <summary>A private channel's subscription credential, for this connection and channel only.</summary>
-    public static (CredentialStatus Status, byte[]? ChanInfo) OfSubscription(Wire.SubscribeRequest request, string channel, string clientId, string user, string secret)
+    /// <summary>
+    /// A private channel's subscription credential, for this connection and channel only: the channel info it grants
+    /// and its <c>exp</c> (0: it does not expire; v1 signs never do).
+    /// </summary>
+    public static (CredentialStatus Status, byte[]? ChanInfo, long Exp) OfSubscription(string token, V1ChannelSign? v1, string channel, string clientId, string user, string secret)
     {
-        if (request.V1 is { } v1)
+        if (v1 is not null)
         {
-            return v1.Admits(secret, clientId, channel) && TryReadInfo(v1.Info, out var info) ? (CredentialStatus.Valid, info) : (CredentialStatus.Invalid, null);
+            return v1.Admits(secret, clientId, channel) && TryReadInfo(v1.Info, out var info) ? (CredentialStatus.Valid, info, 0) : (CredentialStatus.Invalid, null, 0);
         }
 
-        var (status, claims) = OfJwt(request.Token, secret);
+        var (status, claims) = OfJwt(token, secret);
         if (status == CredentialStatus.Valid && (!claims!.Admits(clientId, user) || claims.Channel != channel))
         {
             status = CredentialStatus.Invalid;
         }
 
-        return (status, claims?.Info);
+        return (status, claims?.Info, claims?.Exp ?? 0);
     }
 
     private static (CredentialStatus, TokenClaims?) OfJwt(string token, string secret)

@@ -8,7 +8,7 @@ public interface ISessionTransport
     /// <summary>The connection's codec, known from its first message and set before the first frame is queued.</summary>
     void Use(IClientCodec codec);
 
-    /// <summary>Queues a frame; false when the bounded send queue is full.</summary>
+    /// <summary>Queues a frame; false when the queue's byte bound is reached (a frame for a closing connection is dropped).</summary>
     bool TrySend(byte[] frame);
 
     /// <summary>Sends what is queued, then closes with the disconnect's code and reason.</summary>

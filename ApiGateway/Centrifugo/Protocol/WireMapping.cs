@@ -64,8 +64,9 @@ public static class WireMapping
         },
     };
 
-    /// <summary>Server-side unsubscribe (code 2000): the client does not resubscribe.</summary>
-    public static PushFrame UnsubscribePush(string channel) => new(new Wire.Push { Channel = channel, Unsubscribe = new Wire.Unsubscribe { Code = 2000, Reason = "server unsubscribe" } });
+    /// <summary>Server-side unsubscribe: with a code below 2500 the client does not resubscribe.</summary>
+    public static PushFrame UnsubscribePush(string channel, UnsubscribeReason reason) =>
+        new(new Wire.Push { Channel = channel, Unsubscribe = new Wire.Unsubscribe { Code = (uint)reason.Code, Reason = reason.Reason } });
 
     public static Wire.Reply Error(uint id, ClientError error) =>
         new() { Id = id, Error = new Wire.Error { Code = (uint)error.Code, Message = error.Message, Temporary = error.Temporary } };

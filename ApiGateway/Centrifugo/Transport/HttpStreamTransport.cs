@@ -11,11 +11,15 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// no close code, so the close is a disconnect push before the response ends (in the current protocol when the
 /// first command was of none: <paramref name="binary"/> says JSON or Protobuf).
 /// </summary>
-public sealed class HttpStreamTransport(HttpResponse response, bool sse, bool binary, int queueSize, NodeMetrics metrics) : QueuedTransport(queueSize, metrics)
+public sealed class HttpStreamTransport(HttpContext context, bool sse, bool binary, int maxQueuedBytes, NodeMetrics metrics) : QueuedTransport(maxQueuedBytes, metrics)
 {
+    private readonly HttpResponse response = context.Response;
+
     private static readonly Framing JsonStream = new(false, [], "\n"u8.ToArray(), "\n"u8.ToArray());
 
     private static readonly Framing Events = new(false, "data: "u8.ToArray(), "\n\ndata: "u8.ToArray(), "\n\n"u8.ToArray());
+
+    public override void Abort() => context.Abort();
 
     protected override Framing FramingFor(IClientCodec codec) => sse ? Events : codec.Framing.Binary ? Framing.LengthDelimited : JsonStream;
 

@@ -32,14 +32,19 @@ internal static class SessionLifetime
         var pings = session.RunPings(done.Token);
         try
         {
-            // The writer ends only after a close; the reader when the peer goes or sends garbage.
-            await Task.WhenAny(reading, writer);
+            // The reader ends when the peer goes, the writer when the connection fails, and a close (e.g. of a slow
+            // reader whose writes are blocked) gets a bounded time to flush below.
+            await Task.WhenAny(reading, writer, transport.Closing);
         }
         finally
         {
             session.Close(transport.Disconnect ?? Disconnect.Normal);
             // Let the writer flush and send the close, and the peer answer it, then drop the connection.
-            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            if (await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)) != writer)
+            {
+                transport.Abort();
+            }
+
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
             await done.CancelAsync();
             await Task.WhenAll(reading, writer, pings.ContinueWith(static _ => { }, TaskScheduler.Default));

@@ -6,8 +6,10 @@ using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
 
 /// <summary>One WebSocket: a batch is one message (text or binary as the codec says); the close is a close frame.</summary>
-public sealed class WebSocketTransport(WebSocket socket, int queueSize, NodeMetrics metrics) : QueuedTransport(queueSize, metrics)
+public sealed class WebSocketTransport(WebSocket socket, int maxQueuedBytes, NodeMetrics metrics) : QueuedTransport(maxQueuedBytes, metrics)
 {
+    public override void Abort() => socket.Abort();
+
     protected override Framing FramingFor(IClientCodec codec) => codec.Framing;
 
     protected override Task SendBatch(ReadOnlyMemory<byte> batch, bool binary, CancellationToken aborted) =>

@@ -1,4 +1,5 @@
 using Switchboard.ApiGateway.Centrifugo.Config;
+using Switchboard.ApiGateway.Centrifugo.Protocol;
 using Switchboard.ApiGateway.Centrifugo.Transport;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.Security;
@@ -9,7 +10,8 @@ namespace Switchboard.ApiGateway.Conversations.Chat;
 /// <summary>
 /// The chat page at <c>/chat</c> (only with <c>--chat</c>): a browser client of the WebSocket conversation
 /// channel. <c>POST /chat/token</c> hands each visitor a connection token for a fresh conversation, so the flag
-/// opens the bot to anyone who can reach the gateway.
+/// opens the bot to anyone who can reach the gateway; the token's <c>allow</c> claim confines it to that conversation
+/// (its channel and <c>rasa.message</c>): no other channel, presence, history or publishing.
 /// </summary>
 public static class ChatPage
 {
@@ -44,7 +46,13 @@ public static class ChatPage
                 ["conversation_id"] = conversationId,
                 ["channel"] = ConversationChannel.For(conversationId),
                 ["websocket"] = WebSocketEndpoint.Path,
-                ["token"] = Hs256Jwt.Create(options.Secret, new Dictionary<string, object> { ["sub"] = conversationId, ["exp"] = exp }),
+                ["token"] = Hs256Jwt.Create(options.Secret, new Dictionary<string, object>
+                {
+                    ["sub"] = conversationId,
+                    ["exp"] = exp,
+                    // The visitor's conversation and nothing else: its channel and the message RPC.
+                    [ConnectionScope.Claim] = ConnectionScope.ClaimValue([ConversationChannel.For(conversationId)], [ConversationRpcHandler.MethodName]),
+                }),
             });
         });
         app.Services.GetRequiredService<StartupBanner>().Add(

@@ -19,6 +19,39 @@ public static class ClientCodecs
     /// <summary>Number of codecs: the size of <see cref="PushFrame"/>'s cache.</summary>
     public const int Count = 5;
 
+    /// <summary>
+    /// The frames of a transport message, counted up to <paramref name="limit"/> without decoding them: JSON lines
+    /// (blank ones aside) or length-delimited Protobuf frames (up to the first malformed length).
+    /// </summary>
+    public static int CountFrames(bool binary, ReadOnlySpan<byte> message, int limit)
+    {
+        var count = 0;
+        if (binary)
+        {
+            while (count < limit && Delimited.TryReadFrame(ref message, out _))
+            {
+                count++;
+            }
+
+            return count;
+        }
+
+        foreach (var range in message.Split((byte)'\n'))
+        {
+            if (count == limit)
+            {
+                break;
+            }
+
+            if (!message[range].Trim(" \r\t"u8).IsEmpty)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The codec the first transport message speaks, or null when it is no connect of any generation.</summary>
     public static IClientCodec? Detect(bool binary, ReadOnlySpan<byte> first) => binary ? DetectProtobuf(first) : DetectJson(first);
 

@@ -27,9 +27,10 @@ internal static class JsonLines
 
             try
             {
+                // A string escaping a lone surrogate (\ud800) is no text: reading it throws InvalidOperationException.
                 commands.Add(read(root));
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
                 return false;
             }

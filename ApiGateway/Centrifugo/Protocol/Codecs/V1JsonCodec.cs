@@ -53,7 +53,7 @@ public sealed class V1JsonCodec : IClientCodec
 
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return false;
         }
