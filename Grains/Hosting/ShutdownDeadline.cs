@@ -23,6 +23,9 @@ public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterS
             stopping.Set();
             timer = TimeProvider.System.CreateTimer(_ => Exit(), null, settings.ShutdownTimeout + Grace, Timeout.InfiniteTimeSpan);
         });
+
+        // A stop that finished needs no deadline: a process hosting more than one host (the tests) lives on after it.
+        lifetime.ApplicationStopped.Register(() => timer?.Dispose());
         return Task.CompletedTask;
     }
 
