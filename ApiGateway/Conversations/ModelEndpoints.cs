@@ -165,8 +165,42 @@ public static partial class ModelEndpoints
         return Results.Text(json, "application/json");
     }
 
-    private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, ModelPaths paths, IHttpClientFactory httpClients)
+    /// <summary>
+    /// The training data's warnings (what was ignored or read differently), one header each, beside the model file
+    /// Rasa's route answers with; the gateway's log has them too.
+    /// </summary>
+    public const string TrainingWarningHeader = "X-Training-Warning";
+
+    private static void LogWarnings(ILogger logger, TrainedModel trained)
     {
+        foreach (var warning in trained.Warnings)
+        {
+            logger.LogWarning("Training {Model}: {Warning}", Path.GetFileName(trained.Path), warning);
+        }
+    }
+
+    /// <summary>A header value: printable ASCII, other characters percent-encoded (file names may be anything).</summary>
+    private static string HeaderText(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune.Value is >= 0x20 and < 0x7F && rune.Value != '%')
+            {
+                builder.Append((char)rune.Value);
+            }
+            else
+            {
+                builder.Append(Uri.EscapeDataString(rune.ToString()));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, ModelPaths paths, IHttpClientFactory httpClients, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Switchboard.Training");
         var (force, forceError) = RasaRequest.Bool(request, "force_training", false);
         var (saveToDefault, saveError) = RasaRequest.Bool(request, "save_to_default_model_directory", true);
         var (augmentation, augmentationError) = RasaRequest.Number(request, "augmentation");
@@ -203,9 +237,15 @@ public static partial class ModelEndpoints
                 using var http = httpClients.CreateClient();
                 try
                 {
-                    var path = await trainer.Train(yaml, options, CancellationToken.None);
-                    using var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
-                    content.Headers.Add("filename", Path.GetFileName(path));
+                    var trained = await trainer.Train(yaml, options, CancellationToken.None);
+                    LogWarnings(logger, trained);
+                    using var content = new ByteArrayContent(await File.ReadAllBytesAsync(trained.Path));
+                    content.Headers.Add("filename", Path.GetFileName(trained.Path));
+                    foreach (var warning in trained.Warnings)
+                    {
+                        content.Headers.TryAddWithoutValidation(TrainingWarningHeader, HeaderText(warning));
+                    }
+
                     await http.PostAsync(callbackUrl, content);
                 }
                 catch (Exception ex) when (ex is BotDataException or IOException)
@@ -224,9 +264,12 @@ public static partial class ModelEndpoints
         try
         {
             using var job = jobs.Start();
-            var path = await trainer.Train(yaml, options, request.HttpContext.RequestAborted);
-            request.HttpContext.Response.Headers["filename"] = Path.GetFileName(path);
-            return Results.File(path, "application/octet-stream", Path.GetFileName(path));
+            var trained = await trainer.Train(yaml, options, request.HttpContext.RequestAborted);
+            LogWarnings(logger, trained);
+            var headers = request.HttpContext.Response.Headers;
+            headers["filename"] = Path.GetFileName(trained.Path);
+            headers[TrainingWarningHeader] = trained.Warnings.Select(HeaderText).ToArray();
+            return Results.File(trained.Path, "application/octet-stream", Path.GetFileName(trained.Path));
         }
         catch (BotDataException ex)
         {

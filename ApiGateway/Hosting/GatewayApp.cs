@@ -13,7 +13,9 @@ public static class GatewayApp
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // appsettings.json is read from beside the program, wherever it is started from (the working directory is
+        // the user's, so relative paths in flags resolve as typed).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddSwitchboardFlags(args);
         configure?.Invoke(builder);
 

@@ -81,17 +81,26 @@ public static class RasaEventJson
                 (int?)x["start"] ?? 0,
                 (int?)x["end"] ?? 0,
                 x["value"]?.DeepClone(),
-                (double?)x["confidence_entity"] ?? 1.0,
+                (double?)x["confidence_entity"] ?? (double?)x["confidence"] ?? 1.0,
                 (string?)x["extractor"] ?? "",
                 (string?)x["role"],
-                (string?)x["group"]))
+                (string?)x["group"])
+            {
+                // Duckling's entities keep their shape (text, additional_info) through the tracker.
+                Text = x["text"] is JsonValue text && text.TryGetValue<string>(out var matched) ? matched : null,
+                AdditionalInfo = x["additional_info"] is JsonObject info ? (JsonObject)info.DeepClone() : null,
+            })
             .ToList();
         var ranking = (data["intent_ranking"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(x => (string?)x["name"] is not null)
             .Select(x => new IntentScore((string)x["name"]!, (double?)x["confidence"] ?? 0))
             .ToList();
-        return new ParseResult((string?)userEvent["text"] ?? (string?)data["text"] ?? "", intent, entities, ranking);
+        return new ParseResult((string?)userEvent["text"] ?? (string?)data["text"] ?? "", intent, entities, ranking)
+        {
+            ResponseSelection = data["response_selector"] is JsonObject selection ? (JsonObject)selection.DeepClone() : null,
+            FullRetrievalIntent = (data["intent"] as JsonObject)?["full_retrieval_intent_name"] is JsonValue full && full.TryGetValue<string>(out var name) ? name : null,
+        };
     }
 
     private static JsonObject Simple(string type, double now) => new() { ["event"] = type, ["timestamp"] = now };

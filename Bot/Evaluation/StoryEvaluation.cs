@@ -12,13 +12,13 @@ namespace Switchboard.Bot.Evaluation;
 /// history, and reports per-action scores, story accuracy and the failed stories. End-to-end stories have
 /// their user text parsed by the NLU instead of using the written intent.
 /// </summary>
-public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, int CorrectStories, IReadOnlyList<string> FailedStories, bool EndToEnd)
+public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, int CorrectStories, IReadOnlyList<string> FailedStories, bool EndToEnd, IReadOnlyList<PredictedAction> Predictions)
 {
     public double ActionAccuracy => Actions.Accuracy;
 
     public static StoryEvaluation Run(BotDomain domain, PolicyEnsemble ensemble, IReadOnlyList<StoryBlock> stories, NluModel? nlu = null, bool endToEnd = false)
     {
-        var pairs = new List<(string? Gold, string? Predicted)>();
+        var predictions = new List<PredictedAction>();
         var failed = new List<string>();
         var total = 0;
         foreach (var (name, steps) in StoryExpander.Expand(stories))
@@ -30,15 +30,19 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
             var first = true;
             foreach (var e in events)
             {
+                var next = e;
                 if (e is ActionExecuted action && !first)
                 {
-                    var predicted = ensemble.Predict(domain, RasaEventJson.Tracker(name, applied), applied).Action;
-                    pairs.Add((action.Name, predicted));
+                    var prediction = ensemble.Predict(domain, RasaEventJson.Tracker(name, applied), applied);
+                    var predicted = RetrievalName(domain, prediction.Action, action.Name, applied);
+                    predictions.Add(new PredictedAction(name, action.Name, predicted, prediction.Policy, prediction.Confidence));
                     ok &= predicted == action.Name;
+                    // The story goes on with what it says happened; a retrieval response counts as its retrieval action.
+                    next = predicted == action.Name && predicted != prediction.Action ? new ActionExecuted(prediction.Action) : e;
                 }
 
                 first &= e is not ActionExecuted;
-                applied.Add(e);
+                applied.Add(next);
             }
 
             if (!ok)
@@ -47,7 +51,24 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
             }
         }
 
-        return new StoryEvaluation(ClassificationReport.From(pairs), total, total - failed.Count, failed, endToEnd);
+        return new StoryEvaluation(ClassificationReport.From(predictions.Select(p => ((string?)p.Gold, (string?)p.Predicted))), total, total - failed.Count, failed, endToEnd, predictions);
+    }
+
+    /// <summary>
+    /// A story may name the response a retrieval action gives (<c>utter_chitchat/ask_name</c>); the prediction
+    /// (<c>utter_chitchat</c>) is then compared by the full name the latest message selected, as Rasa does.
+    /// </summary>
+    private static string RetrievalName(BotDomain domain, string predicted, string gold, List<BotEvent> applied)
+    {
+        if (predicted == gold || domain.RetrievalIntentOf(predicted) is not { } retrievalIntent || !gold.StartsWith(predicted + "/", StringComparison.Ordinal))
+        {
+            return predicted;
+        }
+
+        var message = applied.OfType<UserUttered>().LastOrDefault()?.Message;
+        var selected = (message?.ResponseSelection?[retrievalIntent] ?? message?.ResponseSelection?[ResponseSelector.DefaultKey])?["response"]?["intent_response_key"]?.GetValue<string>()
+            ?? message?.FullRetrievalIntent;
+        return selected is not null && RetrievalIntent.BaseOf(selected) == retrievalIntent ? "utter_" + selected : predicted;
     }
 
     private static StoryStep Parsed(StoryStep step, NluModel nlu)
@@ -67,7 +88,13 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
 
     public JsonObject ToJson() => new()
     {
-        ["actions"] = new JsonArray(),
+        ["actions"] = new JsonArray(Predictions.Select(p => (JsonNode)new JsonObject
+        {
+            ["action"] = p.Gold,
+            ["predicted"] = p.Predicted,
+            ["policy"] = p.Policy,
+            ["confidence"] = p.Confidence,
+        }).ToArray()),
         ["is_end_to_end_evaluation"] = EndToEnd,
         ["precision"] = Actions.WeightedAverage.Precision,
         ["f1"] = Actions.WeightedAverage.F1,

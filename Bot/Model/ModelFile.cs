@@ -24,8 +24,9 @@ public static class ModelFile
     private const string MemoEntry = "dialogue/memoization.json";
     private const string LearnedEntry = "dialogue/learned.mlnet.zip";
     private const string LearnedFeaturesEntry = "dialogue/learned-features.json";
+    private const string SelectorsEntry = "nlu/response-selectors.json";
 
-    private static readonly string[] KnownEntries = [Manifest, DomainEntry, IntentsEntry, EntitiesEntry, NluDataEntry, RulesEntry, MemoEntry, LearnedEntry, LearnedFeaturesEntry];
+    private static readonly string[] KnownEntries = [Manifest, DomainEntry, IntentsEntry, EntitiesEntry, NluDataEntry, RulesEntry, MemoEntry, LearnedEntry, LearnedFeaturesEntry, SelectorsEntry];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -44,6 +45,22 @@ public static class ModelFile
             model.Nlu.Tagger.Save(writer);
         });
         Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), model.Nlu.Regexes.ToList(), model.Nlu.Lookups.ToDictionary(l => l.Key, l => l.Value.ToList()), model.Nlu.Vocabulary.Order(StringComparer.Ordinal).ToList()), Json));
+        if (model.Nlu.ResponseSelectors.Count > 0)
+        {
+            // One classifier entry per selector that has more than one response key; the list says which is which.
+            var selectors = model.Nlu.ResponseSelectors.Select((selector, i) => new SelectorData(selector.RetrievalIntent, selector.OnlyLabel, selector.Classifier is null ? null : SelectorEntry(i))).ToList();
+            entries.Add(SelectorsEntry);
+            Text(zip, SelectorsEntry, JsonSerializer.Serialize(new SelectorsData(selectors, model.Nlu.RetrievalResponses.ToJsonString()), Json));
+            foreach (var (selector, data) in model.Nlu.ResponseSelectors.Zip(selectors))
+            {
+                if (data.Entry is { } entry)
+                {
+                    entries.Add(entry);
+                    Binary(zip, entry, selector.Classifier!.Save);
+                }
+            }
+        }
+
         if (model.Rules is { } rules)
         {
             entries.Add(RulesEntry);
@@ -137,6 +154,13 @@ public static class ModelFile
             NoNulls(nluData.Lookups.Values, NluDataEntry);
             NoNulls(nluData.Lookups.Values.SelectMany(v => v), NluDataEntry);
             NoNulls(nluData.Vocabulary, NluDataEntry);
+            var selectorsData = manifest.Entries.Contains(SelectorsEntry) ? Strict<SelectorsData>(ReadText(zip, SelectorsEntry, expansion)) : null;
+            NoNulls(selectorsData?.Selectors ?? [], SelectorsEntry);
+            var selectors = (selectorsData?.Selectors ?? []).Select((s, i) => ResponseSelector.Load(
+                s.RetrievalIntent,
+                s.Entry is null ? null : Component(SelectorEntry(i), () => IntentClassifier.Load(ReadArchive(zip, s.Entry == SelectorEntry(i) ? s.Entry : throw new InvalidDataException($"the model entry '{SelectorsEntry}' is damaged: selector {i} names an unexpected entry"), expansion))),
+                s.OnlyLabel)).ToList();
+            var retrievalResponses = selectorsData is null ? null : Component(SelectorsEntry, () => System.Text.Json.Nodes.JsonNode.Parse(selectorsData.Responses) as System.Text.Json.Nodes.JsonObject);
             var nlu = Component(NluDataEntry, () => new NluModel(
                 manifest.Config.Nlu,
                 intents,
@@ -145,7 +169,9 @@ public static class ModelFile
                 nluData.Regexes,
                 nluData.Lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value),
                 domain.EntityNames,
-                nluData.Vocabulary));
+                nluData.Vocabulary,
+                selectors,
+                retrievalResponses));
 
             RulePolicy? rules = null;
             if (manifest.Entries.Contains(RulesEntry))
@@ -312,7 +338,13 @@ public static class ModelFile
         }
     }
 
+    private static string SelectorEntry(int index) => $"nlu/response-selector-{index}.mlnet.zip";
+
     private sealed record NluData(Dictionary<string, string> Synonyms, List<RegexFeature> Regexes, Dictionary<string, List<string>> Lookups, List<string> Vocabulary);
+
+    private sealed record SelectorData(string? RetrievalIntent, string? OnlyLabel, string? Entry);
+
+    private sealed record SelectorsData(List<SelectorData> Selectors, string Responses);
 
     private sealed record MemoData(int MaxHistory, Dictionary<string, string> Lookup);
 

@@ -14,10 +14,32 @@ public sealed record ExtractedEntity(
     string? Group = null,
     IReadOnlyList<string>? Processors = null)
 {
+    /// <summary>The matched text, which Rasa shows for pretrained extractors such as Duckling.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Duckling's own value object (Rasa's <c>additional_info</c>); null for other extractors.</summary>
+    public JsonObject? AdditionalInfo { get; init; }
+
     public string ValueText => Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : Value?.ToJsonString() ?? "";
 
     public JsonObject ToJson()
     {
+        if (AdditionalInfo is not null)
+        {
+            // Rasa's shape for Duckling entities: confidence (not confidence_entity), text and additional_info.
+            return new JsonObject
+            {
+                ["start"] = Start,
+                ["end"] = End,
+                ["text"] = Text,
+                ["value"] = Value?.DeepClone(),
+                ["confidence"] = Math.Round(Confidence, 6),
+                ["additional_info"] = AdditionalInfo.DeepClone(),
+                ["entity"] = Entity,
+                ["extractor"] = Extractor,
+            };
+        }
+
         var json = new JsonObject
         {
             ["entity"] = Entity,

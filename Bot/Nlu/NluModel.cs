@@ -30,8 +30,12 @@ public sealed class NluModel
         IReadOnlyList<RegexFeature> regexes,
         IReadOnlyDictionary<string, IReadOnlyList<string>> lookups,
         IReadOnlyList<string> entityNames,
-        IReadOnlyCollection<string> vocabulary)
+        IReadOnlyCollection<string> vocabulary,
+        IReadOnlyList<ResponseSelector>? responseSelectors = null,
+        JsonObject? retrievalResponses = null)
     {
+        ResponseSelectors = responseSelectors ?? [];
+        RetrievalResponses = retrievalResponses ?? [];
         Vocabulary = vocabulary.ToHashSet(StringComparer.Ordinal);
         Settings = settings;
         Intents = intents;
@@ -62,24 +66,50 @@ public sealed class NluModel
 
     public IReadOnlyList<string> EntityNames { get; }
 
+    /// <summary>The pipeline's response selectors (none without retrieval intents or a <c>ResponseSelector</c>).</summary>
+    public IReadOnlyList<ResponseSelector> ResponseSelectors { get; }
+
+    /// <summary>The responses of retrieval intents (<c>utter_chitchat/ask_name</c>: its variations as Rasa JSON).</summary>
+    public JsonObject RetrievalResponses { get; }
+
     /// <summary>The lower-cased words of the training examples.</summary>
     public IReadOnlySet<string> Vocabulary { get; }
 
     public static NluModel Train(TrainingData data, int seed = 1)
     {
         var settings = data.Config.Nlu;
-        var intents = IntentClassifier.Train(data.Examples, settings, seed);
+        // The classifier and the dialogue see a retrieval intent (chitchat/ask_name) as its base intent (chitchat).
+        var intents = IntentClassifier.Train(data.Examples.Select(e => e with { Intent = RetrievalIntent.BaseOf(e.Intent) }).ToList(), settings, seed);
+        var selectors = (settings.ResponseSelectors ?? [])
+            .Select(s => ResponseSelector.Train(s.RetrievalIntent, data.Examples, settings, seed))
+            .OfType<ResponseSelector>()
+            .ToList();
         var features = new TokenFeatures(data.Regexes, data.Lookups);
         var tagger = EntityTagger.Train(settings.Entities ? data.Examples : [], features, settings.Epochs, seed);
         var vocabulary = data.Examples.SelectMany(e => Tokenizer.Tokenize(e.Text)).Select(t => t.Lower).ToHashSet(StringComparer.Ordinal);
-        return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames, vocabulary);
+        return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames, vocabulary, selectors, RetrievalResponsesOf(data.Domain));
+    }
+
+    /// <summary>The domain's responses of retrieval intents (<c>utter_chitchat/ask_name</c>), as the domain writes them.</summary>
+    private static JsonObject RetrievalResponsesOf(BotDomain domain)
+    {
+        var responses = new JsonObject();
+        foreach (var (name, variations) in domain.Json["responses"] as JsonObject ?? [])
+        {
+            if (domain.RetrievalIntentOf(name[..Math.Max(0, name.IndexOf(RetrievalIntent.Delimiter, StringComparison.Ordinal))]) is not null)
+            {
+                responses[name] = variations?.DeepClone();
+            }
+        }
+
+        return responses;
     }
 
     public ParseResult Parse(string text)
     {
         if (IntentBypass.TryParse(text) is { } bypass)
         {
-            return bypass;
+            return bypass.Intent is { } forced && RetrievalIntent.Split(forced.Name) is (var baseIntent, not null) ? Retrieval(bypass, forced, baseIntent) : bypass;
         }
 
         if (string.IsNullOrWhiteSpace(text))
@@ -96,7 +126,45 @@ public sealed class NluModel
             ranking.Insert(0, intent);
         }
 
-        return new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
+        var parse = new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
+        return ResponseSelectors.Count == 0 ? parse : WithResponseSelection(parse);
+    }
+
+    /// <summary><c>/chitchat/ask_name</c>: the intent <c>chitchat</c>, with <c>ask_name</c> selected as if by the response selector.</summary>
+    private ParseResult Retrieval(ParseResult bypass, IntentScore forced, string baseIntent)
+    {
+        var intent = forced with { Name = baseIntent };
+        var key = ResponseSelectors.FirstOrDefault(s => s.RetrievalIntent == baseIntent)?.Key ?? ResponseSelector.DefaultKey;
+        var selection = new JsonObject
+        {
+            ["all_retrieval_intents"] = new JsonArray(JsonValue.Create(baseIntent)),
+            [key] = ResponseSelector.Entry([forced with { Confidence = 1.0 }], RetrievalResponses, RankingLength),
+        };
+        return bypass with { Intent = intent, IntentRanking = [intent], ResponseSelection = selection, FullRetrievalIntent = forced.Name };
+    }
+
+    /// <summary>
+    /// Adds every selector's prediction (Rasa runs them whatever the intent) and, when the intent is a retrieval
+    /// intent, its full name (<c>full_retrieval_intent_name</c>) as Rasa's message processor does.
+    /// </summary>
+    private ParseResult WithResponseSelection(ParseResult parse)
+    {
+        var selection = new JsonObject
+        {
+            ["all_retrieval_intents"] = new JsonArray(RetrievalResponses.Select(r => RetrievalIntent.BaseOf(r.Key["utter_".Length..])).Distinct(StringComparer.Ordinal).Select(r => (JsonNode?)r).ToArray()),
+        };
+        foreach (var selector in ResponseSelectors)
+        {
+            selection[selector.Key] = selector.Select(parse.Text, RetrievalResponses, RankingLength);
+        }
+
+        var intent = parse.Intent?.Name;
+        var predicted = intent is null ? null : (selection[intent] ?? selection[ResponseSelector.DefaultKey])?["response"]?["intent_response_key"]?.GetValue<string>();
+        return parse with
+        {
+            ResponseSelection = selection,
+            FullRetrievalIntent = predicted is not null && RetrievalIntent.BaseOf(predicted) == intent ? predicted : null,
+        };
     }
 
     /// <summary>
@@ -158,6 +226,11 @@ public sealed class NluModel
                     }
                 }
             }
+        }
+
+        if (Settings.Duckling is { } duckling)
+        {
+            entities.AddRange(Duckling.DucklingExtractor.Extract(text, duckling, DateTimeOffset.UtcNow));
         }
 
         var ordered = (Settings.Synonyms ? entities.Select(MapSynonym) : entities).OrderBy(e => e.Start);

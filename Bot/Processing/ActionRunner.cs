@@ -52,7 +52,23 @@ public static class ActionRunner
             return Utter(domain, action, tracker, now);
         }
 
+        if (domain.RetrievalIntentOf(action) is { } retrievalIntent)
+        {
+            return Retrieve(domain, retrievalIntent, tracker, now);
+        }
+
         throw new UnknownActionException(action);
+    }
+
+    /// <summary>
+    /// A retrieval action (<c>utter_chitchat</c>): the response the latest message's response selector chose
+    /// (its own selector, else the default one); nothing when the message has no selection, as in Rasa.
+    /// </summary>
+    private static List<JsonObject> Retrieve(BotDomain domain, string retrievalIntent, TrackerView tracker, double now)
+    {
+        var selection = tracker.LatestMessage["response_selector"] as JsonObject;
+        var chosen = (selection?[retrievalIntent] ?? selection?["default"])?["response"]?["utter_action"];
+        return chosen is JsonValue value && value.TryGetValue<string>(out var utterAction) ? Utter(domain, utterAction, tracker, now) : [];
     }
 
     /// <summary>Rasa's <c>action_session_start</c>: session_started, the session's slots carried over, metadata, listen.</summary>

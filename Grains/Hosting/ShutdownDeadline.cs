@@ -24,7 +24,7 @@ public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterS
             timer = TimeProvider.System.CreateTimer(_ => Exit(), null, settings.ShutdownTimeout + Grace, Timeout.InfiniteTimeSpan);
         });
 
-        // A stop that finished needs no deadline: a process hosting more than one host (the tests) lives on after it.
+        // A stop that finished in time disarms it: a process that hosts more than this host (a test run) lives on.
         lifetime.ApplicationStopped.Register(() => timer?.Dispose());
         return Task.CompletedTask;
     }

@@ -28,7 +28,16 @@ public static class ChatPage
             return;
         }
 
-        var assets = ChatAssets.Load();
+        var assets = app.Services.GetService<ChatAssets>() ?? ChatAssets.Load();
+        if (assets.Centrifuge is null)
+        {
+            // Start anyway: one line in the log, and the page says the same to whoever opens it.
+            app.Logger.LogWarning("--chat: {Problem}", ChatAssets.MissingBundle);
+            app.MapGet(Path + "/{**rest}", () => Results.Text(ChatAssets.MissingBundle, "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable));
+            app.Services.GetRequiredService<StartupBanner>().Add("Chat page:             not available in this build (" + ChatAssets.MissingBundle + ")");
+            return;
+        }
+
         var options = app.Services.GetRequiredService<CentrifugoOptions>();
         var time = app.Services.GetRequiredService<TimeProvider>();
         // Routing ignores a trailing slash, but the page's relative URLs (token, scripts) need it.
@@ -36,7 +45,8 @@ public static class ChatPage
             ? Results.Bytes(assets.Page, "text/html; charset=utf-8")
             : Results.Redirect(request.PathBase + Path + "/"));
         app.MapGet(Path + "/chat.js", () => Results.Bytes(assets.Script, "text/javascript; charset=utf-8"));
-        app.MapGet(Path + "/centrifuge.js", () => Results.Bytes(assets.Centrifuge, "text/javascript; charset=utf-8"));
+        var bundle = assets.Centrifuge;
+        app.MapGet(Path + "/centrifuge.js", () => Results.Bytes(bundle, "text/javascript; charset=utf-8"));
         app.MapPost(Path + "/token", () =>
         {
             var conversationId = "chat-" + Guid.NewGuid().ToString("N");
