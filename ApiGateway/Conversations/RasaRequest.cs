@@ -39,49 +39,22 @@ public static class RasaRequest
             return (null, RasaErrors.BadRequest("The request body is not valid UTF-8.", BodyDetails()));
         }
 
+        if (!StrictJson.IsText(bytes))
+        {
+            return (null, RasaErrors.BadRequest("The request body escapes a lone surrogate (\\ud800-\\udfff): strings must be Unicode text.", BodyDetails()));
+        }
+
         JsonNode? body;
         try
         {
-            body = bytes.IsEmpty ? null : JsonNode.Parse(bytes);
+            body = bytes.IsEmpty ? null : StrictJson.ParseNode(bytes);
         }
         catch (JsonException e)
         {
             return (null, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
         }
 
-        return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails()))
-            : !IsText(bytes) ? (null, RasaErrors.BadRequest("The request body escapes a lone surrogate (\\ud800-\\udfff): strings must be Unicode text.", BodyDetails()))
-            : (body, null);
-    }
-
-    /// <summary>
-    /// Whether every string and property name of valid JSON is Unicode text: UTF-8 bytes can still escape a lone
-    /// surrogate (<c>"\ud800"</c>), which .NET refuses to read as a string, wherever a handler reads it (a 500).
-    /// </summary>
-    public static bool IsText(ReadOnlySpan<byte> json)
-    {
-        if (json.IndexOf("\\u"u8) < 0)
-        {
-            return true;
-        }
-
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
-                {
-                    _ = reader.GetString();
-                }
-            }
-
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+        return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
     }
 
     /// <summary>Rasa events from the body (one event or a list; <paramref name="listOnly"/> refuses a single event), or a 400.</summary>

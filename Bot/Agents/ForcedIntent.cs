@@ -28,7 +28,7 @@ public static partial class ForcedIntent
             JsonNode? parsed;
             try
             {
-                parsed = JsonNode.Parse(group.Value);
+                parsed = JsonNode.Parse(group.Value, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
             }
             catch (JsonException)
             {

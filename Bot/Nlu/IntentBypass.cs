@@ -25,7 +25,7 @@ public static partial class IntentBypass
             JsonNode? parsed;
             try
             {
-                parsed = JsonNode.Parse(m.Groups["entities"].Value);
+                parsed = JsonNode.Parse(m.Groups["entities"].Value, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
             }
             catch (JsonException)
             {

@@ -23,6 +23,9 @@ public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterS
             stopping.Set();
             timer = TimeProvider.System.CreateTimer(_ => Exit(), null, settings.ShutdownTimeout + Grace, Timeout.InfiniteTimeSpan);
         });
+
+        // A stop that finished in time disarms it: a process that hosts more than this host (a test run) lives on.
+        lifetime.ApplicationStopped.Register(() => timer?.Dispose());
         return Task.CompletedTask;
     }
 
