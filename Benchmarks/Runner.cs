@@ -48,7 +48,8 @@ public sealed class Runner(RunnerOptions options)
         try
         {
             var model = await Train(modelDirectory);
-            string[] gatewayArgs = ["--config", config, "-m", Path.Combine(Example, "domain.yml"), "--enable-api", "--auth-token", ConversationLoad.Token];
+            // PUT /model loads only from the models directory and --model-roots: the trained model's directory is a root.
+            string[] gatewayArgs = ["--config", config, "-m", Path.Combine(Example, "domain.yml"), "--enable-api", "--auth-token", ConversationLoad.Token, "--model-roots", modelDirectory];
             Baseline? baseline;
             await using (var bare = await Target.Baseline())
             {
