@@ -56,7 +56,15 @@ public sealed class SentenceFeaturizer
 
     public SparseVector Featurize(IReadOnlyList<Token> tokens, IEnumerable<string> lexicon, float[]? dense = null)
     {
-        var keys = new List<(ulong Key, int Block)>(16 * tokens.Count + 8);
+        // Sized for every key Collect adds (a word, a bigram and its character n-grams per token), so a long
+        // message allocates in proportion to its length, not to the next power of two.
+        var capacity = 8;
+        foreach (var token in tokens)
+        {
+            capacity += 2 + (MaxCharNgram > 0 ? (token.Text.Length + 2) * (MaxCharNgram - MinCharNgram + 1) : 0);
+        }
+
+        var keys = new List<(ulong Key, int Block)>(capacity);
         Collect(tokens, lexicon, keys);
         keys.Sort((a, b) => a.Key.CompareTo(b.Key));
         Span<double> norms = stackalloc double[3];
