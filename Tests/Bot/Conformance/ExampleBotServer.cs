@@ -16,6 +16,9 @@ public sealed class ExampleBotServer : IAsyncLifetime
     public const string Token = "conformance-token";
 
     private readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
+
+    // The gateway's models directory: PUT /model loads only from there.
+    private readonly string modelsDir = Directory.CreateTempSubdirectory("switchboard-conformance-models-").FullName;
     private string? loaded;
 
     public ActionServer Actions { get; private set; } = null!;
@@ -27,7 +30,7 @@ public sealed class ExampleBotServer : IAsyncLifetime
         var knowledgeBase = KnowledgeBase.Load(Path.Combine(RasaExample.Named("knowledgebasebot").Directory, "knowledge_base_data.json"));
         Actions = await ActionServer.StartAsync();
         Actions.Handler = request => ExampleActions.Answer(request, knowledgeBase);
-        Server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--endpoints", Actions.WriteEndpoints()], loadModel: false);
+        Server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--endpoints", Actions.WriteEndpoints(), "--models-dir", modelsDir], loadModel: false);
     }
 
     /// <summary>Makes <paramref name="bot"/> the loaded model (training it on first use) and returns its trained model.</summary>
@@ -36,7 +39,7 @@ public sealed class ExampleBotServer : IAsyncLifetime
         if (!models.TryGetValue(bot.Name, out var path))
         {
             var model = await Task.Run(() => BotModel.Train(bot.Read()));
-            path = Path.Combine(Directory.CreateTempSubdirectory($"switchboard-{bot.Name}-").FullName, model.FileName);
+            path = Path.Combine(modelsDir, $"{bot.Name}-{model.FileName}");
             model.Save(path);
             models[bot.Name] = path;
         }
@@ -59,5 +62,6 @@ public sealed class ExampleBotServer : IAsyncLifetime
     {
         await Server.DisposeAsync();
         await Actions.DisposeAsync();
+        Directory.Delete(modelsDir, recursive: true);
     }
 }
