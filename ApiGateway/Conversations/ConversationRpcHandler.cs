@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
 using Switchboard.Conversations;
 using Switchboard.Hosting;
 
@@ -46,13 +48,19 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
         }
 
         var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");
-        var message = new UserMessage(text, null, InputChannel, null, body?["metadata"]?.ToJsonString());
-        var reply = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message);
-        if (reply.Status != 200)
+        var message = new IncomingMessage(text, null, InputChannel, null, RawJson.From(body?["metadata"]));
+        var result = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message);
+        if (!result.IsOk)
         {
-            throw new RpcException(107, "bad request: " + reply.Error);
+            throw new RpcException(107, "bad request: " + result.Error);
         }
 
-        return System.Text.Encoding.UTF8.GetBytes("{\"messages\":[" + string.Join(",", reply.Messages) + "]}");
+        return EventWriter.ToUtf8(w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("messages");
+            EventWriter.WriteMessages(w, result.Messages);
+            w.WriteEndObject();
+        });
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Conversations;
-using Switchboard.Bot.Tracking;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -47,29 +47,46 @@ public static class RasaRequest
         }
     }
 
-    /// <summary>Rasa events from the body (one event or a list; <paramref name="listOnly"/> refuses a single event), or a 400.</summary>
-    public static async Task<(List<JsonObject>? Events, IResult? Error)> ReadEvents(HttpRequest request, string missingMessage, bool listOnly)
+    /// <summary>The JSON body parsed once into an element (no node tree), or a 400 in Rasa's form when it is missing or malformed.</summary>
+    public static async Task<(JsonElement Body, IResult? Error)> ReadElement(HttpRequest request, string missingMessage)
     {
-        var (body, error) = await ReadJson(request, missingMessage);
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            return body.ValueKind == JsonValueKind.Null ? (default, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
+        }
+        catch (JsonException e)
+        {
+            return (default, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
+        }
+    }
+
+    /// <summary>Rasa events from the body (one event or a list; <paramref name="listOnly"/> refuses a single event), or a 400.</summary>
+    public static async Task<(List<TrackerEvent>? Events, IResult? Error)> ReadEvents(HttpRequest request, string missingMessage, bool listOnly)
+    {
+        var (body, error) = await ReadElement(request, missingMessage);
         if (error is not null)
         {
             return (null, error);
         }
 
-        if (listOnly && body is not JsonArray)
+        if (listOnly && body.ValueKind != JsonValueKind.Array)
         {
             return (null, RasaErrors.BadRequest("The request body must be a list of events.", BodyDetails()));
         }
 
         try
         {
-            return (RasaEvents.ParseBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0), null);
+            return (EventReader.ReadBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0), null);
         }
         catch (InvalidEventException e)
         {
             return (null, RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {e.Message}", BodyDetails()));
         }
     }
+
+    public static string? OptionalString(JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>A JSON object body (400 for anything else).</summary>
     public static async Task<(JsonObject? Body, IResult? Error)> ReadObject(HttpRequest request, string missingMessage)
@@ -143,12 +160,4 @@ public static class RasaRequest
     public static JsonObject QueryDetails(string parameter) => new() { ["parameter"] = parameter, ["in"] = "query" };
 
     public static JsonObject BodyDetails(string parameter = "") => new() { ["parameter"] = parameter, ["in"] = "body" };
-
-    /// <summary>A tracker grain's answer as HTTP.</summary>
-    public static IResult ToResult(TrackerReply reply, string contentType = "application/json") => reply.Status switch
-    {
-        200 => Results.Text(reply.Body, contentType),
-        404 => RasaErrors.Error(404, "NotFound", reply.Error ?? "Not found."),
-        _ => RasaErrors.BadRequest(reply.Error ?? "Bad request."),
-    };
 }

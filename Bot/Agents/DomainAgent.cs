@@ -1,5 +1,6 @@
-using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Nlu;
 
 namespace Switchboard.Bot.Agents;
 
@@ -18,17 +19,10 @@ public sealed class DomainAgent(BotDomain domain) : IAgent
 
     public bool HasDialogue => true;
 
-    public Task<JsonObject> Parse(string text, string? messageId, CancellationToken cancellation)
-    {
-        var parsed = ForcedIntent.TryParse(text, domain.IntentNames) ?? new JsonObject
-        {
-            ["text"] = text,
-            ["intent"] = new JsonObject { ["name"] = null, ["confidence"] = 0.0 },
-            ["entities"] = new JsonArray(),
-        };
-        parsed["message_id"] = messageId;
-        return Task.FromResult(parsed);
-    }
+    public RawJson EventMetadata => default;
+
+    public Task<ParseResult> Parse(string text, CancellationToken cancellation) =>
+        Task.FromResult(IntentMessage.TryParse(text, domain.IntentNames) ?? new ParseResult(text, null, [], []) { TextTokens = ParseResult.Spans(text) });
 
     public Task<ActionPrediction> PredictNextAction(TrackerView tracker, CancellationToken cancellation)
     {
@@ -42,6 +36,6 @@ public sealed class DomainAgent(BotDomain domain) : IAgent
         return Task.FromResult(ActionPrediction.Certain(action, PolicyName, domain.ActionNames));
     }
 
-    public Task<IReadOnlyList<JsonObject>?> RunAction(string action, TrackerView tracker, CancellationToken cancellation) =>
-        Task.FromResult<IReadOnlyList<JsonObject>?>(null);
+    public Task<IReadOnlyList<TrackerEvent>?> RunAction(string action, TrackerView tracker, CancellationToken cancellation) =>
+        Task.FromResult<IReadOnlyList<TrackerEvent>?>(null);
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
 
@@ -10,14 +10,14 @@ namespace Switchboard.Bot.Dialogue;
 /// </summary>
 public static class DialogueStates
 {
-    public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<BotEvent> applied) =>
+    public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<TrackerEvent> applied) =>
         Build(domain, applied, skip: 0).States;
 
     /// <summary>
     /// The states a prediction reads: all of them are counted, only the latest <paramref name="lookback"/> are built
     /// (a long session would otherwise rebuild a slot dictionary per action for every prediction).
     /// </summary>
-    public static RecentStates Recent(BotDomain domain, IReadOnlyList<BotEvent> applied, int lookback)
+    public static RecentStates Recent(BotDomain domain, IReadOnlyList<TrackerEvent> applied, int lookback)
     {
         // A first pass builds nothing but the current state, to count them all.
         var count = Build(domain, applied, skip: int.MaxValue).Count;
@@ -29,7 +29,7 @@ public static class DialogueStates
     /// What <see cref="Of"/> would return, minus its first <paramref name="skip"/> states (counted, not built), and
     /// how many states <see cref="Of"/> returns.
     /// </summary>
-    private static (List<(DialogueState State, string? NextAction)> States, int Count) Build(BotDomain domain, IEnumerable<BotEvent> applied, int skip)
+    private static (List<(DialogueState State, string? NextAction)> States, int Count) Build(BotDomain domain, IEnumerable<TrackerEvent> applied, int skip)
     {
         var result = new List<(DialogueState, string?)>();
         var builder = new StateBuilder(domain);
@@ -40,7 +40,7 @@ public static class DialogueStates
             {
                 if (builder.Started && index++ >= skip)
                 {
-                    result.Add((builder.Current(), a.Name));
+                    result.Add((builder.Current(), a.ActionName));
                 }
 
                 builder.Started = true;
@@ -65,31 +65,31 @@ public static class DialogueStates
     {
         public bool Started { get; set; }
 
-        public Dictionary<string, JsonNode?> Slots { get; set; } = domain.Slots.Values.ToDictionary(s => s.Name, s => s.InitialValue, StringComparer.Ordinal);
+        public Dictionary<string, RawJson> Slots { get; set; } = domain.Slots.Values.ToDictionary(s => s.Name, s => s.Initial, StringComparer.Ordinal);
 
         private string? _previous;
         private ParseResult? _message;
         private string? _loop;
 
-        public void Apply(BotEvent e)
+        public void Apply(TrackerEvent e)
         {
             switch (e)
             {
                 case ActionExecuted a:
-                    _previous = a.Name;
+                    _previous = a.ActionName;
                     break;
                 case UserUttered u:
-                    _message = u.Message;
+                    _message = u.ParseData;
                     _previous ??= DefaultNames.ActionListen;
                     break;
                 case SlotSet s:
                     Slots[s.Name] = s.Value;
                     break;
-                case ActiveLoopSet l:
+                case ActiveLoop l:
                     _loop = l.Name;
                     break;
                 case AllSlotsReset:
-                    Slots = domain.Slots.Values.ToDictionary(s => s.Name, s => s.InitialValue, StringComparer.Ordinal);
+                    Slots = domain.Slots.Values.ToDictionary(s => s.Name, s => s.Initial, StringComparer.Ordinal);
                     break;
             }
         }
@@ -99,7 +99,8 @@ public static class DialogueStates
             var slots = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (name, value) in Slots)
             {
-                if (domain.Slots.TryGetValue(name, out var definition) && definition.Featurize(value) is { } feature)
+                // As in Rasa, a slot that does not influence the conversation is not part of its state at all.
+                if (domain.Slots.TryGetValue(name, out var definition) && definition.InfluenceConversation && definition.Featurize(value) is { } feature)
                 {
                     slots[name] = feature;
                 }

@@ -1,3 +1,4 @@
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Training;
 using Switchboard.Bot.Tracking;
@@ -20,7 +21,7 @@ public sealed class PolicyEnsemble(IReadOnlyList<IDialoguePolicy> policies, Poli
     /// The next action for a conversation: its tracker state and the current session's applied events (a due
     /// follow-up action is the caller's business, as in Rasa's processor).
     /// </summary>
-    public PolicyPrediction Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<BotEvent> applied)
+    public PolicyPrediction Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<TrackerEvent> applied)
     {
         var states = DialogueStates.Recent(domain, applied, lookback);
         // An action that just refused or failed is not predicted again straight away (as in Rasa's ensemble).
@@ -52,6 +53,14 @@ public sealed class PolicyEnsemble(IReadOnlyList<IDialoguePolicy> policies, Poli
         {
             var fallback = Settings.CoreFallbackAction;
             return new PolicyPrediction(fallback, Settings.CoreFallbackThreshold, "RulePolicy", domain.ActionNames.ToDictionary(a => a, a => a == fallback ? Settings.CoreFallbackThreshold : 0.0, StringComparer.Ordinal));
+        }
+
+        // A loop that rejected a turn and is predicted again after the user's next message (a story or rule taking
+        // the conversation back to it) returns from an unhappy path: it is told so (Rasa's loop_interrupted), and
+        // does not validate that message as an answer to its question.
+        if (tracker.ActiveLoopName is { } loop && best.Action == loop && tracker.LoopRejected && tracker.LatestActionName == DefaultNames.ActionListen)
+        {
+            best = best with { Events = [new LoopInterrupted(true)] };
         }
 
         return best;

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
-using Switchboard.Bot.Actions;
+using Switchboard.Bot.Agents;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
+using Switchboard.Bot.Tracking;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
@@ -16,7 +19,11 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
 {
     public double ActionAccuracy => Actions.Accuracy;
 
-    public static StoryEvaluation Run(BotDomain domain, PolicyEnsemble ensemble, IReadOnlyList<StoryBlock> stories, NluModel? nlu = null, bool endToEnd = false)
+    /// <summary>
+    /// Predicts each action of each story from the story's own history, through the processor's prediction path
+    /// (as Rasa's <c>rasa test</c> does); <paramref name="nlu"/> parses user texts for end-to-end evaluation.
+    /// </summary>
+    public static async Task<StoryEvaluation> Run(IAgent agent, IReadOnlyList<StoryBlock> stories, NluModel? nlu = null, bool endToEnd = false)
     {
         var pairs = new List<(string? Gold, string? Predicted)>();
         var failed = new List<string>();
@@ -25,20 +32,20 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
         {
             total++;
             var events = StoryEvents.From(endToEnd && nlu is not null ? steps.Select(s => Parsed(s, nlu)) : steps);
-            var applied = new List<BotEvent>();
+            var partial = new List<TrackerEvent>();
             var ok = true;
             var first = true;
             foreach (var e in events)
             {
-                if (e is ActionExecuted action && !first)
+                if (e is ActionExecuted { ActionName: { } gold } && !first)
                 {
-                    var predicted = ensemble.Predict(domain, RasaEventJson.Tracker(name, applied), applied).Action;
-                    pairs.Add((action.Name, predicted));
-                    ok &= predicted == action.Name;
+                    var predicted = await Predict(agent, name, partial, gold);
+                    pairs.Add((gold, predicted));
+                    ok &= predicted == gold;
                 }
 
                 first &= e is not ActionExecuted;
-                applied.Add(e);
+                partial.Add(e);
             }
 
             if (!ok)
@@ -48,6 +55,24 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
         }
 
         return new StoryEvaluation(ClassificationReport.From(pairs), total, total - failed.Count, failed, endToEnd);
+    }
+
+    /// <summary>
+    /// The next action for a story's history. A form predicted where the story runs something else may have
+    /// rejected the turn (the story's unhappy path): as Rasa's evaluation does, the rejection is emulated (and
+    /// kept in the history) and the prediction made again.
+    /// </summary>
+    private static async Task<string> Predict(IAgent agent, string name, List<TrackerEvent> history, string gold)
+    {
+        var conversation = Conversation.FromEvents(name, history);
+        var predicted = (await new MessageProcessor(agent, conversation).PredictNextAction()).Action;
+        if (predicted != gold && conversation.Tracker.ActiveLoopName == predicted && agent.Domain.Forms.ContainsKey(predicted))
+        {
+            history.Add(new ActionExecutionRejected(predicted));
+            predicted = (await new MessageProcessor(agent, Conversation.FromEvents(name, history)).PredictNextAction()).Action;
+        }
+
+        return predicted;
     }
 
     private static StoryStep Parsed(StoryStep step, NluModel nlu)

@@ -1,3 +1,4 @@
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
@@ -68,10 +69,11 @@ public sealed class BotModel
     /// <summary>The file name Rasa-style clients see: <c>yyyyMMdd-HHmmss-id.zip</c>.</summary>
     public string FileName => $"{TrainedAt:yyyyMMdd-HHmmss}-{ModelId}.zip";
 
-    public ParseResult Parse(string text) => Nlu.Parse(text);
+    /// <summary>Parses a message: <c>/intent{...}</c> as given (when the domain knows the intent), anything else with the NLU.</summary>
+    public ParseResult Parse(string text) => IntentMessage.TryParse(text, Domain.IntentNames) ?? Nlu.Parse(text);
 
     /// <summary>The next action for a tracker and its current session's applied events.</summary>
-    public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<BotEvent> applied) =>
+    public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<TrackerEvent> applied) =>
         (Ensemble ?? throw new InvalidOperationException("This model was trained on NLU data only and cannot predict actions.")).Predict(Domain, tracker, applied);
 
     /// <summary>A copy whose ensemble uses only the given policies (for evaluating one policy alone).</summary>

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Nlu;
@@ -68,16 +68,12 @@ public sealed class NluModel
         return new NluModel(settings, intents, tagger, data.Synonyms, data.Regexes, data.Lookups, data.Domain.EntityNames, vocabulary);
     }
 
+    /// <summary>Parses free text (<c>/intent{...}</c> messages are the model's business: <see cref="IntentMessage"/>).</summary>
     public ParseResult Parse(string text)
     {
-        if (IntentBypass.TryParse(text) is { } bypass)
-        {
-            return bypass;
-        }
-
         if (string.IsNullOrWhiteSpace(text))
         {
-            return new ParseResult(text, null, [], []);
+            return new ParseResult(text, null, [], []) { TextTokens = [] };
         }
 
         var ranking = Temper(Intents.Rank(text), text).Take(RankingLength).ToList();
@@ -89,7 +85,7 @@ public sealed class NluModel
             ranking.Insert(0, intent);
         }
 
-        return new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
+        return new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking) { TextTokens = ParseResult.Spans(text) };
     }
 
     /// <summary>
@@ -118,7 +114,7 @@ public sealed class NluModel
         {
             var from = tokens[start].Start;
             var to = tokens[end - 1].End;
-            entities.Add(new ExtractedEntity(entity, from, to, text[from..to], confidence, "CRFEntityExtractor", role, group));
+            entities.Add(new ExtractedEntity(entity, from, to, RawJson.String(text[from..to]), confidence, "CRFEntityExtractor", role, group));
         }
 
         if (Settings.RegexEntities)
@@ -129,7 +125,7 @@ public sealed class NluModel
                 {
                     if (m.Length > 0 && !entities.Any(e => e.Entity == entity && e.Start < m.Index + m.Length && e.End > m.Index))
                     {
-                        entities.Add(new ExtractedEntity(entity, m.Index, m.Index + m.Length, m.Value, 1.0, "RegexEntityExtractor"));
+                        entities.Add(new ExtractedEntity(entity, m.Index, m.Index + m.Length, RawJson.String(m.Value), 1.0, "RegexEntityExtractor"));
                     }
                 }
             }
@@ -140,6 +136,6 @@ public sealed class NluModel
 
     private ExtractedEntity MapSynonym(ExtractedEntity entity) =>
         Synonyms.TryGetValue(entity.ValueText, out var canonical)
-            ? entity with { Value = JsonValue.Create(canonical), Processors = ["EntitySynonymMapper"] }
+            ? entity with { Value = RawJson.String(canonical), Processors = ["EntitySynonymMapper"] }
             : entity;
 }

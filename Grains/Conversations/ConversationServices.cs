@@ -14,7 +14,7 @@ public static class ConversationServices
     public static IServiceCollection AddSwitchboardConversations(this IServiceCollection services, ClusterSettings settings)
     {
         services.AddConversationModels();
-        services.TryAddSingleton<ChannelOutput>();
+        services.TryAddSingleton<ConversationPublisher>();
         if (settings.UsesRedis)
         {
             services.TryAddSingleton<ITrackerStore>(_ =>

@@ -1,9 +1,10 @@
 using StackExchange.Redis;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Conversations.Storage;
 
 /// <summary>
-/// Events in one Redis list per conversation (RPUSH appends only the new events, so the bytes written per
+/// Events (Rasa's event JSON, <see cref="EventWriter"/>) in one Redis list per conversation (RPUSH appends only the new events, so the bytes written per
 /// append do not grow with the conversation) and the index in a sorted set scored by first-seen time.
 /// </summary>
 public sealed class RedisTrackerStore(IConnectionMultiplexer redis, string prefix) : ITrackerStore
@@ -13,32 +14,32 @@ public sealed class RedisTrackerStore(IConnectionMultiplexer redis, string prefi
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task Append(string conversationId, IReadOnlyList<string> events)
+    public async Task Append(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
         if (events.Count == 0)
         {
             return;
         }
 
-        await Db.ListRightPushAsync(EventsKey(conversationId), events.Select(e => (RedisValue)e).ToArray());
+        await Db.ListRightPushAsync(EventsKey(conversationId), events.Select(e => (RedisValue)EventWriter.ToUtf8(e)).ToArray());
     }
 
-    public async Task<IReadOnlyList<string>> Read(string conversationId, long from, long to = -1)
+    public async Task<List<TrackerEvent>> Read(string conversationId, long from, long to = -1)
     {
         var values = await Db.ListRangeAsync(EventsKey(conversationId), from, to);
-        return values.Select(v => v.ToString()).ToList();
+        return values.Select(v => EventReader.FromUtf8((byte[])v!)).ToList();
     }
 
     public Task<long> Count(string conversationId) => Db.ListLengthAsync(EventsKey(conversationId));
 
-    public async Task Replace(string conversationId, IReadOnlyList<string> events)
+    public async Task Replace(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
         var key = EventsKey(conversationId);
         var transaction = Db.CreateTransaction();
         _ = transaction.KeyDeleteAsync(key);
         if (events.Count > 0)
         {
-            _ = transaction.ListRightPushAsync(key, events.Select(e => (RedisValue)e).ToArray());
+            _ = transaction.ListRightPushAsync(key, events.Select(e => (RedisValue)EventWriter.ToUtf8(e)).ToArray());
         }
 
         await transaction.ExecuteAsync();

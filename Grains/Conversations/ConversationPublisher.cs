@@ -1,14 +1,15 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
 using Switchboard.Channels;
 using Switchboard.Hosting;
 
 namespace Switchboard.Conversations;
 
 /// <summary>Publishes a conversation's bot messages to its real-time channel (<see cref="ConversationChannel"/>).</summary>
-public sealed class ChannelOutput(GrainReferences grains, ILogger<ChannelOutput> logger)
+public sealed class ConversationPublisher(GrainReferences grains, ILogger<ConversationPublisher> logger)
 {
-    public async Task Publish(string conversationId, IReadOnlyList<JsonObject> messages)
+    public async Task Publish(string conversationId, IReadOnlyList<OutgoingMessage> messages)
     {
         if (messages.Count == 0)
         {
@@ -20,7 +21,7 @@ public sealed class ChannelOutput(GrainReferences grains, ILogger<ChannelOutput>
         {
             foreach (var message in messages)
             {
-                var data = System.Text.Encoding.UTF8.GetBytes(message.ToJsonString());
+                var data = EventWriter.ToUtf8(w => EventWriter.WriteMessage(w, message));
                 await channel.Publish(new Publication(Guid.NewGuid().ToString("N"), 0, data, null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), ChannelSettings.Default);
             }
         }
