@@ -10,29 +10,36 @@ namespace Switchboard.Bot.Dialogue;
 /// </summary>
 public static class DialogueStates
 {
+    /// <summary>
+    /// The states of a story or rule: a user turn written as text without an intent (an end-to-end story step) is
+    /// featurised by its text, any other by its intent.
+    /// </summary>
     public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<TrackerEvent> applied) =>
-        Build(domain, applied, skip: 0).States;
+        Build(domain, applied, skip: 0, textFor: null).States;
 
     /// <summary>
     /// The states a prediction reads: all of them are counted, only the latest <paramref name="lookback"/> are built
-    /// (a long session would otherwise rebuild a slot dictionary per action for every prediction).
+    /// (a long session would otherwise rebuild a slot dictionary per action for every prediction). With
+    /// <paramref name="byText"/>, the latest user message is featurised by its text instead of its intent (Rasa's
+    /// end-to-end prediction, which policies trained on text turns compare with the intent's).
     /// </summary>
-    public static RecentStates Recent(BotDomain domain, IReadOnlyList<TrackerEvent> applied, int lookback)
+    public static RecentStates Recent(BotDomain domain, IReadOnlyList<TrackerEvent> applied, int lookback, bool byText = false)
     {
+        var textFor = byText ? applied.OfType<UserUttered>().LastOrDefault() : null;
         // A first pass builds nothing but the current state, to count them all.
-        var count = Build(domain, applied, skip: int.MaxValue).Count;
+        var count = Build(domain, applied, skip: int.MaxValue, textFor).Count;
         var skip = Math.Max(0, count - lookback);
-        return new RecentStates(count, skip, Build(domain, applied, skip).States.ConvertAll(s => s.State));
+        return new RecentStates(count, skip, Build(domain, applied, skip, textFor).States.ConvertAll(s => s.State));
     }
 
     /// <summary>
     /// What <see cref="Of"/> would return, minus its first <paramref name="skip"/> states (counted, not built), and
     /// how many states <see cref="Of"/> returns.
     /// </summary>
-    private static (List<(DialogueState State, string? NextAction)> States, int Count) Build(BotDomain domain, IEnumerable<TrackerEvent> applied, int skip)
+    private static (List<(DialogueState State, string? NextAction)> States, int Count) Build(BotDomain domain, IEnumerable<TrackerEvent> applied, int skip, UserUttered? textFor)
     {
         var result = new List<(DialogueState, string?)>();
-        var builder = new StateBuilder(domain);
+        var builder = new StateBuilder(domain) { TextFor = textFor };
         var index = 0;
         foreach (var e in applied)
         {
@@ -49,7 +56,7 @@ public static class DialogueStates
             {
                 result.Clear();
                 index = 0;
-                builder = new StateBuilder(domain) { Slots = builder.Slots };
+                builder = new StateBuilder(domain) { Slots = builder.Slots, TextFor = textFor };
                 continue;
             }
 
@@ -67,8 +74,12 @@ public static class DialogueStates
 
         public Dictionary<string, RawJson> Slots { get; set; } = domain.Slots.Values.ToDictionary(s => s.Name, s => s.Initial, StringComparer.Ordinal);
 
+        /// <summary>The user message featurised by its text even though it has an intent.</summary>
+        public UserUttered? TextFor { get; init; }
+
         private string? _previous;
         private ParseResult? _message;
+        private string? _text;
         private string? _loop;
 
         public void Apply(TrackerEvent e)
@@ -80,6 +91,7 @@ public static class DialogueStates
                     break;
                 case UserUttered u:
                     _message = u.ParseData;
+                    _text = (u.IntentName is null || ReferenceEquals(u, TextFor)) && !string.IsNullOrEmpty(u.Text) ? u.Text : null;
                     _previous ??= DefaultNames.ActionListen;
                     break;
                 case SlotSet s:
@@ -106,9 +118,9 @@ public static class DialogueStates
                 }
             }
 
-            var intent = _message?.Intent?.Name;
+            var intent = _text is null ? _message?.Intent?.Name : null;
             var entities = _message is null ? [] : UsedEntities(intent, _message.Entities);
-            return new DialogueState(_previous, intent, entities, slots, _loop);
+            return new DialogueState(_previous, intent, entities, slots, _loop, _text);
         }
 
         private List<string> UsedEntities(string? intent, IReadOnlyList<ExtractedEntity> entities)

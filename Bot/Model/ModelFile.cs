@@ -55,7 +55,7 @@ public static class ModelFile
             entries.Add(LearnedEntry);
             entries.Add(LearnedFeaturesEntry);
             Binary(zip, LearnedEntry, learned.Save);
-            Text(zip, LearnedFeaturesEntry, JsonSerializer.Serialize(new FeatureData(learned.Featurizer.MaxHistory, learned.Featurizer.Index.ToDictionary()), Json));
+            Text(zip, LearnedFeaturesEntry, JsonSerializer.Serialize(new FeatureData(learned.Featurizer.MaxHistory, learned.Featurizer.Index.ToDictionary(), learned.Featurizer.TextRecall.ToDictionary()), Json));
         }
 
         var manifest = new ModelManifest(ModelManifest.FormatName, ModelManifest.CurrentVersion, model.ModelId, model.TrainedAt, model.Fingerprint, model.IsNluOnly, model.Config, model.Warnings, entries);
@@ -133,14 +133,14 @@ public static class ModelFile
             if (manifest.Entries.Contains(MemoEntry))
             {
                 var data = JsonSerializer.Deserialize<MemoData>(ReadText(zip, MemoEntry), Json)!;
-                memo = new MemoizationPolicy(data.MaxHistory, data.Lookup);
+                memo = new MemoizationPolicy(data.MaxHistory, data.Lookup, manifest.Config.Policies.AugmentedMemoization);
             }
 
             LearnedPolicy? learned = null;
             if (manifest.Entries.Contains(LearnedEntry))
             {
                 var features = JsonSerializer.Deserialize<FeatureData>(ReadText(zip, LearnedFeaturesEntry), Json)!;
-                learned = LearnedPolicy.Load(ReadBytes(zip, LearnedEntry), new StateFeaturizer(features.MaxHistory, features.Index));
+                learned = LearnedPolicy.Load(ReadBytes(zip, LearnedEntry), new StateFeaturizer(features.MaxHistory, features.Index, features.TextRecall));
             }
 
             return new BotModel(manifest.ModelId, manifest.TrainedAt, manifest.Fingerprint, manifest.Config, domain, nlu, rules, memo, learned, manifest.NluOnly, manifest.Warnings);
@@ -175,5 +175,5 @@ public static class ModelFile
 
     private sealed record MemoData(int MaxHistory, Dictionary<string, string> Lookup);
 
-    private sealed record FeatureData(int MaxHistory, Dictionary<string, int> Index);
+    private sealed record FeatureData(int MaxHistory, Dictionary<string, int> Index, Dictionary<string, string>? TextRecall = null);
 }

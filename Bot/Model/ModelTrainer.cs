@@ -33,7 +33,7 @@ public static class ModelTrainer
 
             if (settings.Memoization)
             {
-                memo = MemoizationPolicy.Train(storyStates, data.Domain, settings.MemoizationMaxHistory);
+                memo = MemoizationPolicy.Train(storyStates, data.Domain, settings.MemoizationMaxHistory, settings.AugmentedMemoization);
             }
 
             if (settings.Learned)

@@ -121,7 +121,7 @@ public static class ConfigReader
                     };
                     break;
                 case "MemoizationPolicy" or "AugmentedMemoizationPolicy":
-                    settings = settings with { Memoization = true, MemoizationMaxHistory = History() ?? 5 };
+                    settings = settings with { Memoization = true, MemoizationMaxHistory = History() ?? 5, AugmentedMemoization = name == "AugmentedMemoizationPolicy" };
                     break;
                 case "TEDPolicy":
                     settings = settings with
