@@ -9,11 +9,13 @@ namespace Switchboard.Bot.Agents;
 /// a user intent <c>I</c> not yet answered gets the response <c>utter_I</c> when the domain has it, otherwise the bot listens.
 /// Enough for responses, <c>trigger_intent</c>, <c>execute</c> and the REST channel until a trained model is loaded.
 /// </summary>
-public sealed class DomainAgent(BotDomain domain) : IAgent
+public sealed class DomainAgent(BotDomain domain, string fileName = "domain.yml") : IAgent
 {
     public const string PolicyName = "policy_0_DomainResponsePolicy";
 
     public BotDomain Domain => domain;
+
+    public string FileName => fileName;
 
     public bool HasNlu => false;
 
@@ -36,6 +38,9 @@ public sealed class DomainAgent(BotDomain domain) : IAgent
         return Task.FromResult(ActionPrediction.Certain(action, PolicyName, domain.ActionNames));
     }
 
-    public Task<IReadOnlyList<TrackerEvent>?> RunAction(string action, TrackerView tracker, CancellationToken cancellation) =>
-        Task.FromResult<IReadOnlyList<TrackerEvent>?>(null);
+    /// <summary>Slot extraction runs on the domain's slot mappings (as Rasa's does for any model); other actions are the runner's.</summary>
+    public async Task<IReadOnlyList<TrackerEvent>?> RunAction(string action, TrackerView tracker, CancellationToken cancellation) =>
+        action == DefaultNames.ActionExtractSlots
+            ? await Actions.SlotFiller.Extract(domain, tracker, await tracker.AppliedEvents(), null, cancellation)
+            : null;
 }

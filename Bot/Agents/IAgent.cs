@@ -20,6 +20,9 @@ public interface IAgent
     /// <summary>Can predict actions. False for an NLU-only model: dialogue routes answer 409.</summary>
     bool HasDialogue { get; }
 
+    /// <summary>The loaded file's name (<c>/status</c> <c>model_file</c>): a model file, or the domain file of a domain-only model.</summary>
+    string FileName { get; }
+
     /// <summary>What Rasa adds to the metadata of every event it logs (<c>model_id</c>, <c>assistant_id</c>); null for none.</summary>
     RawJson EventMetadata { get; }
 

@@ -100,13 +100,14 @@ public sealed class BotModel
 
     public static BotModel Load(string path)
     {
-        if (Directory.Exists(path))
-        {
-            path = new DirectoryInfo(path).EnumerateFiles("*.zip").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()?.FullName
-                ?? throw new FileNotFoundException($"no model (*.zip) in directory {path}");
-        }
-
-        using var file = File.OpenRead(path);
+        using var file = File.OpenRead(ResolveFile(path));
         return Load(file);
     }
+
+    /// <summary>The model file a path names: the file itself, or the newest model in a directory (as Rasa picks it).</summary>
+    public static string ResolveFile(string path) =>
+        Directory.Exists(path)
+            ? new DirectoryInfo(path).EnumerateFiles("*.zip").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()?.FullName
+              ?? throw new FileNotFoundException($"no model (*.zip) in directory {path}")
+            : path;
 }

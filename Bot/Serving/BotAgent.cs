@@ -14,9 +14,11 @@ namespace Switchboard.Bot.Serving;
 /// and runs the actions the model owns (slot extraction, forms, custom actions on the action server).
 /// <paramref name="ensemble"/> replaces the model's own (to evaluate some of its policies alone).
 /// </summary>
-public sealed class BotAgent(BotModel model, ActionServerClient? actionServer, Dialogue.PolicyEnsemble? ensemble = null) : IAgent
+public sealed class BotAgent(BotModel model, ActionServerClient? actionServer, Dialogue.PolicyEnsemble? ensemble = null, string? fileName = null) : IAgent
 {
     public BotModel Model { get; } = model;
+
+    public string FileName { get; } = fileName ?? model.FileName;
 
     public BotDomain Domain => Model.Domain;
 
