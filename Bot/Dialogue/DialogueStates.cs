@@ -77,28 +77,28 @@ public static class DialogueStates
         /// <summary>The user message featurised by its text even though it has an intent.</summary>
         public UserUttered? TextFor { get; init; }
 
-        private string? _previous;
-        private ParseResult? _message;
-        private string? _text;
-        private string? _loop;
+        private string? previous;
+        private ParseResult? message;
+        private string? text;
+        private string? loop;
 
         public void Apply(TrackerEvent e)
         {
             switch (e)
             {
                 case ActionExecuted a:
-                    _previous = a.ActionName;
+                    previous = a.ActionName;
                     break;
                 case UserUttered u:
-                    _message = u.ParseData;
-                    _text = (u.IntentName is null || ReferenceEquals(u, TextFor)) && !string.IsNullOrEmpty(u.Text) ? u.Text : null;
-                    _previous ??= DefaultNames.ActionListen;
+                    this.message = u.ParseData;
+                    this.text = (u.IntentName is null || ReferenceEquals(u, TextFor)) && !string.IsNullOrEmpty(u.Text) ? u.Text : null;
+                    previous ??= DefaultNames.ActionListen;
                     break;
                 case SlotSet s:
                     Slots[s.Name] = s.Value;
                     break;
                 case ActiveLoop l:
-                    _loop = l.Name;
+                    loop = l.Name;
                     break;
                 case AllSlotsReset:
                     Slots = domain.Slots.Values.ToDictionary(s => s.Name, s => s.Initial, StringComparer.Ordinal);
@@ -118,9 +118,9 @@ public static class DialogueStates
                 }
             }
 
-            var intent = _text is null ? _message?.Intent?.Name : null;
-            var entities = _message is null ? [] : UsedEntities(intent, _message.Entities);
-            return new DialogueState(_previous, intent, entities, slots, _loop, _text);
+            var intent = this.text is null ? this.message?.Intent?.Name : null;
+            var entities = this.message is null ? [] : UsedEntities(intent, this.message.Entities);
+            return new DialogueState(previous, intent, entities, slots, loop, this.text);
         }
 
         private List<string> UsedEntities(string? intent, IReadOnlyList<ExtractedEntity> entities)

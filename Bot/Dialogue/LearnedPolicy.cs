@@ -11,19 +11,19 @@ namespace Switchboard.Bot.Dialogue;
 /// </summary>
 public sealed class LearnedPolicy : IDialoguePolicy
 {
-    private readonly ITransformer _model;
-    private readonly string[] _labels;
-    private readonly ThreadLocal<PredictionEngine<StateInput, StateOutput>> _engines;
+    private readonly ITransformer model;
+    private readonly string[] labels;
+    private readonly ThreadLocal<PredictionEngine<StateInput, StateOutput>> engines;
 
     private LearnedPolicy(MLContext ml, ITransformer model, StateFeaturizer featurizer)
     {
-        _model = model;
+        this.model = model;
         Featurizer = featurizer;
         var schema = Schema(featurizer.Dimension);
-        _engines = new(() => ml.Model.CreatePredictionEngine<StateInput, StateOutput>(_model, inputSchemaDefinition: schema));
+        engines = new(() => ml.Model.CreatePredictionEngine<StateInput, StateOutput>(this.model, inputSchemaDefinition: schema));
         var names = default(VBuffer<ReadOnlyMemory<char>>);
-        _engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
-        _labels = names.DenseValues().Select(n => n.ToString()).ToArray();
+        engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
+        labels = names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
     public string Name => "TEDPolicy";
@@ -100,17 +100,17 @@ public sealed class LearnedPolicy : IDialoguePolicy
                 : null;
         }
 
-        var scores = _engines.Value!.Predict(new StateInput { Features = Featurizer.Vector(states, states.Count, domain), Label = "" }).Score;
+        var scores = engines.Value!.Predict(new StateInput { Features = Featurizer.Vector(states, states.Count, domain), Label = "" }).Score;
         var result = domain.ActionNames.ToDictionary(a => a, _ => 0.0, StringComparer.Ordinal);
         var best = (Action: DefaultNames.ActionListen, Score: -1.0);
-        for (var i = 0; i < _labels.Length && i < scores.Length; i++)
+        for (var i = 0; i < labels.Length && i < scores.Length; i++)
         {
-            if (result.ContainsKey(_labels[i]))
+            if (result.ContainsKey(labels[i]))
             {
-                result[_labels[i]] = scores[i];
+                result[labels[i]] = scores[i];
                 if (scores[i] > best.Score)
                 {
-                    best = (_labels[i], scores[i]);
+                    best = (labels[i], scores[i]);
                 }
             }
         }
@@ -121,7 +121,7 @@ public sealed class LearnedPolicy : IDialoguePolicy
     public void Save(Stream stream)
     {
         var ml = new MLContext();
-        ml.Model.Save(_model, ml.Data.LoadFromEnumerable(Array.Empty<StateInput>(), Schema(Featurizer.Dimension)).Schema, stream);
+        ml.Model.Save(this.model, ml.Data.LoadFromEnumerable(Array.Empty<StateInput>(), Schema(Featurizer.Dimension)).Schema, stream);
     }
 
     public static LearnedPolicy Load(Stream stream, StateFeaturizer featurizer)

@@ -13,7 +13,7 @@ public sealed class NluModel
 {
     private const int RankingLength = 10;
 
-    private readonly (string Entity, Regex Regex)[] _regexEntities;
+    private readonly (string Entity, Regex Regex)[] regexEntities;
 
     public NluModel(
         NluSettings settings,
@@ -34,7 +34,7 @@ public sealed class NluModel
         Lookups = lookups;
         EntityNames = entityNames;
         Features = new TokenFeatures(regexes, lookups);
-        _regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))))
+        regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))))
             .Concat(lookups.Where(l => entityNames.Contains(l.Key)).Select(l => (l.Key, new Regex(@"\b(?:" + string.Join("|", l.Value.OrderByDescending(v => v.Length).Select(Regex.Escape)) + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))))
             .ToArray();
     }
@@ -119,7 +119,7 @@ public sealed class NluModel
 
         if (Settings.RegexEntities)
         {
-            foreach (var (entity, regex) in _regexEntities)
+            foreach (var (entity, regex) in regexEntities)
             {
                 foreach (Match m in regex.Matches(text))
                 {

@@ -12,17 +12,17 @@ namespace Switchboard.Bot.Training;
 /// </summary>
 public sealed class TrainingDataReader
 {
-    private readonly DomainReader _domain = new();
-    private readonly List<string> _warnings = [];
-    private readonly List<NluExample> _examples = [];
-    private readonly Dictionary<string, string> _synonyms = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<RegexFeature> _regexes = [];
-    private readonly Dictionary<string, List<string>> _lookups = new(StringComparer.Ordinal);
-    private readonly List<StoryBlock> _stories = [];
-    private readonly List<StoryBlock> _rules = [];
-    private readonly List<Action<BotDomain>> _checks = [];
-    private BotConfig _config = BotConfig.Default;
-    private bool _sawDomain;
+    private readonly DomainReader domain = new();
+    private readonly List<string> warnings = [];
+    private readonly List<NluExample> examples = [];
+    private readonly Dictionary<string, string> synonyms = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<RegexFeature> regexes = [];
+    private readonly Dictionary<string, List<string>> lookups = new(StringComparer.Ordinal);
+    private readonly List<StoryBlock> stories = [];
+    private readonly List<StoryBlock> rules = [];
+    private readonly List<Action<BotDomain>> checks = [];
+    private BotConfig config = BotConfig.Default;
+    private bool sawDomain;
 
     /// <summary>Reads one document; test data without a domain of its own is checked against <paramref name="domain"/>.</summary>
     public static TrainingData FromYaml(string yaml, string sourceName = "training data", BotDomain? domain = null)
@@ -54,9 +54,9 @@ public sealed class TrainingDataReader
     {
         var (source, root) = YamlSource.Load(yaml, sourceName);
         source.OnlyKeys(root, "training data", [.. DomainReader.DomainKeys, .. DomainReader.TrainingKeys]);
-        _domain.Add(source, root);
-        _sawDomain |= root.Children.Keys.Any(k => YamlSource.KeyName(k) is "intents" or "responses" or "slots" or "actions" or "forms" or "entities");
-        _config = ConfigReader.Read(source, root, _warnings, _config);
+        this.domain.Add(source, root);
+        sawDomain |= root.Children.Keys.Any(k => YamlSource.KeyName(k) is "intents" or "responses" or "slots" or "actions" or "forms" or "entities");
+        this.config = ConfigReader.Read(source, root, warnings, this.config);
         if (YamlSource.Get(root, "nlu") is { } nlu && nlu is not YamlScalarNode { Value: null or "" })
         {
             foreach (var item in source.Sequence(nlu, "nlu").Children)
@@ -65,7 +65,7 @@ public sealed class TrainingDataReader
             }
         }
 
-        foreach (var (key, isRule, list) in new[] { ("stories", false, _stories), ("rules", true, _rules), ("test_stories", false, _stories) })
+        foreach (var (key, isRule, list) in new[] { ("stories", false, this.stories), ("rules", true, this.rules), ("test_stories", false, this.stories) })
         {
             if (YamlSource.Get(root, key) is { } blocks && blocks is not YamlScalarNode { Value: null or "" })
             {
@@ -80,29 +80,29 @@ public sealed class TrainingDataReader
     /// <summary>Builds the domain and checks the data against it; nothing is returned unless all of it is consistent.</summary>
     public TrainingData Build(BotDomain? fallbackDomain = null)
     {
-        var domain = !_sawDomain && fallbackDomain is not null ? fallbackDomain : _domain.Build();
-        if (!_sawDomain && fallbackDomain is null && (_examples.Count > 0 || _stories.Count > 0 || _rules.Count > 0))
+        var domain = !sawDomain && fallbackDomain is not null ? fallbackDomain : this.domain.Build();
+        if (!sawDomain && fallbackDomain is null && (this.examples.Count > 0 || this.stories.Count > 0 || this.rules.Count > 0))
         {
             throw new BotDataException("training data", 1, 1, "no domain: the training data needs intents, responses and the rest of a domain");
         }
 
-        foreach (var check in _checks)
+        foreach (var check in this.checks)
         {
             check(domain);
         }
 
-        foreach (var intent in domain.Intents.Where(i => !DefaultNames.Intents.Contains(i.Name) && _examples.All(e => e.Intent != i.Name)))
+        foreach (var intent in domain.Intents.Where(i => !DefaultNames.Intents.Contains(i.Name) && this.examples.All(e => e.Intent != i.Name)))
         {
-            _warnings.Add($"intent '{intent.Name}' has no NLU examples");
+            warnings.Add($"intent '{intent.Name}' has no NLU examples");
         }
 
-        if (fallbackDomain is null && _examples.Select(e => e.Intent).Distinct().Count() == 1)
+        if (fallbackDomain is null && this.examples.Select(e => e.Intent).Distinct().Count() == 1)
         {
             throw new BotDataException("training data", 1, 1, "the NLU data needs examples of at least two intents to train an intent classifier");
         }
 
-        var lookups = _lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value, StringComparer.Ordinal);
-        return new TrainingData(_config, domain, _examples.ToList(), new Dictionary<string, string>(_synonyms, StringComparer.OrdinalIgnoreCase), _regexes.ToList(), lookups, _stories.ToList(), _rules.ToList(), [.. domain.Warnings, .. _warnings]);
+        var lookups = this.lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value, StringComparer.Ordinal);
+        return new TrainingData(this.config, domain, this.examples.ToList(), new Dictionary<string, string>(synonyms, StringComparer.OrdinalIgnoreCase), regexes.ToList(), lookups, this.stories.ToList(), this.rules.ToList(), [.. domain.Warnings, .. warnings]);
     }
 
     private void ReadNluItem(YamlSource source, YamlNode item)
@@ -136,7 +136,7 @@ public sealed class TrainingDataReader
             case "synonym":
                 foreach (var (text, _) in lines)
                 {
-                    _synonyms[text] = name;
+                    synonyms[text] = name;
                 }
 
                 break;
@@ -152,14 +152,14 @@ public sealed class TrainingDataReader
                         throw new BotDataException(source.Name, line, 1, $"regex '{name}' has an invalid pattern '{pattern}': {e.Message}");
                     }
 
-                    _regexes.Add(new RegexFeature(name, pattern));
+                    regexes.Add(new RegexFeature(name, pattern));
                 }
 
                 break;
             default:
-                if (!_lookups.TryGetValue(name, out var values))
+                if (!this.lookups.TryGetValue(name, out var values))
                 {
-                    _lookups[name] = values = [];
+                    this.lookups[name] = values = [];
                 }
 
                 values.AddRange(lines.Select(l => l.Text));
@@ -182,11 +182,11 @@ public sealed class TrainingDataReader
 
         foreach (var entity in entities.Where(e => !string.Equals(e.Value, text[e.Start..e.End], StringComparison.Ordinal)))
         {
-            _synonyms[text[entity.Start..entity.End]] = entity.Value;
+            synonyms[text[entity.Start..entity.End]] = entity.Value;
         }
 
-        _examples.Add(new NluExample(text, intent, entities, line));
-        _checks.Add(domain =>
+        this.examples.Add(new NluExample(text, intent, entities, line));
+        this.checks.Add(domain =>
         {
             if (!domain.IntentNames.Contains(intent))
             {
@@ -337,7 +337,7 @@ public sealed class TrainingDataReader
                 var action = source.Scalar(YamlSource.Get(map, key)!, "action");
                 if (key == "action")
                 {
-                    _checks.Add(domain =>
+                    this.checks.Add(domain =>
                     {
                         if (!domain.ActionNames.Contains(action))
                         {
@@ -364,7 +364,7 @@ public sealed class TrainingDataReader
                         _ => throw source.Error(entry, $"slot_was_set of {where} takes '- slot: value' entries"),
                     };
                     var entryLine = (int)entry.Start.Line;
-                    _checks.Add(domain =>
+                    this.checks.Add(domain =>
                     {
                         if (!domain.Slots.ContainsKey(slot))
                         {
@@ -380,7 +380,7 @@ public sealed class TrainingDataReader
                 var loop = YamlSource.Get(map, key) is YamlScalarNode { Value: { Length: > 0 } l } && l != "null" ? l : null;
                 if (loop is not null)
                 {
-                    _checks.Add(domain =>
+                    this.checks.Add(domain =>
                     {
                         if (!domain.Forms.ContainsKey(loop) && !domain.Actions.Contains(loop) && loop != DefaultNames.ActionTwoStageFallback)
                         {
@@ -462,7 +462,7 @@ public sealed class TrainingDataReader
             }
         }
 
-        _checks.Add(domain =>
+        this.checks.Add(domain =>
         {
             if (intent is not null && !domain.IntentNames.Contains(intent))
             {
