@@ -1,5 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Switchboard.Bot.Agents;
+using Switchboard.Bot.Processing;
+using Switchboard.Bot.Tracking;
 using Switchboard.Bot.Nlu;
 
 namespace Switchboard.Bot.Events;
@@ -11,12 +15,14 @@ namespace Switchboard.Bot.Events;
 /// </summary>
 public static class BotJson
 {
+    /// <summary>The mapping's converters, and source-generated contracts for the records a webhook turn sends between processes.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
         Converters = { new RawJsonConverter(), new ParseResultConverter(), new TrackerEventConverterFactory() },
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(BotJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
-    private sealed class RawJsonConverter : JsonConverter<RawJson>
+    internal sealed class RawJsonConverter : JsonConverter<RawJson>
     {
         public override bool HandleNull => true;
 
@@ -60,3 +66,10 @@ public static class BotJson
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => EventWriter.Write(writer, value);
     }
 }
+
+/// <summary>Source-generated contracts for the records a webhook turn passes between a gateway and a silo.</summary>
+[JsonSerializable(typeof(IncomingMessage))]
+[JsonSerializable(typeof(OutgoingMessage))]
+[JsonSerializable(typeof(TrackerState))]
+[JsonSerializable(typeof(ActionPrediction))]
+internal sealed partial class BotJsonContext : JsonSerializerContext;

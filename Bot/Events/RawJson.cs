@@ -10,6 +10,7 @@ namespace Switchboard.Bot.Events;
 /// text: events stay small immutable records, and a value is parsed only where something reads into it.
 /// <c>default</c> is JSON <c>null</c>. Two values are equal when their compact texts are.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(BotJson.RawJsonConverter))]
 public readonly struct RawJson : IEquatable<RawJson>
 {
     private static readonly byte[] NullText = "null"u8.ToArray();

@@ -83,6 +83,8 @@ public sealed class EventJsonTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
+    private static string Json(Action<Utf8JsonWriter> write) => Encoding.UTF8.GetString(EventWriter.ToUtf8(write));
+
     [Fact]
     public void Events_cross_a_grain_call_typed_and_unchanged()
     {
@@ -91,6 +93,17 @@ public sealed class EventJsonTests
         var events = EveryType.ToList();
         var copy = serializer.Deserialize<List<TrackerEvent>>(serializer.SerializeToArray(events))!;
         Assert.Equal(events.Select(EventWriter.ToJson), copy.Select(EventWriter.ToJson));
+
+        var message = new Switchboard.Bot.Processing.IncomingMessage("hi", ((UserUttered)events[0]).ParseData, "rest", "m1", RawJson.Parse("""{"k":[1]}"""));
+        var sent = serializer.Deserialize<Switchboard.Bot.Processing.IncomingMessage>(serializer.SerializeToArray(message))!;
+        Assert.Equal((message.Text, message.InputChannel, message.MessageId, message.Metadata), (sent.Text, sent.InputChannel, sent.MessageId, sent.Metadata));
+        Assert.Equal("greet", sent.ParseData!.Intent!.Name);
+
+        var tracker = Switchboard.Bot.Tracking.DialogueTracker.FromEvents("t", events).State(Switchboard.Bot.Domain.BotDomain.Empty, events);
+        var answer = ConversationResult<Switchboard.Bot.Tracking.TrackerState>.Ok(tracker, [new Switchboard.Bot.Processing.OutgoingMessage("t", "Hey", "buttons", RawJson.Parse("""[{"title":"t","payload":"/p"}]"""))]);
+        var received = serializer.Deserialize<ConversationResult<Switchboard.Bot.Tracking.TrackerState>>(serializer.SerializeToArray(answer))!;
+        Assert.Equal(Json(w => EventWriter.WriteTracker(w, tracker)), Json(w => EventWriter.WriteTracker(w, received.Value!)));
+        Assert.Equal(Json(w => EventWriter.WriteMessages(w, answer.Messages)), Json(w => EventWriter.WriteMessages(w, received.Messages)));
 
         var result = ConversationResult<ParseResult>.Ok(((UserUttered)events[0]).ParseData);
         var roundTrip = serializer.Deserialize<ConversationResult<ParseResult>>(serializer.SerializeToArray(result))!;
