@@ -9,6 +9,11 @@ public sealed class RasaExceptionFilter(ILogger<RasaExceptionFilter> logger) : I
         {
             return await next(context);
         }
+        catch (BadHttpRequestException e)
+        {
+            // The client's request was cut short or too large: its problem, answered as such, not a server failure.
+            return RasaErrors.Error(e.StatusCode, "BadRequest", e.Message);
+        }
         catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             logger.LogError(e, "Rasa API request {Method} {Path} failed", context.HttpContext.Request.Method, context.HttpContext.Request.Path);
