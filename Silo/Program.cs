@@ -6,8 +6,10 @@ using Switchboard.Hosting;
 using Switchboard.Silo;
 
 // A silo of a Redis-backed cluster: dotnet run --project Silo -- --redis 127.0.0.1:6379 [--silo-port N --gateway-port N] [--metrics-port N]
+// [--config file.json] [channel options]: channel grains act on the channel options (namespaces, history, presence)
+// of the silo's own configuration, so give silos the same config file or flags as the gateways.
 var builder = Host.CreateApplicationBuilder();
-builder.Configuration.AddInMemoryCollection(CommandLine.Parse(args));
+builder.Configuration.AddSwitchboardFlags(args);
 // Orleans' placement retries log every attempt through Polly at Information: keep the console for what matters.
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
 var settings = ClusterSettings.From(builder.Configuration);

@@ -3,10 +3,11 @@
 # Ctrl-C (or SIGTERM) stops every process it started.
 #
 #   scripts/local-cluster.sh [--redis-port N] [--silo-ports A,B] [--gateway-ports A,B] [--http-ports A,B]
-#                            [--durable] [--no-build] [--data-dir DIR] [-- flags for both gateways...]
+#                            [--durable] [--no-build] [--data-dir DIR] [-- flags for every silo and gateway...]
 #
-# Gateways of one cluster must share their credentials, so the script generates a secret once (or takes
-# SWITCHBOARD_SECRET) and passes it to both; flags after "--" go to both gateways as well.
+# Gateways of one cluster must share their credentials, so the script generates a secret and an API key once (or
+# takes SWITCHBOARD_SECRET and SWITCHBOARD_API_KEY) and passes them to both. Flags after "--" go to every silo and
+# gateway: channel options (history, presence, namespaces, --config) are acted on by the silos' channel grains.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ http_ports=8000,8001
 durable=no
 build=yes
 data_dir=""
-gateway_flags=()
+shared_flags=()
 while (($#)); do
   case "$1" in
     --redis-port) redis_port=$2; shift 2 ;;
@@ -27,7 +28,7 @@ while (($#)); do
     --durable) durable=yes; shift ;;
     --no-build) build=no; shift ;;
     --data-dir) data_dir=$2; shift 2 ;;
-    --) shift; gateway_flags=("$@"); break ;;
+    --) shift; shared_flags=("$@"); break ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -39,6 +40,7 @@ data_dir=${data_dir:-$(mktemp -d -t switchboard-cluster-XXXXXX)}
 mkdir -p "$data_dir"
 config=${SWITCHBOARD_BUILD_CONFIGURATION:-Release}
 secret=${SWITCHBOARD_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
+api_key=${SWITCHBOARD_API_KEY:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
 
 if [ "$build" = yes ]; then
   dotnet build Silo/Silo.csproj -c "$config" -nologo -clp:ErrorsOnly
@@ -74,11 +76,11 @@ for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && bre
 redis=127.0.0.1:$redis_port
 for i in "${!silo_port_list[@]}"; do
   start "silo$((i + 1))" dotnet Silo/bin/$config/net10.0/Silo.dll --redis "$redis" \
-    --silo-port "${silo_port_list[i]}" --gateway-port "${gateway_port_list[i]}"
+    --silo-port "${silo_port_list[i]}" --gateway-port "${gateway_port_list[i]}" "${shared_flags[@]}"
 done
 for i in "${!http_port_list[@]}"; do
   start "gateway$((i + 1))" dotnet ApiGateway/bin/$config/net10.0/ApiGateway.dll --redis "$redis" \
-    --urls "http://127.0.0.1:${http_port_list[i]}" --secret "$secret" "${gateway_flags[@]}"
+    --urls "http://127.0.0.1:${http_port_list[i]}" --secret "$secret" --api_key "$api_key" "${shared_flags[@]}"
 done
 
 alive() { for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process exited during start-up" >&2; exit 1; }; done; }
@@ -94,5 +96,6 @@ done
 
 echo "local cluster ready: redis $redis, silos ${silo_ports}, gateways$(printf ' http://127.0.0.1:%s' "${http_port_list[@]}")"
 echo "API secret (both gateways): $secret"
+echo "API key (both gateways): $api_key"
 echo "press Ctrl-C to stop"
 wait

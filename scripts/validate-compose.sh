@@ -10,5 +10,5 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends docker-compose
 fi
 # The file requires the shared credentials; any values do for parsing.
-SWITCHBOARD_SECRET=validate DASHBOARD_PASSWORD=validate docker-compose -f docker-compose.yml config -q
+SWITCHBOARD_SECRET=validate SWITCHBOARD_API_KEY=validate DASHBOARD_PASSWORD=validate docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml: valid"

@@ -1,15 +1,19 @@
 using Switchboard.ApiGateway.Centrifugo.Api;
+using Switchboard.ApiGateway.Centrifugo.Api.Grpc;
+using Switchboard.ApiGateway.Centrifugo.Api.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.ApiGateway.Centrifugo.Transport;
 using Switchboard.ApiGateway.Hosting;
+using Switchboard.Channels;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.Hosting;
 using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo;
 
-/// <summary>Real-time channels: the Centrifugo server API (<c>/api/</c>) and the WebSocket endpoint.</summary>
+/// <summary>Real-time channels: the Centrifugo server APIs (<c>/api</c>, <c>/api/</c>, <c>/api/&lt;method&gt;</c>, gRPC) and the WebSocket endpoint.</summary>
 public static class CentrifugoSetup
 {
     public static WebApplicationBuilder AddCentrifugo(this WebApplicationBuilder builder)
@@ -22,11 +26,21 @@ public static class CentrifugoSetup
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
-        services.AddSingleton<ChannelPublisher>();
+        services.TryAddSingleton<ChannelPublisher>();
+        services.AddSingleton<ServerApi>();
         services.AddSingleton<ApiExecutor>();
+        services.AddSingleton<JsonApi>();
         services.AddSingleton<RpcHandlers>();
+        if (options.GrpcApi)
+        {
+            services.AddSingleton<GrpcApiListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<GrpcApiListener>());
+        }
+
         if (ClusterSettings.From(builder.Configuration).UsesRedis)
         {
+            // The embedded silo reads this process's configuration: only separate silos can differ.
+            services.AddHostedService<ChannelOptionsCheck>();
             services.AddHostedService<RedisApiConsumer>();
         }
 
@@ -37,7 +51,7 @@ public static class CentrifugoSetup
     {
         // Only where sockets are accepted: the middleware otherwise adds a handshake feature to every request.
         app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path), branch => branch.UseWebSockets());
-        ApiEndpoint.Map(app);
+        ServerApiRoutes.Map(app);
         WebSocketEndpoint.Map(app);
         AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>());
         return app;
@@ -45,7 +59,18 @@ public static class CentrifugoSetup
 
     private static void AddBanner(StartupBanner banner, CentrifugoOptions options)
     {
-        banner.Add("Centrifugo API:        POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
+        if (options.ApiKeyGenerated)
+        {
+            banner.Add($"Generated API key (set --api_key to keep one): {options.ApiKey}");
+        }
+
+        banner.Add("Centrifugo API v1:     POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
+        banner.Add("Centrifugo API v2-v6:  POST {base}/api, POST {base}/api/<method>" + (options.ApiInsecure ? "  (INSECURE: no API key needed)" : "  (X-API-Key or Authorization: apikey <key>)"));
+        if (options.GrpcApi)
+        {
+            banner.Add($"Centrifugo gRPC API:   port {options.GrpcApiPort} (HTTP/2, h2c)" + (options.ApiInsecure ? "  (INSECURE: no API key needed)" : "  (metadata authorization: apikey <key>)"));
+        }
+
         banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
         if (!options.SecretGenerated)
         {

@@ -13,13 +13,7 @@ public static class GatewayApp
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        var flags = CommandLine.Parse(args);
-        if (flags.TryGetValue("config", out var configFile) && configFile is not null)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-        }
-
-        builder.Configuration.AddInMemoryCollection(flags);
+        builder.Configuration.AddSwitchboardFlags(args);
         configure?.Invoke(builder);
 
         var config = builder.Configuration;

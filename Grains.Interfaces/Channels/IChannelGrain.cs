@@ -2,24 +2,28 @@ namespace Switchboard.Channels;
 
 /// <summary>
 /// One channel (key: the channel name). Holds presence, the gateway nodes that have subscribers, and the
-/// history position; publishes to the nodes' streams after history is written.
+/// history position; publishes to the nodes' streams after history is written. Its history and presence options
+/// are those of its namespace in the silo's configuration: callers cannot change them.
 /// </summary>
 public interface IChannelGrain : IGrainWithStringKey
 {
-    /// <summary>Stores (when history is on) and fans out; returns the publication with its offset.</summary>
-    ValueTask<Publication> Publish(Publication publication, ChannelSettings settings);
+    /// <summary>Stores (when history is on and not skipped) and fans out; returns the publication with its offset (0 when not stored).</summary>
+    ValueTask<Publication> Publish(Publication publication, bool skipHistory = false);
 
     /// <param name="recoverFrom">The client's last seen position when it asks to recover, else null.</param>
-    Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, ChannelSettings settings, StreamPosition? recoverFrom);
+    Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, StreamPosition? recoverFrom);
 
     Task Unsubscribe(string clientId, string nodeId);
 
     /// <summary>Re-asserts a node's subscribers (sent periodically by gateways): presence expires without it.</summary>
-    Task Refresh(string nodeId, IReadOnlyList<ClientInfo> clients, ChannelSettings settings);
+    Task Refresh(string nodeId, IReadOnlyList<ClientInfo> clients);
 
     Task<IReadOnlyDictionary<string, ClientInfo>> GetPresence();
 
     Task<PresenceStats> GetPresenceStats();
 
-    Task<HistoryResult> GetHistory(HistoryQuery query, ChannelSettings settings);
+    Task<HistoryResult> GetHistory(HistoryQuery query);
+
+    /// <summary>Drops the stored publications; the position (offset and epoch) stays, so recovering clients learn they missed some.</summary>
+    Task RemoveHistory();
 }

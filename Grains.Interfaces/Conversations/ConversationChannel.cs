@@ -39,5 +39,12 @@ public static class ConversationChannel
 
     public static string Unescape(string escaped) => Uri.UnescapeDataString(escaped);
 
+    /// <summary>
+    /// The one user who may subscribe to <paramref name="channel"/> when it is a conversation channel (its id may
+    /// itself hold ',' or '#', escaped), else null.
+    /// </summary>
+    public static string? UserOf(string channel) =>
+        channel.StartsWith(Prefix, StringComparison.Ordinal) ? Unescape(channel[Prefix.Length..]) : null;
+
     private static bool NeedsEscape(char c) => c is '%' or '#' or ',' or ':' || char.IsControl(c);
 }

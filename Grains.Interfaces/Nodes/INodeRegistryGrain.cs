@@ -14,7 +14,8 @@ public interface INodeRegistryGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<NodeInfo>> GetNodes();
 
-    Task<IReadOnlyList<INodeObserver>> GetObservers();
+    /// <summary>The live nodes' observers by node id.</summary>
+    Task<IReadOnlyDictionary<string, INodeObserver>> GetObservers();
 
     /// <summary>
     /// False for a node that expired or left (within the last minutes). A node the registry has not heard of counts

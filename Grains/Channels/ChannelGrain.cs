@@ -15,6 +15,7 @@ namespace Switchboard.Channels;
 public sealed class ChannelGrain(
     [PersistentState("nodes")] IPersistentState<ChannelNodesState> nodeState,
     IHistoryStore history,
+    ChannelNamespaces namespaces,
     IOptions<ChannelOptions> options,
     TimeProvider time,
     ILogger<ChannelGrain> logger)
@@ -23,13 +24,15 @@ public sealed class ChannelGrain(
     private readonly Dictionary<string, Subscriber> subscribers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> nodeCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IAsyncStream<NodeEvent>> nodeStreams = new(StringComparer.Ordinal);
-    private ChannelSettings settings = ChannelSettings.Default;
+    private ChannelSettings? settings;
     private IGrainTimer? sweeper;
     private string? channel;
     private IReadOnlyList<string> warmUpNodes = [];
     private DateTimeOffset warmUpUntil;
 
     private string Channel => channel ??= this.GetPrimaryKeyString();
+
+    private ChannelSettings Settings => settings ??= namespaces.SettingsFor(Channel);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -39,9 +42,8 @@ public sealed class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    public async ValueTask<Publication> Publish(Publication publication, ChannelSettings settings)
+    public async ValueTask<Publication> Publish(Publication publication, bool skipHistory = false)
     {
-        this.settings = settings;
         var stamped = publication with
         {
             Uid = string.IsNullOrEmpty(publication.Uid) ? Guid.NewGuid().ToString() : publication.Uid,
@@ -49,9 +51,9 @@ public sealed class ChannelGrain(
             Offset = 0,
         };
 
-        if (settings.HistoryEnabled)
+        if (Settings.HistoryEnabled && !skipHistory)
         {
-            var position = await history.Append(Channel, stamped, settings, subscribers.Count > 0);
+            var position = await history.Append(Channel, stamped, Settings, subscribers.Count > 0);
             stamped = stamped with { Offset = position.Offset };
         }
 
@@ -59,13 +61,12 @@ public sealed class ChannelGrain(
         return stamped;
     }
 
-    public async Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, ChannelSettings settings, StreamPosition? recoverFrom)
+    public async Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, StreamPosition? recoverFrom)
     {
-        this.settings = settings;
         StreamPosition? position = null;
         IReadOnlyList<Publication> recovered = [];
         var recoverySucceeded = false;
-        if (settings.HistoryEnabled)
+        if (Settings.HistoryEnabled)
         {
             if (recoverFrom is null)
             {
@@ -80,7 +81,7 @@ public sealed class ChannelGrain(
         // Only once history answered: a failed subscribe leaves no subscriber behind.
         var joined = Add(client, nodeId);
         await SaveNodes();
-        if (joined && settings.JoinLeave)
+        if (joined && Settings.JoinLeave)
         {
             await FanOut(new JoinEvent(Channel, client));
         }
@@ -96,10 +97,8 @@ public sealed class ChannelGrain(
         }
     }
 
-    public async Task Refresh(string nodeId, IReadOnlyList<ClientInfo> clients, ChannelSettings settings)
+    public async Task Refresh(string nodeId, IReadOnlyList<ClientInfo> clients)
     {
-        this.settings = settings;
-
         // Clients missing from the list are left to expire: the gateway's snapshot may predate a subscribe.
         foreach (var client in clients)
         {
@@ -122,11 +121,10 @@ public sealed class ChannelGrain(
         return new PresenceStats(subscribers.Count, users);
     }
 
-    public async Task<HistoryResult> GetHistory(HistoryQuery query, ChannelSettings settings)
-    {
-        this.settings = settings;
-        return settings.HistoryEnabled ? await history.Read(Channel, query) : new HistoryResult([], new StreamPosition(0, ""));
-    }
+    public async Task<HistoryResult> GetHistory(HistoryQuery query) =>
+        Settings.HistoryEnabled ? await history.Read(Channel, query) : new HistoryResult([], new StreamPosition(0, ""));
+
+    public Task RemoveHistory() => Settings.HistoryEnabled ? history.Remove(Channel) : Task.CompletedTask;
 
     /// <summary>Recovery succeeds when the epoch is unchanged and history still holds every later publication.</summary>
     private async Task<(IReadOnlyList<Publication> Recovered, StreamPosition Position, bool Succeeded)> Recover(StreamPosition from)
@@ -176,7 +174,7 @@ public sealed class ChannelGrain(
 
         await SaveNodes();
 
-        if (settings.JoinLeave)
+        if (Settings.JoinLeave)
         {
             // The nodes of the subscribers that left hear it too, even when none of theirs is left.
             var goneNodes = gone.Select(s => s.NodeId).Distinct(StringComparer.Ordinal).ToArray();

@@ -48,10 +48,10 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
         return Task.FromResult<IReadOnlyList<NodeInfo>>(nodes.Values.Select(n => n.Info).ToArray());
     }
 
-    public Task<IReadOnlyList<INodeObserver>> GetObservers()
+    public Task<IReadOnlyDictionary<string, INodeObserver>> GetObservers()
     {
         Sweep();
-        return Task.FromResult<IReadOnlyList<INodeObserver>>(nodes.Values.Select(n => n.Observer).ToArray());
+        return Task.FromResult<IReadOnlyDictionary<string, INodeObserver>>(nodes.ToDictionary(n => n.Key, n => n.Value.Observer, StringComparer.Ordinal));
     }
 
     public Task<bool> IsAlive(string nodeId)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Switchboard.Hosting;
 
 /// <summary>
@@ -16,6 +18,21 @@ public static class CommandLine
         ["insecure_api"] = "api_insecure",
         ["c"] = "config",
     };
+
+    /// <summary>
+    /// Adds the JSON config file of <c>--config</c> (when given), then the flags over it: gateways and silos read
+    /// their settings (channel options included) the same way.
+    /// </summary>
+    public static IConfigurationBuilder AddSwitchboardFlags(this IConfigurationBuilder configuration, IReadOnlyList<string> args)
+    {
+        var flags = Parse(args);
+        if (flags.TryGetValue("config", out var configFile) && configFile is not null)
+        {
+            configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
+        return configuration.AddInMemoryCollection(flags);
+    }
 
     public static Dictionary<string, string?> Parse(IReadOnlyList<string> args)
     {

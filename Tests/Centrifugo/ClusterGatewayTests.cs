@@ -16,6 +16,7 @@ public sealed class ClusterGatewayTests
         "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
         "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
         "--probe_timeout_ms", "1000",
+        .. GatewayHost.SiloConfigArgs,
     ]);
 
     [Fact]
@@ -102,6 +103,61 @@ public sealed class ClusterGatewayTests
                 delivered => delivered > 0,
                 "a publication after the silo was replaced",
                 TimeSpan.FromSeconds(120));
+        }
+    }
+
+    /// <summary>
+    /// The v4-v6 user commands reach a connection on another node through its stream: server-side subscribe and
+    /// unsubscribe of one client, refresh as expired, disconnect with a code; channels and history_remove see both nodes.
+    /// </summary>
+    [Fact]
+    public async Task UserCommandsThroughOneNodeReachConnectionsOnAnother()
+    {
+        const string key = "cluster-key";
+        await using var redis = await RedisServer.StartAsync();
+        await using var silo = StartSilo(redis);
+        await silo.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+        await using var a = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1", "--api_key", key]);
+        await using var b = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1", "--api_key", key]);
+
+        async Task<JsonElement> Call(string method, object request)
+        {
+            using var response = await ServerApiAuthTests.Post(b, "/api/" + method, JsonSerializer.Serialize(request), [("X-API-Key", key)]);
+            var reply = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            Assert.True(reply.TryGetProperty("result", out var result), reply.ToString());
+            return result;
+        }
+
+        var user = "remote-" + Guid.NewGuid().ToString("N")[..6];
+        var channel = "chat:remote-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, connected) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+        var (other, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+        await using (client)
+        await using (other)
+        {
+            var clientId = connected.GetProperty("client").GetString()!;
+            await Call("subscribe", new { user, channel, client = clientId });
+            await client.WaitPush(p => p.TryGetProperty("subscribe", out _) && p.GetProperty("channel").GetString() == channel, "server-side subscribe from the other node");
+
+            await Call("publish", new { channel, data = new { n = 1 } });
+            await client.WaitPush(p => p.TryGetProperty("pub", out _), "publication into the server-side subscription");
+            var channels = await Eventually.Get(
+                async () => await Call("channels", new { pattern = "chat:remote-*" }),
+                c => c.GetProperty("channels").TryGetProperty(channel, out _),
+                "the other node's channel in channels", TimeSpan.FromSeconds(30));
+            Assert.Equal(1, channels.GetProperty("channels").GetProperty(channel).GetProperty("num_clients").GetInt32());
+            await Call("history_remove", new { channel });
+            Assert.Empty((await Call("history", new { channel, limit = -1 })).GetProperty("publications").EnumerateArray());
+
+            await Call("unsubscribe", new { user, channel });
+            await client.WaitPush(p => p.TryGetProperty("unsubscribe", out _) && p.GetProperty("channel").GetString() == channel, "server-side unsubscribe from the other node");
+            // The other connection of the user was never subscribed: it got no subscribe push.
+            Assert.DoesNotContain(other.Pushes(), p => p.TryGetProperty("subscribe", out _));
+
+            await Call("refresh", new { user, client = clientId, expired = true });
+            Assert.Equal(3005, await client.Closed);
+            await Call("disconnect", new { user, disconnect = new { code = 4100, reason = "moved" } });
+            Assert.Equal(4100, await other.Closed);
         }
     }
 

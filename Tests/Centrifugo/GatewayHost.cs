@@ -30,6 +30,20 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         """;
 
+    private static readonly Lazy<string> DefaultConfigPath = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"switchboard-silo-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, DefaultConfig);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        return path;
+    });
+
+    /// <summary>
+    /// Flags giving a Silo process the channel options of <see cref="DefaultConfig"/>: its channel grains act on them,
+    /// so a silo of gateways started with the default config needs them too.
+    /// </summary>
+    public static IReadOnlyList<string> SiloConfigArgs => ["--config", DefaultConfigPath.Value];
+
     private readonly WebApplication app;
     private readonly string configFile;
     private int disposed;

@@ -18,6 +18,7 @@ public sealed class RedisApiTests
             "--redis", redis.Endpoint,
             "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            .. GatewayHost.SiloConfigArgs,
         ]);
         await silo.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
         await using var gateway = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--redis_api_list", "test.api"]);

@@ -21,12 +21,12 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
         var quiet = await Cluster.ListenToNode(idle);
         var name = Unique("news");
         var channel = Channel(name);
-        await channel.Subscribe(Client("c1", "alice"), nodeA, NoHistory, null);
-        await channel.Subscribe(Client("c2", "bob"), nodeB, NoHistory, null);
-        await channel.Subscribe(Client("c3", "carol"), nodeA, NoHistory, null);
+        await channel.Subscribe(Client("c1", "alice"), nodeA, null);
+        await channel.Subscribe(Client("c2", "bob"), nodeB, null);
+        await channel.Subscribe(Client("c3", "carol"), nodeA, null);
 
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var published = await channel.Publish(Message("""{"text":"hi"}""", client: "origin"), NoHistory);
+        var published = await channel.Publish(Message("""{"text":"hi"}""", client: "origin"));
         var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         Assert.False(string.IsNullOrEmpty(published.Uid));
@@ -42,7 +42,7 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
         Assert.Equal(published.Uid, onB.Publication.Uid);
 
         // A second publication arriving on A after the first proves the idle node had its chance to get the first.
-        await channel.Publish(Message("2"), NoHistory);
+        await channel.Publish(Message("2"));
         await a.WaitFor<PublicationEvent>(2);
         await b.WaitFor<PublicationEvent>(2);
         Assert.Empty(quiet.Events);
@@ -56,14 +56,14 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
         var a = await Cluster.ListenToNode(nodeA);
         var b = await Cluster.ListenToNode(nodeB);
         var channel = Channel(Unique("room"));
-        await channel.Subscribe(Client("c1", "alice"), nodeA, NoHistory, null);
-        await channel.Subscribe(Client("c2", "bob"), nodeB, NoHistory, null);
-        await channel.Publish(Message("1"), NoHistory);
+        await channel.Subscribe(Client("c1", "alice"), nodeA, null);
+        await channel.Subscribe(Client("c2", "bob"), nodeB, null);
+        await channel.Publish(Message("1"));
         await a.WaitFor<PublicationEvent>(1);
 
         await channel.Unsubscribe("c1", nodeA);
-        await channel.Publish(Message("2"), NoHistory);
-        await channel.Publish(Message("3"), NoHistory);
+        await channel.Publish(Message("2"));
+        await channel.Publish(Message("3"));
 
         var onB = await b.WaitFor<PublicationEvent>(3);
         Assert.Equal(["1", "2", "3"], onB.Select(e => Text(e.Publication)));
@@ -74,7 +74,7 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     public async Task UnsubscribeFromAnotherNodeDoesNotRemoveTheClient()
     {
         var channel = Channel(Unique("room"));
-        await channel.Subscribe(Client("c1", "alice"), "node-1", NoHistory, null);
+        await channel.Subscribe(Client("c1", "alice"), "node-1", null);
 
         await channel.Unsubscribe("c1", "node-2");
 
@@ -85,9 +85,9 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     public async Task PresenceListsSubscribersWithTheirInfoAndStatsCountUniqueUsers()
     {
         var channel = Channel(Unique("lobby"));
-        await channel.Subscribe(Client("c1", "alice", connInfo: """{"name":"Alice"}""", chanInfo: """{"role":"host"}"""), "node-1", NoHistory, null);
-        await channel.Subscribe(Client("c2", "alice"), "node-2", NoHistory, null);
-        await channel.Subscribe(Client("c3", "bob"), "node-1", NoHistory, null);
+        await channel.Subscribe(Client("c1", "alice", connInfo: """{"name":"Alice"}""", chanInfo: """{"role":"host"}"""), "node-1", null);
+        await channel.Subscribe(Client("c2", "alice"), "node-2", null);
+        await channel.Subscribe(Client("c3", "bob"), "node-1", null);
 
         var presence = await channel.GetPresence();
         Assert.Equal(["c1", "c2", "c3"], presence.Keys.Order());
@@ -107,16 +107,15 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task HistoryKeepsTheNewestSizeMessagesWithMonotonicOffsets()
     {
-        var settings = History(size: 3);
-        var channel = Channel(Unique("feed"));
+        var channel = Channel(HistoryNamespace(size: 3) + Unique("feed"));
         var published = new List<Publication>();
         for (var i = 1; i <= 5; i++)
         {
-            published.Add(await channel.Publish(Message($$"""{"n":{{i}}}""", client: "c9", info: Client("c9", "zoe")), settings));
+            published.Add(await channel.Publish(Message($$"""{"n":{{i}}}""", client: "c9", info: Client("c9", "zoe"))));
         }
 
         Assert.Equal([1L, 2, 3, 4, 5], published.Select(p => p.Offset));
-        var all = await channel.GetHistory(HistoryQuery.All, settings);
+        var all = await channel.GetHistory(HistoryQuery.All);
         Assert.Equal([3L, 4, 5], all.Publications.Select(p => p.Offset));
         Assert.Equal(5, all.Position.Offset);
         Assert.False(string.IsNullOrEmpty(all.Position.Epoch));
@@ -131,17 +130,16 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task HistoryHonoursLimitSinceAndReverse()
     {
-        var settings = History(size: 10);
-        var channel = Channel(Unique("feed"));
+        var channel = Channel(HistoryNamespace(size: 10) + Unique("feed"));
         for (var i = 1; i <= 5; i++)
         {
-            await channel.Publish(Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), settings);
+            await channel.Publish(Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        var epoch = (await channel.GetHistory(new HistoryQuery(0, null, false), settings)).Position.Epoch;
+        var epoch = (await channel.GetHistory(new HistoryQuery(0, null, false))).Position.Epoch;
 
         async Task<long[]> Offsets(int limit, StreamPosition? since, bool reverse) =>
-            (await channel.GetHistory(new HistoryQuery(limit, since, reverse), settings)).Publications.Select(p => p.Offset).ToArray();
+            (await channel.GetHistory(new HistoryQuery(limit, since, reverse))).Publications.Select(p => p.Offset).ToArray();
 
         Assert.Empty(await Offsets(0, null, false));
         Assert.Equal(new long[] { 1, 2 }, await Offsets(2, null, false));
@@ -158,10 +156,10 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     public async Task ChannelsWithoutHistoryAssignNoOffsetsAndKeepNothing()
     {
         var channel = Channel(Unique("live"));
-        var published = await channel.Publish(Message("1"), NoHistory);
+        var published = await channel.Publish(Message("1"));
 
-        var history = await channel.GetHistory(HistoryQuery.All, NoHistory);
-        var subscribed = await channel.Subscribe(Client("c1", "u"), "node-1", NoHistory, null);
+        var history = await channel.GetHistory(HistoryQuery.All);
+        var subscribed = await channel.Subscribe(Client("c1", "u"), "node-1", null);
 
         Assert.Equal(0, published.Offset);
         Assert.Empty(history.Publications);
@@ -171,11 +169,10 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task UidIsKeptWhenGivenAndTimestampIsAlwaysSet()
     {
-        var channel = Channel(Unique("feed"));
-        var settings = History(size: 5);
+        var channel = Channel(HistoryNamespace(size: 5) + Unique("feed"));
 
-        var published = await channel.Publish(Message("1", uid: "my-uid"), settings);
-        var stored = Assert.Single((await channel.GetHistory(HistoryQuery.All, settings)).Publications);
+        var published = await channel.Publish(Message("1", uid: "my-uid"));
+        var stored = Assert.Single((await channel.GetHistory(HistoryQuery.All)).Publications);
 
         Assert.Equal("my-uid", published.Uid);
         Assert.Equal("my-uid", stored.Uid);
@@ -185,10 +182,9 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task ResubscribingWithRecoverGetsEveryMissedPublication()
     {
-        var settings = History(size: 10);
-        var channel = Channel(Unique("feed"));
-        await channel.Publish(Message("1"), settings);
-        var first = await channel.Subscribe(Client("c1", "alice"), "node-1", settings, null);
+        var channel = Channel(HistoryNamespace(size: 10) + Unique("feed"));
+        await channel.Publish(Message("1"));
+        var first = await channel.Subscribe(Client("c1", "alice"), "node-1", null);
         Assert.Equal(1, first.Position!.Offset);
         Assert.False(first.WasRecovering);
         await channel.Unsubscribe("c1", "node-1");
@@ -196,10 +192,10 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
         var missed = new List<Publication>();
         for (var i = 2; i <= 4; i++)
         {
-            missed.Add(await channel.Publish(Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), settings));
+            missed.Add(await channel.Publish(Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
 
-        var again = await channel.Subscribe(Client("c1b", "alice"), "node-1", settings, first.Position);
+        var again = await channel.Subscribe(Client("c1b", "alice"), "node-1", first.Position);
 
         Assert.True(again.WasRecovering);
         Assert.True(again.RecoverySucceeded);
@@ -207,7 +203,7 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
         Assert.Equal([2L, 3, 4], again.Recovered.Select(p => p.Offset));
         Assert.Equal(new StreamPosition(4, first.Position.Epoch), again.Position);
 
-        var upToDate = await channel.Subscribe(Client("c1c", "alice"), "node-1", settings, again.Position);
+        var upToDate = await channel.Subscribe(Client("c1c", "alice"), "node-1", again.Position);
         Assert.True(upToDate.RecoverySucceeded);
         Assert.Empty(upToDate.Recovered);
     }
@@ -215,19 +211,18 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task RecoveryFailsWhenTheEpochChangedOrHistoryWasTrimmed()
     {
-        var settings = History(size: 3);
-        var channel = Channel(Unique("feed"));
-        var start = await channel.Subscribe(Client("c1", "alice"), "node-1", settings, null);
+        var channel = Channel(HistoryNamespace(size: 3) + Unique("feed"));
+        var start = await channel.Subscribe(Client("c1", "alice"), "node-1", null);
         Assert.Equal(0, start.Position!.Offset);
         for (var i = 1; i <= 5; i++)
         {
-            await channel.Publish(Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), settings);
+            await channel.Publish(Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        var trimmed = await channel.Subscribe(Client("c2", "alice"), "node-1", settings, new StreamPosition(1, start.Position.Epoch));
-        var otherEpoch = await channel.Subscribe(Client("c3", "alice"), "node-1", settings, new StreamPosition(4, "not-" + start.Position.Epoch));
-        var ahead = await channel.Subscribe(Client("c4", "alice"), "node-1", settings, new StreamPosition(9, start.Position.Epoch));
-        var justInTime = await channel.Subscribe(Client("c5", "alice"), "node-1", settings, new StreamPosition(2, start.Position.Epoch));
+        var trimmed = await channel.Subscribe(Client("c2", "alice"), "node-1", new StreamPosition(1, start.Position.Epoch));
+        var otherEpoch = await channel.Subscribe(Client("c3", "alice"), "node-1", new StreamPosition(4, "not-" + start.Position.Epoch));
+        var ahead = await channel.Subscribe(Client("c4", "alice"), "node-1", new StreamPosition(9, start.Position.Epoch));
+        var justInTime = await channel.Subscribe(Client("c5", "alice"), "node-1", new StreamPosition(2, start.Position.Epoch));
 
         Assert.All([trimmed, otherEpoch, ahead], r =>
         {
@@ -243,15 +238,14 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task JoinAndLeaveReachTheNodesWhenTheChannelAsksForThem()
     {
-        var settings = NoHistory with { JoinLeave = true };
-        var (nodeA, nodeB) = (Unique("node"), Unique("node"));
+                var (nodeA, nodeB) = (Unique("node"), Unique("node"));
         var a = await Cluster.ListenToNode(nodeA);
         var b = await Cluster.ListenToNode(nodeB);
-        var name = Unique("chat");
+        var name = JoinLeaveNamespace + Unique("chat");
         var channel = Channel(name);
 
-        await channel.Subscribe(Client("c1", "alice"), nodeA, settings, null);
-        await channel.Subscribe(Client("c2", "bob"), nodeB, settings, null);
+        await channel.Subscribe(Client("c1", "alice"), nodeA, null);
+        await channel.Subscribe(Client("c2", "bob"), nodeB, null);
         await channel.Unsubscribe("c2", nodeB);
 
         var joinsOnA = await a.WaitFor<JoinEvent>(2);
@@ -271,10 +265,10 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
         var listener = await Cluster.ListenToNode(node);
         var channel = Channel(Unique("chat"));
 
-        await channel.Subscribe(Client("c1", "alice"), node, NoHistory, null);
+        await channel.Subscribe(Client("c1", "alice"), node, null);
         await channel.Unsubscribe("c1", node);
-        await channel.Subscribe(Client("c2", "bob"), node, NoHistory, null);
-        await channel.Publish(Message("marker"), NoHistory);
+        await channel.Subscribe(Client("c2", "bob"), node, null);
+        await channel.Publish(Message("marker"));
 
         await listener.WaitFor<PublicationEvent>(1);
         Assert.All(listener.Events, e => Assert.IsType<PublicationEvent>(e));
@@ -283,34 +277,33 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
     [Fact]
     public async Task DropInactiveStoresNothingWhileNobodyListensAndNoHistoryExists()
     {
-        var settings = History(size: 10, dropInactive: true);
-        var channel = Channel(Unique("feed"));
+        var channel = Channel(HistoryNamespace(size: 10, dropInactive: true) + Unique("feed"));
 
-        var unheard = await channel.Publish(Message("1"), settings);
-        Assert.Empty((await channel.GetHistory(HistoryQuery.All, settings)).Publications);
+        var unheard = await channel.Publish(Message("1"));
+        Assert.Empty((await channel.GetHistory(HistoryQuery.All)).Publications);
 
-        await channel.Subscribe(Client("c1", "alice"), "node-1", settings, null);
-        var heard = await channel.Publish(Message("2"), settings);
+        await channel.Subscribe(Client("c1", "alice"), "node-1", null);
+        var heard = await channel.Publish(Message("2"));
         await channel.Unsubscribe("c1", "node-1");
-        var afterwards = await channel.Publish(Message("3"), settings);
+        var afterwards = await channel.Publish(Message("3"));
 
         // The offset still counts the dropped publication, so a client that missed it cannot claim recovery.
         Assert.Equal([1L, 2, 3], new[] { unheard.Offset, heard.Offset, afterwards.Offset });
-        Assert.Equal(["2", "3"], (await channel.GetHistory(HistoryQuery.All, settings)).Publications.Select(Text));
+        Assert.Equal(["2", "3"], (await channel.GetHistory(HistoryQuery.All)).Publications.Select(Text));
     }
 
     [Fact]
     public async Task RefreshRebuildsPresenceOfAReactivatedChannel()
     {
         var channel = Channel(Unique("room"));
-        await channel.Subscribe(Client("c1", "alice"), "node-1", NoHistory, null);
-        await channel.Subscribe(Client("c2", "bob"), "node-2", NoHistory, null);
+        await channel.Subscribe(Client("c1", "alice"), "node-1", null);
+        await channel.Subscribe(Client("c2", "bob"), "node-2", null);
 
         await Cluster.Cluster.DeactivateAsync(channel);
         Assert.Empty(await channel.GetPresence());
 
-        await channel.Refresh("node-1", [Client("c1", "alice")], NoHistory);
-        await channel.Refresh("node-2", [Client("c2", "bob")], NoHistory);
+        await channel.Refresh("node-1", [Client("c1", "alice")]);
+        await channel.Refresh("node-2", [Client("c2", "bob")]);
         Assert.Equal(["c1", "c2"], (await channel.GetPresence()).Keys.Order());
     }
 }

@@ -29,8 +29,8 @@ public sealed class ChannelLifetimeTests : IAsyncLifetime
     {
         var busy = cluster.Client.GetGrain<IChannelGrain>(Unique("busy"));
         var empty = cluster.Client.GetGrain<IChannelGrain>(Unique("empty"));
-        await busy.Subscribe(Client("c1", "alice"), "node-1", NoHistory, null);
-        await empty.Subscribe(Client("c2", "bob"), "node-1", NoHistory, null);
+        await busy.Subscribe(Client("c1", "alice"), "node-1", null);
+        await empty.Subscribe(Client("c2", "bob"), "node-1", null);
         await empty.Unsubscribe("c2", "node-1");
 
         // Both are left idle; the empty one, touched last, is collected first.

@@ -12,13 +12,12 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
     [Fact]
     public async Task SubscribersOfANodeThatStopsRefreshingExpireAndTheOthersStay()
     {
-        var settings = NoHistory with { JoinLeave = true };
         var (deadNode, liveNode) = (Unique("dead"), Unique("live"));
         var dead = await fixture.Cluster.ListenToNode(deadNode);
         var live = await fixture.Cluster.ListenToNode(liveNode);
-        var channel = fixture.Cluster.Client.GetGrain<IChannelGrain>(Unique("room"));
-        await channel.Subscribe(Client("gone", "alice"), deadNode, settings, null);
-        await channel.Subscribe(Client("kept", "bob"), liveNode, settings, null);
+        var channel = fixture.Cluster.Client.GetGrain<IChannelGrain>(JoinLeaveNamespace + Unique("room"));
+        await channel.Subscribe(Client("gone", "alice"), deadNode, null);
+        await channel.Subscribe(Client("kept", "bob"), liveNode, null);
 
         // The live node refreshes as a gateway does (well within the expiry); the dead one never does.
         using var stop = new CancellationTokenSource();
@@ -26,7 +25,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
         {
             while (!stop.IsCancellationRequested)
             {
-                await channel.Refresh(liveNode, [Client("kept", "bob")], settings);
+                await channel.Refresh(liveNode, [Client("kept", "bob")]);
                 await Task.Delay(ShortExpiryClusterFixture.Expiry / 4);
             }
         });
@@ -40,7 +39,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
             Assert.Single(await dead.WaitFor<LeaveEvent>(1));
 
             // Once its node is gone from the channel, it gets no more publications.
-            await channel.Publish(Message("after"), settings);
+            await channel.Publish(Message("after"));
             await live.WaitFor<PublicationEvent>(1);
             Assert.Empty(dead.Events.OfType<PublicationEvent>());
         }
@@ -70,7 +69,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
             while (!stop.IsCancellationRequested)
             {
                 await registry.Report(new NodeInfo { Uid = liveNode, Name = "live" }, observer, TimeSpan.FromSeconds(5));
-                await channel.Refresh(liveNode, [Client(liveClient, user)], NoHistory);
+                await channel.Refresh(liveNode, [Client(liveClient, user)]);
                 await Task.Delay(TimeSpan.FromMilliseconds(300));
             }
         });
@@ -84,7 +83,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
                 var grain = client.GetGrain<IClientGrain>(id);
                 await grain.Connect(new ClientRegistration(id, user, node, null));
                 await grain.AddChannel(channelName);
-                await channel.Subscribe(Client(id, user), node, NoHistory, null);
+                await channel.Subscribe(Client(id, user), node, null);
             }
 
             var index = await Eventually.Get(client.GetGrain<IUserGrain>(user).GetClients, c => c.Count == 1, what: "the dead node's client leaving the user index");

@@ -33,10 +33,10 @@ public sealed class RedisHistoryTests : IAsyncLifetime
     public async Task APublishIsAcknowledgedOnlyOnceItIsInTheRedisList()
     {
         await using var cluster = await SwitchboardTestCluster.StartAsync(redis: redis.Endpoint);
-        var name = Unique("feed");
+        var name = HistoryNamespace(size: 10) + Unique("feed");
         var channel = cluster.Client.GetGrain<IChannelGrain>(name);
 
-        var published = await channel.Publish(Message("""{"v":1}"""), History(size: 10));
+        var published = await channel.Publish(Message("""{"v":1}"""));
 
         // No polling: the write has completed when Publish returns.
         var head = (string?)await Db.ListGetByIndexAsync(RedisHistoryStore.ListKey(name), 0);
@@ -50,13 +50,12 @@ public sealed class RedisHistoryTests : IAsyncLifetime
     public async Task ALongHistoryIsAListThatOnePublishPushesToNotARewrittenBlob()
     {
         await using var cluster = await SwitchboardTestCluster.StartAsync(redis: redis.Endpoint);
-        var settings = History(size: 1000);
-        var name = Unique("busy");
+        var name = HistoryNamespace(size: 1000) + Unique("busy");
         var channel = cluster.Client.GetGrain<IChannelGrain>(name);
         var payload = $$"""{"text":"{{new string('x', 100)}}"}""";
         for (var i = 0; i < 1000; i++)
         {
-            await channel.Publish(Message(payload), settings);
+            await channel.Publish(Message(payload));
         }
 
         var list = RedisHistoryStore.ListKey(name);
@@ -68,7 +67,7 @@ public sealed class RedisHistoryTests : IAsyncLifetime
         var server = connection.GetServer(redis.Endpoint);
         var callsBefore = await CommandCalls(server);
         var inputBefore = await NetInputBytes(server);
-        var last = await channel.Publish(Message(payload), settings);
+        var last = await channel.Publish(Message(payload));
         var inputAfter = await NetInputBytes(server);
         var callsAfter = await CommandCalls(server);
 
@@ -88,8 +87,7 @@ public sealed class RedisHistoryTests : IAsyncLifetime
     [Fact]
     public async Task HistoryAndOffsetsSurviveAFullClusterRestart()
     {
-        var settings = History(size: 10);
-        var name = Unique("durable");
+        var name = HistoryNamespace(size: 10) + Unique("durable");
         StreamPosition before;
         List<Publication> published = [];
         await using (var first = await SwitchboardTestCluster.StartAsync(redis: redis.Endpoint))
@@ -97,23 +95,23 @@ public sealed class RedisHistoryTests : IAsyncLifetime
             var channel = first.Client.GetGrain<IChannelGrain>(name);
             for (var i = 1; i <= 3; i++)
             {
-                published.Add(await channel.Publish(Message(i.ToString(CultureInfo.InvariantCulture)), settings));
+                published.Add(await channel.Publish(Message(i.ToString(CultureInfo.InvariantCulture))));
             }
 
-            before = (await channel.GetHistory(new HistoryQuery(0, null, false), settings)).Position;
+            before = (await channel.GetHistory(new HistoryQuery(0, null, false))).Position;
         }
 
         await using var second = await SwitchboardTestCluster.StartAsync(redis: redis.Endpoint);
         var again = second.Client.GetGrain<IChannelGrain>(name);
 
-        var history = await again.GetHistory(HistoryQuery.All, settings);
+        var history = await again.GetHistory(HistoryQuery.All);
         Assert.Equal(before, history.Position);
         Assert.Equal(published.Select(p => (p.Uid, p.Offset, p.Timestamp)), history.Publications.Select(p => (p.Uid, p.Offset, p.Timestamp)));
         Assert.Equal(["1", "2", "3"], history.Publications.Select(Text));
 
-        var next = await again.Publish(Message("4"), settings);
+        var next = await again.Publish(Message("4"));
         Assert.Equal(4, next.Offset);
-        var recovered = await again.Subscribe(Client("c1", "alice"), "node-1", settings, before);
+        var recovered = await again.Subscribe(Client("c1", "alice"), "node-1", before);
         Assert.True(recovered.RecoverySucceeded);
         Assert.Equal([next.Uid], recovered.Recovered.Select(p => p.Uid));
         Assert.Equal(before.Epoch, recovered.Position!.Epoch);
@@ -123,24 +121,23 @@ public sealed class RedisHistoryTests : IAsyncLifetime
     public async Task HistoryExpiresAfterItsLifetimeButTheOffsetAndEpochRemain()
     {
         await using var cluster = await SwitchboardTestCluster.StartAsync(redis: redis.Endpoint);
-        var settings = History(size: 10, lifetimeSeconds: 1);
-        var name = Unique("short");
+        var name = HistoryNamespace(size: 10, lifetimeSeconds: 1) + Unique("short");
         var channel = cluster.Client.GetGrain<IChannelGrain>(name);
-        await channel.Publish(Message("1"), settings);
-        var second = await channel.Publish(Message("2"), settings);
+        await channel.Publish(Message("1"));
+        var second = await channel.Publish(Message("2"));
         var ttl = await Db.KeyTimeToLiveAsync(RedisHistoryStore.ListKey(name));
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
-        var position = (await channel.GetHistory(new HistoryQuery(0, null, false), settings)).Position;
+        var position = (await channel.GetHistory(new HistoryQuery(0, null, false))).Position;
 
         await Eventually.Get(() => Db.KeyExistsAsync(RedisHistoryStore.ListKey(name)), exists => !exists, what: "expiry of the history list");
 
-        var history = await channel.GetHistory(HistoryQuery.All, settings);
+        var history = await channel.GetHistory(HistoryQuery.All);
         Assert.Empty(history.Publications);
         Assert.Equal(new StreamPosition(2, position.Epoch), history.Position);
-        var recovery = await channel.Subscribe(Client("c1", "alice"), "node-1", settings, new StreamPosition(1, position.Epoch));
+        var recovery = await channel.Subscribe(Client("c1", "alice"), "node-1", new StreamPosition(1, position.Epoch));
         Assert.False(recovery.RecoverySucceeded);
-        Assert.Equal(3, (await channel.Publish(Message("3"), settings)).Offset);
+        Assert.Equal(3, (await channel.Publish(Message("3"))).Offset);
         Assert.Equal(2, second.Offset);
     }
 
@@ -148,21 +145,20 @@ public sealed class RedisHistoryTests : IAsyncLifetime
     public async Task DropInactiveLeavesNoListForAChannelNobodyListensTo()
     {
         await using var cluster = await SwitchboardTestCluster.StartAsync(redis: redis.Endpoint);
-        var settings = History(size: 10, dropInactive: true);
-        var name = Unique("quiet");
+        var name = HistoryNamespace(size: 10, dropInactive: true) + Unique("quiet");
         var channel = cluster.Client.GetGrain<IChannelGrain>(name);
 
-        var unheard = await channel.Publish(Message("1"), settings);
+        var unheard = await channel.Publish(Message("1"));
         Assert.False(await Db.KeyExistsAsync(RedisHistoryStore.ListKey(name)));
 
-        await channel.Subscribe(Client("c1", "alice"), "node-1", settings, null);
-        await channel.Publish(Message("2"), settings);
+        await channel.Subscribe(Client("c1", "alice"), "node-1", null);
+        await channel.Publish(Message("2"));
         await channel.Unsubscribe("c1", "node-1");
-        await channel.Publish(Message("3"), settings);
+        await channel.Publish(Message("3"));
 
         Assert.Equal(1, unheard.Offset);
         Assert.Equal(2, await Db.ListLengthAsync(RedisHistoryStore.ListKey(name)));
-        Assert.Equal(["2", "3"], (await channel.GetHistory(HistoryQuery.All, settings)).Publications.Select(Text));
+        Assert.Equal(["2", "3"], (await channel.GetHistory(HistoryQuery.All)).Publications.Select(Text));
     }
 
     private static async Task<long> NetInputBytes(IServer server)

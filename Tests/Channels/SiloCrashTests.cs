@@ -22,7 +22,6 @@ public sealed class SiloCrashTests : IAsyncLifetime
     public async Task AChannelReactivatedAfterItsSiloDiedKeepsHistoryAndRebuildsPresence()
     {
         await using var cluster = await SwitchboardTestCluster.StartAsync(silos: 2, redis: redis.Endpoint, probeTimeout: TimeSpan.FromSeconds(1));
-        var settings = History(size: 10);
         var node = Unique("node");
         var listener = await cluster.ListenToNode(node);
         var registry = cluster.Client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
@@ -47,10 +46,10 @@ public sealed class SiloCrashTests : IAsyncLifetime
                 await Task.Delay(200);
             }
         });
-        var channel = cluster.Client.GetGrain<IChannelGrain>(Unique("crash"));
-        var first = await channel.Subscribe(Client("c1", "alice"), node, settings, null);
-        await channel.Publish(Message("1"), settings);
-        await channel.Publish(Message("2"), settings);
+        var channel = cluster.Client.GetGrain<IChannelGrain>(HistoryNamespace(size: 10) + Unique("crash"));
+        var first = await channel.Subscribe(Client("c1", "alice"), node, null);
+        await channel.Publish(Message("1"));
+        await channel.Publish(Message("2"));
         await listener.WaitFor<PublicationEvent>(2);
 
         Assert.True(cluster.Cluster.TryGetGrainContext(channel.GetGrainId(), out var context));
@@ -64,7 +63,7 @@ public sealed class SiloCrashTests : IAsyncLifetime
             {
                 try
                 {
-                    return await channel.GetHistory(HistoryQuery.All, settings);
+                    return await channel.GetHistory(HistoryQuery.All);
                 }
                 catch (Exception e) when (e is not TimeoutException)
                 {
@@ -78,12 +77,12 @@ public sealed class SiloCrashTests : IAsyncLifetime
         Assert.Empty(await channel.GetPresence());
 
         // Before the node's next refresh the channel does not know its subscriber, yet the node gets the publication.
-        var third = await channel.Publish(Message("3"), settings);
+        var third = await channel.Publish(Message("3"));
         Assert.Equal(3, third.Offset);
         var delivered = await listener.WaitFor<PublicationEvent>(1, e => e.Publication.Uid == third.Uid, TimeSpan.FromSeconds(60));
         Assert.Equal(3, delivered[0].Publication.Offset);
 
-        await channel.Refresh(node, [Client("c1", "alice")], settings);
+        await channel.Refresh(node, [Client("c1", "alice")]);
         Assert.Equal(["c1"], (await channel.GetPresence()).Keys);
         await stop.CancelAsync();
         await reporter;

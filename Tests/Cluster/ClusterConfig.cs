@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Switchboard.Tests.Cluster;
 
-/// <summary>The gateways' shared config file for multi-process tests: one secret, history with recovery, fast node reports.</summary>
+/// <summary>
+/// The shared config file of multi-process tests: one secret, history with recovery, fast node reports. Gateways and
+/// silos both read it (silos for the channel options their channel grains act on).
+/// </summary>
 public sealed class ClusterConfig : IDisposable
 {
     public const string Secret = "cluster-test-secret";
@@ -30,6 +33,9 @@ public sealed class ClusterConfig : IDisposable
 
     /// <summary>The flags every gateway of the test cluster gets.</summary>
     public IReadOnlyList<string> GatewayArgs => ["--config", Path, "--dashboard-password", DashboardPassword];
+
+    /// <summary>The flags every silo of the test cluster gets.</summary>
+    public IReadOnlyList<string> SiloArgs => ["--config", Path];
 
     public void Dispose() => File.Delete(Path);
 }

@@ -69,7 +69,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     private static Task<LocalCluster> StartCluster(ClusterConfig config) =>
-        LocalCluster.StartAsync(new LocalClusterOptions { Silos = 2, Gateways = 1, DurableRedis = true, GatewayArgs = config.GatewayArgs });
+        LocalCluster.StartAsync(new LocalClusterOptions { Silos = 2, Gateways = 1, DurableRedis = true, GatewayArgs = config.GatewayArgs, SiloArgs = config.SiloArgs });
 
     private static async Task<ProtocolClient> Subscribe(GatewayProcess gateway, string channel)
     {

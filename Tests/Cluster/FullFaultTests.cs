@@ -187,6 +187,7 @@ public sealed class FullFaultTests(ITestOutputHelper output)
             Silos = 3,
             Gateways = 2,
             DurableRedis = true,
+            SiloArgs = config.SiloArgs,
             GatewayArgs = [.. config.GatewayArgs, "--enable-api", "--auth-token", Token, "-m", Path.Combine(Repo.Root, "examples", "restaurant", "domain.yml")],
         });
 

@@ -16,7 +16,7 @@ public sealed class RealtimeClusterFixture : IAsyncLifetime
     public ClusterConfig Config => config;
 
     public async Task InitializeAsync() =>
-        Cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 2, Gateways = 2, GatewayArgs = config.GatewayArgs });
+        Cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 2, Gateways = 2, GatewayArgs = config.GatewayArgs, SiloArgs = config.SiloArgs });
 
     public async Task DisposeAsync()
     {

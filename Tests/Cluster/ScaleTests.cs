@@ -13,7 +13,7 @@ public sealed class ScaleTests
     public async Task ASiloJoiningARunningClusterGetsNewActivations()
     {
         using var config = new ClusterConfig();
-        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 1, GatewayArgs = config.GatewayArgs });
+        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 1, GatewayArgs = config.GatewayArgs, SiloArgs = config.SiloArgs });
         using var api = new ClusterApi(cluster.Gateways[0]);
         await api.Command("publish", new { channel = "chat:before-join", data = new { n = 0 } });
 
@@ -39,7 +39,7 @@ public sealed class ScaleTests
     public async Task AGatewayReconnectsToTheSurvivingSiloAndItsClientsKeepReceiving()
     {
         using var config = new ClusterConfig();
-        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 2, Gateways = 1, GatewayArgs = config.GatewayArgs });
+        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 2, Gateways = 1, GatewayArgs = config.GatewayArgs, SiloArgs = config.SiloArgs });
         using var api = new ClusterApi(cluster.Gateways[0]);
         var (client, _) = await ProtocolClient.Connect(cluster.Gateways[0].WebSocketUrl, GatewayHost.Token("dave", secret: ClusterConfig.Secret));
         await using var _ = client;
@@ -73,7 +73,7 @@ public sealed class ScaleTests
     public async Task StatsDropsADeadGatewayWithinTheMetricsInterval()
     {
         using var config = new ClusterConfig();
-        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 2, GatewayArgs = config.GatewayArgs });
+        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = 1, Gateways = 2, GatewayArgs = config.GatewayArgs, SiloArgs = config.SiloArgs });
         using var api = new ClusterApi(cluster.Gateways[0]);
         await Eventually.Until(async () => (await api.Command("stats")).GetProperty("data").GetProperty("nodes").GetArrayLength() == 2, tolerateConnectionErrors: true);
 

@@ -67,6 +67,40 @@ public sealed class RealtimeDeliveryTests
         }
     }
 
+    /// <summary>
+    /// Bot replies go through the one channel publisher, and the channel grain applies its namespace's options itself:
+    /// a reply used to carry no options, which switched the channel's history and join/leave off until the next refresh.
+    /// </summary>
+    [Fact]
+    public async Task ABotReplyKeepsTheConversationChannelsHistoryAndJoinLeave()
+    {
+        await using var server = await RasaServer.StartAsync(
+            ["--enable-api", "--auth-token", "t", "--history_size", "10", "--history_lifetime", "600", "--presence", "--join_leave"],
+            adminAuth: RasaServer.Token("t"));
+        const string user = "history-keeper";
+        var channel = ConversationChannel.For(user);
+        var (client, _) = await ProtocolClient.Connect(server.Host.WebSocketUrl, GatewayHost.Token(user));
+        var (secondTab, _) = await ProtocolClient.Connect(server.Host.WebSocketUrl, GatewayHost.Token(user));
+        await using (client)
+        await using (secondTab)
+        {
+            Assert.False((await client.Subscribe(channel)).TryGetProperty("error", out var error), error.ToString());
+            await server.Send(HttpMethod.Post, "/webhooks/rest/webhook", $$"""{"sender":"{{user}}","message":"/goodbye"}""");
+            var pushed = await client.WaitPush(p => Publication(p, channel)?["text"]?.GetValue<string>() == "Bye", "bot reply");
+            Assert.True(pushed.GetProperty("pub").GetProperty("offset").GetInt64() > 0, "the bot reply was not stored in history");
+
+            // The goodbye response is a text and an image: both stored, in order.
+            var history = await client.Call("history", new JsonObject { ["channel"] = channel, ["limit"] = -1 });
+            var stored = history.GetProperty("history").GetProperty("publications").EnumerateArray().ToList();
+            Assert.Equal("Bye", stored[0].GetProperty("data").GetProperty("text").GetString());
+            Assert.Equal([1L, 2L], stored.Select(p => p.GetProperty("offset").GetInt64()));
+
+            // Join/leave is still on after the reply: the first connection hears the second one join.
+            Assert.False((await secondTab.Subscribe(channel)).TryGetProperty("error", out error), error.ToString());
+            await client.WaitPush(p => p.TryGetProperty("channel", out var c) && c.GetString() == channel && p.TryGetProperty("join", out _), "join after a bot reply");
+        }
+    }
+
     [Theory]
     [InlineData("plain-id", "rasa#plain-id")]
     [InlineData("a#b,c:d%e", "rasa#a%23b%2Cc%3Ad%25e")]

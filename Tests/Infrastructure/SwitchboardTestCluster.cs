@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Streams;
 using Orleans.TestingHost;
@@ -37,6 +38,7 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.ConfigureSwitchboard(settings);
+            silo.Services.AddSingleton(Channels.TestData.Namespaces);
             configure?.Invoke(silo);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(NodeStreams.Provider));

@@ -25,9 +25,9 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         Assert.Equal(3, nodes.Single(n => n.Uid == shortLived).NumClients);
         Assert.Contains(nodes, n => n.Uid == longLived);
         var channels = new List<string>();
-        foreach (var observer in await registry.GetObservers())
+        foreach (var observer in (await registry.GetObservers()).Values)
         {
-            channels.AddRange(await observer.GetChannels());
+            channels.AddRange((await observer.GetChannels()).Keys);
         }
 
         Assert.Superset(new HashSet<string> { "a", "b", "c" }, channels.ToHashSet());

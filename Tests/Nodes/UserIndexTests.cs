@@ -20,7 +20,7 @@ public sealed class UserIndexTests(MemoryClusterFixture fixture)
         await grains.GetGrain<IClientGrain>(first).Connect(new ClientRegistration(first, user, "node-1", "{\"a\":1}"u8.ToArray()));
         await grains.GetGrain<IClientGrain>(second).Connect(new ClientRegistration(second, user, "node-2", null));
         await grains.GetGrain<IClientGrain>(first).AddChannel(channelName);
-        await channel.Subscribe(Client(first, user), "node-1", NoHistory, null);
+        await channel.Subscribe(Client(first, user), "node-1", null);
 
         var index = await grains.GetGrain<IUserGrain>(user).GetClients();
         Assert.Equal(new Dictionary<string, string> { [first] = "node-1", [second] = "node-2" }, index);

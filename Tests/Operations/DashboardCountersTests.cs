@@ -45,6 +45,6 @@ public sealed class DashboardCountersTests(AdminAccessTests.Gateway fixture) : I
 
     private sealed class ChannelListObserver : INodeObserver
     {
-        public Task<IReadOnlyList<string>> GetChannels() => Task.FromResult<IReadOnlyList<string>>([]);
+        public Task<IReadOnlyDictionary<string, int>> GetChannels() => Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>());
     }
 }

@@ -5,20 +5,10 @@ using Switchboard.ApiGateway.Centrifugo.Config;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
-/// <summary><c>POST /api/</c>: the Centrifugo v1 server API, signed with <c>X-API-Sign</c> unless <c>api_insecure</c>.</summary>
+/// <summary><c>POST /api/</c>: the Centrifugo v1 server API, signed with <c>X-API-Sign</c> unless <c>api_insecure</c> (routed by <see cref="ServerApiRoutes"/>).</summary>
 public static class ApiEndpoint
 {
-    public static void Map(WebApplication app)
-    {
-        // Resolved once, not per request: a handler with service parameters gets a DI scope for every request.
-        var options = app.Services.GetRequiredService<CentrifugoOptions>();
-        var executor = app.Services.GetRequiredService<ApiExecutor>();
-
-        // Routing ignores the trailing slash: this serves /api too.
-        app.MapPost("/api/", (HttpContext context) => Handle(context, options, executor));
-    }
-
-    private static async Task Handle(HttpContext context, CentrifugoOptions options, ApiExecutor executor)
+    public static async Task Handle(HttpContext context, CentrifugoOptions options, ApiExecutor executor)
     {
         var (buffer, length) = await ReadBody(context.Request, options.ApiMaxBodySize);
         try
@@ -95,7 +85,7 @@ public static class ApiEndpoint
     /// <paramref name="limit"/> (checked while reading, not only by Content-Length).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<(byte[] Buffer, int Length)> ReadBody(HttpRequest request, int limit)
+    internal static async ValueTask<(byte[] Buffer, int Length)> ReadBody(HttpRequest request, int limit)
     {
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
         if (request.ContentLength > limit)
@@ -128,7 +118,7 @@ public static class ApiEndpoint
         }
     }
 
-    private static async Task Reject(HttpContext context, int status, string message)
+    internal static async Task Reject(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";

@@ -8,10 +8,8 @@ using Switchboard.Nodes;
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
 /// <summary>Executes validated server API commands (from <c>/api/</c> and from the Redis API list).</summary>
-public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPublisher publisher, NodeService nodeService, ILogger<ApiExecutor> logger)
+public sealed class ApiExecutor(GatewayNode node, ServerApi api, NodeService nodeService, ILogger<ApiExecutor> logger)
 {
-    private static readonly TimeSpan NodeQueryTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Executes a batch: runs of publishes go concurrently, one task per channel so each channel keeps the request's
     /// order; any other command is a barrier executed alone. Results come back in request order.
@@ -88,8 +86,8 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ApiResult> Publish(ApiCommand command)
     {
-        var error = await PublishTo(command.String("channel"), command.Raw("data")!, NullIfEmpty(command.String("client")));
-        return new ApiResult(command.Method, error, null);
+        var outcome = await api.Publish(command.String("channel"), command.Raw("data")!, NullIfEmpty(command.String("client")));
+        return new ApiResult(command.Method, ApiResult.ErrorOf(outcome.Error), null);
     }
 
     /// <summary>Publishes to each channel in turn and stops at the first error.</summary>
@@ -99,55 +97,42 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
         var client = NullIfEmpty(command.String("client"));
         foreach (var channel in command.Params.GetProperty("channels").EnumerateArray())
         {
-            if (await PublishTo(channel.GetString()!, data, client) is { } error)
+            if ((await api.Publish(channel.GetString()!, data, client)).Error is { } error)
             {
-                return ApiResult.Fail(command.Method, error);
+                return ApiResult.Fail(command.Method, ApiResult.ErrorOf(error)!);
             }
         }
 
         return new ApiResult(command.Method, null, null);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<string?> PublishTo(string channel, byte[] data, string? client) =>
-        ChannelError(await publisher.Publish(channel, data, client: client));
-
     private async Task<ApiResult> Unsubscribe(ApiCommand command)
     {
-        var channel = command.String("channel");
-        if (channel.Length > 0 && ChannelError(rules.Resolve(channel)) is { } error)
-        {
-            return ApiResult.Fail(command.Method, error);
-        }
-
-        var user = command.String("user");
-        await node.SendToUser(user, new UnsubscribeUserEvent(user, channel));
-        return new ApiResult(command.Method, null, null);
+        var error = await api.Unsubscribe(command.String("user"), command.String("channel"), client: null);
+        return new ApiResult(command.Method, ApiResult.ErrorOf(error), null);
     }
 
     private async Task<ApiResult> Disconnect(ApiCommand command)
     {
-        var user = command.String("user");
-        await node.SendToUser(user, new DisconnectUserEvent(user, Reconnect: false));
+        await api.Disconnect(command.String("user"), client: null, disconnect: null, whitelist: null);
         return new ApiResult(command.Method, null, null);
     }
 
     private async Task<ApiResult> Presence(ApiCommand command)
     {
         var channel = command.String("channel");
-        var resolution = rules.Resolve(channel);
-        if ((ChannelError(resolution) ?? (resolution.Options.Presence ? null : ApiResult.NotAvailable)) is { } error)
+        var (presence, error) = await api.Presence(channel);
+        if (error is not null)
         {
-            return ApiResult.Fail(command.Method, error);
+            return ApiResult.Fail(command.Method, ApiResult.ErrorOf(error)!);
         }
 
-        var presence = await node.Grains.Get<IChannelGrain>(channel).GetPresence();
         return new ApiResult(command.Method, null, w =>
         {
             w.WriteStartObject();
             w.WriteString("channel", channel);
             w.WriteStartObject("data");
-            foreach (var (client, info) in presence)
+            foreach (var (client, info) in presence!)
             {
                 w.WritePropertyName(client);
                 WriteClientInfo(w, info);
@@ -161,20 +146,20 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
     private async Task<ApiResult> History(ApiCommand command)
     {
         var channel = command.String("channel");
-        var resolution = rules.Resolve(channel);
-        if ((ChannelError(resolution) ?? (resolution.Options.HistoryEnabled ? null : ApiResult.NotAvailable)) is { } error)
-        {
-            return ApiResult.Fail(command.Method, error);
-        }
 
         // Centrifugo v1 lists history newest first.
-        var history = await node.Grains.Get<IChannelGrain>(channel).GetHistory(new HistoryQuery(-1, null, Reverse: true), resolution.Options.ToSettings());
+        var (history, error) = await api.History(channel, new HistoryQuery(-1, null, Reverse: true));
+        if (error is not null)
+        {
+            return ApiResult.Fail(command.Method, ApiResult.ErrorOf(error)!);
+        }
+
         return new ApiResult(command.Method, null, w =>
         {
             w.WriteStartObject();
             w.WriteString("channel", channel);
             w.WriteStartArray("data");
-            foreach (var publication in history.Publications)
+            foreach (var publication in history!.Publications)
             {
                 w.WriteStartObject();
                 w.WriteString("uid", publication.Uid);
@@ -201,29 +186,14 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
         });
     }
 
-    /// <summary>Channels with at least one subscriber on any live gateway node.</summary>
     private async Task<ApiResult> Channels()
     {
-        var observers = await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).GetObservers();
-        var perNode = await Task.WhenAll(observers.Select(async o =>
-        {
-            try
-            {
-                return await o.GetChannels().WaitAsync(NodeQueryTimeout);
-            }
-            catch (Exception ex)
-            {
-                logger.LogDebug(ex, "A node did not answer the channels query");
-                return (IReadOnlyList<string>)[];
-            }
-        }));
-        var channels = new SortedSet<string>(node.Hub.Channels, StringComparer.Ordinal);
-        channels.UnionWith(perNode.SelectMany(c => c));
+        var (channels, _) = await api.Channels(pattern: "");
         return new ApiResult("channels", null, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("data");
-            foreach (var channel in channels)
+            foreach (var channel in channels!.Keys)
             {
                 w.WriteStringValue(channel);
             }
@@ -264,15 +234,6 @@ public sealed class ApiExecutor(GatewayNode node, ChannelRules rules, ChannelPub
             w.WriteEndObject();
         });
     }
-
-    private static string? ChannelError(ChannelResolution resolution) => ChannelError(resolution.Error);
-
-    private static string? ChannelError(ChannelError error) => error switch
-    {
-        Config.ChannelError.None => null,
-        Config.ChannelError.NamespaceNotFound => ApiResult.NamespaceNotFound,
-        _ => ApiResult.InvalidMessage,
-    };
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 

@@ -12,6 +12,16 @@ public sealed record ApiResult(string Method, string? Error, Action<Utf8JsonWrit
 
     public static ApiResult Fail(string method, string error) => new(method, error, null);
 
+    /// <summary>v1's wording of a server API error (v1 has no codes).</summary>
+    public static string? ErrorOf(ApiError? error) => error?.Code switch
+    {
+        null => null,
+        100 => InternalServerError,
+        102 => NamespaceNotFound,
+        108 => NotAvailable,
+        _ => InvalidMessage,
+    };
+
     public void Write(Utf8JsonWriter w)
     {
         w.WriteStartObject();

@@ -1,3 +1,4 @@
+using Switchboard.Channels;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Config;
@@ -14,7 +15,20 @@ public sealed record CentrifugoOptions
     /// <summary>True when <see cref="Secret"/> was generated at start-up (printed in the banner).</summary>
     public bool SecretGenerated { get; init; }
 
+    /// <summary>The key of the server APIs from v2 on and of gRPC (<c>api_key</c>); v1 signs with <see cref="Secret"/>.</summary>
+    public required string ApiKey { get; init; }
+
+    /// <summary>True when <see cref="ApiKey"/> was generated at start-up (printed in the banner).</summary>
+    public bool ApiKeyGenerated { get; init; }
+
+    /// <summary>Every server API generation (and gRPC) without its signature or key (<c>api_insecure</c>).</summary>
     public bool ApiInsecure { get; init; }
+
+    /// <summary>The gRPC server API on a port of its own (<c>grpc_api</c>); off unless asked for.</summary>
+    public bool GrpcApi { get; init; }
+
+    /// <summary>The gRPC server API's port (<c>grpc_api_port</c>); it listens on the gateway's <c>address</c>.</summary>
+    public int GrpcApiPort { get; init; } = 10000;
     public bool ClientInsecure { get; init; }
 
     /// <summary>The Redis list the Redis API consumes (<c>redis_api_list</c>).</summary>
@@ -39,31 +53,25 @@ public sealed record CentrifugoOptions
     /// <summary>How often the node refreshes its channels' subscribers and reports its counters.</summary>
     public TimeSpan NodeInfoInterval { get; init; } = TimeSpan.FromSeconds(3);
 
-    public NamespaceOptions Defaults { get; init; } = new();
-    public IReadOnlyDictionary<string, NamespaceOptions> Namespaces { get; init; } = new Dictionary<string, NamespaceOptions>();
+    /// <summary>Channel options (top level and namespaces): silos read the same keys and act on them.</summary>
+    public ChannelNamespaces Channels { get; init; } = new(new NamespaceOptions(), new Dictionary<string, NamespaceOptions>());
 
     public static CentrifugoOptions From(IConfiguration config)
     {
         var secret = config["secret"];
         var generated = string.IsNullOrEmpty(secret);
-        var namespaces = new Dictionary<string, NamespaceOptions>(StringComparer.Ordinal);
-        foreach (var ns in config.GetSection("namespaces").GetChildren())
-        {
-            var name = ns["name"];
-            if (string.IsNullOrEmpty(name))
-            {
-                throw new InvalidOperationException("Every entry of 'namespaces' needs a 'name'.");
-            }
-
-            namespaces[name] = NamespaceOptions.From(ns);
-        }
-
-        var defaults = new CentrifugoOptions { Secret = "" };
+        var apiKey = config["api_key"];
+        var keyGenerated = string.IsNullOrEmpty(apiKey);
+        var defaults = new CentrifugoOptions { Secret = "", ApiKey = "" };
         return new CentrifugoOptions
         {
             Secret = generated ? Secrets.Generate() : secret!,
             SecretGenerated = generated,
+            ApiKey = keyGenerated ? Secrets.Generate() : apiKey!,
+            ApiKeyGenerated = keyGenerated,
             ApiInsecure = config.GetValue("api_insecure", false),
+            GrpcApi = config.GetValue("grpc_api", false),
+            GrpcApiPort = config.GetValue("grpc_api_port", defaults.GrpcApiPort),
             ClientInsecure = config.GetValue("client_insecure", false),
             RedisApiList = config["redis_api_list"] is { Length: > 0 } list ? list : DefaultApiList,
             ApiMaxBodySize = config.GetValue("api_max_body_size", defaults.ApiMaxBodySize),
@@ -74,8 +82,7 @@ public sealed record CentrifugoOptions
             PingInterval = TimeSpan.FromSeconds(config.GetValue("ping_interval", defaults.PingInterval.TotalSeconds)),
             PongTimeout = TimeSpan.FromSeconds(config.GetValue("pong_timeout", defaults.PongTimeout.TotalSeconds)),
             NodeInfoInterval = TimeSpan.FromSeconds(config.GetValue("node_info_interval", defaults.NodeInfoInterval.TotalSeconds)),
-            Defaults = NamespaceOptions.From(config),
-            Namespaces = namespaces,
+            Channels = ChannelNamespaces.From(config),
         };
     }
 }

@@ -1,3 +1,5 @@
+using Switchboard.Channels;
+
 namespace Switchboard.ApiGateway.Centrifugo.Config;
 
 public enum ChannelError

@@ -1,3 +1,6 @@
+using Switchboard.Channels;
+using Switchboard.Conversations;
+
 namespace Switchboard.ApiGateway.Centrifugo.Config;
 
 /// <summary>
@@ -6,8 +9,6 @@ namespace Switchboard.ApiGateway.Centrifugo.Config;
 /// </summary>
 public sealed class ChannelRules(CentrifugoOptions options)
 {
-    public const char PrivatePrefix = '$';
-    public const char NamespaceBoundary = ':';
     public const char UserBoundary = '#';
     public const char UserSeparator = ',';
 
@@ -25,30 +26,20 @@ public sealed class ChannelRules(CentrifugoOptions options)
             return ChannelResolution.Fail(ChannelError.TooLong);
         }
 
-        var isPrivate = channel[0] == PrivatePrefix;
-        var name = isPrivate ? channel.AsSpan(1) : channel.AsSpan();
-        var channelOptions = options.Defaults;
-        var boundary = name.IndexOf(NamespaceBoundary);
-        if (boundary >= 0)
+        if (options.Channels.Find(channel) is not { } channelOptions)
         {
-            var ns = name[..boundary].ToString();
-            if (!options.Namespaces.TryGetValue(ns, out var nsOptions))
-            {
-                return ChannelResolution.Fail(ChannelError.NamespaceNotFound);
-            }
-
-            channelOptions = nsOptions;
+            return ChannelResolution.Fail(ChannelError.NamespaceNotFound);
         }
 
+        var isPrivate = channel[0] == ChannelNamespaces.PrivatePrefix;
         string[]? users = null;
-        var userBoundary = name.LastIndexOf(UserBoundary);
-        if (userBoundary >= 0)
+        if (ConversationChannel.UserOf(channel) is { } conversationUser)
         {
-            var part = name[(userBoundary + 1)..].ToString();
-            // A conversation channel (rasa#<id>) names one percent-escaped user, whose id may itself hold ',' or '#'.
-            users = channel.StartsWith(Switchboard.Conversations.ConversationChannel.Prefix, StringComparison.Ordinal)
-                ? [Switchboard.Conversations.ConversationChannel.Unescape(part)]
-                : part.Split(UserSeparator);
+            users = [conversationUser];
+        }
+        else if (channel.LastIndexOf(UserBoundary) is var userBoundary and >= 0)
+        {
+            users = channel[(userBoundary + 1)..].Split(UserSeparator);
         }
 
         return new ChannelResolution(ChannelError.None, channelOptions, isPrivate, users);

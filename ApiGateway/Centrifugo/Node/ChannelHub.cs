@@ -32,6 +32,9 @@ public sealed class ChannelHub
 
     public IReadOnlyList<ISubscriber> Clients => [.. clients.Values];
 
+    /// <summary>Each channel with local subscribers and how many there are.</summary>
+    public IReadOnlyDictionary<string, int> ChannelSizes() => channels.ToDictionary(c => c.Key, c => c.Value.Length, StringComparer.Ordinal);
+
     public bool Contains(ISubscriber client) => clients.TryGetValue(client.ClientId, out var known) && known == client;
 
     public void AddClient(ISubscriber client)

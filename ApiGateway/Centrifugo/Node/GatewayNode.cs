@@ -12,7 +12,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// This gateway node: its id, its local connections, and the cluster calls the API and the client
 /// protocol make. Events from the node's stream are turned into frames here, once per event.
 /// </summary>
-public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, NodeMetrics metrics, IConfiguration config, ILogger<GatewayNode> logger)
+public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, ChannelPublisher publisher, NodeMetrics metrics, IConfiguration config, ILogger<GatewayNode> logger)
 {
     public string Id { get; } = Guid.NewGuid().ToString("N");
 
@@ -33,9 +33,6 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
     /// <summary>Completes once the node's stream subscription exists: before that, publications for local clients would be lost.</summary>
     public Task Listening => listening.Task;
-
-    public static Publication NewPublication(byte[] data, ClientInfo? info, string? client) =>
-        new(Guid.NewGuid().ToString("N"), 0, data, info, client, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     public void Handle(NodeEvent e)
     {
@@ -62,17 +59,31 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
             case LeaveEvent l:
                 Broadcast(l.Channel, Frames.LeavePush(l.Channel, l.Client));
                 break;
+            case SubscribeUserEvent s:
+                foreach (var client in ClientsOf(s.User, s.Client))
+                {
+                    _ = client.ServerSubscribe(s.Channel);
+                }
+
+                break;
             case UnsubscribeUserEvent u:
-                foreach (var client in Hub.ClientsOf(u.User))
+                foreach (var client in ClientsOf(u.User, u.Client))
                 {
                     _ = client.ServerUnsubscribe(u.Channel);
                 }
 
                 break;
             case DisconnectUserEvent d:
-                foreach (var client in Hub.ClientsOf(d.User))
+                foreach (var client in ClientsOf(d.User, d.Client).Where(c => d.Whitelist?.Contains(c.ClientId) != true))
                 {
-                    client.Close(d.Reconnect ? Disconnect.ForceReconnect : Disconnect.ForceNoReconnect);
+                    client.Close(new Disconnect(d.Code, d.Reason));
+                }
+
+                break;
+            case RefreshUserEvent r when r.Expired:
+                foreach (var client in ClientsOf(r.User, r.Client))
+                {
+                    client.Close(Disconnect.Expired);
                 }
 
                 break;
@@ -151,12 +162,12 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     }
 
     /// <summary>Adds the subscriber locally before the grain call so that no publication falls between the two.</summary>
-    public async Task<SubscribeResult> Subscribe(ISubscriber client, string channel, ChannelSettings settings, StreamPosition? recoverFrom)
+    public async Task<SubscribeResult> Subscribe(ISubscriber client, string channel, StreamPosition? recoverFrom)
     {
         Hub.Subscribe(channel, client);
         try
         {
-            var result = await grains.Get<IChannelGrain>(channel).Subscribe(client.InfoFor(channel), Id, settings, recoverFrom);
+            var result = await grains.Get<IChannelGrain>(channel).Subscribe(client.InfoFor(channel), Id, recoverFrom);
             if (client.User.Length > 0)
             {
                 await grains.Get<IClientGrain>(client.ClientId).AddChannel(channel);
@@ -181,10 +192,11 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         }
     }
 
-    public ValueTask<Publication> Publish(string channel, Publication publication, ChannelSettings settings)
+    /// <summary>Publishes through the cluster's one <see cref="ChannelPublisher"/>, counted for this node's <c>num_msg_published</c>.</summary>
+    public ValueTask<Publication> Publish(string channel, byte[] data, ClientInfo? info = null, string? client = null, bool skipHistory = false)
     {
         metrics.MessagePublished();
-        return grains.Get<IChannelGrain>(channel).Publish(publication, settings);
+        return publisher.Publish(channel, data, info, client, skipHistory);
     }
 
     /// <summary>The node's counters now; CPU usage is the one measured at the last report.</summary>
@@ -213,6 +225,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
             CpuUsage = Volatile.Read(ref cpuUsage),
         };
     }
+
+    private IEnumerable<ISubscriber> ClientsOf(string user, string? clientId) =>
+        string.IsNullOrEmpty(clientId) ? Hub.ClientsOf(user) : Hub.ClientsOf(user).Where(c => c.ClientId == clientId);
 
     private ClientRegistration RegistrationOf(ISubscriber client) => new(client.ClientId, client.User, Id, client.ConnInfo);
 

@@ -25,6 +25,9 @@ public interface ISubscriber
     /// <summary>Queues a frame; false when the connection's queue is full.</summary>
     bool Enqueue(byte[] frame);
 
+    /// <summary>Server-side subscribe (a subscribe push tells the client); ignored when already subscribed or not allowed.</summary>
+    Task ServerSubscribe(string channel);
+
     /// <summary>Server-side unsubscribe; an empty channel means every channel.</summary>
     Task ServerUnsubscribe(string channel);
 

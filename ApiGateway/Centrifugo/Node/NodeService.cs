@@ -138,14 +138,13 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     {
         await Parallel.ForEachAsync(node.Hub.Channels, RefreshParallelism, async (channel, _) =>
         {
-            var resolution = rules.Resolve(channel);
-            if (!resolution.Ok)
+            if (!rules.Resolve(channel).Ok)
             {
                 return;
             }
 
             var clients = node.Hub.Subscribers(channel).Select(s => s.InfoFor(channel)).ToList();
-            await node.Grains.Get<IChannelGrain>(channel).Refresh(node.Id, clients, resolution.Options.ToSettings());
+            await node.Grains.Get<IChannelGrain>(channel).Refresh(node.Id, clients);
         });
     }
 }

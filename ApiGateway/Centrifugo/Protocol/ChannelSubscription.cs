@@ -6,11 +6,9 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 /// One channel of a connection. While the subscribe is in flight (<see cref="Pending"/>) publications are
 /// buffered, so that none is lost or delivered before the subscribe reply.
 /// </summary>
-internal sealed class ChannelSubscription(ClientInfo info, ChannelSettings settings)
+internal sealed class ChannelSubscription(ClientInfo info)
 {
     public ClientInfo Info { get; } = info;
-
-    public ChannelSettings Settings { get; } = settings;
 
     public bool Pending { get; set; } = true;
 

@@ -26,8 +26,7 @@ public sealed partial class ClientSession
             return Frames.Error(id, ClientError.PermissionDenied);
         }
 
-        var publication = GatewayNode.NewPublication(JsonMarshal.GetRawUtf8Value(data).ToArray(), InfoFor(channel), ClientId);
-        await node.Publish(channel, publication, resolution.Options.ToSettings());
+        await node.Publish(channel, JsonMarshal.GetRawUtf8Value(data).ToArray(), InfoFor(channel), ClientId);
         return Frames.EmptyReply(id, "publish");
     }
 

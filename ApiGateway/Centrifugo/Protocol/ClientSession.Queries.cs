@@ -49,7 +49,7 @@ public sealed partial class ClientSession
         }
 
         var since = request.Since is { } s ? new StreamPosition(s.Offset, s.Epoch ?? "") : null;
-        var history = await node.Grains.Get<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse), resolution.Options.ToSettings());
+        var history = await node.Grains.Get<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse));
         if (since is not null && since.Epoch != history.Position.Epoch)
         {
             return Frames.Error(id, ClientError.UnrecoverablePosition);

@@ -75,15 +75,14 @@ public sealed partial class ClientSession
     /// <summary>Registers the subscription as pending, then joins the channel grain.</summary>
     private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, StreamPosition? recoverFrom)
     {
-        var settings = resolution.Options.ToSettings();
         lock (gate)
         {
-            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), settings);
+            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo));
         }
 
         try
         {
-            return await node.Subscribe(this, channel, settings, recoverFrom);
+            return await node.Subscribe(this, channel, recoverFrom);
         }
         catch
         {
@@ -166,6 +165,34 @@ public sealed partial class ClientSession
         }
 
         return Frames.EmptyReply(id, "unsubscribe");
+    }
+
+    public async Task ServerSubscribe(string channel)
+    {
+        var resolution = rules.Resolve(channel);
+        if (!resolution.Ok || !IsConnected)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (closed || subscriptions.ContainsKey(channel))
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            var result = await SubscribeToGrain(channel, resolution, null, null);
+            var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
+            Activate(Frames.SubscribePush(channel, w => WriteSubscribeResult(w, result, recoverable)), [(channel, result)]);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Server subscribe of {Client} to {Channel} failed", ClientId, channel);
+        }
     }
 
     public async Task ServerUnsubscribe(string channel)

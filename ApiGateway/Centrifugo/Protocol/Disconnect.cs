@@ -9,6 +9,7 @@ public sealed record Disconnect(int Code, string Reason)
     public static readonly Disconnect Normal = new(3000, "connection closed");
     public static readonly Disconnect Shutdown = new(3001, "shutdown");
     public static readonly Disconnect ServerError = new(3004, "internal server error");
+    public static readonly Disconnect Expired = new(3005, "expired");
     public static readonly Disconnect Slow = new(3008, "slow");
     public static readonly Disconnect NoPong = new(3012, "no pong");
     public static readonly Disconnect InvalidToken = new(3500, "invalid token");

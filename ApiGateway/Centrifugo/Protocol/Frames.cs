@@ -47,6 +47,9 @@ public static class Frames
 
     public static byte[] LeavePush(string channel, ClientInfo client) => Push(channel, "leave", w => WriteClientInfo(w, "info", client));
 
+    /// <summary>Server-side subscribe: the client adds the channel to its server-side subscriptions.</summary>
+    public static byte[] SubscribePush(string channel, Action<Utf8JsonWriter> writeResult) => Push(channel, "subscribe", writeResult);
+
     /// <summary>Server-side unsubscribe (code 2000): the client does not resubscribe.</summary>
     public static byte[] UnsubscribePush(string channel) => Push(channel, "unsubscribe", static w =>
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.Hosting;
@@ -6,10 +7,15 @@ namespace Switchboard.Channels.History;
 
 public static class HistoryServiceCollectionExtensions
 {
-    /// <summary>Channel services of a silo: history in Redis when the cluster uses it, else in memory.</summary>
+    /// <summary>
+    /// Channel services of a silo: the channel options from the process's configuration (the keys gateways read),
+    /// history in Redis when the cluster uses it, else in memory, and the one publisher.
+    /// </summary>
     public static IServiceCollection AddSwitchboardChannels(this IServiceCollection services, ClusterSettings settings)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => ChannelNamespaces.From(sp.GetRequiredService<IConfiguration>()));
+        services.TryAddSingleton<ChannelPublisher>();
         services.AddOptions<ChannelOptions>();
         if (settings.UsesRedis)
         {

@@ -19,4 +19,7 @@ public interface IHistoryStore
 
     /// <summary>The channel's current position (creates its epoch if it has none yet).</summary>
     Task<StreamPosition> GetPosition(string channel);
+
+    /// <summary>Drops the channel's publications; its offset and epoch stay, as when the list expires.</summary>
+    Task Remove(string channel);
 }

@@ -56,6 +56,19 @@ public sealed class MemoryHistoryStore(TimeProvider time) : IHistoryStore, IDisp
         }
     }
 
+    public Task Remove(string channel)
+    {
+        if (channels.TryGetValue(channel, out var history))
+        {
+            lock (history)
+            {
+                history.Items.Clear();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public void Dispose() => sweeper?.Dispose();
 
     // Expired lists are also dropped lazily; the sweep frees channels nobody touches any more.

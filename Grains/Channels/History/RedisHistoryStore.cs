@@ -92,6 +92,8 @@ public sealed class RedisHistoryStore(string configuration) : IHistoryStore, IAs
 
     public async Task<StreamPosition> GetPosition(string channel) => (await Read(channel, "none", 0)).Position;
 
+    public async Task Remove(string channel) => await (await Database()).KeyDeleteAsync(ListKey(channel));
+
     public async ValueTask DisposeAsync()
     {
         if (connection.IsValueCreated)

@@ -1,6 +1,6 @@
-using Switchboard.Channels;
+using Microsoft.Extensions.Configuration;
 
-namespace Switchboard.ApiGateway.Centrifugo.Config;
+namespace Switchboard.Channels;
 
 /// <summary>Channel options of the top level or of one namespace, with Centrifugo's key names.</summary>
 public sealed record NamespaceOptions
@@ -16,7 +16,7 @@ public sealed record NamespaceOptions
 
     public bool HistoryEnabled => HistorySize > 0 && HistoryLifetime > 0;
 
-    /// <summary>What the channel grain needs, sent with each call.</summary>
+    /// <summary>What the channel grain acts on.</summary>
     public ChannelSettings ToSettings() => new(HistorySize, HistoryLifetime, HistoryDropInactive, Presence, JoinLeave);
 
     public static NamespaceOptions From(IConfiguration section) => new()
