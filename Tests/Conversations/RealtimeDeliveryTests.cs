@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Switchboard.ApiGateway.Conversations;
 using Switchboard.Conversations;
 using Switchboard.Tests.Centrifugo;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Conversations;
 

@@ -14,7 +14,7 @@ public sealed class ChatPageTests
     [Fact]
     public async Task Without_the_chat_flag_there_is_no_page_and_no_token()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync();
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync();
         using var http = gateway.CreateClient();
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/chat/", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync(new Uri("/chat/token", UriKind.Relative), null)).StatusCode);
@@ -23,7 +23,7 @@ public sealed class ChatPageTests
     [Fact]
     public async Task Each_token_is_for_a_fresh_conversation_on_its_own_channel()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync("--chat", "--secret", "chat-test-secret");
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync("--chat", "--secret", "chat-test-secret");
         using var http = gateway.CreateClient();
         var first = await Token(http);
         var second = await Token(http);
@@ -43,8 +43,8 @@ public sealed class ChatPageTests
     [Fact]
     public async Task A_browser_types_hello_and_sees_the_example_bot_greet_back()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync("--chat", "-m", ExampleProject.ModelPath);
-        var models = gateway.App.Services.GetRequiredService<ModelState>();
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync("--chat", "-m", ExampleProject.ModelPath);
+        var models = gateway.Services.GetRequiredService<ModelState>();
         await Eventually.Get(models.Current, m => m is not null, "example model loaded", TimeSpan.FromMinutes(2));
 
         var screenshot = BrowserCheck.ScreenshotPath("chat.png");
