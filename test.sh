@@ -16,8 +16,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages, exactly as locked: the real-client tests' and the gateway's browser bundle (embedded at build)
-for dir in Tests/js ApiGateway; do
+# npm packages, exactly as locked: the real-client tests', the Kubernetes schema check's and the gateway's browser bundle (embedded at build)
+for dir in Tests/js Tests/k8s ApiGateway; do
   if [ -f "$dir/package-lock.json" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -15,6 +15,8 @@ switch (mode)
         break;
     case "intents":
         return IntentAccuracy.Run(flags);
+    case "nlu-cost":
+        return NluCost.Run();
     default:
         await new Runner(RunnerOptions.Parse(flags)).Run();
         break;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,9 +15,10 @@ namespace Switchboard.Silo;
 /// <summary>
 /// The silo's Prometheus endpoint (<c>--metrics-port</c>): a Kestrel listener of its own, since a silo serves no
 /// other HTTP, behind the gateway's <see cref="AdminGate"/> and admin credentials. Its meter listener sees the
-/// whole process, so it exports the silo's Orleans runtime metrics and our cluster totals on that meter.
+/// whole process, so it exports the silo's Orleans runtime metrics and our cluster totals on that meter. It also
+/// answers <c>/health</c>, open like the gateways' (probes and load balancers carry no credentials).
 /// </summary>
-public sealed partial class MetricsListener(int port, IConfiguration config, ILogger<MetricsListener> logger) : IHostedService, IAsyncDisposable
+public sealed partial class MetricsListener(int port, IConfiguration config, SiloHealth health, ILogger<MetricsListener> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? app;
 
@@ -39,10 +41,18 @@ public sealed partial class MetricsListener(int port, IConfiguration config, ILo
         builder.WebHost.UseUrls($"http://{address}:{port.ToString(CultureInfo.InvariantCulture)}");
         // The silo logs and prints for it; a second console logger would only repeat Kestrel's start-up lines.
         builder.Logging.ClearProviders();
-        builder.Services.AddPrometheusMetrics("switchboard-silo");
+        builder.Services.AddPrometheusMetrics("switchboard-silo", metrics => metrics.AddMeter(Switchboard.Bot.Nlu.FeatureRegex.MeterName));
         app = builder.Build();
+        app.UseNormalFormTargets((context, reason) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return context.Response.WriteAsync(reason + "\n");
+        });
         app.Use(gate.Invoke);
         app.MapPrometheusMetrics();
+        app.MapGet(SiloHealth.Path, () => health.IsActive
+            ? Results.Text("ok\n")
+            : Results.Text($"silo {health.Status}\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         await app.StartAsync(cancellationToken);
 
         Console.WriteLine($"Metrics: {app.Urls.First()}{AdminGate.MetricsPath}");

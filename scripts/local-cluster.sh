@@ -48,6 +48,7 @@ if [ "$build" = yes ]; then
 fi
 
 pids=()
+names=()
 stop() {
   trap - INT TERM EXIT
   echo "stopping ${#pids[@]} processes..."
@@ -66,6 +67,7 @@ start() {
   local name=$1; shift
   "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
   pids+=("$!")
+  names+=("$name")
 }
 
 fsync=everysec; [ "$durable" = yes ] && fsync=always
@@ -83,7 +85,16 @@ for i in "${!http_port_list[@]}"; do
     --urls "http://127.0.0.1:${http_port_list[i]}" --secret "$secret" --api_key "$api_key" "${shared_flags[@]}"
 done
 
-alive() { for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process exited during start-up" >&2; exit 1; }; done; }
+alive() {
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[i]}" 2>/dev/null; then
+      local status=0
+      wait "${pids[i]}" || status=$?
+      echo "${names[i]} exited during start-up (status $status)" >&2
+      exit 1
+    fi
+  done
+}
 # Ready when every silo is Active (status 3) in the Redis membership table and every gateway answers HTTP.
 until [ "$(redis-cli -p "$redis_port" hvals switchboard/members/switchboard | grep -c '"Status":3')" -ge "${#silo_port_list[@]}" ]; do
   alive; sleep 0.5

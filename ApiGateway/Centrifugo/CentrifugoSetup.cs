@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.ApiGateway.Centrifugo.Api;
 using Switchboard.ApiGateway.Centrifugo.Api.Grpc;
 using Switchboard.ApiGateway.Centrifugo.Api.Json;
@@ -7,7 +8,6 @@ using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.ApiGateway.Centrifugo.Transport;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.Channels;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard.Hosting;
 using Switchboard.Security;
 
@@ -23,6 +23,9 @@ public static class CentrifugoSetup
         services.AddSingleton(options);
         services.AddSingleton<ChannelRules>();
         services.AddSingleton<NodeMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ExpiryWheel>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpiryWheel>());
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());

@@ -1,3 +1,4 @@
+using Switchboard.Bot.Domain;
 using Switchboard.Bot.Events;
 using Switchboard.Bot.Processing;
 using YamlDotNet.RepresentationModel;
@@ -52,15 +53,8 @@ public sealed class CallbackChannel(HttpClient http, string? url, ILogger<Callba
             return null;
         }
 
-        var yaml = new YamlStream();
-        using (var reader = new StreamReader(file))
-        {
-            yaml.Load(reader);
-        }
-
-        return yaml.Documents.Count > 0
-               && yaml.Documents[0].RootNode is YamlMappingNode root
-               && root.Children.TryGetValue(new YamlScalarNode(Name), out var callback)
+        var (_, root) = YamlSource.Load(File.ReadAllText(file), file);
+        return root.Children.TryGetValue(new YamlScalarNode(Name), out var callback)
                && callback is YamlMappingNode settings
                && settings.Children.TryGetValue(new YamlScalarNode("url"), out var value)
                && value is YamlScalarNode { Value: { Length: > 0 } configured }

@@ -13,7 +13,7 @@ namespace Switchboard.ApiGateway.Conversations;
 /// <c>{"message": "...", "metadata": {...}}</c> into the conversation whose id is the user's id (the token's
 /// <c>sub</c>); the reply carries the bot's messages, which are also published on the conversation's channel.
 /// </summary>
-public sealed class ConversationRpcHandler(ModelState models, GrainReferences grains) : IRpcHandler
+public sealed class ConversationRpcHandler(ModelState models, GrainReferences grains, RasaLimits limits) : IRpcHandler
 {
     public const string MethodName = "rasa.message";
     public const string InputChannel = "websocket";
@@ -27,6 +27,11 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(103, "permission denied: anonymous connections have no conversation");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(data))
+        {
+            throw new RpcException(107, "bad request: data must be UTF-8");
+        }
+
         JsonNode? body;
         try
         {
@@ -37,18 +42,29 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(107, "bad request: data must be JSON");
         }
 
+        if (!RasaRequest.IsText(data))
+        {
+            throw new RpcException(107, "bad request: strings in data must be Unicode text");
+        }
+
         if (RasaRequest.OptionalString(body?["message"]) is not { } text)
         {
             throw new RpcException(107, "bad request: data needs a 'message' string");
         }
 
-        if (body?["metadata"] is { } metadata && metadata is not JsonObject)
+        if (body?["metadata"] is { } given && given is not JsonObject)
         {
             throw new RpcException(107, "bad request: 'metadata' must be an object");
         }
 
+        var metadata = RawJson.From(body?["metadata"]);
+        if (limits.MessageProblem(text, metadata) is { } tooLarge)
+        {
+            throw new RpcException(107, "bad request: " + tooLarge);
+        }
+
         var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");
-        var message = new IncomingMessage(text, null, InputChannel, null, RawJson.From(body?["metadata"]));
+        var message = new IncomingMessage(text, null, InputChannel, null, metadata);
         var result = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message);
         if (!result.IsOk)
         {

@@ -26,6 +26,9 @@ public static class ConversationSetup
         builder.Services.AddSingleton<ModelState>();
         builder.Services.AddSingleton<TrainingJobs>();
         builder.Services.AddSingleton<RasaExceptionFilter>();
+        builder.Services.AddSingleton<RasaBodyLimitFilter>();
+        builder.Services.AddSingleton(RasaLimits.From(builder.Configuration));
+        builder.Services.AddSingleton(ModelPaths.From(builder.Configuration));
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton(sp => new CallbackChannel(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(CallbackChannel.Name),
@@ -69,7 +72,8 @@ public static class ConversationSetup
             app.UseCors();
         }
 
-        var root = app.MapGroup("").AddEndpointFilter<RasaExceptionFilter>();
+        var limits = app.Services.GetRequiredService<RasaLimits>();
+        var root = app.MapGroup("").AddEndpointFilter<RasaExceptionFilter>().AddEndpointFilter<RasaBodyLimitFilter>().WithMetadata(limits.Webhooks);
         if (cors)
         {
             root.RequireCors(CorsPolicy);
@@ -83,10 +87,10 @@ public static class ConversationSetup
             return app;
         }
 
-        var secured = root.MapGroup("").AddEndpointFilter<RasaAuthFilter>();
+        var secured = root.MapGroup("").AddEndpointFilter<RasaAuthFilter>().WithMetadata(limits.Api);
         ServerEndpoints.Map(root, secured);
         TrackerEndpoints.Map(secured);
-        ModelEndpoints.Map(secured);
+        ModelEndpoints.Map(secured, limits);
         return app;
     }
 }

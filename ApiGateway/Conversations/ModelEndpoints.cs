@@ -3,6 +3,7 @@ using Switchboard.Bot.Domain;
 using Switchboard.Conversations;
 using Switchboard.Bot.Agents;
 using Switchboard.Bot.Events;
+using Switchboard.Bot.Model;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
@@ -12,23 +13,23 @@ namespace Switchboard.ApiGateway.Conversations;
 /// training and evaluation, which run through <see cref="IModelTrainer"/> and <see cref="IModelEvaluator"/>
 /// when the bot model provides them (501 otherwise).
 /// </summary>
-public static class ModelEndpoints
+public static partial class ModelEndpoints
 {
     private const string DefaultSenderId = "default";
 
-    public static void Map(RouteGroupBuilder api)
+    public static void Map(RouteGroupBuilder api, RasaLimits limits)
     {
         api.MapPut("/model", LoadModel);
         api.MapDelete("/model", UnloadModel);
         api.MapGet("/domain", GetDomain);
         api.MapPost("/model/parse", Parse);
         api.MapPost("/model/predict", PredictOnEvents);
-        api.MapPost("/model/train", Train);
-        api.MapPost("/model/test/stories", TestStories);
-        api.MapPost("/model/test/intents", TestIntents);
+        api.MapPost("/model/train", Train).WithMetadata(limits.Training);
+        api.MapPost("/model/test/stories", TestStories).WithMetadata(limits.Training);
+        api.MapPost("/model/test/intents", TestIntents).WithMetadata(limits.Training);
     }
 
-    private static async Task<IResult> LoadModel(HttpRequest request, ModelState models, IConfiguration config, IHttpClientFactory httpClients)
+    private static async Task<IResult> LoadModel(HttpRequest request, ModelState models, ModelPaths paths, ModelFileLimits limits, IHttpClientFactory httpClients, ILogger<ModelState> logger)
     {
         var (body, error) = await RasaRequest.ReadObject(request, "No path to model file defined in request_body.");
         if (error is not null)
@@ -45,7 +46,7 @@ public static class ModelEndpoints
         if (body?["model_server"] is { } server && path is null)
         {
             using var http = httpClients.CreateClient();
-            (path, var fetchError) = await ModelServer.Fetch(server, ModelsDirectory(config), http, request.HttpContext.RequestAborted);
+            (path, var fetchError) = await ModelServer.Fetch(server, paths.ModelsDirectory, limits.MaxExpandedBytes, http, request.HttpContext.RequestAborted);
             if (fetchError is not null)
             {
                 return RasaErrors.Error(400, "LoadingError", $"Could not load the model from the model server. {fetchError}", RasaRequest.BodyDetails("model_server"));
@@ -57,6 +58,11 @@ public static class ModelEndpoints
             return RasaErrors.BadRequest("No path to model file defined in request_body.", RasaRequest.BodyDetails("model_file"));
         }
 
+        if (paths.Problem(path) is { } outside)
+        {
+            return RasaErrors.Error(400, "LoadingError", $"Agent with name '{path}' could not be loaded. {outside}", RasaRequest.BodyDetails("model_file"));
+        }
+
         try
         {
             await models.Load(path, request.HttpContext.RequestAborted);
@@ -64,11 +70,13 @@ public static class ModelEndpoints
         }
         catch (ModelLoadException e)
         {
+            LogLoadFailure(logger, path, e.InnerException?.Message ?? e.Message);
             return RasaErrors.Error(400, "LoadingError", $"Agent with name '{path}' could not be loaded. {e.Message}", RasaRequest.BodyDetails("model_file"));
         }
     }
 
-    private static string ModelsDirectory(IConfiguration config) => Path.GetFullPath(config["models_dir"] ?? "models");
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model '{Path}' could not be loaded: {Reason}")]
+    private static partial void LogLoadFailure(ILogger logger, string path, string reason);
 
     private static async Task<IResult> UnloadModel(ModelState models)
     {
@@ -100,7 +108,7 @@ public static class ModelEndpoints
             "Invalid Accept header. Domain can be provided as json (\"Accept: application/json\") or yml (\"Accept: application/x-yml\"). Make sure you've set the appropriate Accept header.");
     }
 
-    private static async Task<IResult> Parse(HttpRequest request, ModelState models, GrainReferences grains)
+    private static async Task<IResult> Parse(HttpRequest request, ModelState models, GrainReferences grains, RasaLimits limits)
     {
         var (model, modelError) = await models.Require();
         if (modelError is not null)
@@ -123,6 +131,11 @@ public static class ModelEndpoints
         if (RasaRequest.OptionalString(body?["text"]) is not { } text)
         {
             return RasaErrors.BadRequest("No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.", RasaRequest.BodyDetails("text"));
+        }
+
+        if (limits.MessageProblem(text, default) is { } tooLong)
+        {
+            return RasaErrors.BadRequest(tooLong, RasaRequest.BodyDetails("text"));
         }
 
         // Parsed on a silo by its local copy of the model, not in the gateway process.
@@ -155,8 +168,42 @@ public static class ModelEndpoints
         return RasaResults.Prediction(await grains.Get<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, events!, query!.Verbosity));
     }
 
-    private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, IConfiguration config, IHttpClientFactory httpClients)
+    /// <summary>
+    /// The training data's warnings (what was ignored or read differently), one header each, beside the model file
+    /// Rasa's route answers with; the gateway's log has them too.
+    /// </summary>
+    public const string TrainingWarningHeader = "X-Training-Warning";
+
+    private static void LogWarnings(ILogger logger, TrainedModel trained)
     {
+        foreach (var warning in trained.Warnings)
+        {
+            logger.LogWarning("Training {Model}: {Warning}", Path.GetFileName(trained.Path), warning);
+        }
+    }
+
+    /// <summary>A header value: printable ASCII, other characters percent-encoded (file names may be anything).</summary>
+    private static string HeaderText(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune.Value is >= 0x20 and < 0x7F && rune.Value != '%')
+            {
+                builder.Append((char)rune.Value);
+            }
+            else
+            {
+                builder.Append(Uri.EscapeDataString(rune.ToString()));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static async Task<IResult> Train(HttpRequest request, IServiceProvider services, TrainingJobs jobs, ModelPaths paths, IHttpClientFactory httpClients, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Switchboard.Training");
         var (force, forceError) = RasaRequest.Bool(request, "force_training", false);
         var (saveToDefault, saveError) = RasaRequest.Bool(request, "save_to_default_model_directory", true);
         var (augmentation, augmentationError) = RasaRequest.Number(request, "augmentation");
@@ -182,7 +229,7 @@ public static class ModelEndpoints
             return NotProvided("Training");
         }
 
-        var directory = saveToDefault ? ModelsDirectory(config) : Directory.CreateTempSubdirectory("switchboard-model-").FullName;
+        var directory = saveToDefault ? paths.ModelsDirectory : Directory.CreateTempSubdirectory("switchboard-model-").FullName;
         var options = new ModelTrainingOptions(force, directory, null, (int?)augmentation, (int?)threads);
         var callbackUrl = request.Query["callback_url"].ToString();
         if (callbackUrl.Length > 0)
@@ -193,9 +240,15 @@ public static class ModelEndpoints
                 using var http = httpClients.CreateClient();
                 try
                 {
-                    var path = await trainer.Train(yaml, options, CancellationToken.None);
-                    using var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
-                    content.Headers.Add("filename", Path.GetFileName(path));
+                    var trained = await trainer.Train(yaml, options, CancellationToken.None);
+                    LogWarnings(logger, trained);
+                    using var content = new ByteArrayContent(await File.ReadAllBytesAsync(trained.Path));
+                    content.Headers.Add("filename", Path.GetFileName(trained.Path));
+                    foreach (var warning in trained.Warnings)
+                    {
+                        content.Headers.TryAddWithoutValidation(TrainingWarningHeader, HeaderText(warning));
+                    }
+
                     await http.PostAsync(callbackUrl, content);
                 }
                 catch (Exception ex) when (ex is BotDataException or IOException)
@@ -214,9 +267,12 @@ public static class ModelEndpoints
         try
         {
             using var job = jobs.Start();
-            var path = await trainer.Train(yaml, options, request.HttpContext.RequestAborted);
-            request.HttpContext.Response.Headers["filename"] = Path.GetFileName(path);
-            return Results.File(path, "application/octet-stream", Path.GetFileName(path));
+            var trained = await trainer.Train(yaml, options, request.HttpContext.RequestAborted);
+            LogWarnings(logger, trained);
+            var headers = request.HttpContext.Response.Headers;
+            headers["filename"] = Path.GetFileName(trained.Path);
+            headers[TrainingWarningHeader] = trained.Warnings.Select(HeaderText).ToArray();
+            return Results.File(trained.Path, "application/octet-stream", Path.GetFileName(trained.Path));
         }
         catch (BotDataException ex)
         {
@@ -244,9 +300,15 @@ public static class ModelEndpoints
             return NotProvided("Story evaluation");
         }
 
+        var agent = await models.Agent(model!);
+        if (!agent.HasNlu)
+        {
+            return NotTrained("Story evaluation");
+        }
+
         try
         {
-            return Results.Json(await evaluator.TestStories(await models.Agent(model!), stories, e2e, request.HttpContext.RequestAborted));
+            return Results.Json(await evaluator.TestStories(agent, stories, e2e, request.HttpContext.RequestAborted));
         }
         catch (BotDataException ex)
         {
@@ -254,7 +316,7 @@ public static class ModelEndpoints
         }
     }
 
-    private static async Task<IResult> TestIntents(HttpRequest request, ModelState models, IServiceProvider services)
+    private static async Task<IResult> TestIntents(HttpRequest request, ModelState models, ModelPaths paths, IServiceProvider services)
     {
         var (folds, foldsError) = RasaRequest.Number(request, "cross_validation_folds");
         if (foldsError is not null)
@@ -268,6 +330,11 @@ public static class ModelEndpoints
         {
             if (modelPath.Length > 0)
             {
+                if (paths.Problem(modelPath) is { } outside)
+                {
+                    return RasaErrors.BadRequest(outside, RasaRequest.QueryDetails("model"));
+                }
+
                 // The given model is used for this evaluation only; the loaded one stays.
                 agent = (await services.GetRequiredService<AgentCache>().LoadNew(modelPath, request.HttpContext.RequestAborted)).Agent;
             }
@@ -296,6 +363,11 @@ public static class ModelEndpoints
         if (services.GetService<IModelEvaluator>() is not { } evaluator)
         {
             return NotProvided("Intent evaluation");
+        }
+
+        if (!agent.HasNlu)
+        {
+            return NotTrained("Intent evaluation");
         }
 
         var isJson = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
@@ -354,6 +426,10 @@ public static class ModelEndpoints
 
     private static bool IsYaml(string? contentType) =>
         contentType is not null && (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) || contentType.Contains("yml", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>409 for a domain-only model (no NLU, no trained policies): evaluation needs a trained one.</summary>
+    private static IResult NotTrained(string what) =>
+        RasaErrors.Error(409, "Conflict", $"{what} needs a trained model; the loaded one is a domain only.", help: RasaVersion.ModelHelp);
 
     private static IResult NotProvided(string what) =>
         RasaErrors.Error(501, "NotImplemented", $"{what} needs the trained bot model, which this build does not include.");

@@ -8,10 +8,11 @@ namespace Switchboard.ApiGateway.Conversations;
 /// </summary>
 public static class ModelServer
 {
-    private const long MaxModelBytes = 512L * 1024 * 1024;
-
-    /// <summary>The saved file's path, or an error message for the 400 answer.</summary>
-    public static async Task<(string? Path, string? Error)> Fetch(JsonNode? endpoint, string modelsDirectory, HttpClient http, CancellationToken cancellation)
+    /// <summary>
+    /// The saved file's path, or an error message for the 400 answer. A file over <paramref name="maxBytes"/> is
+    /// refused by its Content-Length, or, sent without one (chunked), at the first byte over, and deleted.
+    /// </summary>
+    public static async Task<(string? Path, string? Error)> Fetch(JsonNode? endpoint, string modelsDirectory, long maxBytes, HttpClient http, CancellationToken cancellation)
     {
         if (endpoint is not JsonObject config || RasaRequest.OptionalString(config["url"]) is not { Length: > 0 } url
             || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -45,6 +46,7 @@ public static class ModelServer
             }
         }
 
+        string? partial = null;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
@@ -53,23 +55,46 @@ public static class ModelServer
                 return (null, $"The model server answered {(int)response.StatusCode}.");
             }
 
-            if (response.Content.Headers.ContentLength > MaxModelBytes)
+            var tooLarge = $"The model server's file is larger than {maxBytes} bytes (--model-max-size).";
+            if (response.Content.Headers.ContentLength > maxBytes)
             {
-                return (null, $"The model server's file is larger than {MaxModelBytes} bytes.");
+                return (null, tooLarge);
             }
 
             Directory.CreateDirectory(modelsDirectory);
             var path = System.IO.Path.Combine(modelsDirectory, FileName(response, builder.Uri));
-            await using (var file = File.Create(path))
+            partial = path + ".partial";
+            await using (var file = File.Create(partial))
             {
-                await response.Content.CopyToAsync(file, cancellation);
+                await using var body = await response.Content.ReadAsStreamAsync(cancellation);
+                var chunk = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await body.ReadAsync(chunk, cancellation)) > 0)
+                {
+                    total += read;
+                    if (total > maxBytes)
+                    {
+                        return (null, tooLarge);
+                    }
+
+                    await file.WriteAsync(chunk.AsMemory(0, read), cancellation);
+                }
             }
 
+            File.Move(partial, path, overwrite: true);
             return (path, null);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return (null, $"The model server could not be reached: {e.Message}");
+        }
+        finally
+        {
+            if (partial is not null)
+            {
+                File.Delete(partial);
+            }
         }
     }
 

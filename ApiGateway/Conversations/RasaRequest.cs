@@ -1,63 +1,120 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.Features;
+using System.Text.Unicode;
 using Switchboard.Conversations;
 using Switchboard.Bot.Events;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Conversations;
 
 /// <summary>Reading Rasa requests: the conversation id, JSON bodies and the shared query parameters.</summary>
 public static class RasaRequest
 {
-    private const string Segment = "/conversations/";
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>
-    /// The conversation id from the raw request target, percent-decoded once, so ids may hold any character
-    /// (<c>%2F</c> for <c>/</c>, <c>%23</c> for <c>#</c>); the decoded route value would leave <c>%2F</c> encoded.
+    /// The conversation id the router matched (the <c>{conversation_id}</c> segment), percent-decoded once, so ids
+    /// may hold any character (<c>%2F</c> for <c>/</c>, <c>%23</c> for <c>#</c>); null on routes without one.
+    /// Authorization and the handlers read it here, never from the path text.
     /// </summary>
-    public static string? ConversationId(HttpContext context)
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
-        var query = raw.IndexOf('?');
-        var path = query >= 0 ? raw[..query] : raw;
-        var start = path.IndexOf(Segment, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return null;
-        }
+    public static string? ConversationId(HttpContext context) => RequestTarget.RouteSegment(context, "conversation_id");
 
-        start += Segment.Length;
-        var end = path.IndexOf('/', start);
-        var encoded = end < 0 ? path[start..] : path[start..end];
-        return Uri.UnescapeDataString(encoded);
-    }
-
-    /// <summary>The JSON body, or a 400 in Rasa's form when it is missing or malformed.</summary>
+    /// <summary>
+    /// The JSON body, or a 400 in Rasa's form when it is missing, malformed or not UTF-8 (System.Text.Json checks a
+    /// string's UTF-8 only when the string is read, which would be a 500 deep in a handler).
+    /// </summary>
     public static async Task<(JsonNode? Body, IResult? Error)> ReadJson(HttpRequest request, string missingMessage)
     {
+        var (bytes, error) = await ReadUtf8(request);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        JsonNode? body;
         try
         {
-            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
+            body = bytes.Length == 0 ? null : JsonNode.Parse(bytes.Span);
         }
         catch (JsonException e)
         {
             return (null, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
         }
+
+        return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails()))
+            : !IsText(bytes.Span) ? (null, LoneSurrogate())
+            : (body, null);
     }
 
-    /// <summary>The JSON body parsed once into an element (no node tree), or a 400 in Rasa's form when it is missing or malformed.</summary>
+    /// <summary>The JSON body parsed once into an element (no node tree), with the checks of <see cref="ReadJson"/>.</summary>
     public static async Task<(JsonElement Body, IResult? Error)> ReadElement(HttpRequest request, string missingMessage)
     {
+        var (bytes, error) = await ReadUtf8(request);
+        if (error is not null)
+        {
+            return (default, error);
+        }
+
+        JsonElement body;
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            return body.ValueKind == JsonValueKind.Null ? (default, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
+            body = bytes.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(bytes.Span);
         }
         catch (JsonException e)
         {
             return (default, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
+        }
+
+        return body.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? (default, RasaErrors.BadRequest(missingMessage, BodyDetails()))
+            : !IsText(bytes.Span) ? (default, LoneSurrogate())
+            : (body, null);
+    }
+
+    /// <summary>The body's bytes without a byte order mark, or a 400 when they are not UTF-8 (its size is bounded by <see cref="RasaBodyLimitFilter"/>).</summary>
+    private static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Error)> ReadUtf8(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.StartsWith(Utf8Bom))
+        {
+            bytes = bytes[Utf8Bom.Length..];
+        }
+
+        return Utf8.IsValid(bytes.Span) ? (bytes, null) : (default, RasaErrors.BadRequest("The request body is not valid UTF-8.", BodyDetails()));
+    }
+
+    private static IResult LoneSurrogate() =>
+        RasaErrors.BadRequest("The request body escapes a lone surrogate (\\ud800-\\udfff): strings must be Unicode text.", BodyDetails());
+
+    /// <summary>
+    /// Whether every string and property name of valid JSON is Unicode text: UTF-8 bytes can still escape a lone
+    /// surrogate (<c>"\ud800"</c>), which .NET refuses to read as a string, wherever a handler reads it (a 500).
+    /// </summary>
+    public static bool IsText(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf("\\u"u8) < 0)
+        {
+            return true;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -206,7 +206,7 @@ public static class TrackerEndpoints
         return result.IsOk ? RasaResults.Prediction(result.Value!) : RasaErrors.From(result);
     }
 
-    private static async Task<IResult> AddMessage(HttpContext context, ModelState models, GrainReferences grains)
+    private static async Task<IResult> AddMessage(HttpContext context, ModelState models, GrainReferences grains, RasaLimits limits)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require();
@@ -234,6 +234,12 @@ public static class TrackerEndpoints
                 RasaRequest.BodyDetails("sender"));
         }
 
+        var metadata = message.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? RawJson.From(m) : default;
+        if (limits.MessageProblem(text, metadata) is { } tooLarge)
+        {
+            return RasaErrors.BadRequest(tooLarge, RasaRequest.BodyDetails("text"));
+        }
+
         Switchboard.Bot.Nlu.ParseResult? parseData = null;
         if (message.TryGetProperty("parse_data", out var given) && given.ValueKind != JsonValueKind.Null)
         {
@@ -249,7 +255,6 @@ public static class TrackerEndpoints
             }
         }
 
-        var metadata = message.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? RawJson.From(m) : default;
         var user = new IncomingMessage(text, parseData, RasaRequest.OptionalString(message, "input_channel"), RasaRequest.OptionalString(message, "message_id"), metadata);
         return RasaResults.Tracker(await Tracker(grains, context).LogMessage(model!, user, query!));
     }

@@ -19,9 +19,9 @@ public static class WebhookEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/webhooks/rest/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapPost("/webhooks/rest/webhook", async (HttpRequest request, ModelState models, GrainReferences grains) =>
+        app.MapPost("/webhooks/rest/webhook", async (HttpRequest request, ModelState models, GrainReferences grains, RasaLimits limits) =>
         {
-            var (message, error) = await ReadMessage(request, "rest");
+            var (message, error) = await ReadMessage(request, "rest", limits);
             if (error is not null)
             {
                 return error;
@@ -32,9 +32,9 @@ public static class WebhookEndpoints
         });
 
         app.MapGet("/webhooks/callback/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapPost("/webhooks/callback/webhook", async (HttpRequest request, ModelState models, GrainReferences grains, CallbackChannel callback) =>
+        app.MapPost("/webhooks/callback/webhook", async (HttpRequest request, ModelState models, GrainReferences grains, CallbackChannel callback, RasaLimits limits) =>
         {
-            var (message, error) = await ReadMessage(request, CallbackChannel.Name);
+            var (message, error) = await ReadMessage(request, CallbackChannel.Name, limits);
             if (error is not null)
             {
                 return error;
@@ -64,9 +64,9 @@ public static class WebhookEndpoints
 
     /// <summary>
     /// The message of a channel body, null when the body has no <c>message</c> (Rasa answers that with no bot
-    /// messages), or a 400 for a body that is not a JSON object or has fields of the wrong type.
+    /// messages), or a 400 for a body that is not a JSON object, has fields of the wrong type or is over the bounds.
     /// </summary>
-    private static async Task<((string, IncomingMessage)? Message, IResult? Error)> ReadMessage(HttpRequest request, string channel)
+    private static async Task<((string, IncomingMessage)? Message, IResult? Error)> ReadMessage(HttpRequest request, string channel, RasaLimits limits)
     {
         var (body, error) = await RasaRequest.ReadElement(request, "The request body needs 'sender' and 'message'.");
         if (error is not null)
@@ -105,8 +105,14 @@ public static class WebhookEndpoints
             metadata = RawJson.From(given);
         }
 
+        var messageText = text.GetString()!;
+        if (limits.MessageProblem(messageText, metadata) is { } tooLarge)
+        {
+            return (null, RasaErrors.BadRequest(tooLarge, RasaRequest.BodyDetails("message")));
+        }
+
         var inputChannel = RasaRequest.OptionalString(body, "input_channel") ?? channel;
-        var message = new IncomingMessage(text.GetString()!, null, inputChannel, RasaRequest.OptionalString(body, "message_id"), metadata);
+        var message = new IncomingMessage(messageText, null, inputChannel, RasaRequest.OptionalString(body, "message_id"), metadata);
         return ((RasaRequest.OptionalString(body, "sender") ?? DefaultSender, message), null);
     }
 }

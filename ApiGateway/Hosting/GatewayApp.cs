@@ -2,6 +2,7 @@ using Switchboard.ApiGateway.Centrifugo;
 using Switchboard.ApiGateway.Conversations;
 using Switchboard.ApiGateway.Operations;
 using Switchboard.Hosting;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Hosting;
 
@@ -10,9 +11,12 @@ public static class GatewayApp
 {
     public const int DefaultPort = 8000;
 
-    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="ownsProcess">False for a gateway embedded in another program (tests): its stop never ends the process.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, bool ownsProcess = true)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // appsettings.json is read from beside the program, wherever it is started from (the working directory is
+        // the user's, so relative paths in flags resolve as typed).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddSwitchboardFlags(args);
         configure?.Invoke(builder);
 
@@ -25,7 +29,8 @@ public static class GatewayApp
         }
 
         // Also when appsettings.json is not in the content root: per-request Information logs cost ~8% of a publish.
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        var cluster = ClusterSettings.From(config);
+        builder.AddOperatorLogging(cluster, ownsProcess);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // While this logger is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request
@@ -33,12 +38,15 @@ public static class GatewayApp
         // process with their exception.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton<StartupBanner>();
-        builder.AddSwitchboardCluster(ClusterSettings.From(config));
+        builder.AddSwitchboardCluster(cluster);
         builder.AddCentrifugo();
         builder.AddConversations();
         builder.AddOperations();
 
         var app = builder.Build();
+
+        // Before anything reads the path: routing would match the dot-segment-free path, other readers the raw one.
+        app.UseNormalFormTargets((context, reason) => RasaErrors.BadRequest(reason).ExecuteAsync(context));
         app.MapCentrifugo();
         app.MapConversations();
         app.MapOperations();

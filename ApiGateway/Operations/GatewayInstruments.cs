@@ -18,6 +18,8 @@ public sealed class GatewayInstruments
         meter.CreateObservableCounter("switchboard.node.client.requests", () => metrics.ClientRequests, description: "Client protocol commands handled");
         meter.CreateObservableCounter("switchboard.node.client.bytes.in", () => metrics.BytesIn, "By", "Bytes received from WebSocket clients");
         meter.CreateObservableCounter("switchboard.node.client.bytes.out", () => metrics.BytesOut, "By", "Bytes sent to WebSocket clients");
+        meter.CreateObservableCounter("switchboard.node.client.disconnects", () => metrics.Disconnects.Select(d => new Measurement<long>(d.Value, new KeyValuePair<string, object?>("code", d.Key))),
+            description: "WebSocket connections closed, by close code (3008 slow, 3005 expired, 3501 bad request, ...)");
         meter.CreateObservableGauge("switchboard.node.clients", () => node.Hub.ClientCount, description: "Connected WebSocket clients");
         meter.CreateObservableGauge("switchboard.node.users", () => node.Hub.UserCount, description: "Distinct users connected");
         meter.CreateObservableGauge("switchboard.node.channels", () => node.Hub.ChannelCount, description: "Channels with subscribers on this gateway");

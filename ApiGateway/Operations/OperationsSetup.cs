@@ -25,7 +25,7 @@ public static class OperationsSetup
         }
 
         builder.Services.AddPrometheusMetrics("switchboard-gateway", metrics => metrics
-            .AddMeter(GatewayInstruments.MeterName)
+            .AddMeter(GatewayInstruments.MeterName, Switchboard.Bot.Nlu.FeatureRegex.MeterName)
             .AddAspNetCoreInstrumentation());
         return builder;
     }

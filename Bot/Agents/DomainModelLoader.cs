@@ -19,11 +19,11 @@ public sealed class DomainModelLoader : IModelLoader
         }
         catch (BotDataException e)
         {
-            throw new ModelLoadException($"The domain in '{path}' is invalid: {e.Message}", e);
+            throw new ModelLoadException($"The domain in '{path}' is invalid: {ModelLoadException.Describe(e)}", e);
         }
         catch (IOException e)
         {
-            throw new ModelLoadException($"Cannot read '{path}': {e.Message}", e);
+            throw new ModelLoadException($"Cannot read '{path}': {ModelLoadException.Describe(e)}", e);
         }
     }
 

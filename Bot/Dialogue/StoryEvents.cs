@@ -45,11 +45,15 @@ public static class StoryEvents
 
     public static ParseResult ToParse(UserStep user)
     {
-        var intent = user.Intent is null ? null : new IntentScore(user.Intent, 1.0);
+        // A retrieval intent (chitchat/ask_name) is its base intent to the dialogue, with its full name kept.
+        var intent = user.Intent is null ? null : new IntentScore(RetrievalIntent.BaseOf(user.Intent), 1.0);
         var entities = user.Entities
             .Select(e => new ExtractedEntity(e.Entity, null, null, RawJson.String(e.Value), 1.0, "story", e.Role, e.Group))
             .ToList();
-        return new ParseResult(user.Text ?? (user.Intent is null ? "" : "/" + user.Intent), intent, entities, intent is null ? [] : [intent]);
+        return new ParseResult(user.Text ?? (user.Intent is null ? "" : "/" + user.Intent), intent, entities, intent is null ? [] : [intent])
+        {
+            FullRetrievalIntent = user.Intent is not null && user.Intent != intent!.Name ? user.Intent : null,
+        };
     }
 
     private static string? LastAction(List<TrackerEvent> events) => events.OfType<ActionExecuted>().LastOrDefault()?.ActionName;

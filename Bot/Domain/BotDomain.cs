@@ -30,9 +30,16 @@ public sealed class BotDomain
         Yaml = yaml;
         Json = json;
         Warnings = warnings;
+        RetrievalIntents = responses.Keys
+            .Where(r => r.StartsWith("utter_", StringComparison.Ordinal) && r.IndexOf('/', StringComparison.Ordinal) > "utter_".Length)
+            .Select(r => r["utter_".Length..r.IndexOf('/', StringComparison.Ordinal)])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        // A retrieval intent's responses (utter_chitchat/ask_name) are picked by its one retrieval action (utter_chitchat).
         ActionNames = DefaultNames.Actions
             .Concat(actions)
-            .Concat(responses.Keys.Where(r => r.StartsWith("utter_", StringComparison.Ordinal)))
+            .Concat(responses.Keys.Where(r => r.StartsWith("utter_", StringComparison.Ordinal) && !r.Contains('/', StringComparison.Ordinal)))
+            .Concat(RetrievalIntents.Select(RetrievalAction))
             .Concat(forms.Keys)
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -60,6 +67,12 @@ public sealed class BotDomain
 
     public SessionConfig SessionConfig { get; }
 
+    /// <summary>
+    /// Intents whose responses are chosen by the response selector: those with <c>utter_&lt;intent&gt;/&lt;key&gt;</c>
+    /// responses (Rasa's retrieval intents, such as <c>chitchat</c> for <c>utter_chitchat/ask_name</c>).
+    /// </summary>
+    public IReadOnlyList<string> RetrievalIntents { get; }
+
     /// <summary>Every action the dialogue policies can predict: defaults, custom actions, responses, forms.</summary>
     public IReadOnlyList<string> ActionNames { get; }
 
@@ -70,6 +83,13 @@ public sealed class BotDomain
     public JsonObject Json { get; }
 
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The retrieval action of a retrieval intent: <c>utter_chitchat</c> for <c>chitchat</c>.</summary>
+    public static string RetrievalAction(string retrievalIntent) => "utter_" + retrievalIntent;
+
+    /// <summary>The retrieval intent a retrieval action answers (<c>chitchat</c> for <c>utter_chitchat</c>), or null.</summary>
+    public string? RetrievalIntentOf(string action) =>
+        action.StartsWith("utter_", StringComparison.Ordinal) && RetrievalIntents.Contains(action["utter_".Length..]) ? action["utter_".Length..] : null;
 
     public bool IsCustomAction(string name) =>
         Actions.Contains(name) && !Responses.ContainsKey(name) && !Forms.ContainsKey(name);

@@ -13,14 +13,14 @@ public sealed class YamlSource(string name)
 {
     public string Name { get; } = name;
 
-    /// <summary>Parses one YAML document; an empty document is an empty mapping.</summary>
+    /// <summary>Parses one YAML document (depth and aliases bounded: <see cref="BoundedYamlParser"/>); an empty document is an empty mapping.</summary>
     public static (YamlSource Source, YamlMappingNode Root) Load(string yaml, string name)
     {
         var source = new YamlSource(name);
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new BoundedYamlParser(new Parser(new StringReader(yaml))));
         }
         catch (YamlException e)
         {

@@ -7,6 +7,9 @@ namespace Switchboard.Bot.Evaluation;
 /// <summary>k-fold cross-validation of the NLU (Rasa's <c>cross_validation_folds</c>), stratified by intent.</summary>
 public static class CrossValidation
 {
+    /// <summary>The most folds an evaluation may ask for (Rasa's default is 5; each fold trains a model).</summary>
+    public const int MaxFolds = 20;
+
     public static JsonObject Run(TrainingData data, int folds, int seed = 1)
     {
         if (folds < 2)

@@ -15,7 +15,7 @@ namespace Switchboard.Bot.Evaluation;
 /// history, and reports per-action scores, story accuracy and the failed stories. End-to-end stories have
 /// their user text parsed by the NLU instead of using the written intent.
 /// </summary>
-public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, int CorrectStories, IReadOnlyList<string> FailedStories, bool EndToEnd)
+public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, int CorrectStories, IReadOnlyList<string> FailedStories, bool EndToEnd, IReadOnlyList<PredictedAction> Predictions)
 {
     public double ActionAccuracy => Actions.Accuracy;
 
@@ -25,7 +25,7 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
     /// </summary>
     public static async Task<StoryEvaluation> Run(IAgent agent, IReadOnlyList<StoryBlock> stories, NluModel? nlu = null, bool endToEnd = false)
     {
-        var pairs = new List<(string? Gold, string? Predicted)>();
+        var predictions = new List<PredictedAction>();
         var failed = new List<string>();
         var total = 0;
         foreach (var (name, steps) in StoryExpander.Expand(stories))
@@ -37,15 +37,19 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
             var first = true;
             foreach (var e in events)
             {
+                var next = e;
                 if (e is ActionExecuted { ActionName: { } gold } && !first)
                 {
-                    var predicted = await Predict(agent, name, partial, gold);
-                    pairs.Add((gold, predicted));
+                    var prediction = await Predict(agent, name, partial, gold);
+                    var predicted = RetrievalName(agent.Domain, prediction.Action, gold, partial);
+                    predictions.Add(new PredictedAction(name, gold, predicted, prediction.Policy, prediction.Confidence));
                     ok &= predicted == gold;
+                    // The story goes on with what it says happened; a retrieval response counts as its retrieval action.
+                    next = predicted == gold && predicted != prediction.Action ? new ActionExecuted(prediction.Action) : e;
                 }
 
                 first &= e is not ActionExecuted;
-                partial.Add(e);
+                partial.Add(next);
             }
 
             if (!ok)
@@ -54,7 +58,23 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
             }
         }
 
-        return new StoryEvaluation(ClassificationReport.From(pairs), total, total - failed.Count, failed, endToEnd);
+        return new StoryEvaluation(ClassificationReport.From(predictions.Select(p => ((string?)p.Gold, (string?)p.Predicted))), total, total - failed.Count, failed, endToEnd, predictions);
+    }
+
+    /// <summary>
+    /// A story may name the response a retrieval action gives (<c>utter_chitchat/ask_name</c>); the prediction
+    /// (<c>utter_chitchat</c>) is then compared by the full name the latest message selected, as Rasa does.
+    /// </summary>
+    private static string RetrievalName(BotDomain domain, string predicted, string gold, List<TrackerEvent> history)
+    {
+        if (predicted == gold || domain.RetrievalIntentOf(predicted) is not { } retrievalIntent || !gold.StartsWith(predicted + "/", StringComparison.Ordinal))
+        {
+            return predicted;
+        }
+
+        var message = history.OfType<UserUttered>().LastOrDefault()?.ParseData;
+        var selected = message?.SelectedResponse(retrievalIntent)?.ResponseKey ?? message?.FullRetrievalIntent;
+        return selected is not null && RetrievalIntent.BaseOf(selected) == retrievalIntent ? "utter_" + selected : predicted;
     }
 
     /// <summary>
@@ -62,17 +82,17 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
     /// rejected the turn (the story's unhappy path): as Rasa's evaluation does, the rejection is emulated (and
     /// kept in the history) and the prediction made again.
     /// </summary>
-    private static async Task<string> Predict(IAgent agent, string name, List<TrackerEvent> history, string gold)
+    private static async Task<ActionPrediction> Predict(IAgent agent, string name, List<TrackerEvent> history, string gold)
     {
         var conversation = Conversation.FromEvents(name, history);
-        var predicted = (await new MessageProcessor(agent, conversation).PredictNextAction()).Action;
-        if (predicted != gold && conversation.Tracker.ActiveLoopName == predicted && agent.Domain.Forms.ContainsKey(predicted))
+        var prediction = await new MessageProcessor(agent, conversation).PredictNextAction();
+        if (prediction.Action != gold && conversation.Tracker.ActiveLoopName == prediction.Action && agent.Domain.Forms.ContainsKey(prediction.Action))
         {
-            history.Add(new ActionExecutionRejected(predicted));
-            predicted = (await new MessageProcessor(agent, Conversation.FromEvents(name, history)).PredictNextAction()).Action;
+            history.Add(new ActionExecutionRejected(prediction.Action));
+            prediction = await new MessageProcessor(agent, Conversation.FromEvents(name, history)).PredictNextAction();
         }
 
-        return predicted;
+        return prediction;
     }
 
     private static StoryStep Parsed(StoryStep step, NluModel nlu)
@@ -92,7 +112,13 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
 
     public JsonObject ToJson() => new()
     {
-        ["actions"] = new JsonArray(),
+        ["actions"] = new JsonArray(Predictions.Select(p => (JsonNode)new JsonObject
+        {
+            ["action"] = p.Gold,
+            ["predicted"] = p.Predicted,
+            ["policy"] = p.Policy,
+            ["confidence"] = p.Confidence,
+        }).ToArray()),
         ["is_end_to_end_evaluation"] = EndToEnd,
         ["precision"] = Actions.WeightedAverage.Precision,
         ["f1"] = Actions.WeightedAverage.F1,

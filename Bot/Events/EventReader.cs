@@ -101,6 +101,7 @@ public static class EventReader
         {
             TextTokens = tokens,
             ResponseSelector = Raw(data, "response_selector"),
+            FullRetrievalIntent = intent is null ? null : OptionalString(data.GetProperty("intent"), "full_retrieval_intent_name"),
             Extra = extra.Count == 0 ? default : RawJson.Write(w =>
             {
                 w.WriteStartObject();
@@ -129,7 +130,7 @@ public static class EventReader
                 OptionalInt(x, "start"),
                 OptionalInt(x, "end"),
                 Raw(x, "value"),
-                OptionalNumber(x, "confidence_entity"),
+                OptionalNumber(x, "confidence_entity") ?? OptionalNumber(x, "confidence"),
                 OptionalString(x, "extractor"),
                 OptionalString(x, "role"),
                 OptionalString(x, "group"),
@@ -137,6 +138,8 @@ public static class EventReader
                     ? p.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList()
                     : null)
             {
+                // A pretrained extractor's entity (Duckling's) keeps its shape: the matched text and additional_info.
+                Text = OptionalString(x, "text"),
                 AdditionalInfo = Raw(x, "additional_info"),
             });
         }

@@ -148,7 +148,7 @@ public static class EventWriter
         var p = u.ParseData;
         w.WriteStartObject();
         w.WritePropertyName("intent");
-        WriteIntent(w, p.Intent, emptyWhenMissing: true);
+        WriteIntent(w, p.Intent, emptyWhenMissing: true, p.FullRetrievalIntent);
         w.WritePropertyName("entities");
         WriteEntities(w, p.Entities);
         w.WriteString("text", p.Text ?? u.Text);
@@ -165,7 +165,7 @@ public static class EventWriter
         w.WriteStartObject();
         w.WriteString("text", p.Text);
         w.WritePropertyName("intent");
-        WriteIntent(w, p.Intent, emptyWhenMissing: false);
+        WriteIntent(w, p.Intent, emptyWhenMissing: false, p.FullRetrievalIntent);
         w.WritePropertyName("entities");
         WriteEntities(w, p.Entities);
         WriteParseExtras(w, p, rankingAlways: true);
@@ -215,7 +215,7 @@ public static class EventWriter
     }
 
     /// <summary>An intent; a message without one has <c>{}</c> in a tracker and <c>{"name": null, "confidence": 0.0}</c> from the NLU.</summary>
-    private static void WriteIntent(Utf8JsonWriter w, IntentScore? intent, bool emptyWhenMissing)
+    private static void WriteIntent(Utf8JsonWriter w, IntentScore? intent, bool emptyWhenMissing, string? fullRetrievalIntent = null)
     {
         w.WriteStartObject();
         if (intent is not null || !emptyWhenMissing)
@@ -223,6 +223,11 @@ public static class EventWriter
             w.WriteString("name", intent?.Name);
             w.WritePropertyName("confidence");
             WriteFloat(w, Math.Round(intent?.Confidence ?? 0.0, 6));
+        }
+
+        if (fullRetrievalIntent is not null)
+        {
+            w.WriteString("full_retrieval_intent_name", fullRetrievalIntent);
         }
 
         w.WriteEndObject();
@@ -233,62 +238,94 @@ public static class EventWriter
         w.WriteStartArray();
         foreach (var e in entities)
         {
-            w.WriteStartObject();
-            w.WriteString("entity", e.Entity);
-            if (e.Start is { } start)
+            if (e.AdditionalInfo.IsNull)
             {
-                w.WriteNumber("start", start);
+                WriteEntity(w, e);
             }
-
-            if (e.End is { } end)
+            else
             {
-                w.WriteNumber("end", end);
+                WritePretrainedEntity(w, e);
             }
-
-            if (e.Confidence is { } confidence)
-            {
-                w.WritePropertyName("confidence_entity");
-                WriteFloat(w, Math.Round(confidence, 6));
-            }
-
-            if (e.Role is not null)
-            {
-                w.WriteString("role", e.Role);
-            }
-
-            if (e.Group is not null)
-            {
-                w.WriteString("group", e.Group);
-            }
-
-            w.WritePropertyName("value");
-            e.Value.WriteTo(w);
-            if (e.Extractor is not null)
-            {
-                w.WriteString("extractor", e.Extractor);
-            }
-
-            if (e.Processors is { Count: > 0 } processors)
-            {
-                w.WriteStartArray("processors");
-                foreach (var p in processors)
-                {
-                    w.WriteStringValue(p);
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (!e.AdditionalInfo.IsNull)
-            {
-                w.WritePropertyName("additional_info");
-                e.AdditionalInfo.WriteTo(w);
-            }
-
-            w.WriteEndObject();
         }
 
         w.WriteEndArray();
+    }
+
+    private static void WriteEntity(Utf8JsonWriter w, ExtractedEntity e)
+    {
+        w.WriteStartObject();
+        w.WriteString("entity", e.Entity);
+        if (e.Start is { } start)
+        {
+            w.WriteNumber("start", start);
+        }
+
+        if (e.End is { } end)
+        {
+            w.WriteNumber("end", end);
+        }
+
+        if (e.Confidence is { } confidence)
+        {
+            w.WritePropertyName("confidence_entity");
+            WriteFloat(w, Math.Round(confidence, 6));
+        }
+
+        if (e.Role is not null)
+        {
+            w.WriteString("role", e.Role);
+        }
+
+        if (e.Group is not null)
+        {
+            w.WriteString("group", e.Group);
+        }
+
+        w.WritePropertyName("value");
+        e.Value.WriteTo(w);
+        if (e.Extractor is not null)
+        {
+            w.WriteString("extractor", e.Extractor);
+        }
+
+        if (e.Processors is { Count: > 0 } processors)
+        {
+            w.WriteStartArray("processors");
+            foreach (var p in processors)
+            {
+                w.WriteStringValue(p);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>Rasa's shape for a pretrained extractor's entity (Duckling's): <c>text</c>, <c>confidence</c> (not <c>confidence_entity</c>) and <c>additional_info</c>.</summary>
+    private static void WritePretrainedEntity(Utf8JsonWriter w, ExtractedEntity e)
+    {
+        w.WriteStartObject();
+        if (e.Start is { } start)
+        {
+            w.WriteNumber("start", start);
+        }
+
+        if (e.End is { } end)
+        {
+            w.WriteNumber("end", end);
+        }
+
+        w.WriteString("text", e.Text);
+        w.WritePropertyName("value");
+        e.Value.WriteTo(w);
+        w.WritePropertyName("confidence");
+        WriteFloat(w, Math.Round(e.Confidence ?? 1.0, 6));
+        w.WritePropertyName("additional_info");
+        e.AdditionalInfo.WriteTo(w);
+        w.WriteString("entity", e.Entity);
+        w.WriteString("extractor", e.Extractor);
+        w.WriteEndObject();
     }
 
     /// <summary>Rasa's tracker JSON.</summary>

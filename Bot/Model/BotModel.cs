@@ -70,7 +70,7 @@ public sealed class BotModel
     public string FileName => $"{TrainedAt:yyyyMMdd-HHmmss}-{ModelId}.zip";
 
     /// <summary>Parses a message: <c>/intent{...}</c> as given (when the domain knows the intent), anything else with the NLU.</summary>
-    public ParseResult Parse(string text) => IntentMessage.TryParse(text, Domain.IntentNames) ?? Nlu.Parse(text);
+    public ParseResult Parse(string text) => IntentMessage.TryParse(text, Domain.IntentNames) is { } given ? Nlu.WithGivenResponse(given) : Nlu.Parse(text);
 
     /// <summary>The next action for a tracker and its current session's applied events.</summary>
     public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<TrackerEvent> applied) =>
@@ -96,12 +96,12 @@ public sealed class BotModel
         File.Move(temp, path, overwrite: true);
     }
 
-    public static BotModel Load(Stream stream) => ModelFile.Read(stream);
+    public static BotModel Load(Stream stream, ModelFileLimits? limits = null) => ModelFile.Read(stream, limits);
 
-    public static BotModel Load(string path)
+    public static BotModel Load(string path, ModelFileLimits? limits = null)
     {
         using var file = File.OpenRead(ResolveFile(path));
-        return Load(file);
+        return Load(file, limits);
     }
 
     /// <summary>The model file a path names: the file itself, or the newest model in a directory (as Rasa picks it).</summary>

@@ -115,22 +115,28 @@ public sealed class EntityTagger
         }
     }
 
+    /// <summary>Reads what <see cref="Save"/> wrote; counts that the stream cannot hold are refused before anything is allocated for them.</summary>
     public static EntityTagger Load(BinaryReader reader)
     {
-        var types = new string[reader.ReadInt32()];
+        var types = new string[Count(reader, bytesEach: 1)];
         for (var i = 0; i < types.Length; i++)
         {
             types[i] = reader.ReadString();
         }
 
         var tagCount = 1 + 4 * types.Length;
-        var transitions = new float[reader.ReadInt32()];
+        var transitions = new float[Count(reader, bytesEach: sizeof(float))];
+        if (transitions.Length != (tagCount + 1L) * tagCount)
+        {
+            throw new InvalidDataException($"the entity tagger has {transitions.Length} transition weights, expected {(tagCount + 1L) * tagCount}");
+        }
+
         for (var i = 0; i < transitions.Length; i++)
         {
             transitions[i] = reader.ReadSingle();
         }
 
-        var count = reader.ReadInt32();
+        var count = Count(reader, bytesEach: 1 + (long)tagCount * sizeof(float));
         var weights = new Dictionary<string, float[]>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
@@ -145,6 +151,15 @@ public sealed class EntityTagger
         }
 
         return new EntityTagger(types, weights, transitions);
+    }
+
+    private static int Count(BinaryReader reader, long bytesEach)
+    {
+        var count = reader.ReadInt32();
+        var left = reader.BaseStream.Length - reader.BaseStream.Position;
+        return count >= 0 && count <= left / bytesEach
+            ? count
+            : throw new InvalidDataException($"the entity tagger is damaged: a count of {count} does not fit in the {left} bytes left");
     }
 
     /// <summary>

@@ -17,7 +17,10 @@ public sealed record ExtractedEntity(
     string? Group = null,
     IReadOnlyList<string>? Processors = null)
 {
-    /// <summary>Extra details an extractor gives (Rasa's <c>additional_info</c>, e.g. a number's or a date's parts).</summary>
+    /// <summary>The matched text, which Rasa shows for pretrained extractors such as Duckling (null for others).</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Extra details an extractor gives (Rasa's <c>additional_info</c>: Duckling's own value object).</summary>
     public RawJson AdditionalInfo { get; init; }
 
     public string ValueText => Value.Kind == System.Text.Json.JsonValueKind.String ? Value.AsString()! : Value.IsNull ? "" : Value.ToString();

@@ -11,7 +11,7 @@ namespace Switchboard.Bot.Nlu;
 /// </summary>
 public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnlyDictionary<string, IReadOnlyList<string>> lookups)
 {
-    private readonly (string Name, Regex Regex)[] regexes = regexes.Select(r => (r.Name, new Regex(r.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))).ToArray();
+    private readonly (string Name, FeatureRegex Regex)[] regexes = regexes.Select(r => (r.Name, new FeatureRegex(r.Pattern))).ToArray();
     private readonly (string Name, string[][] Phrases)[] lookups = lookups.Select(l => (l.Key, l.Value.Select(v => Tokenizer.Tokenize(v).Select(t => t.Lower).ToArray()).Where(p => p.Length > 0).ToArray())).ToArray();
 
     /// <summary>Features per token; the message's intent (gold in training, predicted in parsing) joins them, as in a joint model.</summary>
@@ -80,14 +80,19 @@ public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnly
         var marks = tokens.Select(_ => new List<string>()).ToArray();
         foreach (var (name, regex) in this.regexes)
         {
+            // Matches and tokens both run left to right: each match starts its scan at the first token not wholly
+            // before it, so the cost is linear in the text, not tokens × matches.
+            var first = 0;
             foreach (Match m in regex.Matches(text))
             {
-                for (var i = 0; i < tokens.Count; i++)
+                while (first < tokens.Count && tokens[first].End <= m.Index)
                 {
-                    if (tokens[i].Start < m.Index + m.Length && tokens[i].End > m.Index)
-                    {
-                        marks[i].Add("rx=" + name);
-                    }
+                    first++;
+                }
+
+                for (var i = first; i < tokens.Count && tokens[i].Start < m.Index + m.Length; i++)
+                {
+                    marks[i].Add("rx=" + name);
                 }
             }
         }

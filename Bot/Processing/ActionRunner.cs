@@ -49,8 +49,20 @@ public static class ActionRunner
             return Utter(domain, action, tracker);
         }
 
+        if (domain.RetrievalIntentOf(action) is { } retrievalIntent)
+        {
+            return Retrieve(domain, retrievalIntent, tracker);
+        }
+
         throw new UnknownActionException(action);
     }
+
+    /// <summary>
+    /// A retrieval action (<c>utter_chitchat</c>): the response the latest message's response selector chose
+    /// (its own selector, else the default one); nothing when the message has no selection, as in Rasa.
+    /// </summary>
+    private static List<TrackerEvent> Retrieve(BotDomain domain, string retrievalIntent, TrackerView tracker) =>
+        tracker.LatestMessage?.ParseData.SelectedResponse(retrievalIntent) is { } chosen ? Utter(domain, chosen.UtterAction, tracker) : [];
 
     /// <summary>Rasa's <c>action_session_start</c>: session_started, the session's slots carried over, metadata, listen.</summary>
     private static async Task<IReadOnlyList<TrackerEvent>> SessionStart(BotDomain domain, TrackerView tracker, RawJson metadata)

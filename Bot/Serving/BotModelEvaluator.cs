@@ -28,9 +28,10 @@ public sealed class BotModelEvaluator : IModelEvaluator
         var test = isJson ? FromRasaJson(data, model.Domain) : TrainingDataReader.FromYaml(data, "test data", model.Domain);
         if (crossValidationFolds is { } folds)
         {
-            if (folds < 2)
+            // Each fold trains an NLU model: a billion folds would train forever.
+            if (folds is < 2 or > CrossValidation.MaxFolds)
             {
-                throw new BotDataException("test data", 1, 1, "cross_validation_folds must be at least 2");
+                throw new BotDataException("test data", 1, 1, $"cross_validation_folds must be between 2 and {CrossValidation.MaxFolds}");
             }
 
             var training = test with { Config = model.Config };

@@ -9,7 +9,7 @@ namespace Switchboard.Bot.Serving;
 /// Loads trained model files (<c>*.zip</c>, or the newest in a directory) as <see cref="BotAgent"/>s, with the
 /// action server of <c>--endpoints</c> when one is configured. Outranks the domain-only loader.
 /// </summary>
-public sealed class BotModelLoader(string? endpointsFile, HttpClient http) : IModelLoader
+public sealed class BotModelLoader(string? endpointsFile, HttpClient http, ModelFileLimits? limits = null) : IModelLoader
 {
     public int Priority => 10;
 
@@ -24,11 +24,11 @@ public sealed class BotModelLoader(string? endpointsFile, HttpClient http) : IMo
         try
         {
             file = BotModel.ResolveFile(path);
-            model = await Task.Run(() => BotModel.Load(file), cancellation);
+            model = await Task.Run(() => BotModel.Load(file, limits), cancellation);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BotDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
-            throw new ModelLoadException($"'{path}' is not a loadable model: {e.Message}", e);
+            throw new ModelLoadException($"'{path}' is not a loadable model: {ModelLoadException.Describe(e)}", e);
         }
 
         return new BotAgent(model, ActionServer(), fileName: Path.GetFileName(file));

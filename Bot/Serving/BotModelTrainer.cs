@@ -10,7 +10,7 @@ namespace Switchboard.Bot.Serving;
 /// </summary>
 public sealed class BotModelTrainer : IModelTrainer
 {
-    public async Task<string> Train(string yaml, ModelTrainingOptions options, CancellationToken cancellation)
+    public async Task<TrainedModel> Train(string yaml, ModelTrainingOptions options, CancellationToken cancellation)
     {
         var data = TrainingDataReader.FromYaml(yaml, "training data");
         Directory.CreateDirectory(options.OutputDirectory);
@@ -21,7 +21,7 @@ public sealed class BotModelTrainer : IModelTrainer
             {
                 if (ModelFile.TryReadManifest(existing)?.Fingerprint == fingerprint)
                 {
-                    return existing;
+                    return new TrainedModel(existing, data.Warnings);
                 }
             }
         }
@@ -32,6 +32,6 @@ public sealed class BotModelTrainer : IModelTrainer
             : model.FileName;
         var path = Path.Combine(options.OutputDirectory, Path.GetFileName(name));
         model.Save(path);
-        return path;
+        return new TrainedModel(path, data.Warnings);
     }
 }

@@ -53,7 +53,7 @@ public static class ConfigReader
     private static NluSettings ReadPipeline(YamlSource source, YamlSequenceNode pipeline, List<string> warnings)
     {
         // An explicit pipeline has a fallback, entities or synonyms only if it lists the components for them.
-        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false };
+        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false, ResponseSelectors = null };
         foreach (var item in pipeline.Children)
         {
             var (name, options) = Component(source, item, "pipeline");
@@ -74,6 +74,32 @@ public static class ConfigReader
                         nlu = nlu with { Epochs = Math.Clamp((int)source.Number(epochs, "epochs"), 1, 50) };
                     }
 
+                    break;
+                case "DucklingEntityExtractor":
+                    var dimensions = YamlSource.Get(options, "dimensions") is YamlSequenceNode dims
+                        ? dims.Children.Select(d => source.Scalar(d, "a dimension")).ToList()
+                        : [];
+                    foreach (var unknown in dimensions.Where(d => !Nlu.Duckling.DucklingExtractor.Dimensions.Contains(d)))
+                    {
+                        warnings.Add($"{source.Name}:{item.Start.Line}: DucklingEntityExtractor dimension '{unknown}' is not extracted here (only {string.Join(", ", Nlu.Duckling.DucklingExtractor.Dimensions)})");
+                    }
+
+                    if (YamlSource.Get(options, "url") is not null)
+                    {
+                        warnings.Add($"{source.Name}:{item.Start.Line}: DucklingEntityExtractor runs in-process here; its url is not used");
+                    }
+
+                    var timezone = YamlSource.Get(options, "timezone") is YamlScalarNode { Value: { Length: > 0 } tz } ? tz : null;
+                    if (timezone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out _))
+                    {
+                        warnings.Add($"{source.Name}:{item.Start.Line}: DucklingEntityExtractor timezone '{timezone}' is unknown; UTC is used");
+                    }
+
+                    nlu = nlu with { Duckling = new DucklingSettings(dimensions, timezone) };
+                    break;
+                case "ResponseSelector":
+                    var retrievalIntent = YamlSource.Get(options, "retrieval_intent") is { } ri && ri is not YamlScalarNode { Value: null or "" or "null" } ? source.Scalar(ri, "retrieval_intent") : null;
+                    nlu = nlu with { ResponseSelectors = [.. nlu.ResponseSelectors ?? [], new ResponseSelectorSettings(retrievalIntent)] };
                     break;
                 case "RegexEntityExtractor":
                     nlu = nlu with { RegexEntities = true };

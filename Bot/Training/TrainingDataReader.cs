@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Switchboard.Bot.Nlu;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Switchboard.Bot.Domain;
@@ -14,6 +14,7 @@ public sealed class TrainingDataReader
 {
     private readonly DomainReader domain = new();
     private readonly List<string> warnings = [];
+    private readonly HashSet<string> warned = new(StringComparer.Ordinal);
     private readonly List<NluExample> examples = [];
     private readonly Dictionary<string, string> synonyms = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<RegexFeature> regexes = [];
@@ -91,9 +92,21 @@ public sealed class TrainingDataReader
             check(domain);
         }
 
-        foreach (var intent in domain.Intents.Where(i => !DefaultNames.Intents.Contains(i.Name) && this.examples.All(e => e.Intent != i.Name)))
+        foreach (var intent in domain.Intents.Where(i => !DefaultNames.Intents.Contains(i.Name) && this.examples.All(e => RetrievalIntent.BaseOf(e.Intent) != i.Name)))
         {
             warnings.Add($"intent '{intent.Name}' has no NLU examples");
+        }
+
+        var retrievalIntents = this.examples.Select(e => RetrievalIntent.Split(e.Intent)).Where(s => s.ResponseKey is not null).Select(s => s.Intent).Distinct().ToList();
+        if (fallbackDomain is null && retrievalIntents.Count > 0 && config.Nlu.ResponseSelectors is not { Count: > 0 })
+        {
+            warnings.Add($"retrieval intents ({string.Join(", ", retrievalIntents)}) but no ResponseSelector in the pipeline: their retrieval actions will say nothing");
+        }
+
+        // Rasa 1 named a retrieval action respond_<intent>; Rasa 2 renamed it utter_<intent>, which is what runs.
+        foreach (var old in domain.Actions.Where(a => a.StartsWith("respond_", StringComparison.Ordinal) && domain.RetrievalIntents.Contains(a["respond_".Length..])))
+        {
+            warnings.Add($"action '{old}' is the Rasa 1 name of the retrieval action 'utter_{old["respond_".Length..]}', which is the one rules and stories run");
         }
 
         if (fallbackDomain is null && this.examples.Select(e => e.Intent).Distinct().Count() == 1)
@@ -145,7 +158,7 @@ public sealed class TrainingDataReader
                 {
                     try
                     {
-                        _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+                        _ = new FeatureRegex(pattern);
                     }
                     catch (ArgumentException e)
                     {
@@ -188,9 +201,16 @@ public sealed class TrainingDataReader
         this.examples.Add(new NluExample(text, intent, entities, line));
         this.checks.Add(domain =>
         {
-            if (!domain.IntentNames.Contains(intent))
+            // As in Rasa, the NLU still learns what the domain does not list; the dialogue never sees it.
+            var (baseIntent, responseKey) = RetrievalIntent.Split(intent);
+            if (!domain.IntentNames.Contains(baseIntent))
             {
-                throw new BotDataException(source.Name, line, 1, $"intent '{intent}' has NLU examples but is not listed under intents in the domain");
+                Warn("intent " + baseIntent, $"{source.Name}:{line}: intent '{baseIntent}' has NLU examples but is not listed under intents in the domain; the NLU learns it, the dialogue ignores it");
+            }
+
+            if (responseKey is not null && !domain.Responses.ContainsKey("utter_" + intent))
+            {
+                Warn("response " + intent, $"{source.Name}:{line}: retrieval intent '{intent}' has no response 'utter_{intent}'");
             }
 
             foreach (var entity in entities)
@@ -200,18 +220,32 @@ public sealed class TrainingDataReader
         });
     }
 
-    private static void CheckEntity(BotDomain domain, string source, int line, string entity, string? role, string? group, string where)
+    /// <summary>Adds a warning about <paramref name="what"/> once: a check runs per example, and many examples share a problem.</summary>
+    private void Warn(string what, string warning)
     {
-        var definition = domain.Entities.FirstOrDefault(e => e.Name == entity)
-            ?? throw new BotDataException(source, line, 1, $"{where} uses entity '{entity}', which is not listed under entities in the domain");
+        if (warned.Add(what))
+        {
+            warnings.Add(warning);
+        }
+    }
+
+    /// <summary>An entity, role or group the domain does not list is learned by the NLU and ignored by the dialogue, with a warning (as in Rasa).</summary>
+    private void CheckEntity(BotDomain domain, string source, int line, string entity, string? role, string? group, string where)
+    {
+        if (domain.Entities.FirstOrDefault(e => e.Name == entity) is not { } definition)
+        {
+            Warn("entity " + entity, $"{source}:{line}: entity '{entity}' is used in the training data but not listed under entities in the domain (first in {where})");
+            return;
+        }
+
         if (role is not null && !definition.Roles.Contains(role))
         {
-            throw new BotDataException(source, line, 1, $"{where} uses role '{role}' of entity '{entity}', which the domain does not declare");
+            Warn($"role {entity} {role}", $"{source}:{line}: role '{role}' of entity '{entity}' is used in the training data but not declared in the domain (first in {where})");
         }
 
         if (group is not null && !definition.Groups.Contains(group))
         {
-            throw new BotDataException(source, line, 1, $"{where} uses group '{group}' of entity '{entity}', which the domain does not declare");
+            Warn($"group {entity} {group}", $"{source}:{line}: group '{group}' of entity '{entity}' is used in the training data but not declared in the domain (first in {where})");
         }
     }
 
@@ -337,9 +371,11 @@ public sealed class TrainingDataReader
                 var action = source.Scalar(YamlSource.Get(map, key)!, "action");
                 if (key == "action")
                 {
+                    action = RenamedAction(source, line, action);
                     this.checks.Add(domain =>
                     {
-                        if (!domain.ActionNames.Contains(action))
+                        // A retrieval intent's own response (utter_chitchat/ask_name) may be named in test stories.
+                        if (!domain.ActionNames.Contains(action) && !(action.Contains('/', StringComparison.Ordinal) && domain.Responses.ContainsKey(action)))
                         {
                             throw new BotDataException(source.Name, line, (int)node.Start.Column,
                                 action.StartsWith("utter_", StringComparison.Ordinal)
@@ -377,7 +413,7 @@ public sealed class TrainingDataReader
                 return slots;
             case "active_loop":
                 source.OnlyKeys(map, $"an active_loop step of {where}", "active_loop");
-                var loop = YamlSource.Get(map, key) is YamlScalarNode { Value: { Length: > 0 } l } && l != "null" ? l : null;
+                var loop = YamlSource.Get(map, key) is YamlScalarNode { Value: { Length: > 0 } l } && l != "null" ? RenamedAction(source, line, l) : null;
                 if (loop is not null)
                 {
                     this.checks.Add(domain =>
@@ -406,6 +442,24 @@ public sealed class TrainingDataReader
             default:
                 return [new CheckpointStep(line, source.Scalar(YamlSource.Get(map, key)!, "checkpoint"))];
         }
+    }
+
+    /// <summary>Rasa 2 names of default actions, read as their Rasa 3 names with a warning (Rasa 3 refuses them).</summary>
+    private static readonly Dictionary<string, string> Rasa2Actions = new(StringComparer.Ordinal)
+    {
+        ["two_stage_fallback"] = DefaultNames.ActionTwoStageFallback,
+        ["action_deactivate_form"] = DefaultNames.ActionDeactivateLoop,
+    };
+
+    private string RenamedAction(YamlSource source, int line, string action)
+    {
+        if (!Rasa2Actions.TryGetValue(action, out var renamed))
+        {
+            return action;
+        }
+
+        Warn("rename " + action, $"{source.Name}:{line}: '{action}' is the Rasa 2 name of '{renamed}'; read as '{renamed}'");
+        return renamed;
     }
 
     /// <summary><c>- city: Paris</c>, optionally with <c>role:</c> and <c>group:</c> beside it.</summary>
@@ -464,9 +518,9 @@ public sealed class TrainingDataReader
 
         this.checks.Add(domain =>
         {
-            if (intent is not null && !domain.IntentNames.Contains(intent))
+            if (intent is not null && !domain.IntentNames.Contains(RetrievalIntent.Split(intent).Intent))
             {
-                throw new BotDataException(source.Name, line, 1, $"{where} uses intent '{intent}', which is not listed under intents in the domain");
+                Warn("intent " + RetrievalIntent.BaseOf(intent), $"{source.Name}:{line}: {where} uses intent '{intent}', which is not listed under intents in the domain");
             }
 
             foreach (var (entity, _, role, group) in entities)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using StackExchange.Redis;
+using Orleans.Configuration;
 using Switchboard.Bot.Agents;
 using Switchboard.Bot.Processing;
 using Switchboard.Conversations.Storage;
@@ -15,14 +15,11 @@ public static class ConversationServices
     {
         services.AddConversationModels();
         services.TryAddSingleton<ConversationPublisher>();
+        services.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(TrackerGrain).FullName!] = settings.TrackerIdleTimeout);
         if (settings.UsesRedis)
         {
-            services.TryAddSingleton<ITrackerStore>(_ =>
-            {
-                var options = ConfigurationOptions.Parse(settings.Redis!);
-                options.AbortOnConnectFail = false;
-                return new RedisTrackerStore(ConnectionMultiplexer.Connect(options), settings.ServiceId + ":rasa");
-            });
+            services.TryAddSingleton(_ => new RedisShards(settings.Redis!, settings.RedisShards));
+            services.TryAddSingleton<ITrackerStore>(sp => new RedisTrackerStore(sp.GetRequiredService<RedisShards>(), settings.ServiceId + ":rasa"));
         }
         else
         {

@@ -4,6 +4,7 @@ using Switchboard.Bot.Events;
 using Switchboard.Bot.Processing;
 using Switchboard.Bot.Tracking;
 using Switchboard.Conversations.Storage;
+using Switchboard.Hosting;
 
 namespace Switchboard.Conversations;
 
@@ -19,6 +20,7 @@ public sealed class TrackerGrain(
     ITrackerStore store,
     AgentCache agents,
     ConversationPublisher publisher,
+    ClusterSettings cluster,
     ILogger<TrackerGrain> logger) : Grain, ITrackerGrain, IRemindable, IIncomingGrainCallFilter, IReminderScheduler
 {
     private const int SnapshotEvery = 64;
@@ -36,10 +38,25 @@ public sealed class TrackerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Only a state that matches the store is saved (a failed request may have left unstored events).
+        // In-memory grain state ends with the process: a snapshot written while it shuts down would be lost anyway,
+        // and the storage grains are already going (the writes only fail, slowly). The events are in the store.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !cluster.UsesRedis)
+        {
+            return;
+        }
+
+        // Only a state that matches the store is saved (a failed request may have left unstored events). The
+        // snapshot only saves replaying events on the next activation, so a shutdown that runs out of time
+        // (the token: --shutdown_timeout) leaves it behind without losing anything.
         if (conversation.Pending.Count == 0 && conversation.Tracker.EventCount != snapshotCount)
         {
-            await SaveSnapshot();
+            try
+            {
+                await SaveSnapshot(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
         }
     }
 
@@ -247,10 +264,10 @@ public sealed class TrackerGrain(
         }
     }
 
-    private async Task SaveSnapshot()
+    private async Task SaveSnapshot(CancellationToken cancellationToken = default)
     {
         state.State.Snapshot = conversation.Tracker.ToSnapshot();
-        await state.WriteStateAsync();
+        await state.WriteStateAsync(cancellationToken);
         snapshotCount = conversation.Tracker.EventCount;
         remindersChanged = false;
     }

@@ -9,9 +9,22 @@ namespace Switchboard.Hosting;
 public sealed record ClusterSettings
 {
     public string? Redis { get; init; }
+
+    /// <summary>
+    /// Redis instances for the append-only logs (history, tracker events), one configuration each, spread by
+    /// <see cref="Hosting.RedisShards"/>; empty: they live in <see cref="Redis"/> with everything else.
+    /// </summary>
+    public IReadOnlyList<string> RedisShards { get; init; } = [];
     public string ClusterId { get; init; } = "switchboard";
     public string ServiceId { get; init; } = "switchboard";
     public string AdvertisedAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// A silo in a Kubernetes pod (<c>--kubernetes</c>): Orleans' Kubernetes hosting advertises the pod's IP
+    /// (<c>POD_IP</c>), listens on all interfaces, names the silo after the pod and declares the silos of deleted pods
+    /// dead; <see cref="AdvertisedAddress"/> is not used.
+    /// </summary>
+    public bool Kubernetes { get; init; }
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
@@ -24,6 +37,20 @@ public sealed record ClusterSettings
     /// <summary>Membership probe timeout; tests shorten it so a dead silo is declared dead in seconds.</summary>
     public TimeSpan? ProbeTimeout { get; init; }
 
+    /// <summary>
+    /// How long an idle conversation's tracker stays in memory (Orleans' default for grains is 15 minutes). Each new
+    /// sender of the public webhook activates one, so this bounds how long their state is held; the next message
+    /// reloads it from the tracker store. At least 61 s: Orleans collects idle activations once a minute.
+    /// </summary>
+    public TimeSpan TrackerIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a SIGTERM may take. Grains deactivate within it (trackers write their snapshots, channel and client
+    /// grains leave); past it the process stops anyway, losing nothing acknowledged (events and history are written
+    /// before a request is answered; a snapshot not written only means replaying events on the next activation).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 
     /// <summary>Reads the snake_case keys the command line and config file use (see README).</summary>
@@ -33,16 +60,26 @@ public sealed record ClusterSettings
         return new ClusterSettings
         {
             Redis = NullIfEmpty(config["redis"]),
+            RedisShards = ShardList(config.GetSection("redis_shards")),
             ClusterId = config["cluster_id"] ?? defaults.ClusterId,
             ServiceId = config["service_id"] ?? defaults.ServiceId,
             AdvertisedAddress = config["advertise"] ?? defaults.AdvertisedAddress,
+            Kubernetes = config.GetValue("kubernetes", false),
             SiloPort = config.GetValue("silo_port", defaults.SiloPort),
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
+            TrackerIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds))),
+            ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("shutdown_timeout", defaults.ShutdownTimeout.TotalSeconds))),
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };
     }
+
+    /// <summary>A string (<c>a:6379,b:6379,password=x</c>: one shard per endpoint) or, in the config file, an array of one configuration per shard.</summary>
+    private static IReadOnlyList<string> ShardList(IConfigurationSection section) =>
+        NullIfEmpty(section.Value) is { } list
+            ? Hosting.RedisShards.Split(list)
+            : [.. section.GetChildren().Select(c => c.Value).OfType<string>().Where(v => !string.IsNullOrWhiteSpace(v))];
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -27,8 +27,20 @@ public static class SiloSetup
             silo.UseRedisClustering(settings.Redis!)
                 .AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
                 .AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
-                .UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
-                .ConfigureEndpoints(System.Net.IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+                .UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!));
+            if (settings.Kubernetes)
+            {
+                // The ports only: the silo process (Silo/SiloHosting.cs) advertises the pod's IP and listens on all interfaces.
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = settings.SiloPort;
+                    o.GatewayPort = settings.GatewayPort;
+                });
+            }
+            else
+            {
+                silo.ConfigureEndpoints(System.Net.IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+            }
         }
         else
         {
@@ -57,6 +69,7 @@ public static class SiloSetup
             // a gateway node's stream at 1/RTT events, so queued events go together.
             p.BatchContainerBatchSize = settings.StreamBatchSize;
         })));
+        silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (_, _) => new MembershipClock());
         silo.Services.AddSingleton(settings);
         silo.Services.TryAddSingleton<GrainReferences>();
         silo.Services.AddSwitchboardChannels(settings);

@@ -12,7 +12,10 @@ namespace Switchboard.Security;
 /// </summary>
 public static class Hs256Jwt
 {
-    /// <summary>Checks signature, algorithm, <c>exp</c> and <c>nbf</c>; on success returns the payload (a clone).</summary>
+    /// <summary>
+    /// Checks signature, algorithm, <c>exp</c> (at least 1 when present) and <c>nbf</c>; header and payload must be UTF-8
+    /// JSON without repeated properties (<see cref="StrictJson"/>). On success returns the payload (a clone).
+    /// </summary>
     public static JwtValidation Validate(string? token, string secret, DateTimeOffset? now = null)
     {
         if (string.IsNullOrEmpty(token) || secret.Length == 0)
@@ -37,52 +40,46 @@ public static class Hs256Jwt
             return JwtValidation.Invalid;
         }
 
-        try
+        using (var header = StrictJson.Parse(headerBytes))
         {
-            using (var header = JsonDocument.Parse(headerBytes))
-            {
-                if (header.RootElement.ValueKind != JsonValueKind.Object
-                    || !header.RootElement.TryGetProperty("alg", out var alg)
-                    || alg.ValueKind != JsonValueKind.String
-                    || alg.GetString() != "HS256")
-                {
-                    return JwtValidation.Invalid;
-                }
-            }
-
-            using var payload = JsonDocument.Parse(payloadBytes);
-            var claims = payload.RootElement;
-            if (claims.ValueKind != JsonValueKind.Object)
+            if (header is null
+                || header.RootElement.ValueKind != JsonValueKind.Object
+                || !header.RootElement.TryGetProperty("alg", out var alg)
+                || alg.ValueKind != JsonValueKind.String
+                || alg.GetString() != "HS256")
             {
                 return JwtValidation.Invalid;
             }
-
-            var seconds = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-            if (claims.TryGetProperty("exp", out var exp))
-            {
-                // exp = 0 means "never" for Centrifugo tokens.
-                if (!TryGetSeconds(exp, out var expSeconds))
-                {
-                    return JwtValidation.Invalid;
-                }
-
-                if (expSeconds > 0 && expSeconds <= seconds)
-                {
-                    return new JwtValidation(JwtStatus.Expired, claims.Clone());
-                }
-            }
-
-            if (claims.TryGetProperty("nbf", out var nbf) && (!TryGetSeconds(nbf, out var nbfSeconds) || nbfSeconds > seconds))
-            {
-                return JwtValidation.Invalid;
-            }
-
-            return new JwtValidation(JwtStatus.Valid, claims.Clone());
         }
-        catch (JsonException)
+
+        using var payload = StrictJson.Parse(payloadBytes);
+        if (payload is null || payload.RootElement.ValueKind != JsonValueKind.Object)
         {
             return JwtValidation.Invalid;
         }
+
+        var claims = payload.RootElement;
+        var seconds = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        if (claims.TryGetProperty("exp", out var exp))
+        {
+            // 0, negative or below 1 would read as "never expires" to code that takes 0 for no exp: refused.
+            if (!TryGetSeconds(exp, out var expSeconds) || expSeconds < 1)
+            {
+                return JwtValidation.Invalid;
+            }
+
+            if (expSeconds <= seconds)
+            {
+                return new JwtValidation(JwtStatus.Expired, claims.Clone());
+            }
+        }
+
+        if (claims.TryGetProperty("nbf", out var nbf) && (!TryGetSeconds(nbf, out var nbfSeconds) || nbfSeconds > seconds))
+        {
+            return JwtValidation.Invalid;
+        }
+
+        return new JwtValidation(JwtStatus.Valid, claims.Clone());
     }
 
     /// <summary>Signs <paramref name="claims"/> (a JSON object) with HS256.</summary>

@@ -64,15 +64,8 @@ public sealed class RasaJwtVerifier
             return null;
         }
 
-        try
-        {
-            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
-            return payload.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        using var payload = StrictJson.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+        return payload?.RootElement.Clone();
     }
 
     private static string ReadPem(string value) =>

@@ -137,6 +137,9 @@ public sealed class ProtocolClient : IAsyncDisposable
     public static int ErrorCode(JsonElement reply) =>
         reply.TryGetProperty("error", out var error) ? error.GetProperty("code").GetInt32() : 0;
 
+    /// <summary>Drops the connection without a close frame, as a client whose network went away.</summary>
+    public void Abort() => socket.Abort();
+
     public async ValueTask DisposeAsync()
     {
         if (socket.State == WebSocketState.Open)

@@ -297,9 +297,16 @@ public sealed class WebSocketProtocolTests(WebSocketProtocolTests.Fixture fixtur
         {
             var refreshed = (await client.Call("refresh", new JsonObject { ["token"] = GatewayHost.Token("alice", exp: Now + 3600) })).GetProperty("refresh");
             Assert.InRange(refreshed.GetProperty("ttl").GetInt32(), 3000, 3601);
-            Assert.Equal(109, ProtocolClient.ErrorCode(await client.Call("refresh", new JsonObject { ["token"] = GatewayHost.Token("alice", exp: Now - 1) })));
             await client.SendText(new JsonObject { ["id"] = 99, ["refresh"] = new JsonObject { ["token"] = GatewayHost.Token("mallory") } }.ToJsonString());
             Assert.Equal(3500, await client.Closed);
+        }
+
+        // As in Centrifugo, an expired token in refresh ends the connection as expired.
+        var (expiring, _) = await ProtocolClient.Connect(Url, GatewayHost.Token("alice", exp: Now + 60));
+        await using (expiring)
+        {
+            await expiring.SendText(new JsonObject { ["id"] = 7, ["refresh"] = new JsonObject { ["token"] = GatewayHost.Token("alice", exp: Now - 1) } }.ToJsonString());
+            Assert.Equal(3005, await expiring.Closed);
         }
     }
 

@@ -1,5 +1,6 @@
 using Switchboard.Channels;
 using Switchboard.Channels.History;
+using Switchboard.Hosting;
 using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Channels.TestData;
 
@@ -121,9 +122,16 @@ public sealed class HistoryStoreTests : IAsyncLifetime
 
     private IHistoryStore Create(string kind)
     {
-        IHistoryStore store = kind == "redis" ? new RedisHistoryStore(redis.Endpoint) : new MemoryHistoryStore(TimeProvider.System);
-        stores.Add(store);
-        return store;
+        if (kind == "redis")
+        {
+            var shards = new RedisShards(redis.Endpoint);
+            stores.Add(shards);
+            return new RedisHistoryStore(shards);
+        }
+
+        var memory = new MemoryHistoryStore(TimeProvider.System);
+        stores.Add(memory);
+        return memory;
     }
 
     /// <summary>A clock the test moves by hand.</summary>

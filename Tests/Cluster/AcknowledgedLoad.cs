@@ -26,7 +26,7 @@ public abstract class AcknowledgedLoad<T>
     public IReadOnlyDictionary<string, ConcurrentBag<T>> AcknowledgedByKey => acknowledged;
 
     /// <summary>Request number n goes out through <paramref name="send"/>, which says its key, its item and whether it was acknowledged.</summary>
-    protected async Task RunAtRate(int perSecond, TimeSpan duration, Func<int, Task<(string Key, T Item, bool Acknowledged)>> send)
+    protected async Task RunAtRate(int perSecond, TimeSpan duration, Func<int, Task<(string Key, T Item, bool Acknowledged)>> send, CancellationToken stop)
     {
         SendingTime = await FixedRate.Run(perSecond, duration, async n =>
         {
@@ -40,7 +40,7 @@ public abstract class AcknowledgedLoad<T>
             {
                 Interlocked.Increment(ref failed);
             }
-        });
+        }, stop);
     }
 
     /// <summary>Reads what each key holds (once the cluster answers again) and counts the acknowledged items found in it and lost.</summary>

@@ -9,13 +9,14 @@ namespace Switchboard.Tests.Cluster;
 /// </summary>
 public sealed class ConversationLoad(IReadOnlyList<HttpClient> gateways, string token) : AcknowledgedLoad<string>
 {
-    public Task Run(IReadOnlyList<string> conversations, int perSecond, TimeSpan duration) =>
+    /// <param name="stop">Ends the load before <paramref name="duration"/>.</param>
+    public Task Run(IReadOnlyList<string> conversations, int perSecond, TimeSpan duration, CancellationToken stop = default) =>
         RunAtRate(perSecond, duration, async n =>
         {
             var conversation = conversations[n % conversations.Count];
             var text = $"message {n}";
             return (conversation, text, await TryPost(gateways[n % gateways.Count], conversation, text));
-        });
+        }, stop);
 
     /// <summary>Reads every tracker (once the cluster answers again) and counts acknowledged messages among its user events.</summary>
     public Task<(long Found, long Lost)> CountInTrackers() => CountFound(conversation => UserTexts(gateways[0], conversation));

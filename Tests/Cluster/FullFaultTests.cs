@@ -9,9 +9,9 @@ using Xunit.Abstractions;
 namespace Switchboard.Tests.Cluster;
 
 /// <summary>
-/// The full-size fault scenario of issue 5 (opt-in: <c>scripts/faults.sh</c>): 3 silos and 2 gateways as real
-/// processes, Redis with appendonly + appendfsync always, publishes to <c>/api/</c> and conversation messages at a
-/// fixed rate, one fault in the first third. Nothing acknowledged may be lost. Sizes come from environment
+/// The full-size fault scenarios of issues 5 and 13 (opt-in: <c>scripts/faults.sh</c>): 3 silos and 2 gateways as
+/// real processes, Redis with appendonly + appendfsync always, publishes to <c>/api/</c> and conversation messages at
+/// a fixed rate, one fault in the first third, or a rolling restart of every node (<see cref="RollingRestart"/>). Nothing acknowledged may be lost. Sizes come from environment
 /// variables so the same scenario can be scaled to the machine; the counts go to the test output.
 /// </summary>
 [Collection(ProcessCollection.Name)]
@@ -50,6 +50,14 @@ public sealed class FullFaultTests(ITestOutputHelper output)
     }
 
     [FullFaultFact]
+    public async Task RestartingEverySiloAndGatewayOneAtATimeUnderLoadLosesNothingAcknowledged()
+    {
+        using var config = new ClusterConfig(historySize: 10_000);
+        await using var cluster = await StartCluster(config);
+        await new RollingRestart(cluster, Token, output).Run(PublishRate, MessageRate, Sockets);
+    }
+
+    [FullFaultFact]
     public async Task WebSocketsOfAKilledGatewayReconnectToTheOtherAndRecoverWhatTheyMissed()
     {
         using var config = new ClusterConfig(historySize: 10_000);
@@ -58,14 +66,14 @@ public sealed class FullFaultTests(ITestOutputHelper output)
         using var api = new ClusterApi(survivor);
         string[] channels = [.. Enumerable.Range(0, 100).Select(i => $"chat:sockets-{i}")];
 
-        var subscribers = await ForEach(Enumerable.Range(0, Sockets), async i => await Subscriber.Start(doomed, channels[i % channels.Length]));
+        var subscribers = await Batches.ForEach(Enumerable.Range(0, Sockets), async i => await RecoveringSubscriber.Start(doomed, channels[i % channels.Length]));
         output.WriteLine($"{subscribers.Length} WebSocket clients subscribed on {doomed}");
 
         var load = new PublishLoad();
         var running = load.Run(api, channels, SocketPublishRate, Duration);
         await Task.Delay(Duration / 3);
         cluster.Kill(doomed);
-        await ForEach(subscribers, s => s.Reconnect(survivor));
+        await Batches.ForEach(subscribers, s => s.Reconnect(survivor));
         await running;
 
         // Every acknowledged publish reaches every subscriber of its channel: before the kill, recovered, or live after.
@@ -91,7 +99,7 @@ public sealed class FullFaultTests(ITestOutputHelper output)
             output.WriteLine($"  reconnect error: {failure}");
         }
 
-        await ForEach(subscribers, async s => await s.DisposeAsync());
+        await Batches.ForEach(subscribers, async s => await s.DisposeAsync());
         Assert.Equal(subscribers.Length, reconnected);
         Assert.Equal(subscribers.Length, recovered);
         Assert.Equal(0, missing);
@@ -191,119 +199,6 @@ public sealed class FullFaultTests(ITestOutputHelper output)
             GatewayArgs = [.. config.GatewayArgs, "--enable-api", "--auth-token", Token, "-m", Path.Combine(Repo.Root, "examples", "restaurant", "domain.yml")],
         });
 
-    /// <summary>Runs <paramref name="action"/> over the items, 50 at a time (connecting thousands at once only times out).</summary>
-    private static async Task<TResult[]> ForEach<T, TResult>(IEnumerable<T> items, Func<T, Task<TResult>> action)
-    {
-        var results = new List<TResult>();
-        foreach (var chunk in items.Chunk(50))
-        {
-            results.AddRange(await Task.WhenAll(chunk.Select(action)));
-        }
-
-        return [.. results];
-    }
-
-    private static Task ForEach<T>(IEnumerable<T> items, Func<T, Task> action) =>
-        ForEach(items, async item =>
-        {
-            await action(item);
-            return true;
-        });
-
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
-
-    /// <summary>One WebSocket client of one channel: what it got before the kill, what it recovered, what came live after.</summary>
-    private sealed class Subscriber : IAsyncDisposable
-    {
-        private readonly HashSet<int> received = [];
-        private ProtocolClient client;
-        private string epoch;
-        private long offset;
-
-        private Subscriber(ProtocolClient client, string channel, string epoch, long offset)
-        {
-            this.client = client;
-            Channel = channel;
-            this.epoch = epoch;
-            this.offset = offset;
-        }
-
-        public string Channel { get; }
-
-        public bool Reconnected { get; private set; }
-
-        public bool Recovered { get; private set; }
-
-        public int RecoveredPublications { get; private set; }
-
-        public string? Error { get; private set; }
-
-        public static async Task<Subscriber> Start(GatewayProcess gateway, string channel)
-        {
-            var (client, _) = await ProtocolClient.Connect(gateway.WebSocketUrl, GatewayHost.Token("subscriber", secret: ClusterConfig.Secret));
-            var reply = await client.Subscribe(channel);
-            Assert.Equal(0, ProtocolClient.ErrorCode(reply));
-            var result = reply.GetProperty("subscribe");
-            return new Subscriber(client, channel, result.GetProperty("epoch").GetString()!, result.TryGetProperty("offset", out var o) ? o.GetInt64() : 0);
-        }
-
-        /// <summary>Waits for the dropped socket, then subscribes on <paramref name="gateway"/> from the last offset it saw.</summary>
-        public async Task Reconnect(GatewayProcess gateway)
-        {
-            try
-            {
-                await client.Closed;
-                Take(client.Pushes().Select(p => p.GetProperty("pub")));
-                await client.DisposeAsync();
-                var (again, _) = await ProtocolClient.Connect(gateway.WebSocketUrl, GatewayHost.Token("subscriber", secret: ClusterConfig.Secret));
-                client = again;
-                Reconnected = true;
-                var reply = await again.Call("subscribe", new JsonObject { ["channel"] = Channel, ["recover"] = true, ["offset"] = offset, ["epoch"] = epoch });
-                if (ProtocolClient.ErrorCode(reply) != 0)
-                {
-                    Error = reply.ToString();
-                    return;
-                }
-
-                var result = reply.GetProperty("subscribe");
-                Recovered = result.TryGetProperty("recovered", out var r) && r.GetBoolean();
-                var publications = result.TryGetProperty("publications", out var p) ? p.EnumerateArray().ToArray() : [];
-                RecoveredPublications = publications.Length;
-                Take(publications);
-            }
-            catch (Exception e)
-            {
-                Error = $"{e.GetType().Name}: {e.Message}";
-            }
-        }
-
-        /// <summary>How many of <paramref name="acknowledged"/> this client never got (live pushes of the new socket included).</summary>
-        public int Missing(int[] acknowledged)
-        {
-            lock (received)
-            {
-                var live = Reconnected ? client.Pushes().Select(p => p.GetProperty("pub").GetProperty("data").GetProperty("n").GetInt32()) : [];
-                var all = received.Concat(live).ToHashSet();
-                return acknowledged.Count(n => !all.Contains(n));
-            }
-        }
-
-        public ValueTask DisposeAsync() => client.DisposeAsync();
-
-        private void Take(IEnumerable<JsonElement> publications)
-        {
-            lock (received)
-            {
-                foreach (var publication in publications)
-                {
-                    received.Add(publication.GetProperty("data").GetProperty("n").GetInt32());
-                    if (publication.TryGetProperty("offset", out var o))
-                    {
-                        offset = Math.Max(offset, o.GetInt64());
-                    }
-                }
-            }
-        }
-    }
 }

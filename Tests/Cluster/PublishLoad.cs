@@ -14,7 +14,8 @@ public sealed class PublishLoad : AcknowledgedLoad<int>
     /// <summary>Acknowledgements received after <paramref name="since"/> (seconds from the start).</summary>
     public long AcknowledgedAfter(double since) => acknowledgedAt.Count(t => t >= since);
 
-    public Task Run(ClusterApi api, IReadOnlyList<string> channels, int perSecond, TimeSpan duration)
+    /// <param name="stop">Ends the load before <paramref name="duration"/>.</param>
+    public Task Run(ClusterApi api, IReadOnlyList<string> channels, int perSecond, TimeSpan duration, CancellationToken stop = default)
     {
         var clock = Stopwatch.StartNew();
         return RunAtRate(perSecond, duration, async n =>
@@ -27,7 +28,7 @@ public sealed class PublishLoad : AcknowledgedLoad<int>
             }
 
             return (channel, n, ok);
-        });
+        }, stop);
     }
 
     /// <summary>Reads every channel's history (once the cluster answers again) and counts acknowledged publishes in it.</summary>

@@ -14,4 +14,18 @@ public sealed class GatewayProcess(NodeProcess process, int httpPort)
     public bool IsRunning => !Process.HasExited;
 
     public override string ToString() => $"gateway {BaseUrl} (pid {Process.Pid})";
+
+    /// <summary>A gateway process on its embedded defaults (its own in-memory silo), on free loopback ports.</summary>
+    public static GatewayProcess StartEmbedded(IEnumerable<string> args)
+    {
+        var port = FreePort.Next();
+        string[] all =
+        [
+            "--urls", $"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            "--silo-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. args,
+        ];
+        return new GatewayProcess(NodeProcess.StartProject("ApiGateway", all), port);
+    }
 }

@@ -4,8 +4,8 @@ using System.Text;
 namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
-/// A real Redis-backed topology as processes on loopback: one redis-server, N silos (<c>Silo</c> build) and
-/// M gateways (<c>ApiGateway</c> build), every one on free ports. Nodes can be added, killed (-9) or stopped
+/// A real Redis-backed topology as processes on loopback: one redis-server (or several: history and tracker shards,
+/// or the nodes of a Redis Cluster), N silos (<c>Silo</c> build) and M gateways (<c>ApiGateway</c> build), every one on free ports. Nodes can be added, killed (-9) or stopped
 /// while it runs; disposal stops everything. <c>scripts/local-cluster.sh</c> starts the same topology for people.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
@@ -14,13 +14,20 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly List<GatewayProcess> gateways = [];
     private readonly object gate = new();
 
-    private LocalCluster(RedisServer redis, LocalClusterOptions options)
+    private LocalCluster(IReadOnlyList<RedisServer> redisServers, LocalClusterOptions options)
     {
-        Redis = redis;
+        RedisServers = redisServers;
         Options = options;
     }
 
-    public RedisServer Redis { get; }
+    /// <summary>The main Redis (<c>--redis</c>): membership, grain state, reminders; the first shard.</summary>
+    public RedisServer Redis => RedisServers[0];
+
+    /// <summary>Every redis-server of the cluster: the shards (the first is <see cref="Redis"/>) or the Redis Cluster's nodes.</summary>
+    public IReadOnlyList<RedisServer> RedisServers { get; }
+
+    /// <summary>What every node gets as <c>--redis</c>.</summary>
+    public string RedisConfiguration => Options.RedisCluster ? string.Join(',', RedisServers.Select(r => r.Endpoint)) : Redis.Endpoint;
 
     public LocalClusterOptions Options { get; }
 
@@ -50,7 +57,19 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(LocalClusterOptions? options = null)
     {
         options ??= new LocalClusterOptions();
-        var redis = await RedisServer.StartAsync(options.DurableRedis);
+        var redis = new List<RedisServer>();
+        if (options.RedisCluster)
+        {
+            redis.AddRange(await RedisServer.StartClusterAsync(3, options.DurableRedis));
+        }
+        else
+        {
+            foreach (var _ in Enumerable.Range(0, Math.Max(1, options.RedisShards)))
+            {
+                redis.Add(await RedisServer.StartAsync(options.DurableRedis));
+            }
+        }
+
         var cluster = new LocalCluster(redis, options);
         try
         {
@@ -68,36 +87,38 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts one more silo and waits until it has joined and started everything (it prints "Silo started: ..." last).</summary>
     public async Task<SiloProcess> AddSiloAsync(params string[] extraArgs)
     {
-        var siloPort = FreePort.Next();
-        var gatewayPort = FreePort.Next();
-        string[] args =
-        [
-            "--redis", Redis.Endpoint,
-            "--silo-port", Invariant(siloPort),
-            "--gateway-port", Invariant(gatewayPort),
-            "--probe-timeout-ms", Invariant((int)Options.ProbeTimeout.TotalMilliseconds),
-            .. Options.SiloArgs,
-            .. extraArgs,
-        ];
-        var process = NodeProcess.StartProject("Silo", args, name: $"silo:{siloPort}");
-        var silo = new SiloProcess(process, siloPort, gatewayPort);
+        var silo = StartSilo(FreePort.Next(), FreePort.Next(), extraArgs);
         lock (gate)
         {
             silos.Add(silo);
         }
 
-        // With the colon: Orleans' own "Orleans Silo started." comes before the silo's other services (metrics) start.
-        await process.WaitForOutput("Silo started: ", Options.StartTimeout);
+        await WaitUntilStarted(silo);
         return silo;
+    }
+
+    /// <summary>
+    /// SIGTERM, then the same silo again on the same ports (as a restarted pod), in its place in <see cref="Silos"/>;
+    /// returns once the new one has joined.
+    /// </summary>
+    public async Task<SiloProcess> RestartAsync(SiloProcess silo, params string[] extraArgs)
+    {
+        await silo.Process.StopAsync();
+        var again = StartSilo(silo.SiloPort, silo.GatewayPort, extraArgs);
+        lock (gate)
+        {
+            silos[silos.IndexOf(silo)] = again;
+        }
+
+        await silo.Process.DisposeAsync();
+        await WaitUntilStarted(again);
+        return again;
     }
 
     /// <summary>Starts one more gateway and waits until it answers HTTP (it listens once its cluster client is connected).</summary>
     public async Task<GatewayProcess> AddGatewayAsync(params string[] extraArgs)
     {
-        var port = FreePort.Next();
-        string[] args = ["--redis", Redis.Endpoint, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
-        var process = NodeProcess.StartProject("ApiGateway", args, name: $"gateway:{port}");
-        var node = new GatewayProcess(process, port);
+        var node = StartGateway(FreePort.Next(), extraArgs);
         lock (gate)
         {
             gateways.Add(node);
@@ -105,6 +126,46 @@ public sealed class LocalCluster : IAsyncDisposable
 
         await WaitForHttpAsync(node, Options.StartTimeout);
         return node;
+    }
+
+    /// <summary>SIGTERM, then the same gateway again on the same port (as a restarted pod behind a Service), in its place in <see cref="Gateways"/>.</summary>
+    public async Task<GatewayProcess> RestartAsync(GatewayProcess gateway, params string[] extraArgs)
+    {
+        await gateway.Process.StopAsync();
+        var again = StartGateway(gateway.HttpPort, extraArgs);
+        lock (gate)
+        {
+            gateways[gateways.IndexOf(gateway)] = again;
+        }
+
+        await gateway.Process.DisposeAsync();
+        await WaitForHttpAsync(again, Options.StartTimeout);
+        return again;
+    }
+
+    private SiloProcess StartSilo(int siloPort, int gatewayPort, string[] extraArgs)
+    {
+        string[] shards = Options.RedisShards > 1 ? ["--redis_shards", string.Join(',', RedisServers.Select(r => r.Endpoint))] : [];
+        string[] args =
+        [
+            "--redis", RedisConfiguration,
+            .. shards,
+            "--silo-port", Invariant(siloPort),
+            "--gateway-port", Invariant(gatewayPort),
+            "--probe-timeout-ms", Invariant((int)Options.ProbeTimeout.TotalMilliseconds),
+            .. Options.SiloArgs,
+            .. extraArgs,
+        ];
+        return new SiloProcess(NodeProcess.StartProject("Silo", args, name: $"silo:{siloPort}"), siloPort, gatewayPort);
+    }
+
+    // With the colon: Orleans' own "Orleans Silo started." comes before the silo's other services (metrics) start.
+    private Task WaitUntilStarted(SiloProcess silo) => silo.Process.WaitForOutput("Silo started: ", Options.StartTimeout);
+
+    private GatewayProcess StartGateway(int port, string[] extraArgs)
+    {
+        string[] args = ["--redis", RedisConfiguration, "--urls", $"http://127.0.0.1:{Invariant(port)}", .. Options.GatewayArgs, .. extraArgs];
+        return new GatewayProcess(NodeProcess.StartProject("ApiGateway", args, name: $"gateway:{port}"), port);
     }
 
     /// <summary>kill -9: no graceful leave; membership must notice by itself.</summary>
@@ -136,7 +197,10 @@ public sealed class LocalCluster : IAsyncDisposable
         // Gateways first so they do not log a storm of reconnect attempts while silos go away.
         await Task.WhenAll(Gateways.Select(g => g.Process.DisposeAsync().AsTask()));
         await Task.WhenAll(Silos.Select(s => s.Process.DisposeAsync().AsTask()));
-        await Redis.DisposeAsync();
+        foreach (var redis in RedisServers)
+        {
+            await redis.DisposeAsync();
+        }
     }
 
     private static async Task WaitForHttpAsync(GatewayProcess node, TimeSpan timeout)

@@ -10,6 +10,15 @@ public sealed record LocalClusterOptions
     /// <summary>Redis with <c>appendonly yes</c> and <c>appendfsync always</c>, for fault tests.</summary>
     public bool DurableRedis { get; init; }
 
+    /// <summary>
+    /// Redis servers the silos spread history and tracker logs over (<c>--redis_shards</c>): the main one
+    /// (<see cref="LocalCluster.Redis"/>) and this many minus one more. 1: no <c>--redis_shards</c>.
+    /// </summary>
+    public int RedisShards { get; init; } = 1;
+
+    /// <summary>Redis as a 3-node Redis Cluster instead of one server: every node gets all three as <c>--redis</c>.</summary>
+    public bool RedisCluster { get; init; }
+
     /// <summary>Membership probe timeout: short, so a killed silo is declared dead in seconds.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -95,6 +95,14 @@ public sealed class NodeProcess : IAsyncDisposable
 
             if (process.HasExited)
             {
+                // The exit is seen before the output's last lines are delivered (a script's trap prints its last line just
+                // before it exits): wait for the end of the output, then look again.
+                await DrainOutput();
+                if (Output.Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+
                 throw new InvalidOperationException($"{Name} exited ({process.ExitCode}) before printing '{text}':\n{Output}");
             }
 
@@ -105,6 +113,20 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     public int ExitCode => process.ExitCode;
+
+    /// <summary>After the exit: waits until the redirected output reached its end (bounded, in case a child holds the pipe).</summary>
+    private async Task DrainOutput()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            // Unlike HasExited, this also waits for the end of the redirected output and error streams.
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>Sends a line to the process's standard input (for processes driven by commands).</summary>
     public void WriteLine(string line)

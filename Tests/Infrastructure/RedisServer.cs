@@ -5,18 +5,21 @@ namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
 /// A real <c>redis-server</c> (Debian package) on a free loopback port, in a directory of its own.
-/// It can be stopped and started again on the same port and data, for restart tests.
+/// It can be stopped and started again on the same port and data, for restart tests, and be a node of a Redis
+/// Cluster (<see cref="StartClusterAsync"/>).
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly bool durable;
+    private readonly bool clusterNode;
     private NodeProcess? process;
 
-    private RedisServer(int port, string dataDir, bool durable)
+    private RedisServer(int port, string dataDir, bool durable, bool clusterNode)
     {
         Port = port;
         DataDir = dataDir;
         this.durable = durable;
+        this.clusterNode = clusterNode;
     }
 
     public int Port { get; }
@@ -27,10 +30,70 @@ public sealed class RedisServer : IAsyncDisposable
     public string Endpoint => $"127.0.0.1:{Port}";
 
     /// <param name="durable">appendonly with fsync on every write, for fault tests that restart Redis.</param>
-    public static async Task<RedisServer> StartAsync(bool durable = false)
+    public static async Task<RedisServer> StartAsync(bool durable = false) => await Start(durable, clusterNode: false);
+
+    /// <summary>
+    /// A Redis Cluster of <paramref name="nodes"/> masters (no replicas) made by <c>redis-cli --cluster create</c>;
+    /// returns once every node reports <c>cluster_state:ok</c>. The nodes' endpoints, comma-separated, are what
+    /// <c>--redis</c> takes.
+    /// </summary>
+    public static async Task<IReadOnlyList<RedisServer>> StartClusterAsync(int nodes = 3, bool durable = false)
+    {
+        var servers = new List<RedisServer>();
+        try
+        {
+            foreach (var _ in Enumerable.Range(0, nodes))
+            {
+                servers.Add(await Start(durable, clusterNode: true));
+            }
+
+            var create = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { "--cluster", "create" }.Concat(servers.Select(s => s.Endpoint)).Concat(["--cluster-replicas", "0", "--cluster-yes"]))
+            {
+                create.ArgumentList.Add(arg);
+            }
+
+            await using (var cli = NodeProcess.Start(create, "redis-cli --cluster create"))
+            {
+                await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
+                if (cli.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"redis-cli --cluster create failed:\n{cli.Output}");
+                }
+            }
+
+            foreach (var server in servers)
+            {
+                await using var connection = await server.ConnectAsync();
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+                while (!((string)(await connection.GetDatabase().ExecuteAsync("CLUSTER", "INFO"))!).Contains("cluster_state:ok", StringComparison.Ordinal))
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        throw new TimeoutException($"{server.Endpoint} did not report cluster_state:ok");
+                    }
+
+                    await Task.Delay(100);
+                }
+            }
+
+            return servers;
+        }
+        catch
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<RedisServer> Start(bool durable, bool clusterNode)
     {
         var dir = Directory.CreateTempSubdirectory("switchboard-redis-").FullName;
-        var server = new RedisServer(FreePort.Next(), dir, durable);
+        var server = new RedisServer(FreePort.Next(), dir, durable, clusterNode);
         await server.StartProcessAsync();
         return server;
     }
@@ -44,12 +107,15 @@ public sealed class RedisServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = DataDir,
         };
-        foreach (var arg in new[]
-                 {
-                     "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--dir", DataDir, "--save", "", "--protected-mode", "yes",
-                     "--appendonly", durable ? "yes" : "no", "--appendfsync", durable ? "always" : "everysec",
-                 })
+        string[] cluster = clusterNode ? ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"] : [];
+        string[] args =
+        [
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--dir", DataDir, "--save", "", "--protected-mode", "yes",
+            "--appendonly", durable ? "yes" : "no", "--appendfsync", durable ? "always" : "everysec",
+            .. cluster,
+        ];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
@@ -60,8 +126,20 @@ public sealed class RedisServer : IAsyncDisposable
 
     public void Kill() => process?.Kill();
 
+    /// <summary>SIGSTOP: the server keeps its connections but answers nothing until <see cref="Resume"/>, as a hung Redis.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal("CONT");
+
     public async Task<ConnectionMultiplexer> ConnectAsync() =>
         await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Endpoint }, AbortOnConnectFail = false });
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process!.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -50,6 +50,41 @@ public sealed class Hs256JwtTests
     [InlineData("!!.??.**")]
     public void RefusesMalformedTokens(string token) => Assert.Equal(JwtStatus.Invalid, Hs256Jwt.Validate(token, ShortSecret).Status);
 
+    [Theory]
+    [InlineData("""{"sub":"1","exp":0}""")]
+    [InlineData("""{"sub":"1","exp":0.5}""")]
+    [InlineData("""{"sub":"1","exp":-1}""")]
+    [InlineData("""{"sub":"1","exp":-1e300}""")]
+    public void RefusesExpiriesThatWouldReadAsNever(string payload) => Assert.Equal(JwtStatus.Invalid, Hs256Jwt.Validate(Sign(payload), ShortSecret).Status);
+
+    [Fact]
+    public void AcceptsAFractionalExpInTheFuture()
+    {
+        var exp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60.5;
+        Assert.Equal(JwtStatus.Valid, Hs256Jwt.Validate(Sign($$"""{"sub":"1","exp":{{exp.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}"""), ShortSecret).Status);
+    }
+
+    [Theory]
+    [InlineData("""{"user":{"username":"alice","role":"user"},"user":{"username":"alice","role":"admin"}}""")]
+    [InlineData("""{"sub":"alice","sub":"admin"}""")]
+    [InlineData("""{"user":{"role":"user","role":"admin"}}""")]
+    [InlineData("""{"sub":"\ud800"}""")]
+    [InlineData("""{"\udfff":1}""")]
+    public void RefusesRepeatedClaimsAndStringsThatAreNoText(string payload) => Assert.Equal(JwtStatus.Invalid, Hs256Jwt.Validate(Sign(payload), ShortSecret).Status);
+
+    [Fact]
+    public void RefusesAPayloadThatIsNotUtf8()
+    {
+        byte[] payload = [.. "{\"sub\":\""u8, 0xC0, 0xAF, .. "\"}"u8];
+        var input = Encode("""{"alg":"HS256"}""") + "." + Base64Url.EncodeToString(payload);
+        var token = input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(ShortSecret), Encoding.ASCII.GetBytes(input)));
+        Assert.Equal(JwtStatus.Invalid, Hs256Jwt.Validate(token, ShortSecret).Status);
+    }
+
+    [Fact]
+    public void RefusesAHeaderWithTwoAlgorithms() =>
+        Assert.Equal(JwtStatus.Invalid, Hs256Jwt.Validate(Sign("""{"sub":"1"}""", """{"alg":"none","alg":"HS256"}"""), ShortSecret).Status);
+
     [Fact]
     public void RefusesAnotherSecretAndATamperedPayload()
     {
@@ -84,4 +119,10 @@ public sealed class Hs256JwtTests
     }
 
     private static string Encode(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+
+    private static string Sign(string payload, string header = """{"alg":"HS256","typ":"JWT"}""")
+    {
+        var input = Encode(header) + "." + Encode(payload);
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(ShortSecret), Encoding.ASCII.GetBytes(input)));
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
+using Switchboard.ApiGateway.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
@@ -10,7 +11,24 @@ public static class ApiEndpoint
 {
     public static async Task Handle(HttpContext context, CentrifugoOptions options, ApiExecutor executor)
     {
-        var (buffer, length) = await ReadBody(context.Request, options.ApiMaxBodySize);
+        byte[] buffer;
+        int length;
+        try
+        {
+            (buffer, length) = await ReadBody(context.Request, options.ApiMaxBodySize);
+        }
+        catch (Exception e) when (ClientHangUp.Is(context, e))
+        {
+            context.Abort();
+            return;
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's verdict on the body itself (cut short, ...).
+            await Reject(context, e.StatusCode, e.Message);
+            return;
+        }
+
         try
         {
             // Not `? null :` here: null converts to an empty Memory (through byte[]), which is not "too large".
@@ -49,7 +67,7 @@ public static class ApiEndpoint
             }
         }
 
-        using var request = ApiRequest.Parse(body.Value);
+        using var request = ApiRequest.Parse(body.Value, options.ApiBatchMaxCommands);
         if (request.Error is not null)
         {
             await Reject(context, StatusCodes.Status400BadRequest, request.Error);

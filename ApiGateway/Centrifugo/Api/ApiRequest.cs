@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Unicode;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
@@ -14,8 +16,20 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    public static ApiRequest Parse(ReadOnlyMemory<byte> body)
+    /// <summary>Parses a body of at most <paramref name="maxCommands"/> commands (<c>api_batch_max_commands</c>).</summary>
+    public static ApiRequest Parse(ReadOnlyMemory<byte> body, int maxCommands)
     {
+        // JSON is UTF-8 text: anything else would reach channel names and stored data (and every subscriber) as it is.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return Fail("request body is not valid UTF-8");
+        }
+
+        if (!StrictJson.IsText(body.Span))
+        {
+            return Fail("a string is not Unicode text (an escaped lone surrogate)");
+        }
+
         JsonDocument document;
         try
         {
@@ -26,7 +40,7 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             return Fail($"malformed JSON: {ex.Message}");
         }
 
-        var (commands, isArray, error) = ReadCommands(document.RootElement);
+        var (commands, isArray, error) = ReadCommands(document.RootElement, maxCommands);
         if (error is not null)
         {
             document.Dispose();
@@ -38,7 +52,7 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
 
     public void Dispose() => document?.Dispose();
 
-    private static (List<ApiCommand> Commands, bool IsArray, string? Error) ReadCommands(JsonElement root)
+    private static (List<ApiCommand> Commands, bool IsArray, string? Error) ReadCommands(JsonElement root, int maxCommands)
     {
         var isArray = root.ValueKind == JsonValueKind.Array;
         var commands = new List<ApiCommand>();
@@ -50,9 +64,17 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
         if (!isArray)
         {
             var (single, singleError) = ParseCommand(root);
-            return single is null ? (commands, false, singleError) : ([single], false, null);
+            return single is null ? (commands, false, singleError)
+                : Publishes(single) > maxCommands ? (commands, false, TooMany(Publishes(single), maxCommands))
+                : ([single], false, null);
         }
 
+        if (root.GetArrayLength() > maxCommands)
+        {
+            return (commands, true, TooMany(root.GetArrayLength(), maxCommands));
+        }
+
+        var publishes = 0;
         foreach (var item in root.EnumerateArray())
         {
             var (command, error) = ParseCommand(item);
@@ -61,11 +83,17 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
                 return (commands, true, $"command {commands.Count}: {error}");
             }
 
+            publishes += Publishes(command!);
             commands.Add(command!);
         }
 
-        return (commands, true, null);
+        return publishes > maxCommands ? (commands, true, TooMany(publishes, maxCommands)) : (commands, true, null);
     }
+
+    /// <summary>A broadcast is a publish per channel: its channels count against the cap of commands.</summary>
+    private static int Publishes(ApiCommand command) => command.Method == "broadcast" ? command.Params.GetProperty("channels").GetArrayLength() : 1;
+
+    private static string TooMany(int count, int max) => $"too many commands: {count} in one request (a broadcast counts once per channel), at most {max} (api_batch_max_commands)";
 
     private static ApiRequest Fail(string error) => new([], false, error);
 

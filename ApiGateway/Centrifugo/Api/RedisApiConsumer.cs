@@ -46,7 +46,13 @@ public sealed class RedisApiConsumer(ClusterSettings cluster, CentrifugoOptions 
 
     private async Task Execute(byte[] body)
     {
-        using var request = ApiRequest.Parse(body);
+        if (body.Length > options.ApiMaxBodySize)
+        {
+            logger.LogWarning("Redis API: rejected a message of {Size} bytes (api_max_body_size {Max})", body.Length, options.ApiMaxBodySize);
+            return;
+        }
+
+        using var request = ApiRequest.Parse(body, options.ApiBatchMaxCommands);
         if (request.Error is not null)
         {
             logger.LogWarning("Redis API: rejected command: {Error}", request.Error);

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Switchboard.ApiGateway.Centrifugo.Api.Http;
 using Switchboard.ApiGateway.Centrifugo.Api.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
+using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
@@ -54,7 +56,15 @@ public static class ServerApiRoutes
                 return;
             }
 
-            await handle(buffer.AsMemory(0, length));
+            // JSON is UTF-8 text throughout: anything else would reach channel names and stored data as it is.
+            var body = buffer.AsMemory(0, length);
+            if (!Utf8.IsValid(body.Span) || !StrictJson.IsText(body.Span))
+            {
+                await BadRequest(context);
+                return;
+            }
+
+            await handle(body);
         }
         finally
         {

@@ -37,11 +37,28 @@ public sealed record CentrifugoOptions
     /// <summary>Largest accepted <c>/api/</c> body (<c>api_max_body_size</c>, bytes).</summary>
     public int ApiMaxBodySize { get; init; } = 1024 * 1024;
 
+    /// <summary>Most commands one <c>/api/</c> request (or Redis API message) may carry (<c>api_batch_max_commands</c>).</summary>
+    public int ApiBatchMaxCommands { get; init; } = 1000;
+
     /// <summary>Largest accepted WebSocket message from a client (<c>client_request_max_size</c>, bytes).</summary>
     public int ClientRequestMaxSize { get; init; } = 64 * 1024;
 
-    /// <summary>Messages a slow client may have queued before it is disconnected (<c>client_queue_max_size</c>).</summary>
-    public int ClientQueueMaxSize { get; init; } = 4096;
+    /// <summary>
+    /// Most commands one WebSocket message may carry (<c>client_frame_max_commands</c>): above it the connection is
+    /// closed (3013) before any runs. The SDKs batch a resubscribe of every channel (at most <see cref="ClientChannelLimit"/>).
+    /// </summary>
+    public int ClientFrameMaxCommands { get; init; } = 256;
+
+    /// <summary>Bytes queued to a client before it is disconnected as slow (<c>client_queue_max_size</c>, 3008), Centrifugo's 1 MB.</summary>
+    public int ClientQueueMaxSize { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Time a connection has after its token's <c>exp</c> to send <c>refresh</c> before it is closed (3005), and a
+    /// subscription after its subscription token's <c>exp</c> to send <c>sub_refresh</c> before it is unsubscribed
+    /// (2501): <c>client_expired_close_delay</c> and <c>client_expired_sub_close_delay</c>, seconds, as in Centrifugo.
+    /// </summary>
+    public TimeSpan ClientExpiredCloseDelay { get; init; } = TimeSpan.FromSeconds(25);
+    public TimeSpan ClientExpiredSubCloseDelay { get; init; } = TimeSpan.FromSeconds(25);
 
     public int ChannelMaxLength { get; init; } = 255;
     public int ClientChannelLimit { get; init; } = 128;
@@ -75,8 +92,12 @@ public sealed record CentrifugoOptions
             ClientInsecure = config.GetValue("client_insecure", false),
             RedisApiList = config["redis_api_list"] is { Length: > 0 } list ? list : DefaultApiList,
             ApiMaxBodySize = config.GetValue("api_max_body_size", defaults.ApiMaxBodySize),
+            ApiBatchMaxCommands = config.GetValue("api_batch_max_commands", defaults.ApiBatchMaxCommands),
             ClientRequestMaxSize = config.GetValue("client_request_max_size", defaults.ClientRequestMaxSize),
+            ClientFrameMaxCommands = config.GetValue("client_frame_max_commands", defaults.ClientFrameMaxCommands),
             ClientQueueMaxSize = config.GetValue("client_queue_max_size", defaults.ClientQueueMaxSize),
+            ClientExpiredCloseDelay = TimeSpan.FromSeconds(config.GetValue("client_expired_close_delay", defaults.ClientExpiredCloseDelay.TotalSeconds)),
+            ClientExpiredSubCloseDelay = TimeSpan.FromSeconds(config.GetValue("client_expired_sub_close_delay", defaults.ClientExpiredSubCloseDelay.TotalSeconds)),
             ClientChannelLimit = config.GetValue("client_channel_limit", defaults.ClientChannelLimit),
             ChannelMaxLength = config.GetValue("channel_max_length", defaults.ChannelMaxLength),
             PingInterval = TimeSpan.FromSeconds(config.GetValue("ping_interval", defaults.PingInterval.TotalSeconds)),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Switchboard.ApiGateway.Centrifugo.Node;
@@ -14,6 +15,7 @@ public sealed class NodeMetrics
     private long bytesOut;
     private TimeSpan lastCpu;
     private long lastCpuSample = Stopwatch.GetTimestamp();
+    private readonly ConcurrentDictionary<int, long> disconnects = new();
 
     public long Published => Interlocked.Read(ref published);
     public long Queued => Interlocked.Read(ref queued);
@@ -33,7 +35,12 @@ public sealed class NodeMetrics
         Interlocked.Add(ref bytesOut, bytes);
     }
 
+    /// <summary>Connections closed so far, by close code (3008 slow, 3005 expired, ...).</summary>
+    public IReadOnlyDictionary<int, long> Disconnects => disconnects;
+
     public void ApiRequest() => Interlocked.Increment(ref apiRequests);
+
+    public void Disconnected(int code) => disconnects.AddOrUpdate(code, 1, static (_, n) => n + 1);
 
     public void ClientRequest(int bytes)
     {

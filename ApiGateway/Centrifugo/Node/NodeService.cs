@@ -28,7 +28,9 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     /// <summary>Subscribes to the node's stream before the server accepts connections (hosted services start first).</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        streamObserver = new NodeStreamObserver(node, logger);
+        var gaps = new PublicationGaps(node, logger);
+        node.ChannelEmptied += gaps.Forget;
+        streamObserver = new NodeStreamObserver(node, gaps, logger);
         observer = new NodeObserver(node);
         observerReference = node.Cluster.CreateObjectReference<INodeObserver>(observer);
         try

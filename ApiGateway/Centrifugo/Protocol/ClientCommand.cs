@@ -17,10 +17,11 @@ public sealed class ClientCommand
     public ChannelRequest? PresenceStats { get; set; }
     public HistoryRequest? History { get; set; }
     public RefreshRequest? Refresh { get; set; }
+    public SubRefreshRequest? SubRefresh { get; set; }
     public RpcRequest? Rpc { get; set; }
     public SendRequest? Send { get; set; }
     public JsonElement? Ping { get; set; }
 
     public bool IsPong => Id == 0 && Connect is null && Subscribe is null && Unsubscribe is null && Publish is null
-        && Presence is null && PresenceStats is null && History is null && Refresh is null && Rpc is null && Send is null && Ping is null;
+        && Presence is null && PresenceStats is null && History is null && Refresh is null && SubRefresh is null && Rpc is null && Send is null && Ping is null;
 }

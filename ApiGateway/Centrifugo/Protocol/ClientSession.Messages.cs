@@ -15,7 +15,7 @@ public sealed partial class ClientSession
             return Frames.Error(id, resolutionError);
         }
 
-        if (request.Data is not { } data)
+        if (request.Data is not { } data || !StrictJson.IsText(data))
         {
             return Frames.Error(id, ClientError.BadRequest);
         }
@@ -30,37 +30,55 @@ public sealed partial class ClientSession
         return Frames.EmptyReply(id, "publish");
     }
 
+    /// <summary>
+    /// <c>refresh</c>: a new connection token (from the SDK's <c>getToken</c>) for the same user and scope moves the
+    /// connection's expiry. An expired one ends the connection (3005), as in Centrifugo; a foreign one is invalid (3500).
+    /// </summary>
     private byte[]? Refresh(uint id, RefreshRequest request)
     {
         var token = Hs256Jwt.Validate(request.Token, options.Secret);
         if (token.Status == JwtStatus.Expired)
         {
-            return Frames.Error(id, ClientError.TokenExpired);
+            Close(Disconnect.Expired);
+            return null;
         }
 
-        if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User)
+        if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User || !ConnectionScope.Same(claims.Scope, scope))
         {
             Close(Disconnect.InvalidToken);
             return null;
         }
 
+        lock (gate)
+        {
+            expiresAt = claims.Exp;
+        }
+
+        ScheduleExpiry(claims.Exp, options.ClientExpiredCloseDelay);
         return Frames.Reply(id, "refresh", w =>
         {
             w.WriteString("client", ClientId);
             w.WriteString("version", Version);
-            if (claims.Exp > 0)
-            {
-                w.WriteBoolean("expires", true);
-                w.WriteNumber("ttl", Math.Max(1, claims.Exp - DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-            }
+            Frames.WriteExpiry(w, claims.Exp, node.Expiries.Now);
         });
     }
 
     private async Task<byte[]?> Rpc(uint id, RpcRequest request)
     {
-        if (!rpc.TryGet(request.Method ?? "", out var handler))
+        var method = request.Method ?? "";
+        if (scope is not null && !scope.AllowsRpc(method))
+        {
+            return Frames.Error(id, ClientError.PermissionDenied);
+        }
+
+        if (!rpc.TryGet(method, out var handler))
         {
             return Frames.Error(id, ClientError.MethodNotFound);
+        }
+
+        if (request.Data is { } text && !StrictJson.IsText(text))
+        {
+            return Frames.Error(id, ClientError.BadRequest);
         }
 
         var data = request.Data is { } d ? JsonMarshal.GetRawUtf8Value(d).ToArray() : [];

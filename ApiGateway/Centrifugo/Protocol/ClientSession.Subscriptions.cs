@@ -37,6 +37,7 @@ public sealed partial class ClientSession
         }
 
         byte[]? chanInfo = null;
+        long expiry = 0;
         if (resolution.IsPrivate)
         {
             var token = Hs256Jwt.Validate(request.Token, options.Secret);
@@ -51,11 +52,12 @@ public sealed partial class ClientSession
             }
 
             chanInfo = claims.Info;
+            expiry = claims.Exp;
         }
 
         var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
         var recoverFrom = recoverable && request.Recover ? new StreamPosition(request.Offset, request.Epoch ?? "") : null;
-        var result = await SubscribeToGrain(channel, resolution, chanInfo, recoverFrom);
+        var result = await SubscribeToGrain(channel, resolution, chanInfo, expiry, recoverFrom);
         if (result.WasRecovering && !result.RecoverySucceeded && (request.Flag & SubscribeRequest.RejectUnrecovered) != 0)
         {
             lock (gate)
@@ -67,17 +69,55 @@ public sealed partial class ClientSession
             return Frames.Error(id, ClientError.UnrecoverablePosition);
         }
 
-        var reply = Frames.Reply(id, "subscribe", w => WriteSubscribeResult(w, result, recoverable));
+        var reply = Frames.Reply(id, "subscribe", w =>
+        {
+            Frames.WriteExpiry(w, expiry, node.Expiries.Now);
+            WriteSubscribeResult(w, result, recoverable);
+        });
         Activate(reply, [(channel, result)]);
+        ScheduleExpiry(expiry, options.ClientExpiredSubCloseDelay);
         return null;
     }
 
+    /// <summary><c>sub_refresh</c>: a new token for a subscribed private channel moves its expiry.</summary>
+    private byte[]? SubRefresh(uint id, SubRefreshRequest request)
+    {
+        var channel = request.Channel ?? "";
+        if (!IsSubscribed(channel) || !rules.Resolve(channel).IsPrivate)
+        {
+            return Frames.Error(id, ClientError.PermissionDenied);
+        }
+
+        var token = Hs256Jwt.Validate(request.Token, options.Secret);
+        if (token.Status == JwtStatus.Expired)
+        {
+            return Frames.Error(id, ClientError.Expired);
+        }
+
+        if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User || claims.Channel != channel)
+        {
+            Close(Disconnect.InvalidToken);
+            return null;
+        }
+
+        lock (gate)
+        {
+            if (subscriptions.TryGetValue(channel, out var subscription))
+            {
+                subscription.ExpiresAt = claims.Exp;
+            }
+        }
+
+        ScheduleExpiry(claims.Exp, options.ClientExpiredSubCloseDelay);
+        return Frames.Reply(id, "sub_refresh", w => Frames.WriteExpiry(w, claims.Exp, node.Expiries.Now));
+    }
+
     /// <summary>Registers the subscription as pending, then joins the channel grain.</summary>
-    private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, StreamPosition? recoverFrom)
+    private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, long expiresAt, StreamPosition? recoverFrom)
     {
         lock (gate)
         {
-            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo));
+            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), expiresAt);
         }
 
         try
@@ -185,7 +225,7 @@ public sealed partial class ClientSession
 
         try
         {
-            var result = await SubscribeToGrain(channel, resolution, null, null);
+            var result = await SubscribeToGrain(channel, resolution, null, 0, null);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
             Activate(Frames.SubscribePush(channel, w => WriteSubscribeResult(w, result, recoverable)), [(channel, result)]);
         }
@@ -209,9 +249,15 @@ public sealed partial class ClientSession
             }
         }
 
+        await Unsubscribed(removed, UnsubscribeReason.Server);
+    }
+
+    /// <summary>Tells the client about subscriptions the server removed, and leaves their channels.</summary>
+    private async Task Unsubscribed(List<string> removed, UnsubscribeReason reason)
+    {
         foreach (var name in removed)
         {
-            Enqueue(Frames.UnsubscribePush(name));
+            Enqueue(Frames.UnsubscribePush(name, reason));
             try
             {
                 await node.Unsubscribe(this, name);
@@ -234,7 +280,12 @@ public sealed partial class ClientSession
 
             if (subscription.Pending)
             {
-                subscription.Buffered.Add((offset, frame));
+                // Held back frames count against the queue's byte bound too (a slow subscribe to a busy channel).
+                if (subscription.Buffer(offset, frame) > options.ClientQueueMaxSize)
+                {
+                    Close(Disconnect.Slow);
+                }
+
                 return;
             }
         }
@@ -250,11 +301,19 @@ public sealed partial class ClientSession
         }
     }
 
-    /// <summary>Resolves the channel a command names (a missing name is the empty one, which fails); non-null is the error to answer with.</summary>
+    /// <summary>
+    /// Resolves the channel a command names (a missing name is the empty one, which fails); non-null is the error to
+    /// answer with. A channel outside the connection's scope is refused before anything else is said about it.
+    /// </summary>
     private ClientError? Resolve(string? requested, out string channel, out ChannelResolution resolution)
     {
         channel = requested ?? "";
         resolution = rules.Resolve(channel);
+        if (scope is not null && !scope.AllowsChannel(channel))
+        {
+            return ClientError.PermissionDenied;
+        }
+
         return resolution.Error switch
         {
             ChannelError.None => null,

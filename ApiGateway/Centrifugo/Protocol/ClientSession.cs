@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
@@ -16,7 +17,7 @@ public sealed partial class ClientSession(
     ChannelRules rules,
     RpcHandlers rpc,
     ISessionTransport transport,
-    ILogger logger) : ISubscriber
+    ILogger logger) : ISubscriber, IExpiring
 {
     public const string Version = "switchboard 1.0";
 
@@ -26,6 +27,12 @@ public sealed partial class ClientSession(
     private bool connected;
     private bool closed;
     private long pingSentAt;
+
+    /// <summary>The connection token's <c>exp</c> (Unix seconds), moved by <c>refresh</c>; 0 when it does not expire.</summary>
+    private long expiresAt;
+
+    /// <summary>Set by an <c>allow</c> claim: the only channels and RPC methods the connection may use.</summary>
+    private ConnectionScope? scope;
 
     public string ClientId { get; } = Guid.NewGuid().ToString();
 
@@ -46,10 +53,25 @@ public sealed partial class ClientSession(
 
     public bool IsConnected => Volatile.Read(ref connected);
 
-    /// <summary>Handles one WebSocket message (one or more newline-separated commands).</summary>
+    /// <summary>
+    /// Handles one WebSocket message (one or more newline-separated commands). A message that is not UTF-8 or
+    /// carries more than <c>client_frame_max_commands</c> commands closes the connection before any of them runs.
+    /// </summary>
     public async Task HandleMessage(ReadOnlyMemory<byte> message)
     {
         node.Metrics.ClientRequest(message.Length);
+        if (!Utf8.IsValid(message.Span))
+        {
+            Close(Disconnect.BadRequest);
+            return;
+        }
+
+        if (message.Span.Count((byte)'\n') >= options.ClientFrameMaxCommands)
+        {
+            Close(Disconnect.TooManyRequests);
+            return;
+        }
+
         var rest = message;
         while (!rest.IsEmpty && !closed)
         {
@@ -112,6 +134,7 @@ public sealed partial class ClientSession(
     /// <summary>Called by the transport once the socket is gone.</summary>
     public async Task OnClosed()
     {
+        node.Expiries.Cancel(this);
         string[] channels;
         lock (gate)
         {
@@ -164,6 +187,12 @@ public sealed partial class ClientSession(
             closed = true;
         }
 
+        node.Metrics.Disconnected(disconnect.Code);
+        if (disconnect.IsClientFault)
+        {
+            logger.LogInformation("Client {Client} of user '{User}' disconnected: {Reason} ({Code})", ClientId, User, disconnect.Reason, disconnect.Code);
+        }
+
         transport.Close(disconnect);
     }
 
@@ -204,6 +233,7 @@ public sealed partial class ClientSession(
                 { PresenceStats: { } r } => await PresenceStats(command.Id, r),
                 { History: { } r } => await History(command.Id, r),
                 { Refresh: { } r } => Refresh(command.Id, r),
+                { SubRefresh: { } r } => SubRefresh(command.Id, r),
                 { Rpc: { } r } => await Rpc(command.Id, r),
                 { Ping: not null } => Frames.EmptyReply(command.Id, "ping"),
                 _ => Frames.Error(command.Id, ClientError.MethodNotFound),
@@ -228,7 +258,7 @@ public sealed partial class ClientSession(
             return null;
         }
 
-        long expiresAt = 0;
+        long claimsExpiry = 0;
         List<string> serverChannels = [];
         if (string.IsNullOrEmpty(request.Token))
         {
@@ -253,8 +283,13 @@ public sealed partial class ClientSession(
 
             User = claims.Sub;
             ConnInfo = claims.Info;
-            expiresAt = claims.Exp;
             serverChannels = claims.Channels;
+            scope = claims.Scope;
+            claimsExpiry = claims.Exp;
+            lock (gate)
+            {
+                expiresAt = claimsExpiry;
+            }
         }
 
         Volatile.Write(ref connected, true);
@@ -272,17 +307,16 @@ public sealed partial class ClientSession(
         var subs = new List<(string Channel, SubscribeResult Result, bool Recoverable)>();
         foreach (var channel in serverChannels.Distinct(StringComparer.Ordinal))
         {
-            var resolution = rules.Resolve(channel);
-            if (!resolution.Ok)
+            if (Resolve(channel, out _, out var resolution) is { } error)
             {
-                logger.LogInformation("Client {Client}: server-side channel {Channel} ignored ({Error})", ClientId, channel, resolution.Error);
+                logger.LogInformation("Client {Client}: server-side channel {Channel} ignored ({Error})", ClientId, channel, error.Message);
                 continue;
             }
 
             SubscribeRequest? position = null;
             request.Subs?.TryGetValue(channel, out position);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-            var result = await SubscribeToGrain(channel, resolution, null, recoverable && position is { Recover: true } ? new StreamPosition(position.Offset, position.Epoch ?? "") : null);
+            var result = await SubscribeToGrain(channel, resolution, null, 0, recoverable && position is { Recover: true } ? new StreamPosition(position.Offset, position.Epoch ?? "") : null);
             subs.Add((channel, result, recoverable));
         }
 
@@ -290,12 +324,7 @@ public sealed partial class ClientSession(
         {
             w.WriteString("client", ClientId);
             w.WriteString("version", Version);
-            if (expiresAt > 0)
-            {
-                w.WriteBoolean("expires", true);
-                w.WriteNumber("ttl", Math.Max(1, expiresAt - DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-            }
-
+            Frames.WriteExpiry(w, claimsExpiry, node.Expiries.Now);
             w.WriteNumber("ping", (int)options.PingInterval.TotalSeconds);
             w.WriteBoolean("pong", true);
             w.WriteString("node", node.Id);
@@ -313,6 +342,85 @@ public sealed partial class ClientSession(
             }
         });
         Activate(reply, subs.Select(s => (s.Channel, s.Result)));
+        ScheduleExpiry(claimsExpiry, options.ClientExpiredCloseDelay);
         return null;
+    }
+
+    /// <summary>
+    /// A deadline has come: a connection whose token expired more than <c>client_expired_close_delay</c> ago without a
+    /// <c>refresh</c> is closed (3005); subscriptions whose token expired more than <c>client_expired_sub_close_delay</c>
+    /// ago without a <c>sub_refresh</c> are unsubscribed (2501, the SDK resubscribes with a new token).
+    /// </summary>
+    public void OnDue(long now)
+    {
+        var connectionGrace = (long)options.ClientExpiredCloseDelay.TotalSeconds;
+        var subscriptionGrace = (long)options.ClientExpiredSubCloseDelay.TotalSeconds;
+        List<string> expired = [];
+        var next = long.MaxValue;
+        var connectionExpired = false;
+        lock (gate)
+        {
+            if (closed)
+            {
+                return;
+            }
+
+            connectionExpired = expiresAt > 0 && expiresAt + connectionGrace <= now;
+            if (!connectionExpired)
+            {
+                if (expiresAt > 0)
+                {
+                    next = expiresAt + connectionGrace;
+                }
+
+                foreach (var (channel, subscription) in subscriptions)
+                {
+                    if (subscription.ExpiresAt <= 0 || subscription.Pending)
+                    {
+                        continue;
+                    }
+
+                    var deadline = subscription.ExpiresAt + subscriptionGrace;
+                    if (deadline <= now)
+                    {
+                        expired.Add(channel);
+                    }
+                    else
+                    {
+                        next = Math.Min(next, deadline);
+                    }
+                }
+
+                foreach (var channel in expired)
+                {
+                    subscriptions.Remove(channel);
+                }
+            }
+        }
+
+        if (connectionExpired)
+        {
+            Close(Disconnect.Expired);
+            return;
+        }
+
+        if (next != long.MaxValue)
+        {
+            node.Expiries.Schedule(this, next);
+        }
+
+        if (expired.Count > 0)
+        {
+            _ = Unsubscribed(expired, UnsubscribeReason.Expired);
+        }
+    }
+
+    /// <summary>Files a token's deadline (its <c>exp</c> plus the grace) with the node's expiry wheel.</summary>
+    private void ScheduleExpiry(long exp, TimeSpan grace)
+    {
+        if (exp > 0)
+        {
+            node.Expiries.Schedule(this, exp + (long)grace.TotalSeconds);
+        }
     }
 }

@@ -9,12 +9,16 @@ public sealed record Disconnect(int Code, string Reason)
     public static readonly Disconnect Normal = new(3000, "connection closed");
     public static readonly Disconnect Shutdown = new(3001, "shutdown");
     public static readonly Disconnect ServerError = new(3004, "internal server error");
-    public static readonly Disconnect Expired = new(3005, "expired");
+    public static readonly Disconnect Expired = new(3005, "connection expired");
     public static readonly Disconnect Slow = new(3008, "slow");
     public static readonly Disconnect NoPong = new(3012, "no pong");
+    public static readonly Disconnect TooManyRequests = new(3013, "too many requests");
     public static readonly Disconnect InvalidToken = new(3500, "invalid token");
     public static readonly Disconnect BadRequest = new(3501, "bad request");
     public static readonly Disconnect ForceNoReconnect = new(3503, "force disconnect");
     public static readonly Disconnect ForceReconnect = new(3011, "force reconnect");
     public static readonly Disconnect MessageTooBig = new(1009, "message size limit exceeded");
+
+    /// <summary>Closed for what the client did (slow, oversized, malformed, bad token): worth one log line.</summary>
+    public bool IsClientFault => Code is 1009 or 3008 or 3013 or 3500 or 3501;
 }

@@ -50,12 +50,22 @@ public static class Frames
     /// <summary>Server-side subscribe: the client adds the channel to its server-side subscriptions.</summary>
     public static byte[] SubscribePush(string channel, Action<Utf8JsonWriter> writeResult) => Push(channel, "subscribe", writeResult);
 
-    /// <summary>Server-side unsubscribe (code 2000): the client does not resubscribe.</summary>
-    public static byte[] UnsubscribePush(string channel) => Push(channel, "unsubscribe", static w =>
+    /// <summary>Server-side unsubscribe: with a code below 2500 the client does not resubscribe.</summary>
+    public static byte[] UnsubscribePush(string channel, UnsubscribeReason reason) => Push(channel, "unsubscribe", w =>
     {
-        w.WriteNumber("code", 2000);
-        w.WriteString("reason", "server unsubscribe");
+        w.WriteNumber("code", reason.Code);
+        w.WriteString("reason", reason.Reason);
     });
+
+    /// <summary>The <c>expires</c>/<c>ttl</c> of connect, subscribe, refresh and sub_refresh results: seconds left of a token with <c>exp</c>.</summary>
+    public static void WriteExpiry(Utf8JsonWriter w, long expiresAt, long now)
+    {
+        if (expiresAt > 0)
+        {
+            w.WriteBoolean("expires", true);
+            w.WriteNumber("ttl", Math.Max(1, expiresAt - now));
+        }
+    }
 
     public static void WritePublication(Utf8JsonWriter w, Publication publication)
     {

@@ -3,7 +3,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 /// <summary>What a client session needs from its connection: queue a frame, close with a code.</summary>
 public interface ISessionTransport
 {
-    /// <summary>Queues a frame; false when the bounded send queue is full.</summary>
+    /// <summary>Queues a frame; false when the queue's byte bound is reached (a frame for a closing connection is dropped).</summary>
     bool TrySend(byte[] frame);
 
     /// <summary>Sends what is queued, then closes with the disconnect's code and reason.</summary>

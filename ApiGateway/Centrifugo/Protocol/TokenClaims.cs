@@ -4,12 +4,15 @@ using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
-/// <summary>The claims Centrifugo tokens carry: <c>sub</c>, <c>exp</c>, <c>info</c> (any JSON), <c>channels</c>, and <c>channel</c> in subscription tokens.</summary>
-public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string> Channels, string? Channel)
+/// <summary>
+/// The claims Centrifugo tokens carry: <c>sub</c>, <c>exp</c>, <c>info</c> (any JSON), <c>channels</c>, and <c>channel</c>
+/// in subscription tokens; and ours, <c>allow</c> (<see cref="ConnectionScope"/>).
+/// </summary>
+public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string> Channels, string? Channel, ConnectionScope? Scope)
 {
     public static bool TryRead(JsonElement claims, out TokenClaims result)
     {
-        result = new TokenClaims("", 0, null, [], null);
+        result = new TokenClaims("", 0, null, [], null, null);
         var sub = "";
         if (claims.TryGetProperty("sub", out var subElement))
         {
@@ -34,22 +37,9 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
         }
 
         List<string> channels = [];
-        if (claims.TryGetProperty("channels", out var channelsElement))
+        if (!TryReadStrings(claims, "channels", channels))
         {
-            if (channelsElement.ValueKind != JsonValueKind.Array)
-            {
-                return false;
-            }
-
-            foreach (var channel in channelsElement.EnumerateArray())
-            {
-                if (channel.ValueKind != JsonValueKind.String)
-                {
-                    return false;
-                }
-
-                channels.Add(channel.GetString()!);
-            }
+            return false;
         }
 
         string? channelClaim = null;
@@ -63,7 +53,39 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
             channelClaim = channelElement.GetString();
         }
 
-        result = new TokenClaims(sub, exp, info, channels, channelClaim);
+        ConnectionScope? scope = null;
+        if (claims.TryGetProperty(ConnectionScope.Claim, out var scopeElement) && !ConnectionScope.TryRead(scopeElement, out scope))
+        {
+            return false;
+        }
+
+        result = new TokenClaims(sub, exp, info, channels, channelClaim, scope);
+        return true;
+    }
+
+    /// <summary>Adds the strings of the array <paramref name="property"/>; false when it is there but not an array of strings.</summary>
+    internal static bool TryReadStrings(JsonElement claims, string property, ICollection<string> into)
+    {
+        if (!claims.TryGetProperty(property, out var list))
+        {
+            return true;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            into.Add(item.GetString()!);
+        }
+
         return true;
     }
 }

@@ -48,8 +48,9 @@ public static class WebSocketEndpoint
         var pings = session.RunPings(done.Token);
         try
         {
-            // The writer ends only after a close; the reader when the peer goes or sends garbage.
-            await Task.WhenAny(reading, writer);
+            // The reader ends when the peer goes, the writer when the socket fails, and a close (e.g. of a slow reader whose
+            // sends are blocked) gets a bounded time to flush below.
+            await Task.WhenAny(reading, writer, transport.Closing);
         }
         finally
         {

@@ -19,7 +19,8 @@ public static class HistoryServiceCollectionExtensions
         services.AddOptions<ChannelOptions>();
         if (settings.UsesRedis)
         {
-            services.AddSingleton<IHistoryStore>(_ => new RedisHistoryStore(settings.Redis!));
+            services.TryAddSingleton(_ => new RedisShards(settings.Redis!, settings.RedisShards));
+            services.AddSingleton<IHistoryStore, RedisHistoryStore>();
         }
         else
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
+using Switchboard.Hosting;
 
 namespace Switchboard.Channels.History;
 
@@ -10,8 +11,10 @@ namespace Switchboard.Channels.History;
 /// hash with the offset counter and the epoch. A publish is one atomic script: increment, push, trim, expire —
 /// one small write however long the history is. The list expires <c>history_lifetime</c> after the last publish;
 /// the offset and epoch stay, so a client recovering across that gap is told it missed publications.
+/// A channel's keys live on its shard (<see cref="RedisShards"/>) and share a hash tag, so in a Redis Cluster the
+/// scripts touch one slot.
 /// </summary>
-public sealed class RedisHistoryStore(string configuration) : IHistoryStore, IAsyncDisposable
+public sealed class RedisHistoryStore(RedisShards shards) : IHistoryStore
 {
     private const string AppendScript = """
         local epoch = redis.call('hget', KEYS[2], 'e')
@@ -60,15 +63,13 @@ public sealed class RedisHistoryStore(string configuration) : IHistoryStore, IAs
         return {offset, epoch, redis.call('lrange', KEYS[1], 0, stop)}
         """;
 
-    private readonly Lazy<Task<ConnectionMultiplexer>> connection = new(() => Connect(configuration));
-
     public static RedisKey ListKey(string channel) => $"switchboard.history.{{{channel}}}.list";
 
     public static RedisKey MetaKey(string channel) => $"switchboard.history.{{{channel}}}.meta";
 
     public async Task<StreamPosition> Append(string channel, Publication publication, ChannelSettings settings, bool hasSubscribers)
     {
-        var db = await Database();
+        var db = await shards.For(channel);
         var json = JsonSerializer.SerializeToUtf8Bytes(publication with { Offset = 0 }, PublicationJson.Default.Publication);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(
             AppendScript,
@@ -92,22 +93,7 @@ public sealed class RedisHistoryStore(string configuration) : IHistoryStore, IAs
 
     public async Task<StreamPosition> GetPosition(string channel) => (await Read(channel, "none", 0)).Position;
 
-    public async Task Remove(string channel) => await (await Database()).KeyDeleteAsync(ListKey(channel));
-
-    public async ValueTask DisposeAsync()
-    {
-        if (connection.IsValueCreated)
-        {
-            await (await connection.Value).DisposeAsync();
-        }
-    }
-
-    private static async Task<ConnectionMultiplexer> Connect(string configuration)
-    {
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        return await ConnectionMultiplexer.ConnectAsync(options);
-    }
+    public async Task Remove(string channel) => await (await shards.For(channel)).KeyDeleteAsync(ListKey(channel));
 
     private static Publication Parse(RedisValue entry)
     {
@@ -120,7 +106,7 @@ public sealed class RedisHistoryStore(string configuration) : IHistoryStore, IAs
 
     private async Task<(StreamPosition Position, IReadOnlyList<Publication> NewestFirst)> Read(string channel, string mode, long argument)
     {
-        var db = await Database();
+        var db = await shards.For(channel);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(
             ReadScript,
             [ListKey(channel), MetaKey(channel)],
@@ -128,8 +114,6 @@ public sealed class RedisHistoryStore(string configuration) : IHistoryStore, IAs
         var entries = (RedisValue[])result[2]!;
         return (new StreamPosition((long)result[0], (string)result[1]!), entries.Select(Parse).ToArray());
     }
-
-    private async Task<IDatabase> Database() => (await connection.Value).GetDatabase();
 
     // A candidate only: the script keeps the channel's first epoch.
     private static string NewEpoch() => Guid.NewGuid().ToString("N")[..8];

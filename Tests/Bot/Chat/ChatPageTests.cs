@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.ApiGateway.Conversations;
+using Switchboard.ApiGateway.Conversations.Chat;
 using Switchboard.Conversations;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.Tests.Operations;
@@ -38,6 +39,21 @@ public sealed class ChatPageTests
         var page = await http.GetAsync(new Uri("/chat/centrifuge.js", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Centrifuge", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_build_without_the_centrifuge_bundle_starts_and_the_page_says_what_to_do()
+    {
+        // What a build made where npm was missing embeds: the page and its script, no SDK bundle.
+        var assets = ChatAssets.Load(name => name == "centrifuge.js" ? null : typeof(ChatAssets).Assembly.GetManifestResourceStream("Switchboard.Chat." + name));
+        Assert.Null(assets.Centrifuge);
+        await using var gateway = await GatewayHost.StartAsync(extraArgs: ["--chat"], configure: builder => builder.Services.AddSingleton(assets));
+        foreach (var path in new[] { "/chat/", "/chat/centrifuge.js" })
+        {
+            using var response = await gateway.Http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("install Node.js (npm), then build the gateway again", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class EvaluatorTests
         Assert.Equal(3, folds["intent_evaluation"]!["accuracy"]!.AsArray().Count);
         Assert.True((double)folds["intent_evaluation"]!["mean"]!["accuracy"]! > 0.7);
 
-        await Assert.ThrowsAsync<BotDataException>(() => new BotModelEvaluator().TestIntents(Agent, "nlu:\n  - intent: dance\n    examples: |\n      - cha cha\n", false, null, CancellationToken.None));
+        await Assert.ThrowsAsync<BotDataException>(() => new BotModelEvaluator().TestIntents(Agent, "nlu:\n  - intent: dance\n", false, null, CancellationToken.None));
     }
 
     [Fact]

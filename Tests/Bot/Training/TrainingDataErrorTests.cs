@@ -126,17 +126,12 @@ public sealed class TrainingDataErrorTests
     [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n      - [Paris](city\n", 5, "unbalanced entity annotation")]
     [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n      - [Paris]{\"entity\": city}\n", 5, "not valid JSON")]
     [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n      - [Paris]{\"value\": \"x\"}\n", 5, "has no \"entity\"")]
-    [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n      - [Paris](town)\n", 5, "entity 'town', which is not listed under entities")]
-    [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n      - [Paris]{\"entity\": \"city\", \"role\": \"via\"}\n", 5, "role 'via' of entity 'city'")]
-    [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n  - intent: shout\n    examples: |\n      - HEY\n", 7, "intent 'shout' has NLU examples but is not listed under intents")]
     [InlineData("nlu:\n  - intent: greet\n", 2, "intent 'greet' has no examples")]
     [InlineData("nlu:\n  - intent: greet\n    synonym: x\n    examples: |\n      - hi\n", 2, "exactly one of intent, synonym, regex or lookup")]
     [InlineData("nlu:\n  - regex: zip\n    examples: |\n      - [a-\n", 4, "invalid pattern")]
     [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n", 0, "at least two intents")]
     [InlineData("stories:\n  - story: s\n    steps:\n      - intent: greet\n      - action: utter_bye\n", 5, "'utter_bye', which has no response")]
     [InlineData("stories:\n  - story: s\n    steps:\n      - intent: greet\n      - action: action_magic\n", 5, "'action_magic', which is neither listed under actions nor a form")]
-    [InlineData("stories:\n  - story: s\n    steps:\n      - intent: wave\n", 4, "intent 'wave', which is not listed under intents")]
-    [InlineData("stories:\n  - story: s\n    steps:\n      - intent: greet\n        entities:\n          - place: x\n", 4, "entity 'place', which is not listed under entities")]
     [InlineData("stories:\n  - story: s\n    steps:\n      - slot_was_set:\n          - colour: red\n", 5, "slot 'colour', which is not listed under slots")]
     [InlineData("stories:\n  - story: s\n    steps:\n      - active_loop: other_form\n", 4, "loop 'other_form', which is not a form")]
     [InlineData("stories:\n  - story: s\n    steps:\n      - intnet: greet\n", 4, "needs one of: intent, user, action")]
@@ -156,6 +151,30 @@ public sealed class TrainingDataErrorTests
         // Lines count within the data; the domain above it has DomainLines lines. Line 0: a whole-data error.
         Assert.Equal(line == 0 ? 1 : DomainLines + line, error.Line);
         Assert.Equal(line == 0 ? "training data" : "train.yml", error.SourceName);
+    }
+
+    /// <summary>Rasa trains on these with a warning (its validator flags them); so do we, naming the file, line and what was ignored or renamed.</summary>
+    [Theory]
+    [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n      - [Paris](town)\n  - intent: bye\n    examples: |\n      - bye\n", 5, "entity 'town' is used in the training data but not listed under entities")]
+    [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n      - [Paris]{\"entity\": \"city\", \"role\": \"via\"}\n  - intent: bye\n    examples: |\n      - bye\n", 5, "role 'via' of entity 'city' is used in the training data but not declared")]
+    [InlineData("nlu:\n  - intent: greet\n    examples: |\n      - hi\n  - intent: shout\n    examples: |\n      - HEY\n", 7, "intent 'shout' has NLU examples but is not listed under intents")]
+    [InlineData("stories:\n  - story: s\n    steps:\n      - intent: wave\n", 4, "uses intent 'wave', which is not listed under intents")]
+    [InlineData("stories:\n  - story: s\n    steps:\n      - intent: greet\n        entities:\n          - place: x\n", 4, "entity 'place' is used in the training data but not listed under entities")]
+    [InlineData("rules:\n  - rule: r\n    steps:\n      - intent: nlu_fallback\n      - action: two_stage_fallback\n      - active_loop: two_stage_fallback\n", 5, "'two_stage_fallback' is the Rasa 2 name of 'action_two_stage_fallback'")]
+    [InlineData("stories:\n  - story: s\n    steps:\n      - intent: bye\n      - action: action_deactivate_form\n", 5, "'action_deactivate_form' is the Rasa 2 name of 'action_deactivate_loop'")]
+    public void Data_the_domain_does_not_list_trains_with_a_warning_naming_it(string data, int line, string warning)
+    {
+        var read = Read(data);
+        var found = Assert.Single(read.Warnings, w => w.Contains(warning, StringComparison.Ordinal));
+        Assert.StartsWith($"train.yml:{DomainLines + line}: ", found);
+    }
+
+    [Fact]
+    public void Rasa_2_action_names_are_read_as_their_rasa_3_names()
+    {
+        var read = Read("rules:\n  - rule: r\n    steps:\n      - intent: nlu_fallback\n      - action: two_stage_fallback\n      - active_loop: two_stage_fallback\n");
+        Assert.Equal(["action_two_stage_fallback"], read.Rules[0].Steps.OfType<ActionStep>().Select(a => a.Name));
+        Assert.Equal(["action_two_stage_fallback"], read.Rules[0].Steps.OfType<LoopStep>().Select(l => l.Name));
     }
 
     [Fact]

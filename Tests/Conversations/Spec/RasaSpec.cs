@@ -76,6 +76,10 @@ public sealed class RasaSpec
             tracker[name]!["nullable"] = true;
         }
 
+        // rasa/core/test.py puts each prediction's confidence (a float, None when no policy predicted) into the
+        // report's actions list as it is; the spec calls it a string.
+        schemas["EvaluationStoriesResult"]!["properties"]!["actions"]!["items"]!["properties"]!["confidence"] = new JsonObject { ["type"] = "number", ["nullable"] = true };
+
         // Event timestamps are time.time() floats, not integers.
         schemas["BasicEvent"]!["properties"]!["timestamp"] = new JsonObject { ["type"] = "number" };
 

@@ -62,7 +62,10 @@ public sealed class RasaSpecTests : IAsyncLifetime
 
         await Call("replaceModel", "PUT", "/model", 400, "{}");
         await Call("replaceModel", "PUT", "/model", 400, """{"model_file":"/nonexistent/model.tar.gz"}""");
-        await Call("replaceModel", "PUT", "/model", 204, new JsonObject { ["model_file"] = TestDomain.Write() }.ToJsonString());
+        await Call("replaceModel", "PUT", "/model", 400, new JsonObject { ["model_file"] = TestDomain.Write() }.ToJsonString()); // outside --models-dir
+        var domainOnly = Directory.CreateDirectory(Path.Combine(modelsDir, "domain-only")).FullName;
+        File.Copy(TestDomain.Write(), Path.Combine(domainOnly, "domain.yml"));
+        await Call("replaceModel", "PUT", "/model", 204, new JsonObject { ["model_file"] = domainOnly }.ToJsonString());
 
         await Call("getStatus", "GET", "/status", 200);
         await Call("getDomain", "GET", "/domain", 200, accept: "application/json");

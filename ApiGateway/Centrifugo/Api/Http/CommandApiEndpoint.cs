@@ -31,7 +31,7 @@ public sealed class CommandApiEndpoint(CentrifugoOptions options, JsonApi json)
         var lines = new List<(uint Id, string Method, JsonDocument Params)>();
         try
         {
-            if (!TryParse(body, lines))
+            if (!TryParse(body, lines) || lines.Count > options.ApiBatchMaxCommands)
             {
                 await ServerApiRoutes.BadRequest(context);
                 return;

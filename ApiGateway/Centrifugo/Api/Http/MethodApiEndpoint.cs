@@ -41,6 +41,12 @@ public sealed class MethodApiEndpoint(CentrifugoOptions options, JsonApi json)
             if (method == JsonApi.Batch)
             {
                 var commands = json.DecodeBatch(request, out var parallel);
+                if (commands.Length > options.ApiBatchMaxCommands)
+                {
+                    await ServerApiRoutes.BadRequest(context);
+                    return;
+                }
+
                 var replies = await json.RunBatch(commands, parallel);
                 await ServerApiRoutes.WriteJson(context, StatusCodes.Status200OK, w => JsonApi.WriteBatch(w, commands, replies));
                 return;

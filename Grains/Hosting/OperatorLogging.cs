@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// What gateways and silos print, and how they stop: quiet on a normal run, one line per real problem. Each filter
+/// below drops a source of lines that are not problems, and says why; errors are never filtered outside shutdown.
+/// </summary>
+public static class OperatorLogging
+{
+    /// <param name="ownsProcess">
+    /// Whether the host is the process (a gateway or silo program): only then may <see cref="ShutdownDeadline"/> end
+    /// the process. A host embedded in another program (the tests' in-process gateways) stops within the timeout
+    /// and leaves the process to its owner.
+    /// </param>
+    public static void AddOperatorLogging(this IHostApplicationBuilder builder, ClusterSettings settings, bool ownsProcess = true)
+    {
+        var stopping = new StoppingFlag();
+        builder.Services.AddSingleton(stopping);
+
+        // Orleans places grains through a Polly pipeline whose telemetry logs every attempt at Information (one line
+        // per grain activation: thousands per benchmark run) and every retry at Warning with its exception. The
+        // outcome reaches the caller, which reports a failure it cannot handle; an exhausted pipeline still logs here.
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
+
+        // Orleans' Information lines are start-up and membership detail (per request in places: ~8% of a publish);
+        // its warnings and errors are what an operator must see.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+
+        // While the process stops, the memory streams' pulling agents keep reading queues whose grains are already
+        // deactivated: each read is cancelled and logged as an error with its stack. The queues die with the silo by
+        // design (clients recover from history), so those lines report nothing. Decided per call, so only then; these
+        // rules are more specific than "Orleans", so they carry its Warning floor.
+        foreach (var category in new[] { "Orleans.Streams", "Orleans.Providers.MemoryAdapterReceiver" })
+        {
+            builder.Logging.AddFilter(category, level => level >= LogLevel.Warning && (!stopping.IsSet || level >= LogLevel.Critical));
+        }
+
+        // How long SIGTERM may take (--shutdown_timeout): the host cancels the stop then (Orleans stops without
+        // waiting for the rest of its grains), and ShutdownDeadline ends the process shortly after.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        builder.Services.AddHostedService(sp => new ShutdownDeadline(sp.GetRequiredService<IHostApplicationLifetime>(), settings, stopping, ownsProcess));
+    }
+
+    /// <summary>Set once the host begins to stop (by <see cref="ShutdownDeadline"/>).</summary>
+    public sealed class StoppingFlag
+    {
+        private volatile bool set;
+
+        public bool IsSet => set;
+
+        public void Set() => set = true;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Buffers.Text;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.ApiGateway.Centrifugo.Api;
+using Switchboard.Tests.Centrifugo;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Security;
+
+/// <summary>One hostile WebSocket exchange: connect first or not, send the frames, and the close code the server must send.</summary>
+public sealed record FrameCase(string Name, bool ConnectFirst, int Close, params byte[][] Frames) : IHostileCase
+{
+    /// <summary>Send the frames as binary messages instead of text.</summary>
+    public bool Binary { get; init; }
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// <c>/connection/websocket</c> under hostile input: malformed, oversized, binary, non-UTF-8 and over-long frames,
+/// hostile tokens, and a slow reader that asks for far more than it reads. Every case names the close code
+/// (Centrifugo's, or RFC 6455's for what the WebSocket layer refuses), and the process answers afterwards.
+/// </summary>
+public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<HostileWebSocketTests.Target>
+{
+    public const string Secret = "hostile-ws-secret";
+    public const string AdminPassword = "hostile-admin-password";
+
+    public sealed class Target : IAsyncLifetime
+    {
+        public HostileGateway Gateway { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Gateway = await HostileGateway.StartAsync(
+            """
+            {
+              "secret": "hostile-ws-secret",
+              "namespaces": [
+                { "name": "chat", "history_size": 10, "history_lifetime": 300 },
+                { "name": "public", "publish": true, "presence": true }
+              ]
+            }
+            """,
+            "--dashboard-password", AdminPassword);
+
+        public async Task DisposeAsync() => await Gateway.DisposeAsync();
+    }
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    public static readonly CaseTable<FrameCase> Cases = new(
+    [
+        new("garbage first frame", false, 3501, Utf8("hello")),
+        new("presence before connect", false, 3501, Utf8("""{"id":1,"presence":{"channel":"public:x"}}""")),
+        new("binary frame", false, 3501, Utf8("""{"id":1,"connect":{}}""")) { Binary = true },
+        new("text frame that is not UTF-8", false, 1007, [.. Utf8("""{"id":1,"connect":{"token":" """), 0xFF, 0xFE, .. Utf8("\"}}")]),
+        new("frame over client_request_max_size", true, 1009, Utf8("""{"id":9,"publish":{"channel":"public:x","data":" """ + new string('x', 70_000) + "\"}}")),
+        new("257 commands in one frame", true, 3013, Utf8(string.Join('\n', Enumerable.Range(10, 257).Select(i => "{\"id\":" + i + ",\"ping\":{}}")))),
+        new("257 commands before connect", false, 3013, Utf8(string.Join('\n', Enumerable.Range(10, 257).Select(i => "{\"id\":" + i + ",\"ping\":{}}")))),
+        new("publish data 100 levels deep", true, 3501, Utf8("""{"id":9,"publish":{"channel":"public:x","data":""" + new string('[', 100) + new string(']', 100) + "}}")),
+        new("command id above uint32", true, 3501, Utf8("""{"id":4294967296,"ping":{}}""")),
+        new("escaped lone surrogate in a channel", true, 3501, Utf8("""{"id":9,"subscribe":{"channel":"public:\ud800"}}""")),
+        new("second connect", true, 3501, Utf8("""{"id":9,"connect":{}}""")),
+        new("token with exp 0", false, 3500, Connect(Token("""{"sub":"a","exp":0}"""))),
+        new("token with exp 0.5", false, 3500, Connect(Token("""{"sub":"a","exp":0.5}"""))),
+        new("token with exp -1", false, 3500, Connect(Token("""{"sub":"a","exp":-1}"""))),
+        new("token with two sub claims", false, 3500, Connect(Token("""{"sub":"alice","sub":"admin"}"""))),
+        new("token header with two alg", false, 3500, Connect(Token("""{"sub":"a"}""", header: """{"alg":"none","alg":"HS256"}"""))),
+        new("token payload not UTF-8", false, 3500, Connect(Token([.. Utf8("""{"sub":" """), 0xC0, 0xAF, .. Utf8("\"}")]))),
+        new("token sub an escaped lone surrogate", false, 3500, Connect(Token("""{"sub":"\ud800"}"""))),
+        new("token allow claim not an object", false, 3500, Connect(Token("""{"sub":"a","allow":"everything"}"""))),
+        new("token signed with alg none", false, 3500, Connect(Base64Url.EncodeToString(Utf8("""{"alg":"none"}""")) + "." + Base64Url.EncodeToString(Utf8("""{"sub":"a"}""")) + ".")),
+        new("refresh with another user's token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"mallory"}""") } }.ToJsonString())),
+    ]);
+
+    public static TheoryData<string> CaseNames() => Cases.Names();
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Closed(string name)
+    {
+        var c = Cases[name];
+        var mark = target.Gateway.Process.Output.Length;
+        var client = c.ConnectFirst
+            ? (await ProtocolClient.Connect(target.Gateway.WebSocketUrl, Token($$"""{"sub":"tester","exp":{{Now + 600}}}"""))).Client
+            : await ProtocolClient.Open(target.Gateway.WebSocketUrl);
+        await using (client)
+        {
+            foreach (var frame in c.Frames)
+            {
+                await client.Send(frame, c.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
+            }
+
+            Assert.Equal(c.Close, await client.Closed);
+        }
+
+        await AssertStillServes(name);
+        HostileAssert.AssertNoStackTrace(target.Gateway, mark, name);
+    }
+
+    /// <summary>
+    /// The amplification of issue 10: history of 10 × 60 KB, a reader that stops reading and asks for it 1,000 times
+    /// (600 MB of replies). The connection's queue is bounded in bytes: it is closed as slow (3008), and the gateway's
+    /// memory grows by less than <see cref="SlowReaderGrowthBound"/>.
+    /// </summary>
+    [Fact]
+    public async Task ASlowReaderAskingForHistoryIsClosedAsSlowWithinBoundedMemory()
+    {
+        var channel = "chat:slow-" + Guid.NewGuid().ToString("N")[..6];
+        var payload = new string('p', 60_000);
+        for (var i = 0; i < 10; i++)
+        {
+            var body = Utf8(new JsonObject { ["method"] = "publish", ["params"] = new JsonObject { ["channel"] = channel, ["data"] = new JsonObject { ["p"] = payload } } }.ToJsonString());
+            var published = await RawHttp.Send(target.Gateway.BaseUrl, "POST", "/api/", [("X-API-Sign", ApiSignature.Sign(Secret, body))], body);
+            Assert.Equal(200, published.Status);
+        }
+
+        var mark = target.Gateway.Process.Output.Length;
+        var slowBefore = await Disconnects(3008);
+        var baseline = target.Gateway.RssBytes();
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(target.Gateway.WebSocketUrl, CancellationToken.None);
+        await SendText(socket, new JsonObject { ["id"] = 1, ["connect"] = new JsonObject { ["token"] = Token("""{"sub":"slow"}""") } }.ToJsonString());
+        await ReceiveMessage(socket);
+        await SendText(socket, new JsonObject { ["id"] = 2, ["subscribe"] = new JsonObject { ["channel"] = channel } }.ToJsonString());
+        await ReceiveMessage(socket);
+
+        // From here on nothing is read.
+        var id = 10;
+        for (var frame = 0; frame < 4; frame++)
+        {
+            var commands = Enumerable.Range(0, 250).Select(_ => new JsonObject { ["id"] = id++, ["history"] = new JsonObject { ["channel"] = channel, ["limit"] = 10 } }.ToJsonString());
+            try
+            {
+                await SendText(socket, string.Join('\n', commands));
+            }
+            catch (WebSocketException)
+            {
+                break; // already closed
+            }
+        }
+
+        var peak = baseline;
+        await Eventually.Until(async () =>
+        {
+            peak = Math.Max(peak, target.Gateway.RssBytes());
+            return await Disconnects(3008) > slowBefore;
+        }, () => $"no slow disconnect counted; peak RSS {peak / 1048576} MB", TimeSpan.FromSeconds(60));
+        peak = Math.Max(peak, target.Gateway.RssBytes());
+
+        output.WriteLine($"RSS {baseline / 1048576} MB before, peak {peak / 1048576} MB");
+        Assert.True(peak - baseline < SlowReaderGrowthBound, $"RSS grew {(peak - baseline) / 1048576} MB (baseline {baseline / 1048576} MB)");
+
+        // The server drops the socket itself after a bounded flush: reading now ends, it does not hang.
+        await Eventually.Until(async () =>
+        {
+            try
+            {
+                await ReceiveMessage(socket);
+                return socket.State != WebSocketState.Open;
+            }
+            catch (WebSocketException)
+            {
+                return true;
+            }
+        }, () => $"socket still {socket.State}", TimeSpan.FromSeconds(60));
+        await AssertStillServes("a slow reader");
+        HostileAssert.AssertNoStackTrace(target.Gateway, mark, "a slow reader");
+        Assert.Contains("disconnected: slow (3008)", target.Gateway.Process.Output[mark..], StringComparison.Ordinal);
+    }
+
+    /// <summary>Stated in docs/security.md: one slow reader may cost the gateway this much resident memory at most.</summary>
+    public const long SlowReaderGrowthBound = 150L * 1024 * 1024;
+
+    private async Task AssertStillServes(string after)
+    {
+        await target.Gateway.AssertStillAnswers(after);
+        var (client, _) = await ProtocolClient.Connect(target.Gateway.WebSocketUrl, Token("""{"sub":"prober"}"""));
+        await using (client)
+        {
+            Assert.Equal(0, ProtocolClient.ErrorCode(await client.Subscribe("public:probe")));
+        }
+    }
+
+    /// <summary>The gateway's count of connections closed with <paramref name="code"/>, from its Prometheus <c>/metrics</c>.</summary>
+    private async Task<long> Disconnects(int code)
+    {
+        var metrics = await RawHttp.Send(target.Gateway.BaseUrl, "GET", "/metrics", [("Authorization", "Bearer " + AdminPassword)]);
+        Assert.Equal(200, metrics.Status);
+        var line = metrics.Body.Split('\n').FirstOrDefault(l => l.StartsWith("switchboard_node_client_disconnects", StringComparison.Ordinal) && l.Contains($"code=\"{code}\"", StringComparison.Ordinal));
+        return line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static byte[] Connect(string token) => Utf8(new JsonObject { ["id"] = 1, ["connect"] = new JsonObject { ["token"] = token } }.ToJsonString());
+
+    /// <summary>An HS256 token over any payload bytes, signed with the gateway's secret (so only its content is hostile).</summary>
+    private static string Token(byte[] payload, string header = """{"alg":"HS256","typ":"JWT"}""")
+    {
+        var input = Base64Url.EncodeToString(Utf8(header)) + "." + Base64Url.EncodeToString(payload);
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Utf8(Secret), Encoding.ASCII.GetBytes(input)));
+    }
+
+    private static string Token(string payload, string header = """{"alg":"HS256","typ":"JWT"}""") => Token(Utf8(payload), header);
+
+    private static async Task SendText(ClientWebSocket socket, string text) =>
+        await socket.SendAsync(Utf8(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task ReceiveMessage(ClientWebSocket socket)
+    {
+        var buffer = new byte[64 * 1024];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+        }
+        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
