@@ -37,7 +37,12 @@ if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
   passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
   failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  echo "${passed:-0} passed, ${failed:-0} failed"
+  failed=${failed:-0}
+  # An aborted run (the test host crashed) counts no failure of its own: count it as one.
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1
+  fi
+  echo "${passed:-0} passed, $failed failed"
 else
   echo "0 passed, 1 failed"
   status=1

@@ -5,7 +5,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Benchmarks;
 
-/// <summary>WebSocket clients spread over several <see cref="WsClients"/> processes, driven from the runner.</summary>
+/// <summary>Benchmark clients spread over several <see cref="WsClients"/> processes, driven from the runner.</summary>
 public sealed partial class ClientFleet : IAsyncDisposable
 {
     private readonly List<NodeProcess> processes;
@@ -15,7 +15,7 @@ public sealed partial class ClientFleet : IAsyncDisposable
     public int Failed { get; private set; }
 
     /// <summary>Opens <paramref name="count"/> clients over <paramref name="urls"/> (round-robin by process) in 2+ processes.</summary>
-    public static async Task<ClientFleet> Open(IReadOnlyList<Uri> urls, int count, string? channel, int processCount = 2)
+    public static async Task<ClientFleet> Open(IReadOnlyList<Uri> urls, int count, string? channel, int processCount = 2, string protocol = "json", string transport = "websocket")
     {
         var perProcess = (count + processCount - 1) / processCount;
         var processes = new List<NodeProcess>();
@@ -23,7 +23,7 @@ public sealed partial class ClientFleet : IAsyncDisposable
         {
             var info = Runner.SelfStartInfo("ws-clients", "--url", urls[p % urls.Count].ToString(),
                 "--count", Math.Min(perProcess, count - p * perProcess).ToString(CultureInfo.InvariantCulture),
-                "--first", (p * perProcess).ToString(CultureInfo.InvariantCulture));
+                "--first", (p * perProcess).ToString(CultureInfo.InvariantCulture), "--protocol", protocol, "--transport", transport);
             if (channel is not null)
             {
                 info.ArgumentList.Add("--channel");
@@ -56,10 +56,15 @@ public sealed partial class ClientFleet : IAsyncDisposable
         }
     }
 
-    /// <summary>Publications received since the last reset, and their latencies, over all processes.</summary>
-    public async Task<(long Received, LatencyHistogram Latency)> Report()
+    /// <summary>Connections the server closed so far, over all processes (as of the last report).</summary>
+    public int Closed { get; private set; }
+
+    /// <summary>Publications and bytes received since the last reset, and the publications' latencies, over all processes.</summary>
+    public async Task<(long Received, long Bytes, LatencyHistogram Latency)> Report()
     {
         long received = 0;
+        long bytes = 0;
+        var closed = 0;
         var latency = new LatencyHistogram();
         foreach (var process in processes)
         {
@@ -74,10 +79,13 @@ public sealed partial class ClientFleet : IAsyncDisposable
             var line = process.Output.Split('\n').Last(l => l.StartsWith("report ", StringComparison.Ordinal));
             var match = ReportLine().Match(line);
             received += long.Parse(match.Groups["received"].Value, CultureInfo.InvariantCulture);
+            bytes += long.Parse(match.Groups["bytes"].Value, CultureInfo.InvariantCulture);
+            closed += int.Parse(match.Groups["closed"].Value, CultureInfo.InvariantCulture);
             latency.Merge(LatencyHistogram.Parse(match.Groups["hist"].Value));
         }
 
-        return (received, latency);
+        Closed = closed;
+        return (received, bytes, latency);
     }
 
     public async ValueTask DisposeAsync()
@@ -112,6 +120,6 @@ public sealed partial class ClientFleet : IAsyncDisposable
     [GeneratedRegex(@"ready \d+ failed (\d+)")]
     private static partial Regex ReadyLine();
 
-    [GeneratedRegex(@"received=(?<received>\d+) .*hist=(?<hist>.*)$")]
+    [GeneratedRegex(@"received=(?<received>\d+) bytes=(?<bytes>\d+) closed=(?<closed>\d+) .*hist=(?<hist>.*)$")]
     private static partial Regex ReportLine();
 }

@@ -11,7 +11,8 @@ switch (mode)
         break;
     case "ws-clients":
         await WsClients.Run(new Uri(flags["url"]!), int.Parse(flags["count"]!, CultureInfo.InvariantCulture),
-            int.Parse(flags["first"] ?? "0", CultureInfo.InvariantCulture), flags.GetValueOrDefault("channel"));
+            int.Parse(flags["first"] ?? "0", CultureInfo.InvariantCulture), flags.GetValueOrDefault("channel"),
+            flags.GetValueOrDefault("protocol") ?? "json", flags.GetValueOrDefault("transport") ?? "websocket");
         break;
     case "intents":
         return IntentAccuracy.Run(flags);

@@ -14,6 +14,7 @@ namespace Switchboard.Benchmarks;
 public sealed class Runner(RunnerOptions options)
 {
     private readonly List<Row> rows = [];
+    private readonly List<Row> protocolRows = [];
     private readonly List<string> notes = [];
     private readonly Dictionary<string, double> bareFigures = [];
     private double baselinePublish;
@@ -59,6 +60,7 @@ public sealed class Runner(RunnerOptions options)
             {
                 await Check(embedded);
                 await Measure(embedded, baseline);
+                await Protocols(embedded);
                 await Conversations(embedded, model);
             }
 
@@ -292,7 +294,7 @@ public sealed class Runner(RunnerOptions options)
         await fleet.Reset();
         var sent = await publisher.Paced(channel, perSecond, options.Duration);
         await Task.Delay(TimeSpan.FromSeconds(2)); // stragglers
-        var (received, latency) = await fleet.Report();
+        var (received, _, latency) = await fleet.Report();
         var expected = sent * clients / (subscribe.Contains("{i}", StringComparison.Ordinal) ? clients : 1);
         if (received < expected || fleet.Failed > 0)
         {
@@ -313,15 +315,7 @@ public sealed class Runner(RunnerOptions options)
             return 0;
         }
 
-        await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses);
-        using var publisher = new Publisher(target.Api);
-        await SteadyState.WarmUp(async () => await publisher.FullSpeed("benchfan", 4, SteadyState.Round) / SteadyState.Round.TotalSeconds);
-        await Task.Delay(1000);
-        await fleet.Reset();
-        var clock = Stopwatch.StartNew();
-        await publisher.FullSpeed("benchfan", 4, options.Duration);
-        var (received, _) = await fleet.Report();
-        var rate = received / clock.Elapsed.TotalSeconds;
+        var (rate, _) = await FanOut(target, clients, "json", "websocket");
         Add(figure, target.Name, rate, baseline, higherIsBetter: true, "F0");
         if (baseline is null)
         {
@@ -329,6 +323,66 @@ public sealed class Runner(RunnerOptions options)
         }
 
         return rate;
+    }
+
+    /// <summary>
+    /// Fan-out in each client protocol and transport, 1,000 and 10,000 subscribers of one channel, as ratios to JSON
+    /// over WebSocket measured on the same target in the same run: JSON before and after the others (their mean is
+    /// the baseline), so a drift of the shared machine's load does not favour whichever ran first.
+    /// </summary>
+    private async Task Protocols(Target target)
+    {
+        if (!options.Wants("protocols"))
+        {
+            return;
+        }
+
+        foreach (var clients in new[] { 1000, 10_000 })
+        {
+            var (jsonBefore, jsonBytesBefore) = await FanOut(target, clients, "json", "websocket");
+            var (protobuf, protobufBytes) = await FanOut(target, clients, "protobuf", "websocket");
+            var (stream, _) = await FanOut(target, clients, "json", "http_stream");
+            var (jsonAfter, jsonBytesAfter) = await FanOut(target, clients, "json", "websocket");
+            var (json, jsonBytes) = ((jsonBefore + jsonAfter) / 2, (jsonBytesBefore + jsonBytesAfter) / 2);
+            var shape = $"1 channel x {clients:N0} subscribers, full speed";
+            AddProtocol($"delivered msgs/s, {shape}", "Protobuf, WebSocket", protobuf, json, higherIsBetter: true, "F0");
+            AddProtocol($"delivered bytes/s, {shape}", "Protobuf, WebSocket", protobufBytes, jsonBytes, higherIsBetter: true, "F0");
+            AddProtocol($"bytes per delivered message, {shape}", "Protobuf, WebSocket", protobufBytes / Math.Max(1, protobuf), jsonBytes / Math.Max(1, json), higherIsBetter: false, "F1");
+            AddProtocol($"delivered msgs/s, {shape}", "JSON, HTTP-streaming", stream, json, higherIsBetter: true, "F0");
+        }
+    }
+
+    /// <summary>Publishes to one channel at full speed while <paramref name="clients"/> subscribers receive; messages/s and bytes/s delivered.</summary>
+    private async Task<(double Messages, double Bytes)> FanOut(Target target, int clients, string protocol, string transport)
+    {
+        await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses, protocol, transport);
+        if (fleet.Failed > 0)
+        {
+            notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: {fleet.Failed} clients failed to connect");
+        }
+
+        using var publisher = new Publisher(target.Api);
+        await SteadyState.WarmUp(async () => await publisher.FullSpeed("benchfan", 4, SteadyState.Round) / SteadyState.Round.TotalSeconds);
+        await Task.Delay(1000);
+        await fleet.Reset();
+        var clock = Stopwatch.StartNew();
+        await publisher.FullSpeed("benchfan", 4, options.Duration);
+        var (received, bytes, _) = await fleet.Report();
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (fleet.Closed > 0)
+        {
+            notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (too slow for their send queue), so fewer received");
+        }
+
+        Log($"{target.Name}: {protocol}/{transport} x {clients:N0}: {received / seconds:F0} msgs/s, {bytes / seconds:F0} bytes/s");
+        return (received / seconds, bytes / seconds);
+    }
+
+    private void AddProtocol(string figure, string system, double value, double json, bool higherIsBetter, string format)
+    {
+        var row = new Row(figure, system, value, json, higherIsBetter, format);
+        protocolRows.Add(row);
+        Log(row.Render());
     }
 
     private async Task Memory(Target target)
@@ -399,6 +453,19 @@ public sealed class Runner(RunnerOptions options)
         foreach (var row in rows.Where(r => r.Target != Target.BareName))
         {
             text.AppendLine(row.Markdown());
+        }
+
+        if (protocolRows.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Client protocols and transports").AppendLine();
+            text.AppendLine("Fan-out on the embedded gateway in each protocol and transport, against JSON over WebSocket measured on the same gateway " +
+                "before and after it (the mean of the two), with the same publisher and the same client processes (which do the same work per frame: find the payload's send time, " +
+                "answer pings, count bytes). The machine is shared and noisy: read the ratios, which come from back-to-back measurements, rather than the absolute figures.").AppendLine();
+            text.AppendLine("| figure | protocol, transport | measured | JSON, WebSocket | ratio |").AppendLine("| --- | --- | ---: | ---: | ---: |");
+            foreach (var row in protocolRows)
+            {
+                text.AppendLine(row.Markdown());
+            }
         }
 
         text.AppendLine().AppendLine("## Baselines").AppendLine();

@@ -1,22 +1,24 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Text;
 using Switchboard.Security;
 
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// A process of WebSocket clients (each process may hold at most 20,000 open files here, so big runs use several).
-/// Every client connects with a token, subscribes, answers pings and timestamps each publication it receives.
+/// A process of benchmark clients (each process may hold at most 20,000 open files here, so big runs use several),
+/// over WebSocket (JSON or Protobuf) or HTTP-streaming. Every client connects with a token, subscribes, answers
+/// pings, timestamps each publication it receives and counts the bytes.
 /// The runner drives it over stdin: <c>reset</c>, <c>report</c> (prints counts and the latency histogram), <c>quit</c>.
 /// </summary>
 public static class WsClients
 {
     /// <param name="channel">The channel every client subscribes to, or with <c>{i}</c> one channel per client.</param>
-    public static async Task Run(Uri url, int count, int firstIndex, string? channel)
+    /// <param name="protocol"><c>json</c> or <c>protobuf</c>.</param>
+    /// <param name="transport"><c>websocket</c> or <c>http_stream</c>.</param>
+    public static async Task Run(Uri url, int count, int firstIndex, string? channel, string protocol = "json", string transport = "websocket")
     {
         var state = new State();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { Timeout = Timeout.InfiniteTimeSpan };
         var clients = new List<Task>(count);
         var ready = 0;
         using var gate = new SemaphoreSlim(64);
@@ -25,7 +27,7 @@ public static class WsClients
             var index = firstIndex + i;
             await gate.WaitAsync();
             var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            clients.Add(Client(url, index, channel?.Replace("{i}", index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), state, connected));
+            clients.Add(Client(url, protocol, transport, http, index, channel?.Replace("{i}", index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), state, connected));
             _ = connected.Task.ContinueWith(_ =>
             {
                 gate.Release();
@@ -56,27 +58,15 @@ public static class WsClients
         }
     }
 
-    private static async Task Client(Uri url, int index, string? channel, State state, TaskCompletionSource connected)
+    private static async Task Client(Uri url, string protocol, string transport, HttpClient http, int index, string? channel, State state, TaskCompletionSource connected)
     {
-        using var socket = new ClientWebSocket();
-        var buffer = new byte[64 * 1024];
+        await using var connection = BenchConnection.Create(url, protocol, transport, http);
         try
         {
-            await socket.ConnectAsync(url, CancellationToken.None);
             var token = Hs256Jwt.Create(PublishBodies.Secret, new Dictionary<string, object> { ["sub"] = "u" + index.ToString(CultureInfo.InvariantCulture) });
-            await Send(socket, $$$"""{"id":1,"connect":{"token":"{{{token}}}"}}""");
-            await socket.ReceiveAsync(buffer, CancellationToken.None);
-            if (channel is not null)
-            {
-                await Send(socket, $$$"""{"id":2,"subscribe":{"channel":"{{{channel}}}"}}""");
-                var reply = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (Encoding.UTF8.GetString(buffer, 0, reply.Count).Contains("\"error\"", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException("subscribe refused: " + Encoding.UTF8.GetString(buffer, 0, reply.Count));
-                }
-            }
+            await connection.Open(token, channel);
         }
-        catch (Exception e) when (e is WebSocketException or InvalidOperationException)
+        catch (Exception e) when (e is WebSocketException or InvalidOperationException or HttpRequestException or IOException)
         {
             state.Fail(e);
             connected.TrySetResult();
@@ -86,67 +76,24 @@ public static class WsClients
         connected.TrySetResult();
         try
         {
-            while (true)
-            {
-                var count = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
-                    count += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                if (Process(buffer.AsSpan(0, count), DateTime.UtcNow.Ticks, state))
-                {
-                    await Send(socket, "{}");
-                }
-            }
+            await connection.Read(state.Received, state.Bytes);
         }
-        catch (WebSocketException)
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException)
         {
         }
+
+        // Before quit, only the server ends a connection: e.g. a client too slow for its queue (3008).
+        state.Closed();
     }
-
-    /// <summary>Counts and timestamps the publications in a frame (newline-separated); true when it is a ping.</summary>
-    private static bool Process(ReadOnlySpan<byte> frame, long now, State state)
-    {
-        if (frame.SequenceEqual("{}"u8))
-        {
-            return true;
-        }
-
-        foreach (var range in frame.Split((byte)'\n'))
-        {
-            var line = frame[range];
-            var ts = line.IndexOf("\"ts\":"u8);
-            if (ts >= 0 && Utf8Parser.TryParse(line[(ts + 5)..], out long sent, out _))
-            {
-                state.Received((now - sent) / (double)TimeSpan.TicksPerMillisecond);
-            }
-            else if (line.IndexOf("\"pub\""u8) >= 0)
-            {
-                state.Received(null);
-            }
-        }
-
-        return false;
-    }
-
-    private static Task Send(ClientWebSocket socket, string text) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
     private sealed class State
     {
         private readonly object gate = new();
         private LatencyHistogram histogram = new();
         private long received;
+        private long bytes;
         private int failed;
+        private int closed;
         private string? firstError;
 
         public int Failed => failed;
@@ -169,12 +116,17 @@ public static class WsClients
             }
         }
 
+        public void Bytes(long count) => Interlocked.Add(ref bytes, count);
+
+        public void Closed() => Interlocked.Increment(ref closed);
+
         public void Reset()
         {
             lock (gate)
             {
                 histogram = new LatencyHistogram();
                 Interlocked.Exchange(ref received, 0);
+                Interlocked.Exchange(ref bytes, 0);
             }
         }
 
@@ -182,7 +134,7 @@ public static class WsClients
         {
             lock (gate)
             {
-                return $"report received={Interlocked.Read(ref received)} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
+                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} closed={Volatile.Read(ref closed)} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
             }
         }
     }

@@ -4,7 +4,8 @@
 # docs/benchmarks.md. Needs wrk and redis-server (Debian packages). With --intents DIR it then scores intent
 # accuracy on the public benchmark datasets found in DIR (never downloaded; see docs/bot-model.md).
 #   scripts/benchmark.sh [--duration SECONDS] [--connections N] [--client-processes N] [--full] [--conversations-only] [--intents DIR]
-#                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT; docs untouched)
+#                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
+#                        client protocol and transport fan-out comparison; docs untouched)
 set -euo pipefail
 intents=""
 suite=()

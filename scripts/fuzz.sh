@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the gateway's public surfaces (/api/ bodies and client protocol messages; the Rasa routes when added) against
+# Fuzzes the gateway's public surfaces (/api/ bodies, client protocol messages, REST webhook bodies, YAML training data) against
 # a gateway process for N minutes with a new random seed. Inputs the server fails on are saved under
 # Tests/Security/Fuzz/Regressions/, which every test run replays: commit them with the fix.
 #

@@ -13,7 +13,7 @@ using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Centrifugo;
 
-/// <summary>Real-time channels: the Centrifugo server APIs (<c>/api</c>, <c>/api/</c>, <c>/api/&lt;method&gt;</c>, gRPC) and the WebSocket endpoint.</summary>
+/// <summary>Real-time channels: the Centrifugo server APIs (<c>/api</c>, <c>/api/</c>, <c>/api/&lt;method&gt;</c>, gRPC) and the client transports (WebSocket, HTTP-streaming, SSE).</summary>
 public static class CentrifugoSetup
 {
     public static WebApplicationBuilder AddCentrifugo(this WebApplicationBuilder builder)
@@ -34,6 +34,7 @@ public static class CentrifugoSetup
         services.AddSingleton<ApiExecutor>();
         services.AddSingleton<JsonApi>();
         services.AddSingleton<RpcHandlers>();
+        services.AddSingleton<EmulationRouter>();
         if (options.GrpcApi)
         {
             services.AddSingleton<GrpcApiListener>();
@@ -56,6 +57,8 @@ public static class CentrifugoSetup
         app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path), branch => branch.UseWebSockets());
         ServerApiRoutes.Map(app);
         WebSocketEndpoint.Map(app);
+        HttpStreamEndpoint.Map(app);
+        EmulationEndpoint.Map(app);
         AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>());
         return app;
     }
@@ -74,7 +77,8 @@ public static class CentrifugoSetup
             banner.Add($"Centrifugo gRPC API:   port {options.GrpcApiPort} (HTTP/2, h2c)" + (options.ApiInsecure ? "  (INSECURE: no API key needed)" : "  (metadata authorization: apikey <key>)"));
         }
 
-        banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
+        banner.Add("Centrifugo WebSocket:  {base}" + WebSocketEndpoint.Path + "  (ws:// scheme; JSON or centrifuge-protobuf)" + (options.ClientInsecure ? "  (INSECURE: anonymous clients allowed)" : ""));
+        banner.Add("Centrifugo HTTP-streaming / SSE:  {base}" + HttpStreamEndpoint.HttpStreamPath + ", {base}" + HttpStreamEndpoint.SsePath + "  (commands: POST {base}" + EmulationEndpoint.Path + ")");
         if (!options.SecretGenerated)
         {
             return;

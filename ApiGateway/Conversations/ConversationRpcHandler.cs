@@ -1,3 +1,4 @@
+using Switchboard.Security;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
@@ -32,19 +33,19 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(107, "bad request: data must be UTF-8");
         }
 
+        if (!StrictJson.IsText(data))
+        {
+            throw new RpcException(107, "bad request: strings in data must be Unicode text");
+        }
+
         JsonNode? body;
         try
         {
-            body = data.Length == 0 ? null : JsonNode.Parse(data);
+            body = data.Length == 0 ? null : StrictJson.ParseNode(data);
         }
         catch (JsonException)
         {
-            throw new RpcException(107, "bad request: data must be JSON");
-        }
-
-        if (!RasaRequest.IsText(data))
-        {
-            throw new RpcException(107, "bad request: strings in data must be Unicode text");
+            throw new RpcException(107, "bad request: data must be JSON without repeated properties");
         }
 
         if (RasaRequest.OptionalString(body?["message"]) is not { } text)

@@ -21,12 +21,13 @@ public static class RasaRequest
     public static string? ConversationId(HttpContext context) => RequestTarget.RouteSegment(context, "conversation_id");
 
     /// <summary>
-    /// The JSON body, or a 400 in Rasa's form when it is missing, malformed or not UTF-8 (System.Text.Json checks a
-    /// string's UTF-8 only when the string is read, which would be a 500 deep in a handler).
+    /// The JSON body, or a 400 in Rasa's form when it is missing, malformed, not UTF-8, escapes a lone surrogate or
+    /// repeats a property (System.Text.Json checks a string only when it is read, which would be a 500 deep in a
+    /// handler).
     /// </summary>
     public static async Task<(JsonNode? Body, IResult? Error)> ReadJson(HttpRequest request, string missingMessage)
     {
-        var (bytes, error) = await ReadUtf8(request);
+        var (bytes, error) = await ReadBody(request);
         if (error is not null)
         {
             return (null, error);
@@ -35,22 +36,20 @@ public static class RasaRequest
         JsonNode? body;
         try
         {
-            body = bytes.Length == 0 ? null : JsonNode.Parse(bytes.Span);
+            body = bytes.IsEmpty ? null : StrictJson.ParseNode(bytes.Span);
         }
         catch (JsonException e)
         {
             return (null, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
         }
 
-        return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails()))
-            : !IsText(bytes.Span) ? (null, LoneSurrogate())
-            : (body, null);
+        return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
     }
 
     /// <summary>The JSON body parsed once into an element (no node tree), with the checks of <see cref="ReadJson"/>.</summary>
     public static async Task<(JsonElement Body, IResult? Error)> ReadElement(HttpRequest request, string missingMessage)
     {
-        var (bytes, error) = await ReadUtf8(request);
+        var (bytes, error) = await ReadBody(request);
         if (error is not null)
         {
             return (default, error);
@@ -59,20 +58,21 @@ public static class RasaRequest
         JsonElement body;
         try
         {
-            body = bytes.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(bytes.Span);
+            body = bytes.IsEmpty ? default : StrictJson.ParseElement(bytes.Span);
         }
         catch (JsonException e)
         {
             return (default, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
         }
 
-        return body.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? (default, RasaErrors.BadRequest(missingMessage, BodyDetails()))
-            : !IsText(bytes.Span) ? (default, LoneSurrogate())
-            : (body, null);
+        return body.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? (default, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
     }
 
-    /// <summary>The body's bytes without a byte order mark, or a 400 when they are not UTF-8 (its size is bounded by <see cref="RasaBodyLimitFilter"/>).</summary>
-    private static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Error)> ReadUtf8(HttpRequest request)
+    /// <summary>
+    /// The body's bytes without a byte order mark, or a 400 when they are not UTF-8 or escape a lone surrogate (its
+    /// size is bounded by <see cref="RasaBodyLimitFilter"/>).
+    /// </summary>
+    private static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Error)> ReadBody(HttpRequest request)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
@@ -82,40 +82,9 @@ public static class RasaRequest
             bytes = bytes[Utf8Bom.Length..];
         }
 
-        return Utf8.IsValid(bytes.Span) ? (bytes, null) : (default, RasaErrors.BadRequest("The request body is not valid UTF-8.", BodyDetails()));
-    }
-
-    private static IResult LoneSurrogate() =>
-        RasaErrors.BadRequest("The request body escapes a lone surrogate (\\ud800-\\udfff): strings must be Unicode text.", BodyDetails());
-
-    /// <summary>
-    /// Whether every string and property name of valid JSON is Unicode text: UTF-8 bytes can still escape a lone
-    /// surrogate (<c>"\ud800"</c>), which .NET refuses to read as a string, wherever a handler reads it (a 500).
-    /// </summary>
-    public static bool IsText(ReadOnlySpan<byte> json)
-    {
-        if (json.IndexOf("\\u"u8) < 0)
-        {
-            return true;
-        }
-
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
-                {
-                    _ = reader.GetString();
-                }
-            }
-
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+        return !Utf8.IsValid(bytes.Span) ? (default, RasaErrors.BadRequest("The request body is not valid UTF-8.", BodyDetails()))
+            : !StrictJson.IsText(bytes.Span) ? (default, RasaErrors.BadRequest("The request body escapes a lone surrogate (\\ud800-\\udfff): strings must be Unicode text.", BodyDetails()))
+            : (bytes, null);
     }
 
     /// <summary>Rasa events from the body (one event or a list; <paramref name="listOnly"/> refuses a single event), or a 400.</summary>

@@ -11,8 +11,7 @@ public static class GatewayApp
 {
     public const int DefaultPort = 8000;
 
-    /// <param name="ownsProcess">False for a gateway embedded in another program (tests): its stop never ends the process.</param>
-    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, bool ownsProcess = true)
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // appsettings.json is read from beside the program, wherever it is started from (the working directory is
         // the user's, so relative paths in flags resolve as typed).
@@ -30,7 +29,7 @@ public static class GatewayApp
 
         // Also when appsettings.json is not in the content root: per-request Information logs cost ~8% of a publish.
         var cluster = ClusterSettings.From(config);
-        builder.AddOperatorLogging(cluster, ownsProcess);
+        builder.AddOperatorLogging(cluster);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // While this logger is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request

@@ -18,13 +18,21 @@ public sealed class YamlSource(string name)
     {
         var source = new YamlSource(name);
         var stream = new YamlStream();
+        var parser = new BoundedYamlParser(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new BoundedYamlParser(new Parser(new StringReader(yaml))));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new BotDataException(name, (int)e.Start.Line, (int)e.Start.Column, "invalid YAML: " + (e.InnerException?.Message ?? e.Message));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's representation model meets an event stream it does not expect (a flow collection left
+            // open across block keys, found by the fuzzer): still the document's fault.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new BotDataException(name, (int)at.Line, (int)at.Column, "invalid YAML: a collection is not closed where the document continues");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })

@@ -31,7 +31,7 @@ public static partial class IntentMessage
             var group = match.Groups["entities"];
             try
             {
-                using var document = JsonDocument.Parse(group.Value);
+                using var document = JsonDocument.Parse(group.Value, new JsonDocumentOptions { AllowDuplicateProperties = false });
                 if (document.RootElement.ValueKind == JsonValueKind.Object)
                 {
                     // As in Rasa, every entity spans the whole JSON object; a list gives one entity per value.

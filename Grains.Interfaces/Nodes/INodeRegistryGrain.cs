@@ -17,6 +17,9 @@ public interface INodeRegistryGrain : IGrainWithStringKey
     /// <summary>The live nodes' observers by node id.</summary>
     Task<IReadOnlyDictionary<string, INodeObserver>> GetObservers();
 
+    /// <summary>The observer of one live node, or null when the registry does not know it (any more).</summary>
+    Task<INodeObserver?> GetObserver(string nodeId);
+
     /// <summary>
     /// False for a node that expired or left (within the last minutes). A node the registry has not heard of counts
     /// as alive: a registry re-activated after a silo crash has not heard from anyone yet, and declaring live nodes

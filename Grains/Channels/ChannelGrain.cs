@@ -126,9 +126,18 @@ public sealed class ChannelGrain(
 
     public Task RemoveHistory() => Settings.HistoryEnabled ? history.Remove(Channel) : Task.CompletedTask;
 
-    /// <summary>Recovery succeeds when the epoch is unchanged and history still holds every later publication.</summary>
+    /// <summary>
+    /// Recovery succeeds when the epoch is unchanged and history still holds every later publication. An empty
+    /// epoch is the current one: v1 clients recover from a message uid, which carries only the offset.
+    /// </summary>
     private async Task<(IReadOnlyList<Publication> Recovered, StreamPosition Position, bool Succeeded)> Recover(StreamPosition from)
     {
+        if (from.Epoch.Length == 0)
+        {
+            var current = await history.Read(Channel, new HistoryQuery(0, null, Reverse: false));
+            from = new StreamPosition(from.Offset, current.Position.Epoch);
+        }
+
         var result = await history.Read(Channel, new HistoryQuery(-1, from, Reverse: false));
         var position = result.Position;
         var missed = position.Offset - from.Offset;

@@ -10,12 +10,7 @@ namespace Switchboard.Hosting;
 /// </summary>
 public static class OperatorLogging
 {
-    /// <param name="ownsProcess">
-    /// Whether the host is the process (a gateway or silo program): only then may <see cref="ShutdownDeadline"/> end
-    /// the process. A host embedded in another program (the tests' in-process gateways) stops within the timeout
-    /// and leaves the process to its owner.
-    /// </param>
-    public static void AddOperatorLogging(this IHostApplicationBuilder builder, ClusterSettings settings, bool ownsProcess = true)
+    public static void AddOperatorLogging(this IHostApplicationBuilder builder, ClusterSettings settings)
     {
         var stopping = new StoppingFlag();
         builder.Services.AddSingleton(stopping);
@@ -41,7 +36,7 @@ public static class OperatorLogging
         // How long SIGTERM may take (--shutdown_timeout): the host cancels the stop then (Orleans stops without
         // waiting for the rest of its grains), and ShutdownDeadline ends the process shortly after.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
-        builder.Services.AddHostedService(sp => new ShutdownDeadline(sp.GetRequiredService<IHostApplicationLifetime>(), settings, stopping, ownsProcess));
+        builder.Services.AddHostedService<ShutdownDeadline>();
     }
 
     /// <summary>Set once the host begins to stop (by <see cref="ShutdownDeadline"/>).</summary>

@@ -7,10 +7,9 @@ namespace Switchboard.Hosting;
 /// The hard end of <c>--shutdown_timeout</c>. The host gives its services that long and then cancels them, but a
 /// stop that waits on something that never answers (a hung Redis: Orleans' membership update, a connection's close)
 /// can outlast the cancellation; past the timeout and a short grace the process exits anyway. Nothing acknowledged
-/// is lost by it: history and tracker events are written before a request is answered. A host that does not own
-/// its process (<paramref name="ownsProcess"/> false: embedded in another program) only marks the stop.
+/// is lost by it: history and tracker events are written before a request is answered.
 /// </summary>
-public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings, OperatorLogging.StoppingFlag stopping, bool ownsProcess) : IHostedService
+public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings, OperatorLogging.StoppingFlag stopping) : IHostedService
 {
     /// <summary>Beyond the timeout: for the host's own cancellation to take effect first.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
@@ -22,13 +21,11 @@ public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterS
         lifetime.ApplicationStopping.Register(() =>
         {
             stopping.Set();
-            if (!ownsProcess)
-            {
-                return;
-            }
-
             timer = TimeProvider.System.CreateTimer(_ => Exit(), null, settings.ShutdownTimeout + Grace, Timeout.InfiniteTimeSpan);
         });
+
+        // A stop that finished in time disarms it: a process that hosts more than this host (a test run) lives on.
+        lifetime.ApplicationStopped.Register(() => timer?.Dispose());
         return Task.CompletedTask;
     }
 

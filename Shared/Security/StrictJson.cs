@@ -38,6 +38,17 @@ public static class StrictJson
     }
 
     /// <summary>
+    /// A JSON node of bytes already checked to be UTF-8 text (<see cref="IsText(ReadOnlySpan{byte})"/>): a repeated
+    /// property is a <see cref="JsonException"/> here rather than an <see cref="ArgumentException"/> wherever a handler
+    /// first reads the object.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonNode? ParseNode(ReadOnlySpan<byte> json) =>
+        System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Options);
+
+    /// <summary>A JSON element of bytes already checked as for <see cref="ParseNode"/>, with the same duplicate check.</summary>
+    public static JsonElement ParseElement(ReadOnlySpan<byte> json) => JsonElement.Parse(json, Options);
+
+    /// <summary>
     /// Whether every string and property name in <paramref name="element"/> is Unicode text. UTF-8 bytes can still
     /// escape a lone surrogate (<c>"\ud800"</c>), which .NET refuses to read as a string (an exception wherever it is read).
     /// </summary>

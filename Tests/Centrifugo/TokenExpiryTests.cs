@@ -1,7 +1,11 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.Tests.Infrastructure;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.Tests.Centrifugo;
 
@@ -103,6 +107,53 @@ public sealed class TokenExpiryTests(TokenExpiryTests.Fixture fixture) : IClassF
             await client.SendText(new JsonObject { ["id"] = 50, ["sub_refresh"] = new JsonObject { ["channel"] = channel, ["token"] = SubscriptionToken("intruder", channel, Now + 60) } }.ToJsonString());
             Assert.Equal(3500, await client.Closed);
         }
+    }
+
+    [Fact]
+    public async Task AProtobufConnectionRefreshesBothTokensAndOneWithoutRefreshIsClosed3005()
+    {
+        var channel = "$chat:pb-" + Guid.NewGuid().ToString("N")[..6];
+        await using var lapsing = await ProtobufClient.Open(fixture.Gateway.WebSocketUrl);
+        await using var refreshing = await ProtobufClient.Open(fixture.Gateway.WebSocketUrl);
+        Assert.True((await lapsing.Call(new Wire.Command { Id = 1, Connect = new Wire.ConnectRequest { Token = GatewayHost.Token("pb-lapsing", exp: Now + 2) } })).Connect.Expires);
+        Assert.NotNull((await refreshing.Call(new Wire.Command { Id = 1, Connect = new Wire.ConnectRequest { Token = GatewayHost.Token("pb-refreshing", exp: Now + 2) } })).Connect);
+
+        var subscribed = await refreshing.Call(new Wire.Command { Id = 2, Subscribe = new Wire.SubscribeRequest { Channel = channel, Token = SubscriptionToken("pb-refreshing", channel, Now + 600) } });
+        Assert.True(subscribed.Subscribe.Expires, subscribed.ToString());
+        var refreshed = await refreshing.Call(new Wire.Command { Id = 3, Refresh = new Wire.RefreshRequest { Token = GatewayHost.Token("pb-refreshing", exp: Now + 600) } });
+        Assert.InRange(refreshed.Refresh.Ttl, 500u, 601u);
+        var subRefreshed = await refreshing.Call(new Wire.Command { Id = 4, SubRefresh = new Wire.SubRefreshRequest { Channel = channel, Token = SubscriptionToken("pb-refreshing", channel, Now + 2) } });
+        Assert.InRange(subRefreshed.SubRefresh.Ttl, 1u, 2u);
+
+        Assert.Equal(3005, await lapsing.Closed);
+        var unsubscribed = await refreshing.Wait(r => r.Push?.Unsubscribe is not null, "the expired subscription's unsubscribe");
+        Assert.Equal((channel, 2501u), (unsubscribed.Push.Channel, unsubscribed.Push.Unsubscribe.Code));
+
+        // Past the first connection token's deadline too: still connected and served.
+        Assert.Null((await refreshing.Call(new Wire.Command { Id = 5, Subscribe = new Wire.SubscribeRequest { Channel = "chat:pb-after" } })).Error);
+    }
+
+    [Fact]
+    public async Task AnHttpStreamSessionWithoutRefreshEndsWithADisconnectPush3005()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connection/http_stream")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { id = 1, connect = new { token = GatewayHost.Token("streaming", exp: Now + 2) } }), Encoding.UTF8, "application/json"),
+        };
+        using var response = await fixture.Gateway.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var connect = JsonDocument.Parse((await reader.ReadLineAsync())!).RootElement.GetProperty("connect");
+        Assert.True(connect.GetProperty("expires").GetBoolean());
+
+        // Nothing refreshes it: after exp and the grace the stream carries the disconnect and ends.
+        List<string> lines = [];
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        var disconnect = lines.Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).Last();
+        Assert.Equal(3005, disconnect.GetProperty("push").GetProperty("disconnect").GetProperty("code").GetInt32());
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class GatewayHost : IAsyncDisposable
             "--gateway-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extraArgs ?? [],
         ];
-        var app = GatewayApp.Create(args, configure, ownsProcess: false);
+        var app = GatewayApp.Create(args, configure);
         await app.StartAsync();
         return new GatewayHost(app, configFile, baseUrl);
     }

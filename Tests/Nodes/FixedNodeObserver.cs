@@ -6,4 +6,7 @@ namespace Switchboard.Tests.Nodes;
 internal sealed class FixedNodeObserver(IReadOnlyList<string> channels) : INodeObserver
 {
     public Task<IReadOnlyDictionary<string, int>> GetChannels() => Task.FromResult<IReadOnlyDictionary<string, int>>(channels.ToDictionary(c => c, _ => 1));
+
+    /// <summary>Holds no emulated sessions.</summary>
+    public Task<bool> Emulate(string session, byte[] commands) => Task.FromResult(false);
 }

@@ -31,6 +31,9 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         }
 
         Assert.Superset(new HashSet<string> { "a", "b", "c" }, channels.ToHashSet());
+        // One node's observer, by id: where commands of its emulated sessions are routed.
+        Assert.Equal(["c"], (await (await registry.GetObserver(longLived))!.GetChannels()).Keys);
+        Assert.Null(await registry.GetObserver(TestData.Unique("never-reported")));
         Assert.True(await registry.IsAlive(shortLived));
         // Not heard of is not dead: a re-activated registry has heard of nobody yet.
         Assert.True(await registry.IsAlive(TestData.Unique("never-reported")));
@@ -42,6 +45,7 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         Assert.True(await registry.IsAlive(longLived));
         await registry.Leave(longLived);
         Assert.DoesNotContain(await registry.GetNodes(), n => n.Uid == longLived);
+        Assert.Null(await registry.GetObserver(longLived));
         Assert.False(await registry.IsAlive(longLived));
 
         // A departed node that reports again is back.

@@ -46,5 +46,8 @@ public sealed class DashboardCountersTests(AdminAccessTests.Gateway fixture) : I
     private sealed class ChannelListObserver : INodeObserver
     {
         public Task<IReadOnlyDictionary<string, int>> GetChannels() => Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>());
+
+        /// <summary>Holds no emulated sessions.</summary>
+        public Task<bool> Emulate(string session, byte[] commands) => Task.FromResult(false);
     }
 }

@@ -101,11 +101,15 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
 
     /// <summary>
     /// The amplification of issue 10: history of 10 × 60 KB, a reader that stops reading and asks for it 1,000 times
-    /// (600 MB of replies). The connection's queue is bounded in bytes: it is closed as slow (3008), and the gateway's
-    /// memory grows by less than <see cref="SlowReaderGrowthBound"/>.
+    /// (600 MB of replies). The connection's queue is bounded in bytes on every transport and codec: it is closed as
+    /// slow (3008), the gateway drops it after a bounded flush, and its memory grows by less than
+    /// <see cref="SlowReaderGrowthBound"/>.
     /// </summary>
-    [Fact]
-    public async Task ASlowReaderAskingForHistoryIsClosedAsSlowWithinBoundedMemory()
+    [Theory]
+    [InlineData("json websocket")]
+    [InlineData("protobuf websocket")]
+    [InlineData("json http_stream")]
+    public async Task ASlowReaderAskingForHistoryIsClosedAsSlowWithinBoundedMemory(string transport)
     {
         var channel = "chat:slow-" + Guid.NewGuid().ToString("N")[..6];
         var payload = new string('p', 60_000);
@@ -119,23 +123,14 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         var mark = target.Gateway.Process.Output.Length;
         var slowBefore = await Disconnects(3008);
         var baseline = target.Gateway.RssBytes();
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(target.Gateway.WebSocketUrl, CancellationToken.None);
-        await SendText(socket, new JsonObject { ["id"] = 1, ["connect"] = new JsonObject { ["token"] = Token("""{"sub":"slow"}""") } }.ToJsonString());
-        await ReceiveMessage(socket);
-        await SendText(socket, new JsonObject { ["id"] = 2, ["subscribe"] = new JsonObject { ["channel"] = channel } }.ToJsonString());
-        await ReceiveMessage(socket);
+        await using var reader = await SlowReader.Start(transport, target.Gateway, Token("""{"sub":"slow"}"""), channel);
 
         // From here on nothing is read.
-        var id = 10;
+        var id = 10u;
         for (var frame = 0; frame < 4; frame++)
         {
-            var commands = Enumerable.Range(0, 250).Select(_ => new JsonObject { ["id"] = id++, ["history"] = new JsonObject { ["channel"] = channel, ["limit"] = 10 } }.ToJsonString());
-            try
-            {
-                await SendText(socket, string.Join('\n', commands));
-            }
-            catch (WebSocketException)
+            var ids = Enumerable.Range(0, 250).Select(_ => id++).ToList();
+            if (!await reader.AskForHistory(channel, ids))
             {
                 break; // already closed
             }
@@ -149,22 +144,11 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         }, () => $"no slow disconnect counted; peak RSS {peak / 1048576} MB", TimeSpan.FromSeconds(60));
         peak = Math.Max(peak, target.Gateway.RssBytes());
 
-        output.WriteLine($"RSS {baseline / 1048576} MB before, peak {peak / 1048576} MB");
+        output.WriteLine($"{transport}: RSS {baseline / 1048576} MB before, peak {peak / 1048576} MB");
         Assert.True(peak - baseline < SlowReaderGrowthBound, $"RSS grew {(peak - baseline) / 1048576} MB (baseline {baseline / 1048576} MB)");
 
-        // The server drops the socket itself after a bounded flush: reading now ends, it does not hang.
-        await Eventually.Until(async () =>
-        {
-            try
-            {
-                await ReceiveMessage(socket);
-                return socket.State != WebSocketState.Open;
-            }
-            catch (WebSocketException)
-            {
-                return true;
-            }
-        }, () => $"socket still {socket.State}", TimeSpan.FromSeconds(60));
+        // The server ends the connection itself after a bounded flush: reading now ends, it does not hang.
+        await Eventually.Until(reader.Ended, () => "the connection is still open", TimeSpan.FromSeconds(60));
         await AssertStillServes("a slow reader");
         HostileAssert.AssertNoStackTrace(target.Gateway, mark, "a slow reader");
         Assert.Contains("disconnected: slow (3008)", target.Gateway.Process.Output[mark..], StringComparison.Ordinal);
@@ -202,21 +186,6 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
     }
 
     private static string Token(string payload, string header = """{"alg":"HS256","typ":"JWT"}""") => Token(Utf8(payload), header);
-
-    private static async Task SendText(ClientWebSocket socket, string text) =>
-        await socket.SendAsync(Utf8(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task ReceiveMessage(ClientWebSocket socket)
-    {
-        var buffer = new byte[64 * 1024];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-        }
-        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-    }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -10,7 +10,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 
 /// <summary>
 /// This gateway node: its id, its local connections, and the cluster calls the API and the client
-/// protocol make. Events from the node's stream are turned into frames here, once per event.
+/// protocol make. Events from the node's stream are turned into pushes here, encoded once per event and codec.
 /// </summary>
 public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, ChannelPublisher publisher, NodeMetrics metrics, ExpiryWheel expiries, IConfiguration config, ILogger<GatewayNode> logger)
 {
@@ -21,6 +21,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     public ChannelHub Hub { get; } = new();
+
+    /// <summary>This node's sessions of emulated bidirectional transports (HTTP-streaming, SSE).</summary>
+    public EmulatedSessions Emulated { get; } = new();
 
     public NodeMetrics Metrics => metrics;
 
@@ -53,7 +56,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
                     return;
                 }
 
-                var frame = Frames.PublicationPush(p.Channel, p.Publication);
+                var frame = WireMapping.PublicationPush(p.Channel, p.Publication);
                 foreach (var subscriber in subscribers)
                 {
                     subscriber.DeliverPublication(p.Channel, p.Publication.Offset, frame);
@@ -62,10 +65,10 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
                 metrics.MessagesQueued(subscribers.Length);
                 break;
             case JoinEvent j:
-                Broadcast(j.Channel, Frames.JoinPush(j.Channel, j.Client));
+                Broadcast(j.Channel, WireMapping.JoinPush(j.Channel, j.Client));
                 break;
             case LeaveEvent l:
-                Broadcast(l.Channel, Frames.LeavePush(l.Channel, l.Client));
+                Broadcast(l.Channel, WireMapping.LeavePush(l.Channel, l.Client));
                 break;
             case SubscribeUserEvent s:
                 foreach (var client in ClientsOf(s.User, s.Client))
@@ -269,12 +272,12 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         }
     }
 
-    private void Broadcast(string channel, byte[] frame)
+    private void Broadcast(string channel, PushFrame frame)
     {
         var subscribers = Hub.Subscribers(channel);
         foreach (var subscriber in subscribers)
         {
-            subscriber.Enqueue(frame);
+            subscriber.Push(frame);
         }
 
         metrics.MessagesQueued(subscribers.Length);

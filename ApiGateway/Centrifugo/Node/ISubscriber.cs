@@ -20,10 +20,10 @@ public interface ISubscriber
     ClientInfo InfoFor(string channel);
 
     /// <summary>Queues a publication push; held back while the subscribe to the channel is in flight.</summary>
-    void DeliverPublication(string channel, long offset, byte[] frame);
+    void DeliverPublication(string channel, long offset, PushFrame frame);
 
-    /// <summary>Queues a frame; false when the connection's queue is full.</summary>
-    bool Enqueue(byte[] frame);
+    /// <summary>Queues a push in the connection's codec.</summary>
+    void Push(PushFrame frame);
 
     /// <summary>Server-side subscribe (a subscribe push tells the client); ignored when already subscribed or not allowed.</summary>
     Task ServerSubscribe(string channel);

@@ -2,8 +2,10 @@ using Switchboard.Nodes;
 
 namespace Switchboard.ApiGateway.Centrifugo.Node;
 
-/// <summary>Answers the cluster-wide <c>channels</c> query for this node.</summary>
+/// <summary>Answers cluster-wide queries for this node, and takes commands for its emulated sessions.</summary>
 internal sealed class NodeObserver(GatewayNode node) : INodeObserver
 {
     public Task<IReadOnlyDictionary<string, int>> GetChannels() => Task.FromResult(node.Hub.ChannelSizes());
+
+    public Task<bool> Emulate(string session, byte[] commands) => node.Emulated.Deliver(session, commands);
 }

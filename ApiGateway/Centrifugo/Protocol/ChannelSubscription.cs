@@ -15,14 +15,17 @@ internal sealed class ChannelSubscription(ClientInfo info, long expiresAt)
     /// <summary>The subscription token's <c>exp</c> (Unix seconds), moved by <c>sub_refresh</c>; 0 when it does not expire.</summary>
     public long ExpiresAt { get; set; } = expiresAt;
 
-    public List<(long Offset, byte[] Frame)> Buffered { get; } = [];
+    public List<(long Offset, PushFrame Frame)> Buffered { get; } = [];
 
     private long bufferedBytes;
 
-    /// <summary>Holds back a publication; returns the bytes held back now, which count against the connection's queue bound.</summary>
-    public long Buffer(long offset, byte[] frame)
+    /// <summary>
+    /// Holds back a publication; returns the bytes held back now (as the connection's codec encodes them), which
+    /// count against the connection's queue bound.
+    /// </summary>
+    public long Buffer(long offset, PushFrame frame, int encodedLength)
     {
         Buffered.Add((offset, frame));
-        return bufferedBytes += frame.Length;
+        return bufferedBytes += encodedLength;
     }
 }

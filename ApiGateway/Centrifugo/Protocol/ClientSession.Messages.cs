@@ -1,49 +1,52 @@
-using System.Runtime.InteropServices;
+using System.Text.Json;
+using Google.Protobuf;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.Security;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>Commands that are not about a subscription: publish, rpc and token refresh.</summary>
 public sealed partial class ClientSession
 {
-    private async Task<byte[]?> Publish(uint id, PublishRequest request)
+    private async Task<Wire.Reply?> Publish(uint id, Wire.PublishRequest request)
     {
         if (Resolve(request.Channel, out var channel, out var resolution) is { } resolutionError)
         {
-            return Frames.Error(id, resolutionError);
+            return WireMapping.Error(id, resolutionError);
         }
 
-        if (request.Data is not { } data || !StrictJson.IsText(data))
+        // Payloads are JSON on every path (server API, history, JSON subscribers), whatever the client's encoding.
+        if (!IsJsonText(request.Data))
         {
-            return Frames.Error(id, ClientError.BadRequest);
+            return WireMapping.Error(id, ClientError.BadRequest);
         }
 
         var subscribed = IsSubscribed(channel);
         if ((!resolution.Options.Publish && !options.ClientInsecure) || AccessError(resolution) is not null || (resolution.IsPrivate && !subscribed))
         {
-            return Frames.Error(id, ClientError.PermissionDenied);
+            return WireMapping.Error(id, ClientError.PermissionDenied);
         }
 
-        await node.Publish(channel, JsonMarshal.GetRawUtf8Value(data).ToArray(), InfoFor(channel), ClientId);
-        return Frames.EmptyReply(id, "publish");
+        await node.Publish(channel, request.Data.ToByteArray(), InfoFor(channel), ClientId);
+        return new Wire.Reply { Id = id, Publish = new Wire.PublishResult() };
     }
 
     /// <summary>
     /// <c>refresh</c>: a new connection token (from the SDK's <c>getToken</c>) for the same user and scope moves the
     /// connection's expiry. An expired one ends the connection (3005), as in Centrifugo; a foreign one is invalid (3500).
     /// </summary>
-    private byte[]? Refresh(uint id, RefreshRequest request)
+    private Wire.Reply? Refresh(uint id, Wire.RefreshRequest request)
     {
-        var token = Hs256Jwt.Validate(request.Token, options.Secret);
-        if (token.Status == JwtStatus.Expired)
+        var (status, claims) = Credentials.OfConnection(request.Token, request.V1, options.Secret);
+        if (status == CredentialStatus.Expired)
         {
             Close(Disconnect.Expired);
             return null;
         }
 
-        if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User || !ConnectionScope.Same(claims.Scope, scope))
+        if (status != CredentialStatus.Valid || claims!.Sub != User || !ConnectionScope.Same(claims.Scope, scope))
         {
             Close(Disconnect.InvalidToken);
             return null;
@@ -55,48 +58,63 @@ public sealed partial class ClientSession
         }
 
         ScheduleExpiry(claims.Exp, options.ClientExpiredCloseDelay);
-        return Frames.Reply(id, "refresh", w =>
+        return new Wire.Reply
         {
-            w.WriteString("client", ClientId);
-            w.WriteString("version", Version);
-            Frames.WriteExpiry(w, claims.Exp, node.Expiries.Now);
-        });
+            Id = id,
+            Refresh = new Wire.RefreshResult { Client = ClientId, Version = Version, Expires = claims.Exp > 0, Ttl = TtlOf(claims.Exp) },
+        };
     }
 
-    private async Task<byte[]?> Rpc(uint id, RpcRequest request)
+    private async Task<Wire.Reply?> Rpc(uint id, Wire.RpcRequest request)
     {
-        var method = request.Method ?? "";
-        if (scope is not null && !scope.AllowsRpc(method))
+        if (scope is not null && !scope.AllowsRpc(request.Method))
         {
-            return Frames.Error(id, ClientError.PermissionDenied);
+            return WireMapping.Error(id, ClientError.PermissionDenied);
         }
 
-        if (!rpc.TryGet(method, out var handler))
+        if (!rpc.TryGet(request.Method, out var handler))
         {
-            return Frames.Error(id, ClientError.MethodNotFound);
+            return WireMapping.Error(id, ClientError.MethodNotFound);
         }
 
-        if (request.Data is { } text && !StrictJson.IsText(text))
+        if (!request.Data.IsEmpty && !IsJsonText(request.Data))
         {
-            return Frames.Error(id, ClientError.BadRequest);
+            return WireMapping.Error(id, ClientError.BadRequest);
         }
 
-        var data = request.Data is { } d ? JsonMarshal.GetRawUtf8Value(d).ToArray() : [];
         try
         {
-            var result = await handler.Handle(new RpcContext(ClientId, User, ConnInfo, CancellationToken.None), data);
-            return Frames.Reply(id, "rpc", w =>
-            {
-                if (result.Length > 0)
-                {
-                    w.WritePropertyName("data");
-                    w.WriteRawValue(result);
-                }
-            });
+            var result = await handler.Handle(new RpcContext(ClientId, User, ConnInfo, CancellationToken.None), request.Data.ToByteArray());
+            return new Wire.Reply { Id = id, Rpc = new Wire.RpcResult { Data = UnsafeByteOperations.UnsafeWrap(result) } };
         }
         catch (RpcException ex)
         {
-            return Frames.Error(id, new ClientError(ex.Code, ex.Message));
+            return WireMapping.Error(id, new ClientError(ex.Code, ex.Message));
+        }
+    }
+
+    /// <summary>Exactly one JSON value, whose strings are text (no escaped lone surrogate, which readers downstream throw on).</summary>
+    private static bool IsJsonText(ByteString data)
+    {
+        if (!StrictJson.IsText(data.Span))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(data.Span);
+        try
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 }

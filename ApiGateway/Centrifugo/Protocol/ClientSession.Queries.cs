@@ -1,70 +1,61 @@
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.Channels;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>Channel queries of a subscribed client: presence, presence_stats and history.</summary>
 public sealed partial class ClientSession
 {
-    private async Task<byte[]?> Presence(uint id, ChannelRequest request)
+    private async Task<Wire.Reply?> Presence(uint id, Wire.PresenceRequest request)
     {
         if (SubscribedChannelError(request.Channel, o => o.Presence, out _) is { } error)
         {
-            return Frames.Error(id, error);
+            return WireMapping.Error(id, error);
         }
 
-        var presence = await node.Grains.Get<IChannelGrain>(request.Channel!).GetPresence();
-        return Frames.Reply(id, "presence", w =>
+        var presence = await node.Grains.Get<IChannelGrain>(request.Channel).GetPresence();
+        var result = new Wire.PresenceResult();
+        foreach (var (client, info) in presence)
         {
-            w.WriteStartObject("presence");
-            foreach (var (client, info) in presence)
-            {
-                Frames.WriteClientInfo(w, client, info);
-            }
+            result.Presence[client] = info.ToWire();
+        }
 
-            w.WriteEndObject();
-        });
+        return new Wire.Reply { Id = id, Presence = result };
     }
 
-    private async Task<byte[]?> PresenceStats(uint id, ChannelRequest request)
+    private async Task<Wire.Reply?> PresenceStats(uint id, Wire.PresenceStatsRequest request)
     {
         if (SubscribedChannelError(request.Channel, o => o.Presence, out _) is { } error)
         {
-            return Frames.Error(id, error);
+            return WireMapping.Error(id, error);
         }
 
-        var stats = await node.Grains.Get<IChannelGrain>(request.Channel!).GetPresenceStats();
-        return Frames.Reply(id, "presence_stats", w =>
-        {
-            w.WriteNumber("num_clients", stats.NumClients);
-            w.WriteNumber("num_users", stats.NumUsers);
-        });
+        var stats = await node.Grains.Get<IChannelGrain>(request.Channel).GetPresenceStats();
+        return new Wire.Reply { Id = id, PresenceStats = new Wire.PresenceStatsResult { NumClients = (uint)stats.NumClients, NumUsers = (uint)stats.NumUsers } };
     }
 
-    private async Task<byte[]?> History(uint id, HistoryRequest request)
+    private async Task<Wire.Reply?> History(uint id, Wire.HistoryRequest request)
     {
         if (SubscribedChannelError(request.Channel, o => o.HistoryEnabled, out var resolution) is { } error)
         {
-            return Frames.Error(id, error);
+            return WireMapping.Error(id, error);
         }
 
-        var since = request.Since is { } s ? new StreamPosition(s.Offset, s.Epoch ?? "") : null;
-        var history = await node.Grains.Get<IChannelGrain>(request.Channel!).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse));
+        var since = request.Since is { } s ? new StreamPosition((long)s.Offset, s.Epoch) : null;
+        var history = await node.Grains.Get<IChannelGrain>(request.Channel).GetHistory(new HistoryQuery(request.Limit, since, request.Reverse));
         if (since is not null && since.Epoch != history.Position.Epoch)
         {
-            return Frames.Error(id, ClientError.UnrecoverablePosition);
+            return WireMapping.Error(id, ClientError.UnrecoverablePosition);
         }
 
-        return Frames.Reply(id, "history", w =>
-        {
-            Frames.WritePublications(w, history.Publications);
-            w.WriteString("epoch", history.Position.Epoch);
-            w.WriteNumber("offset", history.Position.Offset);
-        });
+        var result = new Wire.HistoryResult { Epoch = history.Position.Epoch, Offset = (ulong)history.Position.Offset };
+        result.Publications.AddRange(history.Publications.Select(p => p.ToWire()));
+        return new Wire.Reply { Id = id, History = result };
     }
 
     /// <summary>Presence and history: the channel must exist, have the feature on, and be subscribed.</summary>
-    private ClientError? SubscribedChannelError(string? requested, Func<NamespaceOptions, bool> feature, out ChannelResolution resolution)
+    private ClientError? SubscribedChannelError(string requested, Func<NamespaceOptions, bool> feature, out ChannelResolution resolution)
     {
         if (Resolve(requested, out var channel, out resolution) is { } error)
         {

@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.Channels;
-using Switchboard.Security;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
@@ -11,54 +10,52 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 /// </summary>
 public sealed partial class ClientSession
 {
-    private async Task<byte[]?> Subscribe(uint id, SubscribeRequest request)
+    /// <summary>Subscribe flag bit: reply error 112 instead of an unsuccessful recovery.</summary>
+    private const long RejectUnrecovered = 2;
+
+    private async Task<Wire.Reply?> Subscribe(uint id, Wire.SubscribeRequest request)
     {
         if (Resolve(request.Channel, out var channel, out var resolution) is { } resolutionError)
         {
-            return Frames.Error(id, resolutionError);
+            return WireMapping.Error(id, resolutionError);
         }
 
         lock (gate)
         {
             if (subscriptions.ContainsKey(channel))
             {
-                return Frames.Error(id, ClientError.AlreadySubscribed);
+                return WireMapping.Error(id, ClientError.AlreadySubscribed);
             }
 
             if (subscriptions.Count >= options.ClientChannelLimit)
             {
-                return Frames.Error(id, ClientError.LimitExceeded);
+                return WireMapping.Error(id, ClientError.LimitExceeded);
             }
         }
 
         if (AccessError(resolution) is { } accessError)
         {
-            return Frames.Error(id, accessError);
+            return WireMapping.Error(id, accessError);
         }
 
         byte[]? chanInfo = null;
         long expiry = 0;
         if (resolution.IsPrivate)
         {
-            var token = Hs256Jwt.Validate(request.Token, options.Secret);
-            if (token.Status == JwtStatus.Expired)
+            var (status, info, exp) = Credentials.OfSubscription(request.Token, request.V1, channel, ClientId, User, options.Secret);
+            if (status != CredentialStatus.Valid)
             {
-                return Frames.Error(id, ClientError.TokenExpired);
+                return WireMapping.Error(id, status == CredentialStatus.Expired ? ClientError.TokenExpired : ClientError.PermissionDenied);
             }
 
-            if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User || claims.Channel != channel)
-            {
-                return Frames.Error(id, ClientError.PermissionDenied);
-            }
-
-            chanInfo = claims.Info;
-            expiry = claims.Exp;
+            chanInfo = info;
+            expiry = exp;
         }
 
         var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-        var recoverFrom = recoverable && request.Recover ? new StreamPosition(request.Offset, request.Epoch ?? "") : null;
+        var recoverFrom = recoverable && request.Recover ? new StreamPosition((long)request.Offset, request.Epoch) : null;
         var result = await SubscribeToGrain(channel, resolution, chanInfo, expiry, recoverFrom);
-        if (result.WasRecovering && !result.RecoverySucceeded && (request.Flag & SubscribeRequest.RejectUnrecovered) != 0)
+        if (result.WasRecovering && !result.RecoverySucceeded && (request.Flag & RejectUnrecovered) != 0)
         {
             lock (gate)
             {
@@ -66,35 +63,33 @@ public sealed partial class ClientSession
             }
 
             await node.Unsubscribe(this, channel);
-            return Frames.Error(id, ClientError.UnrecoverablePosition);
+            return WireMapping.Error(id, ClientError.UnrecoverablePosition);
         }
 
-        var reply = Frames.Reply(id, "subscribe", w =>
-        {
-            Frames.WriteExpiry(w, expiry, node.Expiries.Now);
-            WriteSubscribeResult(w, result, recoverable);
-        });
-        Activate(reply, [(channel, result)]);
+        var reply = result.ToWire(recoverable);
+        reply.Expires = expiry > 0;
+        reply.Ttl = TtlOf(expiry);
+        Activate(Codec!.EncodeReply(new Wire.Reply { Id = id, Subscribe = reply }), [(channel, result)]);
         ScheduleExpiry(expiry, options.ClientExpiredSubCloseDelay);
         return null;
     }
 
     /// <summary><c>sub_refresh</c>: a new token for a subscribed private channel moves its expiry.</summary>
-    private byte[]? SubRefresh(uint id, SubRefreshRequest request)
+    private Wire.Reply? SubRefresh(uint id, Wire.SubRefreshRequest request)
     {
-        var channel = request.Channel ?? "";
+        var channel = request.Channel;
         if (!IsSubscribed(channel) || !rules.Resolve(channel).IsPrivate)
         {
-            return Frames.Error(id, ClientError.PermissionDenied);
+            return WireMapping.Error(id, ClientError.PermissionDenied);
         }
 
-        var token = Hs256Jwt.Validate(request.Token, options.Secret);
-        if (token.Status == JwtStatus.Expired)
+        var (status, _, exp) = Credentials.OfSubscription(request.Token, null, channel, ClientId, User, options.Secret);
+        if (status == CredentialStatus.Expired)
         {
-            return Frames.Error(id, ClientError.Expired);
+            return WireMapping.Error(id, ClientError.Expired);
         }
 
-        if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims) || claims.Sub != User || claims.Channel != channel)
+        if (status != CredentialStatus.Valid)
         {
             Close(Disconnect.InvalidToken);
             return null;
@@ -104,12 +99,12 @@ public sealed partial class ClientSession
         {
             if (subscriptions.TryGetValue(channel, out var subscription))
             {
-                subscription.ExpiresAt = claims.Exp;
+                subscription.ExpiresAt = exp;
             }
         }
 
-        ScheduleExpiry(claims.Exp, options.ClientExpiredSubCloseDelay);
-        return Frames.Reply(id, "sub_refresh", w => Frames.WriteExpiry(w, claims.Exp, node.Expiries.Now));
+        ScheduleExpiry(exp, options.ClientExpiredSubCloseDelay);
+        return new Wire.Reply { Id = id, SubRefresh = new Wire.SubRefreshResult { Expires = exp > 0, Ttl = TtlOf(exp) } };
     }
 
     /// <summary>Registers the subscription as pending, then joins the channel grain.</summary>
@@ -135,10 +130,11 @@ public sealed partial class ClientSession
         }
     }
 
-    /// <summary>Queues the reply, then what arrived meanwhile and is newer than what the reply holds.</summary>
-    private void Activate(byte[] reply, IEnumerable<(string Channel, SubscribeResult Result)> subscribed)
+    /// <summary>Queues the reply (or subscribe push), then what arrived meanwhile and is newer than what it holds.</summary>
+    private void Activate(byte[] first, IEnumerable<(string Channel, SubscribeResult Result)> subscribed)
     {
-        List<byte[]> frames = [reply];
+        var current = Codec!;
+        List<byte[]> frames = [first];
         lock (gate)
         {
             foreach (var (channel, result) in subscribed)
@@ -149,7 +145,7 @@ public sealed partial class ClientSession
                 }
 
                 var known = Math.Max(result.Position?.Offset ?? 0, result.Recovered.Count > 0 ? result.Recovered.Max(p => p.Offset) : 0);
-                frames.AddRange(subscription.Buffered.Where(b => b.Offset == 0 || b.Offset > known).Select(b => b.Frame));
+                frames.AddRange(subscription.Buffered.Where(b => b.Offset == 0 || b.Offset > known).Select(b => b.Frame.For(current)));
                 subscription.Buffered.Clear();
                 subscription.Pending = false;
             }
@@ -165,46 +161,20 @@ public sealed partial class ClientSession
         }
     }
 
-    private static void WriteSubscribeResult(Utf8JsonWriter w, SubscribeResult result, bool recoverable)
+    private async Task<Wire.Reply?> Unsubscribe(uint id, Wire.UnsubscribeRequest request)
     {
-        if (recoverable)
-        {
-            w.WriteBoolean("recoverable", true);
-            w.WriteBoolean("positioned", true);
-        }
-
-        if (result.Position is { } position)
-        {
-            w.WriteString("epoch", position.Epoch);
-            if (position.Offset > 0)
-            {
-                w.WriteNumber("offset", position.Offset);
-            }
-        }
-
-        if (result.WasRecovering)
-        {
-            w.WriteBoolean("was_recovering", true);
-            w.WriteBoolean("recovered", result.RecoverySucceeded);
-            Frames.WritePublications(w, result.Recovered);
-        }
-    }
-
-    private async Task<byte[]?> Unsubscribe(uint id, ChannelRequest request)
-    {
-        var channel = request.Channel ?? "";
         bool removed;
         lock (gate)
         {
-            removed = subscriptions.Remove(channel);
+            removed = subscriptions.Remove(request.Channel);
         }
 
         if (removed)
         {
-            await node.Unsubscribe(this, channel);
+            await node.Unsubscribe(this, request.Channel);
         }
 
-        return Frames.EmptyReply(id, "unsubscribe");
+        return new Wire.Reply { Id = id, Unsubscribe = new Wire.UnsubscribeResult() };
     }
 
     public async Task ServerSubscribe(string channel)
@@ -227,7 +197,7 @@ public sealed partial class ClientSession
         {
             var result = await SubscribeToGrain(channel, resolution, null, 0, null);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-            Activate(Frames.SubscribePush(channel, w => WriteSubscribeResult(w, result, recoverable)), [(channel, result)]);
+            Activate(Codec!.EncodePush(WireMapping.SubscribePush(channel, result, recoverable)), [(channel, result)]);
         }
         catch (Exception ex)
         {
@@ -257,7 +227,7 @@ public sealed partial class ClientSession
     {
         foreach (var name in removed)
         {
-            Enqueue(Frames.UnsubscribePush(name, reason));
+            Push(WireMapping.UnsubscribePush(name, reason));
             try
             {
                 await node.Unsubscribe(this, name);
@@ -269,7 +239,7 @@ public sealed partial class ClientSession
         }
     }
 
-    public void DeliverPublication(string channel, long offset, byte[] frame)
+    public void DeliverPublication(string channel, long offset, PushFrame frame)
     {
         lock (gate)
         {
@@ -281,7 +251,7 @@ public sealed partial class ClientSession
             if (subscription.Pending)
             {
                 // Held back frames count against the queue's byte bound too (a slow subscribe to a busy channel).
-                if (subscription.Buffer(offset, frame) > options.ClientQueueMaxSize)
+                if (Codec is { } current && subscription.Buffer(offset, frame, frame.For(current).Length) > options.ClientQueueMaxSize)
                 {
                     Close(Disconnect.Slow);
                 }
@@ -290,7 +260,7 @@ public sealed partial class ClientSession
             }
         }
 
-        Enqueue(frame);
+        Push(frame);
     }
 
     private bool IsSubscribed(string channel)
@@ -305,9 +275,9 @@ public sealed partial class ClientSession
     /// Resolves the channel a command names (a missing name is the empty one, which fails); non-null is the error to
     /// answer with. A channel outside the connection's scope is refused before anything else is said about it.
     /// </summary>
-    private ClientError? Resolve(string? requested, out string channel, out ChannelResolution resolution)
+    private ClientError? Resolve(string requested, out string channel, out ChannelResolution resolution)
     {
-        channel = requested ?? "";
+        channel = requested;
         resolution = rules.Resolve(channel);
         if (scope is not null && !scope.AllowsChannel(channel))
         {

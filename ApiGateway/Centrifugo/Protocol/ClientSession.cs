@@ -1,29 +1,35 @@
-using System.Text.Json;
 using System.Text.Unicode;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
-using Switchboard.Security;
 using Switchboard.Channels;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>
-/// One client connection speaking the JSON protocol: commands are handled in order, replies and pushes
-/// go to the transport's queue. Protocol violations close the connection with Centrifugo's codes.
+/// One client connection: commands are handled in order, replies and pushes go to the transport's queue in
+/// the connection's codec, which its first message decides. Protocol violations close the connection with
+/// Centrifugo's codes. Nothing here depends on the encoding or the protocol generation.
 /// </summary>
+/// <param name="binary">The transport negotiated Protobuf (else JSON).</param>
+/// <param name="emulationSession">The session id an emulated transport's client posts its commands with.</param>
 public sealed partial class ClientSession(
     GatewayNode node,
     ChannelRules rules,
     RpcHandlers rpc,
     ISessionTransport transport,
-    ILogger logger) : ISubscriber, IExpiring
+    bool binary,
+    ILogger logger,
+    string? emulationSession = null) : ISubscriber, IExpiring
 {
     public const string Version = "switchboard 1.0";
 
     private readonly CentrifugoOptions options = rules.Options;
     private readonly Dictionary<string, ChannelSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
+    private IClientCodec? codec;
     private bool connected;
     private bool closed;
     private long pingSentAt;
@@ -40,6 +46,9 @@ public sealed partial class ClientSession(
 
     public byte[]? ConnInfo { get; private set; }
 
+    /// <summary>The connection's codec, once its first message is read.</summary>
+    public IClientCodec? Codec => Volatile.Read(ref codec);
+
     public IReadOnlyList<string> Channels
     {
         get
@@ -54,48 +63,58 @@ public sealed partial class ClientSession(
     public bool IsConnected => Volatile.Read(ref connected);
 
     /// <summary>
-    /// Handles one WebSocket message (one or more newline-separated commands). A message that is not UTF-8 or
-    /// carries more than <c>client_frame_max_commands</c> commands closes the connection before any of them runs.
+    /// Handles one transport message (one or more commands). A JSON message that is not UTF-8 (3501), or one that
+    /// carries more than <c>client_frame_max_commands</c> commands (3013), closes the connection before any of them runs.
     /// </summary>
     public async Task HandleMessage(ReadOnlyMemory<byte> message)
     {
         node.Metrics.ClientRequest(message.Length);
-        if (!Utf8.IsValid(message.Span))
+        if (!binary && !Utf8.IsValid(message.Span))
         {
             Close(Disconnect.BadRequest);
             return;
         }
 
-        if (message.Span.Count((byte)'\n') >= options.ClientFrameMaxCommands)
+        // Counted before anything is decoded (also before the connect); a v1 batch array is counted once decoded.
+        if (ClientCodecs.CountFrames(binary, message.Span, options.ClientFrameMaxCommands + 1) > options.ClientFrameMaxCommands)
         {
             Close(Disconnect.TooManyRequests);
             return;
         }
 
-        var rest = message;
-        while (!rest.IsEmpty && !closed)
+        var current = Codec;
+        if (current is null)
         {
-            var newline = rest.Span.IndexOf((byte)'\n');
-            var line = newline < 0 ? rest : rest[..newline];
-            rest = newline < 0 ? ReadOnlyMemory<byte>.Empty : rest[(newline + 1)..];
-            if (line.Span.Trim(" \r\t"u8).IsEmpty)
+            current = ClientCodecs.Detect(binary, message.Span);
+            if (current is null)
             {
-                continue;
-            }
-
-            ClientCommand? command;
-            try
-            {
-                command = JsonSerializer.Deserialize(line.Span, ProtocolJsonContext.Default.ClientCommand);
-            }
-            catch (JsonException)
-            {
-                command = null;
-            }
-
-            if (command is null)
-            {
+                // Not a connect of any generation: say so now rather than wait for the stale timeout.
                 Close(Disconnect.BadRequest);
+                return;
+            }
+
+            transport.Use(current);
+            Volatile.Write(ref codec, current);
+            logger.LogDebug("Client {Client} speaks {Codec}", ClientId, current.Name);
+        }
+
+        List<Wire.Command> commands = [];
+        if (!current.TryDecode(message.Span, commands))
+        {
+            Close(Disconnect.BadRequest);
+            return;
+        }
+
+        if (commands.Count > options.ClientFrameMaxCommands)
+        {
+            Close(Disconnect.TooManyRequests);
+            return;
+        }
+
+        foreach (var command in commands)
+        {
+            if (Volatile.Read(ref closed))
+            {
                 return;
             }
 
@@ -104,8 +123,8 @@ public sealed partial class ClientSession(
     }
 
     /// <summary>
-    /// Sends a ping every interval and closes a connection that did not answer within the pong timeout
-    /// (or that never sent connect).
+    /// Closes a connection that did not send connect within the ping interval; then, for generations the server
+    /// pings, sends a ping every interval and closes a connection that did not answer within the pong timeout.
     /// </summary>
     public async Task RunPings(CancellationToken aborted)
     {
@@ -119,9 +138,14 @@ public sealed partial class ClientSession(
                 return;
             }
 
+            if (Codec?.Ping is not { } ping)
+            {
+                return;
+            }
+
             var sentAt = Environment.TickCount64;
             Interlocked.Exchange(ref pingSentAt, sentAt);
-            Enqueue(Frames.Ping);
+            Enqueue(ping);
             await Task.Delay(pongWait, aborted);
             if (Interlocked.Read(ref pingSentAt) == sentAt)
             {
@@ -131,7 +155,7 @@ public sealed partial class ClientSession(
         }
     }
 
-    /// <summary>Called by the transport once the socket is gone.</summary>
+    /// <summary>Called by the transport once the connection is gone.</summary>
     public async Task OnClosed()
     {
         node.Expiries.Cancel(this);
@@ -164,15 +188,12 @@ public sealed partial class ClientSession(
         }
     }
 
-    public bool Enqueue(byte[] frame)
+    public void Push(PushFrame frame)
     {
-        if (transport.TrySend(frame))
+        if (Codec is { } current)
         {
-            return true;
+            Enqueue(frame.For(current));
         }
-
-        Close(Disconnect.Slow);
-        return false;
     }
 
     public void Close(Disconnect disconnect)
@@ -196,8 +217,28 @@ public sealed partial class ClientSession(
         transport.Close(disconnect);
     }
 
-    private async Task Dispatch(ClientCommand command)
+    private bool Enqueue(byte[] frame)
     {
+        if (transport.TrySend(frame))
+        {
+            return true;
+        }
+
+        Close(Disconnect.Slow);
+        return false;
+    }
+
+    private bool Send(Wire.Reply reply) => Enqueue(Codec!.EncodeReply(reply));
+
+    private async Task Dispatch(Wire.Command command)
+    {
+        // Nothing comes before connect: not a command, not a pong.
+        if (!IsConnected && command.Connect is null)
+        {
+            Close(Disconnect.BadRequest);
+            return;
+        }
+
         if (command.IsPong)
         {
             Interlocked.Exchange(ref pingSentAt, 0);
@@ -207,50 +248,46 @@ public sealed partial class ClientSession(
         if (command.Send is not null)
         {
             // Asynchronous messages need no id and get no reply; nothing on the server consumes them yet.
-            if (!IsConnected)
-            {
-                Close(Disconnect.BadRequest);
-            }
-
             return;
         }
 
-        if (command.Id == 0 || (!IsConnected && command.Connect is null))
+        if (command.Id == 0)
         {
             Close(Disconnect.BadRequest);
             return;
         }
 
+        var id = command.Id;
         try
         {
             var reply = command switch
             {
-                { Connect: { } r } => await Connect(command.Id, r),
-                { Subscribe: { } r } => await Subscribe(command.Id, r),
-                { Unsubscribe: { } r } => await Unsubscribe(command.Id, r),
-                { Publish: { } r } => await Publish(command.Id, r),
-                { Presence: { } r } => await Presence(command.Id, r),
-                { PresenceStats: { } r } => await PresenceStats(command.Id, r),
-                { History: { } r } => await History(command.Id, r),
-                { Refresh: { } r } => Refresh(command.Id, r),
-                { SubRefresh: { } r } => SubRefresh(command.Id, r),
-                { Rpc: { } r } => await Rpc(command.Id, r),
-                { Ping: not null } => Frames.EmptyReply(command.Id, "ping"),
-                _ => Frames.Error(command.Id, ClientError.MethodNotFound),
+                { Connect: { } r } => await Connect(id, r),
+                { Subscribe: { } r } => await Subscribe(id, r),
+                { Unsubscribe: { } r } => await Unsubscribe(id, r),
+                { Publish: { } r } => await Publish(id, r),
+                { Presence: { } r } => await Presence(id, r),
+                { PresenceStats: { } r } => await PresenceStats(id, r),
+                { History: { } r } => await History(id, r),
+                { Refresh: { } r } => Refresh(id, r),
+                { SubRefresh: { } r } => SubRefresh(id, r),
+                { Rpc: { } r } => await Rpc(id, r),
+                { Ping: not null } => new Wire.Reply { Id = id, Ping = new Wire.PingResult() },
+                _ => WireMapping.Error(id, ClientError.MethodNotFound),
             };
             if (reply is not null)
             {
-                Enqueue(reply);
+                Send(reply);
             }
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Command {Id} of client {Client} failed", command.Id, ClientId);
-            Enqueue(Frames.Error(command.Id, ClientError.Internal));
+            logger.LogWarning(ex, "Command {Id} of client {Client} failed", id, ClientId);
+            Send(WireMapping.Error(id, ClientError.Internal));
         }
     }
 
-    private async Task<byte[]?> Connect(uint id, ConnectRequest request)
+    private async Task<Wire.Reply?> Connect(uint id, Wire.ConnectRequest request)
     {
         if (IsConnected)
         {
@@ -260,36 +297,28 @@ public sealed partial class ClientSession(
 
         long claimsExpiry = 0;
         List<string> serverChannels = [];
-        if (string.IsNullOrEmpty(request.Token))
+        var (status, claims) = Credentials.OfConnection(request.Token, request.V1, options.Secret);
+        switch (status)
         {
-            if (!options.ClientInsecure)
-            {
-                return Frames.Error(id, ClientError.Unauthorized);
-            }
-        }
-        else
-        {
-            var token = Hs256Jwt.Validate(request.Token, options.Secret);
-            if (token.Status == JwtStatus.Expired)
-            {
-                return Frames.Error(id, ClientError.TokenExpired);
-            }
-
-            if (!token.IsValid || !TokenClaims.TryRead(token.Claims, out var claims))
-            {
+            case CredentialStatus.Missing when !options.ClientInsecure:
+                return WireMapping.Error(id, ClientError.Unauthorized);
+            case CredentialStatus.Expired:
+                return WireMapping.Error(id, ClientError.TokenExpired);
+            case CredentialStatus.Invalid:
                 Close(Disconnect.InvalidToken);
                 return null;
-            }
+            case CredentialStatus.Valid:
+                User = claims!.Sub;
+                ConnInfo = claims.Info;
+                serverChannels = claims.Channels;
+                scope = claims.Scope;
+                claimsExpiry = claims.Exp;
+                lock (gate)
+                {
+                    expiresAt = claimsExpiry;
+                }
 
-            User = claims.Sub;
-            ConnInfo = claims.Info;
-            serverChannels = claims.Channels;
-            scope = claims.Scope;
-            claimsExpiry = claims.Exp;
-            lock (gate)
-            {
-                expiresAt = claimsExpiry;
-            }
+                break;
         }
 
         Volatile.Write(ref connected, true);
@@ -304,7 +333,18 @@ public sealed partial class ClientSession(
             return null;
         }
 
-        var subs = new List<(string Channel, SubscribeResult Result, bool Recoverable)>();
+        var result = new Wire.ConnectResult
+        {
+            Client = ClientId,
+            Version = Version,
+            Ping = (uint)options.PingInterval.TotalSeconds,
+            Pong = true,
+            Node = node.Id,
+            Session = emulationSession ?? "",
+            Expires = claimsExpiry > 0,
+            Ttl = TtlOf(claimsExpiry),
+        };
+        var subscribed = new List<(string Channel, SubscribeResult Result)>();
         foreach (var channel in serverChannels.Distinct(StringComparer.Ordinal))
         {
             if (Resolve(channel, out _, out var resolution) is { } error)
@@ -313,38 +353,20 @@ public sealed partial class ClientSession(
                 continue;
             }
 
-            SubscribeRequest? position = null;
-            request.Subs?.TryGetValue(channel, out position);
+            request.Subs.TryGetValue(channel, out var position);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-            var result = await SubscribeToGrain(channel, resolution, null, 0, recoverable && position is { Recover: true } ? new StreamPosition(position.Offset, position.Epoch ?? "") : null);
-            subs.Add((channel, result, recoverable));
+            var subscribe = await SubscribeToGrain(channel, resolution, null, 0, recoverable && position is { Recover: true } ? new StreamPosition((long)position.Offset, position.Epoch) : null);
+            result.Subs[channel] = subscribe.ToWire(recoverable);
+            subscribed.Add((channel, subscribe));
         }
 
-        var reply = Frames.Reply(id, "connect", w =>
-        {
-            w.WriteString("client", ClientId);
-            w.WriteString("version", Version);
-            Frames.WriteExpiry(w, claimsExpiry, node.Expiries.Now);
-            w.WriteNumber("ping", (int)options.PingInterval.TotalSeconds);
-            w.WriteBoolean("pong", true);
-            w.WriteString("node", node.Id);
-            if (subs.Count > 0)
-            {
-                w.WriteStartObject("subs");
-                foreach (var (channel, result, recoverable) in subs)
-                {
-                    w.WriteStartObject(channel);
-                    WriteSubscribeResult(w, result, recoverable);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
-            }
-        });
-        Activate(reply, subs.Select(s => (s.Channel, s.Result)));
+        Activate(Codec!.EncodeReply(new Wire.Reply { Id = id, Connect = result }), subscribed);
         ScheduleExpiry(claimsExpiry, options.ClientExpiredCloseDelay);
         return null;
     }
+
+    /// <summary>Seconds left before a token expiring at <paramref name="exp"/> (0: it does not expire), by the expiry wheel's clock.</summary>
+    private uint TtlOf(long exp) => exp > 0 ? (uint)Math.Max(1, exp - node.Expiries.Now) : 0;
 
     /// <summary>
     /// A deadline has come: a connection whose token expired more than <c>client_expired_close_delay</c> ago without a

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>
@@ -18,6 +20,12 @@ public sealed record Disconnect(int Code, string Reason)
     public static readonly Disconnect ForceNoReconnect = new(3503, "force disconnect");
     public static readonly Disconnect ForceReconnect = new(3011, "force reconnect");
     public static readonly Disconnect MessageTooBig = new(1009, "message size limit exceeded");
+
+    /// <summary>Whether the client should reconnect after it.</summary>
+    public bool Reconnect => Code < 3500;
+
+    /// <summary>Clients of the v1 and v2 protocols read the close reason as JSON advice: why, and whether to reconnect.</summary>
+    public Disconnect AsAdvice() => this with { Reason = $$"""{"reason":{{JsonSerializer.Serialize(Reason)}},"reconnect":{{(Reconnect ? "true" : "false")}}}""" };
 
     /// <summary>Closed for what the client did (slow, oversized, malformed, bad token): worth one log line.</summary>
     public bool IsClientFault => Code is 1009 or 3008 or 3013 or 3500 or 3501;

@@ -5,14 +5,18 @@ using Switchboard.Security;
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
 /// <summary>
-/// The claims Centrifugo tokens carry: <c>sub</c>, <c>exp</c>, <c>info</c> (any JSON), <c>channels</c>, and <c>channel</c>
-/// in subscription tokens; and ours, <c>allow</c> (<see cref="ConnectionScope"/>).
+/// The claims Centrifugo tokens carry: <c>sub</c>, <c>exp</c>, <c>info</c> (any JSON), <c>channels</c>, and in
+/// subscription tokens <c>channel</c> and, from Centrifugo v2, <c>client</c> (the connection the token was made for);
+/// and ours, <c>allow</c> (<see cref="ConnectionScope"/>).
 /// </summary>
-public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string> Channels, string? Channel, ConnectionScope? Scope)
+public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string> Channels, string? Channel, string? Client, ConnectionScope? Scope)
 {
+    /// <summary>A subscription token is for this connection: made for its client id (v2) or its user (v3+).</summary>
+    public bool Admits(string clientId, string user) => Client is { } client ? client == clientId : Sub == user;
+
     public static bool TryRead(JsonElement claims, out TokenClaims result)
     {
-        result = new TokenClaims("", 0, null, [], null, null);
+        result = new TokenClaims("", 0, null, [], null, null, null);
         var sub = "";
         if (claims.TryGetProperty("sub", out var subElement))
         {
@@ -42,15 +46,9 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
             return false;
         }
 
-        string? channelClaim = null;
-        if (claims.TryGetProperty("channel", out var channelElement))
+        if (!TryReadString(claims, "channel", out var channelClaim) || !TryReadString(claims, "client", out var clientClaim))
         {
-            if (channelElement.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-
-            channelClaim = channelElement.GetString();
+            return false;
         }
 
         ConnectionScope? scope = null;
@@ -59,7 +57,7 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
             return false;
         }
 
-        result = new TokenClaims(sub, exp, info, channels, channelClaim, scope);
+        result = new TokenClaims(sub, exp, info, channels, channelClaim, clientClaim, scope);
         return true;
     }
 
@@ -86,6 +84,24 @@ public sealed record TokenClaims(string Sub, long Exp, byte[]? Info, List<string
             into.Add(item.GetString()!);
         }
 
+        return true;
+    }
+
+    /// <summary>An optional string claim: absent is null, any other type is malformed.</summary>
+    private static bool TryReadString(JsonElement claims, string name, out string? value)
+    {
+        value = null;
+        if (!claims.TryGetProperty(name, out var element))
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = element.GetString();
         return true;
     }
 }

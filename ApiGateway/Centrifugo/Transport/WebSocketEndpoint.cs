@@ -3,11 +3,16 @@ using System.Net.WebSockets;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
+using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
 
-/// <summary><c>/connection/websocket</c>: one <see cref="ClientSession"/> per socket.</summary>
+/// <summary>
+/// <c>/connection/websocket</c>: one <see cref="ClientSession"/> per socket. The subprotocol chooses the encoding
+/// (<c>centrifuge-protobuf</c>, or <c>?format=protobuf</c> as centrifuge-js 2.x may say it; JSON otherwise), the
+/// first message the protocol generation.
+/// </summary>
 public static class WebSocketEndpoint
 {
     public const string Path = "/connection/websocket";
@@ -18,53 +23,52 @@ public static class WebSocketEndpoint
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
-                return Results.BadRequest("WebSocket connections only: the client protocol speaks JSON over WebSocket.");
+                return Results.BadRequest("WebSocket connections only: the client protocol speaks JSON or Protobuf over WebSocket.");
             }
 
-            try
+            if (!TryChooseSubprotocol(context, out var subprotocol, out var binary))
             {
-                await node.Listening.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
-            }
-            catch (TimeoutException)
-            {
-                return Results.Problem("The node is not connected to the cluster yet.", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.BadRequest($"Unsupported WebSocket subprotocol: this server speaks {ClientCodecs.ProtobufSubprotocol} and {ClientCodecs.JsonSubprotocol} (or none, for JSON).");
             }
 
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await Run(socket, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>(), context.RequestAborted);
+            if (await SessionLifetime.WaitForNode(node, context.RequestAborted) is { } notReady)
+            {
+                return notReady;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
+            await Run(socket, binary, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>(), context.RequestAborted);
             return Results.Empty;
         });
     }
 
-    private static async Task Run(WebSocket socket, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILogger logger, CancellationToken aborted)
+    /// <summary>
+    /// The subprotocol to accept (null: none asked for) and whether it is Protobuf; false when the client asks
+    /// only for subprotocols this server does not speak.
+    /// </summary>
+    private static bool TryChooseSubprotocol(HttpContext context, out string? subprotocol, out bool binary)
+    {
+        var requested = context.WebSockets.WebSocketRequestedProtocols;
+        binary = requested.Contains(ClientCodecs.ProtobufSubprotocol);
+        subprotocol = binary ? ClientCodecs.ProtobufSubprotocol : requested.Contains(ClientCodecs.JsonSubprotocol) ? ClientCodecs.JsonSubprotocol : null;
+        if (subprotocol is null && requested.Count > 0)
+        {
+            return false;
+        }
+
+        binary |= subprotocol is null && context.Request.Query["format"] == "protobuf";
+        return true;
+    }
+
+    private static async Task Run(WebSocket socket, bool binary, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILogger logger, CancellationToken aborted)
     {
         var options = rules.Options;
         var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, node.Metrics);
-        var session = new ClientSession(node, rules, rpc, transport, logger);
-        using var stopping = lifetime.ApplicationStopping.Register(() => session.Close(Disconnect.Shutdown));
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var reading = ReadLoop(socket, session, options.ClientRequestMaxSize, done.Token);
-        var writer = transport.RunWriter(done.Token);
-        var pings = session.RunPings(done.Token);
-        try
-        {
-            // The reader ends when the peer goes, the writer when the socket fails, and a close (e.g. of a slow reader whose
-            // sends are blocked) gets a bounded time to flush below.
-            await Task.WhenAny(reading, writer, transport.Closing);
-        }
-        finally
-        {
-            session.Close(transport.Disconnect ?? Disconnect.Normal);
-            // Let the writer flush and send the close frame, and the peer answer it, then drop the socket.
-            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
-            await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
-            await done.CancelAsync();
-            await Task.WhenAll(reading, writer, pings.ContinueWith(static _ => { }, TaskScheduler.Default));
-            await session.OnClosed();
-        }
+        var session = new ClientSession(node, rules, rpc, transport, binary, logger);
+        await SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, aborted);
     }
 
-    private static async Task ReadLoop(WebSocket socket, ClientSession session, int maxSize, CancellationToken aborted)
+    private static async Task ReadLoop(WebSocket socket, ClientSession session, bool binary, int maxSize, CancellationToken aborted)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
@@ -89,9 +93,9 @@ public static class WebSocketEndpoint
                     continue;
                 }
 
-                if (result.MessageType == WebSocketMessageType.Binary)
+                if (result.MessageType != (binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text))
                 {
-                    // The JSON protocol only uses text frames.
+                    // JSON travels in text frames, Protobuf in binary ones.
                     session.Close(Disconnect.BadRequest);
                     return;
                 }

@@ -16,7 +16,9 @@ public sealed class ExampleBotServer : IAsyncLifetime
     public const string Token = "conformance-token";
 
     private readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
-    private readonly DirectoryInfo modelsDirectory = Directory.CreateTempSubdirectory("switchboard-examples-");
+
+    // The gateway's models directory: PUT /model loads only from there.
+    private readonly string modelsDir = Directory.CreateTempSubdirectory("switchboard-conformance-models-").FullName;
     private string? loaded;
 
     public ActionServer Actions { get; private set; } = null!;
@@ -28,8 +30,7 @@ public sealed class ExampleBotServer : IAsyncLifetime
         var knowledgeBase = KnowledgeBase.Load(Path.Combine(RasaExample.Named("knowledgebasebot").Directory, "knowledge_base_data.json"));
         Actions = await ActionServer.StartAsync();
         Actions.Handler = request => ExampleActions.Answer(request, knowledgeBase);
-        // The models are saved in the gateway's models directory: PUT /model loads from nowhere else.
-        Server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--endpoints", Actions.WriteEndpoints(), "--models-dir", modelsDirectory.FullName], loadModel: false);
+        Server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--endpoints", Actions.WriteEndpoints(), "--models-dir", modelsDir], loadModel: false);
     }
 
     /// <summary>Makes <paramref name="bot"/> the loaded model (training it on first use) and returns its trained model.</summary>
@@ -38,7 +39,7 @@ public sealed class ExampleBotServer : IAsyncLifetime
         if (!models.TryGetValue(bot.Name, out var path))
         {
             var model = await Task.Run(() => BotModel.Train(bot.Read()));
-            path = Path.Combine(modelsDirectory.FullName, $"{bot.Name}-{model.FileName}");
+            path = Path.Combine(modelsDir, $"{bot.Name}-{model.FileName}");
             model.Save(path);
             models[bot.Name] = path;
         }
@@ -61,6 +62,6 @@ public sealed class ExampleBotServer : IAsyncLifetime
     {
         await Server.DisposeAsync();
         await Actions.DisposeAsync();
-        modelsDirectory.Delete(recursive: true);
+        Directory.Delete(modelsDir, recursive: true);
     }
 }

@@ -5,7 +5,8 @@ using Xunit.Abstractions;
 namespace Switchboard.Tests.Security.Fuzz;
 
 /// <summary>
-/// The fuzzing pass over the real-time surfaces (<c>/api/</c> bodies, client protocol messages) against a gateway process.
+/// The fuzzing pass over the public surfaces (<c>/api/</c> bodies, client protocol messages, REST webhook bodies, YAML
+/// training data) against one gateway process serving both halves.
 /// In the suite it is short and fixed (seed and input count); <c>scripts/fuzz.sh --minutes N</c> runs it for N minutes
 /// with a new seed. Inputs the server fails on are saved under Regressions/ and replayed by every run.
 /// </summary>
@@ -13,11 +14,19 @@ public sealed class FuzzTests(FuzzTests.Target target, ITestOutputHelper output)
 {
     public const string Secret = "fuzz-secret";
 
+    public const string RasaToken = "fuzz-token";
+
     public sealed class Target : IAsyncLifetime
     {
+        private readonly string modelsDir = Directory.CreateTempSubdirectory("switchboard-fuzz-models-").FullName;
+
         public HostileGateway Gateway { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Gateway = await HostileGateway.StartAsync(
+        public async Task InitializeAsync()
+        {
+            var model = Path.Combine(modelsDir, Path.GetFileName(Switchboard.Tests.Bot.ExampleProject.ModelPath));
+            File.Copy(Switchboard.Tests.Bot.ExampleProject.ModelPath, model);
+            Gateway = await HostileGateway.StartAsync(
             """
             {
               "secret": "fuzz-secret", "presence": true, "join_leave": true,
@@ -26,16 +35,24 @@ public sealed class FuzzTests(FuzzTests.Target target, ITestOutputHelper output)
                 { "name": "public", "publish": true, "anonymous": true }
               ]
             }
-            """);
+            """,
+            "--enable-api", "--auth-token", RasaToken, "--models-dir", modelsDir, "-m", model);
+        }
 
-        public async Task DisposeAsync() => await Gateway.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await Gateway.DisposeAsync();
+            Directory.Delete(modelsDir, recursive: true);
+        }
     }
 
-    /// <summary>Every fuzzed surface of this half; the Rasa routes add theirs here.</summary>
+    /// <summary>Every fuzzed surface.</summary>
     public static IReadOnlyList<FuzzSurface> Surfaces { get; } =
     [
-        new("api", new ApiBodyGrammar(), gateway => new ApiTarget(gateway, Secret)),
-        new("frame", new ClientFrameGrammar(Tokens), gateway => new WebSocketTarget(gateway, Hs256Jwt.Create(Secret, new Dictionary<string, object> { ["sub"] = "fuzzer" }))),
+        new("api", new ApiBodyGrammar(), 600, gateway => new ApiTarget(gateway, Secret)),
+        new("frame", new ClientFrameGrammar(Tokens), 200, gateway => new WebSocketTarget(gateway, Hs256Jwt.Create(Secret, new Dictionary<string, object> { ["sub"] = "fuzzer" }))),
+        new("webhook", new WebhookBodyGrammar(), 200, gateway => new RasaRouteTarget(gateway, "/webhooks/rest/webhook", "application/json")),
+        new("training", new TrainingYamlGrammar(), 40, gateway => new RasaRouteTarget(gateway, $"/model/train?token={RasaToken}&save_to_default_model_directory=true", "application/x-yaml")),
     ];
 
     [Fact]
@@ -50,7 +67,7 @@ public sealed class FuzzTests(FuzzTests.Target target, ITestOutputHelper output)
         {
             // By hand: the minutes shared among the surfaces. In the suite: a fixed number of inputs.
             DateTime? until = minutes > 0 ? DateTime.UtcNow.AddMinutes(minutes / Surfaces.Count) : null;
-            var (inputs, found) = await fuzzer.Run(surface, seed, surface.Name == "api" ? 600 : 200, until);
+            var (inputs, found) = await fuzzer.Run(surface, seed, surface.SuiteInputs, until);
             output.WriteLine($"{surface.Name}: {inputs} inputs with seed {seed}, {found.Count} failures");
             findings.AddRange(found);
             if (target.Gateway.Process.HasExited)

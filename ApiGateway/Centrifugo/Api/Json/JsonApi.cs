@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
+using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.Channels;
 using Switchboard.Nodes;
 
@@ -187,7 +188,8 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
             w.WriteStartObject("presence");
             foreach (var (client, info) in presence!)
             {
-                Frames.WriteClientInfo(w, client, info);
+                w.WritePropertyName(client);
+                JsonReplyWriter.WriteClientInfo(w, info.ToWire());
             }
 
             w.WriteEndObject();
@@ -213,7 +215,7 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
         return error is not null ? new ApiReply(error, null) : new ApiReply(null, w =>
         {
             w.WriteStartObject();
-            Frames.WritePublications(w, history!.Publications);
+            JsonReplyWriter.WritePublications(w, history!.Publications.Select(p => p.ToWire()));
             w.WriteString("epoch", history.Position.Epoch);
             w.WriteNumber("offset", history.Position.Offset);
             w.WriteEndObject();

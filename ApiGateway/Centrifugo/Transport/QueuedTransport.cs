@@ -1,0 +1,148 @@
+using System.Buffers;
+using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.ApiGateway.Centrifugo.Protocol;
+using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
+
+namespace Switchboard.ApiGateway.Centrifugo.Transport;
+
+/// <summary>
+/// What every transport of a session shares: a send queue bounded in bytes (<see cref="SendQueue"/>,
+/// <c>client_queue_max_size</c>) drained by a single writer, and a close that sends what is queued first. Small frames
+/// queued together go out in one write, joined as the transport and codec frame them; the writer holds no buffer
+/// between writes (a batch is joined in a pooled array, a lone unframed frame is written as it is), so an idle
+/// connection keeps nothing. Subclasses say how a batch and the close travel, and how a stuck connection is dropped.
+/// </summary>
+public abstract class QueuedTransport(int maxQueuedBytes, NodeMetrics metrics) : ISessionTransport
+{
+    /// <summary>Frames are joined into one write up to this size.</summary>
+    private const int BatchBytes = 64 * 1024;
+
+    private readonly SendQueue queue = new(maxQueuedBytes);
+    private readonly List<byte[]> batch = [];
+    private readonly TaskCompletionSource closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IClientCodec? codec;
+    private Disconnect? disconnect;
+
+    public Disconnect? Disconnect => Volatile.Read(ref disconnect);
+
+    /// <summary>Completes when the connection is being closed (the writer may still be flushing).</summary>
+    public Task Closing => closing.Task;
+
+    /// <summary>Bytes queued or being written now.</summary>
+    public long QueuedBytes => queue.Bytes;
+
+    protected IClientCodec? Codec => Volatile.Read(ref codec);
+
+    public void Use(IClientCodec codec) => Volatile.Write(ref this.codec, codec);
+
+    public bool TrySend(byte[] frame) => queue.TryAdd(frame);
+
+    public void Close(Disconnect reason)
+    {
+        if (Interlocked.CompareExchange(ref disconnect, reason, null) is null)
+        {
+            queue.Complete();
+            closing.TrySetResult();
+        }
+    }
+
+    /// <summary>Writes queued frames until closed, then the close.</summary>
+    public async Task RunWriter(CancellationToken aborted)
+    {
+        try
+        {
+            while (await queue.WaitToReadAsync(aborted))
+            {
+                // Frames are queued only once the session has set the codec.
+                var framing = FramingFor(Codec!);
+                var queued = TakeBatch(framing);
+                if (batch.Count == 1 && framing.Prefix.Length == 0 && framing.Suffix.Length == 0)
+                {
+                    await SendBatch(batch[0], framing.Binary, aborted);
+                    metrics.MessagesSent(1, queued);
+                }
+                else
+                {
+                    metrics.MessagesSent(batch.Count, await SendJoined(framing, queued, aborted));
+                }
+
+                queue.Sent(queued);
+                batch.Clear();
+            }
+
+            if (Disconnect is { } reason)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                await SendClose(reason, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (IsGone(ex))
+        {
+            // The peer is gone; the reader notices too.
+        }
+        finally
+        {
+            Close(Protocol.Disconnect.Normal);
+        }
+    }
+
+    /// <summary>Drops a connection whose writes are stuck (a reader that stopped reading) once the bounded flush is over.</summary>
+    public abstract void Abort();
+
+    /// <summary>How frames are joined into one write on this transport.</summary>
+    protected abstract Framing FramingFor(IClientCodec codec);
+
+    protected abstract Task SendBatch(ReadOnlyMemory<byte> batch, bool binary, CancellationToken aborted);
+
+    /// <summary>Tells the client why it is closed, as this transport can.</summary>
+    protected abstract Task SendClose(Disconnect reason, CancellationToken aborted);
+
+    /// <summary>Errors that mean the connection dropped.</summary>
+    protected static bool IsGone(Exception ex) => ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException;
+
+    /// <summary>Takes queued frames up to <see cref="BatchBytes"/> with their framing (at least one); returns their queued bytes.</summary>
+    private int TakeBatch(Framing framing)
+    {
+        var size = framing.Prefix.Length + framing.Suffix.Length;
+        var queued = 0;
+        while (queue.TryPeek(out var next) && (batch.Count == 0 || size + framing.Separator.Length + next.Length <= BatchBytes))
+        {
+            queue.TryTake(out var frame);
+            size += (batch.Count > 0 ? framing.Separator.Length : 0) + frame.Length;
+            queued += frame.Length;
+            batch.Add(frame);
+        }
+
+        return queued;
+    }
+
+    /// <summary>Writes the batch as one message in its framing; returns the message's size.</summary>
+    private async Task<int> SendJoined(Framing framing, int queued, CancellationToken aborted)
+    {
+        var size = framing.Prefix.Length + queued + (framing.Separator.Length * (batch.Count - 1)) + framing.Suffix.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var at = Append(buffer, 0, framing.Prefix);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                at = Append(buffer, i > 0 ? Append(buffer, at, framing.Separator) : at, batch[i]);
+            }
+
+            Append(buffer, at, framing.Suffix);
+            await SendBatch(buffer.AsMemory(0, size), framing.Binary, aborted);
+            return size;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Append(byte[] buffer, int at, byte[] part)
+    {
+        part.CopyTo(buffer, at);
+        return at + part.Length;
+    }
+}
