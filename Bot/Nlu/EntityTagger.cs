@@ -11,20 +11,20 @@ public sealed class EntityTagger
 {
     private const double WordDropout = 0.5;
 
-    private readonly string[] _types;
-    private readonly Dictionary<string, float[]> _weights;
-    private readonly float[] _transitions;
-    private readonly int _tagCount;
+    private readonly string[] types;
+    private readonly Dictionary<string, float[]> weights;
+    private readonly float[] transitions;
+    private readonly int tagCount;
 
     private EntityTagger(string[] types, Dictionary<string, float[]> weights, float[] transitions)
     {
-        _types = types;
-        _weights = weights;
-        _transitions = transitions;
-        _tagCount = 1 + 4 * types.Length;
+        this.types = types;
+        this.weights = weights;
+        this.transitions = transitions;
+        this.tagCount = 1 + 4 * types.Length;
     }
 
-    public bool IsEmpty => _types.Length == 0;
+    public bool IsEmpty => this.types.Length == 0;
 
     public static EntityTagger Train(IReadOnlyList<NluExample> examples, TokenFeatures features, int epochs, int seed = 1)
     {
@@ -60,14 +60,14 @@ public sealed class EntityTagger
     public List<(string Entity, string? Role, string? Group, int Start, int End, double Confidence)> Tag(string text, IReadOnlyList<Token> tokens, string? intent, TokenFeatures features)
     {
         var result = new List<(string, string?, string?, int, int, double)>();
-        if (_types.Length == 0 || tokens.Count == 0)
+        if (this.types.Length == 0 || tokens.Count == 0)
         {
             return result;
         }
 
         var feats = features.Extract(text, tokens, intent);
-        var emission = Emissions(feats, _tagCount, f => _weights.GetValueOrDefault(f));
-        var tags = Viterbi(emission, _tagCount, _transitions);
+        var emission = Emissions(feats, this.tagCount, f => this.weights.GetValueOrDefault(f));
+        var tags = Viterbi(emission, this.tagCount, this.transitions);
         for (var i = 0; i < tags.Length; i++)
         {
             if (tags[i] == 0)
@@ -83,7 +83,7 @@ public sealed class EntityTagger
             }
 
             var confidence = Enumerable.Range(start, i - start + 1).Average(k => TagProbability(emission, tags, k));
-            var (entity, role, group) = Split(_types[type]);
+            var (entity, role, group) = Split(this.types[type]);
             result.Add((entity, role, group, start, i + 1, confidence));
         }
 
@@ -92,20 +92,20 @@ public sealed class EntityTagger
 
     public void Save(BinaryWriter writer)
     {
-        writer.Write(_types.Length);
-        foreach (var type in _types)
+        writer.Write(this.types.Length);
+        foreach (var type in this.types)
         {
             writer.Write(type);
         }
 
-        writer.Write(_transitions.Length);
-        foreach (var t in _transitions)
+        writer.Write(this.transitions.Length);
+        foreach (var t in this.transitions)
         {
             writer.Write(t);
         }
 
-        writer.Write(_weights.Count);
-        foreach (var (feature, weights) in _weights)
+        writer.Write(this.weights.Count);
+        foreach (var (feature, weights) in this.weights)
         {
             writer.Write(feature);
             foreach (var w in weights)
@@ -171,14 +171,14 @@ public sealed class EntityTagger
         var n = tags.Length;
         var previous = k == 0 ? -1 : tags[k - 1];
         var scores = new List<(int Tag, double Score)>();
-        for (var t = 0; t < _tagCount; t++)
+        for (var t = 0; t < this.tagCount; t++)
         {
-            if (!Allowed(previous, t, _tagCount) || !Allowed(t, k + 1 < n ? tags[k + 1] : _tagCount, _tagCount))
+            if (!Allowed(previous, t, this.tagCount) || !Allowed(t, k + 1 < n ? tags[k + 1] : this.tagCount, this.tagCount))
             {
                 continue;
             }
 
-            var score = emission[k, t] + _transitions[(previous < 0 ? _tagCount : previous) * _tagCount + t] + (k + 1 < n ? _transitions[t * _tagCount + tags[k + 1]] : 0);
+            var score = emission[k, t] + this.transitions[(previous < 0 ? this.tagCount : previous) * this.tagCount + t] + (k + 1 < n ? this.transitions[t * this.tagCount + tags[k + 1]] : 0);
             scores.Add((t, score));
         }
 
@@ -320,14 +320,14 @@ public sealed class EntityTagger
     /// <summary>Perceptron weights with the running sums that make their average (the lazy-update trick).</summary>
     private sealed class Trainer(int tagCount)
     {
-        private readonly Dictionary<string, (float[] W, float[] U)> _features = new(StringComparer.Ordinal);
-        private readonly float[] _transitions = new float[(tagCount + 1) * tagCount];
-        private readonly float[] _transitionSums = new float[(tagCount + 1) * tagCount];
-        private int _step = 1;
+        private readonly Dictionary<string, (float[] W, float[] U)> features = new(StringComparer.Ordinal);
+        private readonly float[] transitions = new float[(tagCount + 1) * tagCount];
+        private readonly float[] transitionSums = new float[(tagCount + 1) * tagCount];
+        private int step = 1;
 
-        public float[] CurrentTransitions => _transitions;
+        public float[] CurrentTransitions => this.transitions;
 
-        public float[]? Current(string feature) => _features.TryGetValue(feature, out var f) ? f.W : null;
+        public float[]? Current(string feature) => this.features.TryGetValue(feature, out var f) ? f.W : null;
 
         public void Update(List<string>[] feats, int[] gold, int[] predicted)
         {
@@ -339,15 +339,15 @@ public sealed class EntityTagger
                     {
                         foreach (var f in feats[i])
                         {
-                            if (!_features.TryGetValue(f, out var w))
+                            if (!this.features.TryGetValue(f, out var w))
                             {
-                                _features[f] = w = (new float[tagCount], new float[tagCount]);
+                                this.features[f] = w = (new float[tagCount], new float[tagCount]);
                             }
 
                             w.W[gold[i]] += 1;
-                            w.U[gold[i]] += _step;
+                            w.U[gold[i]] += step;
                             w.W[predicted[i]] -= 1;
-                            w.U[predicted[i]] -= _step;
+                            w.U[predicted[i]] -= step;
                         }
                     }
 
@@ -355,27 +355,27 @@ public sealed class EntityTagger
                     var pp = i == 0 ? tagCount : predicted[i - 1];
                     if (gp != pp || gold[i] != predicted[i])
                     {
-                        _transitions[gp * tagCount + gold[i]] += 1;
-                        _transitionSums[gp * tagCount + gold[i]] += _step;
-                        _transitions[pp * tagCount + predicted[i]] -= 1;
-                        _transitionSums[pp * tagCount + predicted[i]] -= _step;
+                        this.transitions[gp * tagCount + gold[i]] += 1;
+                        transitionSums[gp * tagCount + gold[i]] += step;
+                        this.transitions[pp * tagCount + predicted[i]] -= 1;
+                        transitionSums[pp * tagCount + predicted[i]] -= step;
                     }
                 }
             }
 
-            _step++;
+            step++;
         }
 
         public (Dictionary<string, float[]> Weights, float[] Transitions) Averaged()
         {
             var weights = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            foreach (var (feature, (w, u)) in _features)
+            foreach (var (feature, (w, u)) in this.features)
             {
                 var avg = new float[tagCount];
                 var any = false;
                 for (var k = 0; k < tagCount; k++)
                 {
-                    avg[k] = w[k] - u[k] / _step;
+                    avg[k] = w[k] - u[k] / step;
                     any |= Math.Abs(avg[k]) > 1e-6;
                 }
 
@@ -385,10 +385,10 @@ public sealed class EntityTagger
                 }
             }
 
-            var transitions = new float[_transitions.Length];
+            var transitions = new float[this.transitions.Length];
             for (var i = 0; i < transitions.Length; i++)
             {
-                transitions[i] = _transitions[i] - _transitionSums[i] / _step;
+                transitions[i] = this.transitions[i] - transitionSums[i] / step;
             }
 
             return (weights, transitions);

@@ -11,20 +11,20 @@ namespace Switchboard.Bot.Nlu;
 /// </summary>
 public sealed class IntentClassifier
 {
-    private readonly ITransformer _model;
-    private readonly string[] _labels;
-    private readonly ThreadLocal<PredictionEngine<IntentInput, IntentOutput>> _engines;
+    private readonly ITransformer model;
+    private readonly string[] labels;
+    private readonly ThreadLocal<PredictionEngine<IntentInput, IntentOutput>> engines;
 
     private IntentClassifier(MLContext ml, ITransformer model)
     {
-        _model = model;
-        _engines = new ThreadLocal<PredictionEngine<IntentInput, IntentOutput>>(() => ml.Model.CreatePredictionEngine<IntentInput, IntentOutput>(_model));
+        this.model = model;
+        engines = new ThreadLocal<PredictionEngine<IntentInput, IntentOutput>>(() => ml.Model.CreatePredictionEngine<IntentInput, IntentOutput>(this.model));
         var names = default(VBuffer<ReadOnlyMemory<char>>);
-        _engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
-        _labels = names.DenseValues().Select(n => n.ToString()).ToArray();
+        engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
+        labels = names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
-    public IReadOnlyList<string> Labels => _labels;
+    public IReadOnlyList<string> Labels => labels;
 
     public static IntentClassifier Train(IReadOnlyList<NluExample> examples, NluSettings settings, int seed = 1)
     {
@@ -53,11 +53,11 @@ public sealed class IntentClassifier
     /// <summary>All intents with their confidences, best first.</summary>
     public IReadOnlyList<IntentScore> Rank(string text)
     {
-        var scores = _engines.Value!.Predict(new IntentInput { Text = text, Label = "" }).Score;
-        var ranking = new IntentScore[_labels.Length];
+        var scores = engines.Value!.Predict(new IntentInput { Text = text, Label = "" }).Score;
+        var ranking = new IntentScore[labels.Length];
         for (var i = 0; i < ranking.Length; i++)
         {
-            ranking[i] = new IntentScore(_labels[i], scores is { Length: > 0 } && i < scores.Length ? scores[i] : 0);
+            ranking[i] = new IntentScore(labels[i], scores is { Length: > 0 } && i < scores.Length ? scores[i] : 0);
         }
 
         Array.Sort(ranking, (a, b) => b.Confidence.CompareTo(a.Confidence));
@@ -68,7 +68,7 @@ public sealed class IntentClassifier
     {
         var ml = new MLContext();
         var schema = ml.Data.LoadFromEnumerable(Array.Empty<IntentInput>()).Schema;
-        ml.Model.Save(_model, schema, stream);
+        ml.Model.Save(this.model, schema, stream);
     }
 
     public static IntentClassifier Load(Stream stream)

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Nlu;
@@ -20,7 +21,7 @@ public sealed class NluModel
     /// </summary>
     public const int MaxEntities = 100;
 
-    private readonly (string Entity, FeatureRegex Regex)[] _regexEntities;
+    private readonly (string Entity, FeatureRegex Regex)[] regexEntities;
 
     public NluModel(
         NluSettings settings,
@@ -45,7 +46,7 @@ public sealed class NluModel
         Lookups = lookups;
         EntityNames = entityNames;
         Features = new TokenFeatures(regexes, lookups);
-        _regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new FeatureRegex(r.Pattern)))
+        regexEntities = regexes.Where(r => entityNames.Contains(r.Name)).Select(r => (r.Name, new FeatureRegex(r.Pattern)))
             .Concat(lookups.Where(l => entityNames.Contains(l.Key)).Select(l => (l.Key, new FeatureRegex(@"\b(?:" + string.Join("|", l.Value.OrderByDescending(v => v.Length).Select(Regex.Escape)) + @")\b"))))
             .ToArray();
     }
@@ -105,16 +106,12 @@ public sealed class NluModel
         return responses;
     }
 
+    /// <summary>Parses free text (<c>/intent{...}</c> messages are the model's business: <see cref="IntentMessage"/>).</summary>
     public ParseResult Parse(string text)
     {
-        if (IntentBypass.TryParse(text) is { } bypass)
-        {
-            return bypass.Intent is { } forced && RetrievalIntent.Split(forced.Name) is (var baseIntent, not null) ? Retrieval(bypass, forced, baseIntent) : bypass;
-        }
-
         if (string.IsNullOrWhiteSpace(text))
         {
-            return new ParseResult(text, null, [], []);
+            return new ParseResult(text, null, [], []) { TextTokens = [] };
         }
 
         var ranking = Temper(Intents.Rank(text), text).Take(RankingLength).ToList();
@@ -126,21 +123,28 @@ public sealed class NluModel
             ranking.Insert(0, intent);
         }
 
-        var parse = new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking);
+        var parse = new ParseResult(text, intent, ExtractEntities(text, ranking[0].Name), ranking) { TextTokens = ParseResult.Spans(text) };
         return ResponseSelectors.Count == 0 ? parse : WithResponseSelection(parse);
     }
 
-    /// <summary><c>/chitchat/ask_name</c>: the intent <c>chitchat</c>, with <c>ask_name</c> selected as if by the response selector.</summary>
-    private ParseResult Retrieval(ParseResult bypass, IntentScore forced, string baseIntent)
+    /// <summary>
+    /// A given intent (<see cref="IntentMessage"/>) naming a response (<c>/chitchat/ask_name</c>): that response
+    /// selected as if by the response selector; any other parse as it is.
+    /// </summary>
+    public ParseResult WithGivenResponse(ParseResult given)
     {
-        var intent = forced with { Name = baseIntent };
-        var key = ResponseSelectors.FirstOrDefault(s => s.RetrievalIntent == baseIntent)?.Key ?? ResponseSelector.DefaultKey;
+        if (given.FullRetrievalIntent is not { } full || given.Intent is not { } intent)
+        {
+            return given;
+        }
+
+        var key = ResponseSelectors.FirstOrDefault(s => s.RetrievalIntent == intent.Name)?.Key ?? ResponseSelector.DefaultKey;
         var selection = new JsonObject
         {
-            ["all_retrieval_intents"] = new JsonArray(JsonValue.Create(baseIntent)),
-            [key] = ResponseSelector.Entry([forced with { Confidence = 1.0 }], RetrievalResponses, RankingLength),
+            ["all_retrieval_intents"] = new JsonArray(JsonValue.Create(intent.Name)),
+            [key] = ResponseSelector.Entry([new IntentScore(full, 1.0)], RetrievalResponses, RankingLength),
         };
-        return bypass with { Intent = intent, IntentRanking = [intent], ResponseSelection = selection, FullRetrievalIntent = forced.Name };
+        return given with { ResponseSelector = RawJson.From(selection) };
     }
 
     /// <summary>
@@ -155,14 +159,14 @@ public sealed class NluModel
         };
         foreach (var selector in ResponseSelectors)
         {
-            selection[selector.Key] = selector.Select(parse.Text, RetrievalResponses, RankingLength);
+            selection[selector.Key] = selector.Select(parse.Text ?? "", RetrievalResponses, RankingLength);
         }
 
         var intent = parse.Intent?.Name;
         var predicted = intent is null ? null : (selection[intent] ?? selection[ResponseSelector.DefaultKey])?["response"]?["intent_response_key"]?.GetValue<string>();
         return parse with
         {
-            ResponseSelection = selection,
+            ResponseSelector = RawJson.From(selection),
             FullRetrievalIntent = predicted is not null && RetrievalIntent.BaseOf(predicted) == intent ? predicted : null,
         };
     }
@@ -193,7 +197,7 @@ public sealed class NluModel
         {
             var from = tokens[start].Start;
             var to = tokens[end - 1].End;
-            entities.Add(new ExtractedEntity(entity, from, to, text[from..to], confidence, "CRFEntityExtractor", role, group));
+            entities.Add(new ExtractedEntity(entity, from, to, RawJson.String(text[from..to]), confidence, "CRFEntityExtractor", role, group));
         }
 
         if (Settings.RegexEntities)
@@ -201,7 +205,7 @@ public sealed class NluModel
             // Per entity, the characters its values cover: a match overlapping one of them is not added again.
             // Checking the match's own characters keeps this linear in the text (a scan of the entities was not).
             var covered = new Dictionary<string, BitArray>(StringComparer.Ordinal);
-            foreach (var (entity, regex) in _regexEntities)
+            foreach (var (entity, regex) in regexEntities)
             {
                 foreach (Match m in regex.Matches(text))
                 {
@@ -215,14 +219,14 @@ public sealed class NluModel
                         covered[entity] = taken = new BitArray(text.Length);
                         foreach (var e in entities.Where(e => e.Entity == entity))
                         {
-                            Cover(taken, e.Start, e.End);
+                            Cover(taken, e.Start ?? 0, e.End ?? 0);
                         }
                     }
 
                     if (!Overlaps(taken, m.Index, m.Index + m.Length))
                     {
                         Cover(taken, m.Index, m.Index + m.Length);
-                        entities.Add(new ExtractedEntity(entity, m.Index, m.Index + m.Length, m.Value, 1.0, "RegexEntityExtractor"));
+                        entities.Add(new ExtractedEntity(entity, m.Index, m.Index + m.Length, RawJson.String(m.Value), 1.0, "RegexEntityExtractor"));
                     }
                 }
             }
@@ -260,6 +264,6 @@ public sealed class NluModel
 
     private ExtractedEntity MapSynonym(ExtractedEntity entity) =>
         Synonyms.TryGetValue(entity.ValueText, out var canonical)
-            ? entity with { Value = JsonValue.Create(canonical), Processors = ["EntitySynonymMapper"] }
+            ? entity with { Value = RawJson.String(canonical), Processors = ["EntitySynonymMapper"] }
             : entity;
 }

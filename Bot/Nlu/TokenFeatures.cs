@@ -11,8 +11,8 @@ namespace Switchboard.Bot.Nlu;
 /// </summary>
 public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnlyDictionary<string, IReadOnlyList<string>> lookups)
 {
-    private readonly (string Name, FeatureRegex Regex)[] _regexes = regexes.Select(r => (r.Name, new FeatureRegex(r.Pattern))).ToArray();
-    private readonly (string Name, string[][] Phrases)[] _lookups = lookups.Select(l => (l.Key, l.Value.Select(v => Tokenizer.Tokenize(v).Select(t => t.Lower).ToArray()).Where(p => p.Length > 0).ToArray())).ToArray();
+    private readonly (string Name, FeatureRegex Regex)[] regexes = regexes.Select(r => (r.Name, new FeatureRegex(r.Pattern))).ToArray();
+    private readonly (string Name, string[][] Phrases)[] lookups = lookups.Select(l => (l.Key, l.Value.Select(v => Tokenizer.Tokenize(v).Select(t => t.Lower).ToArray()).Where(p => p.Length > 0).ToArray())).ToArray();
 
     /// <summary>Features per token; the message's intent (gold in training, predicted in parsing) joins them, as in a joint model.</summary>
     public List<string>[] Extract(string text, IReadOnlyList<Token> tokens, string? intent, Func<int, bool>? dropLexical = null)
@@ -78,7 +78,7 @@ public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnly
     private List<string>[] Marks(string text, IReadOnlyList<Token> tokens, string[] lower)
     {
         var marks = tokens.Select(_ => new List<string>()).ToArray();
-        foreach (var (name, regex) in _regexes)
+        foreach (var (name, regex) in this.regexes)
         {
             // Matches and tokens both run left to right: each match starts its scan at the first token not wholly
             // before it, so the cost is linear in the text, not tokens × matches.
@@ -97,7 +97,7 @@ public sealed class TokenFeatures(IReadOnlyList<RegexFeature> regexes, IReadOnly
             }
         }
 
-        foreach (var (name, phrases) in _lookups)
+        foreach (var (name, phrases) in this.lookups)
         {
             foreach (var phrase in phrases)
             {
