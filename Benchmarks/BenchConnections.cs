@@ -42,8 +42,8 @@ public abstract class BenchConnection : IAsyncDisposable
 
     private abstract class WebSocketConnection(Uri url) : BenchConnection
     {
-        protected readonly ClientWebSocket Socket = new();
-        protected readonly byte[] Buffer = new byte[64 * 1024];
+        protected readonly ClientWebSocket socket = new();
+        protected readonly byte[] buffer = new byte[64 * 1024];
 
         protected async Task<int> ReceiveMessage()
         {
@@ -51,7 +51,7 @@ public abstract class BenchConnection : IAsyncDisposable
             ValueWebSocketReceiveResult result;
             do
             {
-                result = await Socket.ReceiveAsync(Buffer.AsMemory(count), CancellationToken.None);
+                result = await socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
                 count += result.Count;
             }
             while (!result.EndOfMessage);
@@ -59,11 +59,11 @@ public abstract class BenchConnection : IAsyncDisposable
             return result.MessageType == WebSocketMessageType.Close ? -1 : count;
         }
 
-        protected Task Connect() => Socket.ConnectAsync(url, CancellationToken.None);
+        protected Task Connect() => socket.ConnectAsync(url, CancellationToken.None);
 
         public override ValueTask DisposeAsync()
         {
-            Socket.Dispose();
+            socket.Dispose();
             return ValueTask.CompletedTask;
         }
     }
@@ -79,9 +79,9 @@ public abstract class BenchConnection : IAsyncDisposable
             {
                 await Send(JsonSerializer.Serialize(new { id = 2, subscribe = new { channel } }));
                 var count = await ReceiveMessage();
-                if (Buffer.AsSpan(0, Math.Max(0, count)).IndexOf("\"error\""u8) >= 0)
+                if (buffer.AsSpan(0, Math.Max(0, count)).IndexOf("\"error\""u8) >= 0)
                 {
-                    throw new InvalidOperationException("subscribe refused: " + Encoding.UTF8.GetString(Buffer, 0, count));
+                    throw new InvalidOperationException("subscribe refused: " + Encoding.UTF8.GetString(buffer, 0, count));
                 }
             }
         }
@@ -92,7 +92,7 @@ public abstract class BenchConnection : IAsyncDisposable
             while ((count = await ReceiveMessage()) >= 0)
             {
                 bytes(count);
-                var frame = Buffer.AsSpan(0, count);
+                var frame = buffer.AsSpan(0, count);
                 if (frame.SequenceEqual("{}"u8))
                 {
                     await Send("{}");
@@ -110,7 +110,7 @@ public abstract class BenchConnection : IAsyncDisposable
             }
         }
 
-        private Task Send(string text) => Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+        private Task Send(string text) => socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
     }
 
     private sealed class ProtobufWebSocket : WebSocketConnection
@@ -118,7 +118,7 @@ public abstract class BenchConnection : IAsyncDisposable
         private static readonly byte[] Pong = [0];
 
         public ProtobufWebSocket(Uri url)
-            : base(url) => Socket.Options.AddSubProtocol("centrifuge-protobuf");
+            : base(url) => socket.Options.AddSubProtocol("centrifuge-protobuf");
 
         public override async Task Open(string token, string? channel)
         {
@@ -129,7 +129,7 @@ public abstract class BenchConnection : IAsyncDisposable
             {
                 await Send(new Command { Id = 2, Subscribe = new SubscribeRequest { Channel = channel } });
                 var count = await ReceiveMessage();
-                using var stream = new MemoryStream(Buffer, 0, Math.Max(0, count));
+                using var stream = new MemoryStream(buffer, 0, Math.Max(0, count));
                 if (Reply.Parser.ParseDelimitedFrom(stream).Error is { } error)
                 {
                     throw new InvalidOperationException("subscribe refused: " + error.Message);
@@ -145,7 +145,7 @@ public abstract class BenchConnection : IAsyncDisposable
                 bytes(count);
                 var ping = false;
                 var now = DateTime.UtcNow.Ticks;
-                var message = new ReadOnlyMemory<byte>(Buffer, 0, count);
+                var message = new ReadOnlyMemory<byte>(buffer, 0, count);
                 while (!message.IsEmpty && TryReadFrame(ref message, out var frame))
                 {
                     if (frame.IsEmpty)
@@ -160,7 +160,7 @@ public abstract class BenchConnection : IAsyncDisposable
 
                 if (ping)
                 {
-                    await Socket.SendAsync(Pong, WebSocketMessageType.Binary, true, CancellationToken.None);
+                    await socket.SendAsync(Pong, WebSocketMessageType.Binary, true, CancellationToken.None);
                 }
             }
         }
@@ -190,7 +190,7 @@ public abstract class BenchConnection : IAsyncDisposable
             return false;
         }
 
-        private Task Send(Command command) => Socket.SendAsync(DelimitedBytes(command), WebSocketMessageType.Binary, true, CancellationToken.None);
+        private Task Send(Command command) => socket.SendAsync(DelimitedBytes(command), WebSocketMessageType.Binary, true, CancellationToken.None);
 
         private static byte[] DelimitedBytes(IMessage message)
         {

@@ -49,15 +49,26 @@ fi
 
 pids=()
 names=()
+# Waits until every given pid is gone, at most $1 tenths of a second; kills what is left.
+wait_gone() {
+  local tenths=$1; shift
+  for _ in $(seq 1 "$tenths"); do
+    local left=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && left=1; done
+    ((left)) || return 0
+    sleep 0.1
+  done
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
 stop() {
   trap - INT TERM EXIT
   echo "stopping ${#pids[@]} processes..."
-  # Gateways and silos first (reverse start order), Redis last, each by its own pid.
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  # Gateways and silos together (each bounds its own stop: --shutdown_timeout, 10 s, and a short grace), then Redis,
+  # which they write to while stopping. One deadline for all, not one per process.
+  for ((i = ${#pids[@]} - 1; i >= 1; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
+  wait_gone 200 "${pids[@]:1}"
+  kill -TERM "${pids[0]}" 2>/dev/null || true
+  wait_gone 100 "${pids[0]}"
   echo "stopped; data and logs are in $data_dir"
 }
 trap stop INT TERM EXIT

@@ -1,5 +1,6 @@
-using System.Text;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
 using YamlDotNet.RepresentationModel;
 
 namespace Switchboard.ApiGateway.Conversations;
@@ -14,7 +15,7 @@ public sealed class CallbackChannel(HttpClient http, string? url, ILogger<Callba
 
     public bool Configured => url is not null;
 
-    public async Task Send(IReadOnlyList<string> messages, CancellationToken cancellation)
+    public async Task Send(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellation)
     {
         if (url is null)
         {
@@ -25,7 +26,8 @@ public sealed class CallbackChannel(HttpClient http, string? url, ILogger<Callba
         {
             try
             {
-                using var content = new StringContent(message, Encoding.UTF8, "application/json");
+                using var content = new ByteArrayContent(EventWriter.ToUtf8(w => EventWriter.WriteMessage(w, message)));
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                 using var response = await http.PostAsync(url, content, cancellation);
                 if (!response.IsSuccessStatusCode)
                 {

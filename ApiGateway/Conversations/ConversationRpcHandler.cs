@@ -2,6 +2,8 @@ using Switchboard.Security;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
 using Switchboard.Conversations;
 using Switchboard.Hosting;
 
@@ -51,24 +53,31 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
             throw new RpcException(107, "bad request: data needs a 'message' string");
         }
 
-        if (body?["metadata"] is { } metadata && metadata is not JsonObject)
+        if (body?["metadata"] is { } given && given is not JsonObject)
         {
             throw new RpcException(107, "bad request: 'metadata' must be an object");
         }
 
-        if (limits.MessageProblem(text, body?["metadata"]) is { } tooLarge)
+        var metadata = RawJson.From(body?["metadata"]);
+        if (limits.MessageProblem(text, metadata) is { } tooLarge)
         {
             throw new RpcException(107, "bad request: " + tooLarge);
         }
 
         var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");
-        var message = new UserMessage(text, null, InputChannel, null, body?["metadata"]?.ToJsonString());
-        var reply = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message);
-        if (reply.Status != 200)
+        var message = new IncomingMessage(text, null, InputChannel, null, metadata);
+        var result = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message);
+        if (!result.IsOk)
         {
-            throw new RpcException(107, "bad request: " + reply.Error);
+            throw new RpcException(107, "bad request: " + result.Error);
         }
 
-        return System.Text.Encoding.UTF8.GetBytes("{\"messages\":[" + string.Join(",", reply.Messages) + "]}");
+        return EventWriter.ToUtf8(w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("messages");
+            EventWriter.WriteMessages(w, result.Messages);
+            w.WriteEndObject();
+        });
     }
 }

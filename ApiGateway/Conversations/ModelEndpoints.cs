@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Conversations;
 using Switchboard.Bot.Agents;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Model;
-using Switchboard.Bot.Processing;
-using Switchboard.Bot.Tracking;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
@@ -134,15 +133,20 @@ public static partial class ModelEndpoints
             return RasaErrors.BadRequest("No text message defined in request_body. Add text message to request body in order to obtain the intent and extracted entities.", RasaRequest.BodyDetails("text"));
         }
 
-        if (limits.MessageProblem(text, null) is { } tooLong)
+        if (limits.MessageProblem(text, default) is { } tooLong)
         {
             return RasaErrors.BadRequest(tooLong, RasaRequest.BodyDetails("text"));
         }
 
         // Parsed on a silo by its local copy of the model, not in the gateway process.
-        var json = await grains.Get<IModelWorkerGrain>(IModelWorkerGrain.Key).Parse(model!, text, RasaRequest.OptionalString(body?["message_id"]));
-        var parsed = JsonNode.Parse(json)!.AsObject();
-        return Results.Json(string.IsNullOrEmpty(mode) ? parsed : Switchboard.Bot.Nlu.ParseEmulation.Apply(parsed, mode));
+        var parsed = await grains.Get<IModelWorkerGrain>(IModelWorkerGrain.Key).Parse(model!, text);
+        if (string.IsNullOrEmpty(mode))
+        {
+            return RasaResults.Json(w => EventWriter.WriteParseResult(w, parsed));
+        }
+
+        var json = JsonNode.Parse(EventWriter.ToUtf8(w => EventWriter.WriteParseResult(w, parsed)))!.AsObject();
+        return Results.Json(Switchboard.Bot.Nlu.ParseEmulation.Apply(json, mode));
     }
 
     private static async Task<IResult> PredictOnEvents(HttpRequest request, ModelState models, GrainReferences grains)
@@ -161,8 +165,7 @@ public static partial class ModelEndpoints
         }
 
         // Predicted on a silo by its local copy of the model, on a temporary tracker: nothing is stored and no action runs.
-        var json = await grains.Get<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, "[" + string.Join(",", events!.Select(e => e.ToJsonString())) + "]", query!.Verbosity);
-        return Results.Text(json, "application/json");
+        return RasaResults.Prediction(await grains.Get<IModelWorkerGrain>(IModelWorkerGrain.Key).Predict(model!, DefaultSenderId, events!, query!.Verbosity));
     }
 
     /// <summary>The stages of a finished training run with their times (a Switchboard extension of the response).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchboard.Conversations;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -32,4 +33,13 @@ public static class RasaErrors
         Error(409, "Conflict", "No agent loaded. To continue processing, a model of a trained agent needs to be loaded.", help: RasaVersion.ModelHelp);
 
     public static IResult ConversationNotFound() => Error(404, "NotFound", "Conversation ID not found.");
+
+    /// <summary>The one mapping of a conversation operation's failed outcome to a status code and Rasa's error body.</summary>
+    public static IResult From<T>(ConversationResult<T> result) => result.Outcome switch
+    {
+        Outcome.NotFound => Error(404, "NotFound", result.Error ?? "Not found."),
+        Outcome.Invalid => BadRequest(result.Error ?? "Bad request."),
+        Outcome.Conflict => Error(409, "Conflict", result.Error ?? "Conflict."),
+        _ => throw new ArgumentException("an ok result is not an error", nameof(result)),
+    };
 }

@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.ApiGateway.Conversations;
 
@@ -24,8 +23,8 @@ public sealed record RasaLimits(int MaxMessageLength, int MaxMetadataSize, long 
     public RasaBodyLimit Training => new(TrainingMaxBodySize, "training-max-body-size");
 
     /// <summary>Why a user message may not be handled (for a 400), or null: its text or metadata is over the bounds.</summary>
-    public string? MessageProblem(string text, JsonNode? metadata) =>
+    public string? MessageProblem(string text, RawJson metadata) =>
         text.Length > MaxMessageLength ? $"The message is longer than {MaxMessageLength} characters (--max-message-length)."
-        : metadata is not null && Encoding.UTF8.GetByteCount(metadata.ToJsonString()) > MaxMetadataSize ? $"The message's metadata is larger than {MaxMetadataSize} bytes (--max-metadata-size)."
+        : metadata.Utf8.Length > MaxMetadataSize ? $"The message's metadata is larger than {MaxMetadataSize} bytes (--max-metadata-size)."
         : null;
 }

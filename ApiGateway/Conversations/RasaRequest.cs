@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Switchboard.Conversations;
-using Switchboard.Bot.Tracking;
+using Switchboard.Bot.Events;
 using Switchboard.Security;
 
 namespace Switchboard.ApiGateway.Conversations;
@@ -21,33 +21,22 @@ public static class RasaRequest
     public static string? ConversationId(HttpContext context) => RequestTarget.RouteSegment(context, "conversation_id");
 
     /// <summary>
-    /// The JSON body, or a 400 in Rasa's form when it is missing, malformed or not UTF-8 (System.Text.Json checks a
-    /// string's UTF-8 only when the string is read, which would be a 500 deep in a handler).
+    /// The JSON body, or a 400 in Rasa's form when it is missing, malformed, not UTF-8, escapes a lone surrogate or
+    /// repeats a property (System.Text.Json checks a string only when it is read, which would be a 500 deep in a
+    /// handler).
     /// </summary>
     public static async Task<(JsonNode? Body, IResult? Error)> ReadJson(HttpRequest request, string missingMessage)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        if (bytes.StartsWith(Utf8Bom))
+        var (bytes, error) = await ReadBody(request);
+        if (error is not null)
         {
-            bytes = bytes[Utf8Bom.Length..];
-        }
-
-        if (!Utf8.IsValid(bytes))
-        {
-            return (null, RasaErrors.BadRequest("The request body is not valid UTF-8.", BodyDetails()));
-        }
-
-        if (!StrictJson.IsText(bytes))
-        {
-            return (null, RasaErrors.BadRequest("The request body escapes a lone surrogate (\\ud800-\\udfff): strings must be Unicode text.", BodyDetails()));
+            return (null, error);
         }
 
         JsonNode? body;
         try
         {
-            body = bytes.IsEmpty ? null : StrictJson.ParseNode(bytes);
+            body = bytes.IsEmpty ? null : StrictJson.ParseNode(bytes.Span);
         }
         catch (JsonException e)
         {
@@ -57,29 +46,73 @@ public static class RasaRequest
         return body is null ? (null, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
     }
 
-    /// <summary>Rasa events from the body (one event or a list; <paramref name="listOnly"/> refuses a single event), or a 400.</summary>
-    public static async Task<(List<JsonObject>? Events, IResult? Error)> ReadEvents(HttpRequest request, string missingMessage, bool listOnly)
+    /// <summary>The JSON body parsed once into an element (no node tree), with the checks of <see cref="ReadJson"/>.</summary>
+    public static async Task<(JsonElement Body, IResult? Error)> ReadElement(HttpRequest request, string missingMessage)
     {
-        var (body, error) = await ReadJson(request, missingMessage);
+        var (bytes, error) = await ReadBody(request);
+        if (error is not null)
+        {
+            return (default, error);
+        }
+
+        JsonElement body;
+        try
+        {
+            body = bytes.IsEmpty ? default : StrictJson.ParseElement(bytes.Span);
+        }
+        catch (JsonException e)
+        {
+            return (default, RasaErrors.BadRequest($"The request body is not valid JSON: {e.Message}", BodyDetails()));
+        }
+
+        return body.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? (default, RasaErrors.BadRequest(missingMessage, BodyDetails())) : (body, null);
+    }
+
+    /// <summary>
+    /// The body's bytes without a byte order mark, or a 400 when they are not UTF-8 or escape a lone surrogate (its
+    /// size is bounded by <see cref="RasaBodyLimitFilter"/>).
+    /// </summary>
+    private static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Error)> ReadBody(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.StartsWith(Utf8Bom))
+        {
+            bytes = bytes[Utf8Bom.Length..];
+        }
+
+        return !Utf8.IsValid(bytes.Span) ? (default, RasaErrors.BadRequest("The request body is not valid UTF-8.", BodyDetails()))
+            : !StrictJson.IsText(bytes.Span) ? (default, RasaErrors.BadRequest("The request body escapes a lone surrogate (\\ud800-\\udfff): strings must be Unicode text.", BodyDetails()))
+            : (bytes, null);
+    }
+
+    /// <summary>Rasa events from the body (one event or a list; <paramref name="listOnly"/> refuses a single event), or a 400.</summary>
+    public static async Task<(List<TrackerEvent>? Events, IResult? Error)> ReadEvents(HttpRequest request, string missingMessage, bool listOnly)
+    {
+        var (body, error) = await ReadElement(request, missingMessage);
         if (error is not null)
         {
             return (null, error);
         }
 
-        if (listOnly && body is not JsonArray)
+        if (listOnly && body.ValueKind != JsonValueKind.Array)
         {
             return (null, RasaErrors.BadRequest("The request body must be a list of events.", BodyDetails()));
         }
 
         try
         {
-            return (RasaEvents.ParseBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0), null);
+            return (EventReader.ReadBody(body, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0), null);
         }
         catch (InvalidEventException e)
         {
             return (null, RasaErrors.BadRequest($"Couldn't extract a proper event from the request body. {e.Message}", BodyDetails()));
         }
     }
+
+    public static string? OptionalString(JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>A JSON object body (400 for anything else).</summary>
     public static async Task<(JsonObject? Body, IResult? Error)> ReadObject(HttpRequest request, string missingMessage)
@@ -153,12 +186,4 @@ public static class RasaRequest
     public static JsonObject QueryDetails(string parameter) => new() { ["parameter"] = parameter, ["in"] = "query" };
 
     public static JsonObject BodyDetails(string parameter = "") => new() { ["parameter"] = parameter, ["in"] = "body" };
-
-    /// <summary>A tracker grain's answer as HTTP.</summary>
-    public static IResult ToResult(TrackerReply reply, string contentType = "application/json") => reply.Status switch
-    {
-        200 => Results.Text(reply.Body, contentType),
-        404 => RasaErrors.Error(404, "NotFound", reply.Error ?? "Not found."),
-        _ => RasaErrors.BadRequest(reply.Error ?? "Bad request."),
-    };
 }

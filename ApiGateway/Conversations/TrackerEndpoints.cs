@@ -1,6 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchboard.Conversations;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
 using Switchboard.Bot.Tracking;
+using Switchboard.Conversations;
 using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Conversations;
@@ -61,7 +64,7 @@ public static class TrackerEndpoints
             return error;
         }
 
-        return RasaRequest.ToResult(await Tracker(grains, context).Get(model!, query!));
+        return RasaResults.Tracker(await Tracker(grains, context).Get(model!, query!));
     }
 
     private static async Task<IResult> AppendEvents(HttpContext context, ModelState models, GrainReferences grains, CallbackChannel callback)
@@ -85,13 +88,13 @@ public static class TrackerEndpoints
             return RasaErrors.BadRequest("Couldn't extract a proper event from the request body.", RasaRequest.BodyDetails());
         }
 
-        var reply = await Tracker(grains, context).Append(model!, events.Select(e => e.ToJsonString()).ToList(), query!, sideEffects);
-        if (reply.Status == 200 && sideEffects)
+        var result = await Tracker(grains, context).Append(model!, events, query!, sideEffects);
+        if (result.IsOk && sideEffects)
         {
-            await OutputChannel.Deliver(context.Request, reply, callback);
+            await MessageDelivery.Deliver(context.Request, result, callback);
         }
 
-        return RasaRequest.ToResult(reply);
+        return RasaResults.Tracker(result);
     }
 
     private static async Task<IResult> ReplaceEvents(HttpContext context, ModelState models, GrainReferences grains)
@@ -109,7 +112,7 @@ public static class TrackerEndpoints
             return bodyError;
         }
 
-        return RasaRequest.ToResult(await Tracker(grains, context).Replace(model!, events!.Select(e => e.ToJsonString()).ToList(), query!));
+        return RasaResults.Tracker(await Tracker(grains, context).Replace(model!, events!, query!));
     }
 
     private static async Task<IResult> GetStory(HttpContext context, ModelState models, GrainReferences grains)
@@ -122,7 +125,8 @@ public static class TrackerEndpoints
             return error;
         }
 
-        return RasaRequest.ToResult(await Tracker(grains, context).Story(model!, until, allSessions), "text/yml");
+        var result = await Tracker(grains, context).Story(model!, until, allSessions);
+        return result.IsOk ? Results.Text(result.Value, "text/yml") : RasaErrors.From(result);
     }
 
     private static async Task<IResult> Execute(HttpContext context, ModelState models, GrainReferences grains, CallbackChannel callback)
@@ -133,10 +137,10 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var policy = RasaRequest.OptionalString(body!["policy"]);
-        var confidence = RasaEvents.Number(body["confidence"]);
-        var reply = await Tracker(grains, context).Execute(model!, name!, policy, confidence, query!);
-        return await WithMessages(context.Request, reply, callback);
+        var policy = RasaRequest.OptionalString(body, "policy");
+        var confidence = body.TryGetProperty("confidence", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : (double?)null;
+        var result = await Tracker(grains, context).Execute(model!, name!, policy, confidence, query!);
+        return await WithMessages(context.Request, result, callback);
     }
 
     private static async Task<IResult> TriggerIntent(HttpContext context, ModelState models, GrainReferences grains, CallbackChannel callback)
@@ -147,47 +151,59 @@ public static class TrackerEndpoints
             return error;
         }
 
-        if (body!["entities"] is { } entities && entities is not (JsonObject or JsonArray))
+        var entities = body.TryGetProperty("entities", out var given) ? given : default;
+        if (entities.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object or JsonValueKind.Array))
         {
             return RasaErrors.BadRequest("'entities' must be an object or a list.", RasaRequest.BodyDetails("entities"));
         }
 
-        var reply = await Tracker(grains, context).TriggerIntent(model!, name!, body["entities"]?.ToJsonString(), query!);
-        return await WithMessages(context.Request, reply, callback);
+        var result = await Tracker(grains, context).TriggerIntent(model!, name!, RawJson.From(entities), query!);
+        return await WithMessages(context.Request, result, callback);
     }
 
     /// <summary>
     /// What <c>execute</c> and <c>trigger_intent</c> both need: the tracker query, a dialogue model, and a body whose
     /// <c>name</c> is the action or intent (<paramref name="what"/>), each missing piece with Rasa's error.
     /// </summary>
-    private static async Task<(TrackerQuery? Query, ModelRef? Model, JsonObject? Body, string? Name, IResult? Error)> NamedCommand(HttpContext context, ModelState models, string what)
+    private static async Task<(TrackerQuery? Query, ModelRef? Model, JsonElement Body, string? Name, IResult? Error)> NamedCommand(HttpContext context, ModelState models, string what)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require(needsDialogue: true);
         if ((modelError ?? queryError) is { } error)
         {
-            return (null, null, null, null, error);
+            return (null, null, default, null, error);
         }
 
-        var (body, bodyError) = await RasaRequest.ReadObject(context.Request, $"No {what} defined in request body.");
+        var (body, bodyError) = await RasaRequest.ReadElement(context.Request, $"No {what} defined in request body.");
         if (bodyError is not null)
         {
-            return (null, null, null, null, bodyError);
+            return (null, null, default, null, bodyError);
         }
 
-        if (body?["name"] is not JsonValue nameValue || nameValue.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        if (body.ValueKind != JsonValueKind.Object)
         {
-            return (null, null, null, null, RasaErrors.BadRequest($"Name of the {what} not provided in request body.", RasaRequest.BodyDetails("name")));
+            return (null, null, default, null, RasaErrors.BadRequest("The request body must be a JSON object.", RasaRequest.BodyDetails()));
         }
 
-        return (query, model, body, nameValue.GetValue<string>(), null);
+        if (RasaRequest.OptionalString(body, "name") is not { } name)
+        {
+            return (null, null, default, null, RasaErrors.BadRequest($"Name of the {what} not provided in request body.", RasaRequest.BodyDetails("name")));
+        }
+
+        return (query, model, body, name, null);
     }
 
     private static async Task<IResult> Predict(HttpContext context, ModelState models, GrainReferences grains)
     {
         var (query, queryError) = RasaRequest.TrackerQuery(context.Request);
         var (model, modelError) = await models.Require(needsDialogue: true);
-        return (modelError ?? queryError) ?? RasaRequest.ToResult(await Tracker(grains, context).Predict(model!, query!));
+        if ((modelError ?? queryError) is { } error)
+        {
+            return error;
+        }
+
+        var result = await Tracker(grains, context).Predict(model!, query!);
+        return result.IsOk ? RasaResults.Prediction(result.Value!) : RasaErrors.From(result);
     }
 
     private static async Task<IResult> AddMessage(HttpContext context, ModelState models, GrainReferences grains, RasaLimits limits)
@@ -199,18 +215,18 @@ public static class TrackerEndpoints
             return error;
         }
 
-        var (body, bodyError) = await RasaRequest.ReadJson(context.Request, "No message defined in request body. Add a message to the request body in order to add it to the tracker.");
+        var (message, bodyError) = await RasaRequest.ReadElement(context.Request, "No message defined in request body. Add a message to the request body in order to add it to the tracker.");
         if (bodyError is not null)
         {
             return bodyError;
         }
 
-        if (body is not JsonObject message || message["text"] is not JsonValue text || text.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        if (RasaRequest.OptionalString(message, "text") is not { } text)
         {
             return RasaErrors.BadRequest("The message needs a 'text' string.", RasaRequest.BodyDetails("text"));
         }
 
-        var sender = RasaRequest.OptionalString(message["sender"]);
+        var sender = RasaRequest.OptionalString(message, "sender");
         if (sender != "user")
         {
             return RasaErrors.BadRequest(
@@ -218,34 +234,48 @@ public static class TrackerEndpoints
                 RasaRequest.BodyDetails("sender"));
         }
 
-        if (limits.MessageProblem(text.GetValue<string>(), message["metadata"]) is { } tooLarge)
+        var metadata = message.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? RawJson.From(m) : default;
+        if (limits.MessageProblem(text, metadata) is { } tooLarge)
         {
             return RasaErrors.BadRequest(tooLarge, RasaRequest.BodyDetails("text"));
         }
 
-        if (message["parse_data"] is { } parseData && parseData is not JsonObject)
+        Switchboard.Bot.Nlu.ParseResult? parseData = null;
+        if (message.TryGetProperty("parse_data", out var given) && given.ValueKind != JsonValueKind.Null)
         {
-            return RasaErrors.BadRequest("'parse_data' must be an object.", RasaRequest.BodyDetails("parse_data"));
+            try
+            {
+                parseData = given.ValueKind == JsonValueKind.Object
+                    ? EventReader.ReadParseData(given, text)
+                    : throw new InvalidEventException("'parse_data' must be an object.");
+            }
+            catch (InvalidEventException e)
+            {
+                return RasaErrors.BadRequest(e.Message, RasaRequest.BodyDetails("parse_data"));
+            }
         }
 
-        var user = new UserMessage(
-            text.GetValue<string>(),
-            message["parse_data"]?.ToJsonString(),
-            RasaRequest.OptionalString(message["input_channel"]),
-            RasaRequest.OptionalString(message["message_id"]),
-            message["metadata"] is JsonObject metadata ? metadata.ToJsonString() : null);
-        return RasaRequest.ToResult(await Tracker(grains, context).LogMessage(model!, user, query!));
+        var user = new IncomingMessage(text, parseData, RasaRequest.OptionalString(message, "input_channel"), RasaRequest.OptionalString(message, "message_id"), metadata);
+        return RasaResults.Tracker(await Tracker(grains, context).LogMessage(model!, user, query!));
     }
 
     /// <summary><c>{"tracker", "messages"}</c>, the answer of execute and trigger_intent.</summary>
-    private static async Task<IResult> WithMessages(HttpRequest request, TrackerReply reply, CallbackChannel callback)
+    private static async Task<IResult> WithMessages(HttpRequest request, ConversationResult<TrackerState> result, CallbackChannel callback)
     {
-        if (reply.Status != 200)
+        if (!result.IsOk)
         {
-            return RasaRequest.ToResult(reply);
+            return RasaErrors.From(result);
         }
 
-        var messages = await OutputChannel.Deliver(request, reply, callback);
-        return Results.Json(new JsonObject { ["tracker"] = JsonNode.Parse(reply.Body!), ["messages"] = messages });
+        var messages = await MessageDelivery.Deliver(request, result, callback);
+        return RasaResults.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("tracker");
+            EventWriter.WriteTracker(w, result.Value!);
+            w.WritePropertyName("messages");
+            EventWriter.WriteMessages(w, messages);
+            w.WriteEndObject();
+        });
     }
 }

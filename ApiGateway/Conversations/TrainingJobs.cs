@@ -11,16 +11,16 @@ namespace Switchboard.ApiGateway.Conversations;
 /// </summary>
 public sealed class TrainingJobs
 {
-    private readonly Lock _lock = new();
-    private readonly List<TrainingJob> _jobs = [];
+    private readonly Lock gate = new();
+    private readonly List<TrainingJob> jobs = [];
 
     public int Active
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _jobs.Count;
+                return jobs.Count;
             }
         }
     }
@@ -28,9 +28,9 @@ public sealed class TrainingJobs
     public TrainingJob Start()
     {
         var job = new TrainingJob(this);
-        lock (_lock)
+        lock (gate)
         {
-            _jobs.Add(job);
+            jobs.Add(job);
         }
 
         return job;
@@ -38,63 +38,63 @@ public sealed class TrainingJobs
 
     public JsonArray ToJson()
     {
-        lock (_lock)
+        lock (gate)
         {
-            return new JsonArray(_jobs.Select(j => (JsonNode)j.ToJson()).ToArray());
+            return new JsonArray(jobs.Select(j => (JsonNode)j.ToJson()).ToArray());
         }
     }
 
     private void End(TrainingJob job)
     {
-        lock (_lock)
+        lock (gate)
         {
-            _jobs.Remove(job);
+            jobs.Remove(job);
         }
     }
 
     /// <summary>One run: reports from the training thread, read by <c>/status</c>.</summary>
     public sealed class TrainingJob(TrainingJobs jobs) : IProgress<TrainingProgress>, IDisposable
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly List<(string Stage, TimeSpan Took)> _finished = [];
-        private string? _stage;
-        private double _done;
-        private TimeSpan _stageStart;
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly List<(string Stage, TimeSpan Took)> finished = [];
+        private string? stage;
+        private double done;
+        private TimeSpan stageStart;
 
         public void Report(TrainingProgress value)
         {
-            lock (_finished)
+            lock (finished)
             {
-                if (value.Stage != _stage)
+                if (value.Stage != stage)
                 {
                     FinishStage();
-                    (_stage, _stageStart) = (value.Stage, _clock.Elapsed);
+                    (stage, stageStart) = (value.Stage, clock.Elapsed);
                 }
 
-                _done = value.Done;
+                this.done = value.Done;
             }
         }
 
         /// <summary>The stages and their times (the last one up to now), for the response header: <c>intents 0.41s, entities 1.20s</c>.</summary>
         public string Summary()
         {
-            lock (_finished)
+            lock (finished)
             {
-                var stages = _stage is null ? _finished : [.. _finished, (_stage, _clock.Elapsed - _stageStart)];
+                var stages = stage is null ? finished : [.. finished, (stage, clock.Elapsed - stageStart)];
                 return string.Join(", ", stages.Select(f => FormattableString.Invariant($"{f.Stage} {f.Took.TotalSeconds:F2}s")));
             }
         }
 
         public JsonObject ToJson()
         {
-            lock (_finished)
+            lock (finished)
             {
                 return new JsonObject
                 {
-                    ["stage"] = _stage,
-                    ["progress"] = Math.Round(_done, 3),
-                    ["elapsed"] = Math.Round(_clock.Elapsed.TotalSeconds, 3),
-                    ["finished_stages"] = new JsonObject(_finished.Select(f => KeyValuePair.Create(f.Stage, (JsonNode?)Math.Round(f.Took.TotalSeconds, 3)))),
+                    ["stage"] = stage,
+                    ["progress"] = Math.Round(done, 3),
+                    ["elapsed"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                    ["finished_stages"] = new JsonObject(finished.Select(f => KeyValuePair.Create(f.Stage, (JsonNode?)Math.Round(f.Took.TotalSeconds, 3)))),
                 };
             }
         }
@@ -103,9 +103,9 @@ public sealed class TrainingJobs
 
         private void FinishStage()
         {
-            if (_stage is not null)
+            if (stage is not null)
             {
-                _finished.Add((_stage, _clock.Elapsed - _stageStart));
+                finished.Add((stage, clock.Elapsed - stageStart));
             }
         }
     }

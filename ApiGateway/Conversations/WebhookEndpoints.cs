@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
 using Switchboard.Conversations;
 using Switchboard.Hosting;
 
@@ -6,7 +9,8 @@ namespace Switchboard.ApiGateway.Conversations;
 
 /// <summary>
 /// Rasa's public channels (not behind the API auth): the REST channel answers the bot's messages in the
-/// response; the callback channel answers <c>success</c> and posts them to the callback URL.
+/// response; the callback channel answers <c>success</c> and posts them to the callback URL. The body is parsed
+/// once; the conversation's answer comes back typed and is written once.
 /// </summary>
 public static class WebhookEndpoints
 {
@@ -23,8 +27,8 @@ public static class WebhookEndpoints
                 return error;
             }
 
-            var reply = await Handle(models, grains, message!.Value);
-            return reply is null ? Results.Json(new JsonArray()) : Results.Text("[" + string.Join(",", reply.Messages) + "]", "application/json");
+            var messages = message is null ? [] : await Handle(models, grains, message.Value);
+            return RasaResults.Json(w => EventWriter.WriteMessages(w, messages));
         });
 
         app.MapGet("/webhooks/callback/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
@@ -36,52 +40,79 @@ public static class WebhookEndpoints
                 return error;
             }
 
-            if (await Handle(models, grains, message!.Value) is { } reply)
+            if (message is not null)
             {
-                await callback.Send(reply.Messages, request.HttpContext.RequestAborted);
+                await callback.Send(await Handle(models, grains, message.Value), request.HttpContext.RequestAborted);
             }
 
             return Results.Text("success");
         });
     }
 
-    /// <summary>Runs the message through the conversation; null when no model is loaded (Rasa ignores the message then).</summary>
-    private static async Task<TrackerReply?> Handle(ModelState models, GrainReferences grains, (string Sender, UserMessage Message) message)
+    /// <summary>Runs the message through the conversation; nothing when no model is loaded (Rasa ignores the message then).</summary>
+    private static async Task<IReadOnlyList<OutgoingMessage>> Handle(ModelState models, GrainReferences grains, (string Sender, IncomingMessage Message) message)
     {
         var model = await models.Current();
-        return model is null ? null : await grains.Get<ITrackerGrain>(message.Sender).HandleMessage(model, message.Message);
+        if (model is null)
+        {
+            return [];
+        }
+
+        var result = await grains.Get<ITrackerGrain>(message.Sender).HandleMessage(model, message.Message);
+        return result.Messages;
     }
 
-    private static async Task<((string, UserMessage)?, IResult?)> ReadMessage(HttpRequest request, string channel, RasaLimits limits)
+    /// <summary>
+    /// The message of a channel body, null when the body has no <c>message</c> (Rasa answers that with no bot
+    /// messages), or a 400 for a body that is not a JSON object, has fields of the wrong type or is over the bounds.
+    /// </summary>
+    private static async Task<((string, IncomingMessage)? Message, IResult? Error)> ReadMessage(HttpRequest request, string channel, RasaLimits limits)
     {
-        var (body, error) = await RasaRequest.ReadJson(request, "The request body needs 'sender' and 'message'.");
+        var (body, error) = await RasaRequest.ReadElement(request, "The request body needs 'sender' and 'message'.");
         if (error is not null)
         {
             return (null, error);
         }
 
-        if (body is not JsonObject o || RasaRequest.OptionalString(o["message"]) is not { } text)
+        if (body.ValueKind != JsonValueKind.Object)
         {
-            return (null, RasaErrors.BadRequest("The request body needs a 'message' string.", RasaRequest.BodyDetails("message")));
+            return (null, RasaErrors.BadRequest("The request body must be a JSON object with 'sender' and 'message'.", RasaRequest.BodyDetails()));
         }
 
-        if (o["sender"] is not null && RasaRequest.OptionalString(o["sender"]) is null)
+        if (!body.TryGetProperty("message", out var text) || text.ValueKind == JsonValueKind.Null)
+        {
+            return (null, null);
+        }
+
+        if (text.ValueKind != JsonValueKind.String)
+        {
+            return (null, RasaErrors.BadRequest("'message' must be a string.", RasaRequest.BodyDetails("message")));
+        }
+
+        if (body.TryGetProperty("sender", out var sender) && sender.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
         {
             return (null, RasaErrors.BadRequest("'sender' must be a string.", RasaRequest.BodyDetails("sender")));
         }
 
-        if (o["metadata"] is { } metadata && metadata is not JsonObject)
+        var metadata = default(RawJson);
+        if (body.TryGetProperty("metadata", out var given) && given.ValueKind != JsonValueKind.Null)
         {
-            return (null, RasaErrors.BadRequest("'metadata' must be an object.", RasaRequest.BodyDetails("metadata")));
+            if (given.ValueKind != JsonValueKind.Object)
+            {
+                return (null, RasaErrors.BadRequest("'metadata' must be an object.", RasaRequest.BodyDetails("metadata")));
+            }
+
+            metadata = RawJson.From(given);
         }
 
-        if (limits.MessageProblem(text, o["metadata"]) is { } tooLarge)
+        var messageText = text.GetString()!;
+        if (limits.MessageProblem(messageText, metadata) is { } tooLarge)
         {
             return (null, RasaErrors.BadRequest(tooLarge, RasaRequest.BodyDetails("message")));
         }
 
-        var sender = RasaRequest.OptionalString(o["sender"]) ?? DefaultSender;
-        var inputChannel = RasaRequest.OptionalString(o["input_channel"]) ?? channel;
-        return ((sender, new UserMessage(text, null, inputChannel, RasaRequest.OptionalString(o["message_id"]), o["metadata"]?.ToJsonString())), null);
+        var inputChannel = RasaRequest.OptionalString(body, "input_channel") ?? channel;
+        var message = new IncomingMessage(messageText, null, inputChannel, RasaRequest.OptionalString(body, "message_id"), metadata);
+        return ((RasaRequest.OptionalString(body, "sender") ?? DefaultSender, message), null);
     }
 }

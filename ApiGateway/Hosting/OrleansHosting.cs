@@ -1,4 +1,6 @@
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Switchboard.Conversations;
 using Switchboard.Hosting;
 using Switchboard.Nodes;
 
@@ -28,6 +30,7 @@ public static class OrleansHosting
                 o.ServiceId = settings.ServiceId;
             });
             client.UseRedisClustering(settings.Redis!);
+            client.Services.AddSerializer(serializer => serializer.AddBotTypes());
             client.AddMemoryStreams(NodeStreams.Provider);
             client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
             {

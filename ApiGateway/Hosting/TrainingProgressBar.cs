@@ -11,20 +11,20 @@ public sealed class TrainingProgressBar(TextWriter output, Stopwatch clock, bool
 {
     private const int Width = 30;
 
-    private string? _stage;
-    private TimeSpan _stageStart;
-    private int _drawn = -1;
+    private string? stage;
+    private TimeSpan stageStart;
+    private int drawn = -1;
 
     public void Report(TrainingProgress value)
     {
         lock (output)
         {
-            if (value.Stage != _stage)
+            if (value.Stage != stage)
             {
                 EndStage();
-                _stage = value.Stage;
-                _stageStart = clock.Elapsed;
-                _drawn = -1;
+                this.stage = value.Stage;
+                this.stageStart = clock.Elapsed;
+                this.drawn = -1;
                 if (!interactive || value.Detail is not null)
                 {
                     output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] {value.Stage}{(value.Detail is null ? "" : ": " + value.Detail)}");
@@ -32,11 +32,11 @@ public sealed class TrainingProgressBar(TextWriter output, Stopwatch clock, bool
             }
 
             var percent = (int)Math.Round(Math.Clamp(value.Done, 0, 1) * 100);
-            if (interactive && percent != _drawn)
+            if (interactive && percent != drawn)
             {
-                _drawn = percent;
+                this.drawn = percent;
                 var filled = percent * Width / 100;
-                output.Write($"\r  {value.Stage,-10} [{new string('#', filled)}{new string('.', Width - filled)}] {percent,3}%  {(clock.Elapsed - _stageStart).TotalSeconds,5:F1}s");
+                output.Write($"\r  {value.Stage,-10} [{new string('#', filled)}{new string('.', Width - filled)}] {percent,3}%  {(clock.Elapsed - stageStart).TotalSeconds,5:F1}s");
             }
         }
     }
@@ -47,13 +47,13 @@ public sealed class TrainingProgressBar(TextWriter output, Stopwatch clock, bool
         lock (output)
         {
             EndStage();
-            _stage = null;
+            this.stage = null;
         }
     }
 
     private void EndStage()
     {
-        if (_stage is null)
+        if (stage is null)
         {
             return;
         }
@@ -64,7 +64,7 @@ public sealed class TrainingProgressBar(TextWriter output, Stopwatch clock, bool
         }
         else
         {
-            output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] {_stage} done in {(clock.Elapsed - _stageStart).TotalSeconds:F1}s");
+            output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1}s] {stage} done in {(clock.Elapsed - stageStart).TotalSeconds:F1}s");
         }
     }
 }

@@ -1,7 +1,7 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Tracking;
 using Switchboard.Bot.Domain;
 
 namespace Switchboard.Bot.Actions;
@@ -17,21 +17,28 @@ public sealed class ActionServerClient(HttpClient http, ActionEndpoint endpoint)
 
     public ActionEndpoint Endpoint { get; } = endpoint;
 
-    public async Task<List<BotEvent>> Run(string action, string senderId, JsonObject tracker, BotDomain domain, IReadOnlyDictionary<string, JsonNode?> slots, CancellationToken cancellation)
+    /// <summary>Runs <paramref name="action"/> for the tracker; <paramref name="slots"/> fill the templates of the responses it returns.</summary>
+    public async Task<List<TrackerEvent>> Run(string action, TrackerState tracker, BotDomain domain, IReadOnlyDictionary<string, JsonNode?> slots, CancellationToken cancellation)
     {
-        var body = new JsonObject
+        var body = EventWriter.ToUtf8(w =>
         {
-            ["next_action"] = action,
-            ["sender_id"] = senderId,
-            ["tracker"] = tracker,
-            ["domain"] = domain.Json.DeepClone(),
-            ["version"] = ProtocolVersion,
-        };
+            w.WriteStartObject();
+            w.WriteString("next_action", action);
+            w.WriteString("sender_id", tracker.SenderId);
+            w.WritePropertyName("tracker");
+            EventWriter.WriteTracker(w, tracker);
+            w.WritePropertyName("domain");
+            domain.Json.WriteTo(w);
+            w.WriteString("version", ProtocolVersion);
+            w.WriteEndObject();
+        });
         var url = Endpoint.Token is null ? Endpoint.Url : new Uri(Endpoint.Url + (Endpoint.Url.Query.Length > 0 ? "&" : "?") + "token=" + Uri.EscapeDataString(Endpoint.Token));
         JsonObject? answer;
         try
         {
-            using var response = await http.PostAsJsonAsync(url, body, cancellation);
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync(url, content, cancellation);
             var text = await response.Content.ReadAsStringAsync(cancellation);
             if (!response.IsSuccessStatusCode)
             {
@@ -54,20 +61,25 @@ public sealed class ActionServerClient(HttpClient http, ActionEndpoint endpoint)
             return [Failed(action, $"the action server at {Endpoint.Url} did not answer in time")];
         }
 
-        var events = new List<BotEvent>();
+        var events = new List<TrackerEvent>();
         foreach (var response in (answer["responses"] as JsonArray ?? []).OfType<JsonObject>())
         {
             if (Message(response, domain, slots) is { } message)
             {
-                events.Add(new BotUttered(message));
+                events.Add(BotUttered.From(message));
             }
         }
 
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         foreach (var e in (answer["events"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            if (RasaEventJson.FromJson(e) is { } parsed)
+            try
             {
-                events.Add(parsed);
+                events.Add(EventReader.Read(JsonSerializer.SerializeToElement(e), now));
+            }
+            catch (InvalidEventException)
+            {
+                // As Rasa does, an event the server got wrong is skipped and the others are applied.
             }
         }
 
@@ -101,7 +113,7 @@ public sealed class ActionServerClient(HttpClient http, ActionEndpoint endpoint)
             : new BotMessage(text, buttons, image, custom, attachment, null);
     }
 
-    private static ActionExecutionRejected Failed(string action, string error) => new(action, Error: error);
+    private static ActionExecutionRejected Failed(string action, string error) => ActionExecutionRejected.Failed(action, error);
 
     private static JsonObject? TryParse(string text)
     {

@@ -1,6 +1,6 @@
-using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Actions;
 
 /// <summary>Runs a custom action on the action server as if <paramref name="pending"/> had already been logged.</summary>
-public delegate Task<List<BotEvent>> CustomActionCall(string action, IReadOnlyList<BotEvent> pending, CancellationToken cancellation);
+public delegate Task<List<TrackerEvent>> CustomActionCall(string action, IReadOnlyList<TrackerEvent> pending, CancellationToken cancellation);

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Agents;
 
@@ -12,30 +12,30 @@ namespace Switchboard.Bot.Actions;
 /// </summary>
 public static class FormRunner
 {
-    public static async Task<List<BotEvent>> Run(
-        string formName, BotDomain domain, TrackerView tracker, IReadOnlyList<BotEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
+    public static async Task<List<TrackerEvent>> Run(
+        string formName, BotDomain domain, TrackerView tracker, IReadOnlyList<TrackerEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
     {
         var form = domain.Forms[formName];
-        var events = new List<BotEvent>();
-        var intent = applied.OfType<UserUttered>().LastOrDefault()?.Message.Intent?.Name;
+        var events = new List<TrackerEvent>();
+        var intent = applied.OfType<UserUttered>().LastOrDefault()?.IntentName;
         if (tracker.ActiveLoopName != formName)
         {
-            events.Add(new ActiveLoopSet(formName));
+            events.Add(new ActiveLoop(formName));
             foreach (var slot in form.RequiredSlots.Select(s => domain.Slots[s]))
             {
                 var trigger = slot.Mappings.FirstOrDefault(m => m.Type == SlotMappingType.FromTriggerIntent && m.AcceptsIntent(intent));
-                if (trigger is not null && tracker.Slots.GetValueOrDefault(slot.Name) is null)
+                if (trigger is not null && tracker.Slot(slot.Name).IsNull)
                 {
-                    events.Add(new SlotSet(slot.Name, trigger.Value?.DeepClone()));
+                    events.Add(new SlotSet(slot.Name, RawJson.From(trigger.Value)));
                 }
             }
         }
-        else if (tracker.LatestActionName == DefaultNames.ActionListen)
+        else if (tracker.LatestActionName == DefaultNames.ActionListen && tracker.Tracker.Loop?.IsInterrupted != true)
         {
-            var requested = (string?)tracker.Slots.GetValueOrDefault(DefaultNames.SlotRequested);
+            var requested = tracker.Slot(DefaultNames.SlotRequested).AsString();
             if (form.IgnoredIntents.Contains(intent ?? "") || (requested is not null && !FilledSinceUserMessage(applied, requested)))
             {
-                return [new ActionExecutionRejected(formName, Error: requested is null ? null : $"the user did not answer '{requested}'")];
+                return [requested is null ? new ActionExecutionRejected(formName) : ActionExecutionRejected.Failed(formName, $"the user did not answer '{requested}'")];
             }
         }
 
@@ -55,17 +55,17 @@ public static class FormRunner
         var next = form.RequiredSlots.FirstOrDefault(s => slots.GetValueOrDefault(s) is null);
         if (next is null)
         {
-            events.Add(new ActiveLoopSet(null));
-            events.Add(new SlotSet(DefaultNames.SlotRequested, null));
+            events.Add(new ActiveLoop(null));
+            events.Add(new SlotSet(DefaultNames.SlotRequested, default));
             return events;
         }
 
-        events.Add(new SlotSet(DefaultNames.SlotRequested, JsonValue.Create(next)));
+        events.Add(new SlotSet(DefaultNames.SlotRequested, RawJson.String(next)));
         slots[DefaultNames.SlotRequested] = JsonValue.Create(next);
         var response = new[] { $"utter_ask_{formName}_{next}", $"utter_ask_{next}" }.FirstOrDefault(domain.Responses.ContainsKey);
         if (response is not null && ResponseRenderer.Render(domain, response, slots, null) is { } message)
         {
-            events.Add(new BotUttered(message));
+            events.Add(BotUttered.From(message));
         }
         else if (custom is not null && new[] { $"action_ask_{formName}_{next}", $"action_ask_{next}" }.FirstOrDefault(domain.Actions.Contains) is { } ask)
         {
@@ -75,7 +75,7 @@ public static class FormRunner
         return events;
     }
 
-    private static bool FilledSinceUserMessage(IReadOnlyList<BotEvent> applied, string slot)
+    private static bool FilledSinceUserMessage(IReadOnlyList<TrackerEvent> applied, string slot)
     {
         var user = applied.Count - 1;
         while (user >= 0 && applied[user] is not UserUttered)
@@ -83,6 +83,6 @@ public static class FormRunner
             user--;
         }
 
-        return user >= 0 && applied.Skip(user).OfType<SlotSet>().Any(s => s.Name == slot && s.Value is not null);
+        return user >= 0 && applied.Skip(user).OfType<SlotSet>().Any(s => s.Name == slot && !s.Value.IsNull);
     }
 }

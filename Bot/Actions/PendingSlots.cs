@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
-using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Actions;
 
 public static class PendingSlots
 {
     /// <summary>The tracker's slots with the not yet logged slot events applied.</summary>
-    public static Dictionary<string, JsonNode?> Of(BotDomain domain, IReadOnlyDictionary<string, JsonNode?> tracked, IEnumerable<BotEvent> pending)
+    public static Dictionary<string, JsonNode?> Of(BotDomain domain, IReadOnlyDictionary<string, JsonNode?> tracked, IEnumerable<TrackerEvent> pending)
     {
         var slots = new Dictionary<string, JsonNode?>(tracked, StringComparer.Ordinal);
         foreach (var e in pending)
@@ -15,12 +15,12 @@ public static class PendingSlots
             switch (e)
             {
                 case SlotSet s:
-                    slots[s.Name] = s.Value;
+                    slots[s.Name] = s.Value.ToNode();
                     break;
                 case AllSlotsReset:
                     foreach (var slot in domain.Slots.Values)
                     {
-                        slots[slot.Name] = slot.InitialValue;
+                        slots[slot.Name] = slot.InitialValue?.DeepClone();
                     }
 
                     break;

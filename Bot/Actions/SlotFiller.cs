@@ -1,5 +1,4 @@
-using System.Text.Json.Nodes;
-using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Agents;
 
@@ -11,16 +10,16 @@ namespace Switchboard.Bot.Actions;
 /// </summary>
 public static class SlotFiller
 {
-    public static async Task<List<BotEvent>> Extract(BotDomain domain, TrackerView tracker, IReadOnlyList<BotEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
+    public static async Task<List<TrackerEvent>> Extract(BotDomain domain, TrackerView tracker, IReadOnlyList<TrackerEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
     {
-        var events = new List<BotEvent>();
-        if (applied.OfType<UserUttered>().LastOrDefault()?.Message is not { } message)
+        var events = new List<TrackerEvent>();
+        if (applied.OfType<UserUttered>().LastOrDefault()?.ParseData is not { } message)
         {
             return events;
         }
 
         var intent = message.Intent?.Name;
-        var requested = tracker.Slots.GetValueOrDefault(DefaultNames.SlotRequested) is JsonValue r && r.GetValueKind() == System.Text.Json.JsonValueKind.String ? r.GetValue<string>() : null;
+        var requested = tracker.Slot(DefaultNames.SlotRequested).AsString();
         var formSlots = tracker.ActiveLoopName is { } loop && domain.Forms.TryGetValue(loop, out var form) ? form.RequiredSlots : [];
         var customActions = new List<string>();
         foreach (var slot in domain.Slots.Values)
@@ -53,7 +52,7 @@ public static class SlotFiller
                     continue;
                 }
 
-                if (!JsonNode.DeepEquals(found.Value, tracker.Slots.GetValueOrDefault(slot.Name)))
+                if (found.Value != tracker.Slot(slot.Name))
                 {
                     events.Add(new SlotSet(slot.Name, found.Value));
                 }
@@ -73,25 +72,25 @@ public static class SlotFiller
         return events;
     }
 
-    private static (JsonNode? Value, bool _)? Value(SlotDefinition slot, SlotMapping mapping, Nlu.ParseResult message)
+    private static (RawJson Value, bool _)? Value(SlotDefinition slot, SlotMapping mapping, Nlu.ParseResult message)
     {
         switch (mapping.Type)
         {
             case SlotMappingType.FromEntity:
                 var values = message.Entities
                     .Where(e => e.Entity == mapping.Entity && (mapping.Role is null || e.Role == mapping.Role) && (mapping.Group is null || e.Group == mapping.Group))
-                    .Select(e => e.Value?.DeepClone())
+                    .Select(e => e.Value)
                     .ToList();
                 if (values.Count == 0)
                 {
                     return null;
                 }
 
-                return (slot.Type == SlotType.List ? new JsonArray(values.ToArray()) : values[0], true);
+                return (slot.Type == SlotType.List ? RawJson.Write(w => { w.WriteStartArray(); values.ForEach(v => v.WriteTo(w)); w.WriteEndArray(); }) : values[0], true);
             case SlotMappingType.FromText:
-                return string.IsNullOrEmpty(message.Text) ? null : (JsonValue.Create(message.Text), true);
+                return string.IsNullOrEmpty(message.Text) ? null : (RawJson.String(message.Text), true);
             case SlotMappingType.FromIntent:
-                return (mapping.Value?.DeepClone(), true);
+                return (RawJson.From(mapping.Value), true);
             default:
                 return null;
         }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Agents;
 
@@ -11,7 +11,7 @@ public sealed record ActionPrediction(
     double Confidence,
     string? Policy,
     IReadOnlyList<ActionScore> Scores,
-    IReadOnlyList<JsonObject> Events)
+    IReadOnlyList<TrackerEvent> Events)
 {
     /// <summary>A certain prediction of one action: score 1 for it, 0 for every other action of the domain.</summary>
     public static ActionPrediction Certain(string action, string? policy, IEnumerable<string> allActions) =>

@@ -15,7 +15,7 @@ public sealed class DomainModelLoader : IModelLoader
         try
         {
             var yaml = await File.ReadAllTextAsync(file, cancellation);
-            return new DomainAgent(BotDomain.Parse(yaml, Path.GetFileName(file)));
+            return new DomainAgent(BotDomain.Parse(yaml, Path.GetFileName(file)), Path.GetFileName(file));
         }
         catch (BotDataException e)
         {

@@ -1,67 +1,49 @@
 using System.Text.Json.Nodes;
+using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Tracking;
 
 namespace Switchboard.Bot.Agents;
 
 /// <summary>
-/// What policies and actions see of a conversation; events are read from the store only when asked for.
-/// <paramref name="derived"/>, when the tracker grain keeps the session in memory, remembers what an agent
-/// derives from each logged event, so that is done once per event and not again for every prediction.
+/// What policies and actions see of a conversation at one point of a turn: its derived state, and its events,
+/// read from the store only when asked for. Make a new view after logging events (slot values are computed once).
 /// </summary>
-public sealed class TrackerView(
-    DialogueTracker tracker,
-    Func<IReadOnlyDictionary<string, JsonNode?>> slots,
-    Func<Task<IReadOnlyList<JsonObject>>> sessionEvents,
-    Dictionary<JsonObject, object?>? derived = null,
-    Func<Task<IReadOnlyList<JsonObject>>>? appliedEvents = null)
+public sealed class TrackerView(Conversation conversation, BotDomain domain)
 {
-    private IReadOnlyDictionary<string, JsonNode?>? slotValues;
+    private IReadOnlyDictionary<string, JsonNode?>? slotNodes;
 
-    public string SenderId => tracker.SenderId;
+    public string SenderId => conversation.SenderId;
 
     /// <summary>The conversation's derived state (what the policies read).</summary>
-    public DialogueTracker Tracker => tracker;
+    public DialogueTracker Tracker => conversation.Tracker;
 
-    /// <summary>The domain's slots with their values, computed on first use (predictions do not need them).</summary>
-    public IReadOnlyDictionary<string, JsonNode?> Slots => slotValues ??= slots();
+    /// <summary>The domain's slots with their values as JSON nodes (for templates and the action server), computed on first use.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Slots => slotNodes ??=
+        Tracker.SlotValues(domain).ToDictionary(kv => kv.Key, kv => kv.Value.ToNode(), StringComparer.Ordinal);
 
-    public JsonObject LatestMessage => tracker.LatestMessage();
+    /// <summary>A slot's value (its initial value when unset).</summary>
+    public RawJson Slot(string name) =>
+        Tracker.SetSlots.TryGetValue(name, out var value) ? value : domain.Slots.TryGetValue(name, out var slot) ? slot.Initial : default;
 
-    public string? LatestIntent => tracker.LatestIntent;
+    public UserUttered? LatestMessage => Tracker.LatestMessage;
 
-    public string? LatestActionName => tracker.LatestActionName;
+    public string? LatestIntent => Tracker.LatestIntent;
 
-    public string? ActiveLoopName => tracker.ActiveLoopName;
+    public string? LatestActionName => Tracker.LatestActionName;
+
+    public string? ActiveLoopName => Tracker.ActiveLoopName;
 
     /// <summary>Actions run since the latest user message (0: it is unanswered).</summary>
-    public int ActionsSinceUserMessage => tracker.ActionsSinceUserMessage;
+    public int ActionsSinceUserMessage => Tracker.ActionsSinceUserMessage;
 
-    public bool Paused => tracker.Paused;
+    public bool Paused => Tracker.Paused;
 
-    public string? LatestInputChannel => tracker.LatestInputChannel;
+    public string? LatestInputChannel => Tracker.LatestInputChannel;
 
     /// <summary>The events of the current session (since the latest restart or session start), as logged.</summary>
-    public Task<IReadOnlyList<JsonObject>> SessionEvents() => sessionEvents();
-
-    /// <summary>What <paramref name="derive"/> (a function of the logged event alone) makes of <paramref name="e"/>.</summary>
-    public T Derived<T>(JsonObject e, Func<JsonObject, T> derive)
-    {
-        if (derived is null)
-        {
-            return derive(e);
-        }
-
-        if (derived.TryGetValue(e, out var known) && known is T value)
-        {
-            return value;
-        }
-
-        value = derive(e);
-        derived[e] = value;
-        return value;
-    }
+    public Task<IReadOnlyList<TrackerEvent>> SessionEvents() => conversation.SessionEvents();
 
     /// <summary>The current session's applied events (Rasa's <c>applied_events</c>).</summary>
-    public async Task<IReadOnlyList<JsonObject>> AppliedEvents() =>
-        appliedEvents is null ? Tracking.AppliedEvents.Of(await sessionEvents()) : await appliedEvents();
+    public Task<IReadOnlyList<TrackerEvent>> AppliedEvents() => conversation.AppliedSessionEvents();
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
 
@@ -10,29 +10,36 @@ namespace Switchboard.Bot.Dialogue;
 /// </summary>
 public static class DialogueStates
 {
-    public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<BotEvent> applied) =>
-        Build(domain, applied, skip: 0).States;
+    /// <summary>
+    /// The states of a story or rule: a user turn written as text without an intent (an end-to-end story step) is
+    /// featurised by its text, any other by its intent.
+    /// </summary>
+    public static List<(DialogueState State, string? NextAction)> Of(BotDomain domain, IEnumerable<TrackerEvent> applied) =>
+        Build(domain, applied, skip: 0, textFor: null).States;
 
     /// <summary>
     /// The states a prediction reads: all of them are counted, only the latest <paramref name="lookback"/> are built
-    /// (a long session would otherwise rebuild a slot dictionary per action for every prediction).
+    /// (a long session would otherwise rebuild a slot dictionary per action for every prediction). With
+    /// <paramref name="byText"/>, the latest user message is featurised by its text instead of its intent (Rasa's
+    /// end-to-end prediction, which policies trained on text turns compare with the intent's).
     /// </summary>
-    public static RecentStates Recent(BotDomain domain, IReadOnlyList<BotEvent> applied, int lookback)
+    public static RecentStates Recent(BotDomain domain, IReadOnlyList<TrackerEvent> applied, int lookback, bool byText = false)
     {
+        var textFor = byText ? applied.OfType<UserUttered>().LastOrDefault() : null;
         // A first pass builds nothing but the current state, to count them all.
-        var count = Build(domain, applied, skip: int.MaxValue).Count;
+        var count = Build(domain, applied, skip: int.MaxValue, textFor).Count;
         var skip = Math.Max(0, count - lookback);
-        return new RecentStates(count, skip, Build(domain, applied, skip).States.ConvertAll(s => s.State));
+        return new RecentStates(count, skip, Build(domain, applied, skip, textFor).States.ConvertAll(s => s.State));
     }
 
     /// <summary>
     /// What <see cref="Of"/> would return, minus its first <paramref name="skip"/> states (counted, not built), and
     /// how many states <see cref="Of"/> returns.
     /// </summary>
-    private static (List<(DialogueState State, string? NextAction)> States, int Count) Build(BotDomain domain, IEnumerable<BotEvent> applied, int skip)
+    private static (List<(DialogueState State, string? NextAction)> States, int Count) Build(BotDomain domain, IEnumerable<TrackerEvent> applied, int skip, UserUttered? textFor)
     {
         var result = new List<(DialogueState, string?)>();
-        var builder = new StateBuilder(domain);
+        var builder = new StateBuilder(domain) { TextFor = textFor };
         var index = 0;
         foreach (var e in applied)
         {
@@ -40,7 +47,7 @@ public static class DialogueStates
             {
                 if (builder.Started && index++ >= skip)
                 {
-                    result.Add((builder.Current(), a.Name));
+                    result.Add((builder.Current(), a.ActionName));
                 }
 
                 builder.Started = true;
@@ -49,7 +56,7 @@ public static class DialogueStates
             {
                 result.Clear();
                 index = 0;
-                builder = new StateBuilder(domain) { Slots = builder.Slots };
+                builder = new StateBuilder(domain) { Slots = builder.Slots, TextFor = textFor };
                 continue;
             }
 
@@ -65,31 +72,36 @@ public static class DialogueStates
     {
         public bool Started { get; set; }
 
-        public Dictionary<string, JsonNode?> Slots { get; set; } = domain.Slots.Values.ToDictionary(s => s.Name, s => s.InitialValue, StringComparer.Ordinal);
+        public Dictionary<string, RawJson> Slots { get; set; } = domain.Slots.Values.ToDictionary(s => s.Name, s => s.Initial, StringComparer.Ordinal);
 
-        private string? _previous;
-        private ParseResult? _message;
-        private string? _loop;
+        /// <summary>The user message featurised by its text even though it has an intent.</summary>
+        public UserUttered? TextFor { get; init; }
 
-        public void Apply(BotEvent e)
+        private string? previous;
+        private ParseResult? message;
+        private string? text;
+        private string? loop;
+
+        public void Apply(TrackerEvent e)
         {
             switch (e)
             {
                 case ActionExecuted a:
-                    _previous = a.Name;
+                    previous = a.ActionName;
                     break;
                 case UserUttered u:
-                    _message = u.Message;
-                    _previous ??= DefaultNames.ActionListen;
+                    this.message = u.ParseData;
+                    this.text = (u.IntentName is null || ReferenceEquals(u, TextFor)) && !string.IsNullOrEmpty(u.Text) ? u.Text : null;
+                    previous ??= DefaultNames.ActionListen;
                     break;
                 case SlotSet s:
                     Slots[s.Name] = s.Value;
                     break;
-                case ActiveLoopSet l:
-                    _loop = l.Name;
+                case ActiveLoop l:
+                    loop = l.Name;
                     break;
                 case AllSlotsReset:
-                    Slots = domain.Slots.Values.ToDictionary(s => s.Name, s => s.InitialValue, StringComparer.Ordinal);
+                    Slots = domain.Slots.Values.ToDictionary(s => s.Name, s => s.Initial, StringComparer.Ordinal);
                     break;
             }
         }
@@ -99,15 +111,16 @@ public static class DialogueStates
             var slots = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (name, value) in Slots)
             {
-                if (domain.Slots.TryGetValue(name, out var definition) && definition.Featurize(value) is { } feature)
+                // As in Rasa, a slot that does not influence the conversation is not part of its state at all.
+                if (domain.Slots.TryGetValue(name, out var definition) && definition.InfluenceConversation && definition.Featurize(value) is { } feature)
                 {
                     slots[name] = feature;
                 }
             }
 
-            var intent = _message?.Intent?.Name;
-            var entities = _message is null ? [] : UsedEntities(intent, _message.Entities);
-            return new DialogueState(_previous, intent, entities, slots, _loop);
+            var intent = this.text is null ? this.message?.Intent?.Name : null;
+            var entities = this.message is null ? [] : UsedEntities(intent, this.message.Entities);
+            return new DialogueState(previous, intent, entities, slots, loop, this.text);
         }
 
         private List<string> UsedEntities(string? intent, IReadOnlyList<ExtractedEntity> entities)

@@ -11,19 +11,19 @@ namespace Switchboard.Bot.Dialogue;
 /// </summary>
 public sealed class LearnedPolicy : IDialoguePolicy
 {
-    private readonly ITransformer _model;
-    private readonly string[] _labels;
-    private readonly ThreadLocal<PredictionEngine<StateInput, StateOutput>> _engines;
+    private readonly ITransformer model;
+    private readonly string[] labels;
+    private readonly ThreadLocal<PredictionEngine<StateInput, StateOutput>> engines;
 
     private LearnedPolicy(MLContext ml, ITransformer model, StateFeaturizer featurizer)
     {
-        _model = model;
+        this.model = model;
         Featurizer = featurizer;
         var schema = Schema(featurizer.Dimension);
-        _engines = new(() => ml.Model.CreatePredictionEngine<StateInput, StateOutput>(_model, inputSchemaDefinition: schema));
+        engines = new(() => ml.Model.CreatePredictionEngine<StateInput, StateOutput>(this.model, inputSchemaDefinition: schema));
         var names = default(VBuffer<ReadOnlyMemory<char>>);
-        _engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
-        _labels = names.DenseValues().Select(n => n.ToString()).ToArray();
+        engines.Value!.OutputSchema["Score"].GetSlotNames(ref names);
+        labels = names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
     public string Name => "TEDPolicy";
@@ -34,9 +34,12 @@ public sealed class LearnedPolicy : IDialoguePolicy
 
     public int Lookback => Featurizer.MaxHistory;
 
+    public bool UsesText => Featurizer.TextRecall.Count > 0;
+
     public static LearnedPolicy? Train(IEnumerable<List<(DialogueState State, string? NextAction)>> trackers, BotDomain domain, int maxHistory, int seed = 1)
     {
         var samples = new List<(List<string> Features, string Action)>();
+        var textRecall = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var tracker in trackers)
         {
             var states = tracker.Select(s => s.State).ToList();
@@ -45,6 +48,10 @@ public sealed class LearnedPolicy : IDialoguePolicy
                 if (tracker[i].NextAction is { } action)
                 {
                     samples.Add((StateFeaturizer.Names(states, i + 1, maxHistory, domain).ToList(), action));
+                    if (states[i] is { Text: not null, AfterUser: true } textTurn)
+                    {
+                        textRecall[StateFeaturizer.TextKey(textTurn)] = action;
+                    }
                 }
             }
         }
@@ -60,7 +67,7 @@ public sealed class LearnedPolicy : IDialoguePolicy
             index.TryAdd(name, index.Count);
         }
 
-        var featurizer = new StateFeaturizer(maxHistory, index);
+        var featurizer = new StateFeaturizer(maxHistory, index, textRecall);
         var ml = new MLContext(seed);
         var rows = samples.Select(s =>
         {
@@ -84,17 +91,26 @@ public sealed class LearnedPolicy : IDialoguePolicy
 
     public PolicyPrediction? Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<DialogueState> states)
     {
-        var scores = _engines.Value!.Predict(new StateInput { Features = Featurizer.Vector(states, states.Count, domain), Label = "" }).Score;
+        // A message featurised by its text: the action that followed it in an end-to-end story, as TED (trained to
+        // fit its stories) recalls it; a text it was not trained on says nothing.
+        if (states[^1] is { Text: not null, AfterUser: true } textTurn)
+        {
+            return Featurizer.TextRecall.TryGetValue(StateFeaturizer.TextKey(textTurn), out var recalled) && domain.ActionNames.Contains(recalled)
+                ? new PolicyPrediction(recalled, 1.0, Name, domain.ActionNames.ToDictionary(a => a, a => a == recalled ? 1.0 : 0.0, StringComparer.Ordinal))
+                : null;
+        }
+
+        var scores = engines.Value!.Predict(new StateInput { Features = Featurizer.Vector(states, states.Count, domain), Label = "" }).Score;
         var result = domain.ActionNames.ToDictionary(a => a, _ => 0.0, StringComparer.Ordinal);
         var best = (Action: DefaultNames.ActionListen, Score: -1.0);
-        for (var i = 0; i < _labels.Length && i < scores.Length; i++)
+        for (var i = 0; i < labels.Length && i < scores.Length; i++)
         {
-            if (result.ContainsKey(_labels[i]))
+            if (result.ContainsKey(labels[i]))
             {
-                result[_labels[i]] = scores[i];
+                result[labels[i]] = scores[i];
                 if (scores[i] > best.Score)
                 {
-                    best = (_labels[i], scores[i]);
+                    best = (labels[i], scores[i]);
                 }
             }
         }
@@ -105,7 +121,7 @@ public sealed class LearnedPolicy : IDialoguePolicy
     public void Save(Stream stream)
     {
         var ml = new MLContext();
-        ml.Model.Save(_model, ml.Data.LoadFromEnumerable(Array.Empty<StateInput>(), Schema(Featurizer.Dimension)).Schema, stream);
+        ml.Model.Save(this.model, ml.Data.LoadFromEnumerable(Array.Empty<StateInput>(), Schema(Featurizer.Dimension)).Schema, stream);
     }
 
     public static LearnedPolicy Load(Stream stream, StateFeaturizer featurizer)

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Training;
 using Switchboard.Bot.Tracking;
@@ -23,10 +23,22 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
     public static RulePolicy Train(IReadOnlyList<StoryBlock> rules, BotDomain domain) =>
         new(rules.SelectMany(r => SnippetsOf(r, domain)).ToList());
 
+    /// <summary>
+    /// As Rasa's rule policy decides: a default intent's action first; then a loop that runs keeps running (and
+    /// listens after each run) until it is rejected; otherwise the longest, most specific rule whose states match
+    /// the end of the conversation. A general rule's <c>action_listen</c> inside a loop (say, after answering a
+    /// digression) gives way to the loop, so it asks its question again.
+    /// </summary>
     public PolicyPrediction? Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<DialogueState> states)
     {
         var current = states[^1];
-        if (tracker.ActiveLoopName is { } loop && !tracker.LoopRejected)
+        if (current.AfterUser && tracker.LatestActionName == DefaultNames.ActionListen && DefaultAction(current.Intent) is { } defaultAction)
+        {
+            return One(defaultAction, domain);
+        }
+
+        var loop = tracker.ActiveLoopName;
+        if (loop is not null && !tracker.LoopRejected)
         {
             return One(tracker.LatestActionName == loop ? DefaultNames.ActionListen : loop, domain);
         }
@@ -39,7 +51,7 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
                 continue;
             }
 
-            if (snippet.Action == tracker.ActiveLoopName && tracker.LoopRejected && current.PreviousAction == DefaultNames.ActionListen)
+            if (snippet.Action == loop && tracker.LoopRejected && current.PreviousAction == DefaultNames.ActionListen)
             {
                 continue;
             }
@@ -59,28 +71,24 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
             }
         }
 
-        if (best is not null)
+        if (best is null)
         {
-            return One(best.Action, domain);
+            return null;
         }
 
-        if (current.AfterUser)
-        {
-            var action = current.Intent switch
-            {
-                DefaultNames.IntentRestart => DefaultNames.ActionRestart,
-                DefaultNames.IntentSessionStart => DefaultNames.ActionSessionStart,
-                DefaultNames.IntentBack => DefaultNames.ActionBack,
-                _ => null,
-            };
-            if (action is not null)
-            {
-                return One(action, domain);
-            }
-        }
-
-        return null;
+        return loop is not null && best.Action == DefaultNames.ActionListen && best.States[^1].ActiveLoop is null
+            ? One(loop, domain)
+            : One(best.Action, domain);
     }
+
+    /// <summary>Rasa's default actions for its default intents, which overrule anything but a rule on the text.</summary>
+    private static string? DefaultAction(string? intent) => intent switch
+    {
+        DefaultNames.IntentRestart => DefaultNames.ActionRestart,
+        DefaultNames.IntentSessionStart => DefaultNames.ActionSessionStart,
+        DefaultNames.IntentBack => DefaultNames.ActionBack,
+        _ => null,
+    };
 
     private static int Specificity(RuleSnippet snippet) => snippet.States.Sum(s =>
         (s.PreviousAction is null ? 0 : 1) + (s.Intent is null ? 0 : 1) + s.Entities.Count + s.Slots.Count + (s.ActiveLoop is null ? 0 : 1));
@@ -97,16 +105,33 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
             pending.Apply(condition, domain);
         }
 
+        // Rasa cuts a rule's states at its "..." (what came before the rule): an action right after the conditions
+        // is not predicted by the rule (a form activating or running is the loop's business), and the conditions
+        // count through the states after it, where their slots and loop still hold.
+        var afterSnippet = !rule.ConversationStart;
         string? lastAction = null;
         foreach (var step in rule.Steps)
         {
             switch (step)
             {
                 case UserStep user:
+                    if (lastAction is not null && lastAction != DefaultNames.ActionListen)
+                    {
+                        // The bot waits for this user turn: the rule predicts action_listen after its action.
+                        states.Add(pending.Freeze());
+                        yield return new RuleSnippet(rule.Name, states.ToList(), DefaultNames.ActionListen, rule.ConversationStart);
+                    }
+
                     pending.Previous = DefaultNames.ActionListen;
                     pending.Intent = user.Intent;
                     pending.Entities = user.Entities.Select(e => e.Role is null ? e.Entity : e.Entity + "#" + e.Role).ToList();
                     lastAction = null;
+                    afterSnippet = false;
+                    break;
+                case ActionStep action when afterSnippet:
+                    afterSnippet = false;
+                    pending.Previous = action.Name;
+                    lastAction = action.Name;
                     break;
                 case ActionStep action:
                     states.Add(pending.Freeze());
@@ -145,9 +170,10 @@ public sealed class RulePolicy(IReadOnlyList<RuleSnippet> snippets) : IDialogueP
         {
             switch (step)
             {
-                case SlotStep slot:
-                    var value = slot.OnlySet ? JsonValue.Create(true) : slot.Value;
-                    Slots[slot.Slot] = domain.Slots.TryGetValue(slot.Slot, out var definition) ? definition.Featurize(value) ?? RuleState.None : RuleState.None;
+                // A slot that does not influence the conversation is in no state, so a rule cannot check it (as in Rasa).
+                case SlotStep slot when domain.Slots.TryGetValue(slot.Slot, out var definition) && definition.InfluenceConversation:
+                    var value = slot.OnlySet ? RawJson.Bool(true) : RawJson.From(slot.Value);
+                    Slots[slot.Slot] = definition.Featurize(value) ?? RuleState.None;
                     break;
                 case LoopStep loop:
                     Loop = loop.Name ?? RuleState.None;

@@ -5,12 +5,19 @@ namespace Switchboard.Bot.Dialogue;
 /// <summary>
 /// Sparse features of the last <c>maxHistory</c> states for the learned policy: per position the previous
 /// action, intent, entities, influential slots and active loop, plus conjunctions for the current state.
+/// <paramref name="textRecall"/> holds the user texts of end-to-end story turns (<see cref="TextKey"/>) with the
+/// action that followed each.
 /// </summary>
-public sealed class StateFeaturizer(int maxHistory, IReadOnlyDictionary<string, int> index)
+public sealed class StateFeaturizer(int maxHistory, IReadOnlyDictionary<string, int> index, IReadOnlyDictionary<string, string>? textRecall = null)
 {
     public int MaxHistory { get; } = maxHistory;
 
     public IReadOnlyDictionary<string, int> Index { get; } = index;
+
+    public IReadOnlyDictionary<string, string> TextRecall { get; } = textRecall ?? new Dictionary<string, string>();
+
+    /// <summary>A user turn written as text, after the action before it (case and outer spaces ignored).</summary>
+    public static string TextKey(DialogueState state) => state.PreviousAction + "|" + state.Text!.Trim().ToLowerInvariant();
 
     public int Dimension => Index.Count;
 

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Nlu;
 using Switchboard.Bot.Training;
 
@@ -8,9 +8,9 @@ namespace Switchboard.Bot.Dialogue;
 /// <summary>Turns the steps of a (linear) story into the events a tracker would have recorded.</summary>
 public static class StoryEvents
 {
-    public static List<BotEvent> From(IEnumerable<StoryStep> steps, bool listenAtEnd = true)
+    public static List<TrackerEvent> From(IEnumerable<StoryStep> steps, bool listenAtEnd = true)
     {
-        var events = new List<BotEvent> { new ActionExecuted(DefaultNames.ActionListen) };
+        var events = new List<TrackerEvent> { new ActionExecuted(DefaultNames.ActionListen) };
         foreach (var step in steps)
         {
             switch (step)
@@ -21,16 +21,16 @@ public static class StoryEvents
                         events.Add(new ActionExecuted(DefaultNames.ActionListen));
                     }
 
-                    events.Add(new UserUttered(ToParse(user)));
+                    events.Add(new UserUttered(user.Text ?? (user.Intent is null ? "" : "/" + user.Intent), ToParse(user)));
                     break;
                 case ActionStep action:
                     events.Add(new ActionExecuted(action.Name));
                     break;
                 case SlotStep slot:
-                    events.Add(new SlotSet(slot.Slot, slot.OnlySet ? JsonValue.Create(true) : slot.Value?.DeepClone()));
+                    events.Add(new SlotSet(slot.Slot, slot.OnlySet ? RawJson.Bool(true) : RawJson.From(slot.Value)));
                     break;
                 case LoopStep loop:
-                    events.Add(new ActiveLoopSet(loop.Name));
+                    events.Add(new ActiveLoop(loop.Name));
                     break;
             }
         }
@@ -48,7 +48,7 @@ public static class StoryEvents
         // A retrieval intent (chitchat/ask_name) is its base intent to the dialogue, with its full name kept.
         var intent = user.Intent is null ? null : new IntentScore(RetrievalIntent.BaseOf(user.Intent), 1.0);
         var entities = user.Entities
-            .Select(e => new ExtractedEntity(e.Entity, 0, 0, e.Value is null ? null : JsonValue.Create(e.Value), 1.0, "story", e.Role, e.Group))
+            .Select(e => new ExtractedEntity(e.Entity, null, null, RawJson.String(e.Value), 1.0, "story", e.Role, e.Group))
             .ToList();
         return new ParseResult(user.Text ?? (user.Intent is null ? "" : "/" + user.Intent), intent, entities, intent is null ? [] : [intent])
         {
@@ -56,5 +56,5 @@ public static class StoryEvents
         };
     }
 
-    private static string? LastAction(List<BotEvent> events) => events.OfType<ActionExecuted>().LastOrDefault()?.Name;
+    private static string? LastAction(List<TrackerEvent> events) => events.OfType<ActionExecuted>().LastOrDefault()?.ActionName;
 }

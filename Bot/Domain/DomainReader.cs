@@ -12,16 +12,16 @@ public sealed class DomainReader
     public static readonly string[] DomainKeys =
         ["version", "intents", "entities", "slots", "responses", "actions", "forms", "session_config", "config", "e2e_actions"];
 
-    private readonly List<IntentDefinition> _intents = [];
-    private readonly List<EntityDefinition> _entities = [];
-    private readonly Dictionary<string, (SlotDefinition Slot, YamlSource Source, YamlNode Node)> _slots = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (IReadOnlyList<ResponseVariation> Variations, YamlSource Source, YamlNode Node)> _responses = new(StringComparer.Ordinal);
-    private readonly List<string> _actions = [];
-    private readonly Dictionary<string, (FormDefinition Form, YamlSource Source, YamlNode Node)> _forms = new(StringComparer.Ordinal);
-    private readonly List<(YamlSource Source, YamlNode Node, string Name)> _names = [];
-    private readonly List<string> _warnings = [];
-    private readonly YamlMappingNode _domainYaml = new();
-    private SessionConfig _session = SessionConfig.Default;
+    private readonly List<IntentDefinition> intents = [];
+    private readonly List<EntityDefinition> entities = [];
+    private readonly Dictionary<string, (SlotDefinition Slot, YamlSource Source, YamlNode Node)> slots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IReadOnlyList<ResponseVariation> Variations, YamlSource Source, YamlNode Node)> responses = new(StringComparer.Ordinal);
+    private readonly List<string> actions = [];
+    private readonly Dictionary<string, (FormDefinition Form, YamlSource Source, YamlNode Node)> forms = new(StringComparer.Ordinal);
+    private readonly List<(YamlSource Source, YamlNode Node, string Name)> names = [];
+    private readonly List<string> warnings = [];
+    private readonly YamlMappingNode domainYaml = new();
+    private SessionConfig session = SessionConfig.Default;
 
     /// <summary>Parses a domain-only document; keys that are neither domain nor training-data keys are errors.</summary>
     public static BotDomain Parse(string yaml, string sourceName)
@@ -50,16 +50,16 @@ public sealed class DomainReader
             switch (key)
             {
                 case "intents":
-                    ReadList(source, value, key, _intents, ReadIntent);
+                    ReadList(source, value, key, this.intents, ReadIntent);
                     break;
                 case "entities":
-                    ReadList(source, value, key, _entities, ReadEntity);
+                    ReadList(source, value, key, this.entities, ReadEntity);
                     break;
                 case "slots":
-                    ReadNamed(source, value, key, "slot", _slots, ReadSlot);
+                    ReadNamed(source, value, key, "slot", this.slots, ReadSlot);
                     break;
                 case "responses":
-                    ReadNamed(source, value, key, "response", _responses, ReadVariations);
+                    ReadNamed(source, value, key, "response", this.responses, ReadVariations);
                     break;
                 case "actions":
                     foreach (var item in source.Sequence(value, "actions").Children)
@@ -67,16 +67,16 @@ public sealed class DomainReader
                         // An action may be written as `name` or `name: {send_domain: true}`.
                         var actionNode = item is YamlMappingNode { Children.Count: 1 } m ? m.Children.Keys.First() : item;
                         var name = source.Scalar(actionNode, "an action name");
-                        Unique(source, actionNode, name, _actions.Contains(name), "action");
-                        _actions.Add(name);
+                        Unique(source, actionNode, name, this.actions.Contains(name), "action");
+                        this.actions.Add(name);
                     }
 
                     break;
                 case "forms":
-                    ReadNamed(source, value, key, "form", _forms, ReadForm);
+                    ReadNamed(source, value, key, "form", this.forms, ReadForm);
                     break;
                 case "session_config":
-                    _session = ReadSession(source, value);
+                    session = ReadSession(source, value);
                     break;
                 case "version":
                     source.Scalar(value, "version");
@@ -91,7 +91,7 @@ public sealed class DomainReader
         foreach (var item in source.Sequence(value, list).Children)
         {
             into.Add(read(source, item));
-            _names.Add((source, item, list));
+            this.names.Add((source, item, list));
         }
     }
 
@@ -108,19 +108,19 @@ public sealed class DomainReader
 
     public BotDomain Build()
     {
-        CheckUnique(_intents.Select(i => i.Name), "intents", "intent");
-        CheckUnique(_entities.Select(e => e.Name), "entities", "entity");
+        CheckUnique(this.intents.Select(i => i.Name), "intents", "intent");
+        CheckUnique(this.entities.Select(e => e.Name), "entities", "entity");
 
-        var intents = _intents.ToList();
+        var intents = this.intents.ToList();
         foreach (var name in DefaultNames.Intents.Where(d => intents.All(i => i.Name != d)))
         {
             intents.Add(new IntentDefinition(name, null, []));
         }
 
-        var entityNames = _entities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var entityNames = this.entities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var intentNames = intents.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var (slot, source, node) in _slots.Values)
+        foreach (var (slot, source, node) in this.slots.Values)
         {
             foreach (var mapping in slot.Mappings)
             {
@@ -131,7 +131,7 @@ public sealed class DomainReader
                         throw source.Error(node, $"slot '{slot.Name}' maps from entity '{entity}', which is not listed under entities");
                     }
 
-                    var definition = _entities.First(e => e.Name == entity);
+                    var definition = this.entities.First(e => e.Name == entity);
                     if (mapping.Role is { } role && !definition.Roles.Contains(role))
                     {
                         throw source.Error(node, $"slot '{slot.Name}' maps from role '{role}', which entity '{entity}' does not declare");
@@ -148,91 +148,91 @@ public sealed class DomainReader
                     throw source.Error(node, $"slot '{slot.Name}' has a mapping on intent '{intent}', which is not listed under intents");
                 }
 
-                foreach (var loop in mapping.Conditions.Select(c => c.ActiveLoop).OfType<string>().Where(l => !_forms.ContainsKey(l) && !_actions.Contains(l)))
+                foreach (var loop in mapping.Conditions.Select(c => c.ActiveLoop).OfType<string>().Where(l => !this.forms.ContainsKey(l) && !this.actions.Contains(l)))
                 {
                     throw source.Error(node, $"slot '{slot.Name}' has a mapping condition on active_loop '{loop}', which is not a form");
                 }
             }
         }
 
-        foreach (var (form, source, node) in _forms.Values)
+        foreach (var (form, source, node) in this.forms.Values)
         {
-            foreach (var required in form.RequiredSlots.Where(s => !_slots.ContainsKey(s)))
+            foreach (var required in form.RequiredSlots.Where(s => !this.slots.ContainsKey(s)))
             {
                 throw source.Error(node, $"form '{form.Name}' requires slot '{required}', which is not listed under slots");
             }
 
             foreach (var required in form.RequiredSlots.Where(s =>
-                         !_responses.ContainsKey($"utter_ask_{form.Name}_{s}") && !_responses.ContainsKey($"utter_ask_{s}") &&
-                         !_actions.Contains($"action_ask_{form.Name}_{s}") && !_actions.Contains($"action_ask_{s}")))
+                         !this.responses.ContainsKey($"utter_ask_{form.Name}_{s}") && !this.responses.ContainsKey($"utter_ask_{s}") &&
+                         !this.actions.Contains($"action_ask_{form.Name}_{s}") && !this.actions.Contains($"action_ask_{s}")))
             {
-                _warnings.Add($"{source.Name}:{node.Start.Line}: form '{form.Name}' has no response utter_ask_{required} to ask for slot '{required}'");
+                warnings.Add($"{source.Name}:{node.Start.Line}: form '{form.Name}' has no response utter_ask_{required} to ask for slot '{required}'");
             }
         }
 
-        foreach (var (variations, source, node) in _responses.Values)
+        foreach (var (variations, source, node) in this.responses.Values)
         {
-            foreach (var condition in variations.SelectMany(v => v.Conditions).Where(c => !_slots.ContainsKey(c.Slot)))
+            foreach (var condition in variations.SelectMany(v => v.Conditions).Where(c => !this.slots.ContainsKey(c.Slot)))
             {
                 throw source.Error(node, $"a variation of response '{YamlSource.KeyName(node)}' has a condition on slot '{condition.Slot}', which is not listed under slots");
             }
         }
 
-        var slots = _slots.Values.Select(s => s.Slot).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var slots = this.slots.Values.Select(s => s.Slot).ToDictionary(s => s.Name, StringComparer.Ordinal);
         slots.TryAdd(DefaultNames.SlotRequested, new SlotDefinition(DefaultNames.SlotRequested, SlotType.Any, false, null, [], 0, 1, []));
         slots.TryAdd(DefaultNames.SlotSessionStartedMetadata, new SlotDefinition(DefaultNames.SlotSessionStartedMetadata, SlotType.Any, false, null, [], 0, 1, []));
 
-        var yaml = new YamlStream(new YamlDocument(_domainYaml));
+        var yaml = new YamlStream(new YamlDocument(domainYaml));
         var writer = new StringWriter();
         yaml.Save(writer, assignAnchors: false);
         // YamlDotNet closes the document with a "..." line: drop that line only, never the dots ending the last value.
         var saved = writer.ToString().TrimEnd();
         var text = (saved.EndsWith("\n...", StringComparison.Ordinal) ? saved[..^4].TrimEnd() : saved) + "\n";
-        var json = (JsonObject)YamlSource.ToJson(_domainYaml)!;
+        var json = (JsonObject)YamlSource.ToJson(domainYaml)!;
         json["session_config"] = new JsonObject
         {
-            ["session_expiration_time"] = _session.SessionExpirationMinutes,
-            ["carry_over_slots_to_new_session"] = _session.CarryOverSlots,
+            ["session_expiration_time"] = session.SessionExpirationMinutes,
+            ["carry_over_slots_to_new_session"] = session.CarryOverSlots,
         };
 
         return new BotDomain(
             intents,
-            _entities.ToList(),
+            this.entities.ToList(),
             slots,
-            _responses.ToDictionary(r => r.Key, r => r.Value.Variations, StringComparer.Ordinal),
-            _actions.ToList(),
-            _forms.ToDictionary(f => f.Key, f => f.Value.Form, StringComparer.Ordinal),
-            _session,
+            this.responses.ToDictionary(r => r.Key, r => r.Value.Variations, StringComparer.Ordinal),
+            this.actions.ToList(),
+            this.forms.ToDictionary(f => f.Key, f => f.Value.Form, StringComparer.Ordinal),
+            session,
             text,
             json,
-            _warnings.ToList());
+            warnings.ToList());
     }
 
     private void MergeYaml(string key, YamlNode value)
     {
         var keyNode = new YamlScalarNode(key);
-        if (!_domainYaml.Children.TryGetValue(keyNode, out var existing))
+        if (!domainYaml.Children.TryGetValue(keyNode, out var existing))
         {
-            _domainYaml.Children[keyNode] = value;
+            domainYaml.Children[keyNode] = value;
         }
         else if (existing is YamlSequenceNode seq && value is YamlSequenceNode more)
         {
-            _domainYaml.Children[keyNode] = new YamlSequenceNode(seq.Children.Concat(more.Children));
+            domainYaml.Children[keyNode] = new YamlSequenceNode(seq.Children.Concat(more.Children));
         }
         else if (existing is YamlMappingNode map && value is YamlMappingNode moreMap)
         {
-            _domainYaml.Children[keyNode] = new YamlMappingNode(map.Children.Concat(moreMap.Children.Where(c => !map.Children.ContainsKey(c.Key))));
+            domainYaml.Children[keyNode] = new YamlMappingNode(map.Children.Concat(moreMap.Children.Where(c => !map.Children.ContainsKey(c.Key))));
         }
         else
         {
-            _domainYaml.Children[keyNode] = value;
+            domainYaml.Children[keyNode] = value;
         }
     }
 
     private void CheckUnique(IEnumerable<string> names, string list, string what)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var located = _names.Where(n => n.Name == list).ToList();
+        var located = this.names.Where(n => n.Name == list).ToList();
         var index = 0;
         foreach (var name in names)
         {

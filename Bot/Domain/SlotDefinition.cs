@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Domain;
 
@@ -12,13 +14,18 @@ public sealed record SlotDefinition(
     double MaxValue,
     IReadOnlyList<SlotMapping> Mappings)
 {
+    private RawJson? initial;
+
+    /// <summary>The initial value as the tracker holds values.</summary>
+    public RawJson Initial => initial ??= RawJson.From(InitialValue);
+
     /// <summary>
     /// The slot's value as the dialogue policies see it, mirroring Rasa's slot featurisation:
     /// text/list/any slots only say whether they are set, bool and categorical their value, float a clamped bucket.
     /// </summary>
-    public string? Featurize(JsonNode? value)
+    public string? Featurize(RawJson value)
     {
-        if (value is null)
+        if (value.IsNull)
         {
             return null;
         }
@@ -26,14 +33,13 @@ public sealed record SlotDefinition(
         switch (Type)
         {
             case SlotType.Bool:
-                return value.GetValueKind() == System.Text.Json.JsonValueKind.True ? "true"
-                    : value.GetValueKind() == System.Text.Json.JsonValueKind.False ? "false" : "set";
+                return value.Kind == JsonValueKind.True ? "true" : value.Kind == JsonValueKind.False ? "false" : "set";
             case SlotType.Categorical:
-                var text = ValueText(value);
+                var text = value.Text();
                 var known = Values.FirstOrDefault(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase));
                 return known ?? "__other__";
             case SlotType.Float:
-                if (!double.TryParse(ValueText(value), System.Globalization.CultureInfo.InvariantCulture, out var d))
+                if (!double.TryParse(value.Text(), System.Globalization.CultureInfo.InvariantCulture, out var d))
                 {
                     return "set";
                 }
@@ -42,7 +48,7 @@ public sealed record SlotDefinition(
                 var scaled = span <= 0 ? 0 : Math.Clamp((d - MinValue) / span, 0, 1);
                 return ((int)Math.Round(scaled * 4)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             case SlotType.List:
-                return value is JsonArray { Count: 0 } ? null : "set";
+                return value.Kind == JsonValueKind.Array && value.IsEmpty ? null : "set";
             default:
                 return "set";
         }

@@ -23,7 +23,8 @@ public sealed record NluEvaluation(
     /// </summary>
     public static IEnumerable<(string? Gold, string? Predicted)> EntityPairs(NluExample example, ParseResult parse)
     {
-        var predicted = parse.Entities.Where(e => e.Extractor != "RegexEntityExtractor" || !parse.Text.StartsWith('/')).ToList();
+        // Entities an /intent{...} message gives (no extractor) were not predicted.
+        var predicted = parse.Entities.Where(e => e.Extractor is not null || parse.Text?.StartsWith('/') != true).ToList();
         var used = new HashSet<ExtractedEntity>();
         foreach (var gold in example.Entities)
         {

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
-using Switchboard.Bot.Actions;
+using Switchboard.Bot.Agents;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
+using Switchboard.Bot.Tracking;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
@@ -16,7 +19,11 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
 {
     public double ActionAccuracy => Actions.Accuracy;
 
-    public static StoryEvaluation Run(BotDomain domain, PolicyEnsemble ensemble, IReadOnlyList<StoryBlock> stories, NluModel? nlu = null, bool endToEnd = false)
+    /// <summary>
+    /// Predicts each action of each story from the story's own history, through the processor's prediction path
+    /// (as Rasa's <c>rasa test</c> does); <paramref name="nlu"/> parses user texts for end-to-end evaluation.
+    /// </summary>
+    public static async Task<StoryEvaluation> Run(IAgent agent, IReadOnlyList<StoryBlock> stories, NluModel? nlu = null, bool endToEnd = false)
     {
         var predictions = new List<PredictedAction>();
         var failed = new List<string>();
@@ -25,24 +32,24 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
         {
             total++;
             var events = StoryEvents.From(endToEnd && nlu is not null ? steps.Select(s => Parsed(s, nlu)) : steps);
-            var applied = new List<BotEvent>();
+            var partial = new List<TrackerEvent>();
             var ok = true;
             var first = true;
             foreach (var e in events)
             {
                 var next = e;
-                if (e is ActionExecuted action && !first)
+                if (e is ActionExecuted { ActionName: { } gold } && !first)
                 {
-                    var prediction = ensemble.Predict(domain, RasaEventJson.Tracker(name, applied), applied);
-                    var predicted = RetrievalName(domain, prediction.Action, action.Name, applied);
-                    predictions.Add(new PredictedAction(name, action.Name, predicted, prediction.Policy, prediction.Confidence));
-                    ok &= predicted == action.Name;
+                    var prediction = await Predict(agent, name, partial, gold);
+                    var predicted = RetrievalName(agent.Domain, prediction.Action, gold, partial);
+                    predictions.Add(new PredictedAction(name, gold, predicted, prediction.Policy, prediction.Confidence));
+                    ok &= predicted == gold;
                     // The story goes on with what it says happened; a retrieval response counts as its retrieval action.
-                    next = predicted == action.Name && predicted != prediction.Action ? new ActionExecuted(prediction.Action) : e;
+                    next = predicted == gold && predicted != prediction.Action ? new ActionExecuted(prediction.Action) : e;
                 }
 
                 first &= e is not ActionExecuted;
-                applied.Add(next);
+                partial.Add(next);
             }
 
             if (!ok)
@@ -58,17 +65,34 @@ public sealed record StoryEvaluation(ClassificationReport Actions, int Stories, 
     /// A story may name the response a retrieval action gives (<c>utter_chitchat/ask_name</c>); the prediction
     /// (<c>utter_chitchat</c>) is then compared by the full name the latest message selected, as Rasa does.
     /// </summary>
-    private static string RetrievalName(BotDomain domain, string predicted, string gold, List<BotEvent> applied)
+    private static string RetrievalName(BotDomain domain, string predicted, string gold, List<TrackerEvent> history)
     {
         if (predicted == gold || domain.RetrievalIntentOf(predicted) is not { } retrievalIntent || !gold.StartsWith(predicted + "/", StringComparison.Ordinal))
         {
             return predicted;
         }
 
-        var message = applied.OfType<UserUttered>().LastOrDefault()?.Message;
-        var selected = (message?.ResponseSelection?[retrievalIntent] ?? message?.ResponseSelection?[ResponseSelector.DefaultKey])?["response"]?["intent_response_key"]?.GetValue<string>()
-            ?? message?.FullRetrievalIntent;
+        var message = history.OfType<UserUttered>().LastOrDefault()?.ParseData;
+        var selected = message?.SelectedResponse(retrievalIntent)?.ResponseKey ?? message?.FullRetrievalIntent;
         return selected is not null && RetrievalIntent.BaseOf(selected) == retrievalIntent ? "utter_" + selected : predicted;
+    }
+
+    /// <summary>
+    /// The next action for a story's history. A form predicted where the story runs something else may have
+    /// rejected the turn (the story's unhappy path): as Rasa's evaluation does, the rejection is emulated (and
+    /// kept in the history) and the prediction made again.
+    /// </summary>
+    private static async Task<ActionPrediction> Predict(IAgent agent, string name, List<TrackerEvent> history, string gold)
+    {
+        var conversation = Conversation.FromEvents(name, history);
+        var prediction = await new MessageProcessor(agent, conversation).PredictNextAction();
+        if (prediction.Action != gold && conversation.Tracker.ActiveLoopName == prediction.Action && agent.Domain.Forms.ContainsKey(prediction.Action))
+        {
+            history.Add(new ActionExecutionRejected(prediction.Action));
+            prediction = await new MessageProcessor(agent, Conversation.FromEvents(name, history)).PredictNextAction();
+        }
+
+        return prediction;
     }
 
     private static StoryStep Parsed(StoryStep step, NluModel nlu)

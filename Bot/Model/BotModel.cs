@@ -1,3 +1,4 @@
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Nlu;
@@ -68,12 +69,14 @@ public sealed class BotModel
     /// <summary>The file name Rasa-style clients see: <c>yyyyMMdd-HHmmss-id.zip</c>.</summary>
     public string FileName => $"{TrainedAt:yyyyMMdd-HHmmss}-{ModelId}.zip";
 
-    public ParseResult Parse(string text) => Nlu.Parse(text);
+    /// <summary>Parses a message: <c>/intent{...}</c> as given (when the domain knows the intent), anything else with the NLU.</summary>
+    public ParseResult Parse(string text) => IntentMessage.TryParse(text, Domain.IntentNames) is { } given ? Nlu.WithGivenResponse(given) : Nlu.Parse(text);
 
-    public ValueTask<ParseResult> ParseAsync(string text) => Nlu.ParseAsync(text);
+    public async ValueTask<ParseResult> ParseAsync(string text) =>
+        IntentMessage.TryParse(text, Domain.IntentNames) is { } given ? Nlu.WithGivenResponse(given) : await Nlu.ParseAsync(text);
 
     /// <summary>The next action for a tracker and its current session's applied events.</summary>
-    public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<BotEvent> applied) =>
+    public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<TrackerEvent> applied) =>
         (Ensemble ?? throw new InvalidOperationException("This model was trained on NLU data only and cannot predict actions.")).Predict(Domain, tracker, applied);
 
     /// <summary>A copy whose ensemble uses only the given policies (for evaluating one policy alone).</summary>
@@ -100,13 +103,14 @@ public sealed class BotModel
 
     public static BotModel Load(string path, ModelFileLimits? limits = null)
     {
-        if (Directory.Exists(path))
-        {
-            path = new DirectoryInfo(path).EnumerateFiles("*.zip").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()?.FullName
-                ?? throw new FileNotFoundException($"no model (*.zip) in directory {path}");
-        }
-
-        using var file = File.OpenRead(path);
+        using var file = File.OpenRead(ResolveFile(path));
         return Load(file, limits);
     }
+
+    /// <summary>The model file a path names: the file itself, or the newest model in a directory (as Rasa picks it).</summary>
+    public static string ResolveFile(string path) =>
+        Directory.Exists(path)
+            ? new DirectoryInfo(path).EnumerateFiles("*.zip").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()?.FullName
+              ?? throw new FileNotFoundException($"no model (*.zip) in directory {path}")
+            : path;
 }

@@ -88,7 +88,7 @@ public static class ModelFile
             entries.Add(LearnedEntry);
             entries.Add(LearnedFeaturesEntry);
             Binary(zip, LearnedEntry, learned.Save);
-            Text(zip, LearnedFeaturesEntry, JsonSerializer.Serialize(new FeatureData(learned.Featurizer.MaxHistory, learned.Featurizer.Index.ToDictionary()), Json));
+            Text(zip, LearnedFeaturesEntry, JsonSerializer.Serialize(new FeatureData(learned.Featurizer.MaxHistory, learned.Featurizer.Index.ToDictionary(), learned.Featurizer.TextRecall.ToDictionary()), Json));
         }
 
         var manifest = new ModelManifest(ModelManifest.FormatName, ModelManifest.CurrentVersion, model.ModelId, model.TrainedAt, model.Fingerprint, model.IsNluOnly, model.Config, model.Warnings, entries);
@@ -209,7 +209,7 @@ public static class ModelFile
             {
                 var data = Strict<MemoData>(ReadText(zip, MemoEntry, expansion));
                 NoNulls(data.Lookup.Values, MemoEntry);
-                memo = new MemoizationPolicy(History(data.MaxHistory, MemoEntry), data.Lookup);
+                memo = new MemoizationPolicy(History(data.MaxHistory, MemoEntry), data.Lookup, manifest.Config.Policies.AugmentedMemoization);
             }
 
             LearnedPolicy? learned = null;
@@ -221,7 +221,7 @@ public static class ModelFile
                     throw new InvalidDataException($"the model entry '{LearnedFeaturesEntry}' is damaged: a feature index is out of range");
                 }
 
-                var stateFeaturizer = new StateFeaturizer(History(features.MaxHistory, LearnedFeaturesEntry), features.Index);
+                var stateFeaturizer = new StateFeaturizer(History(features.MaxHistory, LearnedFeaturesEntry), features.Index, features.TextRecall);
                 learned = Component(LearnedEntry, () => LearnedPolicy.Load(ReadArchive(zip, LearnedEntry, expansion), stateFeaturizer));
             }
 
@@ -381,5 +381,5 @@ public static class ModelFile
 
     private sealed record MemoData(int MaxHistory, Dictionary<string, string> Lookup);
 
-    private sealed record FeatureData(int MaxHistory, Dictionary<string, int> Index);
+    private sealed record FeatureData(int MaxHistory, Dictionary<string, int> Index, Dictionary<string, string>? TextRecall = null);
 }

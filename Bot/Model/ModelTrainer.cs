@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Nlu;
+using Switchboard.Bot.Tracking;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Model;
@@ -20,8 +21,10 @@ public static class ModelTrainer
         {
             var stories = StoryExpander.Expand(data.Stories);
             progress?.Report(new TrainingProgress("dialogue", 0, $"{stories.Count} story paths, {data.Rules.Count} rules"));
-            var storyStates = stories.Select(s => DialogueStates.Of(data.Domain, StoryEvents.From(s.Steps))).ToList();
-            var ruleStates = data.Rules.Select(r => DialogueStates.Of(data.Domain, RuleEvents(r))).ToList();
+            // Featurised from their applied events, as Rasa does (and as live predictions are): a form's happy-path
+            // turns collapse into its first execution.
+            var storyStates = stories.Select(s => DialogueStates.Of(data.Domain, AppliedEvents.Of(StoryEvents.From(s.Steps)))).ToList();
+            var ruleStates = data.Rules.Select(r => DialogueStates.Of(data.Domain, AppliedEvents.Of(RuleEvents(r)))).ToList();
             if (settings.Rules)
             {
                 rules = RulePolicy.Train(data.Rules, data.Domain);
@@ -29,7 +32,7 @@ public static class ModelTrainer
 
             if (settings.Memoization)
             {
-                memo = MemoizationPolicy.Train(storyStates, data.Domain, settings.MemoizationMaxHistory);
+                memo = MemoizationPolicy.Train(storyStates, data.Domain, settings.MemoizationMaxHistory, settings.AugmentedMemoization);
             }
 
             if (settings.Learned)
@@ -54,9 +57,9 @@ public static class ModelTrainer
             data.Warnings);
     }
 
-    private static List<BotEvent> RuleEvents(StoryBlock rule)
+    private static List<Events.TrackerEvent> RuleEvents(StoryBlock rule)
     {
-        var conditions = StoryEvents.From(rule.Condition, listenAtEnd: false).Where(e => e is not ActionExecuted);
+        var conditions = StoryEvents.From(rule.Condition, listenAtEnd: false).Where(e => e is not Events.ActionExecuted);
         return conditions.Concat(StoryEvents.From(rule.Steps, rule.WaitForUserInput)).ToList();
     }
 

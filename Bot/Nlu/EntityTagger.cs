@@ -18,23 +18,23 @@ public sealed class EntityTagger
     /// <summary>Kinds of tag: O, B, I, L, U; transition rows add the sentence start and columns the end.</summary>
     private const int O = 0, B = 1, I = 2, L = 3, U = 4, Edge = 5, Kinds = 6;
 
-    private readonly string[] _types;
-    private readonly Dictionary<ulong, Row> _weights;
-    private readonly float[] _transitions;
-    private readonly int _tagCount;
+    private readonly string[] types;
+    private readonly Dictionary<ulong, Row> weights;
+    private readonly float[] transitions;
+    private readonly int tagCount;
 
     private EntityTagger(string[] types, Dictionary<ulong, Row> weights, float[] transitions)
     {
-        _types = types;
-        _weights = weights;
-        _transitions = transitions;
-        _tagCount = 1 + 4 * types.Length;
+        this.types = types;
+        this.weights = weights;
+        this.transitions = transitions;
+        this.tagCount = 1 + 4 * types.Length;
     }
 
-    public bool IsEmpty => _types.Length == 0;
+    public bool IsEmpty => types.Length == 0;
 
     /// <summary>Entity types (entity, role, group) the tagger can predict.</summary>
-    public int TypeCount => _types.Length;
+    public int TypeCount => types.Length;
 
     /// <param name="features">The features of an example's tokens, given which tokens' lexical features to drop.</param>
     /// <param name="progress">Called after each epoch with the share of training done.</param>
@@ -78,13 +78,13 @@ public sealed class EntityTagger
     public List<(string Entity, string? Role, string? Group, int Start, int End, double Confidence)> Tag(ulong[][] features)
     {
         var result = new List<(string, string?, string?, int, int, double)>();
-        if (_types.Length == 0 || features.Length == 0)
+        if (types.Length == 0 || features.Length == 0)
         {
             return result;
         }
 
-        var emission = Emissions(features, _tagCount, _weights);
-        var tags = Viterbi(emission, features.Length, _tagCount, _transitions);
+        var emission = Emissions(features, tagCount, weights);
+        var tags = Viterbi(emission, features.Length, tagCount, transitions);
         for (var i = 0; i < tags.Length; i++)
         {
             if (tags[i] == 0)
@@ -105,7 +105,7 @@ public sealed class EntityTagger
                 confidence += TagProbability(emission, tags, k);
             }
 
-            var (entity, role, group) = Split(_types[type]);
+            var (entity, role, group) = Split(types[type]);
             result.Add((entity, role, group, start, i + 1, confidence / (i - start + 1)));
         }
 
@@ -114,19 +114,19 @@ public sealed class EntityTagger
 
     public void Save(BinaryWriter writer)
     {
-        writer.Write(_types.Length);
-        foreach (var type in _types)
+        writer.Write(types.Length);
+        foreach (var type in types)
         {
             writer.Write(type);
         }
 
-        foreach (var t in _transitions)
+        foreach (var t in transitions)
         {
             writer.Write(t);
         }
 
-        writer.Write(_weights.Count);
-        foreach (var (feature, row) in _weights)
+        writer.Write(weights.Count);
+        foreach (var (feature, row) in weights)
         {
             writer.Write(feature);
             writer.Write(row.Count);
@@ -211,25 +211,25 @@ public sealed class EntityTagger
     {
         var n = tags.Length;
         var previous = k == 0 ? -1 : tags[k - 1];
-        var next = k + 1 < n ? tags[k + 1] : _tagCount;
+        var next = k + 1 < n ? tags[k + 1] : tagCount;
         var chosen = 0.0;
         var max = double.NegativeInfinity;
-        Span<double> scores = _tagCount <= 512 ? stackalloc double[_tagCount] : new double[_tagCount];
-        for (var t = 0; t < _tagCount; t++)
+        Span<double> scores = tagCount <= 512 ? stackalloc double[tagCount] : new double[tagCount];
+        for (var t = 0; t < tagCount; t++)
         {
             scores[t] = double.NegativeInfinity;
-            if (!Allowed(previous, t, _tagCount) || !Allowed(t, next, _tagCount))
+            if (!Allowed(previous, t, tagCount) || !Allowed(t, next, tagCount))
             {
                 continue;
             }
 
-            scores[t] = emission[k * _tagCount + t] + Transition(_transitions, previous < 0 ? Edge : Kind(previous), Kind(t)) +
-                Transition(_transitions, Kind(t), next == _tagCount ? Edge : Kind(next));
+            scores[t] = emission[k * tagCount + t] + Transition(transitions, previous < 0 ? Edge : Kind(previous), Kind(t)) +
+                Transition(transitions, Kind(t), next == tagCount ? Edge : Kind(next));
             max = Math.Max(max, scores[t]);
         }
 
         var sum = 0.0;
-        for (var t = 0; t < _tagCount; t++)
+        for (var t = 0; t < tagCount; t++)
         {
             if (!double.IsNegativeInfinity(scores[t]))
             {
@@ -407,15 +407,15 @@ public sealed class EntityTagger
     /// </summary>
     private sealed class Row
     {
-        private int[]? _tags;
-        private float[] _weights;
-        private double[]? _sums;
+        private int[]? tags;
+        private float[] weights;
+        private double[]? sums;
 
         private Row(int[]? tags, float[] weights, double[]? sums, int count)
         {
-            _tags = tags;
-            _weights = weights;
-            _sums = sums;
+            this.tags = tags;
+            this.weights = weights;
+            this.sums = sums;
             Count = count;
         }
 
@@ -441,28 +441,28 @@ public sealed class EntityTagger
             return new Row(null, dense, null, tagCount);
         }
 
-        public int TagAt(int k) => _tags?[k] ?? k;
+        public int TagAt(int k) => tags?[k] ?? k;
 
-        public float WeightAt(int k) => _weights[k];
+        public float WeightAt(int k) => weights[k];
 
-        public double SumAt(int k) => _sums![k];
+        public double SumAt(int k) => sums![k];
 
         public void AddTo(Span<float> scores)
         {
-            if (_tags is null)
+            if (tags is null)
             {
                 var i = 0;
                 if (Vector.IsHardwareAccelerated)
                 {
                     for (; i <= Count - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        (new Vector<float>(scores[i..]) + new Vector<float>(_weights, i)).CopyTo(scores[i..]);
+                        (new Vector<float>(scores[i..]) + new Vector<float>(weights, i)).CopyTo(scores[i..]);
                     }
                 }
 
                 for (; i < Count; i++)
                 {
-                    scores[i] += _weights[i];
+                    scores[i] += weights[i];
                 }
 
                 return;
@@ -470,64 +470,64 @@ public sealed class EntityTagger
 
             for (var k = 0; k < Count; k++)
             {
-                scores[_tags[k]] += _weights[k];
+                scores[tags[k]] += weights[k];
             }
         }
 
         public void Add(int tag, float delta, double stepDelta, int tagCount)
         {
             int k;
-            if (_tags is null)
+            if (tags is null)
             {
                 k = tag;
             }
             else
             {
-                k = Array.IndexOf(_tags, tag, 0, Count);
+                k = Array.IndexOf(tags, tag, 0, Count);
                 if (k < 0)
                 {
-                    if (Count == _tags.Length && Count * 8 > tagCount)
+                    if (Count == tags.Length && Count * 8 > tagCount)
                     {
                         Densify(tagCount);
                         Add(tag, delta, stepDelta, tagCount);
                         return;
                     }
 
-                    if (Count == _tags.Length)
+                    if (Count == tags.Length)
                     {
-                        Array.Resize(ref _tags, Count * 2);
-                        Array.Resize(ref _weights, Count * 2);
-                        Array.Resize(ref _sums, Count * 2);
+                        Array.Resize(ref tags, Count * 2);
+                        Array.Resize(ref weights, Count * 2);
+                        Array.Resize(ref sums, Count * 2);
                     }
 
                     k = Count++;
-                    _tags[k] = tag;
+                    tags[k] = tag;
                 }
             }
 
-            _weights[k] += delta;
-            _sums![k] += stepDelta;
+            weights[k] += delta;
+            sums![k] += stepDelta;
         }
 
         private void Densify(int tagCount)
         {
-            var weights = new float[tagCount];
-            var sums = new double[tagCount];
+            var denseWeights = new float[tagCount];
+            var denseSums = new double[tagCount];
             for (var k = 0; k < Count; k++)
             {
-                weights[_tags![k]] = _weights[k];
-                sums[_tags[k]] = _sums![k];
+                denseWeights[tags![k]] = weights[k];
+                denseSums[tags[k]] = sums![k];
             }
 
-            (_tags, _weights, _sums, Count) = (null, weights, sums, tagCount);
+            (tags, weights, sums, Count) = (null, denseWeights, denseSums, tagCount);
         }
     }
 
     /// <summary>Perceptron weights with the running sums that make their average (the lazy-update trick).</summary>
     private sealed class Trainer(int tagCount)
     {
-        private readonly double[] _transitionSums = new double[Kinds * Kinds];
-        private int _step = 1;
+        private readonly double[] transitionSums = new double[Kinds * Kinds];
+        private int step = 1;
 
         public Dictionary<ulong, Row> Weights { get; } = [];
 
@@ -548,8 +548,8 @@ public sealed class EntityTagger
                                 Weights[f] = row = Row.Training();
                             }
 
-                            row.Add(gold[i], 1, _step, tagCount);
-                            row.Add(predicted[i], -1, -_step, tagCount);
+                            row.Add(gold[i], 1, step, tagCount);
+                            row.Add(predicted[i], -1, -step, tagCount);
                         }
                     }
 
@@ -561,7 +561,7 @@ public sealed class EntityTagger
                 Move(Kind(gold[^1]) * Kinds + Edge, Kind(predicted[^1]) * Kinds + Edge);
             }
 
-            _step++;
+            step++;
         }
 
         public (Dictionary<ulong, Row> Weights, float[] Transitions) Averaged()
@@ -575,7 +575,7 @@ public sealed class EntityTagger
                 values.Clear();
                 for (var k = 0; k < row.Count; k++)
                 {
-                    var average = (float)(row.WeightAt(k) - row.SumAt(k) / _step);
+                    var average = (float)(row.WeightAt(k) - row.SumAt(k) / step);
                     if (Math.Abs(average) > 1e-6)
                     {
                         tags.Add(row.TagAt(k));
@@ -592,7 +592,7 @@ public sealed class EntityTagger
             var transitions = new float[Transitions.Length];
             for (var i = 0; i < transitions.Length; i++)
             {
-                transitions[i] = (float)(Transitions[i] - _transitionSums[i] / _step);
+                transitions[i] = (float)(Transitions[i] - transitionSums[i] / step);
             }
 
             return (weights, transitions);
@@ -603,9 +603,9 @@ public sealed class EntityTagger
             if (gold != predicted)
             {
                 Transitions[gold] += 1;
-                _transitionSums[gold] += _step;
+                transitionSums[gold] += step;
                 Transitions[predicted] -= 1;
-                _transitionSums[predicted] -= _step;
+                transitionSums[predicted] -= step;
             }
         }
     }

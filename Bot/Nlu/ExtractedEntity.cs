@@ -1,69 +1,30 @@
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Nlu;
 
-/// <summary>An entity found in a message, as Rasa's parse result lists it.</summary>
+/// <summary>
+/// An entity found in a message, as Rasa's parse data lists it. Span, confidence and extractor are optional:
+/// entities given by a client or by <c>/intent{...}</c> messages have only what was given.
+/// </summary>
 public sealed record ExtractedEntity(
     string Entity,
-    int Start,
-    int End,
-    JsonNode? Value,
-    double Confidence,
-    string Extractor,
+    int? Start,
+    int? End,
+    RawJson Value,
+    double? Confidence,
+    string? Extractor,
     string? Role = null,
     string? Group = null,
     IReadOnlyList<string>? Processors = null)
 {
-    /// <summary>The matched text, which Rasa shows for pretrained extractors such as Duckling.</summary>
+    /// <summary>The matched text, which Rasa shows for pretrained extractors such as Duckling (null for others).</summary>
     public string? Text { get; init; }
 
-    /// <summary>Duckling's own value object (Rasa's <c>additional_info</c>); null for other extractors.</summary>
-    public JsonObject? AdditionalInfo { get; init; }
+    /// <summary>Extra details an extractor gives (Rasa's <c>additional_info</c>: Duckling's own value object).</summary>
+    public RawJson AdditionalInfo { get; init; }
 
-    public string ValueText => Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : Value?.ToJsonString() ?? "";
+    public string ValueText => Value.Kind == System.Text.Json.JsonValueKind.String ? Value.AsString()! : Value.IsNull ? "" : Value.ToString();
 
-    public JsonObject ToJson()
-    {
-        if (AdditionalInfo is not null)
-        {
-            // Rasa's shape for Duckling entities: confidence (not confidence_entity), text and additional_info.
-            return new JsonObject
-            {
-                ["start"] = Start,
-                ["end"] = End,
-                ["text"] = Text,
-                ["value"] = Value?.DeepClone(),
-                ["confidence"] = Math.Round(Confidence, 6),
-                ["additional_info"] = AdditionalInfo.DeepClone(),
-                ["entity"] = Entity,
-                ["extractor"] = Extractor,
-            };
-        }
-
-        var json = new JsonObject
-        {
-            ["entity"] = Entity,
-            ["start"] = Start,
-            ["end"] = End,
-            ["value"] = Value?.DeepClone(),
-            ["confidence_entity"] = Math.Round(Confidence, 6),
-            ["extractor"] = Extractor,
-        };
-        if (Role is not null)
-        {
-            json["role"] = Role;
-        }
-
-        if (Group is not null)
-        {
-            json["group"] = Group;
-        }
-
-        if (Processors is { Count: > 0 })
-        {
-            json["processors"] = new JsonArray(Processors.Select(p => (JsonNode?)p).ToArray());
-        }
-
-        return json;
-    }
+    /// <summary>The name policies featurise: <c>entity</c>, or <c>entity#role</c> with a role.</summary>
+    public string FeatureName => Role is null ? Entity : Entity + "#" + Role;
 }

@@ -17,28 +17,28 @@ public sealed class IntentClassifier
     /// <summary>L2 weight decay per example; chosen on the development splits of ATIS, SNIPS and CLINC150.</summary>
     private const float Decay = 1e-6f;
 
-    private readonly string[] _labels;
-    private readonly float[] _weights;
-    private readonly float[] _dense;
-    private readonly float[] _bias;
-    private readonly int _denseSize;
+    private readonly string[] labels;
+    private readonly float[] weights;
+    private readonly float[] dense;
+    private readonly float[] bias;
+    private readonly int denseSize;
 
     private IntentClassifier(string[] labels, float[] weights, float[] dense, float[] bias)
     {
-        _labels = labels;
-        _weights = weights;
-        _dense = dense;
-        _bias = bias;
-        _denseSize = dense.Length / labels.Length;
+        this.labels = labels;
+        this.weights = weights;
+        this.dense = dense;
+        this.bias = bias;
+        this.denseSize = dense.Length / labels.Length;
     }
 
-    public IReadOnlyList<string> Labels => _labels;
+    public IReadOnlyList<string> Labels => labels;
 
     /// <summary>The sparse features it has weights for (the featurizer's count when it was trained).</summary>
-    public int FeatureCount => _weights.Length / _labels.Length;
+    public int FeatureCount => weights.Length / labels.Length;
 
     /// <summary>The length of the sentence embedding it reads (0 without a sentence encoder).</summary>
-    public int DenseSize => _denseSize;
+    public int DenseSize => denseSize;
 
     /// <param name="progress">Called after each epoch with the share of training done.</param>
     public static IntentClassifier Train(IReadOnlyList<SparseVector> features, IReadOnlyList<string> intents, int featureCount, int epochs, int seed, Action<double>? progress = null)
@@ -109,13 +109,13 @@ public sealed class IntentClassifier
     /// <summary>All intents with their confidences, best first.</summary>
     public IntentScore[] Rank(SparseVector features)
     {
-        var scores = new float[_labels.Length];
-        Score(features, _weights, _dense, _bias, _denseSize, 1f, scores);
+        var scores = new float[labels.Length];
+        Score(features, weights, dense, bias, denseSize, 1f, scores);
         Softmax(scores);
-        var ranking = new IntentScore[_labels.Length];
+        var ranking = new IntentScore[labels.Length];
         for (var i = 0; i < ranking.Length; i++)
         {
-            ranking[i] = new IntentScore(_labels[i], scores[i]);
+            ranking[i] = new IntentScore(labels[i], scores[i]);
         }
 
         Array.Sort(ranking, (a, b) => b.Confidence.CompareTo(a.Confidence));
@@ -124,15 +124,15 @@ public sealed class IntentClassifier
 
     public void Save(BinaryWriter writer)
     {
-        writer.Write(_labels.Length);
-        foreach (var label in _labels)
+        writer.Write(labels.Length);
+        foreach (var label in labels)
         {
             writer.Write(label);
         }
 
-        Write(writer, _weights);
-        Write(writer, _dense);
-        Write(writer, _bias);
+        Write(writer, weights);
+        Write(writer, dense);
+        Write(writer, bias);
     }
 
     public static IntentClassifier Load(BinaryReader reader)

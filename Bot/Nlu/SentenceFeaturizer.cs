@@ -17,14 +17,14 @@ public sealed class SentenceFeaturizer
     private static readonly ulong CharKey = FeatureHash.Template(3);
     private static readonly ulong LexiconKey = FeatureHash.Template(4);
 
-    private readonly Dictionary<ulong, int> _index;
+    private readonly Dictionary<ulong, int> index;
 
     private SentenceFeaturizer(int maxWordNgram, int minCharNgram, int maxCharNgram, Dictionary<ulong, int> index)
     {
         MaxWordNgram = maxWordNgram;
         MinCharNgram = minCharNgram;
         MaxCharNgram = maxCharNgram;
-        _index = index;
+        this.index = index;
     }
 
     public int MaxWordNgram { get; }
@@ -34,7 +34,7 @@ public sealed class SentenceFeaturizer
     public int MaxCharNgram { get; }
 
     /// <summary>Sparse features known from training.</summary>
-    public int Count => _index.Count;
+    public int Count => index.Count;
 
     /// <summary>The vocabulary of the training messages (with the lexicon names their examples carry).</summary>
     public static SentenceFeaturizer Build(IEnumerable<(IReadOnlyList<Token> Tokens, IEnumerable<string> Lexicon)> messages, int maxWordNgram, int minCharNgram, int maxCharNgram)
@@ -47,7 +47,7 @@ public sealed class SentenceFeaturizer
             featurizer.Collect(tokens, lexicon, keys);
             foreach (var (key, _) in keys)
             {
-                featurizer._index.TryAdd(key, featurizer._index.Count);
+                featurizer.index.TryAdd(key, featurizer.index.Count);
             }
         }
 
@@ -86,9 +86,9 @@ public sealed class SentenceFeaturizer
         var values = new List<float>(counts.Count);
         foreach (var (key, block, count) in counts)
         {
-            if (_index.TryGetValue(key, out var index))
+            if (index.TryGetValue(key, out var position))
             {
-                indices.Add(index);
+                indices.Add(position);
                 values.Add((float)(count / Math.Sqrt(norms[block])));
             }
         }
@@ -117,7 +117,7 @@ public sealed class SentenceFeaturizer
             }
 
             words++;
-            if (_index.ContainsKey(FeatureHash.Combine(WordKey, FeatureHash.Of(token.Text))) ||
+            if (index.ContainsKey(FeatureHash.Combine(WordKey, FeatureHash.Of(token.Text))) ||
                 marks[i].Count > 0)
             {
                 known++;
@@ -135,7 +135,7 @@ public sealed class SentenceFeaturizer
             var seen = 0;
             for (var start = 0; start + n <= padded.Length; start++)
             {
-                if (_index.ContainsKey(FeatureHash.Combine(CharKey, FeatureHash.Of(padded.Slice(start, n)))))
+                if (index.ContainsKey(FeatureHash.Combine(CharKey, FeatureHash.Of(padded.Slice(start, n)))))
                 {
                     seen++;
                 }
@@ -152,8 +152,8 @@ public sealed class SentenceFeaturizer
         writer.Write(MaxWordNgram);
         writer.Write(MinCharNgram);
         writer.Write(MaxCharNgram);
-        writer.Write(_index.Count);
-        foreach (var (key, index) in _index.OrderBy(p => p.Value))
+        writer.Write(index.Count);
+        foreach (var (key, index) in index.OrderBy(p => p.Value))
         {
             writer.Write(key);
         }

@@ -1,17 +1,17 @@
-using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Agents;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Processing;
 
 /// <summary>
-/// Runs an action and returns the events it produced (not the <c>action</c> event itself, which the loop
+/// Runs an action and returns the events it produced (not the <c>action</c> event itself, which the processor
 /// logs first): the agent's own actions, Rasa's default actions, and responses (<c>utter_*</c>).
 /// </summary>
 public static class ActionRunner
 {
-    public static async Task<IReadOnlyList<JsonObject>> Run(
-        string action, IAgent agent, TrackerView tracker, JsonObject? sessionMetadata, double now, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<TrackerEvent>> Run(
+        string action, IAgent agent, TrackerView tracker, RawJson sessionMetadata, CancellationToken cancellation)
     {
         if (await agent.RunAction(action, tracker, cancellation) is { } own)
         {
@@ -27,34 +27,31 @@ public static class ActionRunner
             case DefaultNames.ActionRevertFallbackEvents:
                 return [];
             case DefaultNames.ActionSessionStart:
-                return await SessionStart(domain, tracker, sessionMetadata, now);
+                return await SessionStart(domain, tracker, sessionMetadata);
             case DefaultNames.ActionRestart:
-                return [.. Utter(domain, "utter_restart", tracker, now), Event("restart", now)];
+                return [.. Utter(domain, "utter_restart", tracker), new Restarted()];
             case DefaultNames.ActionDefaultFallback:
-                return DefaultFallback(domain, tracker, now);
+                return DefaultFallback(domain, tracker);
             case DefaultNames.ActionBack:
-                return [.. Utter(domain, "utter_back", tracker, now), Event("rewind", now), Event("rewind", now)];
+                return [.. Utter(domain, "utter_back", tracker), new UserUtteranceReverted(), new UserUtteranceReverted()];
             case DefaultNames.ActionDeactivateLoop:
-                var requested = Event("slot", now);
-                requested["name"] = DefaultNames.SlotRequested;
-                requested["value"] = null;
-                return [Loop(null, now), requested];
+                return [new ActiveLoop(null), new SlotSet(DefaultNames.SlotRequested, default)];
             case DefaultNames.ActionDefaultAskRephrase:
-                return Utter(domain, "utter_ask_rephrase", tracker, now);
+                return Utter(domain, "utter_ask_rephrase", tracker);
             case DefaultNames.ActionDefaultAskAffirmation:
-                return [TwoStageFallback.AskAffirmation(domain, tracker, now)];
+                return [TwoStageFallback.AskAffirmation(domain, tracker)];
             case DefaultNames.ActionTwoStageFallback:
-                return await TwoStageFallback.Run(domain, tracker, now);
+                return await TwoStageFallback.Run(domain, tracker);
         }
 
         if (domain.Responses.ContainsKey(action))
         {
-            return Utter(domain, action, tracker, now);
+            return Utter(domain, action, tracker);
         }
 
         if (domain.RetrievalIntentOf(action) is { } retrievalIntent)
         {
-            return Retrieve(domain, retrievalIntent, tracker, now);
+            return Retrieve(domain, retrievalIntent, tracker);
         }
 
         throw new UnknownActionException(action);
@@ -64,76 +61,34 @@ public static class ActionRunner
     /// A retrieval action (<c>utter_chitchat</c>): the response the latest message's response selector chose
     /// (its own selector, else the default one); nothing when the message has no selection, as in Rasa.
     /// </summary>
-    private static List<JsonObject> Retrieve(BotDomain domain, string retrievalIntent, TrackerView tracker, double now)
-    {
-        var selection = tracker.LatestMessage["response_selector"] as JsonObject;
-        var chosen = (selection?[retrievalIntent] ?? selection?["default"])?["response"]?["utter_action"];
-        return chosen is JsonValue value && value.TryGetValue<string>(out var utterAction) ? Utter(domain, utterAction, tracker, now) : [];
-    }
+    private static List<TrackerEvent> Retrieve(BotDomain domain, string retrievalIntent, TrackerView tracker) =>
+        tracker.LatestMessage?.ParseData.SelectedResponse(retrievalIntent) is { } chosen ? Utter(domain, chosen.UtterAction, tracker) : [];
 
     /// <summary>Rasa's <c>action_session_start</c>: session_started, the session's slots carried over, metadata, listen.</summary>
-    private static async Task<IReadOnlyList<JsonObject>> SessionStart(BotDomain domain, TrackerView tracker, JsonObject? metadata, double now)
+    private static async Task<IReadOnlyList<TrackerEvent>> SessionStart(BotDomain domain, TrackerView tracker, RawJson metadata)
     {
-        var started = Event("session_started", now);
-        if (metadata is { Count: > 0 })
-        {
-            started["metadata"] = metadata.DeepClone();
-        }
-
-        var events = new List<JsonObject> { started };
+        var hasMetadata = !metadata.IsEmpty;
+        var events = new List<TrackerEvent> { new SessionStarted { Metadata = hasMetadata ? metadata : default } };
         if (domain.SessionConfig.CarryOverSlots)
         {
-            foreach (var applied in await tracker.AppliedEvents())
-            {
-                if ((string?)applied["event"] == "slot")
-                {
-                    var slot = Event("slot", now);
-                    slot["name"] = applied["name"]?.DeepClone();
-                    slot["value"] = applied["value"]?.DeepClone();
-                    events.Add(slot);
-                }
-            }
+            events.AddRange((await tracker.AppliedEvents()).OfType<SlotSet>().Select(s => new SlotSet(s.Name, s.Value)));
         }
 
-        if (metadata is { Count: > 0 })
+        if (hasMetadata)
         {
-            var slot = Event("slot", now);
-            slot["name"] = DefaultNames.SlotSessionStartedMetadata;
-            slot["value"] = metadata.DeepClone();
-            events.Add(slot);
+            events.Add(new SlotSet(DefaultNames.SlotSessionStartedMetadata, metadata));
         }
 
-        events.Add(ActionEvent(DefaultNames.ActionListen, null, null, now));
+        events.Add(new ActionExecuted(DefaultNames.ActionListen));
         return events;
     }
 
     /// <summary>Rasa's <c>action_default_fallback</c>: <c>utter_default</c>, and the user's message is rewound.</summary>
-    public static List<JsonObject> DefaultFallback(BotDomain domain, TrackerView tracker, double now) =>
-        [.. Utter(domain, "utter_default", tracker, now), Event("rewind", now)];
+    public static List<TrackerEvent> DefaultFallback(BotDomain domain, TrackerView tracker) =>
+        [.. Utter(domain, "utter_default", tracker), new UserUtteranceReverted()];
 
-    public static List<JsonObject> Utter(BotDomain domain, string response, TrackerView tracker, double now) =>
+    public static List<TrackerEvent> Utter(BotDomain domain, string response, TrackerView tracker) =>
         ResponseRenderer.Render(domain, response, tracker.Slots, tracker.LatestInputChannel) is { } message
-            ? [BotEvents.From(message, now)]
+            ? [BotUttered.From(message)]
             : [];
-
-    public static JsonObject ActionEvent(string name, string? policy, double? confidence, double now) => new()
-    {
-        ["event"] = "action",
-        ["timestamp"] = now,
-        ["name"] = name,
-        ["policy"] = policy,
-        ["confidence"] = confidence,
-        ["action_text"] = null,
-        ["hide_rule_turn"] = false,
-    };
-
-    public static JsonObject Event(string type, double now) => new() { ["event"] = type, ["timestamp"] = now };
-
-    /// <summary>An <c>active_loop</c> event; a null name deactivates the loop.</summary>
-    public static JsonObject Loop(string? name, double now)
-    {
-        var loop = Event("active_loop", now);
-        loop["name"] = name;
-        return loop;
-    }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Processing;
 
@@ -10,7 +10,7 @@ namespace Switchboard.Bot.Processing;
 /// </summary>
 public static class StoryWriter
 {
-    public static string Write(string conversationId, IReadOnlyList<IReadOnlyList<JsonObject>> sessions)
+    public static string Write(string conversationId, IReadOnlyList<IReadOnlyList<TrackerEvent>> sessions)
     {
         var yaml = new StringBuilder();
         yaml.Append("version: \"3.1\"\n");
@@ -42,13 +42,13 @@ public static class StoryWriter
     }
 
     /// <summary>Splits events into sessions at each <c>action_session_start</c>.</summary>
-    public static List<IReadOnlyList<JsonObject>> Sessions(IReadOnlyList<JsonObject> events)
+    public static List<IReadOnlyList<TrackerEvent>> Sessions(IReadOnlyList<TrackerEvent> events)
     {
-        var sessions = new List<IReadOnlyList<JsonObject>>();
-        var current = new List<JsonObject>();
+        var sessions = new List<IReadOnlyList<TrackerEvent>>();
+        var current = new List<TrackerEvent>();
         foreach (var e in events)
         {
-            if ((string?)e["event"] == "action" && (string?)e["name"] == "action_session_start" && current.Count > 0)
+            if (e is ActionExecuted { Name: "action_session_start" } && current.Count > 0)
             {
                 sessions.Add(current);
                 current = [];
@@ -65,16 +65,14 @@ public static class StoryWriter
         return sessions;
     }
 
-    private static IEnumerable<string> Steps(IReadOnlyList<JsonObject> events)
+    private static IEnumerable<string> Steps(IReadOnlyList<TrackerEvent> events)
     {
         foreach (var e in events)
         {
-            switch ((string?)e["event"])
+            switch (e)
             {
-                case "user":
+                case UserUttered user:
                     var step = new StringBuilder();
-                    var intent = (string?)e["parse_data"]?["intent"]?["name"];
-                    var text = (string?)e["text"];
                     var first = true;
                     void Line(string line)
                     {
@@ -82,12 +80,12 @@ public static class StoryWriter
                         first = false;
                     }
 
-                    if (intent is not null)
+                    if (user.IntentName is { } intent)
                     {
                         Line("intent: " + Quote(intent));
                     }
 
-                    if (text is not null)
+                    if (user.Text is { } text)
                     {
                         Line("user: |-");
                         foreach (var textLine in text.Split('\n'))
@@ -96,13 +94,12 @@ public static class StoryWriter
                         }
                     }
 
-                    if (e["parse_data"]?["entities"] is JsonArray { Count: > 0 } entities)
+                    if (user.ParseData.Entities.Count > 0)
                     {
                         Line("entities:");
-                        foreach (var entity in entities.OfType<JsonObject>())
+                        foreach (var entity in user.ParseData.Entities)
                         {
-                            step.Append("    - ").Append(Quote((string?)entity["entity"] ?? "")).Append(": ")
-                                .Append(Scalar(entity["value"])).Append('\n');
+                            step.Append("    - ").Append(Quote(entity.Entity)).Append(": ").Append(entity.Value.ToString()).Append('\n');
                         }
                     }
 
@@ -113,29 +110,26 @@ public static class StoryWriter
 
                     yield return step.ToString();
                     break;
-                case "action":
-                    var name = (string?)e["name"];
-                    if (name is "action_listen" or "action_session_start")
+                case ActionExecuted action:
+                    if (action.Name is "action_listen" or "action_session_start")
                     {
                         break;
                     }
 
-                    yield return name is not null
+                    yield return action.Name is { } name
                         ? "  - action: " + Quote(name) + "\n"
-                        : "  - bot: " + Quote((string?)e["action_text"] ?? "") + "\n";
+                        : "  - bot: " + Quote(action.ActionText ?? "") + "\n";
                     break;
-                case "slot":
-                    yield return "  - slot_was_set:\n    - " + Quote((string?)e["name"] ?? "") + ": " + Scalar(e["value"]) + "\n";
+                case SlotSet slot:
+                    // JSON is valid YAML flow syntax, so values are written as JSON.
+                    yield return "  - slot_was_set:\n    - " + Quote(slot.Name) + ": " + slot.Value.ToString() + "\n";
                     break;
-                case "active_loop":
-                    yield return "  - active_loop: " + ((string?)e["name"] is { } loop ? Quote(loop) : "null") + "\n";
+                case ActiveLoop loop:
+                    yield return "  - active_loop: " + (loop.Name is { } loopName ? Quote(loopName) : "null") + "\n";
                     break;
             }
         }
     }
-
-    // JSON is valid YAML flow syntax, so scalars and nested values are written as JSON.
-    private static string Scalar(JsonNode? value) => value is null ? "null" : value.ToJsonString();
 
     private static string Quote(string s) => JsonSerializer.Serialize(s);
 }

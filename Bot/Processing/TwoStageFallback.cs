@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Agents;
-using Switchboard.Bot.Tracking;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Nlu;
 
 namespace Switchboard.Bot.Processing;
 
@@ -14,13 +14,13 @@ namespace Switchboard.Bot.Processing;
 /// </summary>
 public static class TwoStageFallback
 {
-    public static async Task<IReadOnlyList<JsonObject>> Run(BotDomain domain, TrackerView tracker, double now)
+    public static async Task<IReadOnlyList<TrackerEvent>> Run(BotDomain domain, TrackerView tracker)
     {
-        var events = new List<JsonObject>();
+        var events = new List<TrackerEvent>();
         var activating = tracker.ActiveLoopName != DefaultNames.ActionTwoStageFallback;
         if (activating)
         {
-            events.Add(ActionRunner.Loop(DefaultNames.ActionTwoStageFallback, now));
+            events.Add(new ActiveLoop(DefaultNames.ActionTwoStageFallback));
         }
 
         var intents = await LatestIntents(tracker);
@@ -28,46 +28,40 @@ public static class TwoStageFallback
         {
             // A fresh activation or another unclear message is offered for affirmation; a denial is asked to rephrase.
             events.AddRange(activating || intents[0] == DefaultNames.IntentNluFallback
-                ? [AskAffirmation(domain, tracker, now)]
-                : ActionRunner.Utter(domain, "utter_ask_rephrase", tracker, now));
+                ? [AskAffirmation(domain, tracker)]
+                : ActionRunner.Utter(domain, "utter_ask_rephrase", tracker));
             return events;
         }
 
-        events.Add(ActionRunner.Loop(null, now));
+        events.Add(new ActiveLoop(null));
         if (GaveUp(intents))
         {
-            events.AddRange(ActionRunner.DefaultFallback(domain, tracker, now));
+            events.AddRange(ActionRunner.DefaultFallback(domain, tracker));
             return events;
         }
 
-        if (intents.Count == 0)
+        if (intents.Count == 0 || tracker.LatestMessage is not { } clarified)
         {
             return events;
         }
 
         // The clarified message takes the place of the unclear turn, now with full confidence.
-        var clarified = tracker.LatestMessage;
-        if (clarified["intent"] is JsonObject intent)
-        {
-            intent["confidence"] = 1.0;
-        }
-
-        events.Add(ActionRunner.Event(EventNames.Rewind, now));
-        events.Add(ActionRunner.ActionEvent(DefaultNames.ActionListen, null, null, now));
-        events.Add(UserEvents.Message(
-            (string?)clarified["text"] ?? "", clarified, tracker.LatestInputChannel, (string?)clarified["message_id"] ?? Guid.NewGuid().ToString("N"), null, now));
+        var parse = clarified.ParseData.Intent is { } intent ? clarified.ParseData with { Intent = intent with { Confidence = 1.0 } } : clarified.ParseData;
+        events.Add(new UserUtteranceReverted());
+        events.Add(new ActionExecuted(DefaultNames.ActionListen));
+        events.Add(new UserUttered(clarified.Text, parse, tracker.LatestInputChannel, clarified.MessageId ?? Guid.NewGuid().ToString("N")) { Metadata = RawJson.EmptyObject });
         return events;
     }
 
     /// <summary>Rasa's <c>action_default_ask_affirmation</c>: "did you mean" the top intent, with yes and no buttons.</summary>
-    public static JsonObject AskAffirmation(BotDomain domain, TrackerView tracker, double now)
+    public static BotUttered AskAffirmation(BotDomain domain, TrackerView tracker)
     {
-        var message = tracker.LatestMessage;
-        var intent = (string?)message["intent"]?["name"];
+        var message = tracker.LatestMessage?.ParseData;
+        var intent = message?.Intent?.Name;
         // The fallback intent itself is not worth affirming: offer the classifier's best guess behind it.
-        if (intent == DefaultNames.IntentNluFallback && message["intent_ranking"] is JsonArray { Count: > 1 } ranking)
+        if (intent == DefaultNames.IntentNluFallback && message!.IntentRanking is { Count: > 1 } ranking)
         {
-            intent = (string?)ranking[1]?["name"];
+            intent = ranking[1].Name;
         }
 
         var custom = ResponseRenderer.Render(domain, "utter_ask_affirmation", tracker.Slots, tracker.LatestInputChannel);
@@ -75,14 +69,14 @@ public static class TwoStageFallback
         var question = custom is null
             ? new BotMessage($"Did you mean '{intent}'?", buttons, null, null, null, DefaultNames.ActionDefaultAskAffirmation)
             : custom with { Buttons = custom.Buttons.Count > 0 ? custom.Buttons : buttons };
-        return BotEvents.From(question, now);
+        return BotUttered.From(question);
     }
 
     /// <summary>The intents of the session's user messages, latest first (rewound ones included, as Rasa counts them).</summary>
     private static async Task<List<string?>> LatestIntents(TrackerView tracker) =>
         (await tracker.SessionEvents())
-            .Where(e => RasaEvents.Type(e) == EventNames.User)
-            .Select(e => (string?)e["parse_data"]?["intent"]?["name"])
+            .OfType<UserUttered>()
+            .Select(e => e.IntentName)
             .Reverse()
             .Take(3)
             .ToList();

@@ -1,19 +1,24 @@
-using System.Text.Json.Nodes;
 using Switchboard.Bot.Actions;
-using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Agents;
+using Switchboard.Bot.Nlu;
+using Switchboard.Bot.Tracking;
+using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Serving;
 
 /// <summary>
 /// A trained <see cref="BotModel"/> behind the conversations seam: parses, predicts with the policy ensemble,
 /// and runs the actions the model owns (slot extraction, forms, custom actions on the action server).
+/// <paramref name="ensemble"/> replaces the model's own (to evaluate some of its policies alone).
 /// </summary>
-public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) : IAgent
+public sealed class BotAgent(BotModel model, ActionServerClient? actionServer, Dialogue.PolicyEnsemble? ensemble = null, string? fileName = null) : IAgent
 {
     public BotModel Model { get; } = model;
+
+    public string FileName { get; } = fileName ?? model.FileName;
 
     public BotDomain Domain => Model.Domain;
 
@@ -21,21 +26,26 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) :
 
     public bool HasDialogue => !Model.IsNluOnly;
 
-    public async Task<JsonObject> Parse(string text, string? messageId, CancellationToken cancellation)
+    public RawJson EventMetadata { get; } = RawJson.Write(w =>
     {
-        var json = (await Model.ParseAsync(text)).ToJson();
-        json["message_id"] = messageId;
-        return json;
-    }
+        w.WriteStartObject();
+        w.WriteString("model_id", model.ModelId);
+        w.WriteString("assistant_id", model.Config.AssistantId ?? BotConfig.PlaceholderAssistantId);
+        w.WriteEndObject();
+    });
+
+    /// <summary>Parses; with a sentence encoder, concurrent messages are encoded in one batch.</summary>
+    public async Task<ParseResult> Parse(string text, CancellationToken cancellation) => await Model.ParseAsync(text);
 
     public async Task<ActionPrediction> PredictNextAction(TrackerView tracker, CancellationToken cancellation)
     {
-        var prediction = Model.PredictNextAction(tracker.Tracker, await Applied(tracker));
+        var applied = await tracker.AppliedEvents();
+        var prediction = ensemble?.Predict(Domain, tracker.Tracker, applied) ?? Model.PredictNextAction(tracker.Tracker, applied);
         var scores = prediction.Scores.Select(s => new ActionScore(s.Key, s.Value)).OrderByDescending(s => s.Score).ToList();
-        return new ActionPrediction(prediction.Action, prediction.Confidence, prediction.Policy, scores, []);
+        return new ActionPrediction(prediction.Action, prediction.Confidence, prediction.Policy, scores, prediction.Events);
     }
 
-    public async Task<IReadOnlyList<JsonObject>?> RunAction(string action, TrackerView tracker, CancellationToken cancellation)
+    public async Task<IReadOnlyList<TrackerEvent>?> RunAction(string action, TrackerView tracker, CancellationToken cancellation)
     {
         var isForm = Domain.Forms.ContainsKey(action);
         var isCustom = Domain.IsCustomAction(action);
@@ -44,53 +54,42 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer) :
             return null;
         }
 
-        var applied = await Applied(tracker);
+        var applied = await tracker.AppliedEvents();
         var custom = actionServer is null ? null : Custom(tracker);
-        List<BotEvent> events;
         if (action == DefaultNames.ActionExtractSlots)
         {
-            events = await SlotFiller.Extract(Domain, tracker, applied, custom, cancellation);
-        }
-        else if (isForm)
-        {
-            events = await FormRunner.Run(action, Domain, tracker, applied, custom, cancellation);
-        }
-        else
-        {
-            events = custom is null
-                ? [new ActionExecutionRejected(action, Error: $"'{action}' is a custom action but no action server is configured (endpoints.yml action_endpoint.url)")]
-                : await custom(action, [], cancellation);
+            return await SlotFiller.Extract(Domain, tracker, applied, custom, cancellation);
         }
 
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        return events.Select(e => RasaEventJson.ToJson(e, now)).ToList();
+        if (isForm)
+        {
+            return await FormRunner.Run(action, Domain, tracker, applied, custom, cancellation);
+        }
+
+        return custom is null
+            ? [ActionExecutionRejected.Failed(action, $"'{action}' is a custom action but no action server is configured (endpoints.yml action_endpoint.url)")]
+            : await custom(action, [], cancellation);
     }
-
-    /// <summary>The current session's applied events as the engine's events (what policies featurise).</summary>
-    private static async Task<List<BotEvent>> Applied(TrackerView view) =>
-        (await view.AppliedEvents()).Select(e => view.Derived(e, RasaEventJson.FromJson)).OfType<BotEvent>().ToList();
 
     /// <summary>Calls the action server with Rasa's tracker JSON, pending events included.</summary>
     private CustomActionCall Custom(TrackerView view) => async (action, pending, cancellation) =>
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var slots = PendingSlots.Of(Domain, view.Slots, pending);
-        var events = new JsonArray((await view.SessionEvents()).Select(e => (JsonNode)e.DeepClone()).Concat(pending.Select(e => (JsonNode)RasaEventJson.ToJson(e, now))).ToArray());
-        var loop = pending.OfType<ActiveLoopSet>().LastOrDefault() is { } changed ? changed.Name : view.ActiveLoopName;
-        var tracker = new JsonObject
-        {
-            ["sender_id"] = view.SenderId,
-            ["slots"] = new JsonObject(slots.Select(s => KeyValuePair.Create(s.Key, s.Value?.DeepClone()))),
-            ["latest_message"] = view.LatestMessage.DeepClone(),
-            ["latest_event_time"] = now,
-            ["followup_action"] = null,
-            ["paused"] = view.Paused,
-            ["events"] = events,
-            ["latest_input_channel"] = view.LatestInputChannel,
-            ["active_loop"] = loop is null ? new JsonObject() : new JsonObject { ["name"] = loop },
-            ["latest_action"] = new JsonObject { ["action_name"] = view.LatestActionName },
-            ["latest_action_name"] = view.LatestActionName,
-        };
-        return await actionServer!.Run(action, view.SenderId, tracker, Domain, slots, cancellation);
+        var events = (await view.SessionEvents()).Concat(pending).ToList();
+        var loop = pending.OfType<ActiveLoop>().LastOrDefault() is { } changed
+            ? changed.Name is { } name ? new ActiveLoopState(name, false, false, view.LatestMessage) : null
+            : view.Tracker.Loop;
+        var tracker = new TrackerState(
+            view.SenderId,
+            slots.Select(s => KeyValuePair.Create(s.Key, RawJson.From(s.Value))).ToList(),
+            view.LatestMessage,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
+            null,
+            view.Paused,
+            events,
+            view.LatestInputChannel,
+            loop,
+            view.Tracker.LatestAction);
+        return await actionServer!.Run(action, tracker, Domain, slots, cancellation);
     };
 }

@@ -14,8 +14,12 @@ public sealed class BotModelEvaluator : IModelEvaluator
     {
         var model = Trained(agent);
         var data = TrainingDataReader.FromYaml(storiesYaml, "test stories", model.Domain);
-        var ensemble = model.Ensemble ?? throw new InvalidOperationException("The loaded model was trained on NLU data only.");
-        return Task.Run(() => StoryEvaluation.Run(model.Domain, ensemble, [.. data.Stories, .. data.Rules], model.Nlu, endToEnd).ToJson(), cancellation);
+        if (model.Ensemble is null)
+        {
+            throw new InvalidOperationException("The loaded model was trained on NLU data only.");
+        }
+
+        return Task.Run(async () => (await StoryEvaluation.Run(agent, [.. data.Stories, .. data.Rules], model.Nlu, endToEnd)).ToJson(), cancellation);
     }
 
     public Task<JsonObject> TestIntents(IAgent agent, string data, bool isJson, int? crossValidationFolds, CancellationToken cancellation)

@@ -20,16 +20,18 @@ public sealed class BotModelLoader(string? endpointsFile, HttpClient http, Model
     public async Task<IAgent> Load(string path, CancellationToken cancellation)
     {
         BotModel model;
+        string file;
         try
         {
-            model = await Task.Run(() => BotModel.Load(path, limits), cancellation);
+            file = BotModel.ResolveFile(path);
+            model = await Task.Run(() => BotModel.Load(file, limits), cancellation);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BotDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
             throw new ModelLoadException($"'{path}' is not a loadable model: {ModelLoadException.Describe(e)}", e);
         }
 
-        return new BotAgent(model, ActionServer());
+        return new BotAgent(model, ActionServer(), fileName: Path.GetFileName(file));
     }
 
     private ActionServerClient? ActionServer()

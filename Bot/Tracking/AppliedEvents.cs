@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Tracking;
 
@@ -10,20 +10,21 @@ namespace Switchboard.Bot.Tracking;
 public sealed class AppliedEvents
 {
     private readonly HashSet<string> loopNames;
-    private readonly List<JsonObject> applied = [];
+    private readonly List<TrackerEvent> applied = [];
 
     private AppliedEvents(HashSet<string> loopNames) => this.loopNames = loopNames;
 
-    public IReadOnlyList<JsonObject> Events => applied;
+    public IReadOnlyList<TrackerEvent> Events => applied;
 
-    public static List<JsonObject> Of(IReadOnlyList<JsonObject> events) => For(events).applied;
+    public static List<TrackerEvent> Of(IReadOnlyList<TrackerEvent> events) => For(events).applied;
 
-    public static AppliedEvents For(IReadOnlyList<JsonObject> events)
+    public static AppliedEvents For(IReadOnlyList<TrackerEvent> events)
     {
         // Every loop activated anywhere in the events decides how its executions count, earlier ones included.
         var result = new AppliedEvents(events
-            .Where(e => RasaEvents.Type(e) == EventNames.ActiveLoop && RasaEvents.Name(e) is not null)
-            .Select(e => RasaEvents.Name(e)!)
+            .OfType<ActiveLoop>()
+            .Where(e => e.Name is not null)
+            .Select(e => e.Name!)
             .ToHashSet(StringComparer.Ordinal));
         foreach (var e in events)
         {
@@ -37,9 +38,9 @@ public sealed class AppliedEvents
     /// Takes the next event into account; false, leaving this unchanged, when it activates a loop not seen
     /// before, which can change how earlier events count (then <see cref="For"/> the whole list again).
     /// </summary>
-    public bool TryAdd(JsonObject e)
+    public bool TryAdd(TrackerEvent e)
     {
-        if (RasaEvents.Type(e) == EventNames.ActiveLoop && RasaEvents.Name(e) is { } loop && !loopNames.Contains(loop))
+        if (e is ActiveLoop { Name: { } loop } && !loopNames.Contains(loop))
         {
             return false;
         }
@@ -48,24 +49,23 @@ public sealed class AppliedEvents
         return true;
     }
 
-    private void Step(JsonObject e)
+    private void Step(TrackerEvent e)
     {
-        var type = RasaEvents.Type(e);
-        if (type is EventNames.Restart or EventNames.SessionStarted)
+        if (e is Restarted or SessionStarted)
         {
             applied.Clear();
         }
-        else if (type == EventNames.Undo)
+        else if (e is ActionReverted)
         {
-            UndoTillPrevious(EventNames.Action, applied);
+            UndoTillPrevious<ActionExecuted>(applied);
         }
-        else if (type == EventNames.Rewind)
+        else if (e is UserUtteranceReverted)
         {
             // A user message implies the action_listen before it: drop both.
-            UndoTillPrevious(EventNames.User, applied);
-            UndoTillPrevious(EventNames.Action, applied);
+            UndoTillPrevious<UserUttered>(applied);
+            UndoTillPrevious<ActionExecuted>(applied);
         }
-        else if (type == EventNames.Action && RasaEvents.Name(e) is { } name && loopNames.Contains(name)
+        else if (e is ActionExecuted { Name: { } name } && loopNames.Contains(name)
                  && !FirstLoopExecutionOrUnhappyPath(name, applied))
         {
             UndoTillPreviousLoopExecution(name, applied);
@@ -76,64 +76,62 @@ public sealed class AppliedEvents
         }
     }
 
-    private static void UndoTillPrevious(string type, List<JsonObject> done)
+    private static void UndoTillPrevious<T>(List<TrackerEvent> done) where T : TrackerEvent
     {
         while (done.Count > 0)
         {
             var last = done[^1];
             done.RemoveAt(done.Count - 1);
-            if (RasaEvents.Type(last) == type)
+            if (last is T)
             {
                 break;
             }
         }
     }
 
-    private static bool FirstLoopExecutionOrUnhappyPath(string loop, List<JsonObject> applied)
+    private static bool FirstLoopExecutionOrUnhappyPath(string loop, List<TrackerEvent> applied)
     {
         string? nextAction = null;
         for (var i = applied.Count - 1; i >= 0; i--)
         {
             var e = applied[i];
-            var type = RasaEvents.Type(e);
-            if (type == EventNames.ActiveLoop && RasaEvents.Name(e) is null)
+            if (e is ActiveLoop { Name: null })
             {
                 return true;
             }
 
-            if ((type == EventNames.ActionExecutionRejected && RasaEvents.Name(e) == loop)
-                || (type == EventNames.User && nextAction is not null && nextAction != loop))
+            if ((e is ActionExecutionRejected rejected && rejected.Name == loop)
+                || (e is UserUttered && nextAction is not null && nextAction != loop))
             {
                 return true;
             }
 
-            if (type == EventNames.Action)
+            if (e is ActionExecuted action)
             {
-                if (RasaEvents.Name(e) == loop)
+                if (action.Name == loop)
                 {
                     return false;
                 }
 
-                nextAction = RasaEvents.Name(e);
+                nextAction = action.Name;
             }
         }
 
         return true;
     }
 
-    private static void UndoTillPreviousLoopExecution(string loop, List<JsonObject> done)
+    private static void UndoTillPreviousLoopExecution(string loop, List<TrackerEvent> done)
     {
         var offset = 0;
         for (var i = done.Count - 1; i >= 0; i--)
         {
             var e = done[i];
-            var type = RasaEvents.Type(e);
-            if (type == EventNames.Action && RasaEvents.Name(e) == loop)
+            if (e is ActionExecuted { Name: var name } && name == loop)
             {
                 break;
             }
 
-            if (type is EventNames.Action or EventNames.User or EventNames.UserFeaturization)
+            if (e is ActionExecuted or UserUttered or DefinePrevUserUtteredFeaturization)
             {
                 done.RemoveAt(done.Count - 1 - offset);
             }

@@ -1,4 +1,7 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Switchboard.Bot.Domain;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Nlu;
 
 namespace Switchboard.Bot.Tracking;
 
@@ -9,31 +12,23 @@ namespace Switchboard.Bot.Tracking;
 /// </summary>
 public sealed class DialogueTracker(string senderId)
 {
-    private static readonly JsonObject EmptyParseData = new()
-    {
-        ["intent"] = new JsonObject(),
-        ["entities"] = new JsonArray(),
-        ["text"] = null,
-        ["message_id"] = null,
-        ["metadata"] = new JsonObject(),
-    };
+    private const string ShouldNotBeSet = "should_not_be_set";
 
-    private Dictionary<string, JsonNode?> slots = new(StringComparer.Ordinal);
-    private JsonObject? latestMessage;
-    private JsonArray latestEntities = [];
+    private Dictionary<string, RawJson> slots = new(StringComparer.Ordinal);
+    private UserUttered? latestMessage;
 
-    /// <summary>Whether <see cref="latestEntities"/> is still the user event's own array (copied before it changes).</summary>
-    private bool sharedEntities;
+    /// <summary>Entities added to the latest message since it was logged (null: none).</summary>
+    private List<ExtractedEntity>? addedEntities;
 
     public string SenderId { get; } = senderId;
 
     public bool Paused { get; private set; }
 
-    public string? FollowupAction { get; private set; } = EventNames.ActionListen;
+    public string? FollowupAction { get; private set; } = DefaultNames.ActionListen;
 
-    public JsonObject LatestAction { get; private set; } = [];
+    public ActionExecuted? LatestAction { get; private set; }
 
-    public ActiveLoopState? ActiveLoop { get; private set; }
+    public ActiveLoopState? Loop { get; private set; }
 
     /// <summary>Events logged so far (never reduced by rewind/undo, as the store keeps them).</summary>
     public long EventCount { get; private set; }
@@ -47,7 +42,7 @@ public sealed class DialogueTracker(string senderId)
     /// <summary>Events applied since the latest restart or session start (0: a new session is due).</summary>
     public long EventsSinceReset { get; private set; }
 
-    public JsonNode? LatestEventTime { get; private set; }
+    public double? LatestEventTime { get; private set; }
 
     public string? LatestInputChannel { get; private set; }
 
@@ -56,54 +51,43 @@ public sealed class DialogueTracker(string senderId)
     /// <summary>Actions run since the latest user message (0: the bot has not answered it yet).</summary>
     public int ActionsSinceUserMessage { get; private set; }
 
-    public string? LatestActionName => (string?)LatestAction["action_name"] ?? (string?)LatestAction["action_text"];
+    public string? LatestActionName => LatestAction?.ActionName;
 
-    public string? ActiveLoopName => ActiveLoop?.Name is { } n && n != "should_not_be_set" ? n : null;
+    public string? ActiveLoopName => Loop?.Name is { } n && n != ShouldNotBeSet ? n : null;
 
     /// <summary>Whether the active loop refused its latest run (Rasa's <c>active_loop.rejected</c>).</summary>
-    public bool LoopRejected => ActiveLoop?.Rejected ?? false;
+    public bool LoopRejected => Loop?.Rejected ?? false;
 
-    public string? LatestIntent => (string?)latestMessage?["intent"]?["name"];
+    public string? LatestIntent => latestMessage?.IntentName;
 
-    public IReadOnlyDictionary<string, JsonNode?> SetSlots => slots;
+    public IReadOnlyDictionary<string, RawJson> SetSlots => slots;
 
-    /// <summary>Slot values as the domain defines them: declared slots with their initial value unless set.</summary>
-    public Dictionary<string, JsonNode?> SlotValues(IReadOnlyDictionary<string, JsonNode?>? domainSlots)
-    {
-        if (domainSlots is null)
-        {
-            return slots.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone(), StringComparer.Ordinal);
-        }
+    /// <summary>The latest user message with the entities added since (Rasa's <c>latest_message</c>); null before any.</summary>
+    public UserUttered? LatestMessage => latestMessage is null || addedEntities is null
+        ? latestMessage
+        : latestMessage with { ParseData = latestMessage.ParseData with { Entities = addedEntities } };
 
-        return domainSlots.ToDictionary(
-            kv => kv.Key,
-            kv => slots.TryGetValue(kv.Key, out var v) ? v?.DeepClone() : kv.Value?.DeepClone(),
-            StringComparer.Ordinal);
-    }
+    /// <summary>A slot's value (JSON null when unset).</summary>
+    public RawJson Slot(string name) => slots.GetValueOrDefault(name);
 
-    /// <summary>The latest user message's parse data with the entities added since (Rasa's <c>latest_message</c>).</summary>
-    public JsonObject LatestMessage()
-    {
-        var data = (JsonObject)(latestMessage ?? EmptyParseData).DeepClone();
-        data["entities"] = latestEntities.DeepClone();
-        return data;
-    }
+    /// <summary>Slot values as the domain defines them: its slots, with their initial value unless set.</summary>
+    public List<KeyValuePair<string, RawJson>> SlotValues(BotDomain domain) =>
+        domain.Slots.Values.Select(s => KeyValuePair.Create(s.Name, slots.TryGetValue(s.Name, out var v) ? v : s.Initial)).ToList();
 
     /// <summary>
     /// Logs one event. Rewind and undo replay <paramref name="appliedEvents"/>: the applied events of the session
     /// (from <see cref="ResetIndex"/> on), this one taken into account.
     /// </summary>
-    public void Apply(JsonObject e, Func<IReadOnlyList<JsonObject>> appliedEvents)
+    public void Apply(TrackerEvent e, Func<IReadOnlyList<TrackerEvent>> appliedEvents)
     {
-        var type = RasaEvents.Type(e);
         EventCount++;
-        LatestEventTime = e["timestamp"]?.DeepClone();
-        if (type is EventNames.Restart or EventNames.SessionStarted)
+        LatestEventTime = e.Timestamp;
+        if (e is Restarted or SessionStarted)
         {
             ResetIndex = EventCount - 1;
             EventsSinceReset = 0;
             LatestUserTimestamp = null;
-            if (type == EventNames.Restart)
+            if (e is Restarted)
             {
                 RestartIndex = EventCount;
             }
@@ -113,13 +97,13 @@ public sealed class DialogueTracker(string senderId)
             EventsSinceReset++;
         }
 
-        if (type == EventNames.User)
+        if (e is UserUttered user)
         {
-            LatestInputChannel = (string?)e["input_channel"];
-            LatestUserTimestamp = RasaEvents.Timestamp(e);
+            LatestInputChannel = user.InputChannel;
+            LatestUserTimestamp = user.Timestamp;
         }
 
-        if (type is EventNames.Rewind or EventNames.Undo)
+        if (e is UserUtteranceReverted or ActionReverted)
         {
             Reset();
             foreach (var applied in appliedEvents())
@@ -133,91 +117,60 @@ public sealed class DialogueTracker(string senderId)
         ApplyState(e);
     }
 
-    private void ApplyState(JsonObject e)
+    private void ApplyState(TrackerEvent e)
     {
-        switch (RasaEvents.Type(e))
+        switch (e)
         {
-            case EventNames.User:
-                // Logged events never change, so the latest message is read from its event rather than copied (this
-                // copy was a fifth of what a webhook turn allocated).
-                latestMessage = (JsonObject?)e["parse_data"] ?? EmptyParseData;
-                (latestEntities, sharedEntities) = latestMessage["entities"] is JsonArray entities ? (entities, true) : ([], false);
+            case UserUttered u:
+                latestMessage = u;
+                addedEntities = null;
                 FollowupAction = null;
                 ActionsSinceUserMessage = 0;
                 break;
-            case EventNames.Action:
-                var name = (string?)e["name"];
-                LatestAction = name is not null ? new JsonObject { ["action_name"] = name } : new JsonObject { ["action_text"] = (string?)e["action_text"] };
-                if (ActiveLoop is not null)
+            case ActionExecuted a:
+                LatestAction = a;
+                if (Loop is not null)
                 {
-                    ActiveLoop.IsInterrupted = false;
-                    if (name == ActiveLoop.Name)
-                    {
-                        ActiveLoop.Rejected = false;
-                    }
+                    Loop = Loop with { IsInterrupted = false, Rejected = a.Name == Loop.Name ? false : Loop.Rejected };
                 }
 
                 FollowupAction = null;
                 ActionsSinceUserMessage++;
                 break;
-            case EventNames.Slot:
-                slots[(string)e["name"]!] = e["value"]?.DeepClone();
+            case SlotSet s:
+                slots[s.Name] = s.Value;
                 break;
-            case EventNames.Entities:
-                if (LatestActionName == EventNames.ActionListen && latestMessage is not null)
-                {
-                    foreach (var entity in e["entities"]!.AsArray())
-                    {
-                        if (!latestEntities.Any(x => JsonNode.DeepEquals(x, entity)))
-                        {
-                            if (sharedEntities)
-                            {
-                                latestEntities = (JsonArray)latestEntities.DeepClone();
-                                sharedEntities = false;
-                            }
-
-                            latestEntities.Add(entity?.DeepClone());
-                        }
-                    }
-                }
-
+            case EntitiesAdded x when LatestActionName == DefaultNames.ActionListen && latestMessage is not null:
+                var entities = addedEntities ?? [.. latestMessage.ParseData.Entities];
+                entities.AddRange(x.Entities.Where(n => !entities.Contains(n)));
+                addedEntities = entities;
                 break;
-            case EventNames.ActionExecutionRejected:
-                if (ActiveLoop is not null && (string?)e["name"] == ActiveLoop.Name)
-                {
-                    ActiveLoop.Rejected = true;
-                }
-
+            case ActionExecutionRejected r when Loop is not null && r.Name == Loop.Name:
+                Loop = Loop with { Rejected = true };
                 break;
-            case EventNames.Followup:
-                FollowupAction = (string?)e["name"];
+            case Events.FollowupAction f:
+                FollowupAction = f.Name;
                 break;
-            case EventNames.ActiveLoop:
-                ActiveLoop = (string?)e["name"] is { } loop
-                    ? new ActiveLoopState { Name = loop, TriggerMessage = (JsonObject?)latestMessage?.DeepClone() }
-                    : null;
+            case ActiveLoop l:
+                Loop = l.Name is { } loop ? new ActiveLoopState(loop, false, false, LatestMessage) : null;
                 break;
-            case EventNames.LoopInterrupted:
-                if (ActiveLoop is not null)
-                {
-                    ActiveLoop.IsInterrupted = (bool?)e["is_interrupted"] ?? false;
-                }
-
+            case LoopInterrupted i when Loop is not null:
+                Loop = Loop with { IsInterrupted = i.IsInterrupted };
                 break;
-            case EventNames.Restart:
+            case Restarted:
                 Reset();
-                FollowupAction = EventNames.ActionSessionStart;
+                FollowupAction = DefaultNames.ActionSessionStart;
                 break;
-            case EventNames.SessionStarted:
+            case SessionStarted:
                 Reset();
                 break;
-            case EventNames.ResetSlots:
+            case AllSlotsReset:
                 slots.Clear();
                 break;
-            case EventNames.Pause:
+            case ConversationPaused:
                 Paused = true;
                 break;
-            case EventNames.Resume:
+            case ConversationResumed:
                 Paused = false;
                 break;
         }
@@ -227,93 +180,121 @@ public sealed class DialogueTracker(string senderId)
     {
         slots.Clear();
         Paused = false;
-        LatestAction = [];
+        LatestAction = null;
         latestMessage = null;
-        latestEntities = [];
-        sharedEntities = false;
-        FollowupAction = EventNames.ActionListen;
-        ActiveLoop = null;
+        addedEntities = null;
+        FollowupAction = DefaultNames.ActionListen;
+        Loop = null;
     }
 
-    /// <summary>Rasa's tracker JSON (<c>current_state</c>); <paramref name="events"/> null means none are included.</summary>
-    public JsonObject CurrentState(IReadOnlyDictionary<string, JsonNode?>? domainSlots, IEnumerable<JsonObject>? events)
-    {
-        var slotObject = new JsonObject();
-        foreach (var (key, value) in SlotValues(domainSlots))
-        {
-            slotObject[key] = value;
-        }
-
-        return new JsonObject
-        {
-            ["sender_id"] = SenderId,
-            ["slots"] = slotObject,
-            ["latest_message"] = LatestMessage(),
-            ["latest_event_time"] = LatestEventTime?.DeepClone(),
-            ["followup_action"] = FollowupAction,
-            ["paused"] = Paused,
-            ["events"] = events is null ? null : new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()),
-            ["latest_input_channel"] = LatestInputChannel,
-            ["active_loop"] = ActiveLoop?.ToJson() ?? new JsonObject(),
-            ["latest_action"] = LatestAction.DeepClone(),
-            ["latest_action_name"] = LatestActionName,
-        };
-    }
+    /// <summary>The tracker as Rasa's API shows it; <paramref name="events"/> null means none are included.</summary>
+    public TrackerState State(BotDomain domain, IReadOnlyList<TrackerEvent>? events) =>
+        new(SenderId, SlotValues(domain), LatestMessage, LatestEventTime, FollowupAction, Paused, events, LatestInputChannel, Loop, LatestAction);
 
     /// <summary>The state in a small JSON form for the grain's persisted snapshot (size independent of the event count).</summary>
-    public JsonObject ToSnapshot()
+    public string ToSnapshot() => System.Text.Encoding.UTF8.GetString(EventWriter.ToUtf8(w =>
     {
-        var slotObject = new JsonObject();
-        foreach (var (key, value) in slots)
+        w.WriteStartObject();
+        w.WriteStartObject("slots");
+        foreach (var (name, value) in slots)
         {
-            slotObject[key] = value?.DeepClone();
+            w.WritePropertyName(name);
+            value.WriteTo(w);
         }
 
-        return new JsonObject
+        w.WriteEndObject();
+        w.WriteBoolean("paused", Paused);
+        w.WriteString("followup_action", FollowupAction);
+        WriteEvent(w, "latest_action", LatestAction);
+        WriteEvent(w, "latest_message", latestMessage);
+        if (addedEntities is not null)
         {
-            ["slots"] = slotObject,
-            ["paused"] = Paused,
-            ["followup_action"] = FollowupAction,
-            ["latest_action"] = LatestAction.DeepClone(),
-            ["latest_message"] = latestMessage?.DeepClone(),
-            ["latest_entities"] = latestEntities.DeepClone(),
-            ["active_loop"] = ActiveLoop?.ToJson(),
-            ["event_count"] = EventCount,
-            ["restart_index"] = RestartIndex,
-            ["reset_index"] = ResetIndex,
-            ["events_since_reset"] = EventsSinceReset,
-            ["latest_event_time"] = LatestEventTime?.DeepClone(),
-            ["latest_input_channel"] = LatestInputChannel,
-            ["latest_user_timestamp"] = LatestUserTimestamp,
-            ["actions_since_user_message"] = ActionsSinceUserMessage,
-        };
-    }
+            w.WritePropertyName("added_entities");
+            EventWriter.WriteEntities(w, addedEntities);
+        }
 
-    public static DialogueTracker FromSnapshot(string senderId, JsonObject s)
+        if (Loop is { } loop)
+        {
+            w.WriteStartObject("active_loop");
+            w.WriteString("name", loop.Name);
+            w.WriteBoolean("is_interrupted", loop.IsInterrupted);
+            w.WriteBoolean("rejected", loop.Rejected);
+            WriteEvent(w, "trigger_message", loop.TriggerMessage);
+            w.WriteEndObject();
+        }
+
+        w.WriteNumber("event_count", EventCount);
+        w.WriteNumber("restart_index", RestartIndex);
+        w.WriteNumber("reset_index", ResetIndex);
+        w.WriteNumber("events_since_reset", EventsSinceReset);
+        WriteNumber(w, "latest_event_time", LatestEventTime);
+        w.WriteString("latest_input_channel", LatestInputChannel);
+        WriteNumber(w, "latest_user_timestamp", LatestUserTimestamp);
+        w.WriteNumber("actions_since_user_message", ActionsSinceUserMessage);
+        w.WriteEndObject();
+    }));
+
+    public static DialogueTracker FromSnapshot(string senderId, string snapshot)
     {
+        using var document = JsonDocument.Parse(snapshot);
+        var s = document.RootElement;
         var tracker = new DialogueTracker(senderId)
         {
-            slots = ((JsonObject?)s["slots"] ?? []).ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone(), StringComparer.Ordinal),
-            Paused = (bool?)s["paused"] ?? false,
-            FollowupAction = (string?)s["followup_action"],
-            LatestAction = (JsonObject?)s["latest_action"]?.DeepClone() ?? [],
-            latestMessage = (JsonObject?)s["latest_message"]?.DeepClone(),
-            latestEntities = (JsonArray?)s["latest_entities"]?.DeepClone() ?? [],
-            ActiveLoop = ActiveLoopState.FromJson(s["active_loop"]),
-            EventCount = (long?)s["event_count"] ?? 0,
-            RestartIndex = (long?)s["restart_index"] ?? 0,
-            ResetIndex = (long?)s["reset_index"] ?? 0,
-            EventsSinceReset = (long?)s["events_since_reset"] ?? 0,
-            LatestEventTime = s["latest_event_time"]?.DeepClone(),
-            LatestInputChannel = (string?)s["latest_input_channel"],
-            LatestUserTimestamp = RasaEvents.Number(s["latest_user_timestamp"]),
-            ActionsSinceUserMessage = (int?)s["actions_since_user_message"] ?? 0,
+            Paused = s.GetProperty("paused").GetBoolean(),
+            FollowupAction = s.GetProperty("followup_action").GetString(),
+            LatestAction = ReadEvent(s, "latest_action") as ActionExecuted,
+            latestMessage = ReadEvent(s, "latest_message") as UserUttered,
+            addedEntities = s.TryGetProperty("added_entities", out var added) ? EventReader.ReadEntities(added) : null,
+            EventCount = s.GetProperty("event_count").GetInt64(),
+            RestartIndex = s.GetProperty("restart_index").GetInt64(),
+            ResetIndex = s.GetProperty("reset_index").GetInt64(),
+            EventsSinceReset = s.GetProperty("events_since_reset").GetInt64(),
+            LatestEventTime = Number(s, "latest_event_time"),
+            LatestInputChannel = s.GetProperty("latest_input_channel").GetString(),
+            LatestUserTimestamp = Number(s, "latest_user_timestamp"),
+            ActionsSinceUserMessage = s.GetProperty("actions_since_user_message").GetInt32(),
         };
+        foreach (var slot in s.GetProperty("slots").EnumerateObject())
+        {
+            tracker.slots[slot.Name] = RawJson.From(slot.Value);
+        }
+
+        if (s.TryGetProperty("active_loop", out var loop))
+        {
+            tracker.Loop = new ActiveLoopState(
+                loop.GetProperty("name").GetString()!,
+                loop.GetProperty("is_interrupted").GetBoolean(),
+                loop.GetProperty("rejected").GetBoolean(),
+                ReadEvent(loop, "trigger_message") as UserUttered);
+        }
+
         return tracker;
     }
 
-    /// <summary>A tracker built from scratch from a list of events (PUT events, <c>until</c>, temporary trackers).</summary>
-    public static DialogueTracker FromEvents(string senderId, IReadOnlyList<JsonObject> events)
+    private static void WriteEvent(Utf8JsonWriter w, string name, TrackerEvent? e)
+    {
+        if (e is not null)
+        {
+            w.WritePropertyName(name);
+            EventWriter.Write(w, e);
+        }
+    }
+
+    private static TrackerEvent? ReadEvent(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var e) ? EventReader.Read(e, 0) : null;
+
+    private static void WriteNumber(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+    }
+
+    private static double? Number(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? v.GetDouble() : null;
+
+    /// <summary>A tracker built from scratch from a list of events (PUT events, <c>until</c>, stories, temporary trackers).</summary>
+    public static DialogueTracker FromEvents(string senderId, IReadOnlyList<TrackerEvent> events)
     {
         var tracker = new DialogueTracker(senderId);
         tracker.ApplyFrom(events, 0);
@@ -324,7 +305,7 @@ public sealed class DialogueTracker(string senderId)
     /// Applies the events not seen yet: <paramref name="events"/> are the logged events from index
     /// <paramref name="from"/> (at most <see cref="ResetIndex"/>, so rewind and undo find their session) on.
     /// </summary>
-    public void ApplyFrom(IReadOnlyList<JsonObject> events, long from)
+    public void ApplyFrom(IReadOnlyList<TrackerEvent> events, long from)
     {
         for (var i = (int)(EventCount - from); i < events.Count; i++)
         {

@@ -28,6 +28,11 @@ public static class ConfigReader
             config = config with { Language = source.Scalar(language, "language") };
         }
 
+        if (YamlSource.Get(root, "assistant_id") is { } assistant)
+        {
+            config = config with { AssistantId = source.Scalar(assistant, "assistant_id") };
+        }
+
         if (YamlSource.Get(root, "pipeline") is { } pipeline && pipeline is not YamlScalarNode { Value: null or "" })
         {
             config = config with { Nlu = ReadPipeline(source, source.Sequence(pipeline, "pipeline"), warnings) };
@@ -170,7 +175,7 @@ public static class ConfigReader
                     };
                     break;
                 case "MemoizationPolicy" or "AugmentedMemoizationPolicy":
-                    settings = settings with { Memoization = true, MemoizationMaxHistory = History() ?? 5 };
+                    settings = settings with { Memoization = true, MemoizationMaxHistory = History() ?? 5, AugmentedMemoization = name == "AugmentedMemoizationPolicy" };
                     break;
                 case "TEDPolicy":
                     settings = settings with

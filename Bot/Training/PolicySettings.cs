@@ -10,7 +10,8 @@ public sealed record PolicySettings(
     int Epochs,
     double CoreFallbackThreshold,
     string CoreFallbackAction,
-    bool EnableFallbackPrediction)
+    bool EnableFallbackPrediction,
+    bool AugmentedMemoization = false)
 {
     public static PolicySettings Default { get; } = new(true, true, true, 5, 3, 100, 0.3, "action_default_fallback", true);
 }

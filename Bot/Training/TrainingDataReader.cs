@@ -12,18 +12,18 @@ namespace Switchboard.Bot.Training;
 /// </summary>
 public sealed class TrainingDataReader
 {
-    private readonly DomainReader _domain = new();
-    private readonly List<string> _warnings = [];
-    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
-    private readonly List<NluExample> _examples = [];
-    private readonly Dictionary<string, string> _synonyms = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<RegexFeature> _regexes = [];
-    private readonly Dictionary<string, List<string>> _lookups = new(StringComparer.Ordinal);
-    private readonly List<StoryBlock> _stories = [];
-    private readonly List<StoryBlock> _rules = [];
-    private readonly List<Action<BotDomain>> _checks = [];
-    private BotConfig _config = BotConfig.Default;
-    private bool _sawDomain;
+    private readonly DomainReader domain = new();
+    private readonly List<string> warnings = [];
+    private readonly HashSet<string> warned = new(StringComparer.Ordinal);
+    private readonly List<NluExample> examples = [];
+    private readonly Dictionary<string, string> synonyms = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<RegexFeature> regexes = [];
+    private readonly Dictionary<string, List<string>> lookups = new(StringComparer.Ordinal);
+    private readonly List<StoryBlock> stories = [];
+    private readonly List<StoryBlock> rules = [];
+    private readonly List<Action<BotDomain>> checks = [];
+    private BotConfig config = BotConfig.Default;
+    private bool sawDomain;
 
     /// <summary>Reads one document; test data without a domain of its own is checked against <paramref name="domain"/>.</summary>
     public static TrainingData FromYaml(string yaml, string sourceName = "training data", BotDomain? domain = null)
@@ -41,8 +41,8 @@ public sealed class TrainingDataReader
     {
         var reader = new TrainingDataReader();
         reader.Add(yaml, sourceName);
-        var intents = reader._examples.Select(e => e.Intent).Distinct().Order(StringComparer.Ordinal);
-        var entities = reader._examples.SelectMany(e => e.Entities).GroupBy(e => e.Entity).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Dictionary<string, object>
+        var intents = reader.examples.Select(e => e.Intent).Distinct().Order(StringComparer.Ordinal);
+        var entities = reader.examples.SelectMany(e => e.Entities).GroupBy(e => e.Entity).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Dictionary<string, object>
         {
             [g.Key] = new Dictionary<string, object>
             {
@@ -77,9 +77,9 @@ public sealed class TrainingDataReader
     {
         var (source, root) = YamlSource.Load(yaml, sourceName);
         source.OnlyKeys(root, "training data", [.. DomainReader.DomainKeys, .. DomainReader.TrainingKeys]);
-        _domain.Add(source, root);
-        _sawDomain |= root.Children.Keys.Any(k => YamlSource.KeyName(k) is "intents" or "responses" or "slots" or "actions" or "forms" or "entities");
-        _config = ConfigReader.Read(source, root, _warnings, _config);
+        this.domain.Add(source, root);
+        sawDomain |= root.Children.Keys.Any(k => YamlSource.KeyName(k) is "intents" or "responses" or "slots" or "actions" or "forms" or "entities");
+        this.config = ConfigReader.Read(source, root, warnings, this.config);
         if (YamlSource.Get(root, "nlu") is { } nlu && nlu is not YamlScalarNode { Value: null or "" })
         {
             foreach (var item in source.Sequence(nlu, "nlu").Children)
@@ -88,7 +88,7 @@ public sealed class TrainingDataReader
             }
         }
 
-        foreach (var (key, isRule, list) in new[] { ("stories", false, _stories), ("rules", true, _rules), ("test_stories", false, _stories) })
+        foreach (var (key, isRule, list) in new[] { ("stories", false, this.stories), ("rules", true, this.rules), ("test_stories", false, this.stories) })
         {
             if (YamlSource.Get(root, key) is { } blocks && blocks is not YamlScalarNode { Value: null or "" })
             {
@@ -103,41 +103,41 @@ public sealed class TrainingDataReader
     /// <summary>Builds the domain and checks the data against it; nothing is returned unless all of it is consistent.</summary>
     public TrainingData Build(BotDomain? fallbackDomain = null)
     {
-        var domain = !_sawDomain && fallbackDomain is not null ? fallbackDomain : _domain.Build();
-        if (!_sawDomain && fallbackDomain is null && (_examples.Count > 0 || _stories.Count > 0 || _rules.Count > 0))
+        var domain = !sawDomain && fallbackDomain is not null ? fallbackDomain : this.domain.Build();
+        if (!sawDomain && fallbackDomain is null && (this.examples.Count > 0 || this.stories.Count > 0 || this.rules.Count > 0))
         {
             throw new BotDataException("training data", 1, 1, "no domain: the training data needs intents, responses and the rest of a domain");
         }
 
-        foreach (var check in _checks)
+        foreach (var check in this.checks)
         {
             check(domain);
         }
 
-        foreach (var intent in domain.Intents.Where(i => !DefaultNames.Intents.Contains(i.Name) && _examples.All(e => RetrievalIntent.BaseOf(e.Intent) != i.Name)))
+        foreach (var intent in domain.Intents.Where(i => !DefaultNames.Intents.Contains(i.Name) && this.examples.All(e => RetrievalIntent.BaseOf(e.Intent) != i.Name)))
         {
-            _warnings.Add($"intent '{intent.Name}' has no NLU examples");
+            warnings.Add($"intent '{intent.Name}' has no NLU examples");
         }
 
-        var retrievalIntents = _examples.Select(e => RetrievalIntent.Split(e.Intent)).Where(s => s.ResponseKey is not null).Select(s => s.Intent).Distinct().ToList();
-        if (fallbackDomain is null && retrievalIntents.Count > 0 && _config.Nlu.ResponseSelectors is not { Count: > 0 })
+        var retrievalIntents = this.examples.Select(e => RetrievalIntent.Split(e.Intent)).Where(s => s.ResponseKey is not null).Select(s => s.Intent).Distinct().ToList();
+        if (fallbackDomain is null && retrievalIntents.Count > 0 && config.Nlu.ResponseSelectors is not { Count: > 0 })
         {
-            _warnings.Add($"retrieval intents ({string.Join(", ", retrievalIntents)}) but no ResponseSelector in the pipeline: their retrieval actions will say nothing");
+            warnings.Add($"retrieval intents ({string.Join(", ", retrievalIntents)}) but no ResponseSelector in the pipeline: their retrieval actions will say nothing");
         }
 
         // Rasa 1 named a retrieval action respond_<intent>; Rasa 2 renamed it utter_<intent>, which is what runs.
         foreach (var old in domain.Actions.Where(a => a.StartsWith("respond_", StringComparison.Ordinal) && domain.RetrievalIntents.Contains(a["respond_".Length..])))
         {
-            _warnings.Add($"action '{old}' is the Rasa 1 name of the retrieval action 'utter_{old["respond_".Length..]}', which is the one rules and stories run");
+            warnings.Add($"action '{old}' is the Rasa 1 name of the retrieval action 'utter_{old["respond_".Length..]}', which is the one rules and stories run");
         }
 
-        if (fallbackDomain is null && _examples.Select(e => e.Intent).Distinct().Count() == 1)
+        if (fallbackDomain is null && this.examples.Select(e => e.Intent).Distinct().Count() == 1)
         {
             throw new BotDataException("training data", 1, 1, "the NLU data needs examples of at least two intents to train an intent classifier");
         }
 
-        var lookups = _lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value, StringComparer.Ordinal);
-        return new TrainingData(_config, domain, _examples.ToList(), new Dictionary<string, string>(_synonyms, StringComparer.OrdinalIgnoreCase), _regexes.ToList(), lookups, _stories.ToList(), _rules.ToList(), [.. domain.Warnings, .. _warnings]);
+        var lookups = this.lookups.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value, StringComparer.Ordinal);
+        return new TrainingData(this.config, domain, this.examples.ToList(), new Dictionary<string, string>(synonyms, StringComparer.OrdinalIgnoreCase), regexes.ToList(), lookups, this.stories.ToList(), this.rules.ToList(), [.. domain.Warnings, .. warnings]);
     }
 
     private void ReadNluItem(YamlSource source, YamlNode item)
@@ -171,7 +171,7 @@ public sealed class TrainingDataReader
             case "synonym":
                 foreach (var (text, _) in lines)
                 {
-                    _synonyms[text] = name;
+                    synonyms[text] = name;
                 }
 
                 break;
@@ -187,14 +187,14 @@ public sealed class TrainingDataReader
                         throw new BotDataException(source.Name, line, 1, $"regex '{name}' has an invalid pattern '{pattern}': {e.Message}");
                     }
 
-                    _regexes.Add(new RegexFeature(name, pattern));
+                    regexes.Add(new RegexFeature(name, pattern));
                 }
 
                 break;
             default:
-                if (!_lookups.TryGetValue(name, out var values))
+                if (!this.lookups.TryGetValue(name, out var values))
                 {
-                    _lookups[name] = values = [];
+                    this.lookups[name] = values = [];
                 }
 
                 values.AddRange(lines.Select(l => l.Text));
@@ -217,11 +217,11 @@ public sealed class TrainingDataReader
 
         foreach (var entity in entities.Where(e => !string.Equals(e.Value, text[e.Start..e.End], StringComparison.Ordinal)))
         {
-            _synonyms[text[entity.Start..entity.End]] = entity.Value;
+            synonyms[text[entity.Start..entity.End]] = entity.Value;
         }
 
-        _examples.Add(new NluExample(text, intent, entities, line));
-        _checks.Add(domain =>
+        this.examples.Add(new NluExample(text, intent, entities, line));
+        this.checks.Add(domain =>
         {
             // As in Rasa, the NLU still learns what the domain does not list; the dialogue never sees it.
             var (baseIntent, responseKey) = RetrievalIntent.Split(intent);
@@ -245,9 +245,9 @@ public sealed class TrainingDataReader
     /// <summary>Adds a warning about <paramref name="what"/> once: a check runs per example, and many examples share a problem.</summary>
     private void Warn(string what, string warning)
     {
-        if (_warned.Add(what))
+        if (warned.Add(what))
         {
-            _warnings.Add(warning);
+            warnings.Add(warning);
         }
     }
 
@@ -394,7 +394,7 @@ public sealed class TrainingDataReader
                 if (key == "action")
                 {
                     action = RenamedAction(source, line, action);
-                    _checks.Add(domain =>
+                    this.checks.Add(domain =>
                     {
                         // A retrieval intent's own response (utter_chitchat/ask_name) may be named in test stories.
                         if (!domain.ActionNames.Contains(action) && !(action.Contains('/', StringComparison.Ordinal) && domain.Responses.ContainsKey(action)))
@@ -422,7 +422,7 @@ public sealed class TrainingDataReader
                         _ => throw source.Error(entry, $"slot_was_set of {where} takes '- slot: value' entries"),
                     };
                     var entryLine = (int)entry.Start.Line;
-                    _checks.Add(domain =>
+                    this.checks.Add(domain =>
                     {
                         if (!domain.Slots.ContainsKey(slot))
                         {
@@ -438,7 +438,7 @@ public sealed class TrainingDataReader
                 var loop = YamlSource.Get(map, key) is YamlScalarNode { Value: { Length: > 0 } l } && l != "null" ? RenamedAction(source, line, l) : null;
                 if (loop is not null)
                 {
-                    _checks.Add(domain =>
+                    this.checks.Add(domain =>
                     {
                         if (!domain.Forms.ContainsKey(loop) && !domain.Actions.Contains(loop) && loop != DefaultNames.ActionTwoStageFallback)
                         {
@@ -538,7 +538,7 @@ public sealed class TrainingDataReader
             }
         }
 
-        _checks.Add(domain =>
+        this.checks.Add(domain =>
         {
             if (intent is not null && !domain.IntentNames.Contains(RetrievalIntent.Split(intent).Intent))
             {

@@ -1,3 +1,6 @@
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Nlu;
+
 namespace Switchboard.Conversations;
 
 /// <summary>
@@ -8,12 +11,12 @@ public interface IModelWorkerGrain : IGrainWithIntegerKey
 {
     public const long Key = 0;
 
-    /// <summary>Rasa's parse data for <paramref name="text"/> as a JSON object (raw text: JSON nodes do not cross grain calls).</summary>
-    Task<string> Parse(ModelRef model, string text, string? messageId);
+    /// <summary>Rasa's parse data for <paramref name="text"/>.</summary>
+    Task<ParseResult> Parse(ModelRef model, string text);
 
     /// <summary>
-    /// Rasa's <c>/model/predict</c> answer (<c>scores, policy, confidence, tracker</c>) for a temporary tracker made
-    /// of <paramref name="eventsJson"/>, a JSON array of already validated events; nothing is stored or run.
+    /// Rasa's <c>/model/predict</c>: the next action for a temporary tracker made of <paramref name="events"/>;
+    /// nothing is stored or run.
     /// </summary>
-    Task<string> Predict(ModelRef model, string senderId, string eventsJson, EventVerbosity verbosity);
+    Task<TrackerPrediction> Predict(ModelRef model, string senderId, IReadOnlyList<TrackerEvent> events, EventVerbosity verbosity);
 }

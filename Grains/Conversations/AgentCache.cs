@@ -18,7 +18,7 @@ public sealed class AgentCache(IEnumerable<IModelLoader> loaders)
         var full = Path.GetFullPath(path);
         var loader = loaders.FirstOrDefault(l => l.CanLoad(full)) ?? throw new ModelLoadException($"No model found at '{path}'.");
         var agent = await loader.Load(full, cancellation);
-        var model = new ModelRef(Guid.NewGuid().ToString("N"), full, Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), agent.HasNlu, agent.HasDialogue);
+        var model = new ModelRef(Guid.NewGuid().ToString("N"), full, agent.FileName, agent.HasNlu, agent.HasDialogue);
         agents[model.Id] = new Lazy<Task<IAgent>>(Task.FromResult(agent));
         return (model, agent);
     }

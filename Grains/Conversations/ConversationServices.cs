@@ -14,7 +14,7 @@ public static class ConversationServices
     public static IServiceCollection AddSwitchboardConversations(this IServiceCollection services, ClusterSettings settings)
     {
         services.AddConversationModels();
-        services.TryAddSingleton<ChannelOutput>();
+        services.TryAddSingleton<ConversationPublisher>();
         services.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(TrackerGrain).FullName!] = settings.TrackerIdleTimeout);
         if (settings.UsesRedis)
         {

@@ -1,7 +1,6 @@
-using System.Text.Json.Nodes;
 using Orleans.Concurrency;
-using Switchboard.Conversations;
-using Switchboard.Bot.Agents;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Nlu;
 using Switchboard.Bot.Processing;
 using Switchboard.Bot.Tracking;
 
@@ -11,21 +10,17 @@ namespace Switchboard.Conversations;
 [StatelessWorker]
 public sealed class ModelWorkerGrain(AgentCache agents) : Grain, IModelWorkerGrain
 {
-    public async Task<string> Parse(ModelRef model, string text, string? messageId)
+    public async Task<ParseResult> Parse(ModelRef model, string text)
     {
         var agent = await agents.Get(model);
-        var parsed = await agent.Parse(text, messageId, CancellationToken.None);
-        return parsed.ToJsonString();
+        return await agent.Parse(text, CancellationToken.None);
     }
 
-    public async Task<string> Predict(ModelRef model, string senderId, string eventsJson, EventVerbosity verbosity)
+    public async Task<TrackerPrediction> Predict(ModelRef model, string senderId, IReadOnlyList<TrackerEvent> events, EventVerbosity verbosity)
     {
         var agent = await agents.Get(model);
-        var events = JsonNode.Parse(eventsJson)!.AsArray().Select(e => e!.AsObject()).ToList();
-        var tracker = DialogueTracker.FromEvents(senderId, events);
-        var view = new TrackerView(tracker, () => tracker.SlotValues(TrackerJson.InitialSlots(agent.Domain)),
-            () => Task.FromResult<IReadOnlyList<JsonObject>>(events.Skip((int)tracker.ResetIndex).ToList()));
-        var prediction = await NextAction.Predict(agent, tracker, view);
-        return NextAction.ToJson(prediction, await TrackerJson.Render(tracker, agent.Domain, verbosity, events)).ToJsonString();
+        var conversation = Conversation.FromEvents(senderId, events);
+        var prediction = await new MessageProcessor(agent, conversation).PredictNextAction();
+        return new TrackerPrediction(prediction, await TrackerRendering.State(conversation, agent.Domain, verbosity));
     }
 }

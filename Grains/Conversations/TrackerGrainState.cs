@@ -1,3 +1,5 @@
+using Switchboard.Bot.Events;
+
 namespace Switchboard.Conversations;
 
 /// <summary>
@@ -9,6 +11,6 @@ public sealed class TrackerGrainState
 {
     [Id(0)] public string? Snapshot { get; set; }
 
-    /// <summary>Scheduled reminders by name: the <c>reminder</c> event JSON.</summary>
-    [Id(1)] public Dictionary<string, string> Reminders { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Scheduled reminders by name (id 1 held them as JSON text before events were typed).</summary>
+    [Id(2)] public Dictionary<string, ReminderScheduled> Reminders { get; set; } = new(StringComparer.Ordinal);
 }

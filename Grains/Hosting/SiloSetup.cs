@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using Switchboard.Channels.History;
 using Switchboard.Bot.Serving;
 using Switchboard.Conversations;
@@ -72,6 +73,7 @@ public static class SiloSetup
         silo.Services.AddSingleton(settings);
         silo.Services.TryAddSingleton<GrainReferences>();
         silo.Services.AddSwitchboardChannels(settings);
+        silo.Services.AddSerializer(serializer => serializer.AddBotTypes());
         silo.Services.AddSwitchboardConversations(settings);
         silo.Services.AddBotModel();
         silo.AddSwitchboardOperations();

@@ -45,6 +45,9 @@ public static class StrictJson
     public static System.Text.Json.Nodes.JsonNode? ParseNode(ReadOnlySpan<byte> json) =>
         System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: Options);
 
+    /// <summary>A JSON element of bytes already checked as for <see cref="ParseNode"/>, with the same duplicate check.</summary>
+    public static JsonElement ParseElement(ReadOnlySpan<byte> json) => JsonElement.Parse(json, Options);
+
     /// <summary>
     /// Whether every string and property name in <paramref name="element"/> is Unicode text. UTF-8 bytes can still
     /// escape a lone surrogate (<c>"\ud800"</c>), which .NET refuses to read as a string (an exception wherever it is read).

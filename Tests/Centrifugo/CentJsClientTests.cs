@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
 

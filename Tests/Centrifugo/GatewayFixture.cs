@@ -1,3 +1,5 @@
+using Switchboard.Tests.Infrastructure;
+
 namespace Switchboard.Tests.Centrifugo;
 
 /// <summary>One gateway with <see cref="GatewayHost.DefaultConfig"/> shared by a test class.</summary>

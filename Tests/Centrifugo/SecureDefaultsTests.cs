@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.ApiGateway.Hosting;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Channels;
 using Switchboard.Channels.History;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.Tests.Infrastructure;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.Tests.Centrifugo;

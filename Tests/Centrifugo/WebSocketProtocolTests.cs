@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
 

@@ -1,3 +1,5 @@
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Nlu;
 using Switchboard.Channels;
 using Switchboard.Channels.History;
 using Switchboard.Conversations.Storage;
@@ -71,7 +73,7 @@ public sealed class RedisShardsTests
 
             foreach (var conversation in conversations)
             {
-                await trackers.Append(conversation, [$$"""{"event":"user","text":"{{conversation}}"}"""]);
+                await trackers.Append(conversation, [new UserUttered(conversation, ParseResult.Empty)]);
                 await trackers.Register(conversation);
             }
 
@@ -94,7 +96,7 @@ public sealed class RedisShardsTests
 
             foreach (var conversation in conversations)
             {
-                Assert.Contains(conversation, Assert.Single(await trackers.Read(conversation, 0)));
+                Assert.Equal(conversation, Assert.IsType<UserUttered>(Assert.Single(await trackers.Read(conversation, 0))).Text);
             }
 
             var index = await trackers.List(0, 100);

@@ -189,7 +189,7 @@ public sealed class TrackerBehaviourTests(TrackerFixture fixture) : IClassFixtur
         var posted = new JsonArray(
             Event("user", new() { ["text"] = "hi", ["input_channel"] = "rest", ["message_id"] = "m1", ["parse_data"] = new JsonObject { ["intent"] = new JsonObject { ["name"] = "greet", ["confidence"] = 0.5 }, ["entities"] = new JsonArray(), ["text"] = "hi", ["message_id"] = "m1", ["metadata"] = meta.DeepClone() } }),
             Event("user_featurization", new() { ["use_text_for_featurization"] = true }),
-            Event("entities", new() { ["entities"] = new JsonArray(new JsonObject { ["entity"] = "name", ["value"] = "Ann", ["start"] = 0, ["end"] = 3, ["extractor"] = "x", ["role"] = null, ["group"] = null }) }),
+            Event("entities", new() { ["entities"] = new JsonArray(new JsonObject { ["entity"] = "name", ["value"] = "Ann", ["start"] = 0, ["end"] = 3, ["extractor"] = "x", ["role"] = "friend" }) }),
             Event("action", new() { ["name"] = "utter_greet", ["policy"] = "p", ["confidence"] = 0.7, ["action_text"] = null, ["hide_rule_turn"] = true }),
             Event("bot", new() { ["text"] = "Hey", ["data"] = new JsonObject { ["buttons"] = new JsonArray(new JsonObject { ["title"] = "t", ["payload"] = "/p" }), ["custom"] = new JsonObject { ["k"] = 1 } } }),
             Event("slot", new() { ["name"] = "name", ["value"] = new JsonObject { ["nested"] = new JsonArray(1, 2) } }),
@@ -262,7 +262,7 @@ public sealed class TrackerBehaviourTests(TrackerFixture fixture) : IClassFixtur
                      ("PUT", Path(id) + "/tracker/events", """{"event":"pause"}"""),
                      ("POST", Path(id) + "/messages", """{"sender":"user"}"""),
                      ("POST", Path(id) + "/trigger_intent", """{"name":"greet","entities":"x"}"""),
-                     ("POST", "/webhooks/rest/webhook", """{"sender":"x"}"""),
+                     ("POST", "/webhooks/rest/webhook", """{"sender":"x","message":42}"""),
                      ("POST", "/model/parse", "42"),
                  })
         {

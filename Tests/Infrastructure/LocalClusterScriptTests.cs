@@ -34,7 +34,7 @@ public sealed class LocalClusterScriptTests
 
         info.Environment["SWITCHBOARD_BUILD_CONFIGURATION"] = Repo.Configuration;
         await using var script = NodeProcess.Start(info, "local-cluster.sh");
-        await script.WaitForOutput("local cluster ready", TimeSpan.FromSeconds(120));
+        await script.WaitForOutput("local cluster ready", TimeSpan.FromSeconds(300));
         Assert.Contains("[silo1]", script.Output, StringComparison.Ordinal);
         Assert.Contains("[silo2]", script.Output, StringComparison.Ordinal);
 
@@ -55,7 +55,8 @@ public sealed class LocalClusterScriptTests
             await interrupt.WaitForExitAsync();
         }
 
-        await script.WaitForOutput("stopped;", TimeSpan.FromSeconds(60));
+        // The script allows 20 s for the nodes and 10 s for Redis; a loaded machine adds to both.
+        await script.WaitForOutput("stopped;", TimeSpan.FromSeconds(180));
         foreach (var port in http.Append(redisPort))
         {
             Assert.False(IsListening(port), $"port {port} still open after Ctrl-C:\n{script.Output}");

@@ -86,7 +86,7 @@ public sealed class AdminAccessTests(AdminAccessTests.Gateway fixture) : IClassF
     [Fact]
     public async Task AForgedOrExpiredCookieIsRefused()
     {
-        var access = fixture.Server.App.Services.GetRequiredService<AdminAccess>();
+        var access = fixture.Server.Services.GetRequiredService<AdminAccess>();
         var expired = access.IssueSession(DateTimeOffset.UtcNow - AdminAccess.SessionLifetime - TimeSpan.FromMinutes(1));
         var valid = access.IssueSession(DateTimeOffset.UtcNow);
         var forged = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600) + valid[valid.IndexOf('.')..];
@@ -168,9 +168,9 @@ public sealed class AdminAccessTests(AdminAccessTests.Gateway fixture) : IClassF
 
     public sealed class Gateway : IAsyncLifetime
     {
-        public EmbeddedGateway Server { get; private set; } = null!;
+        public GatewayHost Server { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Server = await EmbeddedGateway.StartAsync(
+        public async Task InitializeAsync() => Server = await GatewayHost.StartWithDefaultsAsync(
             "--dashboard-password", Password, "--enable-api", "--auth-token", AuthToken, "--jwt-secret", JwtSecret);
 
         public async Task DisposeAsync() => await Server.DisposeAsync();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.Operations;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Operations;
 
@@ -12,12 +13,12 @@ public sealed class AdminDefaultsTests
     [Fact]
     public async Task WithoutCredentialsAPasswordIsGeneratedPrintedAndRequired()
     {
-        await using var server = await EmbeddedGateway.StartAsync();
-        var options = server.App.Services.GetRequiredService<AdminAccessOptions>();
+        await using var server = await GatewayHost.StartWithDefaultsAsync();
+        var options = server.Services.GetRequiredService<AdminAccessOptions>();
         Assert.True(options.GeneratedPassword);
         Assert.False(options.DashboardOpen);
         Assert.Equal(64, options.DashboardPassword!.Length);
-        Assert.Contains(options.DashboardPassword, server.App.Services.GetRequiredService<StartupBanner>().Render("http://x"), StringComparison.Ordinal);
+        Assert.Contains(options.DashboardPassword, server.Services.GetRequiredService<StartupBanner>().Render("http://x"), StringComparison.Ordinal);
 
         using var http = server.CreateClient();
         using var anonymous = await http.GetAsync("/dashboard/ClusterStats");
@@ -31,12 +32,12 @@ public sealed class AdminDefaultsTests
     [Fact]
     public async Task DashboardOpenOpensOnlyTheDashboard()
     {
-        await using var server = await EmbeddedGateway.StartAsync("--dashboard-open");
+        await using var server = await GatewayHost.StartWithDefaultsAsync("--dashboard-open");
         using var http = server.CreateClient();
         using var dashboard = await http.GetAsync("/dashboard/ClusterStats");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         using var metrics = await http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
-        Assert.Contains("--dashboard-open", server.App.Services.GetRequiredService<StartupBanner>().Render("http://x"), StringComparison.Ordinal);
+        Assert.Contains("--dashboard-open", server.Services.GetRequiredService<StartupBanner>().Render("http://x"), StringComparison.Ordinal);
     }
 }

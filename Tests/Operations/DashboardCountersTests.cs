@@ -12,7 +12,7 @@ public sealed class DashboardCountersTests(AdminAccessTests.Gateway fixture) : I
     [Fact]
     public async Task ReportedNodeCountersShowOnTheSiloCountersPage()
     {
-        var grains = fixture.Server.App.Services.GetRequiredService<IGrainFactory>();
+        var grains = fixture.Server.Services.GetRequiredService<IGrainFactory>();
         var observer = grains.CreateObjectReference<INodeObserver>(new ChannelListObserver());
         var info = new NodeInfo { Uid = "counters-test-node", Name = "counters-test", NumMsgPublished = 5_000_000, NumClients = 70_000, NumApiRequests = 9_000_000 };
         await grains.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(info, observer, TimeSpan.FromMinutes(5));

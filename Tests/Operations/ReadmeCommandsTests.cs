@@ -58,10 +58,15 @@ public sealed partial class ReadmeCommandsTests
     public async Task A_backend_publishes_with_its_own_secret()
     {
         await using var network = await IsolatedNetwork.CreateAsync();
-        var server = network.Start(Readme("dotnet run --project ApiGateway -- --secret s3cret --presence --join_leave --history_size 100 --history_lifetime 600 --history_recover"), "gateway");
+        var server = network.Start(Readme("dotnet run --project ApiGateway -- --secret s3cret --api_key k3y --presence --join_leave --history_size 100 --history_lifetime 600 --history_recover"), "gateway");
         await Listening(network, server, "http://localhost:8000/", FirstStart);
 
-        var publish = string.Join("\n", Readme("body='{\"method\":\"publish\""), Readme("sign=$(printf"), Readme("curl -s -X POST http://localhost:8000/api/"));
+        // Today's API first: its reply names the publication's offset in the channel's history, the first one.
+        var (keyedCode, keyedOutput) = await network.Run(Readme("curl -s -X POST http://localhost:8000/api/publish"), TimeSpan.FromMinutes(1));
+        Assert.Equal(0, keyedCode);
+        Assert.Equal(Readme("# {\"result\"")[2..], keyedOutput.Trim());
+
+        var publish = string.Join("\n", Readme("body='{\"method\":\"publish\""), Readme("sign=$(printf"), Readme("curl -s -X POST http://localhost:8000/api/ -H \"X-API-Sign"));
         var (code, output) = await network.Run(publish, TimeSpan.FromMinutes(1));
         Assert.Equal(0, code);
         Assert.Equal(Readme("# {\"body\":null")[2..], output.Trim());
@@ -152,15 +157,15 @@ public sealed partial class ReadmeCommandsTests
         await silo1.WaitForOutput("Silo started", FirstStart);
         var silo2 = network.Start(Readme("dotnet run --project Silo -- --redis 127.0.0.1:6379 --silo-port 11112 --gateway-port 30001"), "silo2");
         await silo2.WaitForOutput("Silo started", FirstStart);
-        var gateway1 = network.Start(Readme("dotnet run --project ApiGateway -- --redis 127.0.0.1:6379 --port 8000 --secret s3cret"), "gateway1");
+        var gateway1 = network.Start(Readme("dotnet run --project ApiGateway -- --redis 127.0.0.1:6379 --port 8000 --secret s3cret --api_key k3y"), "gateway1");
         await Listening(network, gateway1, "http://localhost:8000/", FirstStart);
-        var gateway2 = network.Start(Readme("dotnet run --project ApiGateway -- --redis 127.0.0.1:6379 --port 8001 --secret s3cret"), "gateway2");
+        var gateway2 = network.Start(Readme("dotnet run --project ApiGateway -- --redis 127.0.0.1:6379 --port 8001 --secret s3cret --api_key k3y"), "gateway2");
         await Listening(network, gateway2, "http://localhost:8001/", FirstStart);
 
         // Both gateways publish through the silos, signed with the cluster's secret as the README shows.
         foreach (var port in new[] { 8000, 8001 })
         {
-            var publish = string.Join("\n", Readme("body='{\"method\":\"publish\""), Readme("sign=$(printf"), Readme("curl -s -X POST http://localhost:8000/api/").Replace(":8000/", $":{port}/", StringComparison.Ordinal));
+            var publish = string.Join("\n", Readme("body='{\"method\":\"publish\""), Readme("sign=$(printf"), Readme("curl -s -X POST http://localhost:8000/api/ -H \"X-API-Sign").Replace(":8000/", $":{port}/", StringComparison.Ordinal));
             var (_, output) = await network.Run(publish, TimeSpan.FromMinutes(1));
             Assert.Equal("{\"body\":null,\"error\":null,\"method\":\"publish\"}", output.Trim());
         }

@@ -82,9 +82,9 @@ public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixtu
         Keyed("v4 publish, data 100 levels deep", "/api/publish", 400, Utf8("""{"channel":"chat:x","data":""" + new string('[', 100) + new string(']', 100) + "}")),
         Keyed("v2 command with an escaped lone surrogate", "/api", 400, Utf8("""{"method":"publish","params":{"channel":"chat:\ud800","data":1}}""")),
         Keyed("v2 1,001 command lines", "/api", 400, Utf8(string.Join('\n', Enumerable.Repeat("""{"method":"info","params":{}}""", 1001)))),
-        Post("dot segments to /api/", 200, Publish, path: "/x/../api/"),
-        Post("encoded dots to /api/", 200, Publish, path: "/x/%2E%2E/api/"),
-        Post("double slash //api/", 404, Publish, path: "//api/"),
+        Post("dot segments to /api/", 400, Publish, path: "/x/../api/"),
+        Post("encoded dots to /api/", 400, Publish, path: "/x/%2E%2E/api/"),
+        Post("double slash //api/", 400, Publish, path: "//api/"),
         Post("/API/ in capitals", 200, Publish, path: "/API/"),
     ]);
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Switchboard.ApiGateway.Conversations;
 using Switchboard.Tests.Centrifugo;
 using Switchboard.Tests.Conversations;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Security;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Training;
 
 namespace Switchboard.Bot.Nlu.Duckling;
@@ -21,7 +22,7 @@ public static class DucklingExtractor
         try
         {
             return Longest(Find(text, settings, now))
-                .Select(s => new ExtractedEntity(s.Dimension, s.Start, s.End, s.Value, 1.0, Name) { Text = text[s.Start..s.End], AdditionalInfo = s.AdditionalInfo })
+                .Select(s => new ExtractedEntity(s.Dimension, s.Start, s.End, RawJson.From(s.Value), 1.0, Name) { Text = text[s.Start..s.End], AdditionalInfo = RawJson.From(s.AdditionalInfo) })
                 .ToList();
         }
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException)

@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
+using Switchboard.Bot.Events;
 
 namespace Switchboard.Conversations.Storage;
 
-/// <summary>The embedded (single-process) tracker store.</summary>
+/// <summary>The embedded (single-process) tracker store: the events themselves (immutable records).</summary>
 public sealed class MemoryTrackerStore : ITrackerStore
 {
-    private readonly ConcurrentDictionary<string, List<string>> logs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, List<TrackerEvent>> logs = new(StringComparer.Ordinal);
     private readonly List<string> order = [];
     private readonly HashSet<string> known = new(StringComparer.Ordinal);
 
-    public Task Append(string conversationId, IReadOnlyList<string> events)
+    public Task Append(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
         var log = logs.GetOrAdd(conversationId, _ => []);
         lock (log)
@@ -20,18 +21,18 @@ public sealed class MemoryTrackerStore : ITrackerStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> Read(string conversationId, long from, long to = -1)
+    public Task<List<TrackerEvent>> Read(string conversationId, long from, long to = -1)
     {
         if (!logs.TryGetValue(conversationId, out var log))
         {
-            return Task.FromResult<IReadOnlyList<string>>([]);
+            return Task.FromResult<List<TrackerEvent>>([]);
         }
 
         lock (log)
         {
             var end = to < 0 ? log.Count - 1 : Math.Min(to, log.Count - 1);
             var start = (int)Math.Max(0, from);
-            return Task.FromResult<IReadOnlyList<string>>(end < start ? [] : log.GetRange(start, (int)end - start + 1));
+            return Task.FromResult(end < start ? [] : log.GetRange(start, (int)end - start + 1));
         }
     }
 
@@ -48,7 +49,7 @@ public sealed class MemoryTrackerStore : ITrackerStore
         }
     }
 
-    public Task Replace(string conversationId, IReadOnlyList<string> events)
+    public Task Replace(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
         logs[conversationId] = [.. events];
         return Task.CompletedTask;

@@ -15,7 +15,7 @@ public sealed class ChatPageTests
     [Fact]
     public async Task Without_the_chat_flag_there_is_no_page_and_no_token()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync();
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync();
         using var http = gateway.CreateClient();
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/chat/", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync(new Uri("/chat/token", UriKind.Relative), null)).StatusCode);
@@ -24,7 +24,7 @@ public sealed class ChatPageTests
     [Fact]
     public async Task Each_token_is_for_a_fresh_conversation_on_its_own_channel()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync("--chat", "--secret", "chat-test-secret");
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync("--chat", "--secret", "chat-test-secret");
         using var http = gateway.CreateClient();
         var first = await Token(http);
         var second = await Token(http);
@@ -47,7 +47,7 @@ public sealed class ChatPageTests
         // What a build made where npm was missing embeds: the page and its script, no SDK bundle.
         var assets = ChatAssets.Load(name => name == "centrifuge.js" ? null : typeof(ChatAssets).Assembly.GetManifestResourceStream("Switchboard.Chat." + name));
         Assert.Null(assets.Centrifuge);
-        await using var gateway = await Switchboard.Tests.Centrifugo.GatewayHost.StartAsync(extraArgs: ["--chat"], configure: builder => builder.Services.AddSingleton(assets));
+        await using var gateway = await GatewayHost.StartAsync(extraArgs: ["--chat"], configure: builder => builder.Services.AddSingleton(assets));
         foreach (var path in new[] { "/chat/", "/chat/centrifuge.js" })
         {
             using var response = await gateway.Http.GetAsync(new Uri(path, UriKind.Relative));
@@ -59,8 +59,8 @@ public sealed class ChatPageTests
     [Fact]
     public async Task A_browser_types_hello_and_sees_the_example_bot_greet_back()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync("--chat", "-m", ExampleProject.ModelPath);
-        var models = gateway.App.Services.GetRequiredService<ModelState>();
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync("--chat", "-m", ExampleProject.ModelPath);
+        var models = gateway.Services.GetRequiredService<ModelState>();
         await Eventually.Get(models.Current, m => m is not null, "example model loaded", TimeSpan.FromMinutes(2));
 
         var screenshot = BrowserCheck.ScreenshotPath("chat.png");

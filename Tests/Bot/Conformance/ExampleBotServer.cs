@@ -17,8 +17,8 @@ public sealed class ExampleBotServer : IAsyncLifetime
 
     private readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
 
-    /// <summary>Where the trained bots are saved: a model root of the server (PUT /model loads only from its roots).</summary>
-    private readonly string root = Directory.CreateTempSubdirectory("switchboard-conformance-").FullName;
+    // The gateway's models directory: PUT /model loads only from there.
+    private readonly string modelsDir = Directory.CreateTempSubdirectory("switchboard-conformance-models-").FullName;
     private string? loaded;
 
     public ActionServer Actions { get; private set; } = null!;
@@ -30,7 +30,7 @@ public sealed class ExampleBotServer : IAsyncLifetime
         var knowledgeBase = KnowledgeBase.Load(Path.Combine(RasaExample.Named("knowledgebasebot").Directory, "knowledge_base_data.json"));
         Actions = await ActionServer.StartAsync();
         Actions.Handler = request => ExampleActions.Answer(request, knowledgeBase);
-        Server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--endpoints", Actions.WriteEndpoints(), "--model-roots", root], loadModel: false);
+        Server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--endpoints", Actions.WriteEndpoints(), "--models-dir", modelsDir], loadModel: false);
     }
 
     /// <summary>Makes <paramref name="bot"/> the loaded model (training it on first use) and returns its trained model.</summary>
@@ -39,7 +39,7 @@ public sealed class ExampleBotServer : IAsyncLifetime
         if (!models.TryGetValue(bot.Name, out var path))
         {
             var model = await Task.Run(() => BotModel.Train(bot.Read()));
-            path = Path.Combine(root, $"{bot.Name}-{model.FileName}");
+            path = Path.Combine(modelsDir, $"{bot.Name}-{model.FileName}");
             model.Save(path);
             models[bot.Name] = path;
         }
@@ -62,6 +62,6 @@ public sealed class ExampleBotServer : IAsyncLifetime
     {
         await Server.DisposeAsync();
         await Actions.DisposeAsync();
-        Directory.Delete(root, recursive: true);
+        Directory.Delete(modelsDir, recursive: true);
     }
 }

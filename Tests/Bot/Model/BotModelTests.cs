@@ -1,6 +1,7 @@
 using System.IO.Compression;
-using Switchboard.Bot.Actions;
 using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Tracking;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Nlu;
 using Switchboard.Bot.Training;
@@ -20,7 +21,7 @@ public sealed class BotModelTests
         Assert.Equal(trained.Domain.ActionNames, loaded.Domain.ActionNames);
         foreach (var text in new[] { "book a table for 4 people at a thai restaurant", "I want to fly from Oslo to Rome", "hello", "weather in New York please" })
         {
-            Assert.Equal(trained.Parse(text).ToJson().ToJsonString(), loaded.Parse(text).ToJson().ToJsonString());
+            Assert.Equal(Json(trained.Parse(text)), Json(loaded.Parse(text)));
         }
 
         foreach (var story in StoryExpander.Expand(ExampleProject.Training.Stories).Take(5))
@@ -29,8 +30,8 @@ public sealed class BotModelTests
             for (var n = 1; n < events.Count; n++)
             {
                 var applied = events.Take(n).ToList();
-                var a = trained.PredictNextAction(RasaEventJson.Tracker("s", applied), applied);
-                var b = loaded.PredictNextAction(RasaEventJson.Tracker("s", applied), applied);
+                var a = trained.PredictNextAction(DialogueTracker.FromEvents("s", applied), applied);
+                var b = loaded.PredictNextAction(DialogueTracker.FromEvents("s", applied), applied);
                 Assert.Equal((a.Action, a.Policy), (b.Action, b.Policy));
                 Assert.Equal(a.Confidence, b.Confidence, 5);
             }
@@ -67,7 +68,7 @@ public sealed class BotModelTests
         var model = BotModel.Train(data);
         Assert.True(model.IsNluOnly);
         Assert.Equal("greet", model.Parse("hello there").Intent!.Name);
-        Assert.Throws<InvalidOperationException>(() => model.PredictNextAction(RasaEventJson.Tracker("s", []), []));
+        Assert.Throws<InvalidOperationException>(() => model.PredictNextAction(DialogueTracker.FromEvents("s", []), []));
 
         using var stream = new MemoryStream();
         model.Save(stream);
@@ -86,6 +87,8 @@ public sealed class BotModelTests
         var future = Rewrite(ExampleProject.ModelPath, "manifest.json", m => m.Replace("\"formatVersion\":2", "\"formatVersion\":99", StringComparison.Ordinal));
         Assert.Contains("format version 99 is not supported", Assert.Throws<InvalidDataException>(() => BotModel.Load(future)).Message);
     }
+
+    private static string Json(ParseResult parse) => System.Text.Encoding.UTF8.GetString(EventWriter.ToUtf8(w => EventWriter.WriteParseResult(w, parse)));
 
     private static MemoryStream Rewrite(string path, string entry, Func<string, string>? change)
     {

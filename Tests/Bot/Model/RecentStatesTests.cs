@@ -1,5 +1,6 @@
-using Switchboard.Bot.Actions;
 using Switchboard.Bot.Dialogue;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Tracking;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Training;
 
@@ -8,7 +9,7 @@ namespace Switchboard.Tests.Bot.Model;
 public sealed class RecentStatesTests
 {
     /// <summary>Several stories one after another in one session, then a new session and one more story.</summary>
-    private static List<BotEvent> LongSession()
+    private static List<TrackerEvent> LongSession()
     {
         var stories = StoryExpander.Expand(ExampleProject.Training.Stories).Take(8).ToList();
         var events = stories.Take(7).SelectMany(s => StoryEvents.From(s.Steps)).ToList();
@@ -52,7 +53,7 @@ public sealed class RecentStatesTests
         for (var n = 1; n <= events.Count; n++)
         {
             var prefix = events.Take(n).ToList();
-            var tracker = RasaEventJson.Tracker("s", prefix);
+            var tracker = DialogueTracker.FromEvents("s", prefix);
             var all = DialogueStates.Of(model.Domain, prefix).Select(s => s.State).ToList();
             foreach (var policy in model.Ensemble!.Policies)
             {

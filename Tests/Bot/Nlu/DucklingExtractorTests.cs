@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Nlu.Duckling;
 using Switchboard.Bot.Training;
 
@@ -13,7 +14,7 @@ public sealed class DucklingExtractorTests
     private static readonly DucklingSettings All = new([], null);
 
     private static JsonObject Single(string text, DucklingSettings? settings = null) =>
-        Assert.Single(DucklingExtractor.Extract(text, settings ?? All, Now)).ToJson();
+        JsonNode.Parse(EventWriter.ToUtf8(w => EventWriter.WriteEntities(w, [Assert.Single(DucklingExtractor.Extract(text, settings ?? All, Now))])))!.AsArray()[0]!.AsObject();
 
     [Theory]
     [InlineData("a table for 2 people", 2, "2")]
@@ -112,7 +113,7 @@ public sealed class DucklingExtractorTests
         Assert.Equal("tomorrow at 7", found[1].Text);
 
         var numbersOnly = DucklingExtractor.Extract("2 people tomorrow at 7", new DucklingSettings(["number"], null), Now);
-        Assert.Equal([2L, 7L], numbersOnly.Select(e => (long)e.Value!));
+        Assert.Equal([2L, 7L], numbersOnly.Select(e => (long)e.Value.AsNumber()!));
         Assert.Empty(DucklingExtractor.Extract("hello there", All, Now));
     }
 

@@ -1,5 +1,6 @@
 using Switchboard.Bot.Evaluation;
 using Switchboard.Bot.Model;
+using Switchboard.Bot.Serving;
 using Xunit.Abstractions;
 
 namespace Switchboard.Tests.Bot.Quality;
@@ -7,7 +8,7 @@ namespace Switchboard.Tests.Bot.Quality;
 public sealed class DialogueGeneralisationTests(ITestOutputHelper output)
 {
     [Fact]
-    public void The_learned_policy_alone_predicts_80_percent_of_the_actions_of_held_out_stories()
+    public async Task The_learned_policy_alone_predicts_80_percent_of_the_actions_of_held_out_stories()
     {
         var data = ExampleProject.Training;
         // Every third story is held out; the learned policy trains on the rest and the rules.
@@ -17,7 +18,7 @@ public sealed class DialogueGeneralisationTests(ITestOutputHelper output)
         Assert.NotNull(model.Learned);
 
         var learnedOnly = model.EnsembleOf(model.Learned);
-        var result = StoryEvaluation.Run(model.Domain, learnedOnly, heldOut);
+        var result = await StoryEvaluation.Run(new BotAgent(model, null, learnedOnly), heldOut);
         output.WriteLine($"held-out stories: {result.Stories}, action accuracy {result.ActionAccuracy:F3}, correct stories {result.CorrectStories}, failed: {string.Join("; ", result.FailedStories)}");
         foreach (var (action, scores) in result.Actions.Labels)
         {
@@ -28,11 +29,11 @@ public sealed class DialogueGeneralisationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_full_ensemble_follows_every_training_story()
+    public async Task The_full_ensemble_follows_every_training_story()
     {
         var data = ExampleProject.Training;
         var model = BotModel.Train(data);
-        var result = StoryEvaluation.Run(model.Domain, model.Ensemble!, data.Stories);
+        var result = await StoryEvaluation.Run(new BotAgent(model, null), data.Stories);
         output.WriteLine($"training stories: action accuracy {result.ActionAccuracy:F3}, failed: {string.Join("; ", result.FailedStories)}");
         Assert.Empty(result.FailedStories);
     }

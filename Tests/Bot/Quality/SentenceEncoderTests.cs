@@ -1,3 +1,4 @@
+using Switchboard.Bot.Events;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Nlu;
 using Switchboard.Bot.Training;
@@ -48,7 +49,9 @@ public sealed class SentenceEncoderTests
         Assert.Equal("minilm", loaded.Config.Nlu.LanguageModel);
         foreach (var text in new[] { "I'm hungry, where can I eat?", "weather forecast for Paris" })
         {
-            Assert.Equal(model.Parse(text).ToJson().ToJsonString(), loaded.Parse(text).ToJson().ToJsonString());
+            Assert.Equal(Json(model.Parse(text)), Json(loaded.Parse(text)));
         }
     }
+
+    private static string Json(ParseResult parse) => System.Text.Encoding.UTF8.GetString(EventWriter.ToUtf8(w => EventWriter.WriteParseResult(w, parse)));
 }

@@ -22,7 +22,7 @@ public sealed class ModelServingTests
     [Fact]
     public async Task Parse_is_answered_by_a_silo_model_worker()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync("--enable-api", "--auth-token", Token, "-m", ExampleProject.ModelPath);
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync("--enable-api", "--auth-token", Token, "-m", ExampleProject.ModelPath);
         using var http = gateway.CreateClient();
         var parsed = await Eventually.Get(() => Post(http, "/model/parse", """{"text": "hello there"}"""), r => r.Status == HttpStatusCode.OK, "parse", TimeSpan.FromMinutes(2));
         Assert.Equal("greet", (string?)JsonNode.Parse(parsed.Body)!["intent"]!["name"]);
@@ -31,7 +31,7 @@ public sealed class ModelServingTests
         Assert.Equal(HttpStatusCode.OK, predicted.Status);
         AssertGreetsBack(predicted.Body);
 
-        var management = gateway.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var management = gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         var stats = await management.GetSimpleGrainStatistics();
         Assert.Contains(stats, s => s.GrainType.Contains(nameof(ModelWorkerGrain), StringComparison.Ordinal) && s.ActivationCount > 0);
     }
@@ -69,9 +69,9 @@ public sealed class ModelServingTests
         }));
         // /status answers 409 without a model, as Rasa's does: serve the example while training another.
         var models = Directory.CreateTempSubdirectory("switchboard-models-").FullName;
-        await using var gateway = await EmbeddedGateway.StartAsync("--enable-api", "--auth-token", Token, "--models-dir", models, "-m", ExampleProject.ModelPath);
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync("--enable-api", "--auth-token", Token, "--models-dir", models, "-m", ExampleProject.ModelPath);
         using var http = gateway.CreateClient();
-        await Eventually.Get(gateway.App.Services.GetRequiredService<ModelState>().Current, m => m is not null, "example model loaded", TimeSpan.FromMinutes(2));
+        await Eventually.Get(gateway.Services.GetRequiredService<ModelState>().Current, m => m is not null, "example model loaded", TimeSpan.FromMinutes(2));
         Assert.Equal(0, await ActiveJobs(http));
 
         var yaml = await File.ReadAllTextAsync(Path.Combine(ExampleProject.Directory, "domain.yml")) + "\n"
@@ -115,7 +115,7 @@ public sealed class ModelServingTests
             app.MapGet("/models/missing", () => Results.NotFound());
         });
         var models = Directory.CreateTempSubdirectory("switchboard-models-").FullName;
-        await using var gateway = await EmbeddedGateway.StartAsync("--enable-api", "--auth-token", Token, "--models-dir", models);
+        await using var gateway = await GatewayHost.StartWithDefaultsAsync("--enable-api", "--auth-token", Token, "--models-dir", models);
         using var http = gateway.CreateClient();
 
         var storage = await Put(http, """{"remote_storage": "aws"}""");

@@ -1,13 +1,14 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Switchboard.Bot.Events;
+using Switchboard.Bot.Processing;
 using Switchboard.Channels;
 
 namespace Switchboard.Conversations;
 
 /// <summary>Publishes a conversation's bot messages to its real-time channel (<see cref="ConversationChannel"/>).</summary>
-public sealed class ChannelOutput(ChannelPublisher publisher, ILogger<ChannelOutput> logger)
+public sealed class ConversationPublisher(ChannelPublisher publisher, ILogger<ConversationPublisher> logger)
 {
-    public async Task Publish(string conversationId, IReadOnlyList<JsonObject> messages)
+    public async Task Publish(string conversationId, IReadOnlyList<OutgoingMessage> messages)
     {
         if (messages.Count == 0)
         {
@@ -19,7 +20,7 @@ public sealed class ChannelOutput(ChannelPublisher publisher, ILogger<ChannelOut
         {
             foreach (var message in messages)
             {
-                await publisher.Publish(channel, System.Text.Encoding.UTF8.GetBytes(message.ToJsonString()));
+                await publisher.Publish(channel, EventWriter.ToUtf8(w => EventWriter.WriteMessage(w, message)));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

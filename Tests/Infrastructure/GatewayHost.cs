@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Builder;
 using Switchboard.ApiGateway.Centrifugo.Api;
 using Switchboard.ApiGateway.Hosting;
 using Switchboard.Security;
-using Switchboard.Tests.Infrastructure;
 
-namespace Switchboard.Tests.Centrifugo;
+namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
-/// A real gateway (Kestrel on 127.0.0.1 with its embedded silo, or a Redis cluster client) on free ports,
-/// configured from a Centrifugo-style JSON file.
+/// The one in-process gateway harness of the tests: a real gateway (Kestrel on 127.0.0.1 with its embedded silo,
+/// or a Redis cluster client) on free ports, configured from a Centrifugo-style JSON file (<see cref="DefaultConfig"/>,
+/// or none: <see cref="StartWithDefaultsAsync"/>) and command-line flags.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
@@ -45,10 +45,10 @@ public sealed class GatewayHost : IAsyncDisposable
     public static IReadOnlyList<string> SiloConfigArgs => ["--config", DefaultConfigPath.Value];
 
     private readonly WebApplication app;
-    private readonly string configFile;
+    private readonly string? configFile;
     private int disposed;
 
-    private GatewayHost(WebApplication app, string configFile, string baseUrl)
+    private GatewayHost(WebApplication app, string? configFile, string baseUrl)
     {
         this.app = app;
         this.configFile = configFile;
@@ -64,14 +64,28 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<GatewayHost> StartAsync(string config = DefaultConfig, IEnumerable<string>? extraArgs = null, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>An HTTP client that does not follow redirects or keep cookies, so tests see exactly what the server says.</summary>
+    public HttpClient CreateClient() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(BaseUrl) };
+
+    /// <summary>The gateway on its defaults (no configuration file: secrets generated) with <paramref name="args"/>.</summary>
+    public static Task<GatewayHost> StartWithDefaultsAsync(params string[] args) => StartAsync(config: null, extraArgs: args);
+
+    /// <summary>A gateway configured by <paramref name="config"/> (JSON; null: no configuration file) and <paramref name="extraArgs"/>.</summary>
+    public static async Task<GatewayHost> StartAsync(string? config = DefaultConfig, IEnumerable<string>? extraArgs = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var configFile = Path.Combine(Path.GetTempPath(), $"switchboard-gateway-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(configFile, config);
+        string? configFile = null;
+        if (config is not null)
+        {
+            configFile = Path.Combine(Path.GetTempPath(), $"switchboard-gateway-{Guid.NewGuid():N}.json");
+            await File.WriteAllTextAsync(configFile, config);
+        }
+
         var baseUrl = $"http://127.0.0.1:{FreePort.Next()}";
         string[] args =
         [
-            "--config", configFile, "--urls", baseUrl,
+            .. configFile is null ? Array.Empty<string>() : ["--config", configFile],
+            "--urls", baseUrl,
             "--silo-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extraArgs ?? [],
@@ -153,6 +167,9 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         await app.DisposeAsync();
-        File.Delete(configFile);
+        if (configFile is not null)
+        {
+            File.Delete(configFile);
+        }
     }
 }

@@ -1,6 +1,6 @@
-namespace Switchboard.Bot.Tracking;
+namespace Switchboard.Bot.Events;
 
-/// <summary>Rasa's event type names (the <c>event</c> field) and the action names the tracker logic relies on.</summary>
+/// <summary>Rasa's event type names (the <c>event</c> field).</summary>
 public static class EventNames
 {
     public const string User = "user";
@@ -26,9 +26,6 @@ public static class EventNames
     public const string Resume = "resume";
     public const string SessionStarted = "session_started";
     public const string Export = "export";
-
-    public const string ActionListen = "action_listen";
-    public const string ActionSessionStart = "action_session_start";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {

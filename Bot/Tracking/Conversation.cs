@@ -1,0 +1,181 @@
+using Switchboard.Bot.Events;
+
+namespace Switchboard.Bot.Tracking;
+
+/// <summary>
+/// One conversation as the processor works on it: the derived state, the current session's events in memory
+/// (up to <see cref="MaxSessionInMemory"/>, so a turn does not read its session back from the store), their
+/// applied events kept up to date, and the events logged but not stored yet. Older events are read through
+/// the store's reader. Timestamps are strictly increasing within a conversation, so <c>until</c> splits cleanly.
+/// </summary>
+public sealed class Conversation
+{
+    private const int MaxSessionInMemory = 2000;
+    private readonly Func<long, Task<List<TrackerEvent>>> readStored;
+    private readonly List<TrackerEvent> pending = [];
+
+    /// <summary>The events from <see cref="DialogueTracker.ResetIndex"/> on (stored and pending), or null when the session is too long to keep.</summary>
+    private List<TrackerEvent>? session;
+
+    /// <summary>The applied events of <see cref="session"/> (null: not computed).</summary>
+    private AppliedEvents? applied;
+
+    private double lastTimestamp;
+
+    private Conversation(DialogueTracker tracker, List<TrackerEvent>? session, Func<long, Task<List<TrackerEvent>>> readStored)
+    {
+        Tracker = tracker;
+        this.readStored = readStored;
+        KeepSession(session);
+        lastTimestamp = tracker.LatestEventTime ?? 0;
+    }
+
+    public DialogueTracker Tracker { get; private set; }
+
+    public string SenderId => Tracker.SenderId;
+
+    /// <summary>Events logged and not yet stored, in order.</summary>
+    public IReadOnlyList<TrackerEvent> Pending => pending;
+
+    /// <summary>How many events the store holds.</summary>
+    public long StoredCount => Tracker.EventCount - pending.Count;
+
+    /// <summary>
+    /// The conversation as a snapshot (or nothing) and the store hold it: events logged after the snapshot
+    /// are applied again, and the current session is read into memory.
+    /// </summary>
+    public static async Task<Conversation> Load(string senderId, string? snapshot, long storedCount, Func<long, Task<List<TrackerEvent>>> readStored)
+    {
+        var tracker = snapshot is null ? new DialogueTracker(senderId) : DialogueTracker.FromSnapshot(senderId, snapshot);
+        if (storedCount < tracker.EventCount)
+        {
+            // The store was replaced behind the snapshot's back: rebuild from what it holds.
+            tracker = new DialogueTracker(senderId);
+        }
+
+        List<TrackerEvent> session = [];
+        if (storedCount > 0)
+        {
+            // The snapshot lags the store (by up to a snapshot period, more after a crash); reading from its
+            // session start also loads the session the next turns need.
+            var from = tracker.ResetIndex;
+            var events = await readStored(from);
+            tracker.ApplyFrom(events, from);
+            session = events.Skip((int)(tracker.ResetIndex - from)).ToList();
+        }
+
+        return new Conversation(tracker, session, readStored);
+    }
+
+    /// <summary>A conversation held only in memory (a temporary tracker: <c>/model/predict</c>, story evaluation).</summary>
+    public static Conversation FromEvents(string senderId, IReadOnlyList<TrackerEvent> events)
+    {
+        var tracker = DialogueTracker.FromEvents(senderId, events);
+        var all = events.ToList();
+        return new Conversation(tracker, all.Skip((int)tracker.ResetIndex).ToList(), from => Task.FromResult(all.Skip((int)from).ToList()));
+    }
+
+    /// <summary>Replaces every event (<c>PUT /tracker/events</c>); the caller stores them.</summary>
+    public void Replace(IReadOnlyList<TrackerEvent> events)
+    {
+        pending.Clear();
+        Tracker = DialogueTracker.FromEvents(SenderId, events);
+        KeepSession(events.Skip((int)Tracker.ResetIndex).ToList());
+        lastTimestamp = Math.Max(lastTimestamp, Tracker.LatestEventTime ?? 0);
+    }
+
+    /// <summary>The pending events went to the store.</summary>
+    public void Stored() => pending.Clear();
+
+    /// <summary>Seconds since the epoch, strictly increasing within the conversation.</summary>
+    public double Now()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        lastTimestamp = now > lastTimestamp ? now : lastTimestamp + 0.000001;
+        return lastTimestamp;
+    }
+
+    /// <summary>Applies an event to the state and queues it for the store.</summary>
+    public async Task Log(TrackerEvent e)
+    {
+        var appliedKnown = false;
+        if (e is UserUtteranceReverted or ActionReverted)
+        {
+            IReadOnlyList<TrackerEvent> replay;
+            if (session is null)
+            {
+                replay = AppliedEvents.Of([.. await EventsFrom(Tracker.ResetIndex), e]);
+            }
+            else
+            {
+                // The session's applied events are kept up to date: no pass over the whole session.
+                applied ??= AppliedEvents.For(session);
+                applied.TryAdd(e);
+                appliedKnown = true;
+                replay = applied.Events;
+            }
+
+            Tracker.Apply(e, () => replay);
+        }
+        else
+        {
+            Tracker.Apply(e, () => throw new InvalidOperationException("only rewind and undo replay events"));
+        }
+
+        lastTimestamp = Math.Max(lastTimestamp, e.Timestamp);
+        pending.Add(e);
+        if (e is Restarted or SessionStarted)
+        {
+            KeepSession([e]);
+        }
+        else if (session is not null)
+        {
+            session.Add(e);
+            if (!appliedKnown && applied?.TryAdd(e) == false)
+            {
+                applied = null;
+            }
+
+            if (session.Count > MaxSessionInMemory)
+            {
+                KeepSession(null);
+            }
+        }
+    }
+
+    /// <summary>Events from index <paramref name="from"/> on, stored and not yet stored (a copy).</summary>
+    public async Task<IReadOnlyList<TrackerEvent>> EventsFrom(long from)
+    {
+        if (session is not null && from >= Tracker.ResetIndex)
+        {
+            var skip = (int)(from - Tracker.ResetIndex);
+            return session.GetRange(skip, session.Count - skip);
+        }
+
+        var stored = StoredCount;
+        var events = from < stored ? await readStored(from) : [];
+        events.AddRange(pending.Skip((int)Math.Max(0, from - stored)));
+        return events;
+    }
+
+    /// <summary>The events of the current session (since the latest restart or session start).</summary>
+    public Task<IReadOnlyList<TrackerEvent>> SessionEvents() => EventsFrom(Tracker.ResetIndex);
+
+    /// <summary>The current session's applied events (Rasa's <c>applied_events</c>).</summary>
+    public async Task<IReadOnlyList<TrackerEvent>> AppliedSessionEvents()
+    {
+        if (session is null)
+        {
+            return AppliedEvents.Of(await SessionEvents());
+        }
+
+        applied ??= AppliedEvents.For(session);
+        return [.. applied.Events];
+    }
+
+    private void KeepSession(List<TrackerEvent>? events)
+    {
+        session = events?.Count <= MaxSessionInMemory ? events : null;
+        applied = null;
+    }
+}
