@@ -114,6 +114,27 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int ExitCode => process.ExitCode;
 
+    /// <summary>The end of the output, for failure messages.</summary>
+    public string Tail(int chars = 4000)
+    {
+        var output = Output;
+        return output.Length > chars ? "..." + output[^chars..] : output;
+    }
+
+    /// <summary>A memory line of <c>/proc/PID/status</c> in bytes: <c>VmRSS</c> now, <c>VmHWM</c> the peak since start.</summary>
+    public long Memory(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"no {field} for pid {Pid}");
+    }
+
     /// <summary>After the exit: waits until the redirected output reached its end (bounded, in case a child holds the pipe).</summary>
     private async Task DrainOutput()
     {

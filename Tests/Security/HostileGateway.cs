@@ -52,18 +52,7 @@ public sealed class HostileGateway : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the process now (VmRSS), in bytes.</summary>
-    public long RssBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{Process.Pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        throw new InvalidOperationException("no VmRSS for pid " + Process.Pid);
-    }
+    public long RssBytes() => Process.Memory("VmRSS");
 
     /// <summary>The process is up and answers a request (after a hostile case); fails with its output otherwise.</summary>
     public async Task AssertStillAnswers(string after)
@@ -74,11 +63,7 @@ public sealed class HostileGateway : IAsyncDisposable
     }
 
     /// <summary>The end of the process's output, for failure messages.</summary>
-    public string Tail()
-    {
-        var output = Process.Output;
-        return output.Length > 4000 ? "..." + output[^4000..] : output;
-    }
+    public string Tail() => Process.Tail();
 
     public async ValueTask DisposeAsync()
     {

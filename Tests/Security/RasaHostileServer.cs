@@ -69,25 +69,10 @@ public sealed class RasaHostileServer : IAsyncDisposable
         Assert.Contains(Path.GetFileName(ModelPath), body, StringComparison.Ordinal);
     }
 
-    /// <summary>A line of <c>/proc/PID/status</c> in bytes: <c>VmRSS</c> now, <c>VmHWM</c> the peak since start.</summary>
-    public long Memory(string field)
-    {
-        foreach (var line in File.ReadLines($"/proc/{Process.Pid}/status"))
-        {
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
+    /// <summary>A memory line of <c>/proc/PID/status</c> in bytes (<see cref="NodeProcess.Memory"/>).</summary>
+    public long Memory(string field) => Process.Memory(field);
 
-        throw new InvalidOperationException($"no {field} for pid {Process.Pid}");
-    }
-
-    public string Tail()
-    {
-        var output = Process.Output;
-        return output.Length > 4000 ? "..." + output[^4000..] : output;
-    }
+    public string Tail() => Process.Tail();
 
     public async ValueTask DisposeAsync()
     {
