@@ -48,8 +48,8 @@ public sealed class Runner(RunnerOptions options)
         try
         {
             var model = await Train(modelDirectory);
-            // PUT /model loads only from the models directory and --model-roots: the trained model's directory is a root.
-            string[] gatewayArgs = ["--config", config, "-m", Path.Combine(Example, "domain.yml"), "--enable-api", "--auth-token", ConversationLoad.Token, "--model-roots", modelDirectory];
+            // The trained model is loaded with PUT /model, which reads only from the models directory.
+            string[] gatewayArgs = ["--config", config, "-m", Path.Combine(Example, "domain.yml"), "--enable-api", "--auth-token", ConversationLoad.Token, "--models-dir", modelDirectory];
             Baseline? baseline;
             await using (var bare = await Target.Baseline())
             {

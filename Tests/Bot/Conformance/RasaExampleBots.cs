@@ -11,55 +11,16 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Bot.Conformance;
 
 /// <summary>
-/// Rasa's own example bots from <c>../shared/conformance/rasa-examples</c>, read and trained at run time (never
-/// copied into the repository), once per bot and test run; and conversations with them through the processor.
+/// Conversations with Rasa's example bots (<see cref="RasaExample"/>) straight through the message processor, no
+/// HTTP and no action server in between; each bot trained once per test run.
 /// </summary>
 public static class RasaExampleBots
 {
     private static readonly ConcurrentDictionary<string, Lazy<BotModel>> Models = new(StringComparer.Ordinal);
 
-    public static string Directory(string bot)
-    {
-        var directory = Path.Combine(Repo.Shared, "conformance", "rasa-examples", bot);
-        return System.IO.Directory.Exists(directory)
-            ? directory
-            : throw new DirectoryNotFoundException($"the conformance corpus is missing: {directory} (see ../shared/conformance/rasa-examples/README.md)");
-    }
-
-    /// <summary>The bot trained from its config, domain and data folder.</summary>
+    /// <summary>The bot trained from its config, domain and data folder, as <c>rasa train</c> reads them.</summary>
     public static BotModel Model(string bot) =>
-        Models.GetOrAdd(bot, _ => new Lazy<BotModel>(() =>
-        {
-            var directory = Directory(bot);
-            return BotModel.Train(TrainingDataReader.FromPaths([Path.Combine(directory, "config.yml"), Path.Combine(directory, "domain.yml"), Path.Combine(directory, "data")]));
-        })).Value;
-
-    /// <summary>
-    /// The bot trained from its config, domain and one data file read as <paramref name="adapt"/> rewrites it in
-    /// memory (for data Rasa 3 itself only accepts with a warning, such as a Rasa 2 action name).
-    /// </summary>
-    public static BotModel Model(string bot, string dataFile, Func<string, string> adapt) =>
-        Models.GetOrAdd(bot + "|" + dataFile, _ => new Lazy<BotModel>(() =>
-        {
-            var directory = Directory(bot);
-            var adapted = Path.Combine(System.IO.Directory.CreateTempSubdirectory("switchboard-conformance-").FullName, Path.GetFileName(dataFile));
-            File.WriteAllText(adapted, adapt(File.ReadAllText(Path.Combine(directory, dataFile))));
-            try
-            {
-                return BotModel.Train(TrainingDataReader.FromPaths([Path.Combine(directory, "config.yml"), Path.Combine(directory, "domain.yml"), adapted]));
-            }
-            finally
-            {
-                System.IO.Directory.Delete(Path.GetDirectoryName(adapted)!, recursive: true);
-            }
-        })).Value;
-
-    /// <summary>Stories (test stories, or the bot's training stories) as the evaluation reads them.</summary>
-    public static IReadOnlyList<StoryBlock> Stories(BotModel model, string bot, string file)
-    {
-        var data = TrainingDataReader.FromYaml(File.ReadAllText(Path.Combine(Directory(bot), file)), file, model.Domain);
-        return [.. data.Stories, .. data.Rules];
-    }
+        Models.GetOrAdd(bot, _ => new Lazy<BotModel>(() => BotModel.Train(RasaExample.Named(bot).Read()))).Value;
 
     /// <summary>A conversation with a bot (no action server), message by message.</summary>
     public sealed class Chat(IAgent agent, string sender = "conformance")
