@@ -6,7 +6,8 @@ public sealed record RunnerOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 
-    public int IdleConnections { get; init; } = 10_000;
+    /// <summary>The idle-connection counts the memory figure is measured at, each on fresh processes.</summary>
+    public IReadOnlyList<int> IdleConnections { get; init; } = [1_000, 10_000];
 
     public int ClientProcesses { get; init; } = 2;
 
@@ -18,6 +19,9 @@ public sealed record RunnerOptions
     /// <summary>Only the training and Rasa-route figures, embedded and Redis with 1 silo (a quick check of the conversation path).</summary>
     public bool ConversationsOnly { get; init; }
 
+    /// <summary>Only the memory per idle connection (fresh processes; no training, no load figures).</summary>
+    public bool MemoryOnly { get; init; }
+
     /// <summary>Only the figures whose name contains this text (a quick check; docs/benchmarks.md is then left alone).</summary>
     public string? Only { get; init; }
 
@@ -26,11 +30,12 @@ public sealed record RunnerOptions
     public static RunnerOptions Parse(IReadOnlyDictionary<string, string?> flags) => new()
     {
         Duration = flags.TryGetValue("duration", out var d) && d is not null ? TimeSpan.FromSeconds(int.Parse(d, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(5),
-        IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000,
+        IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? [.. c.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1_000, 10_000],
         ClientProcesses = flags.TryGetValue("client_processes", out var p) && p is not null ? int.Parse(p, CultureInfo.InvariantCulture) : 2,
         SiloCounts = flags.TryGetValue("silos", out var s) && s is not null ? [.. s.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1, 2],
         Only = flags.GetValueOrDefault("only"),
         Full = flags.ContainsKey("full"),
         ConversationsOnly = flags.ContainsKey("conversations_only"),
+        MemoryOnly = flags.ContainsKey("memory_only"),
     };
 }

@@ -20,7 +20,7 @@ public sealed class Target : IAsyncDisposable
 
     public string Name { get; }
 
-    public IReadOnlyList<Uri> BaseUrls { get; private set; }
+    public IReadOnlyList<Uri> BaseUrls { get; }
 
     public Func<IReadOnlyList<int>> GatewayPids { get; }
 
@@ -68,12 +68,8 @@ public sealed class Target : IAsyncDisposable
             () => [.. cluster.Gateways.Select(g => g.Process.Pid)], () => cluster.DisposeAsync(), cluster);
     }
 
-    /// <summary>Adds a gateway to a Redis target (for connections spread over 2 gateways).</summary>
-    public async Task AddGateway()
-    {
-        var gateway = await Cluster!.AddGatewayAsync();
-        BaseUrls = [.. BaseUrls, gateway.BaseUrl];
-    }
+    /// <summary>The silos' resident memory, summed (0 without silo processes).</summary>
+    public long SiloRss() => Cluster is null ? 0 : Cluster.Silos.Sum(s => ProcessMemory.Rss(s.Process.Pid));
 
     public ValueTask DisposeAsync() => dispose();
 }

@@ -3,7 +3,8 @@
 # default, Redis clusters of 1 and 2 silos) as real processes on loopback, prints the table and writes
 # docs/benchmarks.md. Needs wrk and redis-server (Debian packages). With --intents DIR it then scores intent
 # accuracy on the public benchmark datasets found in DIR (never downloaded; see docs/bot-model.md).
-#   scripts/benchmark.sh [--duration SECONDS] [--connections N] [--client-processes N] [--full] [--conversations-only] [--intents DIR]
+#   scripts/benchmark.sh [--duration SECONDS] [--connections 1000,10000] [--client-processes N] [--full] [--conversations-only]
+#                        [--memory-only] [--intents DIR]   (--memory-only: just the memory per idle connection, fresh processes)
 #                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
 #                        client protocol and transport fan-out comparison; docs untouched)
 set -euo pipefail

@@ -32,7 +32,12 @@ public sealed partial class ClientSession(
     private IClientCodec? codec;
     private bool connected;
     private bool closed;
-    private long pingSentAt;
+
+    /// <summary>When (Unix seconds) the next ping goes out, or a connection without connect is stale; 0: no more pings.</summary>
+    private long pingAt;
+
+    /// <summary>When an unanswered ping closes the connection (3012); 0 while no ping awaits its pong.</summary>
+    private long pongBy;
 
     /// <summary>The connection token's <c>exp</c> (Unix seconds), moved by <c>refresh</c>; 0 when it does not expire.</summary>
     private long expiresAt;
@@ -123,36 +128,19 @@ public sealed partial class ClientSession(
     }
 
     /// <summary>
-    /// Closes a connection that did not send connect within the ping interval; then, for generations the server
-    /// pings, sends a ping every interval and closes a connection that did not answer within the pong timeout.
+    /// Files the session's first ping deadline with the node's wheel (no timer per connection): a connection that has
+    /// not sent connect by then is closed as stale; then, for generations the server pings, a ping goes out every
+    /// interval and a connection that does not answer within the pong timeout is closed (see <see cref="OnDue"/>).
     /// </summary>
-    public async Task RunPings(CancellationToken aborted)
+    public void StartPings()
     {
-        var pongWait = options.PongTimeout < options.PingInterval ? options.PongTimeout : options.PingInterval;
-        using var timer = new PeriodicTimer(options.PingInterval);
-        while (await timer.WaitForNextTickAsync(aborted))
+        long first;
+        lock (gate)
         {
-            if (!IsConnected)
-            {
-                Close(new Disconnect(3502, "stale"));
-                return;
-            }
-
-            if (Codec?.Ping is not { } ping)
-            {
-                return;
-            }
-
-            var sentAt = Environment.TickCount64;
-            Interlocked.Exchange(ref pingSentAt, sentAt);
-            Enqueue(ping);
-            await Task.Delay(pongWait, aborted);
-            if (Interlocked.Read(ref pingSentAt) == sentAt)
-            {
-                Close(Disconnect.NoPong);
-                return;
-            }
+            pingAt = first = node.Expiries.Now + PingSeconds;
         }
+
+        node.Expiries.Schedule(this, first);
     }
 
     /// <summary>Called by the transport once the connection is gone.</summary>
@@ -241,7 +229,11 @@ public sealed partial class ClientSession(
 
         if (command.IsPong)
         {
-            Interlocked.Exchange(ref pingSentAt, 0);
+            lock (gate)
+            {
+                pongBy = 0;
+            }
+
             return;
         }
 
@@ -368,18 +360,30 @@ public sealed partial class ClientSession(
     /// <summary>Seconds left before a token expiring at <paramref name="exp"/> (0: it does not expire), by the expiry wheel's clock.</summary>
     private uint TtlOf(long exp) => exp > 0 ? (uint)Math.Max(1, exp - node.Expiries.Now) : 0;
 
+    /// <summary>Whole seconds between pings (the wheel's resolution), at least 1.</summary>
+    private long PingSeconds => Math.Max(1, (long)Math.Ceiling(options.PingInterval.TotalSeconds));
+
     /// <summary>
-    /// A deadline has come: a connection whose token expired more than <c>client_expired_close_delay</c> ago without a
-    /// <c>refresh</c> is closed (3005); subscriptions whose token expired more than <c>client_expired_sub_close_delay</c>
-    /// ago without a <c>sub_refresh</c> are unsubscribed (2501, the SDK resubscribes with a new token).
+    /// Seconds a ping waits for its pong: the pong timeout (at most the ping interval), plus the wheel's second of
+    /// rounding so that a client always gets at least the configured time.
+    /// </summary>
+    private long PongSeconds => (long)Math.Ceiling((options.PongTimeout < options.PingInterval ? options.PongTimeout : options.PingInterval).TotalSeconds) + 1;
+
+    /// <summary>
+    /// A deadline has come. A ping left unanswered closes the connection (3012), and so does a missing connect at the
+    /// first ping (3502); a ping that is due goes out. A connection whose token expired more than
+    /// <c>client_expired_close_delay</c> ago without a <c>refresh</c> is closed (3005); subscriptions whose token expired
+    /// more than <c>client_expired_sub_close_delay</c> ago without a <c>sub_refresh</c> are unsubscribed (2501, the SDK
+    /// resubscribes with a new token). The next deadline is filed again.
     /// </summary>
     public void OnDue(long now)
     {
         var connectionGrace = (long)options.ClientExpiredCloseDelay.TotalSeconds;
         var subscriptionGrace = (long)options.ClientExpiredSubCloseDelay.TotalSeconds;
         List<string> expired = [];
+        Disconnect? close = null;
+        byte[]? ping = null;
         var next = long.MaxValue;
-        var connectionExpired = false;
         lock (gate)
         {
             if (closed)
@@ -387,8 +391,13 @@ public sealed partial class ClientSession(
                 return;
             }
 
-            connectionExpired = expiresAt > 0 && expiresAt + connectionGrace <= now;
-            if (!connectionExpired)
+            close = DuePing(now, out ping);
+            if (close is null && expiresAt > 0 && expiresAt + connectionGrace <= now)
+            {
+                close = Disconnect.Expired;
+            }
+
+            if (close is null)
             {
                 if (expiresAt > 0)
                 {
@@ -417,12 +426,19 @@ public sealed partial class ClientSession(
                 {
                     subscriptions.Remove(channel);
                 }
+
+                next = Math.Min(next, Math.Min(pingAt > 0 ? pingAt : long.MaxValue, pongBy > 0 ? pongBy : long.MaxValue));
             }
         }
 
-        if (connectionExpired)
+        if (close is { } reason)
         {
-            Close(Disconnect.Expired);
+            Close(reason);
+            return;
+        }
+
+        if (ping is not null && !Enqueue(ping))
+        {
             return;
         }
 
@@ -435,6 +451,45 @@ public sealed partial class ClientSession(
         {
             _ = Unsubscribed(expired, UnsubscribeReason.Expired);
         }
+    }
+
+    /// <summary>Under the lock: the close a missed pong or a missing connect calls for, else the ping to send now (if one is due).</summary>
+    private Disconnect? DuePing(long now, out byte[]? ping)
+    {
+        ping = null;
+        if (pongBy > 0 && pongBy <= now)
+        {
+            return Disconnect.NoPong;
+        }
+
+        if (pingAt == 0 || pingAt > now)
+        {
+            return null;
+        }
+
+        if (!IsConnected)
+        {
+            return new Disconnect(3502, "stale");
+        }
+
+        if (Codec?.Ping is not { } frame)
+        {
+            // This generation is not pinged by the server.
+            pingAt = 0;
+            return null;
+        }
+
+        if (pongBy > 0)
+        {
+            // The last ping still waits for its pong: look again when its time is up.
+            pingAt = pongBy;
+            return null;
+        }
+
+        ping = frame;
+        pongBy = now + PongSeconds;
+        pingAt = now + PingSeconds;
+        return null;
     }
 
     /// <summary>Files a token's deadline (its <c>exp</c> plus the grace) with the node's expiry wheel.</summary>

@@ -4,8 +4,8 @@ using Switchboard.ApiGateway.Centrifugo.Protocol;
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
 
 /// <summary>
-/// Runs one connection from accept to cleanup, whatever its transport: the reader, the writer and the pings
-/// until either side ends it, then a flushed close and the session's unregistration.
+/// Runs one connection from accept to cleanup, whatever its transport: the reader and the writer until either side
+/// ends it (the session's pings run on the node's wheel), then a flushed close and the session's unregistration.
 /// </summary>
 internal static class SessionLifetime
 {
@@ -29,7 +29,7 @@ internal static class SessionLifetime
         using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var reading = read(done.Token);
         var writer = transport.RunWriter(done.Token);
-        var pings = session.RunPings(done.Token);
+        session.StartPings();
         try
         {
             // The reader ends when the peer goes, the writer when the connection fails, and a close (e.g. of a slow
@@ -47,7 +47,7 @@ internal static class SessionLifetime
 
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
             await done.CancelAsync();
-            await Task.WhenAll(reading, writer, pings.ContinueWith(static _ => { }, TaskScheduler.Default));
+            await Task.WhenAll(reading, writer);
             await session.OnClosed();
         }
     }

@@ -19,7 +19,14 @@ public static class WebSocketEndpoint
 
     public static void Map(WebApplication app)
     {
-        app.Map(Path, async (HttpContext context, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
+        // Singletons, resolved once: taking them from the request's services would open a DI scope that every socket
+        // keeps for its whole life.
+        var node = app.Services.GetRequiredService<GatewayNode>();
+        var rules = app.Services.GetRequiredService<ChannelRules>();
+        var rpc = app.Services.GetRequiredService<RpcHandlers>();
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ClientSession>();
+        app.Map(Path, async (HttpContext context) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -37,7 +44,7 @@ public static class WebSocketEndpoint
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
-            await Run(socket, binary, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>(), context.RequestAborted);
+            await Run(socket, binary, node, rules, rpc, lifetime, logger, context.RequestAborted);
             return Results.Empty;
         });
     }
@@ -68,45 +75,75 @@ public static class WebSocketEndpoint
         await SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, aborted);
     }
 
+    /// <summary>
+    /// Reads messages until the peer goes. An idle socket holds no receive buffer: the next message is awaited with a
+    /// zero-byte receive, and a pooled buffer is rented only while a message is read and handled.
+    /// </summary>
     private static async Task ReadLoop(WebSocket socket, ClientSession session, bool binary, int maxSize, CancellationToken aborted)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
             while (socket.State == WebSocketState.Open)
             {
-                var result = await socket.ReceiveAsync(buffer.GetMemory(4096), aborted);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var start = await socket.ReceiveAsync(Memory<byte>.Empty, aborted);
+                if (start.MessageType == WebSocketMessageType.Close || !await ReadMessage(socket, session, binary, maxSize, start, aborted))
                 {
                     return;
                 }
-
-                buffer.Advance(result.Count);
-                if (buffer.WrittenCount > maxSize)
-                {
-                    session.Close(Disconnect.MessageTooBig);
-                    return;
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                if (result.MessageType != (binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text))
-                {
-                    // JSON travels in text frames, Protobuf in binary ones.
-                    session.Close(Disconnect.BadRequest);
-                    return;
-                }
-
-                await session.HandleMessage(buffer.WrittenMemory);
-                buffer.ResetWrittenCount();
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             // Connection dropped.
+        }
+    }
+
+    /// <summary>Reads the rest of the message <paramref name="result"/> began, in a pooled buffer, and hands it to the session; false when the connection is to end.</summary>
+    private static async Task<bool> ReadMessage(WebSocket socket, ClientSession session, bool binary, int maxSize, ValueWebSocketReceiveResult result, CancellationToken aborted)
+    {
+        // One byte past the limit is enough to tell that a message is too big.
+        var limit = (int)Math.Min((long)maxSize + 1, Array.MaxLength);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(4096, limit));
+        var count = 0;
+        try
+        {
+            while (!result.EndOfMessage)
+            {
+                if (count == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit));
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                result = await socket.ReceiveAsync(buffer.AsMemory(count), aborted);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return false;
+                }
+
+                count += result.Count;
+                if (count > maxSize)
+                {
+                    session.Close(Disconnect.MessageTooBig);
+                    return false;
+                }
+            }
+
+            if (result.MessageType != (binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text))
+            {
+                // JSON travels in text frames, Protobuf in binary ones.
+                session.Close(Disconnect.BadRequest);
+                return false;
+            }
+
+            await session.HandleMessage(buffer.AsMemory(0, count));
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
