@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using Orleans.Serialization;
 using Orleans.Streams;
 using Orleans.TestingHost;
+using Switchboard.Conversations;
 using Switchboard.Hosting;
 using Switchboard.Nodes;
 
@@ -41,7 +43,12 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
             silo.Services.AddSingleton(Channels.TestData.Namespaces);
             configure?.Invoke(silo);
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(NodeStreams.Provider));
+        builder.ConfigureClient(client =>
+        {
+            client.AddMemoryStreams(NodeStreams.Provider);
+            // As the gateway's client: the bot engine's records cross grain calls through their JSON codec.
+            client.Services.AddSerializer(serializer => serializer.AddBotTypes());
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new SwitchboardTestCluster(cluster);
