@@ -21,13 +21,16 @@ public static class ConversationLoad
 
     public static string WebhookText => Script("\"/webhooks/rest/webhook\"", """'{"sender":"x' .. id .. '","message":"' .. text .. '"}'""");
 
+    /// <summary>Text messages from <paramref name="senders"/> senders (the issue's side-by-side load with Rasa: 1,000).</summary>
+    public static string WebhookSenders(int senders) => Script("\"/webhooks/rest/webhook\"", """'{"sender":"s' .. id .. '","message":"' .. text .. '"}'""", senders);
+
     public static string Parse => Script($"\"/model/parse?token={Token}\"", """'{"text":"' .. text .. '"}'""");
 
-    private static string Script(string path, string body) => $$"""
+    private static string Script(string path, string body, int conversations = Conversations) => $$"""
         math.randomseed(os.time() + math.floor(os.clock() * 1000000))
         local texts = {{Texts}}
         request = function()
-          local id = math.random(0, {{Conversations - 1}})
+          local id = math.random(0, {{conversations - 1}})
           local text = texts[math.random(1, #texts)]
           return wrk.format("POST", {{path}}, {["Content-Type"] = "application/json"}, {{body}})
         end

@@ -49,7 +49,11 @@ public sealed class Runner(RunnerOptions options)
         {
             // The trained model is loaded with PUT /model, which reads only from the models directory.
             string[] gatewayArgs = ["--config", config, "-m", Path.Combine(Example, "domain.yml"), "--enable-api", "--auth-token", ConversationLoad.Token, "--models-dir", modelDirectory];
-            if (!options.MemoryOnly)
+            if (options.ConversationMemory)
+            {
+                await new ConversationMemory(options, Add, notes.Add).Run(await Train(modelDirectory), gatewayArgs);
+            }
+            else if (!options.MemoryOnly)
             {
                 var model = await Train(modelDirectory);
                 Baseline? baseline;
@@ -79,7 +83,7 @@ public sealed class Runner(RunnerOptions options)
                 }
             }
 
-            if (!options.ConversationsOnly)
+            if (!options.ConversationsOnly && !options.ConversationMemory)
             {
                 await Memory(gatewayArgs);
             }
@@ -93,7 +97,7 @@ public sealed class Runner(RunnerOptions options)
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         var report = Render(started, loadBefore, loadAfter);
         Console.WriteLine(report);
-        if (options.Only is null && !options.MemoryOnly)
+        if (options.Only is null && !options.MemoryOnly && !options.ConversationMemory)
         {
             // A partial run would drop figures from the record.
             await File.WriteAllTextAsync(Path.Combine(Repo.Root, "docs", "benchmarks.md"), report);
@@ -450,13 +454,15 @@ public sealed class Runner(RunnerOptions options)
         }
     }
 
-    private void Add(string figure, string target, double value, double? baseline, bool higherIsBetter, string format)
+    private void Add(string figure, string target, double value, double? baseline, bool higherIsBetter, string format) =>
+        Add(new Row(figure, target, value, baseline, higherIsBetter, format));
+
+    private void Add(Row row)
     {
-        var row = new Row(figure, target, value, baseline, higherIsBetter, format);
         rows.Add(row);
-        if (target == Target.BareName)
+        if (row.Target == Target.BareName)
         {
-            bareFigures[figure] = value;
+            bareFigures[row.Figure] = row.Value;
         }
 
         Log(row.Render());

@@ -22,6 +22,18 @@ public sealed record RunnerOptions
     /// <summary>Only the memory per idle connection (fresh processes; no training, no load figures).</summary>
     public bool MemoryOnly { get; init; }
 
+    /// <summary>Only the conversation engine's memory (issue 13): trackers, 100,000 conversations, the 1,000-sender webhook load, training.</summary>
+    public bool ConversationMemory { get; init; }
+
+    /// <summary>Where the public NLU corpora are (CLINC150/, Banking77/): the 25,000-example training figure.</summary>
+    public string? Datasets { get; init; }
+
+    /// <summary>
+    /// Environment of the gateways the conversation-memory figures start (<c>--gateway-env DOTNET_gcServer=0,...</c>),
+    /// to compare runtime settings an operator can set; without it they run with the product's own.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> GatewayEnv { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Only the figures whose name contains this text (a quick check; docs/benchmarks.md is then left alone).</summary>
     public string? Only { get; init; }
 
@@ -37,5 +49,9 @@ public sealed record RunnerOptions
         Full = flags.ContainsKey("full"),
         ConversationsOnly = flags.ContainsKey("conversations_only"),
         MemoryOnly = flags.ContainsKey("memory_only"),
+        ConversationMemory = flags.ContainsKey("conversation_memory"),
+        Datasets = flags.GetValueOrDefault("datasets"),
+        GatewayEnv = (flags.GetValueOrDefault("gateway_env") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : ""),
     };
 }

@@ -48,7 +48,7 @@ public sealed class Target : IAsyncDisposable
         return new Target(BareName, [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
     }
 
-    public static async Task<Target> Embedded(IReadOnlyList<string> gatewayArgs)
+    public static async Task<Target> Embedded(IReadOnlyList<string> gatewayArgs, IDictionary<string, string>? env = null)
     {
         var port = FreePort.Next();
         var process = NodeProcess.StartProject("ApiGateway",
@@ -56,14 +56,14 @@ public sealed class Target : IAsyncDisposable
             "--urls", $"http://127.0.0.1:{port}", .. gatewayArgs,
             "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ], name: "embedded");
+        ], env, name: "embedded");
         await process.WaitForOutput("Centrifugo API", TimeSpan.FromMinutes(2));
         return new Target("embedded", [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
     }
 
-    public static async Task<Target> Redis(IReadOnlyList<string> gatewayArgs, int silos)
+    public static async Task<Target> Redis(IReadOnlyList<string> gatewayArgs, int silos, IReadOnlyList<string>? siloArgs = null)
     {
-        var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = silos, Gateways = 1, GatewayArgs = gatewayArgs });
+        var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = silos, Gateways = 1, GatewayArgs = gatewayArgs, SiloArgs = siloArgs ?? [] });
         return new Target($"Redis, {silos} silo{(silos > 1 ? "s" : "")}", [.. cluster.Gateways.Select(g => g.BaseUrl)],
             () => [.. cluster.Gateways.Select(g => g.Process.Pid)], () => cluster.DisposeAsync(), cluster);
     }

@@ -217,7 +217,8 @@ public static class CorpusReader
             yaml.Append("- intent: ").Append(JsonSerializer.Serialize(group.Key)).Append("\n  examples: |\n");
             foreach (var example in group)
             {
-                yaml.Append("    - ").Append(AnnotatedText.Format(example.Text, example.Entities)).Append('\n');
+                // A line break inside an example (Banking77 has one) would end the YAML block.
+                yaml.Append("    - ").Append(AnnotatedText.Format(example.Text, example.Entities).Replace('\n', ' ').Replace('\r', ' ')).Append('\n');
             }
         }
 

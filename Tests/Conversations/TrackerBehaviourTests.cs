@@ -308,12 +308,12 @@ public sealed class TrackerBehaviourTests(TrackerFixture fixture) : IClassFixtur
     private static List<string> Names(JsonNode tracker) =>
         tracker["events"]!.AsArray().Where(e => (string?)e!["event"] == "action").Select(e => (string)e!["name"]!).ToList();
 
-    private static string User(string intent, string text) =>
+    internal static string User(string intent, string text) =>
         new JsonObject { ["event"] = "user", ["text"] = text, ["parse_data"] = new JsonObject { ["intent"] = new JsonObject { ["name"] = intent, ["confidence"] = 0.9 } } }.ToJsonString();
 
-    private static string Action(string name) => new JsonObject { ["event"] = "action", ["name"] = name }.ToJsonString();
+    internal static string Action(string name) => new JsonObject { ["event"] = "action", ["name"] = name }.ToJsonString();
 
-    private static string Slot(string name, string value, double? timestamp = null)
+    internal static string Slot(string name, string value, double? timestamp = null)
     {
         var slot = new JsonObject { ["event"] = "slot", ["name"] = name, ["value"] = value };
         if (timestamp is not null)

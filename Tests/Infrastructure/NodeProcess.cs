@@ -37,6 +37,9 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>An <c>env</c> value that removes the variable (e.g. <c>DOTNET_gcServer</c>, to run with the project's own GC settings).</summary>
+    public const string Unset = "\0unset";
+
     /// <summary>Starts <c>dotnet Project.dll args</c> from the project's build output.</summary>
     public static NodeProcess StartProject(string project, IEnumerable<string> args, IDictionary<string, string>? env = null, string? name = null)
     {
@@ -59,7 +62,14 @@ public sealed class NodeProcess : IAsyncDisposable
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
         {
-            info.Environment[key] = value;
+            if (value == Unset)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
         }
 
         return Start(info, name ?? project);

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Conversations;
+using Switchboard.Tests.Infrastructure;
+using static Switchboard.Tests.Conversations.TrackerBehaviourTests;
+
+namespace Switchboard.Tests.Conversations;
+
+/// <summary>
+/// <c>--tracker-idle-seconds</c>: an idle conversation's tracker leaves the silo's memory after that age, and the
+/// next request rebuilds the conversation from its snapshot and the events stored after it, as it was.
+/// </summary>
+public sealed class TrackerIdleTests
+{
+    private const string Token = "idle-token";
+    private static readonly Action<HttpRequestMessage> Auth = RasaServer.Token(Token);
+
+    [Fact]
+    public async Task An_idle_tracker_is_deactivated_after_the_configured_age_and_its_conversation_comes_back_intact()
+    {
+        await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--tracker-idle-seconds", "61"], adminAuth: Auth);
+        const string id = "idle-conversation";
+
+        // More events than a snapshot period (64), so reloading reads a snapshot and replays the events logged after it;
+        // a rewind and an undo make the state depend on replaying them in order.
+        var turns = Enumerable.Range(0, 30).Select(i => $"{User("greet", $"hello {i}")},{Action("utter_greet")},{Slot("name", $"name {i}")}");
+        await Append(server, id, $"[{string.Join(',', turns)},{User("inform", "to be rewound")},{{\"event\":\"rewind\"}},{Action("utter_greet")},{Slot("name", "undone")},{{\"event\":\"undo\"}}]");
+        var before = await Tracker(server, id);
+        Assert.Equal("name 28", (string?)before["slots"]!["name"]);
+        Assert.True(before["events"]!.AsArray().Count > 64);
+
+        var management = server.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        await Eventually.Until(
+            async () => !(await management.GetSimpleGrainStatistics()).Any(s => s.GrainType.Contains(nameof(TrackerGrain), StringComparison.Ordinal) && s.ActivationCount > 0),
+            () => "the idle tracker is still active",
+            timeout: TimeSpan.FromMinutes(4));
+
+        var after = await Tracker(server, id);
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
+
+        // And it goes on from where it was.
+        var next = await Append(server, id, $"[{Slot("name", "later")}]");
+        Assert.Equal("later", (string?)next["slots"]!["name"]);
+        Assert.Equal(before["events"]!.AsArray().Count + 1, next["events"]!.AsArray().Count);
+    }
+
+    private static async Task<JsonNode> Tracker(RasaServer server, string id)
+    {
+        var (status, body) = await server.Send(HttpMethod.Get, $"/conversations/{id}/tracker?include_events=ALL", auth: Auth);
+        Assert.True(status == HttpStatusCode.OK, body);
+        return JsonNode.Parse(body)!;
+    }
+
+    private static async Task<JsonNode> Append(RasaServer server, string id, string events)
+    {
+        var (status, body) = await server.Send(HttpMethod.Post, $"/conversations/{id}/tracker/events?include_events=ALL", events, Auth);
+        Assert.True(status == HttpStatusCode.OK, body);
+        return JsonNode.Parse(body)!;
+    }
+}
