@@ -45,22 +45,22 @@ public static class EventReader
         TrackerEvent e = type switch
         {
             EventNames.User => ReadUser(source),
-            EventNames.Bot => new BotUttered(OptionalString(source, "text"), OptionalObject(source, "data") is { } data ? RawJson.From(data) : RawJson.EmptyObject),
+            EventNames.Bot => new BotUttered(Name(source, "text"), OptionalObject(source, "data") is { } data ? RawJson.From(data).Shared() : RawJson.EmptyObject),
             EventNames.Action => ReadAction(source),
             EventNames.Slot => new SlotSet(
-                String(source, "name") ?? throw new InvalidEventException("A 'slot' event needs a string 'name'."),
-                source.TryGetProperty("value", out var value) ? RawJson.From(value) : default),
+                SharedValues.Of(String(source, "name")) ?? throw new InvalidEventException("A 'slot' event needs a string 'name'."),
+                source.TryGetProperty("value", out var value) ? RawJson.From(value).Shared() : default),
             EventNames.Entities => new EntitiesAdded(ReadEntities(
                 Optional(source, "entities", JsonValueKind.Array, "An 'entities' event needs an 'entities' list.")
                 ?? throw new InvalidEventException("An 'entities' event needs an 'entities' list."))),
             EventNames.ActionExecutionRejected => new ActionExecutionRejected(
-                String(source, "name") ?? throw new InvalidEventException("An 'action_execution_rejected' event needs a 'name'."),
-                OptionalString(source, "policy"),
+                SharedValues.Of(String(source, "name")) ?? throw new InvalidEventException("An 'action_execution_rejected' event needs a 'name'."),
+                Name(source, "policy"),
                 OptionalNumber(source, "confidence")),
-            EventNames.Followup => new FollowupAction(String(source, "name") ?? throw new InvalidEventException("A 'followup' event needs a 'name'.")),
+            EventNames.Followup => new FollowupAction(SharedValues.Of(String(source, "name")) ?? throw new InvalidEventException("A 'followup' event needs a 'name'.")),
             EventNames.Reminder => ReadReminder(source),
             EventNames.CancelReminder => new ReminderCancelled(OptionalString(source, "name"), OptionalString(source, "intent"), Raw(source, "entities")),
-            EventNames.ActiveLoop or EventNames.LegacyForm => new ActiveLoop(OptionalString(source, "name")),
+            EventNames.ActiveLoop or EventNames.LegacyForm => new ActiveLoop(Name(source, "name")),
             EventNames.LoopInterrupted => new LoopInterrupted(OptionalBool(source, "is_interrupted") ?? false),
             EventNames.LegacyFormValidation => new LoopInterrupted(!(OptionalBool(source, "validate") ?? true)),
             EventNames.UserFeaturization => new DefinePrevUserUtteredFeaturization(OptionalBool(source, "use_text_for_featurization")),
@@ -75,7 +75,7 @@ public static class EventReader
             EventNames.Export => new StoryExported(OptionalString(source, "path")),
             _ => throw new InvalidEventException($"Unknown event name '{type}'."),
         };
-        return e with { Timestamp = timestamp, Metadata = metadata is { } m ? RawJson.From(m) : e.Metadata };
+        return e with { Timestamp = timestamp, Metadata = metadata is { } m ? RawJson.From(m).Shared() : e.Metadata };
     }
 
     /// <summary>Parse data as a client or the store gives it; unknown keys are kept in <see cref="ParseResult.Extra"/>.</summary>
@@ -97,7 +97,9 @@ public static class EventReader
         }
 
         var extra = data.EnumerateObject().Where(p => !KnownParseKeys.Contains(p.Name)).ToList();
-        return new ParseResult(data.TryGetProperty("text", out var pt) && pt.ValueKind == JsonValueKind.String ? pt.GetString() : text, intent, entities, ranking)
+        // The parsed text is nearly always the message's own: one string for both.
+        var parsedText = data.TryGetProperty("text", out var pt) && pt.ValueKind == JsonValueKind.String ? pt.GetString() : text;
+        return new ParseResult(parsedText == text ? text : parsedText, intent, entities, ranking)
         {
             TextTokens = tokens,
             ResponseSelector = Raw(data, "response_selector"),
@@ -126,14 +128,14 @@ public static class EventReader
             }
 
             entities.Add(new ExtractedEntity(
-                OptionalString(x, "entity") ?? "",
+                Name(x, "entity") ?? "",
                 OptionalInt(x, "start"),
                 OptionalInt(x, "end"),
-                Raw(x, "value"),
+                Raw(x, "value").Shared(),
                 OptionalNumber(x, "confidence_entity") ?? OptionalNumber(x, "confidence"),
-                OptionalString(x, "extractor"),
-                OptionalString(x, "role"),
-                OptionalString(x, "group"),
+                Name(x, "extractor"),
+                Name(x, "role"),
+                Name(x, "group"),
                 x.TryGetProperty("processors", out var p) && p.ValueKind == JsonValueKind.Array
                     ? p.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList()
                     : null)
@@ -152,13 +154,13 @@ public static class EventReader
 
     /// <summary>An intent object; one without a name (<c>{}</c>, <c>{"name": null}</c>) is no intent.</summary>
     private static IntentScore? ReadIntent(JsonElement i) =>
-        OptionalString(i, "name") is { } name ? new IntentScore(name, OptionalNumber(i, "confidence") ?? 1.0) : null;
+        Name(i, "name") is { } name ? new IntentScore(name, OptionalNumber(i, "confidence") ?? 1.0) : null;
 
     private static UserUttered ReadUser(JsonElement source)
     {
         var text = OptionalString(source, "text");
         var parse = OptionalObject(source, "parse_data") is { } given ? ReadParseData(given, text) : new ParseResult(text, null, [], []);
-        return new UserUttered(text, parse, OptionalString(source, "input_channel"), OptionalString(source, "message_id"))
+        return new UserUttered(text, parse, Name(source, "input_channel"), OptionalString(source, "message_id"))
         {
             // A user event always has metadata (an empty object at least), as Rasa writes it.
             Metadata = RawJson.EmptyObject,
@@ -174,7 +176,7 @@ public static class EventReader
             throw new InvalidEventException("An 'action' event needs a 'name' or an 'action_text'.");
         }
 
-        return new ActionExecuted(name, OptionalString(source, "policy"), OptionalNumber(source, "confidence"), actionText, OptionalBool(source, "hide_rule_turn") ?? false);
+        return new ActionExecuted(SharedValues.Of(name), Name(source, "policy"), OptionalNumber(source, "confidence"), actionText, OptionalBool(source, "hide_rule_turn") ?? false);
     }
 
     private static ReminderScheduled ReadReminder(JsonElement source)
@@ -200,6 +202,9 @@ public static class EventReader
         : throw new InvalidEventException(error);
 
     private static JsonElement? OptionalObject(JsonElement o, string name) => Optional(o, name, JsonValueKind.Object, $"'{name}' must be an object.");
+
+    /// <summary>A string that repeats across events (a name, a template's text): one shared instance (<see cref="SharedValues"/>).</summary>
+    private static string? Name(JsonElement o, string name) => SharedValues.Of(OptionalString(o, name));
 
     private static string? OptionalString(JsonElement o, string name) =>
         Optional(o, name, JsonValueKind.String, $"'{name}' must be a string or null.")?.GetString();

@@ -85,6 +85,9 @@ public readonly struct RawJson : IEquatable<RawJson>
         return new RawJson(buffer.WrittenSpan.ToArray());
     }
 
+    /// <summary>The same value in a shared array when it is short (<see cref="SharedValues"/>): for values that repeat across events.</summary>
+    public RawJson Shared() => utf8 is null ? this : new(SharedValues.Of(utf8));
+
     public string? AsString() => Kind == JsonValueKind.String ? JsonSerializer.Deserialize<string>(utf8) : null;
 
     public double? AsNumber() => Kind == JsonValueKind.Number && double.TryParse(Encoding.UTF8.GetString(utf8!), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;

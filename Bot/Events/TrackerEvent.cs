@@ -86,7 +86,8 @@ public sealed record BotUttered(string? Text, RawJson Data) : TrackerEvent
         var metadata = message.ResponseName is { } response
             ? RawJson.Write(w => { w.WriteStartObject(); w.WriteString("utter_action", response); w.WriteEndObject(); })
             : default;
-        return new BotUttered(message.Text, data) { Metadata = metadata };
+        // Most bot messages carry the same data (all null) and a template's metadata: shared, not one copy per event.
+        return new BotUttered(message.Text, data.Shared()) { Metadata = metadata.Shared() };
     }
 }
 

@@ -59,4 +59,12 @@ public sealed class BenchmarkCorpusTests
         Assert.Equal(1.0, result.Intents.Accuracy);
         Assert.Empty(result.Errors);
     }
+
+    [Fact]
+    public void An_example_with_a_line_break_stays_one_example_in_rasa_yaml()
+    {
+        var yaml = CorpusReader.ToRasaYaml([new NluExample("card arrived\n.", "card_arrival", [], 1), new NluExample("where is my card", "card_arrival", [], 2)]);
+        var corpus = CorpusReader.RasaYaml("broken-line", yaml, yaml);
+        Assert.Equal(["card arrived .", "where is my card"], corpus.Train.Select(e => e.Text));
+    }
 }

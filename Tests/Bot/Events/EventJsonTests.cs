@@ -111,4 +111,34 @@ public sealed class EventJsonTests
         Assert.Equal("greet", roundTrip.Value!.Intent!.Name);
         Assert.Equal(RawJson.String("Ann"), roundTrip.Value.Entities[0].Value);
     }
+
+    [Fact]
+    public void Events_read_from_json_share_their_names_and_small_values_but_not_long_or_free_text()
+    {
+        static UserUttered User(string text) => (UserUttered)EventReader.FromUtf8(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            @event = "user",
+            text,
+            input_channel = "rest",
+            parse_data = new { text, intent = new { name = "request_restaurant", confidence = 0.9 }, entities = new[] { new { entity = "cuisine", value = "italian", start = 0, end = 7, extractor = "DIETClassifier" } }, intent_ranking = new[] { new { name = "request_restaurant", confidence = 0.9 } } },
+        })));
+        var first = User("italian food please");
+        var second = User("italian food, now");
+        Assert.Same(first.ParseData.Intent!.Name, second.ParseData.Intent!.Name);
+        Assert.Same(first.ParseData.Intent.Name, second.ParseData.IntentRanking[0].Name);
+        Assert.Same(first.ParseData.Entities[0].Entity, second.ParseData.Entities[0].Entity);
+        Assert.Same(first.ParseData.Entities[0].Extractor, second.ParseData.Entities[0].Extractor);
+        Assert.Same(first.InputChannel, second.InputChannel);
+        Assert.True(first.ParseData.Entities[0].Value.Utf8 == second.ParseData.Entities[0].Value.Utf8, "the entity value's bytes are one array");
+        Assert.Same(first.Text, first.ParseData.Text);
+
+        // What is read is still what was written: sharing changes no value.
+        Assert.Equal("request_restaurant", second.IntentName);
+        Assert.Equal(RawJson.String("italian"), second.ParseData.Entities[0].Value);
+
+        // A name longer than the shared length is kept as read, not pooled (event JSON is untrusted).
+        var longName = new string('a', SharedValues.MaxLength + 1);
+        var action = $$"""{"event":"action","name":"{{longName}}"}""";
+        Assert.NotSame(((ActionExecuted)EventReader.FromUtf8(Encoding.UTF8.GetBytes(action))).Name, ((ActionExecuted)EventReader.FromUtf8(Encoding.UTF8.GetBytes(action))).Name);
+    }
 }
