@@ -76,14 +76,13 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         var (onceHeap1, onceRss1) = (await ManagedHeap.AfterFullGc(oncePid), ProcessMemory.Rss(oncePid));
         Log($"{TouchedOnce:N0} conversations touched once in {clock.Elapsed.TotalSeconds:F0} s: heap {Mb(onceHeap0):F0} -> {Mb(onceHeap1):F0} MB, RSS {Mb(onceRss0):F0} -> {Mb(onceRss1):F0} MB");
 
-        // Orleans collects idle activations once a minute: past the idle age, wait until the heaps stop falling.
         var lastTouched = DateTime.UtcNow;
         foreach (var system in systems)
         {
             await system.Settle(lastTouched);
         }
 
-        var onceHeap2 = await SettledHeap(oncePid, onceHeap1, lastTouched);
+        var onceHeap2 = await SettledHeap(oncePid, lastTouched);
         var onceRss2 = ProcessMemory.Rss(oncePid);
         const string shape = "2,000 conversations x 100 events";
         var (e, r) = (systems[0], systems[1]);
@@ -130,7 +129,7 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
 
         public async Task Settle(DateTime lastTouched)
         {
-            Heap[2] = await SettledHeap(pid, Heap[1], lastTouched);
+            Heap[2] = await SettledHeap(pid, lastTouched);
             Rss[2] = ProcessMemory.Rss(pid);
 
             // Touching a conversation again reloads it from the store: nothing lost while its tracker was away.
@@ -141,18 +140,22 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         }
     }
 
-    /// <summary>The heap once the idle trackers are gone: after the idle age, forced GCs 20 s apart until it stops falling.</summary>
-    private static async Task<long> SettledHeap(int pid, long active, DateTime lastTouched)
+    /// <summary>
+    /// The heap once the idle trackers are gone. Orleans collects an idle activation at the first collection round
+    /// (once a minute) after its age has passed, so this waits the age plus two rounds, then forces GCs 20 s apart
+    /// until the heap stops falling.
+    /// </summary>
+    private static async Task<long> SettledHeap(int pid, DateTime lastTouched)
     {
-        var idleAge = lastTouched.AddSeconds(IdleSeconds + 5) - DateTime.UtcNow;
-        await Task.Delay(idleAge > TimeSpan.Zero ? idleAge : TimeSpan.Zero);
-        var previous = active;
-        for (var round = 0; round < 12; round++)
+        var wait = lastTouched.AddSeconds(IdleSeconds + 120) - DateTime.UtcNow;
+        await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        var previous = await ManagedHeap.AfterFullGc(pid);
+        for (var round = 0; round < 6; round++)
         {
             await Task.Delay(TimeSpan.FromSeconds(20));
             var heap = await ManagedHeap.AfterFullGc(pid);
             Log($"idle wait: heap {Mb(heap):F0} MB");
-            if (heap < active && previous - heap < active / 100)
+            if (Math.Abs(previous - heap) < previous / 100)
             {
                 return heap;
             }

@@ -11,8 +11,8 @@ namespace Switchboard.Conversations;
 /// <summary>
 /// One conversation's activation: it loads the conversation (snapshot, then the events logged after it),
 /// hands every request to the bot engine's <see cref="MessageProcessor"/>, appends the new events to the tracker
-/// store before answering, writes the small state snapshot every <see cref="SnapshotEvery"/> events, when
-/// reminders change and on deactivation, and keeps the reminders. Non-reentrant: its requests run one at a time
+/// store before answering, writes the small state snapshot (with Redis) every <see cref="SnapshotEvery"/> events and
+/// on deactivation, and when reminders change, and keeps the reminders. Non-reentrant: its requests run one at a time
 /// in arrival order, so appends from any number of gateways never interleave.
 /// </summary>
 public sealed class TrackerGrain(
@@ -48,7 +48,7 @@ public sealed class TrackerGrain(
         // Only a state that matches the store is saved (a failed request may have left unstored events). The
         // snapshot only saves replaying events on the next activation, so a shutdown that runs out of time
         // (the token: --shutdown_timeout) leaves it behind without losing anything.
-        if (conversation.Pending.Count == 0 && conversation.Tracker.EventCount != snapshotCount)
+        if (conversation.Pending.Count == 0 && (remindersChanged || (cluster.UsesRedis && conversation.Tracker.EventCount != snapshotCount)))
         {
             try
             {
@@ -258,7 +258,9 @@ public sealed class TrackerGrain(
         }
 
         // The events are durable once appended; the snapshot only saves replaying them on the next activation.
-        if (remindersChanged || conversation.Tracker.EventCount - snapshotCount >= SnapshotEvery)
+        // Embedded, they are in this process's memory: replaying them is cheaper than holding a snapshot of every
+        // conversation ever touched in the memory grain storage for the life of the process.
+        if (remindersChanged || (cluster.UsesRedis && conversation.Tracker.EventCount - snapshotCount >= SnapshotEvery))
         {
             await SaveSnapshot();
         }

@@ -9,7 +9,7 @@ namespace Switchboard.Tests.Conversations;
 
 /// <summary>
 /// <c>--tracker-idle-seconds</c>: an idle conversation's tracker leaves the silo's memory after that age, and the
-/// next request rebuilds the conversation from its snapshot and the events stored after it, as it was.
+/// next request rebuilds the conversation from the tracker store, as it was.
 /// </summary>
 public sealed class TrackerIdleTests
 {
@@ -22,8 +22,8 @@ public sealed class TrackerIdleTests
         await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--tracker-idle-seconds", "61"], adminAuth: Auth);
         const string id = "idle-conversation";
 
-        // More events than a snapshot period (64), so reloading reads a snapshot and replays the events logged after it;
-        // a rewind and an undo make the state depend on replaying them in order.
+        // More events than a snapshot period (64; embedded, the events are replayed from the memory store, no
+        // snapshot is kept); a rewind and an undo make the state depend on replaying them in order.
         var turns = Enumerable.Range(0, 30).Select(i => $"{User("greet", $"hello {i}")},{Action("utter_greet")},{Slot("name", $"name {i}")}");
         await Append(server, id, $"[{string.Join(',', turns)},{User("inform", "to be rewound")},{{\"event\":\"rewind\"}},{Action("utter_greet")},{Slot("name", "undone")},{{\"event\":\"undo\"}}]");
         var before = await Tracker(server, id);
