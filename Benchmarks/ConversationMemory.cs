@@ -184,10 +184,17 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         var start = ProcessMemory.Rss(pid);
         foreach (var connections in new[] { 32, 1 })
         {
+            var script = ConversationLoad.WebhookSenders(Senders);
+            var threads = Math.Min(2, connections);
+            await SteadyState.WarmUp(async () => (await Wrk.RunScript(url, script, SteadyState.Round, threads, connections)).RequestsPerSecond);
+
+            // The GC is watched over the measured run only, so its counts are per measured turn.
             var watch = GcWatch.Start(pid);
-            var result = await Wrk.Measure(url, ConversationLoad.WebhookSenders(Senders), options.Duration, Math.Min(2, connections), connections);
+            var clock = Stopwatch.StartNew();
+            var result = await Wrk.RunScript(url, script, options.Duration, threads, connections);
             var gc = await watch.Stop();
-            var turns = result.RequestsPerSecond * (options.Duration.TotalSeconds + 2 * SteadyState.Round.TotalSeconds);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var turns = result.RequestsPerSecond * options.Duration.TotalSeconds;
             var shape = $"webhook, {Senders:N0} senders, trained model, {connections} connection{(connections > 1 ? "s" : "")}";
             if (result.Errors > 0)
             {
@@ -199,13 +206,14 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
             Add($"{shape} — p99 ms", result.P99, "F2");
             Add($"{shape} — p99 / p50", result.P99 / result.P50, "F1");
             Add($"{shape} — RSS MB after (started at {Mb(start):F0})", Mb(ProcessMemory.Rss(pid)), "F0");
-            Add($"{shape} — gen2 collections per 1,000 turns (warm-up included)", 1000.0 * gc.Gen2 / Math.Max(1, turns), "F2");
-            Add($"{shape} — GC pause, % of wall time (max pause ms: {gc.MaxPauseMs:F1})", 100 * gc.PauseMs / 1000 / (options.Duration.TotalSeconds + 2 * SteadyState.Round.TotalSeconds), "F1");
+            Add($"{shape} — gen0 / gen2 collections per 1,000 turns: gen0", 1000.0 * gc.Gen0 / Math.Max(1, turns), "F2");
+            Add($"{shape} — gen0 / gen2 collections per 1,000 turns: gen2", 1000.0 * gc.Gen2 / Math.Max(1, turns), "F2");
+            Add($"{shape} — GC pause, % of wall time (max pause ms: {gc.MaxPauseMs:F1})", 100 * gc.PauseMs / 1000 / seconds, "F1");
             Add($"{shape} — large-object-heap KB allocated per turn", gc.LargeObjectBytes / 1024.0 / Math.Max(1, turns), "F2");
             Log(FormattableString.Invariant($"{shape}: GCs {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, pauses {gc.PauseMs:F0} ms (max {gc.MaxPauseMs:F1}), LOH {gc.LargeObjectBytes / 1024} KB"));
         }
 
-        Add($"webhook, {Senders:N0} senders — peak RSS MB over both loads", Mb(NodeMemory(pid, "VmHWM")), "F0");
+        Add($"webhook, {Senders:N0} senders — peak RSS MB over both loads", Mb(ProcessMemory.Peak(pid)), "F0");
     }
 
     /// <summary>Peak resident memory of the <c>train</c> command: the example project, and 25,000 examples (CLINC150 + Banking77 train splits).</summary>
@@ -271,7 +279,7 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         {
             try
             {
-                peak = Math.Max(peak, NodeMemory(process.Id, "VmHWM"));
+                peak = Math.Max(peak, ProcessMemory.Peak(process.Id));
             }
             catch (IOException)
             {
@@ -295,19 +303,6 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
     /// the shipped configuration's, or what <c>--gateway-env</c> sets.
     /// </summary>
     private Dictionary<string, string> ProductGc => new(options.GatewayEnv.Count > 0 ? options.GatewayEnv : new Dictionary<string, string> { ["DOTNET_gcServer"] = NodeProcess.Unset });
-
-    private static long NodeMemory(int pid, string field)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        throw new IOException($"no {field} for pid {pid}");
-    }
 
     private static async Task<long> EventCount(Uri url, string conversation)
     {
