@@ -216,6 +216,11 @@ public sealed class NodeProcess : IAsyncDisposable
 
         Kill();
         await Task.CompletedTask;
+        if (Environment.GetEnvironmentVariable("GAP_DIAG") is { Length: > 0 } diag)
+        {
+            File.WriteAllText(Path.Combine(diag, $"{Name.Replace(':', '_')}-{Pid}.log"), Output);
+        }
+
         disposed = true;
         process.Dispose();
     }

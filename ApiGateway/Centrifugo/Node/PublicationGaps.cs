@@ -153,6 +153,12 @@ internal sealed partial class PublicationGaps(GatewayNode node, ChannelRules rul
         {
             foreach (var publication in publications)
             {
+                if (publication.Offset <= position.Offset && position.Epoch == since.Epoch)
+                {
+                    // Delivered meanwhile (the stream caught up, or another read-back).
+                    continue;
+                }
+
                 if (position.Epoch != since.Epoch || publication.Offset != position.Offset + 1 || publication.Offset > until)
                 {
                     break;
