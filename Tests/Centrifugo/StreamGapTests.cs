@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.Channels;
 using Switchboard.Channels.History;
+using Switchboard.Nodes;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
@@ -89,6 +91,50 @@ public sealed class StreamGapTests
     }
 
     [Fact]
+    public async Task APositionedSubscriptionTakesEachOffsetOnceAndInOrder()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var (client, epoch) = await Subscribed(gateway);
+        await using var connection = client;
+        await gateway.Command("publish", new { channel = Channel, data = new { n = 1 } });
+        await client.WaitPush(p => N(p) == 1, "publication 1");
+
+        // The node hands its subscribers publication 1 again (a read-back the stream then brought too), then one past
+        // a hole: the first is dropped, the second ends the subscription with insufficient state and is not pushed.
+        var node = gateway.Services.GetRequiredService<GatewayNode>();
+        node.Handle(new PublicationEvent(Channel, Stored(1, 1), epoch));
+        node.Handle(new PublicationEvent(Channel, Stored(3, 3), epoch));
+
+        var unsubscribe = await client.WaitPush(p => p.TryGetProperty("unsubscribe", out _), "insufficient state");
+        Assert.Equal(2500, unsubscribe.GetProperty("unsubscribe").GetProperty("code").GetInt32());
+        Assert.Equal([1L], Publications(client).Select(p => p.GetProperty("offset").GetInt64()));
+    }
+
+    [Fact]
+    public async Task AClientOfAnOlderProtocolIsDisconnectedWithInsufficientStateAndMayReconnect()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var client = await ProtocolClient.Open(gateway.WebSocketUrl);
+        await using var connection = client;
+
+        // The protocol of centrifuge-js 2.x (method numbers, "result" pushes); its clients ping the server themselves.
+        client.AutoPong = false;
+        await client.SendText($$$"""{"id":1,"params":{"token":"{{{GatewayHost.Token("gap-v2")}}}"}}""");
+        await client.SendText($$$"""{"id":2,"method":1,"params":{"channel":"{{{Channel}}}"}}""");
+        var node = gateway.Services.GetRequiredService<GatewayNode>();
+        await Eventually.Until(() => Task.FromResult(node.Hub.Subscribers(Channel).Length == 1));
+        await gateway.Command("publish", new { channel = Channel, data = new { n = 1 } });
+
+        for (var n = 2; n <= 12; n++)
+        {
+            await AppendUnseen(gateway, n);
+        }
+
+        await gateway.Command("publish", new { channel = Channel, data = new { n = 13 } });
+        Assert.Equal(3010, await client.Closed);
+    }
+
+    [Fact]
     public async Task TheCentrifugeSdkResubscribesRecoveringAfterInsufficientState()
     {
         await using var gateway = await GatewayHost.StartAsync();
@@ -134,6 +180,8 @@ public sealed class StreamGapTests
     /// <summary>Stores publication <paramref name="n"/> in history as the channel grain would, without any stream carrying it.</summary>
     private static Task AppendUnseen(GatewayHost gateway, int n, string channel = Channel) =>
         gateway.Services.GetRequiredService<IHistoryStore>().Append(channel, new Publication($"unseen-{n}", 0, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), null, null, 0), ChatHistory, hasSubscribers: true);
+
+    private static Publication Stored(int n, long offset) => new($"again-{n}", offset, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), null, null, 0);
 
     private static JsonElement[] Publications(ProtocolClient client) =>
         [.. client.Pushes().Where(p => p.TryGetProperty("pub", out _)).Select(p => p.GetProperty("pub"))];

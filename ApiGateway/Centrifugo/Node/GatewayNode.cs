@@ -27,7 +27,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
     public NodeMetrics Metrics => metrics;
 
-    /// <summary>The node's one timer for its connections' pings and expiring connection and subscription tokens.</summary>
+    /// <summary>The node's one timer for its connections' pings and expiring connection and subscription tokens, and its channels' position checks.</summary>
     public ExpiryWheel Expiries => expiries;
 
     public IClusterClient Cluster => cluster;
