@@ -2,30 +2,12 @@
 // publication it cannot deliver with the unsubscribe push 2500, and the SDK resubscribes recovering by itself. Every
 // step prints one JSON line {"step", ...}; the xunit test asserts them and makes the hole between "ready" and
 // "resubscribed". Input from env: WS_URL, API_URL, SECRET, USER, CHANNEL (a channel with recovery).
-import { createHmac } from 'node:crypto';
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
+import { report, fail, jwt, publish as publishTo, sleep } from './scenario.mjs';
 
-const { WS_URL, API_URL, SECRET, USER, CHANNEL } = process.env;
-const report = (step, fields = {}) => console.log(JSON.stringify({ step, ...fields }));
-const fail = (error) => { report('failed', { error: String(error?.message ?? JSON.stringify(error)) }); process.exit(1); };
-setTimeout(() => fail('scenario timed out'), 90_000).unref();
-
-const b64 = (value) => Buffer.from(value).toString('base64url');
-function jwt(claims) {
-  const input = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' })) + '.' + b64(JSON.stringify(claims));
-  return input + '.' + createHmac('sha256', SECRET).update(input).digest('base64url');
-}
-
-async function publish(data) {
-  const body = JSON.stringify({ method: 'publish', params: { channel: CHANNEL, data } });
-  const sign = createHmac('sha256', SECRET).update(body).digest('hex');
-  const response = await fetch(API_URL, { method: 'POST', body, headers: { 'X-API-Sign': sign } });
-  const result = await response.json();
-  if (result.error) throw new Error(`publish: ${result.error}`);
-}
-
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+const { WS_URL, USER, CHANNEL } = process.env;
+const publish = (data) => publishTo(CHANNEL, data);
 async function until(condition, what) {
   const deadline = Date.now() + 60_000;
   while (!condition()) {
