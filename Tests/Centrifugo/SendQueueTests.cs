@@ -9,7 +9,7 @@ public sealed class SendQueueTests
     public async Task AWaitingWriterWakesForAFrameAndTakesFramesInOrder()
     {
         var queue = new SendQueue(1024);
-        var wait = queue.WaitToReadAsync();
+        var wait = queue.WaitToReadAsync(CancellationToken.None);
         Assert.False(wait.IsCompleted);
 
         Assert.True(queue.TryAdd([1]));
@@ -48,7 +48,7 @@ public sealed class SendQueueTests
     public async Task CompleteEndsAWaitingWriter()
     {
         var queue = new SendQueue(1024);
-        var wait = queue.WaitToReadAsync();
+        var wait = queue.WaitToReadAsync(CancellationToken.None);
         queue.Complete();
         Assert.False(await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
     }
@@ -64,10 +64,10 @@ public sealed class SendQueueTests
         Assert.True(queue.TryAdd([2]));
         Assert.Equal(1, queue.Bytes);
 
-        Assert.True(await queue.WaitToReadAsync());
+        Assert.True(await queue.WaitToReadAsync(CancellationToken.None));
         Assert.True(queue.TryTake(out var frame));
         Assert.Equal([1], frame);
-        Assert.False(await queue.WaitToReadAsync());
+        Assert.False(await queue.WaitToReadAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class SendQueueTests
         var queue = new SendQueue(1 << 20);
         for (var round = 0; round < 3; round++)
         {
-            var wait = queue.WaitToReadAsync();
+            var wait = queue.WaitToReadAsync(CancellationToken.None);
             for (var i = 0; i < 100; i++)
             {
                 Assert.True(queue.TryAdd([(byte)i]));
@@ -111,7 +111,7 @@ public sealed class SendQueueTests
         var writer = Task.Run(async () =>
         {
             var seen = new HashSet<int>();
-            while (seen.Count < Producers * PerProducer && await queue.WaitToReadAsync())
+            while (seen.Count < Producers * PerProducer && await queue.WaitToReadAsync(CancellationToken.None))
             {
                 while (queue.TryTake(out var frame))
                 {

@@ -46,12 +46,12 @@ public abstract class QueuedTransport(int maxQueuedBytes, NodeMetrics metrics) :
         }
     }
 
-    /// <summary>Writes queued frames until closed (<see cref="Close"/> ends the wait), then the close.</summary>
+    /// <summary>Writes queued frames until closed, then the close.</summary>
     public async Task RunWriter(CancellationToken aborted)
     {
         try
         {
-            while (await queue.WaitToReadAsync())
+            while (await queue.WaitToReadAsync(aborted))
             {
                 // Frames are queued only once the session has set the codec.
                 var framing = FramingFor(Codec!);

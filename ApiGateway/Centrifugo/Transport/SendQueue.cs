@@ -1,4 +1,4 @@
-using System.Threading.Tasks.Sources;
+using System.Threading.Channels;
 
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
 
@@ -8,22 +8,9 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// A frame always fits an empty queue, so one reply larger than the bound still goes out. Bytes stay counted until
 /// the writer reports them sent, so a reader that stops reading fills the queue even while a send is blocked.
 /// </summary>
-/// <remarks>
-/// Every connection has one and most sit idle, so it is small: the frames' queue is created by the first frame and
-/// dropped once a burst that grew it has drained, and the single writer's wait is this object itself (a reusable
-/// value-task source), not a channel with its segments and waiter objects.
-/// </remarks>
-public sealed class SendQueue(int maxBytes) : IValueTaskSource<bool>
+public sealed class SendQueue(int maxBytes)
 {
-    /// <summary>A drained queue that ever held more frames than this gives its array back.</summary>
-    private const int KeptCapacity = 16;
-
-    private readonly Lock gate = new();
-    private ManualResetValueTaskSourceCore<bool> wait = new() { RunContinuationsAsynchronously = true };
-    private Queue<byte[]>? frames;
-    private bool grown;
-    private bool waiting;
-    private bool completed;
+    private readonly Channel<byte[]> frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private long bytes;
 
     /// <summary>Bytes queued or being sent now.</summary>
@@ -39,107 +26,23 @@ public sealed class SendQueue(int maxBytes) : IValueTaskSource<bool>
             return false;
         }
 
-        bool wake;
-        lock (gate)
+        if (!frames.Writer.TryWrite(frame))
         {
-            if (completed)
-            {
-                Interlocked.Add(ref bytes, -frame.Length);
-                return true;
-            }
-
-            frames ??= new Queue<byte[]>();
-            frames.Enqueue(frame);
-            grown |= frames.Count > KeptCapacity;
-            wake = waiting;
-            waiting = false;
-        }
-
-        if (wake)
-        {
-            wait.SetResult(true);
+            Interlocked.Add(ref bytes, -frame.Length);
         }
 
         return true;
     }
 
     /// <summary>No more frames: the reader gets what is queued, then the end.</summary>
-    public void Complete()
-    {
-        bool wake;
-        lock (gate)
-        {
-            completed = true;
-            wake = waiting;
-            waiting = false;
-        }
+    public void Complete() => frames.Writer.TryComplete();
 
-        if (wake)
-        {
-            wait.SetResult(false);
-        }
-    }
+    public ValueTask<bool> WaitToReadAsync(CancellationToken aborted) => frames.Reader.WaitToReadAsync(aborted);
 
-    /// <summary>
-    /// True when a frame can be taken, false once the queue is completed and empty. One reader only; the wait ends
-    /// with <see cref="Complete"/>, so the connection's end needs no cancellation here.
-    /// </summary>
-    public ValueTask<bool> WaitToReadAsync()
-    {
-        lock (gate)
-        {
-            if (frames is { Count: > 0 })
-            {
-                return ValueTask.FromResult(true);
-            }
+    public bool TryPeek(out byte[] frame) => frames.Reader.TryPeek(out frame!);
 
-            if (completed)
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            wait.Reset();
-            waiting = true;
-            return new ValueTask<bool>(this, wait.Version);
-        }
-    }
-
-    public bool TryPeek(out byte[] frame)
-    {
-        lock (gate)
-        {
-            frame = null!;
-            return frames is not null && frames.TryPeek(out frame!);
-        }
-    }
-
-    public bool TryTake(out byte[] frame)
-    {
-        lock (gate)
-        {
-            frame = null!;
-            if (frames is null || !frames.TryDequeue(out frame!))
-            {
-                return false;
-            }
-
-            if (frames.Count == 0 && grown)
-            {
-                frames = null;
-                grown = false;
-            }
-
-            return true;
-        }
-    }
+    public bool TryTake(out byte[] frame) => frames.Reader.TryRead(out frame!);
 
     /// <summary>The writer sent <paramref name="count"/> bytes of taken frames: they no longer count.</summary>
     public void Sent(long count) => Interlocked.Add(ref bytes, -count);
-
-    bool IValueTaskSource<bool>.GetResult(short token) => wait.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => wait.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        wait.OnCompleted(continuation, state, token, flags);
 }
