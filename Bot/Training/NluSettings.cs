@@ -27,7 +27,7 @@ public sealed record NluSettings(
     DucklingSettings? Duckling = null)
 {
     /// <summary>Without a pipeline: Rasa's default one, whose ResponseSelector answers every retrieval intent.</summary>
-    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 20, 4, ResponseSelectors: [new ResponseSelectorSettings(null)]);
+    public static NluSettings Default { get; } = new(0.3, 0.1, true, true, true, 12, 4, ResponseSelectors: [new ResponseSelectorSettings(null)]);
 }
 
 /// <summary>One <c>ResponseSelector</c> of the pipeline: for one retrieval intent, or (null) for all of them.</summary>
