@@ -82,7 +82,8 @@ public static class IntentAccuracy
             Console.WriteLine(line);
         }
 
-        if (flags.ContainsKey("write-docs"))
+        // The command line turns "-" in flag names into "_": --write-docs arrives as write_docs.
+        if (flags.ContainsKey("write_docs"))
         {
             WriteDocs(table);
         }

@@ -35,7 +35,6 @@ public sealed class Runner(RunnerOptions options)
             info.ArgumentList.Add(arg);
         }
 
-        info.Environment["DOTNET_gcServer"] = "0";
         return info;
     }
 

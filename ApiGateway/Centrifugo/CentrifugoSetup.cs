@@ -53,8 +53,10 @@ public static class CentrifugoSetup
 
     public static WebApplication MapCentrifugo(this WebApplication app)
     {
-        // Only where sockets are accepted: the middleware otherwise adds a handshake feature to every request.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path), branch => branch.UseWebSockets());
+        // Only where sockets are accepted: the middleware otherwise adds a handshake feature to every request. No
+        // WebSocket-level keep-alive: it is a timer per socket, and sessions ping in the protocol on the node's wheel.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path),
+            branch => branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }));
         ServerApiRoutes.Map(app);
         WebSocketEndpoint.Map(app);
         HttpStreamEndpoint.Map(app);

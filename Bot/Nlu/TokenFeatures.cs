@@ -2,7 +2,7 @@ namespace Switchboard.Bot.Nlu;
 
 /// <summary>
 /// The features the entity tagger sees for each token (Rasa's <c>LexicalSyntacticFeaturizer</c> and the token half
-/// of <c>RegexFeaturizer</c>): the word, its affixes and shape, its neighbours, the lexicon entries covering it and
+/// of <c>RegexFeaturizer</c>): the word, its affixes and shape, its neighbours and the words further left, the lexicon entries covering it and
 /// its neighbours, and the message's intent (gold in training, predicted in parsing) joined with some of them,
 /// as in a joint model. Features are 64-bit keys (<see cref="FeatureHash"/>). Lexical features of a token can be
 /// dropped (word dropout) so the tagger also learns to rely on context, shape and lexicon, which is what carries
@@ -10,6 +10,13 @@ namespace Switchboard.Bot.Nlu;
 /// </summary>
 public static class TokenFeatures
 {
+    /// <summary>
+    /// How far left, beyond the ±2 window, the words before a token count (as a bag, near (3–4) or far (5–12)):
+    /// what decides a value's role is often said well before it ("arriving in Denver in the morning", "leaving
+    /// on Tuesday"). Chosen on the development splits of ATIS (entity F1 +1.2) and SNIPS (−0.7).
+    /// </summary>
+    private const int FarLeft = 12;
+
     private static readonly ulong Start = FeatureHash.Of("\u0002^");
     private static readonly ulong End = FeatureHash.Of("\u0002$");
     private static readonly ulong[] T = Enumerable.Range(100, 40).Select(FeatureHash.Template).ToArray();
@@ -119,6 +126,11 @@ public static class TokenFeatures
             f.Add(FeatureHash.Combine(T[22], ShapeAt(i + 1)));
             f.Add(FeatureHash.Combine(T[23], Word(i - 1), shapes[i]));
             f.Add(FeatureHash.Combine(T[24], FeatureHash.Combine(ShapeAt(i - 1), shapes[i]), ShapeAt(i + 1)));
+            for (var k = i - 3; k >= 0 && k >= i - FarLeft; k--)
+            {
+                f.Add(FeatureHash.Combine(T[30], words[k], k >= i - 4 ? 1UL : 2UL));
+            }
+
             foreach (var mark in marks[i])
             {
                 var key = FeatureHash.Of(mark);

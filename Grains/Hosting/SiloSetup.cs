@@ -73,6 +73,8 @@ public static class SiloSetup
         silo.Services.AddSingleton(settings);
         silo.Services.TryAddSingleton<GrainReferences>();
         silo.Services.AddSwitchboardChannels(settings);
+        silo.Services.AddSingleton<NodeClients>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<NodeClients>());
         silo.Services.AddSerializer(serializer => serializer.AddBotTypes());
         silo.Services.AddSwitchboardConversations(settings);
         silo.Services.AddBotModel();

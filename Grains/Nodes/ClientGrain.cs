@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Switchboard.Channels;
 using Switchboard.Hosting;
 
@@ -6,28 +5,32 @@ namespace Switchboard.Nodes;
 
 /// <summary>
 /// One connection. In memory: it lives exactly as long as the connection, which its gateway ends with
-/// <see cref="Disconnect"/>; when the gateway dies instead, the grain notices its node expired from the registry
-/// and cleans up after itself (user index, channels).
+/// <see cref="Disconnect"/>; when the gateway dies instead, the silo's <see cref="NodeClients"/> sees its node
+/// expire from the registry and disconnects it (user index, channels). No timer per connection.
 /// </summary>
-public sealed class ClientGrain(IOptions<ChannelOptions> options, GrainReferences grains) : Grain, IClientGrain
+public sealed class ClientGrain(GrainReferences grains, NodeClients nodeClients) : Grain, IClientGrain
 {
     private readonly HashSet<string> channels = new(StringComparer.Ordinal);
     private ClientRegistration? registration;
-    private IGrainTimer? liveness;
 
     public async Task Connect(ClientRegistration registration)
     {
-        if (this.registration is { } previous && previous.User != registration.User)
+        if (this.registration is { } previous)
         {
-            await grains.Get<IUserGrain>(previous.User).RemoveClient(previous.ClientId);
+            if (previous.User != registration.User)
+            {
+                await grains.Get<IUserGrain>(previous.User).RemoveClient(previous.ClientId);
+            }
+
+            nodeClients.Remove(previous.NodeId, previous.ClientId);
         }
 
         this.registration = registration;
+        nodeClients.Add(registration.NodeId, registration.ClientId);
         await grains.Get<IUserGrain>(registration.User).AddClient(registration.ClientId, registration.NodeId);
-        liveness ??= this.RegisterGrainTimer(CheckNode, new GrainTimerCreationOptions(options.Value.PresenceExpiry, options.Value.PresenceExpiry)
-        {
-            KeepAlive = true,
-        });
+
+        // Idle connections are the norm: only Disconnect (or the silo's end) deactivates it.
+        DelayDeactivation(TimeSpan.MaxValue);
     }
 
     public async Task Refresh(ClientRegistration registration, IReadOnlyList<string> channels)
@@ -54,31 +57,27 @@ public sealed class ClientGrain(IOptions<ChannelOptions> options, GrainReference
     {
         if (registration is { } r)
         {
+            nodeClients.Remove(r.NodeId, r.ClientId);
             await grains.Get<IUserGrain>(r.User).RemoveClient(r.ClientId);
             await Task.WhenAll(channels.Select(c => grains.Get<IChannelGrain>(c).Unsubscribe(r.ClientId, r.NodeId)));
         }
 
         registration = null;
         channels.Clear();
-        liveness?.Dispose();
-        liveness = null;
         DeactivateOnIdle();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (registration is { } r)
+        {
+            nodeClients.Remove(r.NodeId, r.ClientId);
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task<ClientRegistration?> GetRegistration() => Task.FromResult(registration);
 
     public Task<IReadOnlyList<string>> GetChannels() => Task.FromResult<IReadOnlyList<string>>(channels.ToArray());
-
-    private async Task CheckNode()
-    {
-        if (registration is null)
-        {
-            return;
-        }
-
-        if (!await grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).IsAlive(registration.NodeId))
-        {
-            await Disconnect();
-        }
-    }
 }

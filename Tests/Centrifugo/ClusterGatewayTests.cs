@@ -101,7 +101,7 @@ public sealed class ClusterGatewayTests
                     return client.Pushes().Count(p => p.TryGetProperty("pub", out var pub) && pub.GetProperty("data").GetInt32() > 0);
                 },
                 delivered => delivered > 0,
-                "a publication after the silo was replaced",
+                "a publication after the silo was replaced: " + string.Join(" | ", client.Pushes().Select(p => p.ToString())),
                 TimeSpan.FromSeconds(120));
         }
     }

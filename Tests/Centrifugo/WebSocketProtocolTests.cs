@@ -332,6 +332,23 @@ public sealed class WebSocketProtocolTests(WebSocketProtocolTests.Fixture fixtur
         }
     }
 
+    [Fact]
+    public async Task APlainRequestOrAnUnknownSubprotocolIsRefusedWith400AndAReason()
+    {
+        using var plain = await fixture.Gateway.Http.GetAsync("/connection/websocket");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Contains("WebSocket connections only", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var socket = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
+        socket.Options.AddSubProtocol("mqtt");
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(Url, CancellationToken.None));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, socket.HttpStatusCode);
+
+        // The endpoint still serves sockets.
+        var (client, _) = await ProtocolClient.Connect(Url, GatewayHost.Token("alice"));
+        await client.DisposeAsync();
+    }
+
     private static List<int> Numbers(JsonElement history) =>
         history.GetProperty("publications").EnumerateArray().Select(p => p.GetProperty("data").GetProperty("n").GetInt32()).ToList();
 

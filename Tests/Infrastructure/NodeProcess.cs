@@ -58,7 +58,6 @@ public sealed class NodeProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
         {

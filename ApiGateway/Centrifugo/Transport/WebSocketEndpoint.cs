@@ -26,27 +26,36 @@ public static class WebSocketEndpoint
         var rpc = app.Services.GetRequiredService<RpcHandlers>();
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ClientSession>();
-        app.Map(Path, async (HttpContext context) =>
+        // A plain request delegate, one async method for the socket's whole life: every await layer a connection
+        // sits in while idle (a minimal-API result wrapper, a nested call) is an object kept per socket.
+        app.Map(Path, context => Serve(context, node, rules, rpc, lifetime, logger));
+    }
+
+    private static async Task Serve(HttpContext context, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILogger logger)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
         {
-            if (!context.WebSockets.IsWebSocketRequest)
-            {
-                return Results.BadRequest("WebSocket connections only: the client protocol speaks JSON or Protobuf over WebSocket.");
-            }
+            await Results.BadRequest("WebSocket connections only: the client protocol speaks JSON or Protobuf over WebSocket.").ExecuteAsync(context);
+            return;
+        }
 
-            if (!TryChooseSubprotocol(context, out var subprotocol, out var binary))
-            {
-                return Results.BadRequest($"Unsupported WebSocket subprotocol: this server speaks {ClientCodecs.ProtobufSubprotocol} and {ClientCodecs.JsonSubprotocol} (or none, for JSON).");
-            }
+        if (!TryChooseSubprotocol(context, out var subprotocol, out var binary))
+        {
+            await Results.BadRequest($"Unsupported WebSocket subprotocol: this server speaks {ClientCodecs.ProtobufSubprotocol} and {ClientCodecs.JsonSubprotocol} (or none, for JSON).").ExecuteAsync(context);
+            return;
+        }
 
-            if (await SessionLifetime.WaitForNode(node, context.RequestAborted) is { } notReady)
-            {
-                return notReady;
-            }
+        if (await SessionLifetime.WaitForNode(node, context.RequestAborted) is { } notReady)
+        {
+            await notReady.ExecuteAsync(context);
+            return;
+        }
 
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
-            await Run(socket, binary, node, rules, rpc, lifetime, logger, context.RequestAborted);
-            return Results.Empty;
-        });
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
+        var options = rules.Options;
+        var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, node.Metrics);
+        var session = new ClientSession(node, rules, rpc, transport, binary, logger);
+        await SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, context.RequestAborted);
     }
 
     /// <summary>
@@ -65,14 +74,6 @@ public static class WebSocketEndpoint
 
         binary |= subprotocol is null && context.Request.Query["format"] == "protobuf";
         return true;
-    }
-
-    private static async Task Run(WebSocket socket, bool binary, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILogger logger, CancellationToken aborted)
-    {
-        var options = rules.Options;
-        var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, node.Metrics);
-        var session = new ClientSession(node, rules, rpc, transport, binary, logger);
-        await SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, aborted);
     }
 
     /// <summary>

@@ -84,8 +84,12 @@ public sealed class BotModelTests
         var copy = Rewrite(ExampleProject.ModelPath, "nlu/entities.bin", null);
         Assert.Contains("entry 'nlu/entities.bin' is missing", Assert.Throws<InvalidDataException>(() => BotModel.Load(copy)).Message);
 
-        var future = Rewrite(ExampleProject.ModelPath, "manifest.json", m => m.Replace("\"formatVersion\":2", "\"formatVersion\":99", StringComparison.Ordinal));
-        Assert.Contains("format version 99 is not supported", Assert.Throws<InvalidDataException>(() => BotModel.Load(future)).Message);
+        // A newer file, and one of version 2, whose sentence and token features were computed differently.
+        foreach (var version in new[] { 99, 2 })
+        {
+            var other = Rewrite(ExampleProject.ModelPath, "manifest.json", m => m.Replace($"\"formatVersion\":{ModelManifest.CurrentVersion}", $"\"formatVersion\":{version}", StringComparison.Ordinal));
+            Assert.Contains($"format version {version} is not supported", Assert.Throws<InvalidDataException>(() => BotModel.Load(other)).Message);
+        }
     }
 
     private static string Json(ParseResult parse) => System.Text.Encoding.UTF8.GetString(EventWriter.ToUtf8(w => EventWriter.WriteParseResult(w, parse)));
