@@ -14,6 +14,9 @@ public sealed partial class ClientFleet : IAsyncDisposable
 
     public int Failed { get; private set; }
 
+    /// <summary>The client processes, for their CPU time.</summary>
+    public IReadOnlyList<int> Pids => [.. processes.Select(p => p.Pid)];
+
     /// <summary>Opens <paramref name="count"/> clients over <paramref name="urls"/> (round-robin by process) in 2+ processes.</summary>
     public static async Task<ClientFleet> Open(IReadOnlyList<Uri> urls, int count, string? channel, int processCount = 2, string protocol = "json", string transport = "websocket")
     {
@@ -24,6 +27,9 @@ public sealed partial class ClientFleet : IAsyncDisposable
             var info = Runner.SelfStartInfo("ws-clients", "--url", urls[p % urls.Count].ToString(),
                 "--count", Math.Min(perProcess, count - p * perProcess).ToString(CultureInfo.InvariantCulture),
                 "--first", (p * perProcess).ToString(CultureInfo.InvariantCulture), "--protocol", protocol, "--transport", transport);
+            // Fully optimised code from the first message: a fresh client process costs per message what a warm one
+            // does, so fleets opened one after another (the fan-out rounds) are measured alike.
+            info.Environment["DOTNET_TieredCompilation"] = "0";
             if (channel is not null)
             {
                 info.ArgumentList.Add("--channel");
@@ -88,6 +94,28 @@ public sealed partial class ClientFleet : IAsyncDisposable
         return (received, bytes, latency);
     }
 
+    /// <summary>Publications received since the fleet connected, and the clients still connected, over all processes.</summary>
+    public async Task<(long Received, int Live)> Total()
+    {
+        long total = 0;
+        var live = 0;
+        foreach (var process in processes)
+        {
+            var before = Count(process.Output, "\ntotal ");
+            process.WriteLine("total");
+            while (Count(process.Output, "\ntotal ") == before)
+            {
+                await Task.Delay(2);
+            }
+
+            var match = TotalLine().Match(process.Output.Split('\n').Last(l => l.StartsWith("total ", StringComparison.Ordinal)));
+            total += long.Parse(match.Groups["total"].Value, CultureInfo.InvariantCulture);
+            live += int.Parse(match.Groups["live"].Value, CultureInfo.InvariantCulture);
+        }
+
+        return (total, live);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in processes)
@@ -116,6 +144,9 @@ public sealed partial class ClientFleet : IAsyncDisposable
     }
 
     private static int Count(string text, string what) => Regex.Count(text, Regex.Escape(what));
+
+    [GeneratedRegex(@"^total (?<total>\d+) live (?<live>\d+)")]
+    private static partial Regex TotalLine();
 
     [GeneratedRegex(@"ready \d+ failed (\d+)")]
     private static partial Regex ReadyLine();

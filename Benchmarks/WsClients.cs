@@ -8,7 +8,9 @@ namespace Switchboard.Benchmarks;
 /// A process of benchmark clients (each process may hold at most 20,000 open files here, so big runs use several),
 /// over WebSocket (JSON or Protobuf) or HTTP-streaming. Every client connects with a token, subscribes, answers
 /// pings, timestamps each publication it receives and counts the bytes.
-/// The runner drives it over stdin: <c>reset</c>, <c>report</c> (prints counts and the latency histogram), <c>quit</c>.
+/// The runner drives it over stdin: <c>reset</c>, <c>report</c> (prints counts and the latency histogram),
+/// <c>total</c> (publications received since start, never reset, and the clients still connected: what a publisher
+/// may be ahead of), <c>quit</c>.
 /// </summary>
 public static class WsClients
 {
@@ -52,6 +54,9 @@ public static class WsClients
                 case "report":
                     Console.WriteLine(state.Report());
                     break;
+                case "total":
+                    Console.WriteLine($"total {state.Total} live {count - state.Failed - state.ClosedCount}");
+                    break;
                 case "quit":
                     return;
             }
@@ -91,12 +96,17 @@ public static class WsClients
         private readonly object gate = new();
         private LatencyHistogram histogram = new();
         private long received;
+        private long total;
         private long bytes;
         private int failed;
         private int closed;
         private string? firstError;
 
         public int Failed => failed;
+
+        public long Total => Interlocked.Read(ref total);
+
+        public int ClosedCount => Volatile.Read(ref closed);
 
         public void Fail(Exception e)
         {
@@ -107,6 +117,7 @@ public static class WsClients
         public void Received(double? latencyMs)
         {
             Interlocked.Increment(ref received);
+            Interlocked.Increment(ref total);
             if (latencyMs is { } ms)
             {
                 lock (gate)

@@ -7,6 +7,7 @@
 #                        [--memory-only] [--intents DIR]   (--memory-only: just the memory per idle connection, fresh processes)
 #                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
 #                        client protocol and transport fan-out comparison; docs untouched)
+#                        [--rounds N] [--subscribers 1000,10000]   (the protocol comparison's alternating rounds and fan-out widths)
 set -euo pipefail
 intents=""
 suite=()
