@@ -65,12 +65,16 @@ public sealed partial class ClientFleet : IAsyncDisposable
     /// <summary>Connections the server closed so far, over all processes (as of the last report).</summary>
     public int Closed { get; private set; }
 
+    /// <summary>Their close codes and how many of each (0: the connection dropped without one), e.g. <c>3012:40,3008:2</c>.</summary>
+    public string CloseCodes { get; private set; } = "";
+
     /// <summary>Publications and bytes received since the last reset, and the publications' latencies, over all processes.</summary>
     public async Task<(long Received, long Bytes, LatencyHistogram Latency)> Report()
     {
         long received = 0;
         long bytes = 0;
         var closed = 0;
+        var codes = new Dictionary<int, int>();
         var latency = new LatencyHistogram();
         foreach (var process in processes)
         {
@@ -87,10 +91,16 @@ public sealed partial class ClientFleet : IAsyncDisposable
             received += long.Parse(match.Groups["received"].Value, CultureInfo.InvariantCulture);
             bytes += long.Parse(match.Groups["bytes"].Value, CultureInfo.InvariantCulture);
             closed += int.Parse(match.Groups["closed"].Value, CultureInfo.InvariantCulture);
+            foreach (var code in match.Groups["codes"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => c.Split(':')))
+            {
+                var key = int.Parse(code[0], CultureInfo.InvariantCulture);
+                codes[key] = codes.GetValueOrDefault(key) + int.Parse(code[1], CultureInfo.InvariantCulture);
+            }
             latency.Merge(LatencyHistogram.Parse(match.Groups["hist"].Value));
         }
 
         Closed = closed;
+        CloseCodes = string.Join(',', codes.Select(c => $"{c.Key}:{c.Value}"));
         return (received, bytes, latency);
     }
 
@@ -151,6 +161,6 @@ public sealed partial class ClientFleet : IAsyncDisposable
     [GeneratedRegex(@"ready \d+ failed (\d+)")]
     private static partial Regex ReadyLine();
 
-    [GeneratedRegex(@"received=(?<received>\d+) bytes=(?<bytes>\d+) closed=(?<closed>\d+) .*hist=(?<hist>.*)$")]
+    [GeneratedRegex(@"received=(?<received>\d+) bytes=(?<bytes>\d+) closed=(?<closed>\d+) codes=(?<codes>\S*) .*hist=(?<hist>.*)$")]
     private static partial Regex ReportLine();
 }

@@ -67,7 +67,8 @@ public sealed class Runner(RunnerOptions options)
                     await Conversations(embedded, model);
                 }
 
-                foreach (var silos in options.ConversationsOnly ? [1] : options.SiloCounts)
+                // The protocol comparison runs on the embedded gateway only: --only protocols needs no cluster.
+                foreach (var silos in options.ConversationsOnly ? [1] : options.Only is not null && options.Wants("protocols") ? [] : options.SiloCounts)
                 {
                     await using var redis = await Target.Redis(gatewayArgs, silos);
                     await Check(redis);
@@ -414,7 +415,7 @@ public sealed class Runner(RunnerOptions options)
             PerMessage(ProcessCpu.Of(Environment.ProcessId), cpuBefore.Publisher), fleet.Closed);
         if (fleet.Closed > 0)
         {
-            notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (too slow: send queue full or no pong in time), so fewer received");
+            notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (close codes and counts: {fleet.CloseCodes}; 3008 send queue full, 3012 no pong in time), so fewer received");
         }
 
         Log(FormattableString.Invariant($"{target.Name}: {protocol}/{transport} x {clients:N0}: {sample.Messages:F0} msgs/s ({sample.Offered:F0} published), {sample.Bytes:F0} bytes/s; CPU µs per message: gateway {sample.GatewayCpu:F2}, clients {sample.ClientCpu:F2}, publisher {sample.PublisherCpu:F2}"));

@@ -88,7 +88,7 @@ public static class WsClients
         }
 
         // Before quit, only the server ends a connection: e.g. a client too slow for its queue (3008).
-        state.Closed();
+        state.Closed(connection.CloseCode);
     }
 
     private sealed class State
@@ -101,6 +101,7 @@ public static class WsClients
         private int failed;
         private int closed;
         private string? firstError;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> closeCodes = new();
 
         public int Failed => failed;
 
@@ -129,7 +130,11 @@ public static class WsClients
 
         public void Bytes(long count) => Interlocked.Add(ref bytes, count);
 
-        public void Closed() => Interlocked.Increment(ref closed);
+        public void Closed(int? code)
+        {
+            Interlocked.Increment(ref closed);
+            closeCodes.AddOrUpdate(code ?? 0, 1, (_, n) => n + 1);
+        }
 
         public void Reset()
         {
@@ -145,7 +150,7 @@ public static class WsClients
         {
             lock (gate)
             {
-                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} closed={Volatile.Read(ref closed)} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
+                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} closed={Volatile.Read(ref closed)} codes={string.Join(',', closeCodes.Select(c => $"{c.Key}:{c.Value}"))} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
             }
         }
     }
