@@ -12,7 +12,7 @@ public sealed class DeliveryWindow : IAsyncDisposable
     /// <summary>About a tenth of a second of delivery at 1,000 subscribers and a second at 10,000: enough to keep every send queue busy between polls.</summary>
     public const long MaxAhead = 100_000;
 
-    private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(50);
 
     private readonly ClientFleet fleet;
     private readonly CancellationTokenSource stop = new();
