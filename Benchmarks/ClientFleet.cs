@@ -65,6 +65,9 @@ public sealed partial class ClientFleet : IAsyncDisposable
     /// <summary>Connections the server closed so far, over all processes (as of the last report).</summary>
     public int Closed { get; private set; }
 
+    /// <summary>Transport reads since the last reset (WebSocket messages, HTTP stream chunks), as of the last report.</summary>
+    public long Reads { get; private set; }
+
     /// <summary>Their close codes and how many of each (0: the connection dropped without one), e.g. <c>3012:40,3008:2</c>.</summary>
     public string CloseCodes { get; private set; } = "";
 
@@ -73,6 +76,7 @@ public sealed partial class ClientFleet : IAsyncDisposable
     {
         long received = 0;
         long bytes = 0;
+        long reads = 0;
         var closed = 0;
         var codes = new Dictionary<int, int>();
         var latency = new LatencyHistogram();
@@ -90,6 +94,7 @@ public sealed partial class ClientFleet : IAsyncDisposable
             var match = ReportLine().Match(line);
             received += long.Parse(match.Groups["received"].Value, CultureInfo.InvariantCulture);
             bytes += long.Parse(match.Groups["bytes"].Value, CultureInfo.InvariantCulture);
+            reads += long.Parse(match.Groups["reads"].Value, CultureInfo.InvariantCulture);
             closed += int.Parse(match.Groups["closed"].Value, CultureInfo.InvariantCulture);
             foreach (var code in match.Groups["codes"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => c.Split(':')))
             {
@@ -100,6 +105,7 @@ public sealed partial class ClientFleet : IAsyncDisposable
         }
 
         Closed = closed;
+        Reads = reads;
         CloseCodes = string.Join(',', codes.Select(c => $"{c.Key}:{c.Value}"));
         return (received, bytes, latency);
     }
@@ -161,6 +167,6 @@ public sealed partial class ClientFleet : IAsyncDisposable
     [GeneratedRegex(@"ready \d+ failed (\d+)")]
     private static partial Regex ReadyLine();
 
-    [GeneratedRegex(@"received=(?<received>\d+) bytes=(?<bytes>\d+) closed=(?<closed>\d+) codes=(?<codes>\S*) .*hist=(?<hist>.*)$")]
+    [GeneratedRegex(@"received=(?<received>\d+) bytes=(?<bytes>\d+) reads=(?<reads>\d+) closed=(?<closed>\d+) codes=(?<codes>\S*) .*hist=(?<hist>.*)$")]
     private static partial Regex ReportLine();
 }

@@ -327,7 +327,8 @@ public sealed class Runner(RunnerOptions options)
 
     /// <summary>
     /// Fan-out in each client protocol and transport, 1,000 and 10,000 subscribers of one channel, against JSON over
-    /// WebSocket on the same target in alternating rounds (J P S, then S P J, ...): each round gives a ratio to the
+    /// WebSocket on the same target in alternating rounds (J P S, then S P J, ...; an even number, so that drift
+    /// within a round favours no protocol): each round gives a ratio to the
     /// JSON figure measured next to it, and the rows report the median and the spread of those ratios, so a drift or
     /// a burst of the shared machine's load shows as spread instead of deciding the comparison. Every measurement
     /// opens fresh connections: a backlog left in the server's queues must not be delivered during the next one.
@@ -346,7 +347,7 @@ public sealed class Runner(RunnerOptions options)
             {
                 foreach (var contender in round % 2 == 0 ? FanOutContender.All : FanOutContender.All.Reverse())
                 {
-                    // The first round warms the gateway up for each protocol; later ones only fill the pipes.
+                    // The first round warms the gateway up for each protocol; later ones only fill the pipes (1 s).
                     samples[contender].Add(await FanOut(target, clients, contender.Protocol, contender.Transport, fullWarmUp: round == 0));
                 }
             }
@@ -369,6 +370,7 @@ public sealed class Runner(RunnerOptions options)
 
                 if (contender != FanOutContender.Json)
                 {
+                    AddProtocol($"messages per transport read, {shape}", contender.Name, mine, json, s => s.PerRead, higherIsBetter: true, "F1");
                     AddProtocol($"gateway CPU µs per delivered message, {shape}", contender.Name, mine, json, s => s.GatewayCpu, higherIsBetter: false, "F2");
                     AddProtocol($"client processes' CPU µs per delivered message, {shape}", contender.Name, mine, json, s => s.ClientCpu, higherIsBetter: false, "F2");
                     AddProtocol($"publisher CPU µs per delivered message, {shape}", contender.Name, mine, json, s => s.PublisherCpu, higherIsBetter: false, "F2");
@@ -391,14 +393,14 @@ public sealed class Runner(RunnerOptions options)
 
         using var publisher = new Publisher(target.Api);
         await using var window = await DeliveryWindow.Open(fleet);
-        async Task<double> Round() => await publisher.FullSpeed("benchfan", 4, SteadyState.Round, window) / SteadyState.Round.TotalSeconds;
+        async Task<double> Round(TimeSpan length) => await publisher.FullSpeed("benchfan", 4, length, window) / length.TotalSeconds;
         if (fullWarmUp)
         {
-            await SteadyState.WarmUp(Round);
+            await SteadyState.WarmUp(() => Round(SteadyState.Round));
         }
         else
         {
-            await Round();
+            await Round(TimeSpan.FromSeconds(1));
         }
 
         await Task.Delay(1000);
@@ -410,7 +412,7 @@ public sealed class Runner(RunnerOptions options)
         var (received, bytes, _) = await fleet.Report();
         var seconds = clock.Elapsed.TotalSeconds;
         double PerMessage(TimeSpan after, TimeSpan before) => (after - before).TotalMicroseconds / Math.Max(1, received);
-        var sample = new FanOutSample(received / seconds, bytes / seconds, published * (double)clients / seconds,
+        var sample = new FanOutSample(received / seconds, bytes / seconds, published * (double)clients / seconds, received / (double)Math.Max(1, fleet.Reads),
             PerMessage(ProcessCpu.Of(gateway), cpuBefore.Gateway), PerMessage(ProcessCpu.Of(fleet.Pids), cpuBefore.Clients),
             PerMessage(ProcessCpu.Of(Environment.ProcessId), cpuBefore.Publisher), fleet.Closed);
         if (fleet.Closed > 0)
@@ -418,7 +420,7 @@ public sealed class Runner(RunnerOptions options)
             notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (close codes and counts: {fleet.CloseCodes}; 3008 send queue full, 3012 no pong in time), so fewer received");
         }
 
-        Log(FormattableString.Invariant($"{target.Name}: {protocol}/{transport} x {clients:N0}: {sample.Messages:F0} msgs/s ({sample.Offered:F0} published), {sample.Bytes:F0} bytes/s; CPU µs per message: gateway {sample.GatewayCpu:F2}, clients {sample.ClientCpu:F2}, publisher {sample.PublisherCpu:F2}"));
+        Log(FormattableString.Invariant($"{target.Name}: {protocol}/{transport} x {clients:N0}: {sample.Messages:F0} msgs/s ({sample.Offered:F0} published), {sample.Bytes:F0} bytes/s, {sample.PerRead:F1} messages per read; CPU µs per message: gateway {sample.GatewayCpu:F2}, clients {sample.ClientCpu:F2}, publisher {sample.PublisherCpu:F2}"));
         return sample;
     }
 

@@ -98,6 +98,7 @@ public static class WsClients
         private long received;
         private long total;
         private long bytes;
+        private long reads;
         private int failed;
         private int closed;
         private string? firstError;
@@ -128,7 +129,12 @@ public static class WsClients
             }
         }
 
-        public void Bytes(long count) => Interlocked.Add(ref bytes, count);
+        /// <summary>One transport read (a WebSocket message, a chunk of the HTTP stream) of <paramref name="count"/> bytes.</summary>
+        public void Bytes(long count)
+        {
+            Interlocked.Add(ref bytes, count);
+            Interlocked.Increment(ref reads);
+        }
 
         public void Closed(int? code)
         {
@@ -143,6 +149,7 @@ public static class WsClients
                 histogram = new LatencyHistogram();
                 Interlocked.Exchange(ref received, 0);
                 Interlocked.Exchange(ref bytes, 0);
+                Interlocked.Exchange(ref reads, 0);
             }
         }
 
@@ -150,7 +157,7 @@ public static class WsClients
         {
             lock (gate)
             {
-                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} closed={Volatile.Read(ref closed)} codes={string.Join(',', closeCodes.Select(c => $"{c.Key}:{c.Value}"))} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
+                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} reads={Interlocked.Read(ref reads)} closed={Volatile.Read(ref closed)} codes={string.Join(',', closeCodes.Select(c => $"{c.Key}:{c.Value}"))} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
             }
         }
     }
