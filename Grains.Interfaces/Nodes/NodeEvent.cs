@@ -6,10 +6,12 @@ using Switchboard.Channels;
 [GenerateSerializer, Immutable, Alias("Switchboard.NodeEvent")]
 public abstract record NodeEvent;
 
+/// <summary>A publication for a node's subscribers; <see cref="Epoch"/> is its channel's history epoch (empty without history).</summary>
 [GenerateSerializer, Immutable, Alias("Switchboard.PublicationEvent")]
 public sealed record PublicationEvent(
     [property: Id(0)] string Channel,
-    [property: Id(1)] Publication Publication) : NodeEvent;
+    [property: Id(1)] Publication Publication,
+    [property: Id(2)] string Epoch = "") : NodeEvent;
 
 [GenerateSerializer, Immutable, Alias("Switchboard.JoinEvent")]
 public sealed record JoinEvent(

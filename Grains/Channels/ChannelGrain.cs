@@ -51,13 +51,15 @@ public sealed class ChannelGrain(
             Offset = 0,
         };
 
+        var epoch = "";
         if (Settings.HistoryEnabled && !skipHistory)
         {
             var position = await history.Append(Channel, stamped, Settings, subscribers.Count > 0);
             stamped = stamped with { Offset = position.Offset };
+            epoch = position.Epoch;
         }
 
-        await FanOut(new PublicationEvent(Channel, stamped));
+        await FanOut(new PublicationEvent(Channel, stamped, epoch));
         return stamped;
     }
 

@@ -39,6 +39,13 @@ public sealed class CentrifugeJsClientTests
     /// <summary>Runs a script of Tests/js with node and returns its reported steps by name.</summary>
     internal static async Task<Dictionary<string, JsonElement>> RunScript(string script, IDictionary<string, string> env)
     {
+        await using var node = StartScript(script, env);
+        return await StepsOf(node);
+    }
+
+    /// <summary>Starts a script of Tests/js with node, for tests that act while it runs.</summary>
+    internal static NodeProcess StartScript(string script, IDictionary<string, string> env)
+    {
         var dir = Path.Combine(Repo.Root, "Tests", "js");
         Assert.True(Directory.Exists(Path.Combine(dir, "node_modules", "centrifuge")), "run `npm ci` in Tests/js (./test.sh does)");
         var info = new ProcessStartInfo("node") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -48,7 +55,12 @@ public sealed class CentrifugeJsClientTests
             info.Environment[key] = value;
         }
 
-        await using var node = NodeProcess.Start(info, "node " + script);
+        return NodeProcess.Start(info, "node " + script);
+    }
+
+    /// <summary>Waits for the script to end and returns its reported steps by name.</summary>
+    internal static async Task<Dictionary<string, JsonElement>> StepsOf(NodeProcess node)
+    {
         // Not a HasExited poll: the last lines may still be in the output pipe when the process is gone.
         await node.WaitForExitAsync(TimeSpan.FromSeconds(120));
         var steps = new Dictionary<string, JsonElement>();

@@ -85,6 +85,7 @@ public sealed class RollingRestart(LocalCluster cluster, string token, ITestOutp
             output.WriteLine($"conversation messages: sent {messages.Sent}, acknowledged {messages.Acknowledged}, failed {messages.Failed}, found {messagesFound}, lost {messagesLost}");
             output.WriteLine($"WebSocket clients: {subscribers.Length}, reconnected {subscribers.Count(s => s.Reconnected)} ({subscribers.Sum(s => s.Reconnects)} reconnects), " +
                              $"recovered every time {subscribers.Count(s => s.Recovered)}, publications recovered {subscribers.Sum(s => (long)s.RecoveredPublications)}, " +
+                             $"insufficient state {subscribers.Sum(s => s.InsufficientStates)}, " +
                              $"deliveries expected {subscribers.Sum(s => (long)acknowledged.GetValueOrDefault(s.Channel, []).Length)}, missing {missing}");
             foreach (var failure in subscribers.Select(s => s.Error).OfType<string>().Distinct().Take(5))
             {

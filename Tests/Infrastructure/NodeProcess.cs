@@ -183,6 +183,12 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process freezes, its connections open but unanswered, until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal("CONT");
+
     /// <summary>SIGTERM and wait for a graceful shutdown, then kill whatever is left.</summary>
     public async Task StopAsync(TimeSpan? grace = null)
     {
@@ -218,6 +224,12 @@ public sealed class NodeProcess : IAsyncDisposable
         await Task.CompletedTask;
         disposed = true;
         process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     private void Append(string? line)

@@ -127,19 +127,13 @@ public sealed class RedisServer : IAsyncDisposable
     public void Kill() => process?.Kill();
 
     /// <summary>SIGSTOP: the server keeps its connections but answers nothing until <see cref="Resume"/>, as a hung Redis.</summary>
-    public void Pause() => Signal("STOP");
+    public void Pause() => process!.Pause();
 
     /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
-    public void Resume() => Signal("CONT");
+    public void Resume() => process!.Resume();
 
     public async Task<ConnectionMultiplexer> ConnectAsync() =>
         await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Endpoint }, AbortOnConnectFail = false });
-
-    private void Signal(string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", process!.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,33 +1,16 @@
 // Expiring tokens with the official centrifuge SDK (ws on Node 20). Every step prints one JSON line {"step", ...};
 // the xunit test asserts them. Input from env: WS_URL, API_URL, SECRET, USER, CHANNEL (private, "$..."),
 // TTL (seconds a token lives), MODE: "refresh" (getToken answers with fresh tokens) or "lapse" (getToken never answers).
-import { createHmac } from 'node:crypto';
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
+import { report, fail, jwt, publish as publishTo, sleep } from './scenario.mjs';
 
-const { WS_URL, API_URL, SECRET, USER, CHANNEL, TTL, MODE } = process.env;
+const { WS_URL, USER, CHANNEL, TTL, MODE } = process.env;
 const ttl = Number(TTL);
-const report = (step, fields = {}) => console.log(JSON.stringify({ step, ...fields }));
-const fail = (error) => { report('failed', { error: String(error?.message ?? JSON.stringify(error)) }); process.exit(1); };
-setTimeout(() => fail('scenario timed out'), 90_000).unref();
-
-const b64 = (value) => Buffer.from(value).toString('base64url');
-function jwt(claims) {
-  const input = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' })) + '.' + b64(JSON.stringify(claims));
-  return input + '.' + createHmac('sha256', SECRET).update(input).digest('base64url');
-}
 const expiry = () => Math.floor(Date.now() / 1000) + ttl;
-
-async function publish(data) {
-  const body = JSON.stringify({ method: 'publish', params: { channel: CHANNEL, data } });
-  const sign = createHmac('sha256', SECRET).update(body).digest('hex');
-  const response = await fetch(API_URL, { method: 'POST', body, headers: { 'X-API-Sign': sign } });
-  const result = await response.json();
-  if (result.error) throw new Error(`publish: ${result.error}`);
-}
+const publish = (data) => publishTo(CHANNEL, data);
 
 const next = (emitter, event) => new Promise(resolve => emitter.once(event, resolve));
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 const never = () => new Promise(() => {});
 
 try {

@@ -60,6 +60,13 @@ public sealed record CentrifugoOptions
     public TimeSpan ClientExpiredCloseDelay { get; init; } = TimeSpan.FromSeconds(25);
     public TimeSpan ClientExpiredSubCloseDelay { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>
+    /// How often each node compares the stream top of a channel whose subscriptions are positioned (recoverable) with
+    /// the last publication it delivered (<c>client_channel_position_check_delay</c>, seconds, Centrifugo's 40): a lost
+    /// last publication no later one would reveal is read back from history, or its subscribers get "insufficient state".
+    /// </summary>
+    public TimeSpan ClientChannelPositionCheckDelay { get; init; } = TimeSpan.FromSeconds(40);
+
     public int ChannelMaxLength { get; init; } = 255;
     public int ClientChannelLimit { get; init; } = 128;
 
@@ -98,6 +105,7 @@ public sealed record CentrifugoOptions
             ClientQueueMaxSize = config.GetValue("client_queue_max_size", defaults.ClientQueueMaxSize),
             ClientExpiredCloseDelay = TimeSpan.FromSeconds(config.GetValue("client_expired_close_delay", defaults.ClientExpiredCloseDelay.TotalSeconds)),
             ClientExpiredSubCloseDelay = TimeSpan.FromSeconds(config.GetValue("client_expired_sub_close_delay", defaults.ClientExpiredSubCloseDelay.TotalSeconds)),
+            ClientChannelPositionCheckDelay = TimeSpan.FromSeconds(config.GetValue("client_channel_position_check_delay", defaults.ClientChannelPositionCheckDelay.TotalSeconds)),
             ClientChannelLimit = config.GetValue("client_channel_limit", defaults.ClientChannelLimit),
             ChannelMaxLength = config.GetValue("channel_max_length", defaults.ChannelMaxLength),
             PingInterval = TimeSpan.FromSeconds(config.GetValue("ping_interval", defaults.PingInterval.TotalSeconds)),

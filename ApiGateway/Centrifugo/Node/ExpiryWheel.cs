@@ -1,8 +1,8 @@
 namespace Switchboard.ApiGateway.Centrifugo.Node;
 
 /// <summary>
-/// One timer for every deadline of the node's connections (pings, pong timeouts, token expiry), instead of timers per
-/// connection: each target is filed under the second it is due, and a sweep once a second calls the targets whose
+/// One timer for every deadline of the node's connections (pings, pong timeouts, token expiry) and channels (position
+/// checks), instead of timers per connection or channel: each target is filed under the second it is due, and a sweep once a second calls the targets whose
 /// second has come.
 /// A target has at most one entry, the earliest it asked for; when called it schedules its next deadline itself, so
 /// a refresh that moves a deadline later costs nothing here. A closed connection cancels its entry.

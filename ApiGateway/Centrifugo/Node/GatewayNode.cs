@@ -27,7 +27,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
     public NodeMetrics Metrics => metrics;
 
-    /// <summary>The node's one timer for its connections' pings and expiring connection and subscription tokens.</summary>
+    /// <summary>The node's one timer for its connections' pings and expiring connection and subscription tokens, and its channels' position checks.</summary>
     public ExpiryWheel Expiries => expiries;
 
     public IClusterClient Cluster => cluster;
@@ -45,6 +45,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     /// <summary>Raised when a channel's last local subscriber leaves.</summary>
     public event Action<string>? ChannelEmptied;
 
+    /// <summary>Raised when a subscribe to a history channel was answered, with the channel's position then.</summary>
+    public event Action<string, StreamPosition>? ChannelSubscribed;
+
     public void Handle(NodeEvent e)
     {
         switch (e)
@@ -59,7 +62,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
                 var frame = WireMapping.PublicationPush(p.Channel, p.Publication);
                 foreach (var subscriber in subscribers)
                 {
-                    subscriber.DeliverPublication(p.Channel, p.Publication.Offset, frame);
+                    subscriber.DeliverPublication(p.Channel, p.Publication.Offset, p.Epoch, frame);
                 }
 
                 metrics.MessagesQueued(subscribers.Length);
@@ -179,6 +182,11 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         try
         {
             var result = await grains.Get<IChannelGrain>(channel).Subscribe(client.InfoFor(channel), Id, recoverFrom);
+            if (result.Position is { } position)
+            {
+                ChannelSubscribed?.Invoke(channel, position);
+            }
+
             if (client.User.Length > 0)
             {
                 await grains.Get<IClientGrain>(client.ClientId).AddChannel(channel);
@@ -200,6 +208,15 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         if (client.User.Length > 0)
         {
             await grains.Get<IClientGrain>(client.ClientId).RemoveChannel(channel);
+        }
+    }
+
+    /// <summary>Asks the channel's local subscribers whether they got everything up to <paramref name="top"/>.</summary>
+    public void CheckPosition(string channel, StreamPosition top)
+    {
+        foreach (var subscriber in Hub.Subscribers(channel))
+        {
+            subscriber.CheckPosition(channel, top);
         }
     }
 

@@ -19,8 +19,14 @@ public interface ISubscriber
     /// <summary>The connection as presence shows it in <paramref name="channel"/> (with its channel info).</summary>
     ClientInfo InfoFor(string channel);
 
-    /// <summary>Queues a publication push; held back while the subscribe to the channel is in flight.</summary>
-    void DeliverPublication(string channel, long offset, PushFrame frame);
+    /// <summary>
+    /// Queues a publication push; held back while the subscribe to the channel is in flight. A positioned subscription
+    /// takes only the next offset of its epoch: one it has is dropped, one past a hole ends it with insufficient state.
+    /// </summary>
+    void DeliverPublication(string channel, long offset, string epoch, PushFrame frame);
+
+    /// <summary>The node delivered the channel up to <paramref name="top"/>: a positioned subscription still behind it (or on another epoch) missed some, insufficient state.</summary>
+    void CheckPosition(string channel, StreamPosition top);
 
     /// <summary>Queues a push in the connection's codec.</summary>
     void Push(PushFrame frame);

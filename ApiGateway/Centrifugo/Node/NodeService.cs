@@ -28,8 +28,9 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     /// <summary>Subscribes to the node's stream before the server accepts connections (hosted services start first).</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var gaps = new PublicationGaps(node, logger);
+        var gaps = new PublicationGaps(node, rules, logger);
         node.ChannelEmptied += gaps.Forget;
+        node.ChannelSubscribed += gaps.Seed;
         streamObserver = new NodeStreamObserver(node, gaps, logger);
         observer = new NodeObserver(node);
         observerReference = node.Cluster.CreateObjectReference<INodeObserver>(observer);

@@ -4,8 +4,9 @@ using Switchboard.Nodes;
 namespace Switchboard.ApiGateway.Centrifugo.Node;
 
 /// <summary>
-/// Receives the node's stream and hands each event to the node, after any publications of its channel the stream
-/// lost on the way (<see cref="PublicationGaps"/>). Events come one at a time, so that keeps them in order.
+/// Receives the node's stream and hands each event to the node; publications go through <see cref="PublicationGaps"/>,
+/// which first delivers any of their channel the stream lost on the way. Events come one at a time, so that keeps
+/// them in order.
 /// </summary>
 internal sealed class NodeStreamObserver(GatewayNode node, PublicationGaps gaps, ILogger logger) : IAsyncObserver<NodeEvent>
 {
@@ -13,11 +14,8 @@ internal sealed class NodeStreamObserver(GatewayNode node, PublicationGaps gaps,
     {
         if (item is PublicationEvent publication)
         {
-            var missed = gaps.Before(publication);
-            if (!missed.IsCompletedSuccessfully || missed.Result.Count > 0)
-            {
-                return HandleAfter(missed, publication);
-            }
+            var delivered = gaps.Deliver(publication);
+            return delivered.IsCompletedSuccessfully ? Task.CompletedTask : delivered.AsTask();
         }
 
         node.Handle(item);
@@ -30,15 +28,5 @@ internal sealed class NodeStreamObserver(GatewayNode node, PublicationGaps gaps,
     {
         logger.LogWarning(ex, "Node stream error");
         return Task.CompletedTask;
-    }
-
-    private async Task HandleAfter(ValueTask<IReadOnlyList<Channels.Publication>> missed, PublicationEvent publication)
-    {
-        foreach (var earlier in await missed)
-        {
-            node.Handle(new PublicationEvent(publication.Channel, earlier));
-        }
-
-        node.Handle(publication);
     }
 }

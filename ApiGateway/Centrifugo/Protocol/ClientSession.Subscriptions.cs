@@ -54,7 +54,7 @@ public sealed partial class ClientSession
 
         var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
         var recoverFrom = recoverable && request.Recover ? new StreamPosition((long)request.Offset, request.Epoch) : null;
-        var result = await SubscribeToGrain(channel, resolution, chanInfo, expiry, recoverFrom);
+        var result = await SubscribeToGrain(channel, chanInfo, expiry, recoverable, serverSide: false, recoverFrom);
         if (result.WasRecovering && !result.RecoverySucceeded && (request.Flag & RejectUnrecovered) != 0)
         {
             lock (gate)
@@ -108,11 +108,12 @@ public sealed partial class ClientSession
     }
 
     /// <summary>Registers the subscription as pending, then joins the channel grain.</summary>
-    private async Task<SubscribeResult> SubscribeToGrain(string channel, ChannelResolution resolution, byte[]? chanInfo, long expiresAt, StreamPosition? recoverFrom)
+    /// <param name="positioned">The channel keeps recoverable history: the subscription follows its offsets.</param>
+    private async Task<SubscribeResult> SubscribeToGrain(string channel, byte[]? chanInfo, long expiresAt, bool positioned, bool serverSide, StreamPosition? recoverFrom)
     {
         lock (gate)
         {
-            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), expiresAt);
+            subscriptions[channel] = new ChannelSubscription(new ClientInfo(ClientId, User, ConnInfo, chanInfo), expiresAt, positioned, serverSide);
         }
 
         try
@@ -130,11 +131,15 @@ public sealed partial class ClientSession
         }
     }
 
-    /// <summary>Queues the reply (or subscribe push), then what arrived meanwhile and is newer than what it holds.</summary>
+    /// <summary>
+    /// Queues the reply (or subscribe push), then what arrived meanwhile and is newer than what it holds; a channel whose
+    /// held-back publications show a hole gets insufficient state right after.
+    /// </summary>
     private void Activate(byte[] first, IEnumerable<(string Channel, SubscribeResult Result)> subscribed)
     {
         var current = Codec!;
         List<byte[]> frames = [first];
+        List<string> holes = [];
         lock (gate)
         {
             foreach (var (channel, result) in subscribed)
@@ -144,10 +149,11 @@ public sealed partial class ClientSession
                     continue;
                 }
 
-                var known = Math.Max(result.Position?.Offset ?? 0, result.Recovered.Count > 0 ? result.Recovered.Max(p => p.Offset) : 0);
-                frames.AddRange(subscription.Buffered.Where(b => b.Offset == 0 || b.Offset > known).Select(b => b.Frame.For(current)));
-                subscription.Buffered.Clear();
-                subscription.Pending = false;
+                frames.AddRange(subscription.Activate(result, out var hole).Select(f => f.For(current)));
+                if (hole)
+                {
+                    holes.Add(channel);
+                }
             }
 
             // Under the lock so a publication delivered right after cannot overtake the buffered ones.
@@ -158,6 +164,11 @@ public sealed partial class ClientSession
                     break;
                 }
             }
+        }
+
+        foreach (var channel in holes)
+        {
+            InsufficientState(channel);
         }
     }
 
@@ -195,8 +206,8 @@ public sealed partial class ClientSession
 
         try
         {
-            var result = await SubscribeToGrain(channel, resolution, null, 0, null);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
+            var result = await SubscribeToGrain(channel, null, 0, recoverable, serverSide: true, null);
             Activate(Codec!.EncodePush(WireMapping.SubscribePush(channel, result, recoverable)), [(channel, result)]);
         }
         catch (Exception ex)
@@ -239,7 +250,7 @@ public sealed partial class ClientSession
         }
     }
 
-    public void DeliverPublication(string channel, long offset, PushFrame frame)
+    public void DeliverPublication(string channel, long offset, string epoch, PushFrame frame)
     {
         lock (gate)
         {
@@ -251,16 +262,74 @@ public sealed partial class ClientSession
             if (subscription.Pending)
             {
                 // Held back frames count against the queue's byte bound too (a slow subscribe to a busy channel).
-                if (Codec is { } current && subscription.Buffer(offset, frame, frame.For(current).Length) > options.ClientQueueMaxSize)
+                if (Codec is { } current && subscription.Buffer(offset, epoch, frame, frame.For(current).Length) > options.ClientQueueMaxSize)
                 {
                     Close(Disconnect.Slow);
                 }
 
                 return;
             }
+
+            switch (subscription.Follow(offset, epoch))
+            {
+                case Continuity.Stale:
+                    return;
+                case Continuity.Next:
+                    // Under the lock, so that publications are queued in the order their offsets were followed.
+                    Push(frame);
+                    return;
+            }
         }
 
-        Push(frame);
+        InsufficientState(channel);
+    }
+
+    public void CheckPosition(string channel, StreamPosition top)
+    {
+        bool behind;
+        lock (gate)
+        {
+            behind = subscriptions.TryGetValue(channel, out var subscription) && subscription.IsBehind(top);
+        }
+
+        if (behind)
+        {
+            InsufficientState(channel);
+        }
+    }
+
+    /// <summary>
+    /// The subscription missed a publication nothing could deliver any more ("insufficient state", as Centrifugo says):
+    /// clients that resubscribe get the <c>unsubscribe</c> push 2500 and resubscribe recovering from the last offset
+    /// they have; older clients, and server-side subscriptions (which only a new connection restores), are disconnected
+    /// with 3010 and reconnect recovering.
+    /// </summary>
+    private void InsufficientState(string channel)
+    {
+        logger.LogDebug("Client {Client}: channel {Channel} has insufficient state", ClientId, channel);
+        bool resubscribes;
+        lock (gate)
+        {
+            if (!subscriptions.TryGetValue(channel, out var subscription))
+            {
+                return;
+            }
+
+            resubscribes = Codec is { ResubscribesOnUnsubscribe: true } && !subscription.ServerSide;
+            if (resubscribes)
+            {
+                subscriptions.Remove(channel);
+            }
+        }
+
+        if (resubscribes)
+        {
+            _ = Unsubscribed([channel], UnsubscribeReason.InsufficientState);
+        }
+        else
+        {
+            Close(Disconnect.InsufficientState);
+        }
     }
 
     private bool IsSubscribed(string channel)

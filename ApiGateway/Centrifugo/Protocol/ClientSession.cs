@@ -347,7 +347,7 @@ public sealed partial class ClientSession(
 
             request.Subs.TryGetValue(channel, out var position);
             var recoverable = resolution.Options.HistoryEnabled && resolution.Options.HistoryRecover;
-            var subscribe = await SubscribeToGrain(channel, resolution, null, 0, recoverable && position is { Recover: true } ? new StreamPosition((long)position.Offset, position.Epoch) : null);
+            var subscribe = await SubscribeToGrain(channel, null, 0, recoverable, serverSide: true, recoverable && position is { Recover: true } ? new StreamPosition((long)position.Offset, position.Epoch) : null);
             result.Subs[channel] = subscribe.ToWire(recoverable);
             subscribed.Add((channel, subscribe));
         }

@@ -13,6 +13,9 @@ public sealed record Disconnect(int Code, string Reason)
     public static readonly Disconnect ServerError = new(3004, "internal server error");
     public static readonly Disconnect Expired = new(3005, "connection expired");
     public static readonly Disconnect Slow = new(3008, "slow");
+
+    /// <summary>A subscription missed a publication, for clients too old to resubscribe on 2500: they reconnect and recover.</summary>
+    public static readonly Disconnect InsufficientState = new(3010, "insufficient state");
     public static readonly Disconnect NoPong = new(3012, "no pong");
     public static readonly Disconnect TooManyRequests = new(3013, "too many requests");
     public static readonly Disconnect InvalidToken = new(3500, "invalid token");

@@ -8,4 +8,7 @@ public sealed record UnsubscribeReason(int Code, string Reason)
 {
     public static readonly UnsubscribeReason Server = new(2000, "server unsubscribe");
     public static readonly UnsubscribeReason Expired = new(2501, "subscription expired");
+
+    /// <summary>The subscription missed a publication the server could not deliver: the SDK resubscribes with recovery.</summary>
+    public static readonly UnsubscribeReason InsufficientState = new(2500, "insufficient state");
 }

@@ -29,6 +29,12 @@ public interface IClientCodec
 
     byte[] EncodePush(Push push);
 
+    /// <summary>
+    /// Whether this generation's clients resubscribe (recovering) on an <c>unsubscribe</c> push of code 2500 and up
+    /// (centrifuge-js 3 and later); older ones are told "insufficient state" by a disconnect (3010) and reconnect.
+    /// </summary>
+    bool ResubscribesOnUnsubscribe { get; }
+
     /// <summary>The disconnect as this generation's clients read a close reason (older ones expect JSON advice).</summary>
     Disconnect Describe(Disconnect disconnect);
 }

@@ -38,5 +38,7 @@ public sealed class JsonCodec : IClientCodec
         w.WriteEndObject();
     });
 
+    public bool ResubscribesOnUnsubscribe => true;
+
     public Disconnect Describe(Disconnect disconnect) => disconnect;
 }

@@ -31,5 +31,7 @@ public sealed class ProtobufCodec : IClientCodec
 
     public byte[] EncodePush(Push push) => Delimited.Encode(new Reply { Push = push });
 
+    public bool ResubscribesOnUnsubscribe => true;
+
     public Disconnect Describe(Disconnect disconnect) => disconnect;
 }

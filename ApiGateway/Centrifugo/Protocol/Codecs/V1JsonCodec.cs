@@ -131,6 +131,8 @@ public sealed class V1JsonCodec : IClientCodec
         w.WriteEndObject();
     });
 
+    public bool ResubscribesOnUnsubscribe => false;
+
     public Disconnect Describe(Disconnect disconnect) => disconnect.AsAdvice();
 
     private Command Read(JsonElement message)

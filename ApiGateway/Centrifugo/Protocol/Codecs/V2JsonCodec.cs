@@ -44,5 +44,7 @@ public sealed class V2JsonCodec : IClientCodec
         w.WriteEndObject();
     });
 
+    public bool ResubscribesOnUnsubscribe => false;
+
     public Disconnect Describe(Disconnect disconnect) => disconnect.AsAdvice();
 }

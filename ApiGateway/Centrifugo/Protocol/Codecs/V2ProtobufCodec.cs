@@ -47,6 +47,8 @@ public sealed class V2ProtobufCodec : IClientCodec
         return Delimited.Encode(new V2Reply { Result = wire.ToByteString() });
     }
 
+    public bool ResubscribesOnUnsubscribe => false;
+
     public Disconnect Describe(Disconnect disconnect) => disconnect.AsAdvice();
 
     internal static PushType TypeOf(Push push) => push switch
