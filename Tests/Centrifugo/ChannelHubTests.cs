@@ -55,7 +55,9 @@ public sealed class ChannelHubTests
 
         public ClientInfo InfoFor(string channel) => new(id, "", null, null);
 
-        public void DeliverPublication(string channel, long offset, PushFrame frame) => throw new NotSupportedException();
+        public void DeliverPublication(string channel, long offset, string epoch, PushFrame frame) => throw new NotSupportedException();
+
+        public void CheckPosition(string channel, StreamPosition top) => throw new NotSupportedException();
 
         public void Push(PushFrame frame) => throw new NotSupportedException();
 
