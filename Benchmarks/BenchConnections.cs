@@ -31,6 +31,9 @@ public abstract class BenchConnection : IAsyncDisposable
     /// <summary>Reads until the connection ends.</summary>
     public abstract Task Read(Received received, Action<long> bytes);
 
+    /// <summary>The code the server closed the connection with (3008 slow, 3012 no pong...), once it did.</summary>
+    public int? CloseCode { get; protected set; }
+
     public abstract ValueTask DisposeAsync();
 
     /// <summary>The publication time carried in a JSON payload or frame, as latency from now.</summary>
@@ -56,7 +59,13 @@ public abstract class BenchConnection : IAsyncDisposable
             }
             while (!result.EndOfMessage);
 
-            return result.MessageType == WebSocketMessageType.Close ? -1 : count;
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                CloseCode = (int?)socket.CloseStatus;
+                return -1;
+            }
+
+            return count;
         }
 
         protected Task Connect() => socket.ConnectAsync(url, CancellationToken.None);
@@ -250,6 +259,11 @@ public abstract class BenchConnection : IAsyncDisposable
                     if (line.SequenceEqual("{}"u8))
                     {
                         ping = true;
+                    }
+                    else if (line.IndexOf("\"disconnect\""u8) >= 0)
+                    {
+                        // This transport has no close frame: the server says why in a push before the end.
+                        CloseCode = JsonDocument.Parse(line.ToArray()).RootElement.GetProperty("push").GetProperty("disconnect").GetProperty("code").GetInt32();
                     }
                     else if (line.IndexOf("\"pub\""u8) >= 0)
                     {

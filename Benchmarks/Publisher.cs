@@ -29,8 +29,11 @@ public sealed class Publisher(Uri api) : IDisposable
         return (await Task.WhenAll(sends)).LongCount(ok => ok);
     }
 
-    /// <summary>Publishes to one channel from <paramref name="concurrency"/> loops for <paramref name="duration"/>; returns acknowledged publishes.</summary>
-    public async Task<long> FullSpeed(string channel, int concurrency, TimeSpan duration)
+    /// <summary>
+    /// Publishes to one channel from <paramref name="concurrency"/> loops for <paramref name="duration"/>, as far
+    /// ahead of the subscribers as <paramref name="window"/> lets it; returns acknowledged publishes.
+    /// </summary>
+    public async Task<long> FullSpeed(string channel, int concurrency, TimeSpan duration, DeliveryWindow window)
     {
         long acknowledged = 0;
         var until = Stopwatch.StartNew();
@@ -38,6 +41,7 @@ public sealed class Publisher(Uri api) : IDisposable
         {
             for (long n = worker; until.Elapsed < duration; n += concurrency)
             {
+                await window.Reserve();
                 if (await Send(channel, n))
                 {
                     Interlocked.Increment(ref acknowledged);

@@ -14,7 +14,7 @@ namespace Switchboard.Benchmarks;
 public sealed class Runner(RunnerOptions options)
 {
     private readonly List<Row> rows = [];
-    private readonly List<Row> protocolRows = [];
+    private readonly List<RoundsRow> protocolRows = [];
     private readonly List<string> notes = [];
     private readonly Dictionary<string, double> bareFigures = [];
     private double baselinePublish;
@@ -70,7 +70,8 @@ public sealed class Runner(RunnerOptions options)
                     await Conversations(embedded, model);
                 }
 
-                foreach (var silos in options.ConversationsOnly ? [1] : options.SiloCounts)
+                // The protocol comparison runs on the embedded gateway only: --only protocols needs no cluster.
+                foreach (var silos in options.ConversationsOnly ? [1] : options.Only is not null && options.Wants("protocols") ? [] : options.SiloCounts)
                 {
                     await using var redis = await Target.Redis(gatewayArgs, silos);
                     await Check(redis);
@@ -317,7 +318,7 @@ public sealed class Runner(RunnerOptions options)
             return 0;
         }
 
-        var (rate, _) = await FanOut(target, clients, "json", "websocket");
+        var rate = (await FanOut(target, clients, "json", "websocket")).Messages;
         Add(figure, target.Name, rate, baseline, higherIsBetter: true, "F0");
         if (baseline is null)
         {
@@ -328,9 +329,12 @@ public sealed class Runner(RunnerOptions options)
     }
 
     /// <summary>
-    /// Fan-out in each client protocol and transport, 1,000 and 10,000 subscribers of one channel, as ratios to JSON
-    /// over WebSocket measured on the same target in the same run: JSON before and after the others (their mean is
-    /// the baseline), so a drift of the shared machine's load does not favour whichever ran first.
+    /// Fan-out in each client protocol and transport, 1,000 and 10,000 subscribers of one channel, against JSON over
+    /// WebSocket on the same target in alternating rounds (J P S, then S P J, ...; an even number, so that drift
+    /// within a round favours no protocol): each round gives a ratio to the
+    /// JSON figure measured next to it, and the rows report the median and the spread of those ratios, so a drift or
+    /// a burst of the shared machine's load shows as spread instead of deciding the comparison. Every measurement
+    /// opens fresh connections: a backlog left in the server's queues must not be delivered during the next one.
     /// </summary>
     private async Task Protocols(Target target)
     {
@@ -339,23 +343,50 @@ public sealed class Runner(RunnerOptions options)
             return;
         }
 
-        foreach (var clients in new[] { 1000, 10_000 })
+        foreach (var clients in options.ProtocolSubscribers)
         {
-            var (jsonBefore, jsonBytesBefore) = await FanOut(target, clients, "json", "websocket");
-            var (protobuf, protobufBytes) = await FanOut(target, clients, "protobuf", "websocket");
-            var (stream, _) = await FanOut(target, clients, "json", "http_stream");
-            var (jsonAfter, jsonBytesAfter) = await FanOut(target, clients, "json", "websocket");
-            var (json, jsonBytes) = ((jsonBefore + jsonAfter) / 2, (jsonBytesBefore + jsonBytesAfter) / 2);
+            var samples = FanOutContender.All.ToDictionary(c => c, _ => new List<FanOutSample>());
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var contender in round % 2 == 0 ? FanOutContender.All : FanOutContender.All.Reverse())
+                {
+                    // The first round warms the gateway up for each protocol; later ones only fill the pipes (1 s).
+                    samples[contender].Add(await FanOut(target, clients, contender.Protocol, contender.Transport, fullWarmUp: round == 0));
+                }
+            }
+
+            var json = samples[FanOutContender.Json];
             var shape = $"1 channel x {clients:N0} subscribers, full speed";
-            AddProtocol($"delivered msgs/s, {shape}", "Protobuf, WebSocket", protobuf, json, higherIsBetter: true, "F0");
-            AddProtocol($"delivered bytes/s, {shape}", "Protobuf, WebSocket", protobufBytes, jsonBytes, higherIsBetter: true, "F0");
-            AddProtocol($"bytes per delivered message, {shape}", "Protobuf, WebSocket", protobufBytes / Math.Max(1, protobuf), jsonBytes / Math.Max(1, json), higherIsBetter: false, "F1");
-            AddProtocol($"delivered msgs/s, {shape}", "JSON, HTTP-streaming", stream, json, higherIsBetter: true, "F0");
+            foreach (var contender in FanOutContender.All)
+            {
+                var mine = samples[contender];
+                if (contender != FanOutContender.Json)
+                {
+                    AddProtocol($"delivered msgs/s, {shape}", contender.Name, mine, json, s => s.Messages, higherIsBetter: true, "F0");
+                }
+
+                if (contender == FanOutContender.Protobuf)
+                {
+                    AddProtocol($"delivered bytes/s, {shape}", contender.Name, mine, json, s => s.Bytes, higherIsBetter: true, "F0");
+                    AddProtocol($"bytes per delivered message, {shape}", contender.Name, mine, json, s => s.BytesPerMessage, higherIsBetter: false, "F1");
+                }
+
+                if (contender != FanOutContender.Json)
+                {
+                    AddProtocol($"messages per transport read, {shape}", contender.Name, mine, json, s => s.PerRead, higherIsBetter: true, "F1");
+                    AddProtocol($"gateway CPU µs per delivered message, {shape}", contender.Name, mine, json, s => s.GatewayCpu, higherIsBetter: false, "F2");
+                    AddProtocol($"client processes' CPU µs per delivered message, {shape}", contender.Name, mine, json, s => s.ClientCpu, higherIsBetter: false, "F2");
+                    AddProtocol($"publisher CPU µs per delivered message, {shape}", contender.Name, mine, json, s => s.PublisherCpu, higherIsBetter: false, "F2");
+                }
+            }
         }
     }
 
-    /// <summary>Publishes to one channel at full speed while <paramref name="clients"/> subscribers receive; messages/s and bytes/s delivered.</summary>
-    private async Task<(double Messages, double Bytes)> FanOut(Target target, int clients, string protocol, string transport)
+    /// <summary>
+    /// Publishes to one channel at full speed while <paramref name="clients"/> fresh subscribers receive: what they
+    /// received per second and what it cost each process per message.
+    /// </summary>
+    private async Task<FanOutSample> FanOut(Target target, int clients, string protocol, string transport, bool fullWarmUp = true)
     {
         await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses, protocol, transport);
         if (fleet.Failed > 0)
@@ -364,25 +395,42 @@ public sealed class Runner(RunnerOptions options)
         }
 
         using var publisher = new Publisher(target.Api);
-        await SteadyState.WarmUp(async () => await publisher.FullSpeed("benchfan", 4, SteadyState.Round) / SteadyState.Round.TotalSeconds);
-        await Task.Delay(1000);
-        await fleet.Reset();
-        var clock = Stopwatch.StartNew();
-        await publisher.FullSpeed("benchfan", 4, options.Duration);
-        var (received, bytes, _) = await fleet.Report();
-        var seconds = clock.Elapsed.TotalSeconds;
-        if (fleet.Closed > 0)
+        await using var window = await DeliveryWindow.Open(fleet);
+        async Task<double> Round(TimeSpan length) => await publisher.FullSpeed("benchfan", 4, length, window) / length.TotalSeconds;
+        if (fullWarmUp)
         {
-            notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (too slow for their send queue), so fewer received");
+            await SteadyState.WarmUp(() => Round(SteadyState.Round));
+        }
+        else
+        {
+            await Round(TimeSpan.FromSeconds(1));
         }
 
-        Log($"{target.Name}: {protocol}/{transport} x {clients:N0}: {received / seconds:F0} msgs/s, {bytes / seconds:F0} bytes/s");
-        return (received / seconds, bytes / seconds);
+        await Task.Delay(1000);
+        await fleet.Reset();
+        var gateway = target.GatewayPids();
+        var cpuBefore = (Gateway: ProcessCpu.Of(gateway), Clients: ProcessCpu.Of(fleet.Pids), Publisher: ProcessCpu.Of(Environment.ProcessId));
+        var clock = Stopwatch.StartNew();
+        var published = await publisher.FullSpeed("benchfan", 4, options.Duration, window);
+        var (received, bytes, _) = await fleet.Report();
+        var seconds = clock.Elapsed.TotalSeconds;
+        double PerMessage(TimeSpan after, TimeSpan before) => (after - before).TotalMicroseconds / Math.Max(1, received);
+        var sample = new FanOutSample(received / seconds, bytes / seconds, published * (double)clients / seconds, received / (double)Math.Max(1, fleet.Reads),
+            PerMessage(ProcessCpu.Of(gateway), cpuBefore.Gateway), PerMessage(ProcessCpu.Of(fleet.Pids), cpuBefore.Clients),
+            PerMessage(ProcessCpu.Of(Environment.ProcessId), cpuBefore.Publisher), fleet.Closed);
+        if (fleet.Closed > 0)
+        {
+            notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (close codes and counts: {fleet.CloseCodes}; 3008 send queue full, 3012 no pong in time), so fewer received");
+        }
+
+        Log(FormattableString.Invariant($"{target.Name}: {protocol}/{transport} x {clients:N0}: {sample.Messages:F0} msgs/s ({sample.Offered:F0} published), {sample.Bytes:F0} bytes/s, {sample.PerRead:F1} messages per read; CPU µs per message: gateway {sample.GatewayCpu:F2}, clients {sample.ClientCpu:F2}, publisher {sample.PublisherCpu:F2}"));
+        return sample;
     }
 
-    private void AddProtocol(string figure, string system, double value, double json, bool higherIsBetter, string format)
+    /// <summary>A figure of a protocol's rounds against JSON's: the medians of both, and the median and range of the per-round ratios.</summary>
+    private void AddProtocol(string figure, string system, List<FanOutSample> mine, List<FanOutSample> json, Func<FanOutSample, double> value, bool higherIsBetter, string format)
     {
-        var row = new Row(figure, system, value, json, higherIsBetter, format);
+        var row = RoundsRow.Of(figure, system, [.. mine.Select(value)], [.. json.Select(value)], higherIsBetter, format);
         protocolRows.Add(row);
         Log(row.Render());
     }
@@ -485,10 +533,11 @@ public sealed class Runner(RunnerOptions options)
         if (protocolRows.Count > 0)
         {
             text.AppendLine().AppendLine("## Client protocols and transports").AppendLine();
-            text.AppendLine("Fan-out on the embedded gateway in each protocol and transport, against JSON over WebSocket measured on the same gateway " +
-                "before and after it (the mean of the two), with the same publisher and the same client processes (which do the same work per frame: find the payload's send time, " +
-                "answer pings, count bytes). The machine is shared and noisy: read the ratios, which come from back-to-back measurements, rather than the absolute figures.").AppendLine();
-            text.AppendLine("| figure | protocol, transport | measured | JSON, WebSocket | ratio |").AppendLine("| --- | --- | ---: | ---: | ---: |");
+            text.AppendLine(FormattableString.Invariant($"Fan-out on the embedded gateway in each protocol and transport against JSON over WebSocket, in {options.Rounds} alternating rounds ") +
+                "(JSON, Protobuf, HTTP-streaming, then the reverse order, ...; fresh connections for every measurement), with the same publisher and the same client processes " +
+                "(which do the same work per frame: find the payload's send time, answer pings, count bytes). Each round gives a ratio to the JSON figure measured next to it; " +
+                "the table shows the medians and every round's ratio. CPU time per delivered message is read from /proc for the gateway, the client processes and the publisher.").AppendLine();
+            text.AppendLine("| figure | protocol, transport | median | JSON, WebSocket (median) | ratio (median of rounds) | ratio in each round |").AppendLine("| --- | --- | ---: | ---: | ---: | --- |");
             foreach (var row in protocolRows)
             {
                 text.AppendLine(row.Markdown());

@@ -11,6 +11,15 @@ public sealed record RunnerOptions
 
     public int ClientProcesses { get; init; } = 2;
 
+    /// <summary>The subscriber counts of the client protocol comparison.</summary>
+    public IReadOnlyList<int> ProtocolSubscribers { get; init; } = [1_000, 10_000];
+
+    /// <summary>
+    /// Alternating rounds of the client protocol comparison (each protocol measured once per round, the order reversed
+    /// every round): an even number, so that each protocol is measured as often before JSON as after it.
+    /// </summary>
+    public int Rounds { get; init; } = 4;
+
     public IReadOnlyList<int> SiloCounts { get; init; } = [1, 2];
 
     /// <summary>Also the 10,000-subscriber fan-out (slower).</summary>
@@ -44,6 +53,8 @@ public sealed record RunnerOptions
         Duration = flags.TryGetValue("duration", out var d) && d is not null ? TimeSpan.FromSeconds(int.Parse(d, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(5),
         IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? [.. c.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1_000, 10_000],
         ClientProcesses = flags.TryGetValue("client_processes", out var p) && p is not null ? int.Parse(p, CultureInfo.InvariantCulture) : 2,
+        ProtocolSubscribers = flags.TryGetValue("subscribers", out var n) && n is not null ? [.. n.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] : [1_000, 10_000],
+        Rounds = flags.TryGetValue("rounds", out var r) && r is not null ? int.Parse(r, CultureInfo.InvariantCulture) : 4,
         SiloCounts = flags.TryGetValue("silos", out var s) && s is not null ? [.. s.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1, 2],
         Only = flags.GetValueOrDefault("only"),
         Full = flags.ContainsKey("full"),

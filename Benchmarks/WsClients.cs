@@ -8,7 +8,9 @@ namespace Switchboard.Benchmarks;
 /// A process of benchmark clients (each process may hold at most 20,000 open files here, so big runs use several),
 /// over WebSocket (JSON or Protobuf) or HTTP-streaming. Every client connects with a token, subscribes, answers
 /// pings, timestamps each publication it receives and counts the bytes.
-/// The runner drives it over stdin: <c>reset</c>, <c>report</c> (prints counts and the latency histogram), <c>quit</c>.
+/// The runner drives it over stdin: <c>reset</c>, <c>report</c> (prints counts and the latency histogram),
+/// <c>total</c> (publications received since start, never reset, and the clients still connected: what a publisher
+/// may be ahead of), <c>quit</c>.
 /// </summary>
 public static class WsClients
 {
@@ -52,6 +54,9 @@ public static class WsClients
                 case "report":
                     Console.WriteLine(state.Report());
                     break;
+                case "total":
+                    Console.WriteLine($"total {state.Total} live {count - state.Failed - state.ClosedCount}");
+                    break;
                 case "quit":
                     return;
             }
@@ -83,7 +88,7 @@ public static class WsClients
         }
 
         // Before quit, only the server ends a connection: e.g. a client too slow for its queue (3008).
-        state.Closed();
+        state.Closed(connection.CloseCode);
     }
 
     private sealed class State
@@ -91,12 +96,19 @@ public static class WsClients
         private readonly object gate = new();
         private LatencyHistogram histogram = new();
         private long received;
+        private long total;
         private long bytes;
+        private long reads;
         private int failed;
         private int closed;
         private string? firstError;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> closeCodes = new();
 
         public int Failed => failed;
+
+        public long Total => Interlocked.Read(ref total);
+
+        public int ClosedCount => Volatile.Read(ref closed);
 
         public void Fail(Exception e)
         {
@@ -107,6 +119,7 @@ public static class WsClients
         public void Received(double? latencyMs)
         {
             Interlocked.Increment(ref received);
+            Interlocked.Increment(ref total);
             if (latencyMs is { } ms)
             {
                 lock (gate)
@@ -116,9 +129,18 @@ public static class WsClients
             }
         }
 
-        public void Bytes(long count) => Interlocked.Add(ref bytes, count);
+        /// <summary>One transport read (a WebSocket message, a chunk of the HTTP stream) of <paramref name="count"/> bytes.</summary>
+        public void Bytes(long count)
+        {
+            Interlocked.Add(ref bytes, count);
+            Interlocked.Increment(ref reads);
+        }
 
-        public void Closed() => Interlocked.Increment(ref closed);
+        public void Closed(int? code)
+        {
+            Interlocked.Increment(ref closed);
+            closeCodes.AddOrUpdate(code ?? 0, 1, (_, n) => n + 1);
+        }
 
         public void Reset()
         {
@@ -127,6 +149,7 @@ public static class WsClients
                 histogram = new LatencyHistogram();
                 Interlocked.Exchange(ref received, 0);
                 Interlocked.Exchange(ref bytes, 0);
+                Interlocked.Exchange(ref reads, 0);
             }
         }
 
@@ -134,7 +157,7 @@ public static class WsClients
         {
             lock (gate)
             {
-                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} closed={Volatile.Read(ref closed)} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
+                return $"report received={Interlocked.Read(ref received)} bytes={Interlocked.Read(ref bytes)} reads={Interlocked.Read(ref reads)} closed={Volatile.Read(ref closed)} codes={string.Join(',', closeCodes.Select(c => $"{c.Key}:{c.Value}"))} failed={failed} error={firstError?.Replace(' ', '_')} hist={histogram.Serialize()}";
             }
         }
     }

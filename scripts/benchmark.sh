@@ -10,6 +10,7 @@
 #                        CLINC150/ and Banking77/; --gateway-env runs the gateways with these variables instead of the product's GC settings)
 #                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
 #                        client protocol and transport fan-out comparison; docs untouched)
+#                        [--rounds N] [--subscribers 1000,10000]   (the protocol comparison's alternating rounds and fan-out widths)
 set -euo pipefail
 intents=""
 suite=()
