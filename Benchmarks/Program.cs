@@ -16,6 +16,9 @@ switch (mode)
         break;
     case "intents":
         return IntentAccuracy.Run(flags);
+    case "costs":
+        await Costs.Run(flags);
+        break;
     case "nlu-cost":
         return NluCost.Run();
     default:

@@ -9,14 +9,14 @@ public static class PublishBodies
 {
     public const string Secret = "benchmark-secret";
 
-    /// <summary>One publish per body, round-robin over <paramref name="channels"/> channels.</summary>
-    public static IReadOnlyList<(byte[] Body, string Sign)> Single(int channels) =>
-        [.. Enumerable.Range(0, channels).Select(i => Signed(Command($"bench{i}", i)))];
+    /// <summary>One publish per body, round-robin over <paramref name="channels"/> channels named <paramref name="prefix"/>N.</summary>
+    public static IReadOnlyList<(byte[] Body, string Sign)> Single(int channels, string prefix = "bench") =>
+        [.. Enumerable.Range(0, channels).Select(i => Signed(Command($"{prefix}{i}", i)))];
 
     /// <summary>Bodies of <paramref name="batch"/> publishes each (a JSON array), to <paramref name="channels"/> channels.</summary>
-    public static IReadOnlyList<(byte[] Body, string Sign)> Batched(int channels, int batch) =>
+    public static IReadOnlyList<(byte[] Body, string Sign)> Batched(int channels, int batch, string prefix = "bench") =>
         [.. Enumerable.Range(0, Math.Max(1, channels / batch)).Select(b =>
-            Signed("[" + string.Join(',', Enumerable.Range(0, batch).Select(i => Command($"bench{(b * batch + i) % channels}", i))) + "]"))];
+            Signed("[" + string.Join(',', Enumerable.Range(0, batch).Select(i => Command($"{prefix}{(b * batch + i) % channels}", i))) + "]"))];
 
     /// <summary>A publish whose data carries the send time, for publish-to-delivery latency.</summary>
     public static (byte[] Body, string Sign) Timed(string channel, long sequence) =>

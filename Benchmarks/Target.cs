@@ -30,11 +30,18 @@ public sealed class Target : IAsyncDisposable
 
     public IReadOnlyList<Uri> WebSockets => [.. BaseUrls.Select(u => new Uri($"ws://{u.Authority}/connection/websocket"))];
 
-    /// <summary>The gateways' shared config: the secret, and channels without history (the plain publish path).</summary>
-    public static string WriteConfig()
+    /// <summary>The namespace whose channels keep history (100 publications, 5 minutes): <c>h:bench1</c>.</summary>
+    public const string HistoryNamespace = "h";
+
+    /// <summary>
+    /// The nodes' shared config: the secret, and channels without history (the plain publish path); with
+    /// <paramref name="history"/> also <see cref="HistoryNamespace"/> (then silos need the file too: they apply it).
+    /// </summary>
+    public static string WriteConfig(bool history = false)
     {
         var path = Path.Combine(Path.GetTempPath(), $"switchboard-bench-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(new { secret = PublishBodies.Secret, client_queue_max_size = 10 * 1024 * 1024 }));
+        var namespaces = history ? new[] { new { name = HistoryNamespace, history_size = 100, history_lifetime = 300 } } : [];
+        File.WriteAllText(path, JsonSerializer.Serialize(new { secret = PublishBodies.Secret, client_queue_max_size = 10 * 1024 * 1024, namespaces }));
         return path;
     }
 
@@ -61,10 +68,15 @@ public sealed class Target : IAsyncDisposable
         return new Target("embedded", [new Uri($"http://127.0.0.1:{port}/")], () => [process.Pid], () => process.DisposeAsync());
     }
 
-    public static async Task<Target> Redis(IReadOnlyList<string> gatewayArgs, int silos, IReadOnlyList<string>? siloArgs = null)
+    /// <param name="shards">Redis servers: the first is the primary, all of them hold the logs (<c>--redis_shards</c>).</param>
+    public static async Task<Target> Redis(IReadOnlyList<string> gatewayArgs, int silos, IReadOnlyList<string>? siloArgs = null, int gateways = 1, int shards = 1)
     {
-        var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Silos = silos, Gateways = 1, GatewayArgs = gatewayArgs, SiloArgs = siloArgs ?? [] });
-        return new Target($"Redis, {silos} silo{(silos > 1 ? "s" : "")}", [.. cluster.Gateways.Select(g => g.BaseUrl)],
+        var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
+        {
+            Silos = silos, Gateways = gateways, RedisShards = shards, GatewayArgs = gatewayArgs, SiloArgs = siloArgs ?? [],
+        });
+        var name = $"Redis, {silos} silo{(silos > 1 ? "s" : "")}{(gateways > 1 ? $", {gateways} gateways" : "")}{(shards > 1 ? $", {shards} shards" : "")}";
+        return new Target(name, [.. cluster.Gateways.Select(g => g.BaseUrl)],
             () => [.. cluster.Gateways.Select(g => g.Process.Pid)], () => cluster.DisposeAsync(), cluster);
     }
 

@@ -39,15 +39,18 @@ public static partial class Wrk
     }
 
     /// <summary>Runs a Lua script that defines <c>request</c>; latencies are wrk's (from its <c>--latency</c> distribution).</summary>
-    public static async Task<WrkResult> RunScript(Uri url, string lua, TimeSpan duration, int threads = 2, int connections = 64)
+    /// <param name="core">Runs wrk pinned to this core (<c>taskset</c>).</param>
+    public static async Task<WrkResult> RunScript(Uri url, string lua, TimeSpan duration, int threads = 2, int connections = 64, int? core = null)
     {
         var script = Path.Combine(Path.GetTempPath(), $"switchboard-wrk-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, lua);
         try
         {
-            var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
-                         "-d", $"{(int)duration.TotalSeconds}s", "--latency", "-s", script, url.ToString() })
+            var info = new ProcessStartInfo(core is null ? "wrk" : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
+            string[] pinned = core is { } c ? ["-c", c.ToString(CultureInfo.InvariantCulture), "wrk"] : [];
+            string[] args = [.. pinned, "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
+                "-d", $"{(int)duration.TotalSeconds}s", "--latency", "-s", script, url.ToString()];
+            foreach (var arg in args)
             {
                 info.ArgumentList.Add(arg);
             }
