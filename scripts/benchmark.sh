@@ -11,12 +11,19 @@
 #                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
 #                        client protocol and transport fan-out comparison; docs untouched)
 #                        [--rounds N] [--subscribers 1000,10000]   (the protocol comparison's alternating rounds and fan-out widths)
+#   scripts/benchmark.sh --costs [--topologies embedded,1s1g1k,2s1g1k,1s2g1k,1s1g3k] [--duration S] [--warmup S] [--idle S]
+#                        [--pin ['gateway=0,1;silo=1,0;redis=0;load=0']] [--only TEXT]
+#                        (the capacity model's costs, docs/scale.md: CPU µs per operation per tier and Redis commands/bytes
+#                        per operation per server, for topologies of S silos, G gateways, K Redis servers; --pin pins every
+#                        process to a core and compares each topology's throughput with the prediction; docs untouched)
 set -euo pipefail
 intents=""
+mode=run
 suite=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --intents) intents="${2:?--intents needs a directory}"; shift 2 ;;
+    --costs) mode=costs; shift ;;
     *) suite+=("$1"); shift ;;
   esac
 done
@@ -29,7 +36,7 @@ done
 dotnet build Silo/Silo.csproj -c Release -nologo -clp:ErrorsOnly
 dotnet build ApiGateway/ApiGateway.csproj -c Release -nologo -clp:ErrorsOnly
 dotnet build Benchmarks/Benchmarks.csproj -c Release -nologo -clp:ErrorsOnly
-dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll run ${suite[@]+"${suite[@]}"}
+dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll "$mode" ${suite[@]+"${suite[@]}"}
 if [ -n "$intents" ]; then
   dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll intents --data "$intents"
 fi
