@@ -31,6 +31,9 @@ public sealed class Costs(CostsOptions options)
         {
             // This process publishes and samples: it is the load generator's first process.
             CoreLayout.Pin(Environment.ProcessId, layout.Core(Tier.Load, 0));
+            // Every process started from here gets one core: its runtime must size its thread pool and spinning for
+            // one (pinned after start, it would spin for two on one core and charge the spinning to every operation).
+            Environment.SetEnvironmentVariable("DOTNET_PROCESSOR_COUNT", "1");
         }
 
         try
