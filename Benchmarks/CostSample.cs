@@ -32,21 +32,13 @@ public sealed record CostSample(
                 [Tier.Gateway] = [.. target.GatewayPids().Select(Seconds)],
                 [Tier.Silo] = [.. (target.Cluster?.Silos ?? []).Select(s => Seconds(s.Process.Pid))],
                 [Tier.Redis] = [.. redis.Select(r => r.CpuSeconds)],
-                [Tier.Load] = [SelfAndChildren() + load.Sum(Seconds)],
+                [Tier.Load] = [ProcessCpu.OfSelfAndChildren().TotalSeconds + load.Sum(Seconds)],
             },
             redis,
             Cores());
     }
 
     private static double Seconds(int pid) => ProcessCpu.Of(pid).TotalSeconds;
-
-    /// <summary>This process and its children that have exited and been waited for (wrk runs).</summary>
-    private static double SelfAndChildren()
-    {
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)) / TicksPerSecond;
-    }
 
     /// <summary>Busy seconds per core: everything but idle and iowait (guest time is already in user time).</summary>
     private static Dictionary<int, double> Cores() =>
