@@ -21,13 +21,13 @@ public static class CapacityCheck
         {
             for (var i = 0; i < topology.Count(tier); i++)
             {
-                Put(layout.Core(tier, i), reference.Tier(tier) / topology.Count(tier));
+                Put(layout.Core(tier, i), reference.Cost(tier) / topology.Count(tier));
             }
         }
 
         foreach (var core in loadCores)
         {
-            Put(core, reference.Tier(Tier.Load) / loadCores.Count);
+            Put(core, reference.Cost(Tier.Load) / loadCores.Count);
         }
 
         var (bound, micros) = perCore.MaxBy(c => c.Value);
@@ -38,7 +38,7 @@ public static class CapacityCheck
     private static double Ours(CostRow row, CoreLayout layout, int core)
     {
         var micros = ProductTiers.Sum(tier => row.Micros[tier].Where((_, i) => layout.Core(tier, i) == core).Sum());
-        micros += row.LoadCores.Count(c => c == core) * row.Tier(Tier.Load) / Math.Max(1, row.LoadCores.Count);
+        micros += row.LoadCores.Count(c => c == core) * row.Cost(Tier.Load) / Math.Max(1, row.LoadCores.Count);
         return micros * row.Rate / 1e6;
     }
 

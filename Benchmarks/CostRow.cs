@@ -19,7 +19,7 @@ public sealed record CostRow(
     public double Rate => Ops / Seconds;
 
     /// <summary>CPU µs per operation of a whole tier (all its processes).</summary>
-    public double Tier(Tier tier) => Micros[tier].Sum();
+    public double Cost(Tier tier) => Micros[tier].Sum();
 
     public static CostRow Between(string operation, Topology topology, double ops, CostSample before, CostSample after, IReadOnlyList<int> loadCores, string note)
     {
@@ -41,11 +41,11 @@ public sealed record CostRow(
     public string Markdown()
     {
         static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-        var shards = RedisCommands.Length > 1 ? string.Join(" / ", RedisCommands.Select(c => F(c, "F2"))) : "";
-        var redis = RedisCommands.Length == 0 ? "–" : null;
-        return $"| {Operation} | {Topology.Name} | {F(Rate, "F0")} | {F(Tier(Benchmarks.Tier.Gateway), "F1")} | "
-            + $"{(Topology.IsEmbedded ? "–" : F(Tier(Benchmarks.Tier.Silo), "F1"))} | {redis ?? F(Tier(Benchmarks.Tier.Redis), "F1")} | "
-            + $"{F(Tier(Benchmarks.Tier.Load), "F1")} | {redis ?? F(RedisCommands.Sum(), "F2")} | {shards} | {redis ?? F(RedisBytes.Sum(), "F0")} |";
+        string WithRedis(Func<string> figure) => RedisCommands.Length == 0 ? "–" : figure();
+        var perServer = RedisCommands.Length > 1 ? string.Join(" / ", RedisCommands.Select(c => F(c, "F2"))) : "";
+        return $"| {Operation} | {Topology.Name} | {F(Rate, "F0")} | {F(Cost(Tier.Gateway), "F1")} | "
+            + $"{(Topology.IsEmbedded ? "–" : F(Cost(Tier.Silo), "F1"))} | {WithRedis(() => F(Cost(Tier.Redis), "F1"))} | {F(Cost(Tier.Load), "F1")} | "
+            + $"{WithRedis(() => F(RedisCommands.Sum(), "F2"))} | {perServer} | {WithRedis(() => F(RedisBytes.Sum(), "F0"))} |";
     }
 
     public const string Header = """

@@ -17,6 +17,9 @@ public sealed class Costs(CostsOptions options)
     private const string Token = ConversationLoad.Token;
     private const int Subscribers = 1000;
 
+    /// <summary><c>/health</c> reads the node registry, the cluster's one registry activation: its cost per call.</summary>
+    private const string Health = """request = function() return wrk.format("GET", "/health") end""";
+
     private readonly List<CostRow> rows = [];
     private readonly List<string> notes = [];
 
@@ -70,6 +73,7 @@ public sealed class Costs(CostsOptions options)
         await Http(topology, target, "tracker append (one event)", target.BaseUrls, ConversationLoad.TrackerEvents, 1);
         await Http(topology, target, "webhook turn (domain-only model)", target.BaseUrls, ConversationLoad.WebhookIntent, 1);
         await Delivered(topology, target);
+        await Http(topology, target, "node registry read (GET /health)", target.BaseUrls, Health, 1);
     }
 
     /// <summary>wrk against every gateway at once (64 connections in all), after a warm-up.</summary>
@@ -98,7 +102,8 @@ public sealed class Costs(CostsOptions options)
     private async Task Delivered(Topology topology, Target target)
     {
         const string operation = "delivered message (1 channel x 1,000 subscribers)";
-        if (!options.Wants(operation) && !options.Wants("idle"))
+        const string idle = "idle, 1,000 subscribed connections (per second)";
+        if (!options.Wants(operation) && !options.Wants(idle))
         {
             return;
         }
@@ -113,7 +118,7 @@ public sealed class Costs(CostsOptions options)
         }
 
         var failed = fleet.Failed > 0 ? $"{fleet.Failed} clients failed to connect" : "";
-        await Idle(topology, target, "idle, 1,000 subscribed connections (per second)", fleet);
+        await Idle(topology, target, idle, fleet);
         if (!options.Wants(operation))
         {
             return;
