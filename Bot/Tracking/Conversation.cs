@@ -7,7 +7,7 @@ namespace Switchboard.Bot.Tracking;
 /// (up to <see cref="MaxSessionInMemory"/>, so a turn does not read its session back from the store), and the events
 /// logged but not stored yet. Older events are read through the store's reader. Timestamps are strictly increasing
 /// within a conversation, so <c>until</c> splits cleanly.
-/// Between requests the session is only its compact bytes (<see cref="EventLog"/>, a fifth of the records' size); a
+/// Between requests the session is only its compact bytes (<see cref="CompactEventLog"/>, a fifth of the records' size); a
 /// request that reads it gets records made once, and its applied events kept up to date, until <see cref="Release"/>.
 /// </summary>
 public sealed class Conversation
@@ -17,7 +17,7 @@ public sealed class Conversation
     private readonly List<TrackerEvent> pending = [];
 
     /// <summary>The events from <see cref="DialogueTracker.ResetIndex"/> on (stored and pending), or null when the session is too long to keep.</summary>
-    private EventLog? session;
+    private CompactEventLog? session;
 
     /// <summary>The records of <see cref="session"/> while a request works on them (null: not read, or released).</summary>
     private List<TrackerEvent>? sessionRecords;
@@ -190,13 +190,13 @@ public sealed class Conversation
         applied = null;
     }
 
-    private List<TrackerEvent> SessionRecords(EventLog log) => sessionRecords ??= log.Read();
+    private List<TrackerEvent> SessionRecords(CompactEventLog log) => sessionRecords ??= log.Read();
 
     /// <summary>Keeps <paramref name="events"/> (which the caller hands over) as the session, or none when they are too many.</summary>
     private void KeepSession(List<TrackerEvent>? events)
     {
         var keep = events?.Count <= MaxSessionInMemory;
-        session = keep ? new EventLog(events!) : null;
+        session = keep ? new CompactEventLog(events!) : null;
         sessionRecords = keep ? events : null;
         applied = null;
     }

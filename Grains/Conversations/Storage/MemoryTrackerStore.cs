@@ -3,16 +3,16 @@ using Switchboard.Bot.Events;
 
 namespace Switchboard.Conversations.Storage;
 
-/// <summary>The embedded (single-process) tracker store: each conversation's events as their compact bytes (<see cref="EventLog"/>).</summary>
+/// <summary>The embedded (single-process) tracker store: each conversation's events as their compact bytes (<see cref="CompactEventLog"/>).</summary>
 public sealed class MemoryTrackerStore : ITrackerStore
 {
-    private readonly ConcurrentDictionary<string, EventLog> logs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompactEventLog> logs = new(StringComparer.Ordinal);
     private readonly List<string> order = [];
     private readonly HashSet<string> known = new(StringComparer.Ordinal);
 
     public Task Append(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
-        var log = logs.GetOrAdd(conversationId, _ => new EventLog());
+        var log = logs.GetOrAdd(conversationId, _ => new CompactEventLog());
         lock (log)
         {
             log.AppendRange(events);
@@ -50,7 +50,7 @@ public sealed class MemoryTrackerStore : ITrackerStore
 
     public Task Replace(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
-        logs[conversationId] = new EventLog(events);
+        logs[conversationId] = new CompactEventLog(events);
         return Task.CompletedTask;
     }
 

@@ -8,7 +8,7 @@ using Session = Switchboard.Bot.Tracking.Conversation;
 namespace Switchboard.Tests.Bot.Events;
 
 /// <summary>
-/// Events kept as compact bytes (<see cref="EventLog"/>: a tracker activation's session between requests, the embedded
+/// Events kept as compact bytes (<see cref="CompactEventLog"/>: a tracker activation's session between requests, the embedded
 /// tracker store) read back as the records that went in, for every event type and every optional field.
 /// </summary>
 public sealed class EventLogTests
@@ -53,7 +53,7 @@ public sealed class EventLogTests
     public void Every_event_type_and_field_reads_back_as_it_went_in(int index)
     {
         var original = All()[index];
-        var log = new EventLog([original]);
+        var log = new CompactEventLog([original]);
         var read = Assert.Single(log.Read());
         Assert.Equal(original.GetType(), read.GetType());
         Assert.Equal(EventWriter.ToJson(original), EventWriter.ToJson(read));
@@ -64,7 +64,7 @@ public sealed class EventLogTests
     public void A_log_reads_any_range_and_is_smaller_than_the_json()
     {
         var events = All();
-        var log = new EventLog();
+        var log = new CompactEventLog();
         foreach (var e in events)
         {
             log.Append(e);
@@ -78,7 +78,7 @@ public sealed class EventLogTests
 
         // A webhook turn as Rasa logs it takes far less than its JSON (what the memory figures rest on).
         var turn = Turn();
-        var compact = new EventLog(turn);
+        var compact = new CompactEventLog(turn);
         Assert.True(compact.ByteCount * 3 < turn.Sum(e => EventWriter.ToUtf8(e).Length), $"{compact.ByteCount} bytes compact");
     }
 
@@ -86,8 +86,8 @@ public sealed class EventLogTests
     public void Names_read_back_as_their_shared_instances_and_the_top_intent_as_the_ranking_entry()
     {
         var user = (UserUttered)Turn()[0];
-        var first = (UserUttered)new EventLog([user]).Read()[0];
-        var second = (UserUttered)new EventLog([user]).Read()[0];
+        var first = (UserUttered)new CompactEventLog([user]).Read()[0];
+        var second = (UserUttered)new CompactEventLog([user]).Read()[0];
         Assert.Same(first.ParseData.Intent!.Name, second.ParseData.Intent!.Name);
         Assert.Same(first.ParseData.Intent, first.ParseData.IntentRanking[0]);
         Assert.Same(first.ParseData.Entities[0].Entity, second.ParseData.Entities[0].Entity);

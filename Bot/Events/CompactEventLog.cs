@@ -7,7 +7,7 @@ namespace Switchboard.Bot.Events;
 /// array: what a tracker activation keeps of its session between requests and what the embedded tracker store keeps
 /// of a conversation. Reading makes new records. Not thread-safe.
 /// </summary>
-public sealed class EventLog
+public sealed class CompactEventLog
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
@@ -15,11 +15,11 @@ public sealed class EventLog
     private byte[] bytes = [];
     private int length;
 
-    public EventLog()
+    public CompactEventLog()
     {
     }
 
-    public EventLog(IEnumerable<TrackerEvent> events) => AppendRange(events);
+    public CompactEventLog(IEnumerable<TrackerEvent> events) => AppendRange(events);
 
     public int Count { get; private set; }
 
