@@ -80,7 +80,8 @@ public sealed class CompactEventLog
             return;
         }
 
-        // Grows by half (not double): what a long-lived log wastes at rest is at most a third of it.
-        Array.Resize(ref bytes, Math.Max(length + more, Math.Max(256, bytes.Length + (bytes.Length / 2))));
+        // Grows by an eighth (at least 256 bytes): a log lives as long as its conversation, so what it holds unused
+        // at rest matters more than the copies (a turn appends ~250 bytes; a 100-event log is ~5 KB).
+        Array.Resize(ref bytes, length + more + Math.Max(256, length / 8));
     }
 }
