@@ -23,10 +23,10 @@ public sealed record CostsOptions
     /// <summary>Pins the processes (the capacity check of docs/scale.md); null: the scheduler places them.</summary>
     public CoreLayout? Pin { get; init; }
 
-    /// <summary>Only the operations whose name contains this text.</summary>
+    /// <summary>Only the operations whose name contains this text (or one of several, <c>|</c>-separated).</summary>
     public string? Only { get; init; }
 
-    public bool Wants(string operation) => Only is null || operation.Contains(Only, StringComparison.OrdinalIgnoreCase);
+    public bool Wants(string operation) => Only is null || Only.Split('|').Any(text => operation.Contains(text, StringComparison.OrdinalIgnoreCase));
 
     public static CostsOptions Parse(IReadOnlyDictionary<string, string?> flags)
     {
