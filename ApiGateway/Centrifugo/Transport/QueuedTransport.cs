@@ -22,10 +22,12 @@ public abstract class QueuedTransport(int maxQueuedBytes, TimeSpan writeDelay, N
 
     private readonly SendQueue queue = new(maxQueuedBytes);
     private readonly List<byte[]> batch = [];
-    private bool backlog;
     private readonly TaskCompletionSource closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IClientCodec? codec;
     private Disconnect? disconnect;
+
+    /// <summary>The last write left frames queued: the next one goes without the write delay.</summary>
+    private bool backlog;
 
     public Disconnect? Disconnect => Volatile.Read(ref disconnect);
 
