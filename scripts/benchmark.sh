@@ -11,6 +11,7 @@
 #                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
 #                        client protocol and transport fan-out comparison; docs untouched)
 #                        [--rounds N] [--subscribers 1000,10000]   (the protocol comparison's alternating rounds and fan-out widths)
+#                        [--write-delay 100ms]   (client_write_delay of the comparison's second, configured gateway; 0: none)
 #   scripts/benchmark.sh --costs [--topologies embedded,1s1g1k,2s1g1k,1s2g1k,1s1g3k] [--duration S] [--warmup S] [--idle S]
 #                        [--pin ['gateway=0,1;silo=1,0;redis=0;load=0']] [--only TEXT]
 #                        (the capacity model's costs, docs/scale.md: CPU µs per operation per tier and Redis commands/bytes
