@@ -29,6 +29,7 @@ public sealed class WordVectors
 
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> starts;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> continuations;
+    private readonly int longestPiece;
     private readonly Stream matrix;
     private readonly long offset;
     private readonly Lock read = new();
@@ -59,6 +60,7 @@ public sealed class WordVectors
             Pieces = id;
         }
 
+        longestPiece = first.Keys.Concat(rest.Keys).Max(p => p.Length);
         starts = first.GetAlternateLookup<ReadOnlySpan<char>>();
         continuations = rest.GetAlternateLookup<ReadOnlySpan<char>>();
         matrix = Resource("model.onnx");
@@ -143,7 +145,8 @@ public sealed class WordVectors
         for (var start = 0; start < word.Length;)
         {
             var found = -1;
-            var end = word.Length;
+            // No piece is longer than the longest in the vocabulary, so a long word costs lookups in proportion to its length.
+            var end = Math.Min(word.Length, start + longestPiece);
             for (; end > start; end--)
             {
                 var lookup = start == 0 ? starts : continuations;
