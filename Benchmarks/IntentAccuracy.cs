@@ -38,7 +38,7 @@ public static class IntentAccuracy
 
         if (flags.GetValueOrDefault("data") is not { Length: > 0 } data || !Directory.Exists(data))
         {
-            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--only A,B] [--config config.yml] [--encoder] [--dev] [--errors] [--write-docs] [--yaml OUT]  (DIR holds one folder per corpus, see docs/bot-model.md)");
+            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--only A,B] [--config config.yml] [--encoder] [--word-vectors on|off] [--dev | --folds K] [--errors] [--write-docs] [--yaml OUT]  (DIR holds one folder per corpus, see docs/bot-model.md)");
             return 2;
         }
 
@@ -58,6 +58,12 @@ public static class IntentAccuracy
             if (result?["error"] is { } error)
             {
                 Console.WriteLine($"{Path.GetFileName(folder)}: {error}; skipped");
+                continue;
+            }
+
+            if (result?["folds"] is not null)
+            {
+                Console.WriteLine($"{Path.GetFileName(folder)}: {result["folds"]}-fold cross-validation of the train split: accuracy {(double)result["accuracy"]!:F3} ({result["correct"]} of {result["train"] ?? "all"}), entity F1 {result["entityF1"]?.ToJsonString() ?? "-"}");
                 continue;
             }
 
@@ -119,6 +125,16 @@ public static class IntentAccuracy
             settings = settings with { LanguageModel = SentenceEncoder.MiniLmName };
         }
 
+        if (flags.GetValueOrDefault("word_vectors") is { } words)
+        {
+            settings = settings with { WordVectors = words == "off" ? null : WordVectors.MiniLmStaticName };
+        }
+
+        if (flags.GetValueOrDefault("folds") is { } k)
+        {
+            return CrossValidate(corpus, settings, int.Parse(k, CultureInfo.InvariantCulture));
+        }
+
         var result = NluBenchmark.Run(corpus, settings);
         var json = new JsonObject
         {
@@ -146,6 +162,41 @@ public static class IntentAccuracy
                 : null,
         };
         Console.WriteLine(json.ToJsonString());
+        return 0;
+    }
+
+    /// <summary>
+    /// Stratified k-fold cross-validation on the train split alone (the test split is not read), for choosing
+    /// settings on corpora without a development split: prints the pooled intent accuracy and the mean entity F1.
+    /// </summary>
+    private static int CrossValidate(BenchmarkCorpus corpus, NluSettings settings, int folds)
+    {
+        var fold = corpus.Train.GroupBy(e => e.Intent)
+            .SelectMany(g => g.OrderBy(e => StableHash(e.Text)).Select((e, i) => (Example: e, Fold: i % folds)))
+            .ToList();
+        folds = Math.Min(folds, fold.Max(x => x.Fold) + 1);
+        var correct = 0;
+        var entityF1 = new List<double>();
+        for (var f = 0; f < folds; f++)
+        {
+            var split = corpus with { Train = fold.Where(x => x.Fold != f).Select(x => x.Example).ToList(), Test = fold.Where(x => x.Fold == f).Select(x => x.Example).ToList() };
+            var result = NluBenchmark.Run(split, settings);
+            correct += split.Test.Count - result.Errors.Count;
+            if (result.Entities is { } entities)
+            {
+                entityF1.Add(entities.MicroAverage.F1);
+            }
+        }
+
+        Console.WriteLine(new JsonObject
+        {
+            ["name"] = corpus.Name,
+            ["folds"] = folds,
+            ["accuracy"] = correct / (double)corpus.Train.Count,
+            ["correct"] = correct,
+            ["train"] = corpus.Train.Count,
+            ["entityF1"] = entityF1.Count > 0 ? entityF1.Average() : null,
+        }.ToJsonString());
         return 0;
     }
 
@@ -186,6 +237,15 @@ public static class IntentAccuracy
         start.ArgumentList.Add("--corpus");
         start.ArgumentList.Add(folder);
         start.WorkingDirectory = Repo.Root;
+        foreach (var flag in new[] { "word_vectors", "folds" })
+        {
+            if (flags.GetValueOrDefault(flag) is { Length: > 0 } value)
+            {
+                start.ArgumentList.Add("--" + flag.Replace('_', '-'));
+                start.ArgumentList.Add(value);
+            }
+        }
+
         foreach (var flag in new[] { "config", "yaml" })
         {
             if (flags.GetValueOrDefault(flag) is { Length: > 0 } value)

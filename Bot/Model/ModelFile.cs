@@ -261,7 +261,7 @@ public static class ModelFile
 
     /// <summary>A classifier whose weights fit the featurizer it reads from and the configured sentence encoder.</summary>
     private static IntentClassifier Fitting(IntentClassifier classifier, SentenceFeaturizer featurizer, NluSettings settings, string entry) =>
-        classifier.FeatureCount == featurizer.Count && classifier.DenseSize == (SentenceEncoder.Named(settings.LanguageModel)?.Dimension ?? 0)
+        classifier.FeatureCount == featurizer.Count && classifier.DenseSize == NluModel.DenseSize(settings)
             ? classifier
             : throw new InvalidDataException($"the model entry '{entry}' is damaged: its classifier does not fit the sentence features");
 

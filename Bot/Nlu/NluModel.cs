@@ -36,8 +36,16 @@ public sealed class NluModel
     /// </summary>
     public const int MaxEntities = 100;
 
+    /// <summary>
+    /// The word-vector block's length against the sparse blocks' (each of length 1); chosen on the development
+    /// splits of ATIS, SNIPS and CLINC150 (1 against 0.5 and 2: CLINC150 0.950 against 0.947 at 2, ATIS 0.978
+    /// against 0.972) and by leave-one-out on the Braun corpora's train splits.
+    /// </summary>
+    private const float WordVectorWeight = 1f;
+
     private readonly HashSet<string> entityNames;
     private readonly SentenceEncoder? encoder;
+    private readonly WordVectors? wordVectors;
 
     public NluModel(
         NluSettings settings,
@@ -61,7 +69,12 @@ public sealed class NluModel
         EntityNames = entityNames;
         this.entityNames = entityNames.ToHashSet(StringComparer.Ordinal);
         this.encoder = SentenceEncoder.Named(settings.LanguageModel);
+        this.wordVectors = WordVectors.Named(settings.WordVectors);
     }
+
+    /// <summary>The length of the dense features the intent classifier reads with these settings: word vectors, then the sentence embedding.</summary>
+    public static int DenseSize(NluSettings settings) =>
+        (WordVectors.Named(settings.WordVectors)?.Dimension ?? 0) + (SentenceEncoder.Named(settings.LanguageModel)?.Dimension ?? 0);
 
     public NluSettings Settings { get; }
 
@@ -106,8 +119,10 @@ public sealed class NluModel
         }
 
         progress?.Report(new TrainingProgress("intents", 0, $"{data.Examples.Count} examples, {data.Examples.Select(e => e.Intent).Distinct().Count()} intents"));
-        var featurizer = SentenceFeaturizer.Build(messages.Select(m => (m.Tokens, (IEnumerable<string>)m.Lexicon)), settings.MaxWordNgram, settings.MinCharNgram, settings.MaxCharNgram);
-        var vectors = messages.Select((m, i) => featurizer.Featurize(m.Tokens, m.Lexicon, embeddings?[i])).ToList();
+        var wordNgrams = data.Examples.Count < settings.BigramsFrom ? Math.Min(1, settings.MaxWordNgram) : settings.MaxWordNgram;
+        var featurizer = SentenceFeaturizer.Build(messages.Select(m => (m.Tokens, (IEnumerable<string>)m.Lexicon)), wordNgrams, settings.MinCharNgram, settings.MaxCharNgram);
+        var words = WordVectors.Named(settings.WordVectors);
+        var vectors = messages.Select((m, i) => featurizer.Featurize(m.Tokens, m.Lexicon, Dense(words, m.Tokens, embeddings?[i]))).ToList();
         // The classifier and the dialogue see a retrieval intent (chitchat/ask_name) as its base intent (chitchat).
         var intents = IntentClassifier.Train(vectors, data.Examples.Select(e => RetrievalIntent.BaseOf(e.Intent)).ToList(), featurizer.Count, settings.IntentEpochs, seed, d => progress?.Report(new TrainingProgress("intents", d)));
         var selectors = (settings.ResponseSelectors ?? [])
@@ -177,7 +192,7 @@ public sealed class NluModel
         var tokens = Tokenizer.Tokenize(text);
         var matches = Lexicon.Match(text, tokens);
         var marks = TokenFeatures.Marks(tokens, matches);
-        var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : [], embedding);
+        var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : [], Dense(wordVectors, tokens, embedding));
         var ranking = Temper(Intents.Rank(vector), Featurizer.Familiarity(tokens, marks)).Take(RankingLength).ToList();
         var best = ranking[0];
         var intent = best;
@@ -193,6 +208,26 @@ public sealed class NluModel
             TextTokens = tokens.ConvertAll(t => new TokenSpan(t.Start, t.End)),
         };
         return ResponseSelectors.Count == 0 ? parse : WithResponseSelection(parse, vector);
+    }
+
+    /// <summary>The message's word vector (scaled to <see cref="WordVectorWeight"/>) followed by its sentence embedding; null with neither.</summary>
+    private static float[]? Dense(WordVectors? words, IReadOnlyList<Token> tokens, float[]? embedding)
+    {
+        if (words is null)
+        {
+            return embedding;
+        }
+
+        var vector = words.Embed(tokens);
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        var dense = new float[vector.Length + (embedding?.Length ?? 0)];
+        for (var k = 0; norm > 0 && k < vector.Length; k++)
+        {
+            dense[k] = WordVectorWeight * vector[k] / norm;
+        }
+
+        embedding?.CopyTo(dense, vector.Length);
+        return dense;
     }
 
     /// <summary>

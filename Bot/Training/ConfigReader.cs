@@ -20,6 +20,9 @@ public static class ConfigReader
     /// <summary>The sentence encoder <c>LanguageModelFeaturizer</c> can select (see <c>Nlu.SentenceEncoder</c>).</summary>
     public const string SentenceEncoderName = "minilm";
 
+    /// <summary>The static word vectors of the same model (<c>LanguageModelFeaturizer</c> <c>model_name: minilm-static</c>).</summary>
+    public const string WordVectorsName = "minilm-static";
+
     public static BotConfig Read(YamlSource source, YamlMappingNode root, List<string> warnings, BotConfig current)
     {
         var config = current;
@@ -55,9 +58,9 @@ public static class ConfigReader
 
     private static NluSettings ReadPipeline(YamlSource source, YamlSequenceNode pipeline, List<string> warnings)
     {
-        // An explicit pipeline has a fallback, entities, synonyms, lexicon features or a sentence encoder only if it
+        // An explicit pipeline has a fallback, entities, synonyms, lexicon features, word vectors or a sentence encoder only if it
         // lists the components for them; with count vectors listed, only the n-grams they ask for.
-        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false, LexiconFeatures = false, ResponseSelectors = null };
+        var nlu = NluSettings.Default with { FallbackThreshold = null, Entities = false, RegexEntities = false, Synonyms = false, LexiconFeatures = false, WordVectors = null, BigramsFrom = 0, ResponseSelectors = null };
         var countVectors = pipeline.Children.Select(c => Component(source, c, "pipeline")).Where(c => c.Name == "CountVectorsFeaturizer").ToList();
         if (countVectors.Count > 0)
         {
@@ -131,13 +134,17 @@ public static class ConfigReader
                 case "LanguageModelFeaturizer":
                     var model = YamlSource.Get(options, "model_name") is { } m ? source.Scalar(m, "model_name") : "bert";
                     var weights = YamlSource.Get(options, "model_weights") is { } w ? source.Scalar(w, "model_weights") : "";
-                    if (model.Equals(SentenceEncoderName, StringComparison.OrdinalIgnoreCase) || weights.Contains("MiniLM", StringComparison.OrdinalIgnoreCase))
+                    if (model.Equals(WordVectorsName, StringComparison.OrdinalIgnoreCase))
+                    {
+                        nlu = nlu with { WordVectors = WordVectorsName };
+                    }
+                    else if (model.Equals(SentenceEncoderName, StringComparison.OrdinalIgnoreCase) || weights.Contains("MiniLM", StringComparison.OrdinalIgnoreCase))
                     {
                         nlu = nlu with { LanguageModel = SentenceEncoderName };
                     }
                     else
                     {
-                        warnings.Add($"{source.Name}:{item.Start.Line}: LanguageModelFeaturizer model '{model}' is not available here and is ignored; 'model_name: {SentenceEncoderName}' (all-MiniLM-L6-v2) is");
+                        warnings.Add($"{source.Name}:{item.Start.Line}: LanguageModelFeaturizer model '{model}' is not available here and is ignored; 'model_name: {SentenceEncoderName}' (all-MiniLM-L6-v2) and '{WordVectorsName}' (its word-piece vectors) are");
                     }
 
                     break;

