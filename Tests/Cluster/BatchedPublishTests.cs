@@ -7,7 +7,7 @@ namespace Switchboard.Tests.Cluster;
 /// <summary>
 /// Batched publishes (v1 <c>/api/</c> arrays), which go to the cluster in one call and to each channel in one call
 /// and one history write: the guarantees of <see cref="ConcurrentBatches"/> on the embedded gateway and on a Redis
-/// cluster of 2 silos, and a batch meeting a dead silo is answered, command by command, instead of hanging.
+/// cluster of 2 silos (also for concurrent single publishes, which share trips there), and a batch meeting a dead silo is answered, command by command, instead of hanging.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class BatchedPublishTests
@@ -28,8 +28,10 @@ public sealed class BatchedPublishTests
         await workload.Run(subscriber);
     }
 
-    [Fact]
-    public async Task ConcurrentBatchesKeepOrderAndAreAnsweredOnlyOnceStoredOnTwoRedisSilos()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ConcurrentBatchesKeepOrderAndAreAnsweredOnlyOnceStoredOnTwoRedisSilos(bool singles)
     {
         using var config = new ClusterConfig();
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
@@ -38,7 +40,7 @@ public sealed class BatchedPublishTests
         });
         using var api = new ClusterApi(cluster.Gateways[0]);
         await Eventually.Until(async () => (await api.Post("channels", new { })).Status == 200, cluster.Describe, TimeSpan.FromSeconds(120), tolerateConnectionErrors: true);
-        var workload = new ConcurrentBatches(async body => Ok(await api.PostBody(body)), api.History);
+        var workload = new ConcurrentBatches(async body => Ok(await api.PostBody(body)), api.History, singles);
         await using var subscriber = (await ProtocolClient.Connect(cluster.Gateways[0].WebSocketUrl, GatewayHost.Token("batch-watcher", secret: ClusterConfig.Secret))).Client;
         await workload.Run(subscriber);
     }

@@ -10,9 +10,10 @@ namespace Switchboard.Tests.Cluster;
 /// watched by a WebSocket subscriber of each channel. What batched publishing must keep: each channel's offsets run
 /// 1..n as delivered, each writer's publications to a channel are stored and delivered in the order it made them
 /// (inside a request and across its requests), history holds exactly what was delivered, and a request is answered
-/// only once everything in it is in history.
+/// only once everything in it is in history. With <c>singles</c> each writer posts the same publishes one command per
+/// request, one after the other (so a gateway's concurrent single publishes share trips to the silos).
 /// </summary>
-public sealed class ConcurrentBatches(Func<string, Task<string>> post, Func<string, Task<IReadOnlyList<JsonElement>>> history)
+public sealed class ConcurrentBatches(Func<string, Task<string>> post, Func<string, Task<IReadOnlyList<JsonElement>>> history, bool singles = false)
 {
     private const int Writers = 6;
     private const int RequestsPerWriter = 10;
@@ -68,9 +69,21 @@ public sealed class ConcurrentBatches(Func<string, Task<string>> post, Func<stri
                 next[channel] = n + 1;
                 return (Channel: channel, N: n);
             }).ToArray();
-            var body = JsonSerializer.Serialize(batch.Select(p => new { method = "publish", @params = new { channel = p.Channel, data = new { w = writer, n = p.N } } }));
-            var results = JsonDocument.Parse(await post(body)).RootElement.EnumerateArray().ToArray();
-            if (results.Length != batch.Length || results.Any(r => r.GetProperty("error").ValueKind != JsonValueKind.Null))
+            var commands = batch.Select(p => new { method = "publish", @params = new { channel = p.Channel, data = new { w = writer, n = p.N } } }).ToArray();
+            var results = new List<JsonElement>();
+            if (singles)
+            {
+                foreach (var command in commands)
+                {
+                    results.Add(JsonDocument.Parse(await post(JsonSerializer.Serialize(command))).RootElement);
+                }
+            }
+            else
+            {
+                results.AddRange(JsonDocument.Parse(await post(JsonSerializer.Serialize(commands))).RootElement.EnumerateArray());
+            }
+
+            if (results.Count != batch.Length || results.Any(r => r.GetProperty("error").ValueKind != JsonValueKind.Null))
             {
                 failures.Enqueue($"writer {writer}, request {request}: {string.Join(", ", results)}");
                 return;
