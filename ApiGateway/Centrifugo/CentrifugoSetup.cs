@@ -29,9 +29,7 @@ public static class CentrifugoSetup
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<NodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
-        // A client of remote silos lets concurrent publishes share trips; the embedded silo's calls are local.
-        var remoteSilos = ClusterSettings.From(builder.Configuration).UsesRedis;
-        services.TryAddSingleton(sp => new ChannelPublisher(sp.GetRequiredService<GrainReferences>(), shareTrips: remoteSilos));
+        services.TryAddSingleton<ChannelPublisher>();
         services.AddSingleton<ServerApi>();
         services.AddSingleton<ApiExecutor>();
         services.AddSingleton<JsonApi>();
@@ -43,7 +41,7 @@ public static class CentrifugoSetup
             services.AddHostedService(sp => sp.GetRequiredService<GrpcApiListener>());
         }
 
-        if (remoteSilos)
+        if (ClusterSettings.From(builder.Configuration).UsesRedis)
         {
             // The embedded silo reads this process's configuration: only separate silos can differ.
             services.AddHostedService<ChannelOptionsCheck>();

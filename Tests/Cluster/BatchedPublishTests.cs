@@ -7,7 +7,7 @@ namespace Switchboard.Tests.Cluster;
 /// <summary>
 /// Batched publishes (v1 <c>/api/</c> arrays), which go to the cluster in one call and to each channel in one call
 /// and one history write: the guarantees of <see cref="ConcurrentBatches"/> on the embedded gateway and on a Redis
-/// cluster of 2 silos (also for concurrent single publishes, which share trips there), and a batch meeting a dead silo is answered, command by command, instead of hanging.
+/// cluster of 2 silos (also for concurrent single publishes), and a batch meeting a dead silo is answered, command by command, instead of hanging.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class BatchedPublishTests

@@ -11,7 +11,7 @@ namespace Switchboard.Tests.Cluster;
 /// 1..n as delivered, each writer's publications to a channel are stored and delivered in the order it made them
 /// (inside a request and across its requests), history holds exactly what was delivered, and a request is answered
 /// only once everything in it is in history. With <c>singles</c> each writer posts the same publishes one command per
-/// request, one after the other (so a gateway's concurrent single publishes share trips to the silos).
+/// request, one after the other.
 /// </summary>
 public sealed class ConcurrentBatches(Func<string, Task<string>> post, Func<string, Task<IReadOnlyList<JsonElement>>> history, bool singles = false)
 {
