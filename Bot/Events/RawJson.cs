@@ -24,6 +24,9 @@ public readonly struct RawJson : IEquatable<RawJson>
 
     public bool IsNull => utf8 is null;
 
+    /// <summary>The array behind the value (null for JSON null), for <see cref="CompactEvents"/>; never written to.</summary>
+    internal byte[]? Array => utf8;
+
     /// <summary>The compact JSON text.</summary>
     public ReadOnlySpan<byte> Utf8 => utf8 ?? NullText;
 
@@ -39,6 +42,9 @@ public readonly struct RawJson : IEquatable<RawJson>
 
     /// <summary>An empty object or array, or null.</summary>
     public bool IsEmpty => utf8 is null || (utf8.Length == 2 && utf8[0] is (byte)'{' or (byte)'[');
+
+    /// <summary>A value from an array already holding compact JSON (what <see cref="Array"/> gave), not copied.</summary>
+    internal static RawJson OfArray(byte[]? utf8) => utf8 is null ? default : new RawJson(utf8);
 
     public static RawJson From(JsonElement element)
     {

@@ -4,9 +4,11 @@ namespace Switchboard.Bot.Tracking;
 
 /// <summary>
 /// One conversation as the processor works on it: the derived state, the current session's events in memory
-/// (up to <see cref="MaxSessionInMemory"/>, so a turn does not read its session back from the store), their
-/// applied events kept up to date, and the events logged but not stored yet. Older events are read through
-/// the store's reader. Timestamps are strictly increasing within a conversation, so <c>until</c> splits cleanly.
+/// (up to <see cref="MaxSessionInMemory"/>, so a turn does not read its session back from the store), and the events
+/// logged but not stored yet. Older events are read through the store's reader. Timestamps are strictly increasing
+/// within a conversation, so <c>until</c> splits cleanly.
+/// Between requests the session is only its compact bytes (<see cref="CompactEventLog"/>, a fifth of the records' size); a
+/// request that reads it gets records made once, and its applied events kept up to date, until <see cref="Release"/>.
 /// </summary>
 public sealed class Conversation
 {
@@ -15,9 +17,12 @@ public sealed class Conversation
     private readonly List<TrackerEvent> pending = [];
 
     /// <summary>The events from <see cref="DialogueTracker.ResetIndex"/> on (stored and pending), or null when the session is too long to keep.</summary>
-    private List<TrackerEvent>? session;
+    private CompactEventLog? session;
 
-    /// <summary>The applied events of <see cref="session"/> (null: not computed).</summary>
+    /// <summary>The records of <see cref="session"/> while a request works on them (null: not read, or released).</summary>
+    private List<TrackerEvent>? sessionRecords;
+
+    /// <summary>The applied events of <see cref="sessionRecords"/> (null: not computed).</summary>
     private AppliedEvents? applied;
 
     private double lastTimestamp;
@@ -108,8 +113,8 @@ public sealed class Conversation
             }
             else
             {
-                // The session's applied events are kept up to date: no pass over the whole session.
-                applied ??= AppliedEvents.For(session);
+                // The session's applied events are kept up to date within a request: no pass over the whole session.
+                applied ??= AppliedEvents.For(SessionRecords(session));
                 applied.TryAdd(e);
                 appliedKnown = true;
                 replay = applied.Events;
@@ -130,7 +135,8 @@ public sealed class Conversation
         }
         else if (session is not null)
         {
-            session.Add(e);
+            session.Append(e);
+            sessionRecords?.Add(e);
             if (!appliedKnown && applied?.TryAdd(e) == false)
             {
                 applied = null;
@@ -148,8 +154,9 @@ public sealed class Conversation
     {
         if (session is not null && from >= Tracker.ResetIndex)
         {
-            var skip = (int)(from - Tracker.ResetIndex);
-            return session.GetRange(skip, session.Count - skip);
+            var records = SessionRecords(session);
+            var skip = (int)Math.Min(from - Tracker.ResetIndex, records.Count);
+            return records.GetRange(skip, records.Count - skip);
         }
 
         var stored = StoredCount;
@@ -169,13 +176,28 @@ public sealed class Conversation
             return AppliedEvents.Of(await SessionEvents());
         }
 
-        applied ??= AppliedEvents.For(session);
+        applied ??= AppliedEvents.For(SessionRecords(session));
         return [.. applied.Events];
     }
 
+    /// <summary>
+    /// The request is over: the session's records and applied events go (they are made again from the compact
+    /// session when the next request needs them), so an idle activation holds only the compact bytes.
+    /// </summary>
+    public void Release()
+    {
+        sessionRecords = null;
+        applied = null;
+    }
+
+    private List<TrackerEvent> SessionRecords(CompactEventLog log) => sessionRecords ??= log.Read();
+
+    /// <summary>Keeps <paramref name="events"/> (which the caller hands over) as the session, or none when they are too many.</summary>
     private void KeepSession(List<TrackerEvent>? events)
     {
-        session = events?.Count <= MaxSessionInMemory ? events : null;
+        var keep = events?.Count <= MaxSessionInMemory;
+        session = keep ? new CompactEventLog(events!) : null;
+        sessionRecords = keep ? events : null;
         applied = null;
     }
 }

@@ -68,7 +68,8 @@ public sealed class TrackerGrain(
 
     /// <summary>
     /// A request that failed after logging events it did not store leaves nothing behind: the unstored events
-    /// are dropped and the state is rebuilt from the snapshot and the store before the next call.
+    /// are dropped and the state is rebuilt from the snapshot and the store before the next call. Between calls the
+    /// activation keeps its session compact (<see cref="Conversation.Release"/>).
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -78,7 +79,14 @@ public sealed class TrackerGrain(
             await Load();
         }
 
-        await context.Invoke();
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            conversation.Release();
+        }
     }
 
     public async Task<ConversationResult<TrackerState>> Get(ModelRef model, TrackerQuery query)

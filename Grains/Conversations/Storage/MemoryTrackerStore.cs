@@ -3,19 +3,19 @@ using Switchboard.Bot.Events;
 
 namespace Switchboard.Conversations.Storage;
 
-/// <summary>The embedded (single-process) tracker store: the events themselves (immutable records).</summary>
+/// <summary>The embedded (single-process) tracker store: each conversation's events as their compact bytes (<see cref="CompactEventLog"/>).</summary>
 public sealed class MemoryTrackerStore : ITrackerStore
 {
-    private readonly ConcurrentDictionary<string, List<TrackerEvent>> logs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompactEventLog> logs = new(StringComparer.Ordinal);
     private readonly List<string> order = [];
     private readonly HashSet<string> known = new(StringComparer.Ordinal);
 
     public Task Append(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
-        var log = logs.GetOrAdd(conversationId, _ => []);
+        var log = logs.GetOrAdd(conversationId, _ => new CompactEventLog());
         lock (log)
         {
-            log.AddRange(events);
+            log.AppendRange(events);
         }
 
         return Task.CompletedTask;
@@ -30,9 +30,8 @@ public sealed class MemoryTrackerStore : ITrackerStore
 
         lock (log)
         {
-            var end = to < 0 ? log.Count - 1 : Math.Min(to, log.Count - 1);
-            var start = (int)Math.Max(0, from);
-            return Task.FromResult(end < start ? [] : log.GetRange(start, (int)end - start + 1));
+            var end = to < 0 ? log.Count : (int)Math.Min(to + 1, log.Count);
+            return Task.FromResult(log.Read((int)Math.Min(Math.Max(0, from), log.Count), end));
         }
     }
 
@@ -51,7 +50,7 @@ public sealed class MemoryTrackerStore : ITrackerStore
 
     public Task Replace(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
-        logs[conversationId] = [.. events];
+        logs[conversationId] = new CompactEventLog(events);
         return Task.CompletedTask;
     }
 

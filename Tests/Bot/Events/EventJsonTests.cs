@@ -11,7 +11,7 @@ namespace Switchboard.Tests.Bot.Events;
 /// <summary>The one JSON mapping of the typed events, and the same events crossing a grain call.</summary>
 public sealed class EventJsonTests
 {
-    private static readonly TrackerEvent[] EveryType =
+    internal static readonly TrackerEvent[] EveryType =
     [
         new UserUttered("hi Ann", new ParseResult("hi Ann", new IntentScore("greet", 0.75), [new ExtractedEntity("name", 3, 6, RawJson.String("Ann"), 0.5, "CRFEntityExtractor", "friend")], [new IntentScore("greet", 0.75), new IntentScore("bye", 0.25)]) { TextTokens = [new TokenSpan(0, 2), new TokenSpan(3, 6)] }, "rest", "m1") { Metadata = RawJson.Parse("""{"source":"test"}""") },
         new BotUttered("Hey", RawJson.Parse("""{"buttons":[{"title":"t","payload":"/p"}],"custom":{"k":1}}""")) { Metadata = RawJson.Parse("""{"utter_action":"utter_greet"}""") },
