@@ -14,6 +14,8 @@ public sealed class DeliveryWindow : IAsyncDisposable
 
     private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(50);
 
+    private static readonly TimeSpan Stalled = TimeSpan.FromSeconds(5);
+
     private readonly ClientFleet fleet;
     private readonly CancellationTokenSource stop = new();
     private readonly Task polling;
@@ -30,11 +32,28 @@ public sealed class DeliveryWindow : IAsyncDisposable
 
     public static async Task<DeliveryWindow> Open(ClientFleet fleet) => new(fleet, (await fleet.Total()).Live);
 
-    /// <summary>Waits until one more publication fits the window, and counts the deliveries it owes.</summary>
+    /// <summary>
+    /// Waits until one more publication fits the window, and counts the deliveries it owes. Deliveries that stopped
+    /// coming (subscribers the server closed owe what was counted for them) are written off after <see cref="Stalled"/>,
+    /// so that the run goes on and reports the closes instead of waiting for ever.
+    /// </summary>
     public async Task Reserve()
     {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var seen = Interlocked.Read(ref received);
         while (Interlocked.Read(ref owed) - Interlocked.Read(ref received) > MaxAhead)
         {
+            if (Interlocked.Read(ref received) != seen)
+            {
+                seen = Interlocked.Read(ref received);
+                waited.Restart();
+            }
+            else if (waited.Elapsed > Stalled)
+            {
+                Interlocked.Exchange(ref owed, seen);
+                break;
+            }
+
             await Task.Delay(1);
         }
 

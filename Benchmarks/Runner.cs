@@ -66,8 +66,15 @@ public sealed class Runner(RunnerOptions options)
                 {
                     await Check(embedded);
                     await Measure(embedded, baseline);
-                    await Protocols(embedded);
+                    await Protocols(embedded, FanOutContender.All, "");
                     await Conversations(embedded, model);
+                }
+
+                if (options.Wants("protocols") && options.WriteDelay != "0")
+                {
+                    // The same comparison on a gateway configured for busy connections (its own process: same options for both codecs).
+                    await using var delayed = await Target.Embedded([.. gatewayArgs, "--client_write_delay", options.WriteDelay]);
+                    await Protocols(delayed, [FanOutContender.Json, FanOutContender.Protobuf], $", client_write_delay {options.WriteDelay}");
                 }
 
                 // The protocol comparison runs on the embedded gateway only: --only protocols needs no cluster.
@@ -335,8 +342,9 @@ public sealed class Runner(RunnerOptions options)
     /// JSON figure measured next to it, and the rows report the median and the spread of those ratios, so a drift or
     /// a burst of the shared machine's load shows as spread instead of deciding the comparison. Every measurement
     /// opens fresh connections: a backlog left in the server's queues must not be delivered during the next one.
+    /// <paramref name="configured"/> names the gateway's non-default options in the figures.
     /// </summary>
-    private async Task Protocols(Target target)
+    private async Task Protocols(Target target, IReadOnlyList<FanOutContender> contenders, string configured)
     {
         if (!options.Wants("protocols"))
         {
@@ -345,10 +353,10 @@ public sealed class Runner(RunnerOptions options)
 
         foreach (var clients in options.ProtocolSubscribers)
         {
-            var samples = FanOutContender.All.ToDictionary(c => c, _ => new List<FanOutSample>());
+            var samples = contenders.ToDictionary(c => c, _ => new List<FanOutSample>());
             for (var round = 0; round < options.Rounds; round++)
             {
-                foreach (var contender in round % 2 == 0 ? FanOutContender.All : FanOutContender.All.Reverse())
+                foreach (var contender in round % 2 == 0 ? contenders : contenders.Reverse())
                 {
                     // The first round warms the gateway up for each protocol; later ones only fill the pipes (1 s).
                     samples[contender].Add(await FanOut(target, clients, contender.Protocol, contender.Transport, fullWarmUp: round == 0));
@@ -356,8 +364,8 @@ public sealed class Runner(RunnerOptions options)
             }
 
             var json = samples[FanOutContender.Json];
-            var shape = $"1 channel x {clients:N0} subscribers, full speed";
-            foreach (var contender in FanOutContender.All)
+            var shape = $"1 channel x {clients:N0} subscribers, full speed{configured}";
+            foreach (var contender in contenders)
             {
                 var mine = samples[contender];
                 if (contender != FanOutContender.Json)

@@ -22,6 +22,14 @@ public sealed record RunnerOptions
 
     public IReadOnlyList<int> SiloCounts { get; init; } = [1, 2];
 
+    /// <summary>
+    /// The <c>client_write_delay</c> of the protocol comparison's second, configured gateway (a Go duration;
+    /// <c>0</c>: no configured comparison). The first gateway runs with the product's defaults.
+    /// </summary>
+    public string WriteDelay { get; init; } = DefaultWriteDelay;
+
+    public const string DefaultWriteDelay = "100ms";
+
     /// <summary>Also the 10,000-subscriber fan-out (slower).</summary>
     public bool Full { get; init; }
 
@@ -56,6 +64,7 @@ public sealed record RunnerOptions
         ProtocolSubscribers = flags.TryGetValue("subscribers", out var n) && n is not null ? [.. n.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] : [1_000, 10_000],
         Rounds = flags.TryGetValue("rounds", out var r) && r is not null ? int.Parse(r, CultureInfo.InvariantCulture) : 4,
         SiloCounts = flags.TryGetValue("silos", out var s) && s is not null ? [.. s.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1, 2],
+        WriteDelay = flags.GetValueOrDefault("write_delay") ?? DefaultWriteDelay,
         Only = flags.GetValueOrDefault("only"),
         Full = flags.ContainsKey("full"),
         ConversationsOnly = flags.ContainsKey("conversations_only"),

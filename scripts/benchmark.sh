@@ -11,6 +11,7 @@
 #                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
 #                        client protocol and transport fan-out comparison; docs untouched)
 #                        [--rounds N] [--subscribers 1000,10000]   (the protocol comparison's alternating rounds and fan-out widths)
+#                        [--write-delay 100ms]   (client_write_delay of the comparison's second, configured gateway; 0: none)
 set -euo pipefail
 intents=""
 suite=()

@@ -58,7 +58,7 @@ public sealed class PushWritePathTests
         using var server = WebSocket.CreateFromStream(serverTcp.GetStream(), new WebSocketCreationOptions { IsServer = true });
         using var client = WebSocket.CreateFromStream(clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false });
         var metrics = new NodeMetrics();
-        var transport = new WebSocketTransport(server, 1024 * 1024, metrics);
+        var transport = new WebSocketTransport(server, 1024 * 1024, TimeSpan.Zero, metrics);
         transport.Use(codec);
 
         // Queued before the writer runs, as pushes pile up while it is busy with a send.

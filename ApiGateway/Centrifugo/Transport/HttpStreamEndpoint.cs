@@ -59,7 +59,7 @@ public static class HttpStreamEndpoint
         await response.StartAsync(context.RequestAborted);
 
         var id = EmulatedSessions.NewId();
-        var transport = new HttpStreamTransport(context, sse, binary, options.ClientQueueMaxSize, node.Metrics);
+        var transport = new HttpStreamTransport(context, sse, binary, options.ClientQueueMaxSize, options.ClientWriteDelay, node.Metrics);
         var session = new ClientSession(node, rules, rpc, transport, binary, logger, id);
         node.Emulated.Add(id, session);
         try

@@ -11,7 +11,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// no close code, so the close is a disconnect push before the response ends (in the current protocol when the
 /// first command was of none: <paramref name="binary"/> says JSON or Protobuf).
 /// </summary>
-public sealed class HttpStreamTransport(HttpContext context, bool sse, bool binary, int maxQueuedBytes, NodeMetrics metrics) : QueuedTransport(maxQueuedBytes, metrics)
+public sealed class HttpStreamTransport(HttpContext context, bool sse, bool binary, int maxQueuedBytes, TimeSpan writeDelay, NodeMetrics metrics) : QueuedTransport(maxQueuedBytes, writeDelay, metrics)
 {
     private readonly HttpResponse response = context.Response;
 

@@ -10,9 +10,12 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// <c>client_queue_max_size</c>) drained by a single writer, and a close that sends what is queued first. Small frames
 /// queued together go out in one write, joined as the transport and codec frame them; the writer holds no buffer
 /// between writes (a batch is joined in a pooled array, a lone unframed frame is written as it is), so an idle
-/// connection keeps nothing. Subclasses say how a batch and the close travel, and how a stuck connection is dropped.
+/// connection keeps nothing. With a write delay (<c>client_write_delay</c>) the writer, woken by a frame after it
+/// had sent everything, waits that long before it takes the batch, so that a busy connection's frames leave in fewer,
+/// larger writes; a backlog left by the last write goes out without waiting again. Subclasses say how a batch and the
+/// close travel, and how a stuck connection is dropped.
 /// </summary>
-public abstract class QueuedTransport(int maxQueuedBytes, NodeMetrics metrics) : ISessionTransport
+public abstract class QueuedTransport(int maxQueuedBytes, TimeSpan writeDelay, NodeMetrics metrics) : ISessionTransport
 {
     /// <summary>Frames are joined into one write up to this size.</summary>
     private const int BatchBytes = 64 * 1024;
@@ -22,6 +25,9 @@ public abstract class QueuedTransport(int maxQueuedBytes, NodeMetrics metrics) :
     private readonly TaskCompletionSource closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IClientCodec? codec;
     private Disconnect? disconnect;
+
+    /// <summary>The last write left frames queued: the next one goes without the write delay.</summary>
+    private bool backlog;
 
     public Disconnect? Disconnect => Volatile.Read(ref disconnect);
 
@@ -53,6 +59,12 @@ public abstract class QueuedTransport(int maxQueuedBytes, NodeMetrics metrics) :
         {
             while (await queue.WaitToReadAsync(aborted))
             {
+                if (writeDelay > TimeSpan.Zero && !backlog)
+                {
+                    // Not cancelled by a close: what is queued then still goes out, at most one delay later.
+                    await Task.Delay(writeDelay, aborted);
+                }
+
                 // Frames are queued only once the session has set the codec.
                 var framing = FramingFor(Codec!);
                 var queued = TakeBatch(framing);
@@ -68,6 +80,7 @@ public abstract class QueuedTransport(int maxQueuedBytes, NodeMetrics metrics) :
 
                 queue.Sent(queued);
                 batch.Clear();
+                backlog = queue.TryPeek(out _);
             }
 
             if (Disconnect is { } reason)

@@ -6,7 +6,7 @@ using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
 
 /// <summary>One WebSocket: a batch is one message (text or binary as the codec says); the close is a close frame.</summary>
-public sealed class WebSocketTransport(WebSocket socket, int maxQueuedBytes, NodeMetrics metrics) : QueuedTransport(maxQueuedBytes, metrics)
+public sealed class WebSocketTransport(WebSocket socket, int maxQueuedBytes, TimeSpan writeDelay, NodeMetrics metrics) : QueuedTransport(maxQueuedBytes, writeDelay, metrics)
 {
     public override void Abort() => socket.Abort();
 
