@@ -10,6 +10,12 @@ public interface IChannelGrain : IGrainWithStringKey
     /// <summary>Stores (when history is on and not skipped) and fans out; returns the publication with its offset (0 when not stored).</summary>
     ValueTask<Publication> Publish(Publication publication, bool skipHistory = false);
 
+    /// <summary>
+    /// Stores (one history write for all) and fans out <paramref name="publications"/> in order: their offsets are
+    /// consecutive, with no other publication between them. Returns them as stored, in the same order.
+    /// </summary>
+    ValueTask<Publication[]> PublishMany(Publication[] publications, bool skipHistory = false);
+
     /// <param name="recoverFrom">The client's last seen position when it asks to recover, else null.</param>
     Task<SubscribeResult> Subscribe(ClientInfo client, string nodeId, StreamPosition? recoverFrom);
 

@@ -42,24 +42,44 @@ public sealed class ChannelGrain(
         return Task.CompletedTask;
     }
 
-    public async ValueTask<Publication> Publish(Publication publication, bool skipHistory = false)
-    {
-        var stamped = publication with
-        {
-            Uid = string.IsNullOrEmpty(publication.Uid) ? Guid.NewGuid().ToString() : publication.Uid,
-            Timestamp = time.GetUtcNow().ToUnixTimeSeconds(),
-            Offset = 0,
-        };
+    public async ValueTask<Publication> Publish(Publication publication, bool skipHistory = false) =>
+        (await PublishMany([publication], skipHistory))[0];
 
-        var epoch = "";
-        if (Settings.HistoryEnabled && !skipHistory)
+    public async ValueTask<Publication[]> PublishMany(Publication[] publications, bool skipHistory = false)
+    {
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        var stamped = new Publication[publications.Length];
+        for (var i = 0; i < stamped.Length; i++)
         {
-            var position = await history.Append(Channel, stamped, Settings, subscribers.Count > 0);
-            stamped = stamped with { Offset = position.Offset };
-            epoch = position.Epoch;
+            var publication = publications[i];
+            stamped[i] = publication with
+            {
+                Uid = string.IsNullOrEmpty(publication.Uid) ? PublicationUids.Next() : publication.Uid,
+                Timestamp = timestamp,
+                Offset = 0,
+            };
         }
 
-        await FanOut(new PublicationEvent(Channel, stamped, epoch));
+        var epoch = "";
+        if (Settings.HistoryEnabled && !skipHistory && stamped.Length > 0)
+        {
+            // One write for all: their offsets are consecutive, the last one's is returned.
+            var last = await history.Append(Channel, stamped, Settings, subscribers.Count > 0);
+            var first = last.Offset - stamped.Length + 1;
+            for (var i = 0; i < stamped.Length; i++)
+            {
+                stamped[i] = stamped[i] with { Offset = first + i };
+            }
+
+            epoch = last.Epoch;
+        }
+
+        // In offset order: each node's stream gets them as they were stored.
+        foreach (var publication in stamped)
+        {
+            await FanOut(new PublicationEvent(Channel, publication, epoch));
+        }
+
         return stamped;
     }
 

@@ -82,6 +82,25 @@ public sealed class ApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     }
 
     [Fact]
+    public async Task ABatchsPublishesAreAnsweredEachWithItsOwnError()
+    {
+        // One run of publishes goes to the cluster as one batch; a bad channel fails only its own command.
+        var (a, b) = (Unique("chat:runA"), Unique("chat:runB"));
+        var channels = new[] { a, "nowhere:x", b, new string('a', 256), a, "quiet:x", b };
+        var commands = channels.Select((channel, i) => new { method = "publish", @params = new { channel, data = new { n = i } } });
+        using var response = await Gateway.PostApi(JsonSerializer.Serialize(commands));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+            .Select(r => r.GetProperty("error").ValueKind == JsonValueKind.Null ? null : r.GetProperty("error").GetString()).ToList();
+        Assert.Equal([null, "namespace not found", null, "invalid message", null, null, null], errors);
+        foreach (var (channel, expected) in new[] { (a, new[] { 4, 0 }), (b, new[] { 6, 2 }) })
+        {
+            var history = await Gateway.Command("history", new { channel });
+            Assert.Equal(expected, history.GetProperty("body").GetProperty("data").EnumerateArray().Select(m => m.GetProperty("data").GetProperty("n").GetInt32()));
+        }
+    }
+
+    [Fact]
     public async Task SignatureIsRequiredAndChecked()
     {
         const string body = """{"method":"publish","params":{"channel":"public:x","data":1}}""";

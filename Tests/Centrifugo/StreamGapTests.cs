@@ -179,7 +179,7 @@ public sealed class StreamGapTests
 
     /// <summary>Stores publication <paramref name="n"/> in history as the channel grain would, without any stream carrying it.</summary>
     private static Task AppendUnseen(GatewayHost gateway, int n, string channel = Channel) =>
-        gateway.Services.GetRequiredService<IHistoryStore>().Append(channel, new Publication($"unseen-{n}", 0, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), null, null, 0), ChatHistory, hasSubscribers: true);
+        gateway.Services.GetRequiredService<IHistoryStore>().Append(channel, [new Publication($"unseen-{n}", 0, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), null, null, 0)], ChatHistory, hasSubscribers: true);
 
     private static Publication Stored(int n, long offset) => new($"again-{n}", offset, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), null, null, 0);
 

@@ -42,7 +42,7 @@ public sealed class HistoryStoreTests : IAsyncLifetime
         var settings = History(size: 10);
         for (var i = 1; i <= 5; i++)
         {
-            await store.Append(channel, Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture), uid: $"u{i}"), settings, hasSubscribers: true);
+            await store.Append(channel, [Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture), uid: $"u{i}")], settings, hasSubscribers: true);
         }
 
         var epoch = (await store.GetPosition(channel)).Epoch;
@@ -77,13 +77,13 @@ public sealed class HistoryStoreTests : IAsyncLifetime
         var (trimmed, inactive) = (Unique("trim"), Unique("inactive"));
         for (var i = 1; i <= 4; i++)
         {
-            await store.Append(trimmed, Message("x"), History(size: 2), hasSubscribers: false);
+            await store.Append(trimmed, [Message("x")], History(size: 2), hasSubscribers: false);
         }
 
         var dropInactive = History(size: 5, dropInactive: true);
-        var dropped = await store.Append(inactive, Message("dropped"), dropInactive, hasSubscribers: false);
-        await store.Append(inactive, Message("kept"), dropInactive, hasSubscribers: true);
-        await store.Append(inactive, Message("kept too"), dropInactive, hasSubscribers: false);
+        var dropped = await store.Append(inactive, [Message("dropped")], dropInactive, hasSubscribers: false);
+        await store.Append(inactive, [Message("kept")], dropInactive, hasSubscribers: true);
+        await store.Append(inactive, [Message("kept too")], dropInactive, hasSubscribers: false);
 
         Assert.Equal([3L, 4], (await store.Read(trimmed, HistoryQuery.All)).Publications.Select(p => p.Offset));
         Assert.Equal(1, dropped.Offset);
@@ -95,7 +95,7 @@ public sealed class HistoryStoreTests : IAsyncLifetime
     {
         var channel = Unique("shared");
         var first = await Create("redis").GetPosition(channel);
-        var appended = await Create("redis").Append(channel, Message("1"), History(size: 5), hasSubscribers: true);
+        var appended = await Create("redis").Append(channel, [Message("1")], History(size: 5), hasSubscribers: true);
 
         Assert.Equal(first.Epoch, appended.Epoch);
         Assert.Equal(new StreamPosition(1, first.Epoch), await Create("redis").GetPosition(channel));
@@ -108,9 +108,9 @@ public sealed class HistoryStoreTests : IAsyncLifetime
         var clock = new ManualClock();
         using var store = new MemoryHistoryStore(clock);
         var settings = History(size: 5, lifetimeSeconds: 10);
-        await store.Append("ch", Message("1"), settings, hasSubscribers: true);
+        await store.Append("ch", [Message("1")], settings, hasSubscribers: true);
         clock.Advance(TimeSpan.FromSeconds(8));
-        await store.Append("ch", Message("2"), settings, hasSubscribers: true);
+        await store.Append("ch", [Message("2")], settings, hasSubscribers: true);
         clock.Advance(TimeSpan.FromSeconds(8));
 
         Assert.Equal(["1", "2"], (await store.Read("ch", HistoryQuery.All)).Publications.Select(Text));

@@ -14,9 +14,13 @@ public sealed class ClusterApi(GatewayProcess gateway, string secret = ClusterCo
     public GatewayProcess Gateway => gateway;
 
     /// <summary>Posts one command; returns the HTTP status and the response body.</summary>
-    public async Task<(int Status, string Body)> Post(string method, object parameters, CancellationToken cancel = default)
+    public Task<(int Status, string Body)> Post(string method, object parameters, CancellationToken cancel = default) =>
+        PostBody(JsonSerializer.Serialize(new { method, @params = parameters }), cancel);
+
+    /// <summary>Posts a raw body (one command or an array of them), signed; returns the HTTP status and the response body.</summary>
+    public async Task<(int Status, string Body)> PostBody(string json, CancellationToken cancel = default)
     {
-        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { method, @params = parameters }));
+        var body = Encoding.UTF8.GetBytes(json);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/") { Content = content };

@@ -68,7 +68,7 @@ public sealed class RedisShardsTests
             var conversations = Enumerable.Range(0, 60).Select(i => Unique($"c{i}")).ToArray();
             foreach (var channel in channels)
             {
-                await history.Append(channel, Message($$"""{"c":"{{channel}}"}"""), History(size: 10), hasSubscribers: true);
+                await history.Append(channel, [Message($$"""{"c":"{{channel}}"}""")], History(size: 10), hasSubscribers: true);
             }
 
             foreach (var conversation in conversations)

@@ -11,8 +11,9 @@ namespace Switchboard.ApiGateway.Centrifugo.Api;
 public sealed class ApiExecutor(GatewayNode node, ServerApi api, NodeService nodeService, ILogger<ApiExecutor> logger)
 {
     /// <summary>
-    /// Executes a batch: runs of publishes go concurrently, one task per channel so each channel keeps the request's
-    /// order; any other command is a barrier executed alone. Results come back in request order.
+    /// Executes a batch: a run of publishes goes as one batch (<see cref="ServerApi.PublishMany"/>: one trip to the
+    /// cluster, one call and one history write per channel, each channel in the request's order); any other command
+    /// is a barrier executed alone. Results come back in request order, each publish with its own error.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ApiResult[]> ExecuteAll(IReadOnlyList<ApiCommand> commands)
@@ -21,39 +22,41 @@ public sealed class ApiExecutor(GatewayNode node, ServerApi api, NodeService nod
         var start = 0;
         while (start < commands.Count)
         {
-            if (commands[start].Method != "publish")
-            {
-                results[start] = await Execute(commands[start]);
-                start++;
-                continue;
-            }
-
             var end = start;
             while (end < commands.Count && commands[end].Method == "publish")
             {
                 end++;
             }
 
-            if (end - start == 1)
+            if (end - start > 1)
             {
-                results[start] = await Execute(commands[start]);
+                await PublishRun(commands, start, end, results);
+                start = end;
             }
             else
             {
-                var byChannel = Enumerable.Range(start, end - start).GroupBy(i => commands[i].String("channel"), StringComparer.Ordinal);
-                await Task.WhenAll(byChannel.Select(async group =>
-                {
-                    foreach (var i in group)
-                    {
-                        results[i] = await Execute(commands[i]);
-                    }
-                }));
+                results[start] = await Execute(commands[start]);
+                start++;
             }
-
-            start = end;
         }
 
         return results;
+    }
+
+    private async Task PublishRun(IReadOnlyList<ApiCommand> commands, int start, int end, ApiResult[] results)
+    {
+        var items = new (string Channel, byte[] Data, string? Client)[end - start];
+        for (var i = start; i < end; i++)
+        {
+            node.Metrics.ApiRequest();
+            items[i - start] = (commands[i].String("channel"), commands[i].Raw("data")!, NullIfEmpty(commands[i].String("client")));
+        }
+
+        var outcomes = await api.PublishMany(items);
+        for (var i = start; i < end; i++)
+        {
+            results[i] = new ApiResult("publish", ApiResult.ErrorOf(outcomes[i - start].Error), null);
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

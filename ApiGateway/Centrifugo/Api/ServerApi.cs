@@ -33,20 +33,93 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
         return await node.Publish(channel, data, client: client, skipHistory: skipHistory);
     }
 
-    /// <summary>Publishes to each channel concurrently; one outcome per channel, in order.</summary>
-    public async Task<ApiOutcome<Publication>[]> Broadcast(IReadOnlyList<string> channels, byte[] data, string? client = null, bool skipHistory = false) =>
-        await Task.WhenAll(channels.Select(async channel =>
+    /// <summary>
+    /// Publishes a batch with one trip to the cluster (see <see cref="ChannelPublisher.PublishMany"/>): each channel's
+    /// publications keep their order in <paramref name="items"/> and take consecutive offsets. One outcome per item,
+    /// in order, once every channel answered (so after its history write); a channel that failed fails only its items.
+    /// </summary>
+    public async ValueTask<ApiOutcome<Publication>[]> PublishMany(IReadOnlyList<(string Channel, byte[] Data, string? Client)> items, bool skipHistory = false)
+    {
+        var outcomes = new ApiOutcome<Publication>[items.Count];
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
         {
-            try
+            if (ChannelError(items[i].Channel, out _) is { } error)
             {
-                return await Publish(channel, data, client, skipHistory);
+                outcomes[i] = error;
             }
-            catch (Exception ex)
+            else if (groups.TryGetValue(items[i].Channel, out var group))
             {
-                logger.LogWarning(ex, "Broadcast to {Channel} failed", channel);
-                return ApiError.Internal;
+                group.Add(i);
             }
-        }));
+            else
+            {
+                groups.Add(items[i].Channel, [i]);
+            }
+        }
+
+        if (groups.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var batch = new ChannelPublishes[groups.Count];
+        var members = new List<int>[groups.Count];
+        var next = 0;
+        foreach (var (channel, group) in groups)
+        {
+            var publications = new Publication[group.Count];
+            for (var j = 0; j < group.Count; j++)
+            {
+                publications[j] = ChannelPublisher.New(items[group[j]].Data, client: items[group[j]].Client);
+            }
+
+            members[next] = group;
+            batch[next++] = new ChannelPublishes(channel, publications, skipHistory);
+        }
+
+        ChannelPublished[] published;
+        try
+        {
+            published = await node.PublishMany(batch);
+        }
+        catch (Exception ex)
+        {
+            // The cluster did not answer: no item is known to be stored.
+            logger.LogError(ex, "Publishing a batch to {Channels} channels failed", batch.Length);
+            foreach (var i in members.SelectMany(group => group))
+            {
+                outcomes[i] = ApiError.Internal;
+            }
+
+            return outcomes;
+        }
+
+        for (var g = 0; g < batch.Length; g++)
+        {
+            if (published[g].Publications is { } stored)
+            {
+                for (var j = 0; j < stored.Length; j++)
+                {
+                    outcomes[members[g][j]] = stored[j];
+                }
+
+                continue;
+            }
+
+            logger.LogError("Publishing to {Channel} failed: {Failure}", batch[g].Channel, published[g].Failure);
+            foreach (var i in members[g])
+            {
+                outcomes[i] = ApiError.Internal;
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Publishes to each channel (in one batch); one outcome per channel, in order.</summary>
+    public async Task<ApiOutcome<Publication>[]> Broadcast(IReadOnlyList<string> channels, byte[] data, string? client = null, bool skipHistory = false) =>
+        await PublishMany([.. channels.Select(channel => (channel, data, client))], skipHistory);
 
     public async Task<ApiError?> Subscribe(string user, string channel, string? client)
     {

@@ -227,6 +227,13 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         return publisher.Publish(channel, data, info, client, skipHistory);
     }
 
+    /// <summary>Publishes a batch through <see cref="ChannelPublisher.PublishMany"/>, counted like <see cref="Publish"/>.</summary>
+    public ValueTask<ChannelPublished[]> PublishMany(ChannelPublishes[] channels)
+    {
+        metrics.MessagesPublished(channels.Sum(c => c.Publications.Length));
+        return publisher.PublishMany(channels);
+    }
+
     /// <summary>The node's counters now; CPU usage is the one measured at the last report.</summary>
     public NodeInfo Snapshot()
     {

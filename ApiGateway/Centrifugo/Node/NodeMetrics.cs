@@ -27,6 +27,8 @@ public sealed class NodeMetrics
 
     public void MessagePublished() => Interlocked.Increment(ref published);
 
+    public void MessagesPublished(int count) => Interlocked.Add(ref published, count);
+
     public void MessagesQueued(int count) => Interlocked.Add(ref queued, count);
 
     public void MessagesSent(int count, int bytes)

@@ -7,12 +7,13 @@ namespace Switchboard.Channels.History;
 public interface IHistoryStore
 {
     /// <summary>
-    /// Assigns the next offset and stores <paramref name="publication"/> (its Offset is ignored), trimmed to
-    /// the channel's size and expiring after its lifetime. Completes only once the write is durable in the store.
+    /// Assigns the next offsets, consecutive and in order, to <paramref name="publications"/> (their Offset is
+    /// ignored) and stores them in one write, trimmed to the channel's size and expiring after its lifetime.
+    /// Completes only once the write is durable in the store; returns the position of the last one.
     /// </summary>
     /// <param name="hasSubscribers">With history_drop_inactive, a channel without subscribers whose history has
     /// expired does not start a new one (Centrifugo v1).</param>
-    Task<StreamPosition> Append(string channel, Publication publication, ChannelSettings settings, bool hasSubscribers);
+    Task<StreamPosition> Append(string channel, IReadOnlyList<Publication> publications, ChannelSettings settings, bool hasSubscribers);
 
     /// <summary>Publications as <paramref name="query"/> asks; none when its epoch is not the channel's.</summary>
     Task<HistoryResult> Read(string channel, HistoryQuery query);

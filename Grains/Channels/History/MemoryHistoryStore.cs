@@ -12,7 +12,7 @@ public sealed class MemoryHistoryStore(TimeProvider time) : IHistoryStore, IDisp
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChannelHistory> channels = new(StringComparer.Ordinal);
     private ITimer? sweeper;
 
-    public Task<StreamPosition> Append(string channel, Publication publication, ChannelSettings settings, bool hasSubscribers)
+    public Task<StreamPosition> Append(string channel, IReadOnlyList<Publication> publications, ChannelSettings settings, bool hasSubscribers)
     {
         EnsureSweeper();
         var history = channels.GetOrAdd(channel, _ => new ChannelHistory());
@@ -20,10 +20,18 @@ public sealed class MemoryHistoryStore(TimeProvider time) : IHistoryStore, IDisp
         {
             var now = time.GetUtcNow();
             history.DropIfExpired(now);
-            history.Offset++;
-            if (!settings.HistoryDropInactive || hasSubscribers || history.Items.Count > 0)
+            var keep = !settings.HistoryDropInactive || hasSubscribers || history.Items.Count > 0;
+            foreach (var publication in publications)
             {
-                history.Items.AddFirst(publication with { Offset = history.Offset });
+                history.Offset++;
+                if (keep)
+                {
+                    history.Items.AddFirst(publication with { Offset = history.Offset });
+                }
+            }
+
+            if (keep)
+            {
                 while (history.Items.Count > settings.HistorySize)
                 {
                     history.Items.RemoveLast();

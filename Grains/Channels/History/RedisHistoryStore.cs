@@ -8,33 +8,42 @@ namespace Switchboard.Channels.History;
 
 /// <summary>
 /// History in Redis: per channel a list of publications (newest first, each stored as <c>offset:json</c>) and a
-/// hash with the offset counter and the epoch. A publish is one atomic script: increment, push, trim, expire —
-/// one small write however long the history is. The list expires <c>history_lifetime</c> after the last publish;
-/// the offset and epoch stay, so a client recovering across that gap is told it missed publications.
+/// hash with the offset counter and the epoch. A publish, or a channel's batch of them, is one atomic script:
+/// increment, push, trim, expire — one small write however long the history is. The list expires
+/// <c>history_lifetime</c> after the last publish; the offset and epoch stay, so a client recovering across that gap is told it missed publications.
 /// A channel's keys live on its shard (<see cref="RedisShards"/>) and share a hash tag, so in a Redis Cluster the
 /// scripts touch one slot.
 /// </summary>
 public sealed class RedisHistoryStore(RedisShards shards) : IHistoryStore
 {
+    // ARGV[1] size, [2] lifetime, [3] '1': only onto an existing list (history_drop_inactive), [4] candidate epoch,
+    // [5..] the publications' JSON, oldest first.
     private const string AppendScript = """
         local epoch = redis.call('hget', KEYS[2], 'e')
         if not epoch then
-          epoch = ARGV[5]
+          epoch = ARGV[4]
           redis.call('hset', KEYS[2], 'e', epoch)
         end
-        local offset = redis.call('hincrby', KEYS[2], 's', 1)
-        local entry = offset .. ':' .. ARGV[1]
-        local length
-        if ARGV[4] == '1' then
-          length = redis.call('lpushx', KEYS[1], entry)
-        else
-          length = redis.call('lpush', KEYS[1], entry)
+        local count = #ARGV - 4
+        local last = redis.call('hincrby', KEYS[2], 's', count)
+        local first = last - count + 1
+        local length = 0
+        for i = 1, count do
+          local entry = (first + i - 1) .. ':' .. ARGV[4 + i]
+          if ARGV[3] == '1' and length == 0 then
+            length = redis.call('lpushx', KEYS[1], entry)
+            if length == 0 then
+              break
+            end
+          else
+            length = redis.call('lpush', KEYS[1], entry)
+          end
         end
         if length > 0 then
-          redis.call('ltrim', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-          redis.call('expire', KEYS[1], ARGV[3])
+          redis.call('ltrim', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+          redis.call('expire', KEYS[1], ARGV[2])
         end
-        return {offset, epoch}
+        return {last, epoch}
         """;
 
     // ARGV[1]: 'none' (position only), 'all', 'newest' N, or 'after' offset (the entries newer than it).
@@ -67,14 +76,20 @@ public sealed class RedisHistoryStore(RedisShards shards) : IHistoryStore
 
     public static RedisKey MetaKey(string channel) => $"switchboard.history.{{{channel}}}.meta";
 
-    public async Task<StreamPosition> Append(string channel, Publication publication, ChannelSettings settings, bool hasSubscribers)
+    public async Task<StreamPosition> Append(string channel, IReadOnlyList<Publication> publications, ChannelSettings settings, bool hasSubscribers)
     {
         var db = await shards.For(channel);
-        var json = JsonSerializer.SerializeToUtf8Bytes(publication with { Offset = 0 }, PublicationJson.Default.Publication);
-        var result = (RedisResult[])(await db.ScriptEvaluateAsync(
-            AppendScript,
-            [ListKey(channel), MetaKey(channel)],
-            [json, settings.HistorySize, settings.HistoryLifetimeSeconds, settings.HistoryDropInactive && !hasSubscribers ? "1" : "0", NewEpoch()]))!;
+        var arguments = new RedisValue[4 + publications.Count];
+        arguments[0] = settings.HistorySize;
+        arguments[1] = settings.HistoryLifetimeSeconds;
+        arguments[2] = settings.HistoryDropInactive && !hasSubscribers ? "1" : "0";
+        arguments[3] = NewEpoch();
+        for (var i = 0; i < publications.Count; i++)
+        {
+            arguments[4 + i] = JsonSerializer.SerializeToUtf8Bytes(publications[i] with { Offset = 0 }, PublicationJson.Default.Publication);
+        }
+
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(AppendScript, [ListKey(channel), MetaKey(channel)], arguments))!;
         return new StreamPosition((long)result[0], (string)result[1]!);
     }
 
