@@ -151,7 +151,7 @@ public static class IntentAccuracy
             ["fallback"] = new JsonArray(result.Fallback.Select(p => (JsonNode)Point(p)).ToArray()),
             ["trainingSeconds"] = result.TrainingTime.TotalSeconds,
             ["stageEndSeconds"] = new JsonObject(result.StageTimes.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value.TotalSeconds))),
-            ["peakRssMb"] = PeakRss() / 1048576.0,
+            ["peakRssMb"] = ProcessMemory.Peak(Environment.ProcessId) / 1048576.0,
             ["trainingCpuSeconds"] = result.TrainingCpuTime.TotalSeconds,
             ["parseCpuP50Ms"] = result.ParseCpuP50?.TotalMilliseconds,
             ["parseCpuP99Ms"] = result.ParseCpuP99?.TotalMilliseconds,
@@ -314,19 +314,6 @@ public static class IntentAccuracy
 
         File.WriteAllText(path, text[..(start + TableStart.Length)] + "\n" + table + "\n" + text[end..]);
         Console.WriteLine($"table written into {path}");
-    }
-
-    private static long PeakRss()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return 0;
     }
 
     private static NluSettings ReadSettings(string? path)
