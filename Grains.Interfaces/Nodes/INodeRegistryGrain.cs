@@ -21,9 +21,11 @@ public interface INodeRegistryGrain : IGrainWithStringKey
     Task<INodeObserver?> GetObserver(string nodeId);
 
     /// <summary>
-    /// False for a node that expired or left (within the last minutes). A node the registry has not heard of counts
-    /// as alive: a registry re-activated after a silo crash has not heard from anyone yet, and declaring live nodes
-    /// dead would make their connections drop their own state. Cheap: connections ask it about their own node.
+    /// False for a node that expired or left, and for one the registry has not heard of although every live node
+    /// has reported to it since it was activated (node ids are per process, so that node is gone). A node not heard
+    /// of by a registry younger than the longest reported expiry counts as alive: a registry re-activated after a
+    /// silo crash has not heard from everyone yet, and declaring live nodes dead would drop their connections'
+    /// records. Cheap: each silo asks it once per node per presence expiry.
     /// </summary>
     Task<bool> IsAlive(string nodeId);
 }

@@ -45,9 +45,17 @@ public sealed record ClusterSettings
     public TimeSpan TrackerIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// How long a SIGTERM may take. Grains deactivate within it (trackers write their snapshots, channel and client
-    /// grains leave); past it the process stops anyway, losing nothing acknowledged (events and history are written
-    /// before a request is answered; a snapshot not written only means replaying events on the next activation).
+    /// How long a user grain (a user's connection records) stays in memory after its last call. Zero, the default:
+    /// it leaves as soon as the call is done, since idle connections are the norm and their records are in storage;
+    /// otherwise at least 61 s (Orleans collects idle activations once a minute), which saves reloading the record
+    /// when one user's connects and server-side commands come in bursts.
+    /// </summary>
+    public TimeSpan UserIdleTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long a SIGTERM may take. Grains deactivate within it (trackers write their snapshots, channel grains
+    /// leave); past it the process stops anyway, losing nothing acknowledged (events and history are written before
+    /// a request is answered; a snapshot not written only means replaying events on the next activation).
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -70,6 +78,7 @@ public sealed record ClusterSettings
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
             TrackerIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds))),
+            UserIdleTimeout = config.GetValue("user_idle_seconds", 0.0) is var userIdle and > 0 ? TimeSpan.FromSeconds(Math.Max(61, userIdle)) : TimeSpan.Zero,
             ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("shutdown_timeout", defaults.ShutdownTimeout.TotalSeconds))),
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };

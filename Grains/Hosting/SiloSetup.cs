@@ -25,7 +25,13 @@ public static class SiloSetup
         if (settings.UsesRedis)
         {
             silo.UseRedisClustering(settings.Redis!)
-                .AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
+                .AddRedisGrainStorageAsDefault(o =>
+                {
+                    o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!);
+
+                    // A cleared state (a user without connections) leaves no key behind.
+                    o.DeleteStateOnClear = true;
+                })
                 .AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
                 .UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!));
             if (settings.Kubernetes)
@@ -75,6 +81,11 @@ public static class SiloSetup
         silo.Services.AddSwitchboardChannels(settings);
         silo.Services.AddSingleton<NodeClients>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<NodeClients>());
+        if (settings.UserIdleTimeout > TimeSpan.Zero)
+        {
+            silo.Services.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(UserGrain).FullName!] = settings.UserIdleTimeout);
+        }
+
         silo.Services.AddSerializer(serializer => serializer.AddBotTypes());
         silo.Services.AddSwitchboardConversations(settings);
         silo.Services.AddBotModel();

@@ -7,47 +7,47 @@ using Switchboard.Hosting;
 namespace Switchboard.Nodes;
 
 /// <summary>
-/// The client grains active in this silo, by the gateway node holding their connection. Once per presence expiry it
-/// asks the node registry about each of those nodes (one call per node, not per connection) and disconnects the
-/// clients of a node that departed, so a client grain needs no timer of its own: an idle connection costs its
-/// grain and an entry here.
+/// The users whose connection records this silo wrote or loaded, by the gateway node holding the connections. Once
+/// per presence expiry it asks the node registry about each of those nodes (one call per node, not per connection)
+/// and has the users of a node that departed forget its connections, so no grain needs a timer or an activation
+/// per connection: an idle connection costs its stored record and an entry here.
 /// </summary>
 public sealed class NodeClients(GrainReferences grains, IOptions<ChannelOptions> options, TimeProvider time, ILogger<NodeClients> logger) : BackgroundService
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, HashSet<string>> clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> users = new(StringComparer.Ordinal);
 
-    public void Add(string nodeId, string clientId)
+    public void Add(string nodeId, string user)
     {
         lock (gate)
         {
-            if (!clients.TryGetValue(nodeId, out var set))
+            if (!users.TryGetValue(nodeId, out var set))
             {
-                clients[nodeId] = set = new HashSet<string>(StringComparer.Ordinal);
+                users[nodeId] = set = new HashSet<string>(StringComparer.Ordinal);
             }
 
-            set.Add(clientId);
+            set.Add(user);
         }
     }
 
-    public void Remove(string nodeId, string clientId)
+    public void Remove(string nodeId, string user)
     {
         lock (gate)
         {
-            if (clients.TryGetValue(nodeId, out var set) && set.Remove(clientId) && set.Count == 0)
+            if (users.TryGetValue(nodeId, out var set) && set.Remove(user) && set.Count == 0)
             {
-                clients.Remove(nodeId);
+                users.Remove(nodeId);
             }
         }
     }
 
-    /// <summary>Disconnects the clients of every node the registry says departed.</summary>
+    /// <summary>Removes the connections of every node the registry says departed from their users.</summary>
     public async Task Sweep()
     {
         string[] nodes;
         lock (gate)
         {
-            nodes = [.. clients.Keys];
+            nodes = [.. users.Keys];
         }
 
         var registry = grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key);
@@ -58,14 +58,14 @@ public sealed class NodeClients(GrainReferences grains, IOptions<ChannelOptions>
                 continue;
             }
 
-            string[] departed;
+            string[] affected;
             lock (gate)
             {
-                departed = clients.TryGetValue(node, out var set) ? [.. set] : [];
+                affected = users.TryGetValue(node, out var set) ? [.. set] : [];
             }
 
-            // Each disconnect removes its client from here.
-            await Task.WhenAll(departed.Select(c => grains.Get<IClientGrain>(c).Disconnect()));
+            // Each user removes itself from here. Their channels drop the node's subscribers by themselves (presence expiry).
+            await Task.WhenAll(affected.Select(u => grains.Get<IUserGrain>(u).RemoveNode(node)));
         }
     }
 

@@ -12,14 +12,20 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
 {
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
 
-    // Long enough for every connection of a departed node to notice (they ask every presence expiry).
+    // Long enough for every silo's NodeClients to notice (they ask every presence expiry).
     private static readonly TimeSpan RememberDeparted = TimeSpan.FromMinutes(10);
 
     private readonly Dictionary<string, Entry> nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> departed = new(StringComparer.Ordinal);
+    private DateTimeOffset activatedAt;
+
+    // The longest expiry a node reported with: once this activation is that old, every live node has reported to it.
+    private TimeSpan longestExpiry;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        activatedAt = time.GetUtcNow();
+
         // Dropping dead nodes promptly matters to the nodes' own view of the cluster, not only to readers.
         this.RegisterGrainTimer(() => { Sweep(); return Task.CompletedTask; }, SweepPeriod, SweepPeriod);
         return base.OnActivateAsync(cancellationToken);
@@ -28,6 +34,7 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
     public Task Report(NodeInfo info, INodeObserver observer, TimeSpan expiry)
     {
         nodes[info.Uid] = new Entry(info, observer, time.GetUtcNow() + expiry);
+        longestExpiry = expiry > longestExpiry ? expiry : longestExpiry;
         departed.Remove(info.Uid);
         return Task.CompletedTask;
     }
@@ -63,7 +70,13 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
     public Task<bool> IsAlive(string nodeId)
     {
         Sweep();
-        return Task.FromResult(!departed.ContainsKey(nodeId));
+        if (nodes.ContainsKey(nodeId))
+        {
+            return Task.FromResult(true);
+        }
+
+        var heardFromEveryone = longestExpiry > TimeSpan.Zero && time.GetUtcNow() - activatedAt >= longestExpiry;
+        return Task.FromResult(!departed.ContainsKey(nodeId) && !heardFromEveryone);
     }
 
     private void Sweep()

@@ -1,31 +1,91 @@
+using Switchboard.Hosting;
+
 namespace Switchboard.Nodes;
 
 /// <summary>
-/// The user index. In memory: entries are added by <see cref="ClientGrain"/> on connect and removed when the
-/// client disconnects or its node dies. Kept alive while it lists clients, since nothing else would bring them back.
+/// A user's connections, persisted (memory storage embedded, Redis in cluster mode). Idle connections are the norm,
+/// so the activation leaves memory once a call is done (<see cref="ClusterSettings.UserIdleTimeout"/>) and an idle
+/// connection costs its stored record, not an activation; the next call (the user's server-side commands, a connect
+/// or disconnect) reloads it. When a gateway dies instead of disconnecting its clients, the silo's
+/// <see cref="NodeClients"/> sees its node depart and calls <see cref="RemoveNode"/>; an activation registers its
+/// nodes there, so a record outlives the silo that wrote it and is still cleaned.
 /// </summary>
-[KeepAlive]
-public sealed class UserGrain : Grain, IUserGrain
+public sealed class UserGrain(
+    [PersistentState("clients")] IPersistentState<UserClientsState> state,
+    NodeClients nodeClients,
+    ClusterSettings settings) : Grain, IUserGrain
 {
-    private readonly Dictionary<string, string> clients = new(StringComparer.Ordinal);
+    private Dictionary<string, string> Clients => state.State.Clients;
 
-    public Task AddClient(string clientId, string nodeId)
-    {
-        clients[clientId] = nodeId;
-        return Task.CompletedTask;
-    }
+    private string User => this.GetPrimaryKeyString();
 
-    public Task RemoveClient(string clientId)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        clients.Remove(clientId);
-        if (clients.Count == 0)
+        foreach (var node in Clients.Values.Distinct(StringComparer.Ordinal))
         {
-            DeactivateOnIdle();
+            nodeClients.Add(node, User);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyDictionary<string, string>> GetClients() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(clients, StringComparer.Ordinal));
+    public async Task AddClient(string clientId, string nodeId)
+    {
+        if (!Clients.TryGetValue(clientId, out var known) || known != nodeId)
+        {
+            Clients[clientId] = nodeId;
+            await state.WriteStateAsync();
+        }
+
+        nodeClients.Add(nodeId, User);
+        LeaveWhenIdle();
+    }
+
+    public async Task RemoveClient(string clientId)
+    {
+        if (Clients.Remove(clientId, out var node))
+        {
+            await Save();
+            if (!Clients.ContainsValue(node))
+            {
+                nodeClients.Remove(node, User);
+            }
+        }
+
+        LeaveWhenIdle();
+    }
+
+    public async Task RemoveNode(string nodeId)
+    {
+        var gone = Clients.Where(c => c.Value == nodeId).Select(c => c.Key).ToArray();
+        foreach (var client in gone)
+        {
+            Clients.Remove(client);
+        }
+
+        if (gone.Length > 0)
+        {
+            await Save();
+        }
+
+        nodeClients.Remove(nodeId, User);
+        LeaveWhenIdle();
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> GetClients()
+    {
+        LeaveWhenIdle();
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(Clients, StringComparer.Ordinal));
+    }
+
+    /// <summary>A user without connections leaves nothing in storage.</summary>
+    private Task Save() => Clients.Count == 0 ? state.ClearStateAsync() : state.WriteStateAsync();
+
+    private void LeaveWhenIdle()
+    {
+        if (settings.UserIdleTimeout == TimeSpan.Zero)
+        {
+            DeactivateOnIdle();
+        }
+    }
 }

@@ -49,10 +49,6 @@ public sealed class ChannelHubTests
 
         public string User => "";
 
-        public byte[]? ConnInfo => null;
-
-        public IReadOnlyList<string> Channels => [];
-
         public ClientInfo InfoFor(string channel) => new(id, "", null, null);
 
         public void DeliverPublication(string channel, long offset, string epoch, PushFrame frame) => throw new NotSupportedException();

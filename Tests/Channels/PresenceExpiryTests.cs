@@ -51,16 +51,15 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task AClientWhoseNodeExpiredFromTheRegistryIsDroppedFromTheUserIndexAndItsChannels()
+    public async Task AClientWhoseNodeExpiredFromTheRegistryIsDroppedFromItsUserAndItsChannels()
     {
         var client = fixture.Cluster.Client;
         var (liveNode, deadNode) = (Unique("live"), Unique("dead"));
         var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
         var target = new FixedNodeObserver([]);
         var observer = client.CreateObjectReference<INodeObserver>(target);
-        var user = Unique("user");
-        var channelName = Unique("room");
-        var channel = client.GetGrain<IChannelGrain>(channelName);
+        var user = client.GetGrain<IUserGrain>(Unique("user"));
+        var channel = client.GetGrain<IChannelGrain>(Unique("room"));
         var (liveClient, deadClient) = (Unique("c-live"), Unique("c-dead"));
 
         using var stop = new CancellationTokenSource();
@@ -69,27 +68,70 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
             while (!stop.IsCancellationRequested)
             {
                 await registry.Report(new NodeInfo { Uid = liveNode, Name = "live" }, observer, TimeSpan.FromSeconds(5));
-                await channel.Refresh(liveNode, [Client(liveClient, user)]);
+                await channel.Refresh(liveNode, [Client(liveClient, user.GetPrimaryKeyString())]);
                 await Task.Delay(TimeSpan.FromMilliseconds(300));
             }
         });
 
         try
         {
-            // The dead node reports once, then dies.
+            // The dead node reports once, then dies; the user grain holds no activation in between.
             await registry.Report(new NodeInfo { Uid = deadNode, Name = "dead" }, observer, TimeSpan.FromSeconds(1));
             foreach (var (id, node) in new[] { (liveClient, liveNode), (deadClient, deadNode) })
             {
-                var grain = client.GetGrain<IClientGrain>(id);
-                await grain.Connect(new ClientRegistration(id, user, node, null));
-                await grain.AddChannel(channelName);
-                await channel.Subscribe(Client(id, user), node, null);
+                await user.AddClient(id, node);
+                await channel.Subscribe(Client(id, user.GetPrimaryKeyString()), node, null);
             }
 
-            var index = await Eventually.Get(client.GetGrain<IUserGrain>(user).GetClients, c => c.Count == 1, what: "the dead node's client leaving the user index");
+            var index = await Eventually.Get(user.GetClients, c => c.Count == 1, what: "the dead node's client leaving its user");
             Assert.Equal(liveNode, index[liveClient]);
-            Assert.Null(await client.GetGrain<IClientGrain>(deadClient).GetRegistration());
+            await Eventually.Get(channel.GetPresence, p => p.Count == 1, what: "the dead node's client leaving the channel");
             Assert.Equal([liveClient], (await channel.GetPresence()).Keys);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reporter;
+            GC.KeepAlive(target);
+        }
+    }
+
+    [Fact]
+    public async Task ARecordOfANodeTheRegistryNeverHeardOfIsDroppedOnceTheRegistryHasHeardFromEveryone()
+    {
+        // A record written before a silo crash took its NodeClients and the registry with it: the user grain's next
+        // activation registers the node again, and once every live node has reported, the unknown one is departed.
+        var client = fixture.Cluster.Client;
+        var registry = client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
+        await fixture.Cluster.Cluster.DeactivateAsync(registry);
+
+        // Heard from nobody yet: not dead.
+        Assert.True(await registry.IsAlive(Unique("lost")));
+        var target = new FixedNodeObserver([]);
+        var observer = client.CreateObjectReference<INodeObserver>(target);
+        var (liveNode, lostNode) = (Unique("live"), Unique("lost"));
+        var user = client.GetGrain<IUserGrain>(Unique("user"));
+
+        using var stop = new CancellationTokenSource();
+        var reporter = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await registry.Report(new NodeInfo { Uid = liveNode, Name = "live" }, observer, TimeSpan.FromSeconds(2));
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
+            }
+        });
+
+        try
+        {
+            await user.AddClient("kept", liveNode);
+            await user.AddClient("lost", lostNode);
+
+            var index = await Eventually.Get(user.GetClients, c => c.Count == 1, what: "the unknown node's client leaving its user");
+            Assert.Equal(liveNode, index["kept"]);
+            Assert.False(await registry.IsAlive(lostNode));
+            Assert.True(await registry.IsAlive(liveNode));
+            await user.RemoveClient("kept");
         }
         finally
         {

@@ -1,96 +1,89 @@
-using Switchboard.Channels;
 using Switchboard.Nodes;
 using Switchboard.Tests.Channels;
+using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Channels.TestData;
 
 namespace Switchboard.Tests.Nodes;
 
 [Collection(MemoryClusterCollection.Name)]
-public sealed class UserIndexTests(MemoryClusterFixture fixture)
+public sealed class UserIndexTests(MemoryClusterFixture fixture) : IAsyncLifetime
 {
     [Fact]
-    public async Task ConnectedClientsAreIndexedByUserAndDisconnectCleansUp()
+    public async Task ClientsAreIndexedByUserAndRemovingThemCleansUp()
     {
-        var grains = fixture.Cluster.Client;
-        var user = Unique("user");
+        var user = fixture.Cluster.Client.GetGrain<IUserGrain>(Unique("user"));
         var (first, second) = (Unique("client"), Unique("client"));
-        var channelName = Unique("room");
-        var channel = grains.GetGrain<IChannelGrain>(channelName);
+        var (node1, node2) = (await LiveNode(), await LiveNode());
 
-        await grains.GetGrain<IClientGrain>(first).Connect(new ClientRegistration(first, user, "node-1", "{\"a\":1}"u8.ToArray()));
-        await grains.GetGrain<IClientGrain>(second).Connect(new ClientRegistration(second, user, "node-2", null));
-        await grains.GetGrain<IClientGrain>(first).AddChannel(channelName);
-        await channel.Subscribe(Client(first, user), "node-1", null);
+        await user.AddClient(first, node1);
+        await user.AddClient(second, node2);
+        await user.AddClient(first, node1);
 
-        var index = await grains.GetGrain<IUserGrain>(user).GetClients();
-        Assert.Equal(new Dictionary<string, string> { [first] = "node-1", [second] = "node-2" }, index);
-        var registration = await grains.GetGrain<IClientGrain>(first).GetRegistration();
-        Assert.Equal(user, registration!.User);
-        Assert.Equal("{\"a\":1}"u8.ToArray(), registration.ConnInfo);
-        Assert.Equal([channelName], await grains.GetGrain<IClientGrain>(first).GetChannels());
-
-        await grains.GetGrain<IClientGrain>(first).Disconnect();
-
-        Assert.Equal([second], (await grains.GetGrain<IUserGrain>(user).GetClients()).Keys);
-        Assert.Empty(await channel.GetPresence());
-        Assert.Null(await grains.GetGrain<IClientGrain>(first).GetRegistration());
+        Assert.Equal(new Dictionary<string, string> { [first] = node1, [second] = node2 }, await user.GetClients());
+        await user.RemoveClient(first);
+        Assert.Equal(new Dictionary<string, string> { [second] = node2 }, await user.GetClients());
+        await user.RemoveClient(second);
+        await user.RemoveClient(second);
+        Assert.Empty(await user.GetClients());
     }
 
     [Fact]
-    public async Task ResendingConnectRebuildsALostUserIndex()
+    public async Task AnIdleUsersActivationLeavesMemoryAndItsRecordsStay()
     {
-        var grains = fixture.Cluster.Client;
-        var (user, id) = (Unique("user"), Unique("client"));
-        var client = grains.GetGrain<IClientGrain>(id);
-        var registration = new ClientRegistration(id, user, "node-1", null);
-        await client.Connect(registration);
-        await client.Connect(registration);
-        Assert.Equal([id], (await grains.GetGrain<IUserGrain>(user).GetClients()).Keys);
+        var id = Unique("user");
+        var user = fixture.Cluster.Client.GetGrain<IUserGrain>(id);
+        var client = Unique("client");
+        var node = await LiveNode();
+        await user.AddClient(client, node);
 
-        // The index's silo "crashed": its in-memory state is gone until the gateway re-sends Connect.
-        await fixture.Cluster.Cluster.DeactivateAsync(grains.GetGrain<IUserGrain>(user));
-        Assert.Empty(await grains.GetGrain<IUserGrain>(user).GetClients());
-        await client.Connect(registration);
+        // No activation is held for an idle connection: the record is in storage.
+        var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
+        await Eventually.Until(
+            async () => !(await management.GetActiveGrains(user.GetGrainId().Type)).Contains(user.GetGrainId()),
+            () => "the user grain is still active",
+            timeout: TimeSpan.FromSeconds(30));
 
-        Assert.Equal(new Dictionary<string, string> { [id] = "node-1" }, await grains.GetGrain<IUserGrain>(user).GetClients());
-        await client.Disconnect();
+        Assert.Equal(new Dictionary<string, string> { [client] = node }, await user.GetClients());
+
+        // A forced deactivation (a silo that crashed) loses nothing either.
+        await fixture.Cluster.Cluster.DeactivateAsync(user);
+        Assert.Equal(new Dictionary<string, string> { [client] = node }, await user.GetClients());
+        await user.RemoveClient(client);
     }
 
     [Fact]
-    public async Task RefreshRebuildsALostClientGrainWithItsChannels()
+    public async Task RemovingANodeForgetsOnlyItsClients()
     {
-        var grains = fixture.Cluster.Client;
-        var (user, id) = (Unique("user"), Unique("client"));
-        var client = grains.GetGrain<IClientGrain>(id);
-        var registration = new ClientRegistration(id, user, "node-1", null);
-        await client.Connect(registration);
-        await client.AddChannel("stale");
+        var user = fixture.Cluster.Client.GetGrain<IUserGrain>(Unique("user"));
+        var (a, b, c) = (Unique("client"), Unique("client"), Unique("client"));
+        var (gone, kept) = (await LiveNode(), await LiveNode());
+        await user.AddClient(a, gone);
+        await user.AddClient(b, gone);
+        await user.AddClient(c, kept);
 
-        // Both grains' silo "crashed"; the gateway's refresh carries the connection's channels as they are now.
-        await fixture.Cluster.Cluster.DeactivateAsync(client);
-        await fixture.Cluster.Cluster.DeactivateAsync(grains.GetGrain<IUserGrain>(user));
-        Assert.Null(await client.GetRegistration());
-        await client.Refresh(registration, ["a", "b"]);
+        await user.RemoveNode(gone);
 
-        Assert.Equal(registration, await client.GetRegistration());
-        Assert.Equal(["a", "b"], (await client.GetChannels()).Order());
-        Assert.Equal(new Dictionary<string, string> { [id] = "node-1" }, await grains.GetGrain<IUserGrain>(user).GetClients());
-        await client.Disconnect();
+        Assert.Equal(new Dictionary<string, string> { [c] = kept }, await user.GetClients());
+        await user.RemoveClient(c);
     }
 
-    [Fact]
-    public async Task RemovedChannelsAreForgotten()
+    // Records of nodes the registry does not know are dropped once it has heard from every live node, so the
+    // tests' nodes report; they leave when the test ends (other tests call every live node's observer).
+    private readonly FixedNodeObserver observer = new([]);
+    private readonly List<string> nodes = [];
+
+    private INodeRegistryGrain Registry => fixture.Cluster.Client.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
+
+    private async Task<string> LiveNode()
     {
-        var grains = fixture.Cluster.Client;
-        var id = Unique("client");
-        var client = grains.GetGrain<IClientGrain>(id);
-        await client.Connect(new ClientRegistration(id, Unique("user"), "node-1", null));
-
-        await client.AddChannel("a");
-        await client.AddChannel("b");
-        await client.RemoveChannel("a");
-
-        Assert.Equal(["b"], await client.GetChannels());
-        await client.Disconnect();
+        var node = Unique("node");
+        nodes.Add(node);
+        var reference = fixture.Cluster.Client.CreateObjectReference<INodeObserver>(observer);
+        await Registry.Report(new NodeInfo { Uid = node, Name = node }, reference, TimeSpan.FromMinutes(10));
+        return node;
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await Task.WhenAll(nodes.Select(Registry.Leave));
 }

@@ -32,8 +32,6 @@ public sealed class ChannelHub
 
     public IReadOnlyList<string> Channels => [.. channels.Keys];
 
-    public IReadOnlyList<ISubscriber> Clients => [.. clients.Values];
-
     /// <summary>Each channel with local subscribers and how many there are.</summary>
     public IReadOnlyDictionary<string, int> ChannelSizes()
     {

@@ -138,28 +138,18 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         Hub.AddClient(client);
         if (client.User.Length > 0)
         {
-            // The client grain keeps the user index too.
-            await grains.Get<IClientGrain>(client.ClientId).Connect(RegistrationOf(client));
+            var user = grains.Get<IUserGrain>(client.User);
+            await user.AddClient(client.ClientId, Id);
+
+            // The connection may have closed (and its record been removed) while the call was in flight.
+            if (!Hub.Contains(client))
+            {
+                await user.RemoveClient(client.ClientId);
+            }
         }
     }
 
-    /// <summary>
-    /// Re-asserts a live named connection and its channels to its client grain, which (with the user index) is lost
-    /// when its silo dies; without this, <c>disconnect</c>/<c>unsubscribe</c> of the user through another node would miss it.
-    /// </summary>
-    public async Task RefreshClient(ISubscriber client)
-    {
-        var grain = grains.Get<IClientGrain>(client.ClientId);
-        await grain.Refresh(RegistrationOf(client), client.Channels);
-
-        // The connection may have closed (and its grain been disconnected) while the refresh was in flight.
-        if (!Hub.Contains(client))
-        {
-            await grain.Disconnect();
-        }
-    }
-
-    /// <summary>Forgets a closed connection: its subscriptions, its client grain and its entry in the user index.</summary>
+    /// <summary>Forgets a closed connection: its subscriptions and its user's record of it.</summary>
     public async Task UnregisterClient(ISubscriber client, IReadOnlyCollection<string> channels)
     {
         Hub.RemoveClient(client);
@@ -171,7 +161,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         await Task.WhenAll(channels.Select(c => grains.Get<IChannelGrain>(c).Unsubscribe(client.ClientId, Id)));
         if (client.User.Length > 0)
         {
-            await grains.Get<IClientGrain>(client.ClientId).Disconnect();
+            await grains.Get<IUserGrain>(client.User).RemoveClient(client.ClientId);
         }
     }
 
@@ -187,11 +177,6 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
                 ChannelSubscribed?.Invoke(channel, position);
             }
 
-            if (client.User.Length > 0)
-            {
-                await grains.Get<IClientGrain>(client.ClientId).AddChannel(channel);
-            }
-
             return result;
         }
         catch
@@ -205,10 +190,6 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     {
         RemoveLocal(channel, client);
         await grains.Get<IChannelGrain>(channel).Unsubscribe(client.ClientId, Id);
-        if (client.User.Length > 0)
-        {
-            await grains.Get<IClientGrain>(client.ClientId).RemoveChannel(channel);
-        }
     }
 
     /// <summary>Asks the channel's local subscribers whether they got everything up to <paramref name="top"/>.</summary>
@@ -281,8 +262,6 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
     private IEnumerable<ISubscriber> ClientsOf(string user, string? clientId) =>
         string.IsNullOrEmpty(clientId) ? Hub.ClientsOf(user) : Hub.ClientsOf(user).Where(c => c.ClientId == clientId);
-
-    private ClientRegistration RegistrationOf(ISubscriber client) => new(client.ClientId, client.User, Id, client.ConnInfo);
 
     internal void MarkListening() => listening.TrySetResult();
 

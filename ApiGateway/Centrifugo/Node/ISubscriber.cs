@@ -10,12 +10,6 @@ public interface ISubscriber
 
     string User { get; }
 
-    /// <summary>The connection token's <c>info</c>.</summary>
-    byte[]? ConnInfo { get; }
-
-    /// <summary>The channels the connection is subscribed to (or subscribing to) now.</summary>
-    IReadOnlyList<string> Channels { get; }
-
     /// <summary>The connection as presence shows it in <paramref name="channel"/> (with its channel info).</summary>
     ClientInfo InfoFor(string channel);
 

@@ -8,8 +8,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// <summary>
 /// Keeps the node part of the cluster: one subscription to the node's own stream (re-created when it is
 /// lost, e.g. after the silo connection dropped); every interval it reports its counters to the node
-/// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers and its
-/// named clients (which rebuilds channel presence, client grains and the user index after a silo crash).
+/// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers (which
+/// rebuilds channel presence after a silo crash; users' connection records are persisted and need no refresh).
 /// </summary>
 public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<NodeService> logger) : BackgroundService
 {
@@ -92,7 +92,6 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
             if (Environment.TickCount64 - lastRefresh >= ChannelTimings.RefreshPeriod.TotalMilliseconds)
             {
                 await RefreshChannels();
-                await RefreshClients();
                 lastRefresh = Environment.TickCount64;
             }
 
@@ -133,9 +132,6 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     }
 
     private static readonly ParallelOptions RefreshParallelism = new() { MaxDegreeOfParallelism = 16 };
-
-    private async Task RefreshClients() =>
-        await Parallel.ForEachAsync(node.Hub.Clients.Where(c => c.User.Length > 0), RefreshParallelism, async (client, _) => await node.RefreshClient(client));
 
     private async Task RefreshChannels()
     {

@@ -54,17 +54,6 @@ public sealed partial class ClientSession(
     /// <summary>The connection's codec, once its first message is read.</summary>
     public IClientCodec? Codec => Volatile.Read(ref codec);
 
-    public IReadOnlyList<string> Channels
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. subscriptions.Keys];
-            }
-        }
-    }
-
     public bool IsConnected => Volatile.Read(ref connected);
 
     /// <summary>
