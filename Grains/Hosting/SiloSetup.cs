@@ -54,6 +54,10 @@ public static class SiloSetup
                 .AddMemoryGrainStorageAsDefault()
                 .AddMemoryGrainStorage("PubSubStore")
                 .UseInMemoryReminderService();
+
+            // One silo holds every grain: a cache of remote grain addresses only keeps the addresses of deactivated
+            // grains (each idle connection's user grain, each conversation touched once) for good.
+            silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None);
         }
 
         if (settings.ProbeTimeout is { } probe)

@@ -125,4 +125,20 @@ public sealed class SendQueueTests
         await Task.WhenAll(producers);
         Assert.Equal(Producers * PerProducer, await writer.WaitAsync(TimeSpan.FromMinutes(1)));
     }
+
+    [Fact]
+    public async Task CancellingTheWaitEndsItAndTheQueueStillWorksAfterwards()
+    {
+        var queue = new SendQueue(1024);
+        using var aborted = new CancellationTokenSource();
+        var wait = queue.WaitToReadAsync(aborted.Token);
+        await aborted.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        var next = queue.WaitToReadAsync(CancellationToken.None);
+        Assert.True(queue.TryAdd([7]));
+        Assert.True(await next.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(queue.TryTake(out var frame));
+        Assert.Equal([7], frame);
+    }
 }
