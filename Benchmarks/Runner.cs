@@ -446,8 +446,8 @@ public sealed class Runner(RunnerOptions options)
     /// <summary>
     /// RSS per idle WebSocket connection (connected with a named user's token, subscribed to nothing) on fresh
     /// processes for every system and count: a process that served load first has heap to give back, and its delta
-    /// came out negative. The embedded figure includes the connections' grains; in Redis mode they live on the silo,
-    /// whose delta is noted.
+    /// came out negative. The embedded figure includes the connections' user grains and their records; in Redis mode
+    /// the grains run on the silo, whose delta is noted.
     /// </summary>
     private async Task Memory(IReadOnlyList<string> gatewayArgs)
     {
@@ -476,7 +476,7 @@ public sealed class Runner(RunnerOptions options)
             var silosBefore = redis.SiloRss();
             var gateway = await IdleBytesPerConnection(redis, count);
             Add(name, $"{redis.Name}, gateway", gateway / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
-            notes.Add(FormattableString.Invariant($"{redis.Name}, {count:N0} idle connections: the silo (client and user grains) grew by {(redis.SiloRss() - silosBefore) / 1024.0 / count:F1} KB per connection besides the gateway's {gateway / 1024:F1} KB"));
+            notes.Add(FormattableString.Invariant($"{redis.Name}, {count:N0} idle connections: the silo (user grains: connection records in Redis, no activation) grew by {(redis.SiloRss() - silosBefore) / 1024.0 / count:F1} KB per connection besides the gateway's {gateway / 1024:F1} KB"));
         }
     }
 
