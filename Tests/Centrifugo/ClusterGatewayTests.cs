@@ -173,13 +173,13 @@ public sealed class ClusterGatewayTests
         var (client, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
         await using (client)
         {
-            // The client grain and the user index live on the only silo; it is replaced.
+            // The user grain last ran on the only silo; it is replaced.
             await using var second = StartSilo(redis);
             await second.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
             first.Kill();
             await first.DisposeAsync();
 
-            // Node a's next refresh rebuilds them on the new silo; until then b finds no connection of the user.
+            // The user's record is in Redis: once b's calls reach the new silo (the dead one declared dead), it finds the connection.
             await Eventually.Get(
                 async () =>
                 {
