@@ -66,7 +66,7 @@ public sealed class Runner(RunnerOptions options)
                 {
                     await Check(embedded);
                     await Measure(embedded, baseline);
-                    await Protocols(embedded, FanOutContender.All, "");
+                    await Protocols(embedded, FanOutContender.All, TimeSpan.Zero, "");
                     await Conversations(embedded, model);
                 }
 
@@ -74,7 +74,7 @@ public sealed class Runner(RunnerOptions options)
                 {
                     // The same comparison on a gateway configured for busy connections (its own process: same options for both codecs).
                     await using var delayed = await Target.Embedded([.. gatewayArgs, "--client_write_delay", options.WriteDelay]);
-                    await Protocols(delayed, [FanOutContender.Json, FanOutContender.Protobuf], $", client_write_delay {options.WriteDelay}");
+                    await Protocols(delayed, [FanOutContender.Json, FanOutContender.Protobuf], options.WriteDelaySpan, $", client_write_delay {options.WriteDelay}");
                 }
 
                 // The protocol comparison runs on the embedded gateway only: --only protocols needs no cluster.
@@ -342,9 +342,10 @@ public sealed class Runner(RunnerOptions options)
     /// JSON figure measured next to it, and the rows report the median and the spread of those ratios, so a drift or
     /// a burst of the shared machine's load shows as spread instead of deciding the comparison. Every measurement
     /// opens fresh connections: a backlog left in the server's queues must not be delivered during the next one.
-    /// <paramref name="configured"/> names the gateway's non-default options in the figures.
+    /// <paramref name="configured"/> names the gateway's non-default options in the figures; <paramref name="writeDelay"/>
+    /// is its <c>client_write_delay</c>, which the publisher's delivery window makes room for.
     /// </summary>
-    private async Task Protocols(Target target, IReadOnlyList<FanOutContender> contenders, string configured)
+    private async Task Protocols(Target target, IReadOnlyList<FanOutContender> contenders, TimeSpan writeDelay, string configured)
     {
         if (!options.Wants("protocols"))
         {
@@ -359,7 +360,7 @@ public sealed class Runner(RunnerOptions options)
                 foreach (var contender in round % 2 == 0 ? contenders : contenders.Reverse())
                 {
                     // The first round warms the gateway up for each protocol; later ones only fill the pipes (1 s).
-                    samples[contender].Add(await FanOut(target, clients, contender.Protocol, contender.Transport, fullWarmUp: round == 0));
+                    samples[contender].Add(await FanOut(target, clients, contender.Protocol, contender.Transport, writeDelay, fullWarmUp: round == 0));
                 }
             }
 
@@ -394,7 +395,7 @@ public sealed class Runner(RunnerOptions options)
     /// Publishes to one channel at full speed while <paramref name="clients"/> fresh subscribers receive: what they
     /// received per second and what it cost each process per message.
     /// </summary>
-    private async Task<FanOutSample> FanOut(Target target, int clients, string protocol, string transport, bool fullWarmUp = true)
+    private async Task<FanOutSample> FanOut(Target target, int clients, string protocol, string transport, TimeSpan writeDelay = default, bool fullWarmUp = true)
     {
         await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses, protocol, transport);
         if (fleet.Failed > 0)
@@ -403,7 +404,7 @@ public sealed class Runner(RunnerOptions options)
         }
 
         using var publisher = new Publisher(target.Api);
-        await using var window = await DeliveryWindow.Open(fleet);
+        await using var window = await DeliveryWindow.Open(fleet, writeDelay);
         async Task<double> Round(TimeSpan length) => await publisher.FullSpeed("benchfan", 4, length, window) / length.TotalSeconds;
         if (fullWarmUp)
         {
