@@ -29,26 +29,6 @@ public sealed class SendQueueTests
     }
 
     [Fact]
-    public void AWaitingWriterRunsOnInTheThreadThatAddsAFrame()
-    {
-        var queue = new SendQueue(1024);
-        int? writerThread = null;
-        async Task Writer()
-        {
-            await queue.WaitToReadAsync(CancellationToken.None);
-            writerThread = Environment.CurrentManagedThreadId;
-        }
-
-        var writer = Writer();
-        Assert.False(writer.IsCompleted);
-
-        // No thread-pool work item in between: the writer has taken its turn when the add returns.
-        Assert.True(queue.TryAdd([1]));
-        Assert.True(writer.IsCompleted);
-        Assert.Equal(Environment.CurrentManagedThreadId, writerThread);
-    }
-
-    [Fact]
     public void AFrameThatWouldPassTheBoundIsRefusedButOneAlwaysFitsAnEmptyQueue()
     {
         var queue = new SendQueue(10);

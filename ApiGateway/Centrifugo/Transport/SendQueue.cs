@@ -7,14 +7,10 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// would take the queued bytes past the bound is refused, and the caller closes the connection as slow (3008).
 /// A frame always fits an empty queue, so one reply larger than the bound still goes out. Bytes stay counted until
 /// the writer reports them sent, so a reader that stops reading fills the queue even while a send is blocked.
-/// A writer waiting for a frame runs on in the thread that adds it (until its next wait): an idle connection's frame
-/// is written by the fan-out loop that queued it, without a thread-pool work item per connection and publication.
-/// The writer is still the only one, so frames keep their order; adding never blocks on the network, since a send
-/// the socket cannot take at once hands the writer back to the thread pool.
 /// </summary>
 public sealed class SendQueue(int maxBytes)
 {
-    private readonly Channel<byte[]> frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+    private readonly Channel<byte[]> frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private long bytes;
 
     /// <summary>Bytes queued or being sent now.</summary>
