@@ -32,6 +32,7 @@ public sealed class DeliveryWindow : IAsyncDisposable
 
     private long owed;
     private long received;
+    private long heldMicroseconds;
     private long maxAhead = MinAhead;
     private int live;
 
@@ -54,6 +55,7 @@ public sealed class DeliveryWindow : IAsyncDisposable
     public async Task Reserve()
     {
         var waited = Stopwatch.StartNew();
+        var held = Stopwatch.GetTimestamp();
         var seen = Interlocked.Read(ref received);
         while (Interlocked.Read(ref owed) - Interlocked.Read(ref received) > Interlocked.Read(ref maxAhead))
         {
@@ -71,8 +73,12 @@ public sealed class DeliveryWindow : IAsyncDisposable
             await Task.Delay(1);
         }
 
+        Interlocked.Add(ref heldMicroseconds, (long)Stopwatch.GetElapsedTime(held).TotalMicroseconds);
         Interlocked.Add(ref owed, Volatile.Read(ref live));
     }
+
+    /// <summary>Time the publishing tasks spent waiting for the window since the last call, summed over the tasks.</summary>
+    public TimeSpan TakeHeld() => TimeSpan.FromMicroseconds(Interlocked.Exchange(ref heldMicroseconds, 0));
 
     private async Task Poll()
     {
