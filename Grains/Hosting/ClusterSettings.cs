@@ -46,8 +46,9 @@ public sealed record ClusterSettings
 
     /// <summary>
     /// How long a user grain (a user's connection records) stays in memory after its last call. Zero, the default:
-    /// it leaves as soon as the call is done, since idle connections are the norm and their records are in storage;
-    /// otherwise at least 61 s (Orleans collects idle activations once a minute), which saves reloading the record
+    /// a user with at most one connection leaves as soon as the call is done, since idle connections are the norm and
+    /// their records are in storage (one with several stays for Orleans' default collection age); otherwise at least
+    /// 61 s (Orleans collects idle activations once a minute), which saves reloading the record
     /// when one user's connects and server-side commands come in bursts.
     /// </summary>
     public TimeSpan UserIdleTimeout { get; init; } = TimeSpan.Zero;

@@ -81,9 +81,14 @@ public sealed class UserGrain(
     /// <summary>A user without connections leaves nothing in storage.</summary>
     private Task Save() => Clients.Count == 0 ? state.ClearStateAsync() : state.WriteStateAsync();
 
+    /// <summary>
+    /// A user with one connection (the usual case) leaves memory at once. One with several stays until Orleans
+    /// collects it idle: its connects come in bursts (many tabs, a service account), and leaving after each would
+    /// make every next call wait for a deactivation and a reload.
+    /// </summary>
     private void LeaveWhenIdle()
     {
-        if (settings.UserIdleTimeout == TimeSpan.Zero)
+        if (settings.UserIdleTimeout == TimeSpan.Zero && Clients.Count <= 1)
         {
             DeactivateOnIdle();
         }
