@@ -22,10 +22,10 @@ public static class TokenFeatures
 
     /// <summary>
     /// The word-vector clusters of a token as features, coarse to fine (64, 1,024 and 16,384 clusters: the first
-    /// bits of <see cref="WordVectors.Signature"/>), and of its neighbours at the coarsest: a value never seen in
-    /// training still shares a cluster with the seen values it resembles ("thai" with "italian"). Chosen on the
-    /// development splits against 8/12/16 bits with neighbours at 8 and 8/12 without neighbours (entity F1: SNIPS
-    /// 0.943 → 0.949, 0.952, 0.948; ATIS 0.960 → 0.961, 0.958, 0.959).
+    /// bits of <see cref="WordVectors.Signature"/>), and of its neighbours at the coarsest. Chosen on the development
+    /// splits against 8/12/16 bits with neighbours at 8 and 8/12 without neighbours (entity F1: SNIPS 0.943 → 0.949,
+    /// 0.952, 0.948; ATIS 0.960 → 0.961, 0.958, 0.959). The clusters are coarse: on a fixture of 20 values never seen
+    /// in training, said in the same words as two types, they typed no more of them right (11 with, 11 without).
     /// </summary>
     private static readonly int[] ClusterBits = [6, 10, 14];
 

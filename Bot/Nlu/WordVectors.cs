@@ -148,8 +148,9 @@ public sealed class WordVectors
 
     /// <summary>
     /// A word's cluster as <see cref="SignatureBits"/> bits (random-hyperplane hashing): bit k says on which side of
-    /// the k-th of fixed random hyperplanes through the vocabulary's centre the word's vector lies, so words close
-    /// in meaning share most bits and the first b bits name one of 2^b clusters. The hyperplanes come from a fixed
+    /// the k-th of fixed random hyperplanes through the vocabulary's centre the word's vector lies, so the first b
+    /// bits name one of 2^b clusters and words near in meaning share more bits on average (cities among themselves
+    /// than with foods: <c>WordClusterTests</c>), a coarse grouping, not k-means. The hyperplanes come from a fixed
     /// seed, so a model stores nothing for them. A word outside the vocabulary (or with no letter or digit) is 0.
     /// </summary>
     public int Signature(string word)
