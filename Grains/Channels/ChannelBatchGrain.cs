@@ -13,38 +13,42 @@ public sealed class ChannelBatchGrain(GrainReferences grains) : Grain, IChannelB
 {
     public async ValueTask<ChannelPublished[]> Publish(ChannelPublishes[] channels)
     {
-        // Every call is out before the first is awaited; awaiting them in turn then costs no Task per channel.
-        var calls = new ValueTask<Publication[]>[channels.Length];
+        var calls = new Task<Publication[]>[channels.Length];
         for (var i = 0; i < channels.Length; i++)
         {
             calls[i] = Call(channels[i]);
         }
 
+        try
+        {
+            // One continuation for the batch, not one per channel.
+            await Task.WhenAll(calls);
+        }
+        catch (Exception)
+        {
+            // Each failed channel is answered below.
+        }
+
         var outcomes = new ChannelPublished[calls.Length];
         for (var i = 0; i < calls.Length; i++)
         {
-            try
-            {
-                outcomes[i] = new ChannelPublished(await calls[i], null);
-            }
-            catch (Exception e)
-            {
-                outcomes[i] = new ChannelPublished(null, $"{e.GetType().Name}: {e.Message}");
-            }
+            outcomes[i] = calls[i].IsCompletedSuccessfully
+                ? new ChannelPublished(calls[i].Result, null)
+                : new ChannelPublished(null, calls[i].Exception?.InnerException is { } e ? $"{e.GetType().Name}: {e.Message}" : "cancelled");
         }
 
         return outcomes;
     }
 
-    private ValueTask<Publication[]> Call(ChannelPublishes publishes)
+    private Task<Publication[]> Call(ChannelPublishes publishes)
     {
         try
         {
-            return grains.Get<IChannelGrain>(publishes.Channel).PublishMany(publishes.Publications, publishes.SkipHistory);
+            return grains.Get<IChannelGrain>(publishes.Channel).PublishMany(publishes.Publications, publishes.SkipHistory).AsTask();
         }
         catch (Exception e)
         {
-            return ValueTask.FromException<Publication[]>(e);
+            return Task.FromException<Publication[]>(e);
         }
     }
 }
