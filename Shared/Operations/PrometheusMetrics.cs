@@ -34,7 +34,7 @@ public static class PrometheusMetrics
     /// at most a few dozen tag sets (27 at most, measured). A tag set past the limit is not dropped: it is summed into
     /// one overflow series. ASP.NET Core's request metrics (route x method x status x protocol) keep the default.
     /// </summary>
-    public const int MetricPointsPerStream = 200;
+    public const int MetricPointsPerStream = 100;
 
     private static MetricStreamConfiguration? StreamLimit(Instrument instrument) =>
         instrument.Meter.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) ? null : new MetricStreamConfiguration { CardinalityLimit = MetricPointsPerStream };
