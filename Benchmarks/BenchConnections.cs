@@ -102,19 +102,24 @@ public abstract class BenchConnection : IAsyncDisposable
             {
                 bytes(count);
                 var frame = buffer.AsSpan(0, count);
-                if (frame.SequenceEqual("{}"u8))
-                {
-                    await Send("{}");
-                    continue;
-                }
-
+                var ping = false;
                 var now = DateTime.UtcNow.Ticks;
+                // The server joins queued frames with newlines: a ping may come between publications in one message.
                 foreach (var range in frame.Split((byte)'\n'))
                 {
-                    if (frame[range].IndexOf("\"pub\""u8) >= 0)
+                    if (frame[range].SequenceEqual("{}"u8))
+                    {
+                        ping = true;
+                    }
+                    else if (frame[range].IndexOf("\"pub\""u8) >= 0)
                     {
                         received(LatencyOf(frame[range], now));
                     }
+                }
+
+                if (ping)
+                {
+                    await Send("{}");
                 }
             }
         }

@@ -125,7 +125,7 @@ public sealed class Costs(CostsOptions options)
         }
 
         using var publisher = new Publisher(target.Api);
-        await using var window = await DeliveryWindow.Open(fleet);
+        await using var window = await DeliveryWindow.Open(fleet, TimeSpan.Zero);
         await publisher.FullSpeed("benchfan", 4, options.WarmUp, window);
         await Task.Delay(1000);
         await fleet.Reset();

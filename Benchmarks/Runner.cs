@@ -66,7 +66,7 @@ public sealed class Runner(RunnerOptions options)
                 {
                     await Check(embedded);
                     await Measure(embedded, baseline);
-                    await Protocols(embedded, FanOutContender.All, "");
+                    await Protocols(embedded, FanOutContender.All, TimeSpan.Zero, "");
                     await Conversations(embedded, model);
                 }
 
@@ -74,7 +74,7 @@ public sealed class Runner(RunnerOptions options)
                 {
                     // The same comparison on a gateway configured for busy connections (its own process: same options for both codecs).
                     await using var delayed = await Target.Embedded([.. gatewayArgs, "--client_write_delay", options.WriteDelay]);
-                    await Protocols(delayed, [FanOutContender.Json, FanOutContender.Protobuf], $", client_write_delay {options.WriteDelay}");
+                    await Protocols(delayed, [FanOutContender.Json, FanOutContender.Protobuf], options.WriteDelaySpan, $", client_write_delay {options.WriteDelay}");
                 }
 
                 // The protocol comparison runs on the embedded gateway only: --only protocols needs no cluster.
@@ -342,9 +342,10 @@ public sealed class Runner(RunnerOptions options)
     /// JSON figure measured next to it, and the rows report the median and the spread of those ratios, so a drift or
     /// a burst of the shared machine's load shows as spread instead of deciding the comparison. Every measurement
     /// opens fresh connections: a backlog left in the server's queues must not be delivered during the next one.
-    /// <paramref name="configured"/> names the gateway's non-default options in the figures.
+    /// <paramref name="configured"/> names the gateway's non-default options in the figures; <paramref name="writeDelay"/>
+    /// is its <c>client_write_delay</c>, which the publisher's delivery window makes room for.
     /// </summary>
-    private async Task Protocols(Target target, IReadOnlyList<FanOutContender> contenders, string configured)
+    private async Task Protocols(Target target, IReadOnlyList<FanOutContender> contenders, TimeSpan writeDelay, string configured)
     {
         if (!options.Wants("protocols"))
         {
@@ -359,7 +360,7 @@ public sealed class Runner(RunnerOptions options)
                 foreach (var contender in round % 2 == 0 ? contenders : contenders.Reverse())
                 {
                     // The first round warms the gateway up for each protocol; later ones only fill the pipes (1 s).
-                    samples[contender].Add(await FanOut(target, clients, contender.Protocol, contender.Transport, fullWarmUp: round == 0));
+                    samples[contender].Add(await FanOut(target, clients, contender.Protocol, contender.Transport, writeDelay, fullWarmUp: round == 0));
                 }
             }
 
@@ -390,11 +391,15 @@ public sealed class Runner(RunnerOptions options)
         }
     }
 
+    /// <summary>Concurrent publishing connections of a fan-out measurement.</summary>
+    private const int Publishers = 4;
+
     /// <summary>
     /// Publishes to one channel at full speed while <paramref name="clients"/> fresh subscribers receive: what they
-    /// received per second and what it cost each process per message.
+    /// received per second and what it cost each process per message, and how much of the time the delivery window
+    /// held the publishers (near 0 when the gateway, not the window, sets the pace).
     /// </summary>
-    private async Task<FanOutSample> FanOut(Target target, int clients, string protocol, string transport, bool fullWarmUp = true)
+    private async Task<FanOutSample> FanOut(Target target, int clients, string protocol, string transport, TimeSpan writeDelay = default, bool fullWarmUp = true)
     {
         await using var fleet = await ClientFleet.Open(target.WebSockets, clients, "benchfan", options.ClientProcesses, protocol, transport);
         if (fleet.Failed > 0)
@@ -403,8 +408,8 @@ public sealed class Runner(RunnerOptions options)
         }
 
         using var publisher = new Publisher(target.Api);
-        await using var window = await DeliveryWindow.Open(fleet);
-        async Task<double> Round(TimeSpan length) => await publisher.FullSpeed("benchfan", 4, length, window) / length.TotalSeconds;
+        await using var window = await DeliveryWindow.Open(fleet, writeDelay);
+        async Task<double> Round(TimeSpan length) => await publisher.FullSpeed("benchfan", Publishers, length, window) / length.TotalSeconds;
         if (fullWarmUp)
         {
             await SteadyState.WarmUp(() => Round(SteadyState.Round));
@@ -418,10 +423,12 @@ public sealed class Runner(RunnerOptions options)
         await fleet.Reset();
         var gateway = target.GatewayPids();
         var cpuBefore = (Gateway: ProcessCpu.Of(gateway), Clients: ProcessCpu.Of(fleet.Pids), Publisher: ProcessCpu.Of(Environment.ProcessId));
+        window.TakeHeld();
         var clock = Stopwatch.StartNew();
-        var published = await publisher.FullSpeed("benchfan", 4, options.Duration, window);
+        var published = await publisher.FullSpeed("benchfan", Publishers, options.Duration, window);
         var (received, bytes, _) = await fleet.Report();
         var seconds = clock.Elapsed.TotalSeconds;
+        var held = window.TakeHeld().TotalSeconds / (Publishers * seconds);
         double PerMessage(TimeSpan after, TimeSpan before) => (after - before).TotalMicroseconds / Math.Max(1, received);
         var sample = new FanOutSample(received / seconds, bytes / seconds, published * (double)clients / seconds, received / (double)Math.Max(1, fleet.Reads),
             PerMessage(ProcessCpu.Of(gateway), cpuBefore.Gateway), PerMessage(ProcessCpu.Of(fleet.Pids), cpuBefore.Clients),
@@ -431,7 +438,7 @@ public sealed class Runner(RunnerOptions options)
             notes.Add($"{target.Name}, fan-out to {clients:N0} {protocol}/{transport} subscribers: the server closed {fleet.Closed:N0} of them (close codes and counts: {fleet.CloseCodes}; 3008 send queue full, 3012 no pong in time), so fewer received");
         }
 
-        Log(FormattableString.Invariant($"{target.Name}: {protocol}/{transport} x {clients:N0}: {sample.Messages:F0} msgs/s ({sample.Offered:F0} published), {sample.Bytes:F0} bytes/s, {sample.PerRead:F1} messages per read; CPU µs per message: gateway {sample.GatewayCpu:F2}, clients {sample.ClientCpu:F2}, publisher {sample.PublisherCpu:F2}"));
+        Log(FormattableString.Invariant($"{target.Name}: {protocol}/{transport} x {clients:N0}: {sample.Messages:F0} msgs/s ({sample.Offered:F0} published), {sample.Bytes:F0} bytes/s, {sample.PerRead:F1} messages per read; CPU µs per message: gateway {sample.GatewayCpu:F2}, clients {sample.ClientCpu:F2}, publisher {sample.PublisherCpu:F2}; publishers held by the delivery window {held:P0} of the time"));
         return sample;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Switchboard.ApiGateway.Centrifugo.Config;
 
 namespace Switchboard.Benchmarks;
 
@@ -29,6 +30,9 @@ public sealed record RunnerOptions
     public string WriteDelay { get; init; } = DefaultWriteDelay;
 
     public const string DefaultWriteDelay = "100ms";
+
+    /// <summary><see cref="WriteDelay"/> as a duration (a value the gateway would refuse fails here first).</summary>
+    public TimeSpan WriteDelaySpan => GoDuration.TryParse(WriteDelay, out var delay) ? delay : throw new ArgumentException($"--write-delay {WriteDelay}: not a duration such as 100ms");
 
     /// <summary>Also the 10,000-subscriber fan-out (slower).</summary>
     public bool Full { get; init; }
