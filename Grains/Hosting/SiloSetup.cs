@@ -50,6 +50,7 @@ public static class SiloSetup
                 .UseInMemoryReminderService();
         }
 
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = settings.GrainDirectoryCacheSize);
         if (settings.ProbeTimeout is { } probe)
         {
             silo.Configure<ClusterMembershipOptions>(o =>
