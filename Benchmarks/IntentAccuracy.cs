@@ -158,7 +158,9 @@ public static class IntentAccuracy
             ["parseP50Ms"] = result.ParseP50.TotalMilliseconds,
             ["parseP99Ms"] = result.ParseP99.TotalMilliseconds,
             ["errors"] = flags.ContainsKey("errors")
-                ? new JsonArray(result.Errors.Select(e => (JsonNode)$"  {corpus.Name} #{e.Example.Line}: \"{e.Example.Text}\" {e.Example.Intent} -> {e.Predicted}").ToArray())
+                ? new JsonArray(result.Errors.Select(e => $"  {corpus.Name} #{e.Example.Line}: \"{e.Example.Text}\" {e.Example.Intent} -> {e.Predicted}")
+                    .Concat(result.EntityErrors.Select(e => $"  {corpus.Name} #{e.Example.Line} entities: \"{e.Example.Text}\" missed [{e.Missed}], extra [{e.Extra}]"))
+                    .Select(line => (JsonNode)line).ToArray())
                 : null,
         };
         Console.WriteLine(json.ToJsonString());

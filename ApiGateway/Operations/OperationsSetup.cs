@@ -24,6 +24,8 @@ public static class OperationsSetup
             builder.UseOrleansClient(client => client.AddDashboard());
         }
 
+        DashboardAssets.ReplaceUpstreamProvider(builder.Services);
+
         builder.Services.AddPrometheusMetrics("switchboard-gateway", metrics => metrics
             .AddMeter(GatewayInstruments.MeterName, Switchboard.Bot.Nlu.FeatureRegex.MeterName)
             .AddAspNetCoreInstrumentation());
@@ -36,6 +38,7 @@ public static class OperationsSetup
         var gate = app.Services.GetRequiredService<AdminGate>();
         app.Use(gate.Invoke);
         DashboardLogin.Map(app);
+        DashboardAssets.Map(app, AdminGate.DashboardPath);
         app.MapOrleansDashboard(routePrefix: AdminGate.DashboardPath);
         app.MapPrometheusMetrics();
         HealthEndpoint.Map(app);

@@ -26,7 +26,8 @@ public sealed record NluBenchmark(
     TimeSpan ParseP99,
     TimeSpan? ParseCpuP50,
     TimeSpan? ParseCpuP99,
-    IReadOnlyList<(NluExample Example, string Predicted)> Errors)
+    IReadOnlyList<(NluExample Example, string Predicted)> Errors,
+    IReadOnlyList<(NluExample Example, string Missed, string Extra)> EntityErrors)
 {
     private static readonly double[] Thresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
@@ -101,7 +102,17 @@ public sealed record NluBenchmark(
             Percentile(times, 0.99),
             cpuTimes.Count == 0 ? null : TimeSpan.FromTicks(cpuTimes[(int)(0.5 * cpuTimes.Count)] / 100),
             cpuTimes.Count == 0 ? null : TimeSpan.FromTicks(cpuTimes[Math.Min(cpuTimes.Count - 1, (int)(0.99 * cpuTimes.Count))] / 100),
-            predictions.Where(p => p.Ranking[0].Name != p.Example.Intent).Select(p => (p.Example, p.Ranking[0].Name)).ToList());
+            predictions.Where(p => p.Ranking[0].Name != p.Example.Intent).Select(p => (p.Example, p.Ranking[0].Name)).ToList(),
+            hasEntities ? inScope.Select(e => EntityError(e, parses[e])).OfType<(NluExample, string, string)>().ToList() : []);
+    }
+
+    /// <summary>A message's gold entities that were not predicted exactly and its predictions that are not gold, as <c>type 'text'</c> lists; null when both are empty.</summary>
+    private static (NluExample Example, string Missed, string Extra)? EntityError(NluExample example, ParseResult parse)
+    {
+        var gold = example.Entities.Select(e => (e.Start, e.End, Label: e.Role is null ? e.Entity : e.Entity + "#" + e.Role)).ToHashSet();
+        var predicted = parse.Entities.Select(e => (Start: e.Start ?? 0, End: e.End ?? 0, Label: e.Role is null ? e.Entity : e.Entity + "#" + e.Role)).ToHashSet();
+        string List(IEnumerable<(int Start, int End, string Label)> spans) => string.Join(", ", spans.Select(s => $"{s.Label} '{example.Text[s.Start..s.End]}'"));
+        return gold.SetEquals(predicted) ? null : (example, List(gold.Except(predicted)), List(predicted.Except(gold)));
     }
 
     /// <summary>Intents best first without the fallback the parse may have put first.</summary>

@@ -8,7 +8,8 @@ namespace Switchboard.Bot.Nlu;
 /// outputs are the confidences of the intent ranking. An example's gradient is weighted by the square root of
 /// how much rarer its intent is than the average one, so a few intents with most of the examples (ATIS' flights)
 /// do not drown the rest. Weights are stored feature-major, so scoring a message
-/// reads one contiguous row per feature it has.
+/// reads one contiguous row per feature it has. With few examples per intent, a nearest-centroid classifier over the
+/// dense features (the word vectors) is added to the trained weights (<see cref="CentroidPrior"/>).
 /// </summary>
 public sealed class IntentClassifier
 {
@@ -16,6 +17,20 @@ public sealed class IntentClassifier
 
     /// <summary>L2 weight decay per example; chosen on the development splits of ATIS, SNIPS and CLINC150.</summary>
     private const float Decay = 1e-6f;
+
+    /// <summary>
+    /// The weight of the nearest-centroid scores, <c>β(x·μ_c − |μ_c|²/2)</c> (the log-odds of Gaussians of equal
+    /// variance around each intent's mean dense vector μ_c), added to the logits; it is linear in x, so it is folded
+    /// into the dense weights and the bias and costs a parse nothing. β = <see cref="CentroidPrior"/> ×
+    /// <see cref="CentroidFade"/> / (<see cref="CentroidFade"/> + examples per intent): 2.9 at 30 examples of 8
+    /// intents, 0.24 at 15,000 of 150, where the trained weights know better. Chosen by leave-one-out on the Braun
+    /// et al. train splits (WebApplications 24 → 25 of 30, AskUbuntu and Chatbot unchanged, the same for priors 3 to
+    /// 10; 20 cost AskUbuntu one) and checked on the development splits of ATIS and CLINC150.
+    /// </summary>
+    private const float CentroidPrior = 5f;
+
+    /// <summary>The examples per intent at which the centroid prior is down to half its weight.</summary>
+    private const float CentroidFade = 5f;
 
     private readonly string[] labels;
     private readonly float[] weights;
@@ -103,6 +118,7 @@ public sealed class IntentClassifier
         }
 
         Rescale(weights, dense, (float)scale);
+        AddCentroids(features, target, counts, dense, bias);
         return new IntentClassifier(labels, weights, dense, bias);
     }
 
@@ -152,6 +168,41 @@ public sealed class IntentClassifier
         }
 
         return new IntentClassifier(labels, weights, dense, bias);
+    }
+
+    /// <summary>Adds the nearest-centroid scores of the dense features (<see cref="CentroidPrior"/>) to the dense weights and the bias.</summary>
+    private static void AddCentroids(IReadOnlyList<SparseVector> features, int[] target, int[] counts, float[] dense, float[] bias)
+    {
+        var classes = counts.Length;
+        var denseSize = dense.Length / classes;
+        if (denseSize == 0)
+        {
+            return;
+        }
+
+        var means = new double[classes * denseSize];
+        for (var n = 0; n < features.Count; n++)
+        {
+            var x = features[n].Dense!;
+            for (var k = 0; k < denseSize; k++)
+            {
+                means[(target[n] * denseSize) + k] += x[k] / counts[target[n]];
+            }
+        }
+
+        var beta = CentroidPrior * CentroidFade / (CentroidFade + (features.Count / (double)classes));
+        for (var c = 0; c < classes; c++)
+        {
+            var squared = 0.0;
+            for (var k = 0; k < denseSize; k++)
+            {
+                var mean = means[(c * denseSize) + k];
+                dense[(k * classes) + c] += (float)(beta * mean);
+                squared += mean * mean;
+            }
+
+            bias[c] -= (float)(beta * squared / 2);
+        }
     }
 
     private static void Score(SparseVector x, float[] weights, float[] dense, float[] bias, int denseSize, float scale, float[] scores)

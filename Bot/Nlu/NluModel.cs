@@ -131,9 +131,12 @@ public sealed class NluModel
             .ToList();
 
         progress?.Report(new TrainingProgress("entities", 0, $"{data.Examples.Sum(e => e.Entities.Count)} entities of {data.Examples.SelectMany(e => e.Entities).Select(e => e.Entity).Distinct().Count()} types"));
+        // Each word's cluster once per training, not once per epoch.
+        var signatures = new Dictionary<string, int>(StringComparer.Ordinal);
+        int[]? Clusters(List<Token> tokens) => words is null ? null : tokens.ConvertAll(t => signatures.TryGetValue(t.Text, out var s) ? s : signatures[t.Text] = words.Signature(t.Text)).ToArray();
         var tagger = EntityTagger.Train(
             settings.Entities ? data.Examples : [],
-            (example, tokens, drop) => TokenFeatures.Extract(tokens, RetrievalIntent.BaseOf(example.Intent), TokenMarks(example, tokens, lexicon, annotations, settings, random), drop),
+            (example, tokens, drop) => TokenFeatures.Extract(tokens, RetrievalIntent.BaseOf(example.Intent), TokenMarks(example, tokens, lexicon, annotations, settings, random), drop, Clusters(tokens)),
             settings.Epochs,
             seed,
             d => progress?.Report(new TrainingProgress("entities", d)));
@@ -275,7 +278,7 @@ public sealed class NluModel
         var entities = new List<ExtractedEntity>();
         if (!Tagger.IsEmpty && tokens.Count > 0)
         {
-            foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(TokenFeatures.Extract(tokens, intent, marks)))
+            foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(TokenFeatures.Extract(tokens, intent, marks, clusters: wordVectors is null ? null : tokens.ConvertAll(t => wordVectors.Signature(t.Text)).ToArray())))
             {
                 var from = tokens[start].Start;
                 var to = tokens[end - 1].End;

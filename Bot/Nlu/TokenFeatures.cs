@@ -17,6 +17,18 @@ public static class TokenFeatures
     /// </summary>
     private const int FarLeft = 12;
 
+    /// <summary>The clusters of a token's neighbours, as bits of their signatures (64 clusters).</summary>
+    private const int NeighbourClusterBits = 6;
+
+    /// <summary>
+    /// The word-vector clusters of a token as features, coarse to fine (64, 1,024 and 16,384 clusters: the first
+    /// bits of <see cref="WordVectors.Signature"/>), and of its neighbours at the coarsest. Chosen on the development
+    /// splits against 8/12/16 bits with neighbours at 8 and 8/12 without neighbours (entity F1: SNIPS 0.943 → 0.949,
+    /// 0.952, 0.948; ATIS 0.960 → 0.961, 0.958, 0.959). The clusters are coarse: on a fixture of 20 values never seen
+    /// in training, said in the same words as two types, they typed no more of them right (11 with, 11 without).
+    /// </summary>
+    private static readonly int[] ClusterBits = [6, 10, 14];
+
     private static readonly ulong Start = FeatureHash.Of("\u0002^");
     private static readonly ulong End = FeatureHash.Of("\u0002$");
     private static readonly ulong[] T = Enumerable.Range(100, 40).Select(FeatureHash.Template).ToArray();
@@ -63,7 +75,8 @@ public static class TokenFeatures
         return marks;
     }
 
-    public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null)
+    /// <param name="clusters">Each token's <see cref="WordVectors.Signature"/>, or null without word vectors.</param>
+    public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null, int[]? clusters = null)
     {
         var n = tokens.Count;
         var words = new ulong[n];
@@ -131,6 +144,17 @@ public static class TokenFeatures
                 f.Add(FeatureHash.Combine(T[30], words[k], k >= i - 4 ? 1UL : 2UL));
             }
 
+            if (clusters is not null)
+            {
+                foreach (var bits in ClusterBits)
+                {
+                    f.Add(FeatureHash.Combine(T[31], (ulong)bits, Cluster(clusters[i], bits)));
+                }
+
+                f.Add(FeatureHash.Combine(T[32], i > 0 ? Cluster(clusters[i - 1], NeighbourClusterBits) : Start));
+                f.Add(FeatureHash.Combine(T[33], i + 1 < n ? Cluster(clusters[i + 1], NeighbourClusterBits) : End));
+            }
+
             foreach (var mark in marks[i])
             {
                 var key = FeatureHash.Of(mark);
@@ -163,6 +187,9 @@ public static class TokenFeatures
 
         return result;
     }
+
+    /// <summary>The cluster of a word among 2^bits (0 for a word without a vector).</summary>
+    private static ulong Cluster(int signature, int bits) => (ulong)(signature >> (WordVectors.SignatureBits - bits));
 
     /// <summary>The hash of the collapsed word shape: <c>Paris</c> → <c>Xx</c>, <c>42</c> → <c>d</c>, <c>7pm</c> → <c>dx</c>.</summary>
     private static ulong Shape(string word)

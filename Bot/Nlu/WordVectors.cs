@@ -17,6 +17,12 @@ public sealed class WordVectors
     /// <summary>The name in <c>config.yml</c> (<c>LanguageModelFeaturizer</c> <c>model_name</c>).</summary>
     public const string MiniLmStaticName = Training.ConfigReader.WordVectorsName;
 
+    /// <summary>Bits of a word's <see cref="Signature"/>.</summary>
+    public const int SignatureBits = 16;
+
+    /// <summary>The most frequent whole words, whose mean vector is the origin the signature's hyperplanes pass through.</summary>
+    private const int CentreWords = 5000;
+
     /// <summary>Longer words are one unknown piece, as in BERT's tokenizer.</summary>
     private const int MaxWordLength = 100;
 
@@ -33,6 +39,7 @@ public sealed class WordVectors
     private readonly Stream matrix;
     private readonly long offset;
     private readonly Lock read = new();
+    private readonly Lazy<(float[] Centre, float[][] Normals)> hyperplanes;
 
     private WordVectors()
     {
@@ -72,6 +79,7 @@ public sealed class WordVectors
 
         offset = start;
         Dimension = (int)columns;
+        hyperplanes = new(Hyperplanes);
     }
 
     public static WordVectors MiniLm => MiniLmInstance.Value;
@@ -136,6 +144,78 @@ public sealed class WordVectors
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// A word's cluster as <see cref="SignatureBits"/> bits (random-hyperplane hashing): bit k says on which side of
+    /// the k-th of fixed random hyperplanes through the vocabulary's centre the word's vector lies, so the first b
+    /// bits name one of 2^b clusters and words near in meaning share more bits on average (cities among themselves
+    /// than with foods: <c>WordClusterTests</c>), a coarse grouping, not k-means. The hyperplanes come from a fixed
+    /// seed, so a model stores nothing for them. A word outside the vocabulary (or with no letter or digit) is 0.
+    /// </summary>
+    public int Signature(string word)
+    {
+        if (word.Length is 0 or > MaxWordLength || !char.IsLetterOrDigit(word[0]))
+        {
+            return 0;
+        }
+
+        var (origin, normals) = hyperplanes.Value;
+        var sum = new float[Dimension];
+        var row = new float[Dimension];
+        Span<char> lower = stackalloc char[word.Length];
+        word.AsSpan().ToLowerInvariant(lower);
+        var total = AddPieces(lower, sum, row);
+        if (total <= 0)
+        {
+            return 0;
+        }
+
+        var signature = 1 << SignatureBits; // set, so a word in the vocabulary never collides with 0
+        for (var k = 0; k < normals.Length; k++)
+        {
+            var dot = 0f;
+            for (var j = 0; j < Dimension; j++)
+            {
+                dot += ((sum[j] / total) - origin[j]) * normals[k][j];
+            }
+
+            if (dot > 0)
+            {
+                signature |= 1 << (SignatureBits - 1 - k);
+            }
+        }
+
+        return signature;
+    }
+
+    /// <summary>The centre of the most frequent words' vectors and <see cref="SignatureBits"/> random normals from a fixed seed.</summary>
+    private (float[] Centre, float[][] Normals) Hyperplanes()
+    {
+        var origin = new float[Dimension];
+        var row = new float[Dimension];
+        for (var id = FirstWordId; id < FirstWordId + CentreWords; id++)
+        {
+            Row(id, row);
+            for (var j = 0; j < Dimension; j++)
+            {
+                origin[j] += row[j] / CentreWords;
+            }
+        }
+
+        var random = new Random(20261130);
+        var normals = new float[SignatureBits][];
+        for (var k = 0; k < SignatureBits; k++)
+        {
+            normals[k] = new float[Dimension];
+            for (var j = 0; j < Dimension; j++)
+            {
+                // Standard normal coordinates (Box–Muller), so the normals are uniform over directions.
+                normals[k][j] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            }
+        }
+
+        return (origin, normals);
     }
 
     /// <summary>Adds the weighted vectors of a word's pieces (greedy longest match first, BERT's WordPiece); returns their total weight.</summary>

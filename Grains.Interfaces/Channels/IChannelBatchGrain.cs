@@ -7,6 +7,9 @@ namespace Switchboard.Channels;
 /// </summary>
 public interface IChannelBatchGrain : IGrainWithIntegerKey
 {
-    /// <summary>Publishes every channel's publications; one outcome per channel, in order. Answers once every channel answered.</summary>
-    ValueTask<ChannelPublished[]> Publish(ChannelPublishes[] channels);
+    /// <summary>
+    /// Publishes every channel's publications; one outcome per channel, in order. Answers once every channel answered.
+    /// The array is not copied (<c>[Immutable]</c>): the caller does not change it once the call is made.
+    /// </summary>
+    ValueTask<ChannelPublished[]> Publish([Immutable] ChannelPublishes[] channels);
 }

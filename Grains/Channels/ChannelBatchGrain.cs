@@ -13,7 +13,7 @@ public sealed class ChannelBatchGrain(GrainReferences grains) : Grain, IChannelB
 {
     public async ValueTask<ChannelPublished[]> Publish(ChannelPublishes[] channels)
     {
-        var calls = new Task<Publication[]>[channels.Length];
+        var calls = new Task<long>[channels.Length];
         for (var i = 0; i < channels.Length; i++)
         {
             calls[i] = Call(channels[i]);
@@ -34,13 +34,13 @@ public sealed class ChannelBatchGrain(GrainReferences grains) : Grain, IChannelB
         {
             outcomes[i] = calls[i].IsCompletedSuccessfully
                 ? new ChannelPublished(calls[i].Result, null)
-                : new ChannelPublished(null, calls[i].Exception?.InnerException is { } e ? $"{e.GetType().Name}: {e.Message}" : "cancelled");
+                : new ChannelPublished(0, calls[i].Exception?.InnerException is { } e ? $"{e.GetType().Name}: {e.Message}" : "cancelled");
         }
 
         return outcomes;
     }
 
-    private Task<Publication[]> Call(ChannelPublishes publishes)
+    private Task<long> Call(ChannelPublishes publishes)
     {
         try
         {
@@ -48,7 +48,7 @@ public sealed class ChannelBatchGrain(GrainReferences grains) : Grain, IChannelB
         }
         catch (Exception e)
         {
-            return Task.FromException<Publication[]>(e);
+            return Task.FromException<long>(e);
         }
     }
 }

@@ -43,9 +43,13 @@ public sealed class ChannelGrain(
     }
 
     public async ValueTask<Publication> Publish(Publication publication, bool skipHistory = false) =>
-        (await PublishMany([publication], skipHistory))[0];
+        (await Store([publication], skipHistory))[0];
 
-    public async ValueTask<Publication[]> PublishMany(Publication[] publications, bool skipHistory = false)
+    public async ValueTask<long> PublishMany(Publication[] publications, bool skipHistory = false) =>
+        publications.Length == 0 ? 0 : (await Store(publications, skipHistory))[0].Offset;
+
+    /// <returns>Stamped copies of <paramref name="publications"/>, as stored and fanned out.</returns>
+    private async ValueTask<Publication[]> Store(Publication[] publications, bool skipHistory)
     {
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var stamped = new Publication[publications.Length];

@@ -34,6 +34,13 @@ public sealed record ClusterSettings
     /// <summary>Most queued stream events a pulling agent hands a consumer in one delivery (1 = one at a time).</summary>
     public int StreamBatchSize { get; init; } = 64;
 
+    /// <summary>
+    /// Most grain locations a silo caches (Orleans' grain directory cache). Orleans' default, 1,000,000, is allocated
+    /// up front: ~18.6 MB of every silo's heap before its first grain. A silo that calls more distinct remote grains
+    /// than this looks the rest up in the directory again.
+    /// </summary>
+    public int GrainDirectoryCacheSize { get; init; } = 100_000;
+
     /// <summary>Membership probe timeout; tests shorten it so a dead silo is declared dead in seconds.</summary>
     public TimeSpan? ProbeTimeout { get; init; }
 
@@ -78,6 +85,7 @@ public sealed record ClusterSettings
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
+            GrainDirectoryCacheSize = Math.Max(1_000, config.GetValue("grain_directory_cache_size", defaults.GrainDirectoryCacheSize)),
             TrackerIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds))),
             UserIdleTimeout = config.GetValue("user_idle_seconds", 0.0) is var userIdle and > 0 ? TimeSpan.FromSeconds(Math.Max(61, userIdle)) : TimeSpan.Zero,
             ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("shutdown_timeout", defaults.ShutdownTimeout.TotalSeconds))),

@@ -60,6 +60,7 @@ public static class SiloSetup
             silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None);
         }
 
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = settings.GrainDirectoryCacheSize);
         if (settings.ProbeTimeout is { } probe)
         {
             silo.Configure<ClusterMembershipOptions>(o =>

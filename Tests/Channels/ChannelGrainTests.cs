@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Channels;
 using Switchboard.Nodes;
 using Switchboard.Tests.Infrastructure;
@@ -164,6 +165,29 @@ public sealed class ChannelGrainTests(MemoryClusterFixture fixture)
         Assert.Equal(0, published.Offset);
         Assert.Empty(history.Publications);
         Assert.Null(subscribed.Position);
+    }
+
+    [Fact]
+    public async Task PublishManyReturnsTheFirstOffsetAndLeavesTheCallersArrayAsItWas()
+    {
+        // From inside the silo the call is local and, its array being [Immutable], not copied: the grain sees the
+        // caller's very array and must stamp copies of its publications, never the publications or the array.
+        var grains = fixture.Cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        var channel = grains.GetGrain<IChannelGrain>(HistoryNamespace(size: 5) + Unique("batch"));
+        var given = new[] { Message("1"), Message("2"), Message("3") };
+        var sent = given.ToArray();
+
+        var first = await channel.PublishMany(given);
+        var again = await channel.PublishMany([Message("4")]);
+
+        Assert.Equal(sent, given);
+        Assert.All(given, p => Assert.True(p.Uid.Length == 0 && p.Offset == 0 && p.Timestamp == 0, $"the caller's {p} was stamped"));
+        Assert.Equal(1, first);
+        Assert.Equal(4, again);
+        var history = (await channel.GetHistory(HistoryQuery.All)).Publications;
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, history.Select(p => p.Offset));
+        Assert.Equal(["1", "2", "3", "4"], history.Select(Text));
+        Assert.All(history, p => Assert.False(string.IsNullOrEmpty(p.Uid)));
     }
 
     [Fact]

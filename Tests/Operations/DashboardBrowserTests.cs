@@ -28,6 +28,11 @@ public sealed class DashboardBrowserTests
             Assert.Contains("silo shown: " + silo.Endpoint, browser.Output, StringComparison.Ordinal);
         }
 
+        foreach (var asset in new[] { "/dashboard/index.min.js", "/dashboard/index.css", "/dashboard/fonts/" })
+        {
+            Assert.Contains("asset loaded: " + asset, browser.Output, StringComparison.Ordinal);
+        }
+
         Assert.True(new FileInfo(screenshot).Length > 10_000);
     }
 }

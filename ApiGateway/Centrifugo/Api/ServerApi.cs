@@ -37,10 +37,11 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
     /// Publishes a batch with one trip to the cluster (see <see cref="ChannelPublisher.PublishMany"/>): each channel's
     /// publications keep their order in <paramref name="items"/> and take consecutive offsets. One outcome per item,
     /// in order, once every channel answered (so after its history write); a channel that failed fails only its items.
+    /// Each outcome is the publication's offset (0 when its channel keeps no history).
     /// </summary>
-    public async ValueTask<ApiOutcome<Publication>[]> PublishMany(IReadOnlyList<(string Channel, byte[] Data, string? Client)> items, bool skipHistory = false)
+    public async ValueTask<ApiOutcome<long>[]> PublishMany(IReadOnlyList<(string Channel, byte[] Data, string? Client)> items, bool skipHistory = false)
     {
-        var outcomes = new ApiOutcome<Publication>[items.Count];
+        var outcomes = new ApiOutcome<long>[items.Count];
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
         {
@@ -97,11 +98,12 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
 
         for (var g = 0; g < batch.Length; g++)
         {
-            if (published[g].Publications is { } stored)
+            if (published[g].Failure is null)
             {
-                for (var j = 0; j < stored.Length; j++)
+                var first = published[g].FirstOffset;
+                for (var j = 0; j < members[g].Count; j++)
                 {
-                    outcomes[members[g][j]] = stored[j];
+                    outcomes[members[g][j]] = first == 0 ? 0 : first + j;
                 }
 
                 continue;
@@ -118,7 +120,7 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
     }
 
     /// <summary>Publishes to each channel (in one batch); one outcome per channel, in order.</summary>
-    public async Task<ApiOutcome<Publication>[]> Broadcast(IReadOnlyList<string> channels, byte[] data, string? client = null, bool skipHistory = false) =>
+    public async Task<ApiOutcome<long>[]> Broadcast(IReadOnlyList<string> channels, byte[] data, string? client = null, bool skipHistory = false) =>
         await PublishMany([.. channels.Select(channel => (channel, data, client))], skipHistory);
 
     public async Task<ApiError?> Subscribe(string user, string channel, string? client)

@@ -238,13 +238,21 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
         }
     }
 
-    private async Task<ApiOutcome<Channels.Publication>> PublishResult(string channel, ByteString data, bool skipHistory) =>
-        data.IsEmpty || !ApiPayload.IsJson(data.Span) ? ApiError.BadRequest : await api.Publish(channel, data.ToByteArray(), skipHistory: skipHistory);
+    private async Task<ApiOutcome<long>> PublishResult(string channel, ByteString data, bool skipHistory)
+    {
+        if (data.IsEmpty || !ApiPayload.IsJson(data.Span))
+        {
+            return ApiError.BadRequest;
+        }
 
-    private static PublishResponse PublishOf(ApiOutcome<Channels.Publication> outcome) =>
+        var (publication, error) = await api.Publish(channel, data.ToByteArray(), skipHistory: skipHistory);
+        return error is null ? publication!.Offset : error;
+    }
+
+    private static PublishResponse PublishOf(ApiOutcome<long> outcome) =>
         outcome.Error is { } error
             ? new PublishResponse { Error = ErrorOf(error) }
-            : new PublishResponse { Result = new PublishResult { Offset = (ulong)outcome.Result!.Offset } };
+            : new PublishResponse { Result = new PublishResult { Offset = (ulong)outcome.Result } };
 
     private async Task<BroadcastResponse> BroadcastOf(BroadcastRequest request)
     {

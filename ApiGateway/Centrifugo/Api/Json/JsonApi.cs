@@ -124,7 +124,7 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
         }
 
         var (publication, error) = await api.Publish(channel, data, skipHistory: skipHistory);
-        return error is not null ? new ApiReply(error, null) : new ApiReply(null, w => WritePublishResult(w, publication!));
+        return error is not null ? new ApiReply(error, null) : new ApiReply(null, w => WritePublishResult(w, publication!.Offset));
     };
 
     private Call Broadcast(IReadOnlyList<string> channels, byte[]? data, bool skipHistory) => async () =>
@@ -139,10 +139,10 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
         {
             w.WriteStartObject();
             w.WriteStartArray("responses");
-            foreach (var (publication, error) in outcomes)
+            foreach (var (offset, error) in outcomes)
             {
                 w.WriteStartObject();
-                new ApiReply(error, error is null ? r => WritePublishResult(r, publication!) : null).WriteFields(w, "result");
+                new ApiReply(error, error is null ? r => WritePublishResult(r, offset) : null).WriteFields(w, "result");
                 w.WriteEndObject();
             }
 
@@ -261,12 +261,12 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
         });
     };
 
-    private static void WritePublishResult(Utf8JsonWriter w, Publication publication)
+    private static void WritePublishResult(Utf8JsonWriter w, long offset)
     {
         w.WriteStartObject();
-        if (publication.Offset > 0)
+        if (offset > 0)
         {
-            w.WriteNumber("offset", publication.Offset);
+            w.WriteNumber("offset", offset);
         }
 
         w.WriteEndObject();

@@ -1,0 +1,54 @@
+using Switchboard.Bot.Evaluation;
+using Switchboard.Bot.Nlu;
+using Switchboard.Bot.Training;
+
+namespace Switchboard.Tests.Bot.Nlu;
+
+/// <summary>
+/// The entity tagger reads each word's word-vector cluster (<see cref="WordVectors.Signature"/>): two entity types said
+/// in the same words around them differ only in their values, and a value never seen in training is tagged with
+/// the type of the values it is near in meaning.
+/// </summary>
+public sealed class WordClusterTests
+{
+    private static readonly string[] Cities = ["paris", "london", "berlin", "madrid", "vienna", "dublin", "lisbon", "prague"];
+    private static readonly string[] Foods = ["pizza", "pasta", "sushi", "salad", "soup", "bread", "cheese", "rice"];
+    private static readonly string[] Frames = ["tell me about {0}", "what do you know about {0}", "i love {0}", "show me {0} please", "{0} is great"];
+
+    private static readonly string[] UnseenCities = ["rome", "amsterdam", "athens", "oslo", "warsaw", "budapest", "brussels", "stockholm", "helsinki", "munich"];
+    private static readonly string[] UnseenFoods = ["noodles", "chocolate", "burger", "steak", "pancakes", "sandwich", "cake", "chicken", "butter", "potatoes"];
+
+    [Fact]
+    public void Words_near_in_meaning_share_more_of_their_signature()
+    {
+        var vectors = WordVectors.MiniLm;
+        double Shared(string[] a, string[] b) => a.SelectMany(x => b.Where(y => y != x).Select(y => WordVectors.SignatureBits - int.PopCount(vectors.Signature(x) ^ vectors.Signature(y)))).Average();
+        string[] cities = [.. Cities, .. UnseenCities];
+        string[] foods = [.. Foods, .. UnseenFoods];
+        Assert.True(Shared(cities, cities) > Shared(cities, foods) + 1, $"cities share {Shared(cities, cities):F1} bits among themselves, {Shared(cities, foods):F1} with foods");
+        Assert.True(Shared(foods, foods) > Shared(cities, foods) + 1, $"foods share {Shared(foods, foods):F1} bits among themselves, {Shared(cities, foods):F1} with cities");
+        Assert.Equal(vectors.Signature("Paris"), vectors.Signature("paris"));
+        Assert.NotEqual(0, vectors.Signature("paris"));
+        Assert.Equal(0, vectors.Signature("?"));
+        Assert.Equal(0, vectors.Signature(new string('x', 101)));
+    }
+
+    private static NluModel Train(string? wordVectors)
+    {
+        var train = new List<NluExample>();
+        foreach (var (values, type) in new[] { (Cities, "city"), (Foods, "food") })
+        {
+            foreach (var frame in Frames)
+            {
+                foreach (var value in values)
+                {
+                    var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, frame, value);
+                    var tags = string.Join(' ', text.Split(' ').Select(w => w == value ? "B-" + type : "O"));
+                    train.Add(CorpusReader.FromBio("clusters", text, tags, "chat", train.Count + 1));
+                }
+            }
+        }
+
+        return NluModel.Train(new BenchmarkCorpus("clusters", train, []).ToTrainingData(NluSettings.Default with { WordVectors = wordVectors }));
+    }
+}
