@@ -35,6 +35,9 @@ public static class CentrifugoSetup
         services.AddSingleton<JsonApi>();
         services.AddSingleton<RpcHandlers>();
         services.AddSingleton<EmulationRouter>();
+        services.AddSingleton<WebSocketSessions>();
+        services.AddSingleton<DirectWebSocketAccept>();
+        builder.WebHost.ConfigureKestrel(DirectWebSocketAccept.AddTo);
         if (options.GrpcApi)
         {
             services.AddSingleton<GrpcApiListener>();

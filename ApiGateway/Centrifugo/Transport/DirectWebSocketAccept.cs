@@ -1,0 +1,89 @@
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Switchboard.ApiGateway.Centrifugo.Transport;
+
+/// <summary>
+/// Accepts client WebSockets below Kestrel's HTTP layer, a connection middleware on the gateway's listeners. It peeks
+/// at a connection's first bytes without consuming them: a plain upgrade to <see cref="WebSocketEndpoint.Path"/> the
+/// session can take as it is (<see cref="UpgradeHead"/>, a subprotocol served, the node listening) is answered here
+/// and its socket runs over the connection's own pipes; everything else (the HTTP APIs, HTTP-streaming and SSE, TLS,
+/// HTTP/2, a head split over several reads, a refused upgrade) goes on to Kestrel untouched. An idle socket then holds
+/// no HTTP/1 connection, request, headers, HTTP context or upgrade stream: about a third of what it held.
+/// </summary>
+public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<DirectWebSocketAccept> logger)
+{
+    /// <summary>Adds the middleware to every listener Kestrel opens from the gateway's URLs.</summary>
+    public static void AddTo(KestrelServerOptions kestrel) =>
+        kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
+        {
+            var accept = listen.ApplicationServices.GetRequiredService<DirectWebSocketAccept>();
+            var headTimeout = kestrel.Limits.RequestHeadersTimeout;
+            return connection => accept.OnConnection(connection, next, headTimeout);
+        }));
+
+    private async Task OnConnection(ConnectionContext connection, ConnectionDelegate next, TimeSpan headTimeout)
+    {
+        if (await Peek(connection, headTimeout) is var (head, end, subprotocol, binary))
+        {
+            connection.Transport.Input.AdvanceTo(end);
+            await Serve(connection, head, subprotocol, binary);
+            return;
+        }
+
+        await next(connection);
+    }
+
+    /// <summary>
+    /// The connection's first bytes if they are an upgrade to take here (the caller consumes them up to the end),
+    /// else null with nothing consumed or examined, so that Kestrel reads the same bytes at once.
+    /// </summary>
+    private async Task<(UpgradeHead Head, SequencePosition End, string? Subprotocol, bool Binary)?> Peek(ConnectionContext connection, TimeSpan headTimeout)
+    {
+        var input = connection.Transport.Input;
+        ReadResult read;
+        try
+        {
+            // One read: a plain upgrade arrives in one piece. A connection that sends nothing in Kestrel's header
+            // time goes on to Kestrel, whose own timeouts then apply.
+            using var quiet = new CancellationTokenSource(headTimeout);
+            read = await input.ReadAsync(quiet.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        if (UpgradeHead.Read(read.Buffer, out var end) is { } head && sessions.NodeListening
+            && WebSocketSessions.TryChooseSubprotocol(head.Subprotocols, head.FormatProtobuf, out var subprotocol, out var binary))
+        {
+            return (head, end, subprotocol, binary);
+        }
+
+        input.AdvanceTo(read.Buffer.Start, read.Buffer.Start);
+        return null;
+    }
+
+    private async Task Serve(ConnectionContext connection, UpgradeHead head, string? subprotocol, bool binary)
+    {
+        try
+        {
+            await connection.Transport.Output.WriteAsync(head.Response(subprotocol), connection.ConnectionClosed);
+            var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+            {
+                IsServer = true,
+                SubProtocol = subprotocol,
+                // No WebSocket-level keep-alive: it is a timer per socket, and sessions ping in the protocol on the node's wheel.
+                KeepAliveInterval = TimeSpan.Zero,
+            });
+            await sessions.Run(socket, binary, connection.ConnectionClosed);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or WebSocketException)
+        {
+            // The client hung up.
+            logger.LogDebug("WebSocket connection {Connection} ended: {Reason}", connection.ConnectionId, ex.Message);
+        }
+    }
+}

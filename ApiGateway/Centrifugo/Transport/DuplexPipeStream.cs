@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Switchboard.ApiGateway.Centrifugo.Transport;
+
+/// <summary>
+/// A connection's transport pipes as the stream a <see cref="System.Net.WebSockets.WebSocket"/> runs over: async
+/// only, zero-byte reads wait for data without consuming it (so an idle socket holds no buffer), and disposing ends
+/// pending reads and flushes without closing the connection (Kestrel closes it, flushing what was written, when the
+/// connection's delegate returns).
+/// </summary>
+internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        var result = await pipe.Input.ReadAsync(cancellationToken);
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException("The stream was disposed.");
+        }
+
+        var buffer = result.Buffer;
+        var count = (int)Math.Min(buffer.Length, destination.Length);
+        buffer.Slice(0, count).CopyTo(destination.Span);
+        // Nothing examined beyond what is taken: a zero-byte read leaves the data for the next read.
+        pipe.Input.AdvanceTo(buffer.GetPosition(count));
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        var result = await pipe.Output.WriteAsync(source, cancellationToken);
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException("The stream was disposed.");
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async Task FlushAsync(CancellationToken cancellationToken) => await pipe.Output.FlushAsync(cancellationToken);
+
+    public override void Flush() => throw new NotSupportedException("Async only.");
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // The WebSocket disposes its stream when aborted: a read or a write blocked on a slow peer must end then.
+            pipe.Input.CancelPendingRead();
+            pipe.Output.CancelPendingFlush();
+        }
+
+        base.Dispose(disposing);
+    }
+}
