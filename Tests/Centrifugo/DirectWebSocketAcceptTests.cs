@@ -26,8 +26,8 @@ public sealed class DirectWebSocketAcceptTests(DirectWebSocketAcceptTests.Gatewa
 
     private Uri BaseUrl => new(gateway.Host.BaseUrl);
 
-    private static string Head(string target = "/connection/websocket", string version = "13", string key = Key, string extra = "") =>
-        $"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: {version}\r\nSec-WebSocket-Key: {key}\r\n{extra}\r\n";
+    private string Head(string target = "/connection/websocket", string version = "13", string key = Key, string extra = "") =>
+        $"GET {target} HTTP/1.1\r\nHost: {BaseUrl.Authority}\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: {version}\r\nSec-WebSocket-Key: {key}\r\n{extra}\r\n";
 
     [Fact]
     public async Task PlainUpgradeIsAnsweredBelowTheHttpLayerAndServesTheSession()
@@ -96,6 +96,42 @@ public sealed class DirectWebSocketAcceptTests(DirectWebSocketAcceptTests.Gatewa
         Assert.Equal(400, status);
         Assert.DoesNotContain("Upgrade:", headers, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Unsupported WebSocket subprotocol", body);
+    }
+
+    [Fact]
+    public async Task OwnOriginIsAcceptedAndAnyOtherRefusedByDefault()
+    {
+        await using (var connection = await RawConnection.Open(BaseUrl))
+        {
+            await connection.Send(Encoding.ASCII.GetBytes(Head(extra: $"Origin: {gateway.Host.BaseUrl}\r\n")));
+            var response = await connection.ReadHead();
+            Assert.StartsWith("HTTP/1.1 101 ", response.StatusLine);
+            Assert.Null(response.Header("Server"));
+        }
+
+        foreach (var origin in new[] { "https://evil.example", "null", $"{gateway.Host.BaseUrl}.evil.example" })
+        {
+            var (status, headers, body) = await Exchange(Head(extra: $"Origin: {origin}\r\n"));
+            Assert.True(status == 403, origin);
+            Assert.DoesNotContain("Upgrade:", headers, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("origin not allowed", body);
+        }
+    }
+
+    [Fact]
+    public async Task AllowedOriginsPatternsAreApplied()
+    {
+        await using var host = await GatewayHost.StartAsync(GatewayHost.DefaultConfig.TrimEnd().TrimEnd('}') + """, "allowed_origins": ["https://*.example.com", "http://localhost:3000"] }""");
+        var url = new Uri(host.BaseUrl);
+        string OriginHead(string origin) =>
+            $"GET /connection/websocket HTTP/1.1\r\nHost: {url.Authority}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {Key}\r\nOrigin: {origin}\r\n\r\n";
+        foreach (var (origin, allowed) in new[] { ("https://app.example.com", true), ("http://localhost:3000", true), ("HTTPS://APP.EXAMPLE.COM", true), ("https://example.com.evil.example", false), ("http://localhost:3001", false), (host.BaseUrl, false) })
+        {
+            await using var connection = await RawConnection.Open(url);
+            await connection.Send(Encoding.ASCII.GetBytes(OriginHead(origin)));
+            var status = (await connection.ReadHead()).StatusLine;
+            Assert.True(status.StartsWith(allowed ? "HTTP/1.1 101 " : "HTTP/1.1 403 ", StringComparison.Ordinal), $"{origin}: {status}");
+        }
     }
 
     [Fact]

@@ -31,6 +31,13 @@ public sealed record CentrifugoOptions
     public int GrpcApiPort { get; init; } = 10000;
     public bool ClientInsecure { get; init; }
 
+    /// <summary>
+    /// Origins a browser may open client connections from (<c>allowed_origins</c>: patterns such as
+    /// <c>https://*.example.com</c>, <c>*</c> for any), checked at the WebSocket upgrade. Empty (the default): only
+    /// the gateway's own origin, as Centrifugo. A request without <c>Origin</c> (not a browser) is not checked.
+    /// </summary>
+    public AllowedOrigins AllowedOrigins { get; init; } = new([]);
+
     /// <summary>The Redis list the Redis API consumes (<c>redis_api_list</c>).</summary>
     public string RedisApiList { get; init; } = DefaultApiList;
 
@@ -107,6 +114,7 @@ public sealed record CentrifugoOptions
             GrpcApi = config.GetValue("grpc_api", false),
             GrpcApiPort = config.GetValue("grpc_api_port", defaults.GrpcApiPort),
             ClientInsecure = config.GetValue("client_insecure", false),
+            AllowedOrigins = AllowedOrigins.From(config),
             RedisApiList = config["redis_api_list"] is { Length: > 0 } list ? list : DefaultApiList,
             ApiMaxBodySize = config.GetValue("api_max_body_size", defaults.ApiMaxBodySize),
             ApiBatchMaxCommands = config.GetValue("api_batch_max_commands", defaults.ApiBatchMaxCommands),

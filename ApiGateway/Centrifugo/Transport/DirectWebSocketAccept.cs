@@ -10,7 +10,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// at a connection's first bytes without consuming them: a plain upgrade to <see cref="WebSocketEndpoint.Path"/> the
 /// session can take as it is (<see cref="UpgradeHead"/>, a subprotocol served, the node listening) is answered here
 /// and its socket runs over the connection's own pipes; everything else (the HTTP APIs, HTTP-streaming and SSE, TLS,
-/// HTTP/2, a head split over several reads, a refused upgrade) goes on to Kestrel untouched. An idle socket then holds
+/// HTTP/2, a head split over several reads, a refused upgrade or origin) goes on to Kestrel untouched. An idle socket then holds
 /// no HTTP/1 connection, request, headers, HTTP context or upgrade stream: about a third of what it held.
 /// </summary>
 public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<DirectWebSocketAccept> logger)
@@ -24,16 +24,33 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
             return connection => accept.OnConnection(connection, next, headTimeout);
         }));
 
+    /// <summary>One async method for the socket's whole life besides the session's: each await layer is an object kept per idle socket.</summary>
     private async Task OnConnection(ConnectionContext connection, ConnectionDelegate next, TimeSpan headTimeout)
     {
-        if (await Peek(connection, headTimeout) is var (head, end, subprotocol, binary))
+        if (await Peek(connection, headTimeout) is not var (head, end, subprotocol, binary))
         {
-            connection.Transport.Input.AdvanceTo(end);
-            await Serve(connection, head, subprotocol, binary);
+            await next(connection);
             return;
         }
 
-        await next(connection);
+        connection.Transport.Input.AdvanceTo(end);
+        try
+        {
+            await connection.Transport.Output.WriteAsync(head.Response(subprotocol), connection.ConnectionClosed);
+            var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+            {
+                IsServer = true,
+                SubProtocol = subprotocol,
+                // No WebSocket-level keep-alive: it is a timer per socket, and sessions ping in the protocol on the node's wheel.
+                KeepAliveInterval = TimeSpan.Zero,
+            });
+            await sessions.Run(socket, binary, connection.ConnectionClosed);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or WebSocketException)
+        {
+            // The client hung up.
+            logger.LogDebug("WebSocket connection {Connection} ended: {Reason}", connection.ConnectionId, ex.Message);
+        }
     }
 
     /// <summary>
@@ -56,7 +73,7 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
             return null;
         }
 
-        if (UpgradeHead.Read(read.Buffer, out var end) is { } head && sessions.NodeListening
+        if (UpgradeHead.Read(read.Buffer, out var end) is { } head && sessions.NodeListening && sessions.OriginAllowed(head.Origin, head.Host)
             && WebSocketSessions.TryChooseSubprotocol(head.Subprotocols, head.FormatProtobuf, out var subprotocol, out var binary))
         {
             return (head, end, subprotocol, binary);
@@ -64,26 +81,5 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
 
         input.AdvanceTo(read.Buffer.Start, read.Buffer.Start);
         return null;
-    }
-
-    private async Task Serve(ConnectionContext connection, UpgradeHead head, string? subprotocol, bool binary)
-    {
-        try
-        {
-            await connection.Transport.Output.WriteAsync(head.Response(subprotocol), connection.ConnectionClosed);
-            var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
-            {
-                IsServer = true,
-                SubProtocol = subprotocol,
-                // No WebSocket-level keep-alive: it is a timer per socket, and sessions ping in the protocol on the node's wheel.
-                KeepAliveInterval = TimeSpan.Zero,
-            });
-            await sessions.Run(socket, binary, connection.ConnectionClosed);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or WebSocketException)
-        {
-            // The client hung up.
-            logger.LogDebug("WebSocket connection {Connection} ended: {Reason}", connection.ConnectionId, ex.Message);
-        }
     }
 }

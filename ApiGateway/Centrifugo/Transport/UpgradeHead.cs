@@ -10,7 +10,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// version 13, a valid key, ASCII only, no body); anything else is left to Kestrel's HTTP pipeline, which accepts,
 /// answers or refuses it as every other request.
 /// </summary>
-internal sealed record UpgradeHead(string Key, IReadOnlyList<string> Subprotocols, bool FormatProtobuf)
+internal sealed record UpgradeHead(string Key, string Host, string? Origin, IReadOnlyList<string> Subprotocols, bool FormatProtobuf)
 {
     /// <summary>
     /// Longest head taken here; a longer one (large cookies) goes the HTTP way, under Kestrel's own limits
@@ -75,7 +75,7 @@ internal sealed record UpgradeHead(string Key, IReadOnlyList<string> Subprotocol
 
         var hosts = 0;
         var connectionUpgrade = false;
-        string? upgrade = null, version = null, key = null;
+        string? host = null, origin = null, upgrade = null, version = null, key = null;
         var subprotocols = new List<string>();
         foreach (var line in lines.AsSpan(1))
         {
@@ -90,6 +90,10 @@ internal sealed record UpgradeHead(string Key, IReadOnlyList<string> Subprotocol
             {
                 case "host":
                     hosts++;
+                    host = value;
+                    break;
+                case "origin" when origin is null:
+                    origin = value;
                     break;
                 case "connection":
                     connectionUpgrade |= value.Split(',', StringSplitOptions.TrimEntries).Contains("upgrade", StringComparer.OrdinalIgnoreCase);
@@ -106,14 +110,14 @@ internal sealed record UpgradeHead(string Key, IReadOnlyList<string> Subprotocol
                 case "sec-websocket-protocol":
                     subprotocols.AddRange(value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
                     break;
-                case "upgrade" or "sec-websocket-version" or "sec-websocket-key" or "content-length" or "transfer-encoding":
+                case "origin" or "upgrade" or "sec-websocket-version" or "sec-websocket-key" or "content-length" or "transfer-encoding":
                     // Repeated, or a body on the upgrade: unusual.
                     return null;
             }
         }
 
         var plain = hosts == 1 && connectionUpgrade && "websocket".Equals(upgrade, StringComparison.OrdinalIgnoreCase) && version == "13" && IsKey(key);
-        return plain ? new UpgradeHead(key!, subprotocols, formatProtobuf) : null;
+        return plain ? new UpgradeHead(key!, host!, origin, subprotocols, formatProtobuf) : null;
     }
 
     /// <summary>Whether the query says <c>format=protobuf</c> (once, as the HTTP path reads it); null when the line is not the plain form.</summary>

@@ -27,6 +27,13 @@ public static class WebSocketEndpoint
             return;
         }
 
+        var origin = context.Request.Headers.Origin;
+        if (origin.Count > 1 || !sessions.OriginAllowed(origin.FirstOrDefault(), context.Request.Host.Value ?? ""))
+        {
+            await Results.Problem("Request origin not allowed (allowed_origins).", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
+            return;
+        }
+
         if (!WebSocketSessions.TryChooseSubprotocol([.. context.WebSockets.WebSocketRequestedProtocols], context.Request.Query["format"] == "protobuf", out var subprotocol, out var binary))
         {
             await Results.BadRequest(UnsupportedSubprotocol).ExecuteAsync(context);

@@ -23,6 +23,9 @@ public sealed class WebSocketSessions(GatewayNode node, ChannelRules rules, RpcH
 
     internal GatewayNode Node => node;
 
+    /// <summary>Whether a browser on <paramref name="origin"/> (null: no <c>Origin</c> sent) may connect to <paramref name="host"/> (<c>allowed_origins</c>).</summary>
+    public bool OriginAllowed(string? origin, string host) => rules.Options.AllowedOrigins.Allow(origin, host);
+
     /// <summary>
     /// The subprotocol to accept (null: none asked for) and whether the session speaks Protobuf; false when the
     /// client asks only for subprotocols this server does not speak. <paramref name="formatProtobuf"/>: the query says
