@@ -31,7 +31,7 @@ public sealed class AllowedOrigins(IReadOnlyList<string> patterns)
 
         if (origin.Length > MaxOriginLength)
         {
-            // Longer than any scheme, host and port: no pattern is tried on it (a star's matching grows with it).
+            // Longer than any scheme, host and port: no pattern is tried on it.
             return false;
         }
 
@@ -43,29 +43,39 @@ public sealed class AllowedOrigins(IReadOnlyList<string> patterns)
         return patterns.Any(pattern => Matches(pattern, origin));
     }
 
-    private static bool Matches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> origin)
+    /// <summary>Wildcard matching that returns to the last star on a mismatch: at most pattern × origin steps.</summary>
+    private static bool Matches(string pattern, string origin)
     {
-        var star = pattern.IndexOf('*');
-        if (star < 0)
+        int p = 0, o = 0, star = -1, starAt = 0;
+        while (o < origin.Length)
         {
-            return pattern.Equals(origin, StringComparison.OrdinalIgnoreCase);
-        }
-
-        if (!origin.StartsWith(pattern[..star], StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        // The star takes as little or as much as the rest of the pattern needs.
-        var rest = pattern[(star + 1)..];
-        for (var at = star; at <= origin.Length; at++)
-        {
-            if (Matches(rest, origin[at..]))
+            if (p < pattern.Length && pattern[p] == '*')
             {
-                return true;
+                star = p++;
+                starAt = o;
+            }
+            else if (p < pattern.Length && char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(origin[o]))
+            {
+                p++;
+                o++;
+            }
+            else if (star >= 0)
+            {
+                // The last star takes one character more.
+                p = star + 1;
+                o = ++starAt;
+            }
+            else
+            {
+                return false;
             }
         }
 
-        return false;
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
     }
 }
