@@ -160,6 +160,14 @@ public sealed class DirectWebSocketAcceptTests(DirectWebSocketAcceptTests.Gatewa
     }
 
     [Fact]
+    public async Task InvalidHostIsRefused()
+    {
+        var (status, headers, _) = await Exchange(Head().Replace($"Host: {BaseUrl.Authority}", "Host: a b/c", StringComparison.Ordinal));
+        Assert.Equal(400, status);
+        Assert.DoesNotContain("Upgrade:", headers, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task FoldedHeaderIsRefused()
     {
         var (status, headers, _) = await Exchange(Head(extra: "X-Folded: a\r\n b\r\n"));

@@ -157,6 +157,34 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
     /// <summary>Stated in docs/security.md: one slow reader may cost the gateway this much resident memory at most.</summary>
     public const long SlowReaderGrowthBound = 150L * 1024 * 1024;
 
+    /// <summary>
+    /// Clients that hang up or reset at every stage of the handshake (the accept below Kestrel's HTTP layer peeks at
+    /// the first bytes, then answers or hands on): no stack trace, the process serves on.
+    /// </summary>
+    [Fact]
+    public async Task HandshakesCutShortLeaveNoStackTrace()
+    {
+        var mark = target.Gateway.Process.Output.Length;
+        var url = target.Gateway.BaseUrl;
+        var head = Utf8($"GET /connection/websocket HTTP/1.1\r\nHost: {url.Authority}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        foreach (var (sent, reset) in new[] { (0, false), (0, true), (20, true), (head.Length, false), (head.Length, true) })
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(url.Host, url.Port);
+            await client.GetStream().WriteAsync(head.AsMemory(0, sent));
+            await Task.Delay(100);
+            if (reset)
+            {
+                // Linger 0: the close is a reset.
+                client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            }
+        }
+
+        await Task.Delay(500);
+        await AssertStillServes("handshakes cut short");
+        HostileAssert.AssertNoStackTrace(target.Gateway, mark, "handshakes cut short");
+    }
+
     private async Task AssertStillServes(string after)
     {
         await target.Gateway.AssertStillAnswers(after);

@@ -46,9 +46,9 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
             });
             await sessions.Run(socket, binary, connection.ConnectionClosed);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or WebSocketException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or WebSocketException)
         {
-            // The client hung up.
+            // The client hung up (Kestrel's reset and abort exceptions are of the first two kinds).
             logger.LogDebug("WebSocket connection {Connection} ended: {Reason}", connection.ConnectionId, ex.Message);
         }
     }
@@ -68,8 +68,10 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
             using var quiet = new CancellationTokenSource(headTimeout);
             read = await input.ReadAsync(quiet.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
+            // Quiet, reset or aborted before the first bytes (Kestrel's ConnectionResetException is an IOException,
+            // its ConnectionAbortedException a cancellation): Kestrel's HTTP layer times it out or ends it quietly.
             return null;
         }
 

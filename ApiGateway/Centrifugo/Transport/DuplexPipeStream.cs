@@ -47,6 +47,12 @@ internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
         {
             throw new OperationCanceledException("The stream was disposed.");
         }
+
+        if (result.IsCompleted)
+        {
+            // The transport stopped sending: the connection is gone, and what is written now would be dropped.
+            throw new IOException("The connection is closed.");
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -116,7 +116,7 @@ internal sealed record UpgradeHead(string Key, string Host, string? Origin, IRea
             }
         }
 
-        var plain = hosts == 1 && connectionUpgrade && "websocket".Equals(upgrade, StringComparison.OrdinalIgnoreCase) && version == "13" && IsKey(key);
+        var plain = hosts == 1 && IsPlainHost(host!) && connectionUpgrade && "websocket".Equals(upgrade, StringComparison.OrdinalIgnoreCase) && version == "13" && IsKey(key);
         return plain ? new UpgradeHead(key!, host!, origin, subprotocols, formatProtobuf) : null;
     }
 
@@ -157,6 +157,9 @@ internal sealed record UpgradeHead(string Key, string Host, string? Origin, IRea
 
         return true;
     }
+
+    /// <summary>A host name or address and port in the plainest characters; anything else is Kestrel's to validate.</summary>
+    private static bool IsPlainHost(string host) => host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '[' or ']');
 
     /// <summary>A <c>Sec-WebSocket-Key</c>: 16 bytes in base64 (RFC 6455 4.2.1).</summary>
     private static bool IsKey(string? key)
