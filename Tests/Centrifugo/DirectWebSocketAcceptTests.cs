@@ -187,6 +187,24 @@ public sealed class DirectWebSocketAcceptTests(DirectWebSocketAcceptTests.Gatewa
         await AssertConnects(connection);
     }
 
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(6_000, "Kestrel")]
+    public async Task TextThatIsNotUtf8IsClosedWith1007OnEitherPath(int padding, string? server)
+    {
+        await using var connection = await RawConnection.Open(BaseUrl);
+        var extra = padding == 0 ? "" : $"Cookie: c={new string('a', padding)}\r\n";
+        await connection.Send(Encoding.ASCII.GetBytes(Head(extra: extra)));
+        var response = await connection.ReadHead();
+        Assert.StartsWith("HTTP/1.1 101 ", response.StatusLine);
+        Assert.Equal(server, response.Header("Server"));
+
+        await connection.Send(ClientFrame([.. "{\"id\":1,\"connect\":{\"token\":\""u8, 0xFF, 0xFE, .. "\"}}"u8]));
+        var (opcode, payload) = await connection.ReadFrame();
+        Assert.Equal(0x8, opcode);
+        Assert.Equal(1007, (payload[0] << 8) | payload[1]);
+    }
+
     [Fact]
     public async Task HeadSplitOverTwoWritesIsUpgradedByKestrel()
     {
@@ -238,9 +256,10 @@ public sealed class DirectWebSocketAcceptTests(DirectWebSocketAcceptTests.Gatewa
         Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 
     /// <summary>A masked text frame, as a client sends it (RFC 6455 5.3).</summary>
-    private static byte[] ClientFrame(string text)
+    private static byte[] ClientFrame(string text) => ClientFrame(Encoding.UTF8.GetBytes(text));
+
+    private static byte[] ClientFrame(byte[] payload)
     {
-        var payload = Encoding.UTF8.GetBytes(text);
         var frame = new List<byte> { 0x81 };
         if (payload.Length < 126)
         {
