@@ -53,7 +53,7 @@ public static class WebSocketEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
         var options = rules.Options;
-        var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, options.ClientWriteDelay, node.Metrics);
+        var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, options.ClientWriteDelay, node.Metrics, context.Features.Get<ConnectionOutput>());
         var session = new ClientSession(node, rules, rpc, transport, binary, logger);
         await SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, context.RequestAborted);
     }
