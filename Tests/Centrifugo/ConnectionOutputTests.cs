@@ -187,6 +187,33 @@ public sealed class ConnectionOutputTests
         }
     }
 
+    /// <summary>A client that drops the connection mid-stream ends the writer as a hang-up, not with an error.</summary>
+    [Fact]
+    public async Task AClientThatDropsTheConnectionEndsTheWriterQuietly()
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await Server.Start(async (socket, transport) =>
+        {
+            transport.Use(JsonCodec.Instance);
+            var writer = transport.RunWriter(CancellationToken.None);
+            var reading = ReadUntilClosed(socket, transport);
+            var n = 0;
+            while (!writer.IsCompleted)
+            {
+                transport.TrySend(Publication(++n, JsonCodec.Instance));
+                await Task.Delay(1);
+            }
+
+            // RunWriter ends without throwing when the peer is gone; an error here would fail the test.
+            await Task.WhenAll(writer, reading).ContinueWith(done => ended.SetResult(), TaskContinuationOptions.OnlyOnRanToCompletion);
+        });
+        var client = await RawClient.Connect(server.Url);
+        Assert.Equal(TextOpcode, (await client.ReadFrame()).Opcode);
+        await client.DisposeAsync();
+
+        await ended.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>Reads as the gateway does; a receive error or the peer's close ends the session.</summary>
     private static async Task ReadUntilClosed(WebSocket socket, WebSocketTransport transport)
     {

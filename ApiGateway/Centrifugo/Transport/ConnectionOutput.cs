@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections.Features;
@@ -61,7 +60,7 @@ public sealed class ConnectionOutput(IHttpUpgradeFeature upgrade, PipeWriter pip
                 return false;
             }
 
-            var message = pipe.GetSpan(MaxHeaderBytes + size);
+            var message = Reserve(MaxHeaderBytes + size);
             var header = WriteHeader(message, framing.Binary ? Binary : Text, size);
             framing.Join(frames, message[header..]);
             pipe.Advance(header + size);
@@ -85,7 +84,8 @@ public sealed class ConnectionOutput(IHttpUpgradeFeature upgrade, PipeWriter pip
                 closeSent = true;
             }
 
-            pipe.Write(frame.Span);
+            frame.Span.CopyTo(Reserve(frame.Length));
+            pipe.Advance(frame.Length);
             await Flush(aborted);
         }
         finally
@@ -96,6 +96,19 @@ public sealed class ConnectionOutput(IHttpUpgradeFeature upgrade, PipeWriter pip
 
     /// <summary>Lets a writer stuck on a reader that stopped reading go.</summary>
     public void CancelPendingWrite() => pipe.CancelPendingFlush();
+
+    /// <summary>Room for <paramref name="size"/> bytes in the pipe, which Kestrel completes once the connection has dropped.</summary>
+    private Span<byte> Reserve(int size)
+    {
+        try
+        {
+            return pipe.GetSpan(size);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new IOException("The connection's output is closed.", ex);
+        }
+    }
 
     private async ValueTask Flush(CancellationToken aborted)
     {
