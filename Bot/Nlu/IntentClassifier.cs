@@ -27,7 +27,7 @@ public sealed class IntentClassifier
     /// 200, where they know better. Chosen by training on 1 to 8 and 1 to 30 examples per intent drawn from the
     /// train splits of Banking77, CLINC150 and HWU64 and scoring the rest of those splits (<c>Benchmarks intents
     /// --shots</c>; the previous 5 × 5 / (5 + n) was 1 to 4 points of accuracy behind), with the weight at 100 per
-    /// intent kept where the development splits of ATIS and CLINC150 had chosen it (both unchanged).
+    /// intent kept where the development splits of ATIS and CLINC150 had checked it (both unchanged).
     /// </summary>
     private const float CentroidPrior = 40f;
 
