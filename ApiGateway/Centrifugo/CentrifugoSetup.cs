@@ -58,8 +58,9 @@ public static class CentrifugoSetup
     {
         // Only where sockets are accepted: the middleware otherwise adds a handshake feature to every request. No
         // WebSocket-level keep-alive: it is a timer per socket, and sessions ping in the protocol on the node's wheel.
+        // The upgrade goes through a ConnectionOutput where it can, so that data frames skip the WebSocket's send.
         app.UseWhen(context => context.Request.Path.StartsWithSegments(WebSocketEndpoint.Path),
-            branch => branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }));
+            branch => branch.Use(ConnectionOutput.Install).UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }));
         ServerApiRoutes.Map(app);
         WebSocketEndpoint.Map(app);
         HttpStreamEndpoint.Map(app);

@@ -37,14 +37,16 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
         try
         {
             await connection.Transport.Output.WriteAsync(head.Response(subprotocol), connection.ConnectionClosed);
-            var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+            // Data frames go straight into the connection's pipe, the WebSocket's own frames in turn with them.
+            var output = ConnectionOutput.Over(connection.Transport.Output);
+            var socket = WebSocket.CreateFromStream(output.Guard(new DuplexPipeStream(connection.Transport)), new WebSocketCreationOptions
             {
                 IsServer = true,
                 SubProtocol = subprotocol,
                 // No WebSocket-level keep-alive: it is a timer per socket, and sessions ping in the protocol on the node's wheel.
                 KeepAliveInterval = TimeSpan.Zero,
             });
-            await sessions.Run(socket, binary, connection.ConnectionClosed);
+            await sessions.Run(socket, output, binary, connection.ConnectionClosed);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or WebSocketException)
         {

@@ -68,16 +68,7 @@ public abstract class QueuedTransport(int maxQueuedBytes, TimeSpan writeDelay, N
                 // Frames are queued only once the session has set the codec.
                 var framing = FramingFor(Codec!);
                 var queued = TakeBatch(framing);
-                if (batch.Count == 1 && framing.Prefix.Length == 0 && framing.Suffix.Length == 0)
-                {
-                    await SendBatch(batch[0], framing.Binary, aborted);
-                    metrics.MessagesSent(1, queued);
-                }
-                else
-                {
-                    metrics.MessagesSent(batch.Count, await SendJoined(framing, queued, aborted));
-                }
-
+                metrics.MessagesSent(batch.Count, await SendFrames(batch, framing, queued, aborted));
                 queue.Sent(queued);
                 batch.Clear();
                 backlog = queue.TryPeek(out _);
@@ -106,6 +97,7 @@ public abstract class QueuedTransport(int maxQueuedBytes, TimeSpan writeDelay, N
     /// <summary>How frames are joined into one write on this transport.</summary>
     protected abstract Framing FramingFor(IClientCodec codec);
 
+    /// <summary>Writes one message: frames as <see cref="SendFrames"/> joined them.</summary>
     protected abstract Task SendBatch(ReadOnlyMemory<byte> batch, bool binary, CancellationToken aborted);
 
     /// <summary>Tells the client why it is closed, as this transport can.</summary>
@@ -130,20 +122,23 @@ public abstract class QueuedTransport(int maxQueuedBytes, TimeSpan writeDelay, N
         return queued;
     }
 
-    /// <summary>Writes the batch as one message in its framing; returns the message's size.</summary>
-    private async Task<int> SendJoined(Framing framing, int queued, CancellationToken aborted)
+    /// <summary>
+    /// Writes <paramref name="frames"/> (<paramref name="frameBytes"/> bytes in all) as one message in their framing;
+    /// returns the message's size. A lone frame that needs no framing goes as it is, several are joined in a pooled array.
+    /// </summary>
+    protected virtual async Task<int> SendFrames(List<byte[]> frames, Framing framing, int frameBytes, CancellationToken aborted)
     {
-        var size = framing.Prefix.Length + queued + (framing.Separator.Length * (batch.Count - 1)) + framing.Suffix.Length;
+        if (frames.Count == 1 && framing.IsBare)
+        {
+            await SendBatch(frames[0], framing.Binary, aborted);
+            return frameBytes;
+        }
+
+        var size = framing.SizeOf(frames.Count, frameBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            var at = Append(buffer, 0, framing.Prefix);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                at = Append(buffer, i > 0 ? Append(buffer, at, framing.Separator) : at, batch[i]);
-            }
-
-            Append(buffer, at, framing.Suffix);
+            framing.Join(frames, buffer);
             await SendBatch(buffer.AsMemory(0, size), framing.Binary, aborted);
             return size;
         }
@@ -151,11 +146,5 @@ public abstract class QueuedTransport(int maxQueuedBytes, TimeSpan writeDelay, N
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static int Append(byte[] buffer, int at, byte[] part)
-    {
-        part.CopyTo(buffer, at);
-        return at + part.Length;
     }
 }

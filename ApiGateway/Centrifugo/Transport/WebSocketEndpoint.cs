@@ -46,7 +46,8 @@ public static class WebSocketEndpoint
             return;
         }
 
-        await sessions.Run(await context.WebSockets.AcceptWebSocketAsync(subprotocol), binary, context.RequestAborted);
+        var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
+        await sessions.Run(socket, context.Features.Get<ConnectionOutput>(), binary, context.RequestAborted);
     }
 
     private static readonly string UnsupportedSubprotocol =

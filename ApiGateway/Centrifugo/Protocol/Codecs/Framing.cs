@@ -11,4 +11,30 @@ public sealed record Framing(bool Binary, byte[] Prefix, byte[] Separator, byte[
     public static readonly Framing LengthDelimited = new(true, [], [], []);
 
     public static readonly Framing JsonArray = new(false, "["u8.ToArray(), ","u8.ToArray(), "]"u8.ToArray());
+
+    /// <summary>A frame is sent as it is, without joining.</summary>
+    public bool IsBare => Prefix.Length == 0 && Suffix.Length == 0;
+
+    /// <summary>The size of <paramref name="count"/> frames of <paramref name="frameBytes"/> bytes in all, joined.</summary>
+    public int SizeOf(int count, int frameBytes) => Prefix.Length + frameBytes + (Separator.Length * (count - 1)) + Suffix.Length;
+
+    /// <summary>Writes <paramref name="frames"/> joined at the start of <paramref name="destination"/> (<see cref="SizeOf"/> bytes).</summary>
+    public void Join(List<byte[]> frames, Span<byte> destination)
+    {
+        Prefix.CopyTo(destination);
+        var at = Prefix.Length;
+        for (var i = 0; i < frames.Count; i++)
+        {
+            if (i > 0)
+            {
+                Separator.CopyTo(destination[at..]);
+                at += Separator.Length;
+            }
+
+            frames[i].CopyTo(destination[at..]);
+            at += frames[i].Length;
+        }
+
+        Suffix.CopyTo(destination[at..]);
+    }
 }
