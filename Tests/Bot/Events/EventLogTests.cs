@@ -83,6 +83,30 @@ public sealed class EventLogTests
     }
 
     [Fact]
+    public void A_long_log_reads_any_range_across_its_chunks_and_holds_little_unused()
+    {
+        // ~200 turns (1,000 events, ~48 KB) and one event larger than a chunk in the middle.
+        var events = Enumerable.Range(0, 200).SelectMany(_ => Turn()).ToList();
+        events.Insert(517, new BotUttered(new string('t', CompactEventLog.ChunkSize * 2), default));
+        var log = new CompactEventLog();
+        foreach (var e in events)
+        {
+            log.Append(e);
+        }
+
+        Assert.Equal(events.Count, log.Count);
+        Assert.True(log.ByteCount > 5 * CompactEventLog.ChunkSize, $"{log.ByteCount} bytes: more than a few chunks");
+        var json = events.Select(EventWriter.ToJson).ToList();
+        Assert.Equal(json, log.Read().Select(EventWriter.ToJson));
+        foreach (var (from, to) in new[] { (0, 1), (150, 400), (516, 519), (517, 518), (events.Count - 3, events.Count), (990, int.MaxValue) })
+        {
+            Assert.Equal(json.Take(to).Skip(from), log.Read(from, to).Select(EventWriter.ToJson));
+        }
+
+        Assert.True(log.Capacity - log.ByteCount <= CompactEventLog.ChunkSize, $"{log.Capacity - log.ByteCount} bytes unused");
+    }
+
+    [Fact]
     public void Names_read_back_as_their_shared_instances_and_the_top_intent_as_the_ranking_entry()
     {
         var user = (UserUttered)Turn()[0];
