@@ -136,24 +136,44 @@ public sealed class EventLogTests
 
         var records = Session.FromEvents("c", events);
         var compact = Session.FromEvents("c", events);
-        compact.Release();
-        Assert.Equal(Json(await records.SessionEvents()), Json(await compact.SessionEvents()));
-        compact.Release();
-        Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await compact.AppliedSessionEvents()));
-        compact.Release();
-        Assert.Equal(Json(await records.EventsFrom(7)), Json(await compact.EventsFrom(7)));
+
+        // The embedded store's way: no session kept between requests, each request reads it from the store.
+        var store = new CompactEventLog(events);
+        var fromStore = await Session.Load("c", null, store.Count, from => Task.FromResult(store.Read((int)from)), keepSession: false);
+        foreach (var other in new[] { compact, fromStore })
+        {
+            other.Release();
+            Assert.Equal(Json(await records.SessionEvents()), Json(await other.SessionEvents()));
+            other.Release();
+            Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await other.AppliedSessionEvents()));
+            other.Release();
+            Assert.Equal(Json(await records.EventsFrom(7)), Json(await other.EventsFrom(7)));
+        }
 
         foreach (var e in (List<TrackerEvent>)[.. Turn(), new UserUtteranceReverted(), new ActionReverted(), new ActionExecuted("utter_bye")])
         {
             await records.Log(e);
-            await compact.Log(e);
-            compact.Release();
-            Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await compact.AppliedSessionEvents()));
-            Assert.Equal(records.Tracker.ToSnapshot(), compact.Tracker.ToSnapshot());
+            foreach (var other in new[] { compact, fromStore })
+            {
+                await other.Log(e);
+                Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await other.AppliedSessionEvents()));
+                other.Release();
+                Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await other.AppliedSessionEvents()));
+                Assert.Equal(records.Tracker.ToSnapshot(), other.Tracker.ToSnapshot());
+            }
+
+            // The store takes the pending event; the next request reads it from there.
+            store.AppendRange(fromStore.Pending);
+            fromStore.Stored();
+            fromStore.Release();
         }
 
-        compact.Release();
-        Assert.Equal(Json(await records.SessionEvents()), Json(await compact.SessionEvents()));
+        foreach (var other in new[] { compact, fromStore })
+        {
+            other.Release();
+            Assert.Equal(Json(await records.SessionEvents()), Json(await other.SessionEvents()));
+            Assert.Equal(Json(await records.EventsFrom(0)), Json(await other.EventsFrom(0)));
+        }
     }
 
     private static List<TrackerEvent> All() => [.. EventJsonTests.EveryType, .. EdgeCases, .. Turn()];
