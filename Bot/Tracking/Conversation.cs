@@ -167,11 +167,15 @@ public sealed class Conversation
     /// <summary>The events of the current session (since the latest restart or session start).</summary>
     public Task<IReadOnlyList<TrackerEvent>> SessionEvents() => EventsFrom(Tracker.ResetIndex);
 
-    /// <summary>The current session's applied events (Rasa's <c>applied_events</c>).</summary>
+    /// <summary>
+    /// The current session's applied events (Rasa's <c>applied_events</c>): not a copy (a turn asks for them once per
+    /// prediction and action, and a copy of a long session each time was a good part of what a turn allocated), so
+    /// the list follows the events logged after the call.
+    /// </summary>
     public async Task<IReadOnlyList<TrackerEvent>> AppliedSessionEvents()
     {
         applied ??= AppliedEvents.For(await SessionRecords());
-        return [.. applied.Events];
+        return applied.Events;
     }
 
     /// <summary>
