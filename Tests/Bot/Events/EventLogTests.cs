@@ -176,6 +176,43 @@ public sealed class EventLogTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_session_not_kept_is_read_from_the_store_once_per_request(bool keepSession)
+    {
+        // 2,500 events: longer than a session kept in memory, so both ways read the store.
+        var timestamp = 1700000000.0;
+        List<TrackerEvent> events = [new ActionExecuted("action_session_start"), new SessionStarted(), new ActionExecuted("action_listen"), .. Enumerable.Range(0, 500).SelectMany(_ => Turn())];
+        events = events.ConvertAll(e => e with { Timestamp = timestamp++ });
+        var store = new CompactEventLog(events);
+        var reads = 0;
+        var conversation = await Session.Load("c", null, store.Count, from =>
+        {
+            reads++;
+            return Task.FromResult(store.Read((int)from));
+        }, keepSession);
+        conversation.Release();
+        reads = 0;
+
+        var turn = Turn().ConvertAll(e => e with { Timestamp = timestamp++ });
+        foreach (var e in turn)
+        {
+            await conversation.Log(e);
+            // Applied events start after the session start.
+            Assert.Equal(Json(events.Skip(2)), Json((await conversation.AppliedSessionEvents()).Take(events.Count - 2)));
+        }
+
+        Assert.Equal(Json([.. events.Skip(1), .. turn]), Json(await conversation.SessionEvents()));
+        Assert.Equal(1, reads);
+
+        store.AppendRange(conversation.Pending);
+        conversation.Stored();
+        conversation.Release();
+        Assert.Equal(Json([.. events.Skip(2), .. turn]), Json(await conversation.AppliedSessionEvents()));
+        Assert.Equal(2, reads);
+    }
+
     private static List<TrackerEvent> All() => [.. EventJsonTests.EveryType, .. EdgeCases, .. Turn()];
 
     /// <summary>One turn of the memory benchmark's load, read from Rasa's JSON as the API reads it.</summary>
