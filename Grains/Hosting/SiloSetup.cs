@@ -84,6 +84,15 @@ public static class SiloSetup
         silo.Services.AddSingleton(settings);
         silo.Services.TryAddSingleton<GrainReferences>();
         silo.Services.AddSwitchboardChannels(settings);
+        if (settings.UsesRedis)
+        {
+            silo.Services.TryAddSingleton<IUserClientStore>(sp => new RedisUserClientStore(sp.GetRequiredService<RedisShards>(), settings.ServiceId));
+        }
+        else
+        {
+            silo.Services.TryAddSingleton<IUserClientStore, MemoryUserClientStore>();
+        }
+
         silo.Services.AddSingleton<NodeClients>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<NodeClients>());
         if (settings.UserIdleTimeout > TimeSpan.Zero)
