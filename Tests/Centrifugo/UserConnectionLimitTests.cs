@@ -3,8 +3,11 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Microsoft.Extensions.Configuration;
 using Switchboard.ApiGateway.Centrifugo.Api;
+using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
+using Switchboard.Hosting;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
@@ -80,6 +83,42 @@ public sealed class UserConnectionLimitTests(UserConnectionLimitTests.Fixture fi
         }
     }
 
+    [Theory]
+    [InlineData("5", "websocket")]
+    [InlineData("5", "http_stream")]
+    [InlineData("5", "sse")]
+    [InlineData("2", "websocket")]
+    [InlineData("1", "websocket")]
+    public async Task TheOfficialSdksStopAtTheLimitWithoutReconnecting(string sdk, string transport)
+    {
+        var steps = await CentrifugeJsClientTests.RunScript("user-limit.mjs", new Dictionary<string, string>
+        {
+            ["WS_URL"] = Gateway.WebSocketUrl.ToString(),
+            ["API_URL"] = Gateway.BaseUrl,
+            ["SECRET"] = GatewayHost.Secret,
+            ["USER"] = NewUser(),
+            ["LIMIT"] = Limit.ToString(CultureInfo.InvariantCulture),
+            ["SDK"] = sdk,
+            ["TRANSPORT"] = transport,
+        });
+
+        Assert.Equal(Limit, steps["held"].GetProperty("count").GetInt32());
+        var refused = steps["refused"];
+        Assert.Equal("connection limit", refused.GetProperty("reason").GetString());
+        if (sdk == "5")
+        {
+            Assert.Equal(3504, refused.GetProperty("code").GetInt32());
+        }
+        else
+        {
+            Assert.False(refused.GetProperty("reconnect").GetBoolean());
+        }
+
+        // It stayed disconnected (no reconnect attempts refused again) and the user's other clients stayed connected.
+        Assert.Equal("disconnected", refused.GetProperty("state").GetString());
+        Assert.True(refused.GetProperty("heldConnected").GetBoolean());
+    }
+
     [Fact]
     public async Task ADisconnectFreesASlot()
     {
@@ -128,6 +167,43 @@ public sealed class UserConnectionLimitTests(UserConnectionLimitTests.Fixture fi
             }
         }
     }
+
+    [Theory]
+    [InlineData("--client_user_connection_limit", "7")]
+    [InlineData("--client-user-connection-limit", "7")]
+    [InlineData("--client-user-connection-limit=7")]
+    public void TheOptionIsReadInEverySpellingOfAFlag(params string[] args) =>
+        Assert.Equal(7, OptionsOf(new ConfigurationBuilder().AddSwitchboardFlags(args)).ClientUserConnectionLimit);
+
+    [Fact]
+    public void TheOptionIsReadFromTheConfigFileAndEnvironmentStyleKeys()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"limit-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{"client_user_connection_limit": 7}""");
+        try
+        {
+            Assert.Equal(7, OptionsOf(new ConfigurationBuilder().AddSwitchboardFlags(["--config", file])).ClientUserConnectionLimit);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        // Environment variables arrive upper-case; keys are case-insensitive.
+        Assert.Equal(7, OptionsOf(new ConfigurationBuilder().AddInMemoryCollection([new("CLIENT_USER_CONNECTION_LIMIT", "7")])).ClientUserConnectionLimit);
+    }
+
+    [Fact]
+    public void TheDefaultIsBoundedZeroMeansNoLimitAndANegativeLimitStopsTheStart()
+    {
+        Assert.Equal(CentrifugoOptions.DefaultUserConnectionLimit, OptionsOf(new ConfigurationBuilder()).ClientUserConnectionLimit);
+        Assert.True(CentrifugoOptions.DefaultUserConnectionLimit > 0);
+        Assert.Equal(0, OptionsOf(new ConfigurationBuilder().AddSwitchboardFlags(["--client_user_connection_limit", "0"])).ClientUserConnectionLimit);
+        var error = Assert.Throws<InvalidOperationException>(() => OptionsOf(new ConfigurationBuilder().AddSwitchboardFlags(["--client_user_connection_limit=-1"])));
+        Assert.Contains("client_user_connection_limit", error.Message, StringComparison.Ordinal);
+    }
+
+    private static CentrifugoOptions OptionsOf(IConfigurationBuilder configuration) => CentrifugoOptions.From(configuration.Build());
 
     /// <summary>A connection of <paramref name="user"/> in <paramref name="generation"/>, expected to be refused: its close code and reason.</summary>
     private Task<(int Code, string Reason)> Refusal(string generation, string user)
