@@ -15,12 +15,20 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
 {
     private Dictionary<string, string> clients = [];
 
+    /// <summary>How many of <see cref="clients"/> each node holds, so that a disconnect knows without a scan whether it was the node's last.</summary>
+    private readonly Dictionary<string, int> perNode = new(StringComparer.Ordinal);
+
     private string User => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         clients = await store.Load(User);
-        foreach (var node in clients.Values.Distinct(StringComparer.Ordinal))
+        foreach (var node in clients.Values)
+        {
+            Count(node, 1);
+        }
+
+        foreach (var node in perNode.Keys)
         {
             nodeClients.Add(node, User);
         }
@@ -38,6 +46,11 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
 
             await store.Add(User, clientId, nodeId);
             clients[clientId] = nodeId;
+            Count(nodeId, 1);
+            if (known is not null && Count(known, -1) == 0)
+            {
+                nodeClients.Remove(known, User);
+            }
         }
 
         nodeClients.Add(nodeId, User);
@@ -51,7 +64,7 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
         {
             await store.Remove(User, [clientId]);
             clients.Remove(clientId);
-            if (!clients.ContainsValue(node))
+            if (Count(node, -1) == 0)
             {
                 nodeClients.Remove(node, User);
             }
@@ -81,6 +94,7 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
             clients.Remove(client);
         }
 
+        perNode.Remove(nodeId);
         nodeClients.Remove(nodeId, User);
     }
 
@@ -91,7 +105,7 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
     private async Task<bool> ForgetDepartedNodes(int limit)
     {
         var registry = GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
-        foreach (var node in clients.Values.Distinct(StringComparer.Ordinal).ToArray())
+        foreach (var node in perNode.Keys.ToArray())
         {
             if (!await registry.IsAlive(node))
             {
@@ -100,6 +114,22 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
         }
 
         return clients.Count < limit;
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to the node's count (a node at 0 is dropped) and returns the new count.</summary>
+    private int Count(string node, int delta)
+    {
+        var count = perNode.GetValueOrDefault(node) + delta;
+        if (count > 0)
+        {
+            perNode[node] = count;
+        }
+        else
+        {
+            perNode.Remove(node);
+        }
+
+        return count;
     }
 
     /// <summary>
