@@ -84,12 +84,14 @@ public sealed class UserConnectionLimitTests(UserConnectionLimitTests.Fixture fi
     }
 
     [Theory]
-    [InlineData("5", "websocket")]
-    [InlineData("5", "http_stream")]
-    [InlineData("5", "sse")]
-    [InlineData("2", "websocket")]
-    [InlineData("1", "websocket")]
-    public async Task TheOfficialSdksStopAtTheLimitWithoutReconnecting(string sdk, string transport)
+    [InlineData("5", "websocket", "json")]
+    [InlineData("5", "websocket", "protobuf")]
+    [InlineData("5", "http_stream", "json")]
+    [InlineData("5", "sse", "json")]
+    [InlineData("2", "websocket", "json")]
+    [InlineData("2", "websocket", "protobuf")]
+    [InlineData("1", "websocket", "json")]
+    public async Task TheOfficialSdksStopAtTheLimitWithoutReconnecting(string sdk, string transport, string protocol)
     {
         var steps = await CentrifugeJsClientTests.RunScript("user-limit.mjs", new Dictionary<string, string>
         {
@@ -100,6 +102,7 @@ public sealed class UserConnectionLimitTests(UserConnectionLimitTests.Fixture fi
             ["LIMIT"] = Limit.ToString(CultureInfo.InvariantCulture),
             ["SDK"] = sdk,
             ["TRANSPORT"] = transport,
+            ["PROTOCOL"] = protocol,
         });
 
         Assert.Equal(Limit, steps["held"].GetProperty("count").GetInt32());

@@ -3,19 +3,21 @@
 // the xunit test asserts them. Input from env: WS_URL, SECRET, USER, LIMIT, and
 //   SDK        5 | 2 | 1 (centrifuge, centrifuge-v2, centrifuge-v1)
 //   TRANSPORT  websocket | http_stream | sse (5.x only for the last two)
+//   PROTOCOL   json | protobuf (5.x and 2.x)
 import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
 import { report, fail, jwt, sleep } from './scenario.mjs';
 
-const { WS_URL, SECRET, USER, LIMIT, SDK = '5', TRANSPORT = 'websocket' } = process.env;
+const { WS_URL, SECRET, USER, LIMIT, SDK = '5', TRANSPORT = 'websocket', PROTOCOL = 'json' } = process.env;
+const binary = PROTOCOL === 'protobuf';
 const base = WS_URL.replace(/^ws/, 'http').replace(/\/connection\/websocket$/, '');
 const once = (emitter, event) => new Promise(resolve => emitter.once(event, resolve));
 
 /** A client of the SDK under test: connect() resolves when connected, ended() with how the server ended it. */
 async function open() {
   if (SDK === '5') {
-    const { Centrifuge } = await import('centrifuge');
-    const options = { websocket: WebSocket, token: jwt({ sub: USER }), minReconnectDelay: 100, maxReconnectDelay: 500 };
+    const { Centrifuge } = await import(binary ? 'centrifuge/build/protobuf' : 'centrifuge');
+    const options = { websocket: WebSocket, protocol: PROTOCOL, token: jwt({ sub: USER }), minReconnectDelay: 100, maxReconnectDelay: 500 };
     let endpoint = WS_URL;
     if (TRANSPORT !== 'websocket') {
       endpoint = [{ transport: TRANSPORT, endpoint: `${base}/connection/${TRANSPORT}` }];
@@ -35,9 +37,9 @@ async function open() {
 
   let client;
   if (SDK === '2') {
-    const module = await import('centrifuge-v2');
-    const Centrifuge = module.default?.Centrifuge ?? module.default?.default ?? module.default;
-    client = new Centrifuge(WS_URL, { websocket: WebSocket, minRetry: 100, maxRetry: 500 });
+    const module = await import(binary ? 'centrifuge-v2/dist/centrifuge.protobuf.js' : 'centrifuge-v2');
+    const Centrifuge = module.Centrifuge ?? module.default?.Centrifuge ?? module.default?.default ?? module.default;
+    client = new Centrifuge(WS_URL, { websocket: WebSocket, protocol: binary ? 'protobuf' : '', minRetry: 100, maxRetry: 500 });
     client.setToken(jwt({ sub: USER }));
   } else {
     globalThis.WebSocket = WebSocket;
