@@ -18,6 +18,12 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
     /// <summary>How many of <see cref="clients"/> each node holds, so that a disconnect knows without a scan whether it was the node's last.</summary>
     private readonly Dictionary<string, int> perNode = new(StringComparer.Ordinal);
 
+    /// <summary>When <see cref="ForgetDepartedNodes"/> last asked the registry (<see cref="Environment.TickCount64"/>).</summary>
+    private long? departedCheckedAt;
+
+    /// <summary>A client retrying at the limit costs the one registry grain a call per node this often at most, not per attempt.</summary>
+    private const long DepartedCheckPeriodMs = 5000;
+
     private string User => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -104,6 +110,12 @@ public sealed class UserGrain(IUserClientStore store, NodeClients nodeClients, C
     /// </summary>
     private async Task<bool> ForgetDepartedNodes(int limit)
     {
+        if (Environment.TickCount64 - departedCheckedAt < DepartedCheckPeriodMs)
+        {
+            return false;
+        }
+
+        departedCheckedAt = Environment.TickCount64;
         var registry = GrainFactory.GetGrain<INodeRegistryGrain>(INodeRegistryGrain.Key);
         foreach (var node in perNode.Keys.ToArray())
         {
