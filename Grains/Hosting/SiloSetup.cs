@@ -25,13 +25,7 @@ public static class SiloSetup
         if (settings.UsesRedis)
         {
             silo.UseRedisClustering(settings.Redis!)
-                .AddRedisGrainStorageAsDefault(o =>
-                {
-                    o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!);
-
-                    // A cleared state (a user without connections) leaves no key behind.
-                    o.DeleteStateOnClear = true;
-                })
+                .AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
                 .AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
                 .UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!));
             if (settings.Kubernetes)
