@@ -17,7 +17,9 @@ namespace Switchboard.Benchmarks;
 /// gets, unless <c>--config</c>; <c>--encoder</c> adds the MiniLM sentence encoder) on the train split in a child process of its own, so training time and peak
 /// RSS are that corpus' alone, scores the test split and prints one table row beside the published figures.
 /// Datasets are never downloaded: a missing or malformed folder is reported and skipped. <c>--dev</c> scores
-/// development splits instead of test splits (for choosing settings); <c>--errors</c> lists misclassified
+/// development splits instead of test splits (for choosing settings), <c>--folds K</c> cross-validates the train
+/// split and <c>--shots N</c> trains on 1 to N examples per intent of it and scores the rest (settings for little
+/// data, chosen on corpora large enough to tell); <c>--errors</c> lists misclassified
 /// sentences; <c>--write-docs</c> replaces the table in docs/bot-model.md; <c>--yaml DIR</c> writes each corpus
 /// as Rasa YAML (<c>train.yml</c>, <c>test.yml</c>), the converter for every public format read.
 /// </summary>
@@ -29,6 +31,9 @@ public static class IntentAccuracy
     /// <summary>The example project as a corpus: every fifth example of each intent held out, its own config, lookups, regexes and synonyms.</summary>
     private const string ExampleBot = "examples/restaurant";
 
+    /// <summary>Random draws of a small train split per corpus for <c>--shots</c>.</summary>
+    private const int ShotDraws = 3;
+
     public static int Run(IReadOnlyDictionary<string, string?> flags)
     {
         if (flags.GetValueOrDefault("corpus") is { Length: > 0 } corpusPath)
@@ -38,7 +43,7 @@ public static class IntentAccuracy
 
         if (flags.GetValueOrDefault("data") is not { Length: > 0 } data || !Directory.Exists(data))
         {
-            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--only A,B] [--config config.yml] [--encoder] [--word-vectors on|off] [--dev | --folds K] [--errors] [--write-docs] [--yaml OUT]  (DIR holds one folder per corpus, see docs/bot-model.md)");
+            Console.Error.WriteLine("usage: Benchmarks.dll intents --data DIR [--only A,B] [--config config.yml] [--encoder] [--word-vectors on|off] [--dev | --folds K | --shots N] [--errors] [--write-docs] [--yaml OUT]  (DIR holds one folder per corpus, see docs/bot-model.md)");
             return 2;
         }
 
@@ -58,6 +63,12 @@ public static class IntentAccuracy
             if (result?["error"] is { } error)
             {
                 Console.WriteLine($"{Path.GetFileName(folder)}: {error}; skipped");
+                continue;
+            }
+
+            if (result?["shots"] is not null)
+            {
+                Console.WriteLine($"{Path.GetFileName(folder)}: 1 to {result["shots"]} train examples per intent, {ShotDraws} draws, the rest of the train split scored: accuracy {(double)result["accuracy"]!:F3} ({result["correct"]} of {result["train"]}), macro-F1 {(double)result["macroF1"]!:F3}");
                 continue;
             }
 
@@ -135,6 +146,11 @@ public static class IntentAccuracy
             return CrossValidate(corpus, settings, int.Parse(k, CultureInfo.InvariantCulture));
         }
 
+        if (flags.GetValueOrDefault("shots") is { } shots)
+        {
+            return FewShots(corpus, settings, int.Parse(shots, CultureInfo.InvariantCulture));
+        }
+
         var result = NluBenchmark.Run(corpus, settings);
         var json = new JsonObject
         {
@@ -202,6 +218,43 @@ public static class IntentAccuracy
         return 0;
     }
 
+    /// <summary>
+    /// The train split made small and unbalanced, as the Braun et al. corpora are: in each of
+    /// <see cref="ShotDraws"/> draws, every intent keeps 1 to <paramref name="most"/> of its train examples (the
+    /// number and the examples drawn at random), and the rest of the train split is scored (the test split is not
+    /// read). Prints the pooled intent accuracy and the mean macro-F1, for choosing what helps with little data on
+    /// corpora large enough to tell.
+    /// </summary>
+    private static int FewShots(BenchmarkCorpus corpus, NluSettings settings, int most)
+    {
+        var correct = 0;
+        var scored = 0;
+        var macroF1 = new List<double>();
+        for (var draw = 0; draw < ShotDraws; draw++)
+        {
+            var random = new Random(draw + 1);
+            var kept = corpus.Train.GroupBy(e => e.Intent)
+                .SelectMany(g => { var n = random.Next(1, most + 1); return g.OrderBy(_ => random.Next()).Select((e, i) => (Example: e, Train: i < n)); })
+                .ToList();
+            var split = corpus with { Train = kept.Where(x => x.Train).Select(x => x.Example).ToList(), Test = kept.Where(x => !x.Train).Select(x => x.Example).ToList() };
+            var result = NluBenchmark.Run(split, settings with { Entities = false });
+            correct += split.Test.Count - result.Errors.Count;
+            scored += split.Test.Count;
+            macroF1.Add(result.Intents.MacroAverage.F1);
+        }
+
+        Console.WriteLine(new JsonObject
+        {
+            ["name"] = corpus.Name,
+            ["shots"] = most,
+            ["accuracy"] = correct / (double)scored,
+            ["correct"] = correct,
+            ["train"] = scored,
+            ["macroF1"] = macroF1.Average(),
+        }.ToJsonString());
+        return 0;
+    }
+
     private static BenchmarkCorpus ExampleCorpus()
     {
         var directory = Path.Combine(Repo.Root, ExampleBot);
@@ -239,7 +292,7 @@ public static class IntentAccuracy
         start.ArgumentList.Add("--corpus");
         start.ArgumentList.Add(folder);
         start.WorkingDirectory = Repo.Root;
-        foreach (var flag in new[] { "word_vectors", "folds" })
+        foreach (var flag in new[] { "word_vectors", "folds", "shots" })
         {
             if (flags.GetValueOrDefault(flag) is { Length: > 0 } value)
             {
