@@ -182,6 +182,7 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         var pid = gateway.GatewayPids()[0];
         var url = gateway.BaseUrls[0];
         var start = ProcessMemory.Rss(pid);
+        Add($"webhook, {Senders:N0} senders — live managed MB, fresh gateway (forced full GC)", Mb(await ManagedHeap.AfterFullGc(pid)), "F0");
         foreach (var connections in new[] { 32, 1 })
         {
             var script = ConversationLoad.WebhookSenders(Senders);
@@ -206,14 +207,24 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
             Add($"{shape} — p99 ms", result.P99, "F2");
             Add($"{shape} — p99 / p50", result.P99 / result.P50, "F1");
             Add($"{shape} — RSS MB after (started at {Mb(start):F0})", Mb(ProcessMemory.Rss(pid)), "F0");
+            Add($"{shape} — of which anonymous (GC heap, native) MB", Mb(ProcessMemory.Anonymous(pid)), "F0");
+            Add($"{shape} — of which file-backed and shared (code) MB", Mb(ProcessMemory.FileBacked(pid) + ProcessMemory.Shared(pid)), "F0");
+            Add($"{shape} — GC heap MB after its last collection (free space included)", Mb(gc.HeapBytes), "F0");
+            Add($"{shape} — KB allocated per turn (sampled)", gc.AllocatedBytes / 1024.0 / Math.Max(1, turns), "F0");
             Add($"{shape} — gen0 / gen2 collections per 1,000 turns: gen0", 1000.0 * gc.Gen0 / Math.Max(1, turns), "F2");
             Add($"{shape} — gen0 / gen2 collections per 1,000 turns: gen2", 1000.0 * gc.Gen2 / Math.Max(1, turns), "F2");
             Add($"{shape} — GC pause, % of wall time (max pause ms: {gc.MaxPauseMs:F1})", 100 * gc.PauseMs / 1000 / seconds, "F1");
             Add($"{shape} — large-object-heap KB allocated per turn", gc.LargeObjectBytes / 1024.0 / Math.Max(1, turns), "F2");
             Log(FormattableString.Invariant($"{shape}: GCs {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, pauses {gc.PauseMs:F0} ms (max {gc.MaxPauseMs:F1}), LOH {gc.LargeObjectBytes / 1024} KB"));
+            Log($"{shape}: allocated per turn, by type: " + string.Join(", ", gc.AllocatedByType.Take(12).Select(t => FormattableString.Invariant($"{t.Type} {t.Bytes / 1024.0 / Math.Max(1, turns):F1} KB"))));
         }
 
         Add($"webhook, {Senders:N0} senders — peak RSS MB over both loads", Mb(ProcessMemory.Peak(pid)), "F0");
+
+        // Last, as forcing a full collection changes what the GC keeps: what of the heap is live data.
+        Add($"webhook, {Senders:N0} senders — live managed MB after both loads (forced full GC)", Mb(await ManagedHeap.AfterFullGc(pid)), "F0");
+        Add($"webhook, {Senders:N0} senders — RSS MB after that forced full GC", Mb(ProcessMemory.Rss(pid)), "F0");
+        Add($"webhook, {Senders:N0} senders — events in one conversation", await EventCount(url, "s0"), "F0");
     }
 
     /// <summary>Peak resident memory of the <c>train</c> command: the example project, and 25,000 examples (CLINC150 + Banking77 train splits).</summary>

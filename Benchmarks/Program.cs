@@ -19,6 +19,9 @@ switch (mode)
     case "costs":
         await Costs.Run(flags);
         break;
+    case "user-connections":
+        await UserConnections.Run(flags);
+        break;
     case "nlu-cost":
         return NluCost.Run();
     default:

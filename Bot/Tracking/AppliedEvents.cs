@@ -10,9 +10,13 @@ namespace Switchboard.Bot.Tracking;
 public sealed class AppliedEvents
 {
     private readonly HashSet<string> loopNames;
-    private readonly List<TrackerEvent> applied = [];
+    private readonly List<TrackerEvent> applied;
 
-    private AppliedEvents(HashSet<string> loopNames) => this.loopNames = loopNames;
+    private AppliedEvents(HashSet<string> loopNames, int capacity)
+    {
+        this.loopNames = loopNames;
+        applied = new List<TrackerEvent>(capacity);
+    }
 
     public IReadOnlyList<TrackerEvent> Events => applied;
 
@@ -25,7 +29,7 @@ public sealed class AppliedEvents
             .OfType<ActiveLoop>()
             .Where(e => e.Name is not null)
             .Select(e => e.Name!)
-            .ToHashSet(StringComparer.Ordinal));
+            .ToHashSet(StringComparer.Ordinal), events.Count);
         foreach (var e in events)
         {
             result.Step(e);

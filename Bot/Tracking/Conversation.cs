@@ -7,19 +7,25 @@ namespace Switchboard.Bot.Tracking;
 /// (up to <see cref="MaxSessionInMemory"/>, so a turn does not read its session back from the store), and the events
 /// logged but not stored yet. Older events are read through the store's reader. Timestamps are strictly increasing
 /// within a conversation, so <c>until</c> splits cleanly.
-/// Between requests the session is only its compact bytes (<see cref="CompactEventLog"/>, a fifth of the records' size); a
-/// request that reads it gets records made once, and its applied events kept up to date, until <see cref="Release"/>.
+/// Between requests the session is only its compact bytes (<see cref="CompactEventLog"/>, a fifth of the records' size),
+/// or nothing when the store keeps the events in this process (reading them back costs what reading a copy would);
+/// a request that reads the session gets records made once, and its applied events kept up to date, until
+/// <see cref="Release"/>.
 /// </summary>
 public sealed class Conversation
 {
     private const int MaxSessionInMemory = 2000;
     private readonly Func<long, Task<List<TrackerEvent>>> readStored;
+    private readonly bool keepSession;
     private readonly List<TrackerEvent> pending = [];
 
-    /// <summary>The events from <see cref="DialogueTracker.ResetIndex"/> on (stored and pending), or null when the session is too long to keep.</summary>
+    /// <summary>
+    /// The events from <see cref="DialogueTracker.ResetIndex"/> on (stored and pending), or null when the session is
+    /// too long to keep or the store is in this process.
+    /// </summary>
     private CompactEventLog? session;
 
-    /// <summary>The records of <see cref="session"/> while a request works on them (null: not read, or released).</summary>
+    /// <summary>The session's records while a request works on them (null: not read, or released).</summary>
     private List<TrackerEvent>? sessionRecords;
 
     /// <summary>The applied events of <see cref="sessionRecords"/> (null: not computed).</summary>
@@ -27,10 +33,11 @@ public sealed class Conversation
 
     private double lastTimestamp;
 
-    private Conversation(DialogueTracker tracker, List<TrackerEvent>? session, Func<long, Task<List<TrackerEvent>>> readStored)
+    private Conversation(DialogueTracker tracker, List<TrackerEvent> session, Func<long, Task<List<TrackerEvent>>> readStored, bool keepSession)
     {
         Tracker = tracker;
         this.readStored = readStored;
+        this.keepSession = keepSession;
         KeepSession(session);
         lastTimestamp = tracker.LatestEventTime ?? 0;
     }
@@ -49,7 +56,12 @@ public sealed class Conversation
     /// The conversation as a snapshot (or nothing) and the store hold it: events logged after the snapshot
     /// are applied again, and the current session is read into memory.
     /// </summary>
-    public static async Task<Conversation> Load(string senderId, string? snapshot, long storedCount, Func<long, Task<List<TrackerEvent>>> readStored)
+    /// <param name="keepSession">
+    /// Keep a compact copy of the session between requests; false when the store holds the events in this process,
+    /// where a request reads its session from the store as cheaply (the embedded store: no second copy of every
+    /// conversation).
+    /// </param>
+    public static async Task<Conversation> Load(string senderId, string? snapshot, long storedCount, Func<long, Task<List<TrackerEvent>>> readStored, bool keepSession = true)
     {
         var tracker = snapshot is null ? new DialogueTracker(senderId) : DialogueTracker.FromSnapshot(senderId, snapshot);
         if (storedCount < tracker.EventCount)
@@ -69,7 +81,7 @@ public sealed class Conversation
             session = events.Skip((int)(tracker.ResetIndex - from)).ToList();
         }
 
-        return new Conversation(tracker, session, readStored);
+        return new Conversation(tracker, session, readStored, keepSession);
     }
 
     /// <summary>A conversation held only in memory (a temporary tracker: <c>/model/predict</c>, story evaluation).</summary>
@@ -77,7 +89,7 @@ public sealed class Conversation
     {
         var tracker = DialogueTracker.FromEvents(senderId, events);
         var all = events.ToList();
-        return new Conversation(tracker, all.Skip((int)tracker.ResetIndex).ToList(), from => Task.FromResult(all.Skip((int)from).ToList()));
+        return new Conversation(tracker, all.Skip((int)tracker.ResetIndex).ToList(), from => Task.FromResult(all.Skip((int)from).ToList()), keepSession: true);
     }
 
     /// <summary>Replaces every event (<c>PUT /tracker/events</c>); the caller stores them.</summary>
@@ -106,21 +118,11 @@ public sealed class Conversation
         var appliedKnown = false;
         if (e is UserUtteranceReverted or ActionReverted)
         {
-            IReadOnlyList<TrackerEvent> replay;
-            if (session is null)
-            {
-                replay = AppliedEvents.Of([.. await EventsFrom(Tracker.ResetIndex), e]);
-            }
-            else
-            {
-                // The session's applied events are kept up to date within a request: no pass over the whole session.
-                applied ??= AppliedEvents.For(SessionRecords(session));
-                applied.TryAdd(e);
-                appliedKnown = true;
-                replay = applied.Events;
-            }
-
-            Tracker.Apply(e, () => replay);
+            // The session's applied events are kept up to date within a request: no pass over the whole session.
+            var replay = applied ??= AppliedEvents.For(await SessionRecords());
+            replay.TryAdd(e);
+            appliedKnown = true;
+            Tracker.Apply(e, () => replay.Events);
         }
         else
         {
@@ -133,18 +135,18 @@ public sealed class Conversation
         {
             KeepSession([e]);
         }
-        else if (session is not null)
+        else
         {
-            session.Append(e);
+            session?.Append(e);
             sessionRecords?.Add(e);
             if (!appliedKnown && applied?.TryAdd(e) == false)
             {
                 applied = null;
             }
 
-            if (session.Count > MaxSessionInMemory)
+            if (session?.Count > MaxSessionInMemory)
             {
-                KeepSession(null);
+                session = null;
             }
         }
     }
@@ -152,32 +154,28 @@ public sealed class Conversation
     /// <summary>Events from index <paramref name="from"/> on, stored and not yet stored (a copy).</summary>
     public async Task<IReadOnlyList<TrackerEvent>> EventsFrom(long from)
     {
-        if (session is not null && from >= Tracker.ResetIndex)
+        if (from >= Tracker.ResetIndex)
         {
-            var records = SessionRecords(session);
+            var records = await SessionRecords();
             var skip = (int)Math.Min(from - Tracker.ResetIndex, records.Count);
             return records.GetRange(skip, records.Count - skip);
         }
 
-        var stored = StoredCount;
-        var events = from < stored ? await readStored(from) : [];
-        events.AddRange(pending.Skip((int)Math.Max(0, from - stored)));
-        return events;
+        return await ReadThroughStore(from);
     }
 
     /// <summary>The events of the current session (since the latest restart or session start).</summary>
     public Task<IReadOnlyList<TrackerEvent>> SessionEvents() => EventsFrom(Tracker.ResetIndex);
 
-    /// <summary>The current session's applied events (Rasa's <c>applied_events</c>).</summary>
+    /// <summary>
+    /// The current session's applied events (Rasa's <c>applied_events</c>): not a copy (a turn asks for them once per
+    /// prediction and action, and a copy of a long session each time was a good part of what a turn allocated), so
+    /// the list follows the events logged after the call.
+    /// </summary>
     public async Task<IReadOnlyList<TrackerEvent>> AppliedSessionEvents()
     {
-        if (session is null)
-        {
-            return AppliedEvents.Of(await SessionEvents());
-        }
-
-        applied ??= AppliedEvents.For(SessionRecords(session));
-        return [.. applied.Events];
+        applied ??= AppliedEvents.For(await SessionRecords());
+        return applied.Events;
     }
 
     /// <summary>
@@ -190,14 +188,23 @@ public sealed class Conversation
         applied = null;
     }
 
-    private List<TrackerEvent> SessionRecords(CompactEventLog log) => sessionRecords ??= log.Read();
+    /// <summary>The session's records, made once per request: from the compact session, or read through the store when none is kept.</summary>
+    private async ValueTask<List<TrackerEvent>> SessionRecords() =>
+        sessionRecords ??= session is not null ? session.Read() : await ReadThroughStore(Tracker.ResetIndex);
 
-    /// <summary>Keeps <paramref name="events"/> (which the caller hands over) as the session, or none when they are too many.</summary>
-    private void KeepSession(List<TrackerEvent>? events)
+    private async Task<List<TrackerEvent>> ReadThroughStore(long from)
     {
-        var keep = events?.Count <= MaxSessionInMemory;
-        session = keep ? new CompactEventLog(events!) : null;
-        sessionRecords = keep ? events : null;
+        var stored = StoredCount;
+        var events = from < stored ? await readStored(from) : [];
+        events.AddRange(pending.Skip((int)Math.Max(0, from - stored)));
+        return events;
+    }
+
+    /// <summary>Takes <paramref name="events"/> (which the caller hands over) as the session's records, and keeps them compact unless they are too many or the store is in this process.</summary>
+    private void KeepSession(List<TrackerEvent> events)
+    {
+        session = keepSession && events.Count <= MaxSessionInMemory ? new CompactEventLog(events) : null;
+        sessionRecords = events;
         applied = null;
     }
 }

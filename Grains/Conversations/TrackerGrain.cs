@@ -62,7 +62,7 @@ public sealed class TrackerGrain(
 
     private async Task Load()
     {
-        conversation = await Conversation.Load(Id, state.State.Snapshot, await store.Count(Id), from => store.Read(Id, from));
+        conversation = await Conversation.Load(Id, state.State.Snapshot, await store.Count(Id), from => store.Read(Id, from), keepSession: !store.InProcess);
         snapshotCount = conversation.Tracker.EventCount;
     }
 

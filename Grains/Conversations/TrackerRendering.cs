@@ -14,7 +14,7 @@ public static class TrackerRendering
         {
             EventVerbosity.All => await conversation.EventsFrom(0),
             EventVerbosity.AfterRestart => await conversation.EventsFrom(tracker.RestartIndex),
-            EventVerbosity.Applied => await conversation.AppliedSessionEvents(),
+            EventVerbosity.Applied => [.. await conversation.AppliedSessionEvents()], // a copy: the state outlives the request
             _ => null,
         };
         return tracker.State(domain, events);

@@ -25,13 +25,7 @@ public static class SiloSetup
         if (settings.UsesRedis)
         {
             silo.UseRedisClustering(settings.Redis!)
-                .AddRedisGrainStorageAsDefault(o =>
-                {
-                    o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!);
-
-                    // A cleared state (a user without connections) leaves no key behind.
-                    o.DeleteStateOnClear = true;
-                })
+                .AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
                 .AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
                 .UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!));
             if (settings.Kubernetes)
@@ -84,6 +78,15 @@ public static class SiloSetup
         silo.Services.AddSingleton(settings);
         silo.Services.TryAddSingleton<GrainReferences>();
         silo.Services.AddSwitchboardChannels(settings);
+        if (settings.UsesRedis)
+        {
+            silo.Services.TryAddSingleton<IUserClientStore>(sp => new RedisUserClientStore(sp.GetRequiredService<RedisShards>(), settings.ServiceId));
+        }
+        else
+        {
+            silo.Services.TryAddSingleton<IUserClientStore, MemoryUserClientStore>();
+        }
+
         silo.Services.AddSingleton<NodeClients>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<NodeClients>());
         if (settings.UserIdleTimeout > TimeSpan.Zero)

@@ -162,6 +162,43 @@ public sealed class ClusterGatewayTests
     }
 
     [Fact]
+    public async Task TheUserConnectionLimitCountsTheUsersConnectionsOnEveryNode()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var silo = StartSilo(redis);
+        await silo.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+        string[] args = ["--redis", redis.Endpoint, "--client_user_connection_limit", "2"];
+        await using var a = await GatewayHost.StartAsync(extraArgs: args);
+        await using var b = await GatewayHost.StartAsync(extraArgs: args);
+        await using var connection = await redis.ConnectAsync();
+
+        var user = "limited-" + Guid.NewGuid().ToString("N")[..6];
+        var key = (StackExchange.Redis.RedisKey)$"switchboard:user-clients:{user}";
+        var (onA, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+        var (onB, _) = await ProtocolClient.Connect(b.WebSocketUrl, GatewayHost.Token(user));
+        await using (onA)
+        {
+            // One record per connection, in one hash.
+            Assert.Equal(2, await connection.GetDatabase().HashLengthAsync(key));
+
+            await using var third = await ProtocolClient.Open(a.WebSocketUrl);
+            await third.SendText(JsonSerializer.Serialize(new { id = 1, connect = new { token = GatewayHost.Token(user) } }));
+            Assert.Equal(3504, await third.Closed);
+            var (other, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user + "-other"));
+            await other.DisposeAsync();
+
+            // A connection closed on the other node frees its slot.
+            await onB.DisposeAsync();
+            await Eventually.Until(async () => await connection.GetDatabase().HashLengthAsync(key) == 1, () => "the closed connection's record to go");
+            var (again, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+            await again.DisposeAsync();
+        }
+
+        // The last record takes the key with it.
+        await Eventually.Until(async () => !await connection.GetDatabase().KeyExistsAsync(key), () => "the user's key to be deleted");
+    }
+
+    [Fact]
     public async Task DisconnectThroughAnotherNodeReachesAUserWhoseGrainsDiedWithTheirSilo()
     {
         await using var redis = await RedisServer.StartAsync();

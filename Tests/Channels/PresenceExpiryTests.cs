@@ -79,7 +79,7 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
             await registry.Report(new NodeInfo { Uid = deadNode, Name = "dead" }, observer, TimeSpan.FromSeconds(1));
             foreach (var (id, node) in new[] { (liveClient, liveNode), (deadClient, deadNode) })
             {
-                await user.AddClient(id, node);
+                await user.TryAddClient(id, node, 0);
                 await channel.Subscribe(Client(id, user.GetPrimaryKeyString()), node, null);
             }
 
@@ -124,8 +124,8 @@ public sealed class PresenceExpiryTests(ShortExpiryClusterFixture fixture)
 
         try
         {
-            await user.AddClient("kept", liveNode);
-            await user.AddClient("lost", lostNode);
+            await user.TryAddClient("kept", liveNode, 0);
+            await user.TryAddClient("lost", lostNode, 0);
 
             var index = await Eventually.Get(user.GetClients, c => c.Count == 1, what: "the unknown node's client leaving its user");
             Assert.Equal(liveNode, index["kept"]);

@@ -37,9 +37,18 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
         };
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
+
+        // The embedded product has one silo and its records in its memory; in-memory silos of one test cluster share
+        // one store, as Redis-backed silos share Redis, so a user grain moving between them keeps its records.
+        var userClients = redis is null ? new MemoryUserClientStore() : null;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.ConfigureSwitchboard(settings);
+            if (userClients is not null)
+            {
+                silo.Services.AddSingleton<IUserClientStore>(userClients);
+            }
+
             silo.Services.AddSingleton(Channels.TestData.Namespaces);
             configure?.Invoke(silo);
         });

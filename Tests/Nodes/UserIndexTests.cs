@@ -15,9 +15,9 @@ public sealed class UserIndexTests(MemoryClusterFixture fixture) : IAsyncLifetim
         var (first, second) = (Unique("client"), Unique("client"));
         var (node1, node2) = (await LiveNode(), await LiveNode());
 
-        await user.AddClient(first, node1);
-        await user.AddClient(second, node2);
-        await user.AddClient(first, node1);
+        await user.TryAddClient(first, node1, 0);
+        await user.TryAddClient(second, node2, 0);
+        await user.TryAddClient(first, node1, 0);
 
         Assert.Equal(new Dictionary<string, string> { [first] = node1, [second] = node2 }, await user.GetClients());
         await user.RemoveClient(first);
@@ -34,7 +34,7 @@ public sealed class UserIndexTests(MemoryClusterFixture fixture) : IAsyncLifetim
         var user = fixture.Cluster.Client.GetGrain<IUserGrain>(id);
         var client = Unique("client");
         var node = await LiveNode();
-        await user.AddClient(client, node);
+        await user.TryAddClient(client, node, 0);
 
         // No activation is held for an idle connection: the record is in storage.
         var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
@@ -57,14 +57,55 @@ public sealed class UserIndexTests(MemoryClusterFixture fixture) : IAsyncLifetim
         var user = fixture.Cluster.Client.GetGrain<IUserGrain>(Unique("user"));
         var (a, b, c) = (Unique("client"), Unique("client"), Unique("client"));
         var (gone, kept) = (await LiveNode(), await LiveNode());
-        await user.AddClient(a, gone);
-        await user.AddClient(b, gone);
-        await user.AddClient(c, kept);
+        await user.TryAddClient(a, gone, 0);
+        await user.TryAddClient(b, gone, 0);
+        await user.TryAddClient(c, kept, 0);
 
         await user.RemoveNode(gone);
 
         Assert.Equal(new Dictionary<string, string> { [c] = kept }, await user.GetClients());
         await user.RemoveClient(c);
+    }
+
+    [Fact]
+    public async Task TheLimitRefusesOneConnectionTooManyUntilOneLeaves()
+    {
+        var user = fixture.Cluster.Client.GetGrain<IUserGrain>(Unique("user"));
+        var node = await LiveNode();
+        Assert.True(await user.TryAddClient("a", node, 2));
+        Assert.True(await user.TryAddClient("b", node, 2));
+
+        Assert.False(await user.TryAddClient("c", node, 2));
+        Assert.Equal(new[] { "a", "b" }, (await user.GetClients()).Keys.Order());
+
+        // A known connection recorded again is not one more.
+        Assert.True(await user.TryAddClient("a", node, 2));
+
+        await user.RemoveClient("a");
+        Assert.True(await user.TryAddClient("c", node, 2));
+        Assert.True(await user.TryAddClient("d", node, 0));
+        Assert.Equal(new[] { "b", "c", "d" }, (await user.GetClients()).Keys.Order());
+        foreach (var client in new[] { "b", "c", "d" })
+        {
+            await user.RemoveClient(client);
+        }
+    }
+
+    [Fact]
+    public async Task AtTheLimitTheConnectionsOfADepartedNodeDoNotCount()
+    {
+        var user = fixture.Cluster.Client.GetGrain<IUserGrain>(Unique("user"));
+        var (gone, kept) = (await LiveNode(), await LiveNode());
+        Assert.True(await user.TryAddClient("on-gone", gone, 2));
+        Assert.True(await user.TryAddClient("on-kept", kept, 2));
+
+        // The gateway died: its records would wait for the silo's next sweep.
+        await Registry.Leave(gone);
+
+        Assert.True(await user.TryAddClient("reconnected", kept, 2));
+        Assert.Equal(new Dictionary<string, string> { ["on-kept"] = kept, ["reconnected"] = kept }, await user.GetClients());
+        await user.RemoveClient("on-kept");
+        await user.RemoveClient("reconnected");
     }
 
     // Records of nodes the registry does not know are dropped once it has heard from every live node, so the

@@ -87,6 +87,16 @@ public sealed record CentrifugoOptions
     public int ChannelMaxLength { get; init; } = 255;
     public int ClientChannelLimit { get; init; } = 128;
 
+    /// <summary>
+    /// Connections one user (a token's <c>sub</c>) may hold at once across the cluster (<c>client_user_connection_limit</c>):
+    /// one more is closed with 3504 "connection limit", as Centrifugo does. Anonymous connections are not counted.
+    /// Centrifugo's default is 0 (none, which 0 still means here); a single credential opening sockets without end
+    /// would then make the cluster hold a record for each, so the default is a bound no real user reaches.
+    /// </summary>
+    public int ClientUserConnectionLimit { get; init; } = DefaultUserConnectionLimit;
+
+    public const int DefaultUserConnectionLimit = 1000;
+
     /// <summary>Server ping period; a client that does not answer within <see cref="PongTimeout"/> is disconnected (3012).</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(25);
     public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -126,6 +136,7 @@ public sealed record CentrifugoOptions
             ClientExpiredSubCloseDelay = TimeSpan.FromSeconds(config.GetValue("client_expired_sub_close_delay", defaults.ClientExpiredSubCloseDelay.TotalSeconds)),
             ClientChannelPositionCheckDelay = TimeSpan.FromSeconds(config.GetValue("client_channel_position_check_delay", defaults.ClientChannelPositionCheckDelay.TotalSeconds)),
             ClientChannelLimit = config.GetValue("client_channel_limit", defaults.ClientChannelLimit),
+            ClientUserConnectionLimit = UserConnectionLimit(config.GetValue("client_user_connection_limit", defaults.ClientUserConnectionLimit)),
             ChannelMaxLength = config.GetValue("channel_max_length", defaults.ChannelMaxLength),
             PingInterval = TimeSpan.FromSeconds(config.GetValue("ping_interval", defaults.PingInterval.TotalSeconds)),
             PongTimeout = TimeSpan.FromSeconds(config.GetValue("pong_timeout", defaults.PongTimeout.TotalSeconds)),
@@ -133,6 +144,9 @@ public sealed record CentrifugoOptions
             Channels = ChannelNamespaces.From(config),
         };
     }
+
+    private static int UserConnectionLimit(int limit) =>
+        limit >= 0 ? limit : throw new InvalidOperationException($"client_user_connection_limit {limit} is negative (0: no limit).");
 
     private static TimeSpan WriteDelay(string? text) =>
         string.IsNullOrEmpty(text) ? TimeSpan.Zero

@@ -131,15 +131,21 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
     /// <summary>
     /// Anonymous connections (empty user) stay local: no user can be addressed through them, and their
-    /// presence expires by itself if this node dies.
+    /// presence expires by itself if this node dies. A named user's connection is refused (false, nothing kept) when
+    /// the user already holds <paramref name="userConnectionLimit"/> (0: no limit), counted by the user's grain over
+    /// every node; anonymous ones are not counted, as in Centrifugo.
     /// </summary>
-    public async Task RegisterClient(ISubscriber client)
+    public async Task<bool> RegisterClient(ISubscriber client, int userConnectionLimit)
     {
         Hub.AddClient(client);
         if (client.User.Length > 0)
         {
             var user = grains.Get<IUserGrain>(client.User);
-            await user.AddClient(client.ClientId, Id);
+            if (!await user.TryAddClient(client.ClientId, Id, userConnectionLimit))
+            {
+                Hub.RemoveClient(client);
+                return false;
+            }
 
             // The connection may have closed (and its record been removed) while the call was in flight.
             if (!Hub.Contains(client))
@@ -147,6 +153,8 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
                 await user.RemoveClient(client.ClientId);
             }
         }
+
+        return true;
     }
 
     /// <summary>Forgets a closed connection: its subscriptions and its user's record of it.</summary>

@@ -303,14 +303,23 @@ public sealed partial class ClientSession(
         }
 
         Volatile.Write(ref connected, true);
+        bool registered;
         try
         {
-            await node.RegisterClient(this);
+            registered = await node.RegisterClient(this, options.ClientUserConnectionLimit);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Could not register client {Client}", ClientId);
             Close(Disconnect.ServerError);
+            return null;
+        }
+
+        if (!registered)
+        {
+            // Nothing was recorded: there is nothing for OnClosed to unregister.
+            Volatile.Write(ref connected, false);
+            Close(Disconnect.ConnectionLimit);
             return null;
         }
 

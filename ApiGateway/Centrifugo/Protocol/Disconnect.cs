@@ -21,6 +21,9 @@ public sealed record Disconnect(int Code, string Reason)
     public static readonly Disconnect InvalidToken = new(3500, "invalid token");
     public static readonly Disconnect BadRequest = new(3501, "bad request");
     public static readonly Disconnect ForceNoReconnect = new(3503, "force disconnect");
+
+    /// <summary>The user already holds <c>client_user_connection_limit</c> connections (Centrifugo since v2.8; before, error 106 on connect).</summary>
+    public static readonly Disconnect ConnectionLimit = new(3504, "connection limit");
     public static readonly Disconnect ForceReconnect = new(3011, "force reconnect");
     public static readonly Disconnect MessageTooBig = new(1009, "message size limit exceeded");
 
@@ -30,6 +33,6 @@ public sealed record Disconnect(int Code, string Reason)
     /// <summary>Clients of the v1 and v2 protocols read the close reason as JSON advice: why, and whether to reconnect.</summary>
     public Disconnect AsAdvice() => this with { Reason = $$"""{"reason":{{JsonSerializer.Serialize(Reason)}},"reconnect":{{(Reconnect ? "true" : "false")}}}""" };
 
-    /// <summary>Closed for what the client did (slow, oversized, malformed, bad token): worth one log line.</summary>
-    public bool IsClientFault => Code is 1009 or 3008 or 3013 or 3500 or 3501;
+    /// <summary>Closed for what the client did (slow, oversized, malformed, bad token, one connection too many): worth one log line.</summary>
+    public bool IsClientFault => Code is 1009 or 3008 or 3013 or 3500 or 3501 or 3504;
 }

@@ -9,6 +9,12 @@ namespace Switchboard.Conversations.Storage;
 /// </summary>
 public interface ITrackerStore
 {
+    /// <summary>
+    /// The events are in this process's memory, so reading them back costs what decoding a copy would: tracker
+    /// activations then keep no session of their own between requests (one copy of each conversation, not two).
+    /// </summary>
+    bool InProcess { get; }
+
     Task Append(string conversationId, IReadOnlyList<TrackerEvent> events);
 
     /// <summary>Events <paramref name="from"/>..<paramref name="to"/> (inclusive; -1 = to the end).</summary>

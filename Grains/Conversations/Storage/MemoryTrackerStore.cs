@@ -10,6 +10,8 @@ public sealed class MemoryTrackerStore : ITrackerStore
     private readonly List<string> order = [];
     private readonly HashSet<string> known = new(StringComparer.Ordinal);
 
+    public bool InProcess => true;
+
     public Task Append(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
         var log = logs.GetOrAdd(conversationId, _ => new CompactEventLog());

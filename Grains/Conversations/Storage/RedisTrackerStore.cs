@@ -15,6 +15,8 @@ public sealed class RedisTrackerStore(RedisShards shards, string prefix) : ITrac
     private readonly RedisKey indexKey = prefix + ":conversations";
     private readonly RedisKey sequenceKey = prefix + ":conversations:seq";
 
+    public bool InProcess => false;
+
     public async Task Append(string conversationId, IReadOnlyList<TrackerEvent> events)
     {
         if (events.Count == 0)

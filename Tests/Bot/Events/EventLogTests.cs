@@ -83,6 +83,30 @@ public sealed class EventLogTests
     }
 
     [Fact]
+    public void A_long_log_reads_any_range_across_its_chunks_and_holds_little_unused()
+    {
+        // ~200 turns (1,000 events, ~48 KB) and one event larger than a chunk in the middle.
+        var events = Enumerable.Range(0, 200).SelectMany(_ => Turn()).ToList();
+        events.Insert(517, new BotUttered(new string('t', CompactEventLog.ChunkSize * 2), default));
+        var log = new CompactEventLog();
+        foreach (var e in events)
+        {
+            log.Append(e);
+        }
+
+        Assert.Equal(events.Count, log.Count);
+        Assert.True(log.ByteCount > 5 * CompactEventLog.ChunkSize, $"{log.ByteCount} bytes: more than a few chunks");
+        var json = events.Select(EventWriter.ToJson).ToList();
+        Assert.Equal(json, log.Read().Select(EventWriter.ToJson));
+        foreach (var (from, to) in new[] { (0, 1), (150, 400), (516, 519), (517, 518), (events.Count - 3, events.Count), (990, int.MaxValue) })
+        {
+            Assert.Equal(json.Take(to).Skip(from), log.Read(from, to).Select(EventWriter.ToJson));
+        }
+
+        Assert.True(log.Capacity - log.ByteCount <= CompactEventLog.ChunkSize, $"{log.Capacity - log.ByteCount} bytes unused");
+    }
+
+    [Fact]
     public void Names_read_back_as_their_shared_instances_and_the_top_intent_as_the_ranking_entry()
     {
         var user = (UserUttered)Turn()[0];
@@ -112,24 +136,81 @@ public sealed class EventLogTests
 
         var records = Session.FromEvents("c", events);
         var compact = Session.FromEvents("c", events);
-        compact.Release();
-        Assert.Equal(Json(await records.SessionEvents()), Json(await compact.SessionEvents()));
-        compact.Release();
-        Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await compact.AppliedSessionEvents()));
-        compact.Release();
-        Assert.Equal(Json(await records.EventsFrom(7)), Json(await compact.EventsFrom(7)));
+
+        // The embedded store's way: no session kept between requests, each request reads it from the store.
+        var store = new CompactEventLog(events);
+        var fromStore = await Session.Load("c", null, store.Count, from => Task.FromResult(store.Read((int)from)), keepSession: false);
+        foreach (var other in new[] { compact, fromStore })
+        {
+            other.Release();
+            Assert.Equal(Json(await records.SessionEvents()), Json(await other.SessionEvents()));
+            other.Release();
+            Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await other.AppliedSessionEvents()));
+            other.Release();
+            Assert.Equal(Json(await records.EventsFrom(7)), Json(await other.EventsFrom(7)));
+        }
 
         foreach (var e in (List<TrackerEvent>)[.. Turn(), new UserUtteranceReverted(), new ActionReverted(), new ActionExecuted("utter_bye")])
         {
             await records.Log(e);
-            await compact.Log(e);
-            compact.Release();
-            Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await compact.AppliedSessionEvents()));
-            Assert.Equal(records.Tracker.ToSnapshot(), compact.Tracker.ToSnapshot());
+            foreach (var other in new[] { compact, fromStore })
+            {
+                await other.Log(e);
+                Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await other.AppliedSessionEvents()));
+                other.Release();
+                Assert.Equal(Json(await records.AppliedSessionEvents()), Json(await other.AppliedSessionEvents()));
+                Assert.Equal(records.Tracker.ToSnapshot(), other.Tracker.ToSnapshot());
+            }
+
+            // The store takes the pending event; the next request reads it from there.
+            store.AppendRange(fromStore.Pending);
+            fromStore.Stored();
+            fromStore.Release();
         }
 
-        compact.Release();
-        Assert.Equal(Json(await records.SessionEvents()), Json(await compact.SessionEvents()));
+        foreach (var other in new[] { compact, fromStore })
+        {
+            other.Release();
+            Assert.Equal(Json(await records.SessionEvents()), Json(await other.SessionEvents()));
+            Assert.Equal(Json(await records.EventsFrom(0)), Json(await other.EventsFrom(0)));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_session_not_kept_is_read_from_the_store_once_per_request(bool keepSession)
+    {
+        // 2,500 events: longer than a session kept in memory, so both ways read the store.
+        var timestamp = 1700000000.0;
+        List<TrackerEvent> events = [new ActionExecuted("action_session_start"), new SessionStarted(), new ActionExecuted("action_listen"), .. Enumerable.Range(0, 500).SelectMany(_ => Turn())];
+        events = events.ConvertAll(e => e with { Timestamp = timestamp++ });
+        var store = new CompactEventLog(events);
+        var reads = 0;
+        var conversation = await Session.Load("c", null, store.Count, from =>
+        {
+            reads++;
+            return Task.FromResult(store.Read((int)from));
+        }, keepSession);
+        conversation.Release();
+        reads = 0;
+
+        var turn = Turn().ConvertAll(e => e with { Timestamp = timestamp++ });
+        foreach (var e in turn)
+        {
+            await conversation.Log(e);
+            // Applied events start after the session start.
+            Assert.Equal(Json(events.Skip(2)), Json((await conversation.AppliedSessionEvents()).Take(events.Count - 2)));
+        }
+
+        Assert.Equal(Json([.. events.Skip(1), .. turn]), Json(await conversation.SessionEvents()));
+        Assert.Equal(1, reads);
+
+        store.AppendRange(conversation.Pending);
+        conversation.Stored();
+        conversation.Release();
+        Assert.Equal(Json([.. events.Skip(2), .. turn]), Json(await conversation.AppliedSessionEvents()));
+        Assert.Equal(2, reads);
     }
 
     private static List<TrackerEvent> All() => [.. EventJsonTests.EveryType, .. EdgeCases, .. Turn()];
