@@ -1,9 +1,12 @@
+using Switchboard.ApiGateway.Centrifugo.Api;
+
 namespace Switchboard.ApiGateway.Centrifugo.Config;
 
 /// <summary>
 /// Which browser origins may open client connections (<c>allowed_origins</c>), against cross-site WebSocket
 /// hijacking: a page elsewhere cannot use a visitor's cookies or network position to connect. Patterns are matched
-/// case-insensitively, <c>*</c> standing for any run of characters; with none, the origin must be the gateway's own
+/// case-insensitively as the <c>channels</c> method's patterns are (<see cref="ChannelPattern"/>: <c>*</c> for any run
+/// of characters, <c>?</c> for one); with none, the origin must be the gateway's own
 /// (its host and port as the request's <c>Host</c> says them).
 /// </summary>
 public sealed class AllowedOrigins(IReadOnlyList<string> patterns)
@@ -40,42 +43,7 @@ public sealed class AllowedOrigins(IReadOnlyList<string> patterns)
             return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Authority.Equals(host, StringComparison.OrdinalIgnoreCase);
         }
 
-        return patterns.Any(pattern => Matches(pattern, origin));
-    }
-
-    /// <summary>Wildcard matching that returns to the last star on a mismatch: at most pattern × origin steps.</summary>
-    private static bool Matches(string pattern, string origin)
-    {
-        int p = 0, o = 0, star = -1, starAt = 0;
-        while (o < origin.Length)
-        {
-            if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                starAt = o;
-            }
-            else if (p < pattern.Length && char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(origin[o]))
-            {
-                p++;
-                o++;
-            }
-            else if (star >= 0)
-            {
-                // The last star takes one character more.
-                p = star + 1;
-                o = ++starAt;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
+        var lower = origin.ToLowerInvariant();
+        return patterns.Any(pattern => ChannelPattern.Matches(pattern.ToLowerInvariant(), lower));
     }
 }
