@@ -13,6 +13,9 @@ public sealed class AllowedOrigins(IReadOnlyList<string> patterns)
 {
     private const int MaxOriginLength = 300;
 
+    /// <summary>The patterns lower-cased once, not per connection.</summary>
+    private readonly string[] lowered = [.. patterns.Select(pattern => pattern.ToLowerInvariant())];
+
     public IReadOnlyList<string> Patterns => patterns;
 
     /// <summary>A JSON array in the config file, or a comma-separated list from a flag or the environment.</summary>
@@ -38,12 +41,12 @@ public sealed class AllowedOrigins(IReadOnlyList<string> patterns)
             return false;
         }
 
-        if (patterns.Count == 0)
+        if (lowered.Length == 0)
         {
             return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Authority.Equals(host, StringComparison.OrdinalIgnoreCase);
         }
 
         var lower = origin.ToLowerInvariant();
-        return patterns.Any(pattern => ChannelPattern.Matches(pattern.ToLowerInvariant(), lower));
+        return lowered.Any(pattern => ChannelPattern.Matches(pattern, lower));
     }
 }
