@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
@@ -29,7 +30,13 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
     {
         if (await Peek(connection, headTimeout) is not var (head, end, subprotocol, binary))
         {
-            await next(connection);
+            // A connection that sent nothing before the server began to stop is closed, not handed on: Kestrel waits
+            // for every connection's delegate, so one quiet client would otherwise hold the stop for its whole timeout.
+            if (!ClosingRequested(connection).IsCancellationRequested)
+            {
+                await next(connection);
+            }
+
             return;
         }
 
@@ -55,6 +62,10 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
         }
     }
 
+    /// <summary>Fires when Kestrel asks the connection to close (the server is stopping).</summary>
+    private static CancellationToken ClosingRequested(ConnectionContext connection) =>
+        connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+
     /// <summary>
     /// The connection's first bytes if they are an upgrade to take here (the caller consumes them up to the end),
     /// else null with nothing consumed or examined, so that Kestrel reads the same bytes at once.
@@ -67,7 +78,8 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
         {
             // One read: a plain upgrade arrives in one piece. A connection that sends nothing in Kestrel's header
             // time goes on to Kestrel, whose own timeouts then apply.
-            using var quiet = new CancellationTokenSource(headTimeout);
+            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ClosingRequested(connection));
+            quiet.CancelAfter(headTimeout);
             read = await input.ReadAsync(quiet.Token);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
