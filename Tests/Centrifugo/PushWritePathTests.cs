@@ -97,4 +97,42 @@ public sealed class PushWritePathTests
         Assert.Equal(WebSocketMessageType.Close, close.MessageType);
         Assert.Equal(3000, (int)client.CloseStatus!);
     }
+
+    /// <summary>The v2 protocol's frames keep apart on the WebSocket's own send path too (TLS, HTTP/2, a raw pair).</summary>
+    [Theory]
+    [InlineData("json-v2")]
+    [InlineData("protobuf-v2")]
+    public async Task TheV2ProtocolsQueuedPushesLeaveAMessageEachInOrder(string name)
+    {
+        IClientCodec codec = name == "json-v2" ? V2JsonCodec.Instance : V2ProtobufCodec.Instance;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var clientTcp = new TcpClient();
+        await clientTcp.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        using var serverTcp = await listener.AcceptTcpClientAsync();
+        using var server = WebSocket.CreateFromStream(serverTcp.GetStream(), new WebSocketCreationOptions { IsServer = true });
+        using var client = WebSocket.CreateFromStream(clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false });
+        var metrics = new NodeMetrics();
+        var transport = new WebSocketTransport(server, 1024 * 1024, TimeSpan.Zero, metrics);
+        transport.Use(codec);
+        var frames = Enumerable.Range(1, 3).Select(n => Publication(n).For(codec)).ToList();
+        foreach (var frame in frames)
+        {
+            Assert.True(transport.TrySend(frame));
+        }
+
+        transport.Close(Disconnect.Normal);
+        await transport.RunWriter(CancellationToken.None);
+
+        var buffer = new byte[64 * 1024];
+        foreach (var frame in frames)
+        {
+            var received = await client.ReceiveAsync(buffer, CancellationToken.None);
+            Assert.True(received.EndOfMessage);
+            Assert.Equal(frame, buffer.AsSpan(0, received.Count).ToArray());
+        }
+
+        Assert.Equal(frames.Sum(f => f.Length), metrics.BytesOut);
+        Assert.Equal(WebSocketMessageType.Close, (await client.ReceiveAsync(buffer, CancellationToken.None)).MessageType);
+    }
 }

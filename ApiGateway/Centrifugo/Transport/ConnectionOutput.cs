@@ -55,7 +55,8 @@ public sealed class ConnectionOutput(IHttpUpgradeFeature? upgrade, PipeWriter pi
 
     /// <summary>
     /// Writes <paramref name="frames"/> joined in <paramref name="framing"/> as one unfragmented WebSocket message
-    /// of <paramref name="size"/> bytes and flushes it; false when a close frame has gone out (the message is dropped).
+    /// of <paramref name="size"/> bytes (or, where the framing keeps them apart, a message each) and flushes once;
+    /// false when a close frame has gone out (the messages are dropped).
     /// </summary>
     public async Task<bool> TryWriteMessage(List<byte[]> frames, Framing framing, int size, CancellationToken aborted)
     {
@@ -67,10 +68,25 @@ public sealed class ConnectionOutput(IHttpUpgradeFeature? upgrade, PipeWriter pi
                 return false;
             }
 
-            var message = Reserve(MaxHeaderBytes + size);
-            var header = WriteHeader(message, framing.Binary ? Binary : Text, size);
-            framing.Join(frames, message[header..]);
-            pipe.Advance(header + size);
+            var opcode = framing.Binary ? Binary : Text;
+            if (framing.OnePerMessage)
+            {
+                foreach (var frame in frames)
+                {
+                    var message = Reserve(MaxHeaderBytes + frame.Length);
+                    var header = WriteHeader(message, opcode, frame.Length);
+                    frame.CopyTo(message[header..]);
+                    pipe.Advance(header + frame.Length);
+                }
+            }
+            else
+            {
+                var message = Reserve(MaxHeaderBytes + size);
+                var header = WriteHeader(message, opcode, size);
+                framing.Join(frames, message[header..]);
+                pipe.Advance(header + size);
+            }
+
             await Flush(aborted);
             return true;
         }

@@ -123,14 +123,19 @@ public abstract class QueuedTransport(int maxQueuedBytes, TimeSpan writeDelay, N
     }
 
     /// <summary>
-    /// Writes <paramref name="frames"/> (<paramref name="frameBytes"/> bytes in all) as one message in their framing;
-    /// returns the message's size. A lone frame that needs no framing goes as it is, several are joined in a pooled array.
+    /// Writes <paramref name="frames"/> (<paramref name="frameBytes"/> bytes in all) as one message in their framing
+    /// (a message each where it keeps them apart); returns the bytes sent. A lone frame that needs no framing goes as
+    /// it is, several are joined in a pooled array.
     /// </summary>
     protected virtual async Task<int> SendFrames(List<byte[]> frames, Framing framing, int frameBytes, CancellationToken aborted)
     {
-        if (frames.Count == 1 && framing.IsBare)
+        if (framing.OnePerMessage || (frames.Count == 1 && framing.IsBare))
         {
-            await SendBatch(frames[0], framing.Binary, aborted);
+            foreach (var frame in frames)
+            {
+                await SendBatch(frame, framing.Binary, aborted);
+            }
+
             return frameBytes;
         }
 

@@ -19,7 +19,7 @@ public sealed class V2JsonCodec : IClientCodec
 
     public int Slot => 2;
 
-    public Framing Framing => Framing.JsonLines;
+    public Framing Framing => Framing.JsonLinesApart;
 
     public byte[]? Ping => null;
 

@@ -23,7 +23,7 @@ public sealed class V2ProtobufCodec : IClientCodec
 
     public int Slot => 3;
 
-    public Framing Framing => Framing.LengthDelimited;
+    public Framing Framing => Framing.LengthDelimitedApart;
 
     public byte[]? Ping => null;
 
