@@ -52,6 +52,15 @@ public sealed record ClusterSettings
     public TimeSpan TrackerIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How long a channel grain stays in memory after its last call while it has no subscribers (Orleans' default,
+    /// 15 minutes, applied before). Such a grain holds nothing that is not stored (history is in the history store,
+    /// the nodes with subscribers in its state), and one with subscribers keeps itself in memory. Every conversation's
+    /// reply channel (<c>rasa#id</c>) is one: each webhook sender activates it with the bot's first reply, so this
+    /// bounds how long a conversation nobody watches costs a channel activation (~2.5 KB). At least 61 s.
+    /// </summary>
+    public TimeSpan ChannelIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// How long a user grain (a user's connection records) stays in memory after its last call. Zero, the default:
     /// a user with at most one connection leaves as soon as the call is done, since idle connections are the norm and
     /// their records are in storage (one with several stays for Orleans' default collection age); otherwise at least
@@ -87,6 +96,7 @@ public sealed record ClusterSettings
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
             GrainDirectoryCacheSize = Math.Max(1_000, config.GetValue("grain_directory_cache_size", defaults.GrainDirectoryCacheSize)),
             TrackerIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds))),
+            ChannelIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("channel_idle_seconds", defaults.ChannelIdleTimeout.TotalSeconds))),
             UserIdleTimeout = config.GetValue("user_idle_seconds", 0.0) is var userIdle and > 0 ? TimeSpan.FromSeconds(Math.Max(61, userIdle)) : TimeSpan.Zero,
             ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("shutdown_timeout", defaults.ShutdownTimeout.TotalSeconds))),
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,

@@ -112,7 +112,7 @@ public sealed class RealtimeDeliveryTests
         Assert.Equal(id, ConversationChannel.Unescape(channel[ConversationChannel.Prefix.Length..]));
     }
 
-    private static JsonNode? Publication(JsonElement push, string channel) =>
+    internal static JsonNode? Publication(JsonElement push, string channel) =>
         push.TryGetProperty("channel", out var c) && c.GetString() == channel && push.TryGetProperty("pub", out var pub)
             ? JsonNode.Parse(pub.GetProperty("data").GetRawText())
             : null;

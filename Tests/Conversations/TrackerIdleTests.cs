@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Channels;
 using Switchboard.Conversations;
+using Switchboard.Tests.Centrifugo;
 using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Conversations.TrackerBehaviourTests;
 
@@ -9,7 +11,8 @@ namespace Switchboard.Tests.Conversations;
 
 /// <summary>
 /// <c>--tracker-idle-seconds</c>: an idle conversation's tracker leaves the silo's memory after that age, and the
-/// next request rebuilds the conversation from the tracker store, as it was.
+/// next request rebuilds the conversation from the tracker store, as it was; <c>--channel-idle-seconds</c>: so does
+/// the reply channel of a conversation nobody subscribes to, while a watched one stays.
 /// </summary>
 public sealed class TrackerIdleTests
 {
@@ -43,6 +46,44 @@ public sealed class TrackerIdleTests
         var next = await Append(server, id, $"[{Slot("name", "later")}]");
         Assert.Equal("later", (string?)next["slots"]!["name"]);
         Assert.Equal(before["events"]!.AsArray().Count + 1, next["events"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task A_reply_channel_nobody_watches_leaves_with_the_idle_age_and_a_watched_one_stays()
+    {
+        await using var server = await RasaServer.StartAsync(
+            ["--enable-api", "--auth-token", Token, "--tracker-idle-seconds", "61", "--channel-idle-seconds", "61"], adminAuth: Auth);
+        const string watched = "watched-visitor";
+        var channel = ConversationChannel.For(watched);
+        var grains = server.Host.Services.GetRequiredService<IGrainFactory>();
+        var management = grains.GetGrain<IManagementGrain>(0);
+        async Task<string[]> ActiveChannels() =>
+            [.. (await management.GetDetailedGrainStatistics([typeof(ChannelGrain).FullName!])).Select(s => s.GrainId.Key.ToString()!).Order(StringComparer.Ordinal)];
+
+        var (client, _) = await ProtocolClient.Connect(server.Host.WebSocketUrl, GatewayHost.Token(watched));
+        await using (client)
+        {
+            Assert.False((await client.Subscribe(channel)).TryGetProperty("error", out var error), error.ToString());
+            await Goodbye(server, watched);
+            await client.WaitPush(p => RealtimeDeliveryTests.Publication(p, channel)?["text"]?.GetValue<string>() == "Bye", "the reply");
+            await Goodbye(server, "unwatched-visitor");
+            Assert.Equal([ConversationChannel.For("unwatched-visitor"), channel], await ActiveChannels());
+
+            // Orleans' own default would keep both for 15 minutes.
+            var left = await Eventually.Get(ActiveChannels, active => active.Length < 2, what: "collection of the unwatched reply channel", timeout: TimeSpan.FromMinutes(4));
+            Assert.Equal([channel], left);
+
+            // The watched one never left: its subscriber is still there, and still gets the replies.
+            Assert.Equal([watched], (await grains.GetGrain<IChannelGrain>(channel).GetPresence()).Values.Select(c => c.User));
+            await Goodbye(server, watched);
+            await client.WaitPush(p => RealtimeDeliveryTests.Publication(p, channel)?["text"]?.GetValue<string>() == "Bye", "a reply after the idle age");
+        }
+    }
+
+    private static async Task Goodbye(RasaServer server, string sender)
+    {
+        var (status, body) = await server.Send(HttpMethod.Post, "/webhooks/rest/webhook", $$"""{"sender":"{{sender}}","message":"/goodbye"}""");
+        Assert.True(status == HttpStatusCode.OK && body.Contains("Bye", StringComparison.Ordinal), body);
     }
 
     private static async Task<JsonNode> Tracker(RasaServer server, string id)
