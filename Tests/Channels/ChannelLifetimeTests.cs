@@ -7,7 +7,8 @@ using static Switchboard.Tests.Channels.TestData;
 namespace Switchboard.Tests.Channels;
 
 /// <summary>
-/// Idle collection after seconds instead of minutes, to watch which channels it takes. The age stays above the
+/// Idle collection after seconds instead of minutes (the channels' own age, <c>--channel-idle-seconds</c>, included),
+/// to watch which channels it takes. The age stays above the
 /// channel's sweep period (a third of <see cref="ChannelTimings.PresenceExpiry"/>), as the real default does.
 /// </summary>
 public sealed class ChannelLifetimeTests : IAsyncLifetime
@@ -20,6 +21,7 @@ public sealed class ChannelLifetimeTests : IAsyncLifetime
         {
             o.CollectionQuantum = TimeSpan.FromSeconds(1);
             o.CollectionAge = TimeSpan.FromSeconds(15);
+            o.ClassSpecificCollectionAge[typeof(ChannelGrain).FullName!] = o.CollectionAge;
         }));
 
     public async Task DisposeAsync() => await cluster.DisposeAsync();

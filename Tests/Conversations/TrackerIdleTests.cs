@@ -58,7 +58,8 @@ public sealed class TrackerIdleTests
         var grains = server.Host.Services.GetRequiredService<IGrainFactory>();
         var management = grains.GetGrain<IManagementGrain>(0);
         async Task<string[]> ActiveChannels() =>
-            [.. (await management.GetDetailedGrainStatistics([typeof(ChannelGrain).FullName!])).Select(s => s.GrainId.Key.ToString()!).Order(StringComparer.Ordinal)];
+            [.. (await management.GetDetailedGrainStatistics()).Where(s => s.GrainType.Contains(nameof(ChannelGrain), StringComparison.Ordinal))
+                .Select(s => s.GrainId.Key.ToString()!).Order(StringComparer.Ordinal)];
 
         var (client, _) = await ProtocolClient.Connect(server.Host.WebSocketUrl, GatewayHost.Token(watched));
         await using (client)

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Gives the memory of a large idle collection back to the system. When many activations leave at once (100,000
+/// conversations past their idle age), the GC keeps the segments it grew for them: the heap falls, the process's
+/// resident memory does not. So once a process has been quiet (allocating less than <see cref="QuietAllocation"/>
+/// per <see cref="CheckPeriod"/>) for longer than the idle ages plus two collection rounds, and the GC holds at least
+/// <see cref="MinGrowth"/> more than at start-up, one blocking, compacting full collection returns what is free
+/// (<see cref="GCCollectionMode.Aggressive"/> decommits it). Once per quiet spell, at most once per
+/// <see cref="MinInterval"/>, logged at debug with its pause; under load the GC's own budgets apply
+/// (docs/operations.md#memory-and-the-garbage-collector).
+/// </summary>
+public sealed partial class IdleHeapTrim(ClusterSettings settings, TimeProvider time, ILogger<IdleHeapTrim> logger) : BackgroundService
+{
+    public static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Allocated over one check period by a process that counts as quiet (~8 MB/s): an idle gateway allocates ~5 MB/s
+    /// (the memory streams' pulling agents poll their queues every few milliseconds), one webhook turn ~200 KB.
+    /// </summary>
+    public const long QuietAllocation = 256L << 20;
+
+    /// <summary>Memory the GC holds beyond its start-up figure before a trim is worth its pause.</summary>
+    public const long MinGrowth = 64L << 20;
+
+    /// <summary>Quiet for this long, the activations of the last load have been collected.</summary>
+    private TimeSpan Settle =>
+        (settings.TrackerIdleTimeout > settings.ChannelIdleTimeout ? settings.TrackerIdleTimeout : settings.ChannelIdleTimeout)
+        + 2 * GrainCollectionOptions.DEFAULT_COLLECTION_QUANTUM;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var startup = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        var allocated = GC.GetTotalAllocatedBytes();
+        DateTimeOffset? quietSince = null;
+        var trimmedThisSpell = false;
+        var last = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(CheckPeriod, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = time.GetUtcNow();
+            var previous = allocated;
+            allocated = GC.GetTotalAllocatedBytes();
+            if (allocated - previous > QuietAllocation)
+            {
+                (quietSince, trimmedThisSpell) = (null, false);
+                continue;
+            }
+
+            quietSince ??= now;
+            var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+            if (trimmedThisSpell || now - quietSince < Settle || now - last < MinInterval || committed - startup < MinGrowth)
+            {
+                continue;
+            }
+
+            var rss = Environment.WorkingSet;
+            var clock = Stopwatch.StartNew();
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            var pause = clock.Elapsed;
+            (trimmedThisSpell, last, allocated) = (true, now, GC.GetTotalAllocatedBytes());
+            LogTrimmed(committed >> 20, GC.GetGCMemoryInfo().TotalCommittedBytes >> 20, rss >> 20, Environment.WorkingSet >> 20, pause.TotalMilliseconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Idle heap trim: GC committed {CommittedBefore} -> {CommittedAfter} MB, resident {RssBefore} -> {RssAfter} MB, pause {PauseMs:F0} ms")]
+    private partial void LogTrimmed(long committedBefore, long committedAfter, long rssBefore, long rssAfter, double pauseMs);
+}
