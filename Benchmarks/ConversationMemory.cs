@@ -48,7 +48,8 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
     /// Fresh systems side by side, so one idle wait serves them all: 2,000 conversations of 100 events into an
     /// embedded gateway (its heap holds the activations and the memory tracker store) and into a Redis cluster of
     /// one silo (the silo's heap holds only the activations: the difference with the heap after the idle age is what
-    /// an activation costs), and 100,000 conversations of one webhook turn each into another embedded gateway.
+    /// an activation costs), and 100,000 conversations of one webhook turn each into another embedded gateway (only
+    /// that one with <c>--only "touched once"</c>).
     /// </summary>
     private async Task Trackers(IReadOnlyList<string> gatewayArgs)
     {
@@ -57,11 +58,13 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
             return;
         }
 
-        string[] idle = ["--tracker-idle-seconds", IdleSeconds.ToString(CultureInfo.InvariantCulture)];
-        await using var embedded = await Target.Embedded([.. gatewayArgs, .. idle], ProductGc);
-        await using var redis = await Target.Redis(gatewayArgs, 1, idle);
+        var seconds = IdleSeconds.ToString(CultureInfo.InvariantCulture);
+        string[] idle = ["--tracker-idle-seconds", seconds, "--channel-idle-seconds", seconds];
+        var active = options.Wants("tracker");
+        await using var embedded = active ? await Target.Embedded([.. gatewayArgs, .. idle], ProductGc) : null;
+        await using var redis = active ? await Target.Redis(gatewayArgs, 1, idle) : null;
         await using var once = await Target.Embedded([.. gatewayArgs, .. idle], ProductGc);
-        var systems = new[] { new Loaded(embedded, embedded.GatewayPids()[0]), new Loaded(redis, redis.Cluster!.Silos[0].Process.Pid) };
+        var systems = embedded is null || redis is null ? [] : new[] { new Loaded(embedded, embedded.GatewayPids()[0]), new Loaded(redis, redis.Cluster!.Silos[0].Process.Pid) };
         foreach (var system in systems)
         {
             await system.LoadActive();
@@ -83,7 +86,21 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         }
 
         var onceHeap2 = await SettledHeap(oncePid, lastTouched);
+
+        // The idle trim (IdleHeapTrim) runs once the process has been quiet for the idle ages plus two collection
+        // rounds; its checks are 30 s apart.
+        var trimmed = lastTouched.AddSeconds(IdleSeconds + 120 + 90) - DateTime.UtcNow;
+        await Task.Delay(trimmed > TimeSpan.Zero ? trimmed : TimeSpan.Zero);
         var onceRss2 = ProcessMemory.Rss(oncePid);
+        Add($"RSS MB, {TouchedOnce:N0} conversations touched once (one webhook turn each), right after (fresh gateway: {Mb(onceRss0):F0} MB)", Mb(onceRss1), "F0");
+        Add($"RSS MB, {TouchedOnce:N0} conversations touched once, after the idle age", Mb(onceRss2), "F0");
+        Add($"managed heap MB, {TouchedOnce:N0} conversations touched once, right after (fresh gateway: {Mb(onceHeap0):F0} MB)", Mb(onceHeap1), "F0");
+        Add($"managed heap MB, {TouchedOnce:N0} conversations touched once, after the idle age", Mb(onceHeap2), "F0");
+        if (systems.Length == 0)
+        {
+            return;
+        }
+
         const string shape = "2,000 conversations x 100 events";
         var (e, r) = (systems[0], systems[1]);
         Add($"managed KB per tracker activation holding 100 events (Redis mode, the silo: {shape}, heap with the trackers active minus after the idle age)", (r.Heap[1] - r.Heap[2]) / 1024.0 / ActiveConversations, "F1");
@@ -93,10 +110,6 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         Add($"managed KB per conversation, after the idle age (embedded: {shape}, the memory tracker store)", (e.Heap[2] - e.Heap[0]) / 1024.0 / ActiveConversations, "F1");
         Add($"RSS KB per conversation, trackers active (embedded: {shape})", (e.Rss[1] - e.Rss[0]) / 1024.0 / ActiveConversations, "F1");
         Add($"RSS KB per conversation, after the idle age (embedded: {shape})", (e.Rss[2] - e.Rss[0]) / 1024.0 / ActiveConversations, "F1");
-        Add($"RSS MB, {TouchedOnce:N0} conversations touched once (one webhook turn each), right after (fresh gateway: {Mb(onceRss0):F0} MB)", Mb(onceRss1), "F0");
-        Add($"RSS MB, {TouchedOnce:N0} conversations touched once, after the idle age", Mb(onceRss2), "F0");
-        Add($"managed heap MB, {TouchedOnce:N0} conversations touched once, right after (fresh gateway: {Mb(onceHeap0):F0} MB)", Mb(onceHeap1), "F0");
-        Add($"managed heap MB, {TouchedOnce:N0} conversations touched once, after the idle age", Mb(onceHeap2), "F0");
     }
 
     /// <summary>A system taking the 2,000 x 100-event load, and the process whose heap holds its trackers.</summary>
