@@ -27,10 +27,9 @@ public static class WebSocketEndpoint
             return;
         }
 
-        var origin = context.Request.Headers.Origin;
-        if (origin.Count > 1 || !sessions.OriginAllowed(origin.FirstOrDefault(), context.Request.Host.Value ?? ""))
+        if (!BrowserOrigin.Allowed(context.Request, sessions.AllowedOrigins))
         {
-            await Results.Problem("Request origin not allowed (allowed_origins).", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
+            await BrowserOrigin.Refusal().ExecuteAsync(context);
             return;
         }
 

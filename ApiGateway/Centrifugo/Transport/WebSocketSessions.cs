@@ -24,7 +24,9 @@ public sealed class WebSocketSessions(GatewayNode node, ChannelRules rules, RpcH
     internal GatewayNode Node => node;
 
     /// <summary>Whether a browser on <paramref name="origin"/> (null: no <c>Origin</c> sent) may connect to <paramref name="host"/> (<c>allowed_origins</c>).</summary>
-    public bool OriginAllowed(string? origin, string host) => rules.Options.AllowedOrigins.Allow(origin, host);
+    public bool OriginAllowed(string? origin, string host) => AllowedOrigins.Allow(origin, host);
+
+    internal AllowedOrigins AllowedOrigins => rules.Options.AllowedOrigins;
 
     /// <summary>
     /// The subprotocol to accept (null: none asked for) and whether the session speaks Protobuf; false when the
