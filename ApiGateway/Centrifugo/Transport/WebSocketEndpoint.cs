@@ -45,8 +45,20 @@ public static class WebSocketEndpoint
             return;
         }
 
+        var sessionEnd = SessionEndLifetime.Install(context);
         var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
-        await sessions.Run(socket, context.Features.Get<ConnectionOutput>(), binary, context.RequestAborted);
+        try
+        {
+            await sessions.Run(socket, context.Features.Get<ConnectionOutput>(), binary, context.RequestAborted);
+        }
+        catch
+        {
+            // Not a session's end: whatever went wrong may reset the connection.
+            socket.Dispose();
+            throw;
+        }
+
+        sessionEnd.End(socket);
     }
 
     private static readonly string UnsupportedSubprotocol =
