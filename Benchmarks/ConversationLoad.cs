@@ -51,7 +51,8 @@ public static class ConversationLoad
           answered = answered + 1
           if answered == quota then
             wrk.thread:stop()
-            os.execute("echo >> '{{doneFile}}'; [ $(wc -l < '{{doneFile}}') -ge {{threads}} ] && kill -INT $PPID")
+            -- Later, from the background: system() ignores SIGINT while its shell runs.
+            os.execute("echo >> '{{doneFile}}'; if [ $(wc -l < '{{doneFile}}') -ge {{threads}} ]; then (sleep 0.5; kill -INT $PPID) & fi")
           end
         end
         """;
