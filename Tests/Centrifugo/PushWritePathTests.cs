@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Google.Protobuf;
@@ -7,6 +5,7 @@ using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.ApiGateway.Centrifugo.Transport;
+using Switchboard.Tests.Infrastructure;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.Tests.Centrifugo;
@@ -50,26 +49,9 @@ public sealed class PushWritePathTests
     public async Task QueuedPushesLeaveInOneWebSocketMessageMadeOfTheSharedFrames(string name)
     {
         var codec = CodecNamed(name);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using var clientTcp = new TcpClient();
-        await clientTcp.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-        using var serverTcp = await listener.AcceptTcpClientAsync();
-        using var server = WebSocket.CreateFromStream(serverTcp.GetStream(), new WebSocketCreationOptions { IsServer = true });
-        using var client = WebSocket.CreateFromStream(clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false });
-        var metrics = new NodeMetrics();
-        var transport = new WebSocketTransport(server, 1024 * 1024, TimeSpan.Zero, metrics);
-        transport.Use(codec);
-
-        // Queued before the writer runs, as pushes pile up while it is busy with a send.
-        var frames = Enumerable.Range(1, 3).Select(n => Publication(n).For(codec)).ToList();
-        foreach (var frame in frames)
-        {
-            Assert.True(transport.TrySend(frame));
-        }
-
-        transport.Close(Disconnect.Normal);
-        await transport.RunWriter(CancellationToken.None);
+        await using var pair = await WebSocketPair.Open();
+        var client = pair.Client;
+        var (frames, metrics) = await WriteThreeQueuedThenClose(pair.Server, codec);
 
         var buffer = new byte[64 * 1024];
         var received = await client.ReceiveAsync(buffer, CancellationToken.None);
@@ -105,24 +87,9 @@ public sealed class PushWritePathTests
     public async Task TheV2ProtocolsQueuedPushesLeaveAMessageEachInOrder(string name)
     {
         IClientCodec codec = name == "json-v2" ? V2JsonCodec.Instance : V2ProtobufCodec.Instance;
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using var clientTcp = new TcpClient();
-        await clientTcp.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-        using var serverTcp = await listener.AcceptTcpClientAsync();
-        using var server = WebSocket.CreateFromStream(serverTcp.GetStream(), new WebSocketCreationOptions { IsServer = true });
-        using var client = WebSocket.CreateFromStream(clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false });
-        var metrics = new NodeMetrics();
-        var transport = new WebSocketTransport(server, 1024 * 1024, TimeSpan.Zero, metrics);
-        transport.Use(codec);
-        var frames = Enumerable.Range(1, 3).Select(n => Publication(n).For(codec)).ToList();
-        foreach (var frame in frames)
-        {
-            Assert.True(transport.TrySend(frame));
-        }
-
-        transport.Close(Disconnect.Normal);
-        await transport.RunWriter(CancellationToken.None);
+        await using var pair = await WebSocketPair.Open();
+        var client = pair.Client;
+        var (frames, metrics) = await WriteThreeQueuedThenClose(pair.Server, codec);
 
         var buffer = new byte[64 * 1024];
         foreach (var frame in frames)
@@ -134,5 +101,22 @@ public sealed class PushWritePathTests
 
         Assert.Equal(frames.Sum(f => f.Length), metrics.BytesOut);
         Assert.Equal(WebSocketMessageType.Close, (await client.ReceiveAsync(buffer, CancellationToken.None)).MessageType);
+    }
+
+    /// <summary>Queues three publications before the writer runs (as pushes pile up while it is busy with a send), then closes and writes.</summary>
+    private static async Task<(List<byte[]> Frames, NodeMetrics Metrics)> WriteThreeQueuedThenClose(WebSocket server, IClientCodec codec)
+    {
+        var metrics = new NodeMetrics();
+        var transport = new WebSocketTransport(server, 1024 * 1024, TimeSpan.Zero, metrics);
+        transport.Use(codec);
+        var frames = Enumerable.Range(1, 3).Select(n => Publication(n).For(codec)).ToList();
+        foreach (var frame in frames)
+        {
+            Assert.True(transport.TrySend(frame));
+        }
+
+        transport.Close(Disconnect.Normal);
+        await transport.RunWriter(CancellationToken.None);
+        return (frames, metrics);
     }
 }

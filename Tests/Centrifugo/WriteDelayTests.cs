@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -32,7 +30,7 @@ public sealed class WriteDelayTests
     public async Task FramesThatFollowTheFirstWithinTheDelayLeaveInOneMessageInOrderThenTheClose(string name)
     {
         IClientCodec codec = name == "json" ? JsonCodec.Instance : ProtobufCodec.Instance;
-        await using var pair = await SocketPair.Open();
+        await using var pair = await WebSocketPair.Open();
         var metrics = new NodeMetrics();
         var transport = new WebSocketTransport(pair.Server, 1024 * 1024, Delay, metrics);
         transport.Use(codec);
@@ -64,7 +62,7 @@ public sealed class WriteDelayTests
     [Fact]
     public async Task ABacklogLargerThanOneWriteGoesOutWithoutWaitingAgain()
     {
-        await using var pair = await SocketPair.Open();
+        await using var pair = await WebSocketPair.Open();
         var transport = new WebSocketTransport(pair.Server, 1024 * 1024, Delay, new NodeMetrics());
         transport.Use(JsonCodec.Instance);
         var writer = transport.RunWriter(CancellationToken.None);
@@ -182,46 +180,5 @@ public sealed class WriteDelayTests
         }
 
         return [.. data.Select(d => JsonDocument.Parse(d).RootElement.GetProperty("n").GetString()!)];
-    }
-
-    /// <summary>A server and a client WebSocket over one loopback TCP connection.</summary>
-    private sealed class SocketPair : IAsyncDisposable
-    {
-        private readonly TcpListener listener;
-        private readonly TcpClient clientTcp;
-        private readonly TcpClient serverTcp;
-
-        private SocketPair(TcpListener listener, TcpClient clientTcp, TcpClient serverTcp)
-        {
-            this.listener = listener;
-            this.clientTcp = clientTcp;
-            this.serverTcp = serverTcp;
-            Server = WebSocket.CreateFromStream(serverTcp.GetStream(), new WebSocketCreationOptions { IsServer = true });
-            Client = WebSocket.CreateFromStream(clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false });
-        }
-
-        public WebSocket Server { get; }
-
-        public WebSocket Client { get; }
-
-        public static async Task<SocketPair> Open()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var clientTcp = new TcpClient();
-            await clientTcp.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-            return new SocketPair(listener, clientTcp, await listener.AcceptTcpClientAsync());
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Server.Dispose();
-            Client.Dispose();
-            serverTcp.Dispose();
-            clientTcp.Dispose();
-            listener.Stop();
-            listener.Dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -163,7 +163,16 @@ public sealed class GatewayHost : IAsyncDisposable
         Http.Dispose();
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {
-            await app.StopAsync(stop.Token);
+            try
+            {
+                await app.StopAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The graceful part ran out (on a loaded machine, a cluster client whose silo a test killed can spend
+                // it closing its connections); disposing ends the rest. Bounded stops are BoundedShutdownTests' job,
+                // on real processes.
+            }
         }
 
         await app.DisposeAsync();
