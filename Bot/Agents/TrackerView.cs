@@ -53,4 +53,7 @@ public sealed class TrackerView(Conversation conversation, BotDomain domain)
 
     /// <summary>The latest user message of the current session's applied events (what slot extraction reads).</summary>
     public Task<UserUttered?> LatestAppliedUserMessage() => conversation.LatestAppliedUserMessage();
+
+    /// <summary>The current session's applied events from the latest user message on (what a form reads).</summary>
+    public Task<IReadOnlyList<TrackerEvent>> LatestUserTurn() => conversation.LatestUserTurn();
 }

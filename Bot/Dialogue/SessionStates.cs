@@ -7,19 +7,29 @@ namespace Switchboard.Bot.Dialogue;
 /// <summary>
 /// What a prediction reads of a session, kept up to date as its applied events arrive, so a turn need not make the
 /// records of the whole session again: the state being built (slots, previous action, latest message, loop), the
-/// count of all states, the latest <see cref="Lookback"/> of them, and the latest applied event and user message.
-/// Bounded by the lookback, whatever the session's length. An event whose effect on the applied events is not a plain
-/// append (a rewind, an undo, a restart or session start, a loop's repeated execution) is refused by
-/// <see cref="TryAdd"/>: the caller builds it again from the applied events.
+/// count of all states, the latest <see cref="Lookback"/> of them, the latest applied user message and the last few
+/// applied events. Bounded by the lookback, whatever the session's length. An event whose effect on the applied events
+/// is not a plain append (a rewind, an undo, a restart or session start, a loop's execution on its happy path, which
+/// folds the turns since its previous one, or one these last events cannot decide) is refused by <see cref="TryAdd"/>:
+/// the caller builds it again from the applied events.
 /// </summary>
 public sealed class SessionStates
 {
+    /// <summary>How many of the latest applied events are kept (a form's turn, from its previous run on, fits).</summary>
+    private const int TailLength = 16;
+
     private static readonly HashSet<string> NoLoops = [];
     private readonly BotDomain domain;
     private readonly IReadOnlySet<string> loopNames;
 
     /// <summary>The latest states before an action, oldest first: at most <see cref="Lookback"/> − 1.</summary>
     private readonly Queue<DialogueState> window;
+
+    /// <summary>The latest applied events, oldest first.</summary>
+    private readonly List<TrackerEvent> tail = new(TailLength);
+
+    /// <summary>Whether <see cref="tail"/> holds every applied event of the session (none was dropped yet).</summary>
+    private bool tailFromStart = true;
 
     private Dictionary<string, RawJson> slots;
     private bool started;
@@ -47,7 +57,7 @@ public sealed class SessionStates
     public int Lookback { get; }
 
     /// <summary>The latest applied event (null: none).</summary>
-    public TrackerEvent? Latest { get; private set; }
+    public TrackerEvent? Latest => tail.Count > 0 ? tail[^1] : null;
 
     /// <summary>The latest applied user message (null: none in the session).</summary>
     public UserUttered? LatestUser { get; private set; }
@@ -79,7 +89,7 @@ public sealed class SessionStates
     {
         if (e is Restarted or SessionStarted or UserUtteranceReverted or ActionReverted
             || (e is ActiveLoop { Name: { } activated } && !loopNames.Contains(activated))
-            || (e is ActionExecuted { Name: { } action } && loopNames.Contains(action)))
+            || (e is ActionExecuted { Name: { } action } && loopNames.Contains(action) && FirstLoopExecutionOrUnhappyPath(action) != true))
         {
             return false;
         }
@@ -116,6 +126,48 @@ public sealed class SessionStates
         return new RecentStates(count, count - built.Count, built);
     }
 
+    /// <summary>
+    /// The applied events from the latest user message on (empty: none in the session), or null when they reach
+    /// further back than the events kept.
+    /// </summary>
+    public IReadOnlyList<TrackerEvent>? SinceLatestUser()
+    {
+        var user = tail.FindLastIndex(e => e is UserUttered);
+        return user >= 0 ? tail.GetRange(user, tail.Count - user) : tailFromStart ? [] : null;
+    }
+
+    /// <summary>
+    /// Whether a loop's execution just appends to the applied events (its first execution, or one after an unhappy
+    /// path), as <see cref="Tracking.AppliedEvents"/> decides it from the same events; null when the events kept
+    /// cannot tell.
+    /// </summary>
+    private bool? FirstLoopExecutionOrUnhappyPath(string loopName)
+    {
+        string? nextAction = null;
+        for (var i = tail.Count - 1; i >= 0; i--)
+        {
+            var e = tail[i];
+            if (e is ActiveLoop { Name: null }
+                || (e is ActionExecutionRejected rejected && rejected.Name == loopName)
+                || (e is UserUttered && nextAction is not null && nextAction != loopName))
+            {
+                return true;
+            }
+
+            if (e is ActionExecuted executed)
+            {
+                if (executed.Name == loopName)
+                {
+                    return false;
+                }
+
+                nextAction = executed.Name;
+            }
+        }
+
+        return tailFromStart ? true : null;
+    }
+
     /// <summary>Whether an action has run (the states before actions start after the first one).</summary>
     public bool Started => started;
 
@@ -126,10 +178,18 @@ public sealed class SessionStates
     /// </summary>
     public void Apply(TrackerEvent e)
     {
-        Latest = e;
+        if (tail.Count == TailLength)
+        {
+            tail.RemoveAt(0);
+            tailFromStart = false;
+        }
+
+        tail.Add(e);
         switch (e)
         {
             case SessionStarted:
+                tail.Clear();
+                tailFromStart = true;
                 window.Clear();
                 actionStates = 0;
                 sinceUser = 0;

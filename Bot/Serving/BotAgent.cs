@@ -62,7 +62,7 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer, D
 
         if (isForm)
         {
-            return await FormRunner.Run(action, Domain, tracker, await tracker.AppliedEvents(), custom, cancellation);
+            return await FormRunner.Run(action, Domain, tracker, await tracker.LatestUserTurn(), custom, cancellation);
         }
 
         return custom is null

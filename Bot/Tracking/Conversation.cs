@@ -213,6 +213,24 @@ public sealed class Conversation
     public async Task<UserUttered?> LatestAppliedUserMessage() =>
         states is not null ? states.LatestUser : (await AppliedSessionEvents()).OfType<UserUttered>().LastOrDefault();
 
+    /// <summary>The current session's applied events from the latest user message on (empty: none).</summary>
+    public async Task<IReadOnlyList<TrackerEvent>> LatestUserTurn()
+    {
+        if (states?.SinceLatestUser() is { } kept)
+        {
+            return kept;
+        }
+
+        var events = await AppliedSessionEvents();
+        var user = events.Count - 1;
+        while (user >= 0 && events[user] is not UserUttered)
+        {
+            user--;
+        }
+
+        return user < 0 ? [] : events.Skip(user).ToList();
+    }
+
     /// <summary>
     /// The request is over: the session's records and applied events go (they are made again from the compact
     /// session when the next request needs them), so an idle activation holds only the compact bytes.

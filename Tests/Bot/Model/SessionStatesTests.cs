@@ -60,6 +60,7 @@ public sealed class SessionStatesTests
         var conversation = Switchboard.Bot.Tracking.Conversation.FromEvents("s", []);
         SessionStates? kept = null;
         var reused = 0;
+        var loopRunsKept = 0;
         for (var n = 0; n < script.Count; n++)
         {
             var e = script[n];
@@ -78,11 +79,19 @@ public sealed class SessionStatesTests
                 reused++;
             }
 
+            if (e is ActionExecuted { Name: "restaurant_form" } && ReferenceEquals(kept, states))
+            {
+                loopRunsKept++;
+            }
+
             kept = states;
             AssertSameAsFromScratch(script.Take(n + 1).ToList(), states, lookback);
         }
 
         Assert.True(reused > script.Count / 2, $"kept states served only {reused} of {script.Count} events");
+
+        // A form's first run, and a run after an unhappy path, append to the applied events: the states are kept.
+        Assert.True(loopRunsKept > 0, "no run of the form kept the states");
     }
 
     [Fact]
