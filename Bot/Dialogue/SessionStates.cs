@@ -32,6 +32,13 @@ public sealed class SessionStates
     private bool tailFromStart = true;
 
     private Dictionary<string, RawJson> slots;
+
+    /// <summary>
+    /// The featurised slots and the message's entities of the latest state, shared by the states that follow until a
+    /// slot or the message changes (null: to build): kept states cost a record each, not a dictionary each.
+    /// </summary>
+    private IReadOnlyDictionary<string, string>? featurised;
+    private IReadOnlyList<string>? entities;
     private bool started;
     private string? previous;
     private ParseResult? message;
@@ -196,6 +203,7 @@ public sealed class SessionStates
                 started = false;
                 previous = null;
                 message = null;
+                entities = null;
                 text = null;
                 loop = null;
                 LatestUser = null;
@@ -224,6 +232,7 @@ public sealed class SessionStates
                 previous = a.ActionName;
                 break;
             case UserUttered u:
+                entities = null;
                 LatestUser = u;
                 sinceUser = 0;
                 message = u.ParseData;
@@ -232,12 +241,14 @@ public sealed class SessionStates
                 break;
             case SlotSet s:
                 slots[s.Name] = s.Value;
+                featurised = null;
                 break;
             case ActiveLoop l:
                 loop = l.Name;
                 break;
             case AllSlotsReset:
                 slots = InitialSlots(domain);
+                featurised = null;
                 break;
         }
     }
@@ -245,18 +256,25 @@ public sealed class SessionStates
     /// <summary>The state the events so far make.</summary>
     public DialogueState Current()
     {
-        var featurised = new Dictionary<string, string>(StringComparer.Ordinal);
+        var intent = text is null ? message?.Intent?.Name : null;
+        featurised ??= FeaturisedSlots();
+        entities ??= message is null ? [] : UsedEntities(domain, intent, message.Entities);
+        return new DialogueState(previous, intent, entities, featurised, loop, text);
+    }
+
+    private Dictionary<string, string> FeaturisedSlots()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in slots)
         {
             // As in Rasa, a slot that does not influence the conversation is not part of its state at all.
             if (domain.Slots.TryGetValue(name, out var definition) && definition.InfluenceConversation && definition.Featurize(value) is { } feature)
             {
-                featurised[name] = feature;
+                result[name] = feature;
             }
         }
 
-        var intent = text is null ? message?.Intent?.Name : null;
-        return new DialogueState(previous, intent, message is null ? [] : UsedEntities(domain, intent, message.Entities), featurised, loop, text);
+        return result;
     }
 
     /// <summary>A state since the latest user message, with that message featurised by its text.</summary>
