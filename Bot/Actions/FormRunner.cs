@@ -12,13 +12,12 @@ namespace Switchboard.Bot.Actions;
 /// </summary>
 public static class FormRunner
 {
-    /// <param name="userTurn">The session's applied events from the latest user message on (empty: no user message).</param>
     public static async Task<List<TrackerEvent>> Run(
-        string formName, BotDomain domain, TrackerView tracker, IReadOnlyList<TrackerEvent> userTurn, CustomActionCall? custom, CancellationToken cancellation)
+        string formName, BotDomain domain, TrackerView tracker, IReadOnlyList<TrackerEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
     {
         var form = domain.Forms[formName];
         var events = new List<TrackerEvent>();
-        var intent = userTurn.Count > 0 && userTurn[0] is UserUttered user ? user.IntentName : null;
+        var intent = applied.OfType<UserUttered>().LastOrDefault()?.IntentName;
         if (tracker.ActiveLoopName != formName)
         {
             events.Add(new ActiveLoop(formName));
@@ -34,7 +33,7 @@ public static class FormRunner
         else if (tracker.LatestActionName == DefaultNames.ActionListen && tracker.Tracker.Loop?.IsInterrupted != true)
         {
             var requested = tracker.Slot(DefaultNames.SlotRequested).AsString();
-            if (form.IgnoredIntents.Contains(intent ?? "") || (requested is not null && !FilledSinceUserMessage(userTurn, requested)))
+            if (form.IgnoredIntents.Contains(intent ?? "") || (requested is not null && !FilledSinceUserMessage(applied, requested)))
             {
                 return [requested is null ? new ActionExecutionRejected(formName) : ActionExecutionRejected.Failed(formName, $"the user did not answer '{requested}'")];
             }
@@ -76,6 +75,14 @@ public static class FormRunner
         return events;
     }
 
-    private static bool FilledSinceUserMessage(IReadOnlyList<TrackerEvent> userTurn, string slot) =>
-        userTurn.OfType<SlotSet>().Any(s => s.Name == slot && !s.Value.IsNull);
+    private static bool FilledSinceUserMessage(IReadOnlyList<TrackerEvent> applied, string slot)
+    {
+        var user = applied.Count - 1;
+        while (user >= 0 && applied[user] is not UserUttered)
+        {
+            user--;
+        }
+
+        return user >= 0 && applied.Skip(user).OfType<SlotSet>().Any(s => s.Name == slot && !s.Value.IsNull);
+    }
 }

@@ -10,11 +10,10 @@ namespace Switchboard.Bot.Actions;
 /// </summary>
 public static class SlotFiller
 {
-    /// <param name="latestUser">The latest user message of the session's applied events (null: none).</param>
-    public static async Task<List<TrackerEvent>> Extract(BotDomain domain, TrackerView tracker, UserUttered? latestUser, CustomActionCall? custom, CancellationToken cancellation)
+    public static async Task<List<TrackerEvent>> Extract(BotDomain domain, TrackerView tracker, IReadOnlyList<TrackerEvent> applied, CustomActionCall? custom, CancellationToken cancellation)
     {
         var events = new List<TrackerEvent>();
-        if (latestUser?.ParseData is not { } message)
+        if (applied.OfType<UserUttered>().LastOrDefault()?.ParseData is not { } message)
         {
             return events;
         }

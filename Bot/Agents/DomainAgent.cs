@@ -41,6 +41,6 @@ public sealed class DomainAgent(BotDomain domain, string fileName = "domain.yml"
     /// <summary>Slot extraction runs on the domain's slot mappings (as Rasa's does for any model); other actions are the runner's.</summary>
     public async Task<IReadOnlyList<TrackerEvent>?> RunAction(string action, TrackerView tracker, CancellationToken cancellation) =>
         action == DefaultNames.ActionExtractSlots
-            ? await Actions.SlotFiller.Extract(domain, tracker, await tracker.LatestAppliedUserMessage(), null, cancellation)
+            ? await Actions.SlotFiller.Extract(domain, tracker, await tracker.AppliedEvents(), null, cancellation)
             : null;
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Switchboard.Bot.Dialogue;
 using Switchboard.Bot.Domain;
 using Switchboard.Bot.Events;
 using Switchboard.Bot.Tracking;
@@ -47,13 +46,4 @@ public sealed class TrackerView(Conversation conversation, BotDomain domain)
 
     /// <summary>The current session's applied events (Rasa's <c>applied_events</c>).</summary>
     public Task<IReadOnlyList<TrackerEvent>> AppliedEvents() => conversation.AppliedSessionEvents();
-
-    /// <summary>What the policies read of the current session, the latest <paramref name="lookback"/> states built.</summary>
-    public Task<SessionStates> States(int lookback) => conversation.SessionStates(domain, lookback);
-
-    /// <summary>The latest user message of the current session's applied events (what slot extraction reads).</summary>
-    public Task<UserUttered?> LatestAppliedUserMessage() => conversation.LatestAppliedUserMessage();
-
-    /// <summary>The current session's applied events from the latest user message on (what a form reads).</summary>
-    public Task<IReadOnlyList<TrackerEvent>> LatestUserTurn() => conversation.LatestUserTurn();
 }

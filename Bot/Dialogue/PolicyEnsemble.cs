@@ -18,27 +18,22 @@ public sealed class PolicyEnsemble(IReadOnlyList<IDialoguePolicy> policies, Poli
     /// <summary>How confident a prediction from the message's text must be to count (Rasa's <c>e2e_confidence_threshold</c>).</summary>
     private const double TextConfidenceThreshold = 0.5;
 
-    /// <summary>How many of the latest states the policies read (the most any of them reads).</summary>
-    public int Lookback { get; } = policies.Select(p => p.Lookback).DefaultIfEmpty(1).Max();
+    private readonly int lookback = policies.Select(p => p.Lookback).DefaultIfEmpty(1).Max();
 
     /// <summary>
     /// The next action for a conversation: its tracker state and the current session's applied events (a due
     /// follow-up action is the caller's business, as in Rasa's processor).
     /// </summary>
-    public PolicyPrediction Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<TrackerEvent> applied) =>
-        Predict(domain, tracker, SessionStates.Of(domain, Lookback, applied));
-
-    /// <summary>The next action from a session's states (kept up to date by the conversation, or built for this call).</summary>
-    public PolicyPrediction Predict(BotDomain domain, DialogueTracker tracker, SessionStates session)
+    public PolicyPrediction Predict(BotDomain domain, DialogueTracker tracker, IReadOnlyList<TrackerEvent> applied)
     {
-        var states = session.Recent(Lookback);
+        var states = DialogueStates.Recent(domain, applied, lookback);
         // A message with an intent is also featurised by its text for policies trained on text turns; the text's
         // prediction wins when it is confident and more so than the intent's (as Rasa's TED compares them).
-        var byText = Policies.Any(p => p.UsesText) && session.LatestUser is { IntentName: not null, Text.Length: > 0 }
-            ? session.Recent(Lookback, byText: true)
+        var byText = Policies.Any(p => p.UsesText) && applied.OfType<UserUttered>().LastOrDefault() is { IntentName: not null, Text.Length: > 0 }
+            ? DialogueStates.Recent(domain, applied, lookback, byText: true)
             : null;
         // An action that just refused or failed is not predicted again straight away (as in Rasa's ensemble).
-        var excluded = session.Latest is ActionExecutionRejected rejected ? rejected.Name : null;
+        var excluded = applied.Count > 0 && applied[^1] is ActionExecutionRejected rejected ? rejected.Name : null;
         PolicyPrediction? best = null;
         var bestPriority = int.MinValue;
         foreach (var policy in Policies)

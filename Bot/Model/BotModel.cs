@@ -75,13 +75,9 @@ public sealed class BotModel
     public async ValueTask<ParseResult> ParseAsync(string text) =>
         IntentMessage.TryParse(text, Domain.IntentNames) is { } given ? Nlu.WithGivenResponse(given) : await Nlu.ParseAsync(text);
 
-    /// <summary>The ensemble that predicts actions; a model trained on NLU data only has none and throws.</summary>
-    public PolicyEnsemble RequiredEnsemble =>
-        Ensemble ?? throw new InvalidOperationException("This model was trained on NLU data only and cannot predict actions.");
-
     /// <summary>The next action for a tracker and its current session's applied events.</summary>
     public PolicyPrediction PredictNextAction(DialogueTracker tracker, IReadOnlyList<TrackerEvent> applied) =>
-        RequiredEnsemble.Predict(Domain, tracker, applied);
+        (Ensemble ?? throw new InvalidOperationException("This model was trained on NLU data only and cannot predict actions.")).Predict(Domain, tracker, applied);
 
     /// <summary>A copy whose ensemble uses only the given policies (for evaluating one policy alone).</summary>
     public PolicyEnsemble EnsembleOf(params IDialoguePolicy?[] policies) =>

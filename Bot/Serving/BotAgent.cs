@@ -39,8 +39,8 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer, D
 
     public async Task<ActionPrediction> PredictNextAction(TrackerView tracker, CancellationToken cancellation)
     {
-        var policies = ensemble ?? Model.RequiredEnsemble;
-        var prediction = policies.Predict(Domain, tracker.Tracker, await tracker.States(policies.Lookback));
+        var applied = await tracker.AppliedEvents();
+        var prediction = ensemble?.Predict(Domain, tracker.Tracker, applied) ?? Model.PredictNextAction(tracker.Tracker, applied);
         var scores = prediction.Scores.Select(s => new ActionScore(s.Key, s.Value)).OrderByDescending(s => s.Score).ToList();
         return new ActionPrediction(prediction.Action, prediction.Confidence, prediction.Policy, scores, prediction.Events);
     }
@@ -54,15 +54,16 @@ public sealed class BotAgent(BotModel model, ActionServerClient? actionServer, D
             return null;
         }
 
+        var applied = await tracker.AppliedEvents();
         var custom = actionServer is null ? null : Custom(tracker);
         if (action == DefaultNames.ActionExtractSlots)
         {
-            return await SlotFiller.Extract(Domain, tracker, await tracker.LatestAppliedUserMessage(), custom, cancellation);
+            return await SlotFiller.Extract(Domain, tracker, applied, custom, cancellation);
         }
 
         if (isForm)
         {
-            return await FormRunner.Run(action, Domain, tracker, await tracker.LatestUserTurn(), custom, cancellation);
+            return await FormRunner.Run(action, Domain, tracker, applied, custom, cancellation);
         }
 
         return custom is null

@@ -20,9 +20,6 @@ public sealed class AppliedEvents
 
     public IReadOnlyList<TrackerEvent> Events => applied;
 
-    /// <summary>Every loop activated in the events, whose executions decide how earlier events count.</summary>
-    public IReadOnlySet<string> LoopNames => loopNames;
-
     public static List<TrackerEvent> Of(IReadOnlyList<TrackerEvent> events) => For(events).applied;
 
     public static AppliedEvents For(IReadOnlyList<TrackerEvent> events)

@@ -1,5 +1,3 @@
-using Switchboard.Bot.Dialogue;
-using Switchboard.Bot.Domain;
 using Switchboard.Bot.Events;
 
 namespace Switchboard.Bot.Tracking;
@@ -32,12 +30,6 @@ public sealed class Conversation
 
     /// <summary>The applied events of <see cref="sessionRecords"/> (null: not computed).</summary>
     private AppliedEvents? applied;
-
-    /// <summary>
-    /// What the policies read of the session, kept up to date as events are logged, between requests too (null: not
-    /// built, or an event did more than append to the applied events). Bounded by the policies' lookback.
-    /// </summary>
-    private SessionStates? states;
 
     private double lastTimestamp;
 
@@ -130,7 +122,6 @@ public sealed class Conversation
             var replay = applied ??= AppliedEvents.For(await SessionRecords());
             replay.TryAdd(e);
             appliedKnown = true;
-            states = null;
             Tracker.Apply(e, () => replay.Events);
         }
         else
@@ -151,11 +142,6 @@ public sealed class Conversation
             if (!appliedKnown && applied?.TryAdd(e) == false)
             {
                 applied = null;
-            }
-
-            if (states?.TryAdd(e) == false)
-            {
-                states = null;
             }
 
             if (session?.Count > MaxSessionInMemory)
@@ -193,45 +179,6 @@ public sealed class Conversation
     }
 
     /// <summary>
-    /// What the policies read of the current session for <paramref name="domain"/>'s model, with at least
-    /// <paramref name="lookback"/> states built: kept from earlier requests when every event since did no more than
-    /// append to the applied events, so a turn does not make the records of the whole session; built from the applied
-    /// events otherwise. Not a copy: it follows the events logged after the call.
-    /// </summary>
-    public async Task<SessionStates> SessionStates(BotDomain domain, int lookback)
-    {
-        if (states?.Serves(domain, lookback) != true)
-        {
-            applied ??= AppliedEvents.For(await SessionRecords());
-            states = Dialogue.SessionStates.Of(domain, lookback, applied.Events, applied.LoopNames);
-        }
-
-        return states;
-    }
-
-    /// <summary>The latest user message of the current session's applied events (null: none).</summary>
-    public async Task<UserUttered?> LatestAppliedUserMessage() =>
-        states is not null ? states.LatestUser : (await AppliedSessionEvents()).OfType<UserUttered>().LastOrDefault();
-
-    /// <summary>The current session's applied events from the latest user message on (empty: none).</summary>
-    public async Task<IReadOnlyList<TrackerEvent>> LatestUserTurn()
-    {
-        if (states?.SinceLatestUser() is { } kept)
-        {
-            return kept;
-        }
-
-        var events = await AppliedSessionEvents();
-        var user = events.Count - 1;
-        while (user >= 0 && events[user] is not UserUttered)
-        {
-            user--;
-        }
-
-        return user < 0 ? [] : events.Skip(user).ToList();
-    }
-
-    /// <summary>
     /// The request is over: the session's records and applied events go (they are made again from the compact
     /// session when the next request needs them), so an idle activation holds only the compact bytes.
     /// </summary>
@@ -259,6 +206,5 @@ public sealed class Conversation
         session = keepSession && events.Count <= MaxSessionInMemory ? new CompactEventLog(events) : null;
         sessionRecords = events;
         applied = null;
-        states = null;
     }
 }
