@@ -24,6 +24,9 @@ public static class OperatorLogging
         // its warnings and errors are what an operator must see.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 
+        // Orleans' two start-up notes that the silo is not on server GC: workstation GC is chosen (docs/operations.md).
+        ServerGcNoteFilter.AddTo(builder.Services);
+
         // While the process stops, the memory streams' pulling agents keep reading queues whose grains are already
         // deactivated: each read is cancelled and logged as an error with its stack. The queues die with the silo by
         // design (clients recover from history), so those lines report nothing. Decided per call, so only then; these

@@ -8,7 +8,8 @@ namespace Switchboard.Tests.Operations;
 
 /// <summary>
 /// What an operator reads after an ordinary run and a SIGTERM: no failures, no stack traces and no per-placement
-/// chatter, because nothing went wrong (client hang-ups are the clients' business), and the process stops by itself.
+/// chatter, because nothing went wrong (client hang-ups are the clients' business), no start-up notes about choices
+/// made on purpose (workstation GC), and the process stops by itself.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed partial class OperatorLogTests(ITestOutputHelper output)
@@ -64,6 +65,10 @@ public sealed partial class OperatorLogTests(ITestOutputHelper output)
 
         Assert.True(alarming.Length == 0 && stackFrames.Length == 0 && placements.Length == 0, $"{process.Name}:\n{process.Output}");
         Assert.DoesNotContain("Participant check thread has not completed", process.Output, StringComparison.Ordinal);
+
+        // Orleans' notes that the silo is not on server GC, at every start: workstation GC is deliberate.
+        Assert.DoesNotContain("Orleans.Runtime.Silo[100405]", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ServerGC", process.Output, StringComparison.Ordinal);
     }
 
 

@@ -2,10 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Hosting;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Operations;
 
-/// <summary>Which lines the operator logging lets through, category by category, running and while stopping.</summary>
+/// <summary>Which lines the operator logging lets through, category by category, running and while stopping, and the silo's GC notes.</summary>
 public sealed class OperatorLoggingFilterTests
 {
     [Fact]
@@ -39,5 +40,70 @@ public sealed class OperatorLoggingFilterTests
         }
 
         Assert.True(Shows("Orleans.Runtime.Silo", LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task AnEmbeddedSiloStartsWithoutTheServerGcNotesAndOtherWarningsOfItsEventStillPass()
+    {
+        var lines = new LogCapture();
+        await using (var gateway = await GatewayHost.StartAsync(configure: builder => builder.Logging.AddProvider(lines)))
+        {
+            // On workstation GC (Directory.Build.props, for tests too) the silo logs both notes unless they are dropped.
+            Assert.False(System.Runtime.GCSettings.IsServerGC);
+            Assert.DoesNotContain(lines.Entries, entry => entry.EventId == SiloGcWarning);
+
+            // Orleans' warning about a verbose log level has the same event id and must still be seen.
+            var silo = gateway.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.Runtime.Silo");
+            VerboseLevel(silo, "Debug", null);
+            ServerGcNote(silo, null);
+            Assert.Equal(["A verbose logging level (Debug) is configured. This will impact performance. The recommended log level is Information."], lines.Entries.Where(entry => entry.EventId == SiloGcWarning).Select(entry => entry.Message));
+        }
+
+        // Other categories are not touched, whatever their event ids.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        builder.AddOperatorLogging(new ClusterSettings());
+        builder.Logging.AddProvider(lines);
+        using var host = builder.Build();
+        ServerGcNote(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Somewhere"), null);
+        Assert.Contains(lines.Entries, entry => entry is { EventId: SiloGcWarning, Category: "Switchboard.Somewhere" });
+    }
+
+    private const int SiloGcWarning = 100405;
+
+    // The messages as Orleans.Runtime.Silo declares them (LoggerMessage: the template travels with the state).
+    private static readonly Action<ILogger, Exception?> ServerGcNote = LoggerMessage.Define(LogLevel.Warning, new EventId(SiloGcWarning),
+        "Note: Silo not running with ServerGC turned on - recommend checking app config : <configuration>-<runtime>-<gcServer enabled=\"true\">");
+
+    private static readonly Action<ILogger, string, Exception?> VerboseLevel = LoggerMessage.Define<string>(LogLevel.Warning, new EventId(SiloGcWarning),
+        "A verbose logging level ({HighestLogLevel}) is configured. This will impact performance. The recommended log level is Information.");
+
+    /// <summary>Every line logged at Warning or above, from any category.</summary>
+    private sealed class LogCapture : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, int EventId, string Message)> entries = new();
+
+        public IReadOnlyList<(string Category, int EventId, string Message)> Entries => [.. entries];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<(string, int, string)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    entries.Enqueue((category, eventId.Id, formatter(state, exception)));
+                }
+            }
+        }
     }
 }

@@ -46,7 +46,7 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
             await connection.Transport.Output.WriteAsync(head.Response(subprotocol), connection.ConnectionClosed);
             // Data frames go straight into the connection's pipe, the WebSocket's own frames in turn with them.
             var output = ConnectionOutput.Over(connection.Transport.Output);
-            var socket = WebSocket.CreateFromStream(output.Guard(new DuplexPipeStream(connection.Transport)), new WebSocketCreationOptions
+            using var socket = WebSocket.CreateFromStream(output.Guard(new DuplexPipeStream(connection.Transport)), new WebSocketCreationOptions
             {
                 IsServer = true,
                 SubProtocol = subprotocol,

@@ -10,7 +10,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// <c>POST /emulation</c>: the client-to-server half of emulated connections. A command may reach any gateway;
 /// it is handed to the session on the node named in the request, here or through that node's observer.
 /// Answers 200 once the session took the commands, 204 when its node no longer has it (its stream ends too),
-/// 404 when the node is unknown or unreachable (the client then reconnects), 400/413 for bad requests.
+/// 404 when the node is unknown or unreachable (the client then reconnects), 400/413 for bad requests, 403 for a
+/// browser from an origin <c>allowed_origins</c> does not allow (<see cref="BrowserOrigin"/>).
 /// </summary>
 public static class EmulationEndpoint
 {
@@ -18,6 +19,8 @@ public static class EmulationEndpoint
 
     public static void Map(WebApplication app)
     {
+        var origins = app.Services.GetRequiredService<CentrifugoOptions>().AllowedOrigins;
+        BrowserOrigin.MapPreflight(app, Path, origins);
         app.MapPost(Path, async (HttpContext context, GatewayNode node, ChannelRules rules, EmulationRouter router) =>
         {
             var body = await BoundedBody.Read(context.Request, rules.Options.ClientRequestMaxSize, context.RequestAborted);
@@ -38,7 +41,7 @@ public static class EmulationEndpoint
                 EmulationOutcome.SessionGone => Results.NoContent(),
                 _ => Results.NotFound(),
             };
-        });
+        }).RequireAllowedOrigin(origins);
     }
 
     private static bool TryParse(byte[] body, bool binary, out EmulationRequest request)

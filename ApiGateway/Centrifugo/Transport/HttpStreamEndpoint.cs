@@ -21,10 +21,13 @@ public static class HttpStreamEndpoint
 
     public static void Map(WebApplication app)
     {
+        // allowed_origins as on the WebSocket; the SSE GET is a simple request that no browser preflights.
+        var origins = app.Services.GetRequiredService<CentrifugoOptions>().AllowedOrigins;
         app.MapPost(HttpStreamPath, (HttpContext context, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
-            Stream(context, sse: false, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>()));
+            Stream(context, sse: false, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>())).RequireAllowedOrigin(origins);
+        BrowserOrigin.MapPreflight(app, HttpStreamPath, origins);
         app.MapGet(SsePath, (HttpContext context, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
-            Stream(context, sse: true, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>()));
+            Stream(context, sse: true, node, rules, rpc, lifetime, loggers.CreateLogger<ClientSession>())).RequireAllowedOrigin(origins);
     }
 
     private static async Task<IResult> Stream(HttpContext context, bool sse, GatewayNode node, ChannelRules rules, RpcHandlers rpc, IHostApplicationLifetime lifetime, ILogger logger)

@@ -27,10 +27,9 @@ public static class WebSocketEndpoint
             return;
         }
 
-        var origin = context.Request.Headers.Origin;
-        if (origin.Count > 1 || !sessions.OriginAllowed(origin.FirstOrDefault(), context.Request.Host.Value ?? ""))
+        if (!BrowserOrigin.Allowed(context.Request, sessions.AllowedOrigins))
         {
-            await Results.Problem("Request origin not allowed (allowed_origins).", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
+            await BrowserOrigin.Refusal().ExecuteAsync(context);
             return;
         }
 
@@ -46,8 +45,20 @@ public static class WebSocketEndpoint
             return;
         }
 
+        var sessionEnd = SessionEndLifetime.Install(context);
         var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol);
-        await sessions.Run(socket, context.Features.Get<ConnectionOutput>(), binary, context.RequestAborted);
+        try
+        {
+            await sessions.Run(socket, context.Features.Get<ConnectionOutput>(), binary, context.RequestAborted);
+        }
+        catch
+        {
+            // Not a session's end: whatever went wrong may reset the connection.
+            socket.Dispose();
+            throw;
+        }
+
+        sessionEnd.End(socket);
     }
 
     private static readonly string UnsupportedSubprotocol =

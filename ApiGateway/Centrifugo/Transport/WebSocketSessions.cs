@@ -24,7 +24,9 @@ public sealed class WebSocketSessions(GatewayNode node, ChannelRules rules, RpcH
     internal GatewayNode Node => node;
 
     /// <summary>Whether a browser on <paramref name="origin"/> (null: no <c>Origin</c> sent) may connect to <paramref name="host"/> (<c>allowed_origins</c>).</summary>
-    public bool OriginAllowed(string? origin, string host) => rules.Options.AllowedOrigins.Allow(origin, host);
+    public bool OriginAllowed(string? origin, string host) => AllowedOrigins.Allow(origin, host);
+
+    internal AllowedOrigins AllowedOrigins => rules.Options.AllowedOrigins;
 
     /// <summary>
     /// The subprotocol to accept (null: none asked for) and whether the session speaks Protobuf; false when the
@@ -47,17 +49,14 @@ public sealed class WebSocketSessions(GatewayNode node, ChannelRules rules, RpcH
     /// <summary>
     /// Serves <paramref name="socket"/> until either side ends it; <paramref name="output"/>: the connection's output
     /// its data frames go straight into (null: the WebSocket sends them); <paramref name="aborted"/> fires when the
-    /// connection is gone.
+    /// connection is gone. The caller disposes the socket: how depends on who accepted it.
     /// </summary>
-    public async Task Run(WebSocket socket, ConnectionOutput? output, bool binary, CancellationToken aborted)
+    public Task Run(WebSocket socket, ConnectionOutput? output, bool binary, CancellationToken aborted)
     {
-        using (socket)
-        {
-            var options = rules.Options;
-            var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, options.ClientWriteDelay, node.Metrics, output);
-            var session = new ClientSession(node, rules, rpc, transport, binary, logger);
-            await SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, aborted);
-        }
+        var options = rules.Options;
+        var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, options.ClientWriteDelay, node.Metrics, output);
+        var session = new ClientSession(node, rules, rpc, transport, binary, logger);
+        return SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, aborted);
     }
 
     /// <summary>
