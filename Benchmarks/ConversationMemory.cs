@@ -198,18 +198,25 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         Add($"webhook, {Senders:N0} senders — live managed MB, fresh gateway (forced full GC)", Mb(await ManagedHeap.AfterFullGc(pid)), "F0");
         foreach (var connections in new[] { 32, 1 })
         {
-            var script = ConversationLoad.WebhookSenders(Senders);
             var threads = Math.Min(2, connections);
-            await SteadyState.WarmUp(async () => (await Wrk.RunScript(url, script, SteadyState.Round, threads, connections)).RequestsPerSecond);
+            var fixedWork = options.TurnsPerSender;
+            var doneFile = Path.Combine(Path.GetTempPath(), $"switchboard-wrk-done-{Guid.NewGuid():N}");
+            var script = fixedWork is { } perSender ? ConversationLoad.WebhookTurns(Senders, perSender, threads, doneFile) : ConversationLoad.WebhookSenders(Senders);
+            if (fixedWork is null)
+            {
+                await SteadyState.WarmUp(async () => (await Wrk.RunScript(url, script, SteadyState.Round, threads, connections)).RequestsPerSecond);
+            }
 
             // The GC is watched over the measured run only, so its counts are per measured turn.
             var watch = GcWatch.Start(pid);
             var clock = Stopwatch.StartNew();
-            var result = await Wrk.RunScript(url, script, options.Duration, threads, connections);
+            var result = await Wrk.RunScript(url, script, fixedWork is null ? options.Duration : FixedWorkLimit, threads, connections);
             var gc = await watch.Stop();
+            File.Delete(doneFile);
             var seconds = clock.Elapsed.TotalSeconds;
-            var turns = result.RequestsPerSecond * options.Duration.TotalSeconds;
-            var shape = $"webhook, {Senders:N0} senders, trained model, {connections} connection{(connections > 1 ? "s" : "")}";
+            var turns = fixedWork is { } n ? (double)Senders * n : result.RequestsPerSecond * options.Duration.TotalSeconds;
+            var shape = $"webhook, {Senders:N0} senders, trained model, {connections} connection{(connections > 1 ? "s" : "")}"
+                        + (fixedWork is { } each ? $", {each} turns per sender" : "");
             if (result.Errors > 0)
             {
                 note($"{shape}: {result.Errors} non-2xx answers");
@@ -239,6 +246,9 @@ public sealed class ConversationMemory(RunnerOptions options, Action<Row> add, A
         Add($"webhook, {Senders:N0} senders — RSS MB after that forced full GC", Mb(ProcessMemory.Rss(pid)), "F0");
         Add($"webhook, {Senders:N0} senders — events in one conversation", await EventCount(url, "s0"), "F0");
     }
+
+    /// <summary>How long a fixed-work run may take before wrk gives up on it (it stops when its turns are done).</summary>
+    private static readonly TimeSpan FixedWorkLimit = TimeSpan.FromMinutes(10);
 
     /// <summary>Peak resident memory of the <c>train</c> command: the example project, and 25,000 examples (CLINC150 + Banking77 train splits).</summary>
     private async Task Training()

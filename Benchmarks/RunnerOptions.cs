@@ -46,6 +46,12 @@ public sealed record RunnerOptions
     /// <summary>Only the conversation engine's memory (issue 13): trackers, 100,000 conversations, the 1,000-sender webhook load, training.</summary>
     public bool ConversationMemory { get; init; }
 
+    /// <summary>
+    /// The webhook load as a fixed amount of work instead of a fixed duration: each sender sends this many messages
+    /// per run, without warm-up rounds (null: the duration decides, after warm-up rounds on the same senders).
+    /// </summary>
+    public int? TurnsPerSender { get; init; }
+
     /// <summary>Where the public NLU corpora are (CLINC150/, Banking77/): the 25,000-example training figure.</summary>
     public string? Datasets { get; init; }
 
@@ -75,6 +81,7 @@ public sealed record RunnerOptions
         MemoryOnly = flags.ContainsKey("memory_only"),
         ConversationMemory = flags.ContainsKey("conversation_memory"),
         Datasets = flags.GetValueOrDefault("datasets"),
+        TurnsPerSender = flags.TryGetValue("turns_per_sender", out var t) && t is not null ? int.Parse(t, CultureInfo.InvariantCulture) : null,
         GatewayEnv = (flags.GetValueOrDefault("gateway_env") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : ""),
     };

@@ -5,9 +5,11 @@
 # accuracy on the public benchmark datasets found in DIR (never downloaded; see docs/bot-model.md).
 #   scripts/benchmark.sh [--duration SECONDS] [--connections 1000,10000] [--client-processes N] [--full] [--conversations-only]
 #                        [--memory-only] [--intents DIR]   (--memory-only: just the memory per idle connection, fresh processes)
-#                        [--conversation-memory [--datasets DIR] [--gateway-env K=V,...]]   (the conversation engine's memory, issue 13:
-#                        tracker activations, 100,000 conversations, the 1,000-sender webhook load, training peak RSS; DIR holds
-#                        CLINC150/ and Banking77/; --gateway-env runs the gateways with these variables instead of the product's GC settings)
+#                        [--conversation-memory [--datasets DIR] [--gateway-env K=V,...] [--turns-per-sender N]]   (the conversation
+#                        engine's memory, issue 13: tracker activations, 100,000 conversations, the 1,000-sender webhook load, training
+#                        peak RSS; DIR holds CLINC150/ and Banking77/; --gateway-env runs the gateways with these variables instead of
+#                        the product's GC settings; --turns-per-sender makes each webhook run N messages per sender, no warm-up,
+#                        instead of --duration seconds after warm-up rounds)
 #                        [--silos 1,2] [--only TEXT]   (--only: just the figures whose name contains TEXT, e.g. "protocols" for the
 #                        client protocol and transport fan-out comparison; docs untouched)
 #                        [--rounds N] [--subscribers 1000,10000]   (the protocol comparison's alternating rounds and fan-out widths)
