@@ -37,26 +37,15 @@ public sealed partial class IdleHeapTrim(ClusterSettings settings, TimeProvider 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var startup = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        var spells = new QuietSpells(GC.GetGCMemoryInfo().TotalCommittedBytes, Settle);
         var allocated = GC.GetTotalAllocatedBytes();
-        DateTimeOffset? quietSince = null;
-        var trimmedThisSpell = false;
-        var last = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(CheckPeriod, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var now = time.GetUtcNow();
             var previous = allocated;
             allocated = GC.GetTotalAllocatedBytes();
-            if (allocated - previous > QuietAllocation)
-            {
-                (quietSince, trimmedThisSpell) = (null, false);
-                continue;
-            }
-
-            quietSince ??= now;
             var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
-            if (trimmedThisSpell || now - quietSince < Settle || now - last < MinInterval || committed - startup < MinGrowth)
+            if (!spells.ShouldTrim(time.GetUtcNow(), allocated - previous, committed))
             {
                 continue;
             }
@@ -65,7 +54,7 @@ public sealed partial class IdleHeapTrim(ClusterSettings settings, TimeProvider 
             var clock = Stopwatch.StartNew();
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             var pause = clock.Elapsed;
-            (trimmedThisSpell, last, allocated) = (true, now, GC.GetTotalAllocatedBytes());
+            allocated = GC.GetTotalAllocatedBytes();
             LogTrimmed(committed >> 20, GC.GetGCMemoryInfo().TotalCommittedBytes >> 20, rss >> 20, Environment.WorkingSet >> 20, pause.TotalMilliseconds);
         }
     }
