@@ -89,7 +89,7 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
             return null;
         }
 
-        if (UpgradeHead.Read(read.Buffer, out var end) is { } head && sessions.NodeListening && sessions.OriginAllowed(head.Origin, head.Host)
+        if (UpgradeHead.Read(read.Buffer, out var end) is { } head && sessions.NodeListening && sessions.AllowedOrigins.Allow(head.Origin, head.Host)
             && WebSocketSessions.TryChooseSubprotocol(head.Subprotocols, head.FormatProtobuf, out var subprotocol, out var binary))
         {
             return (head, end, subprotocol, binary);

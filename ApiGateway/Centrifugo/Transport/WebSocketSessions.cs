@@ -23,9 +23,7 @@ public sealed class WebSocketSessions(GatewayNode node, ChannelRules rules, RpcH
 
     internal GatewayNode Node => node;
 
-    /// <summary>Whether a browser on <paramref name="origin"/> (null: no <c>Origin</c> sent) may connect to <paramref name="host"/> (<c>allowed_origins</c>).</summary>
-    public bool OriginAllowed(string? origin, string host) => AllowedOrigins.Allow(origin, host);
-
+    /// <summary>Which browser origins may open client connections (<c>allowed_origins</c>).</summary>
     internal AllowedOrigins AllowedOrigins => rules.Options.AllowedOrigins;
 
     /// <summary>
