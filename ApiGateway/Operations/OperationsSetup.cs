@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using Switchboard.ApiGateway.Hosting;
@@ -28,9 +29,22 @@ public static class OperationsSetup
 
         builder.Services.AddPrometheusMetrics("switchboard-gateway", metrics => metrics
             .AddMeter(GatewayInstruments.MeterName, Switchboard.Bot.Nlu.FeatureRegex.MeterName)
-            .AddAspNetCoreInstrumentation());
+            .AddAspNetCoreInstrumentation()
+            .AddView(PerBufferInstruments));
         return builder;
     }
+
+    /// <summary>
+    /// Instruments ASP.NET Core records several times per request, not worth their cost: Kestrel's memory pool counts
+    /// every buffer rented and returned (<c>aspnetcore.memory_pool.rented</c>, <c>.pooled</c>) and routing every match
+    /// (<c>aspnetcore.routing.match_attempts</c>). Dropped, they are not listened to, so Kestrel skips them: ~6% of a
+    /// Redis-mode publish's gateway CPU (docs/benchmarks.md). The pool's growth (<c>.allocated</c>, <c>.evicted</c>,
+    /// rare) and the request metrics stay.
+    /// </summary>
+    private static MetricStreamConfiguration? PerBufferInstruments(Instrument instrument) =>
+        instrument.Name is "aspnetcore.memory_pool.rented" or "aspnetcore.memory_pool.pooled" or "aspnetcore.routing.match_attempts"
+            ? MetricStreamConfiguration.Drop
+            : null;
 
     public static WebApplication MapOperations(this WebApplication app)
     {

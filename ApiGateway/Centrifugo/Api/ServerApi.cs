@@ -22,15 +22,19 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
     /// <param name="data">The payload as raw JSON (checked by the caller).</param>
     /// <param name="client">The publishing client's id (v1's <c>client</c>), null for the server.</param>
     /// <param name="skipHistory">Deliver without storing in history (<c>skip_history</c>).</param>
+    /// <returns>The publication's offset (0 when its channel keeps no history).</returns>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ApiOutcome<Publication>> Publish(string channel, byte[] data, string? client = null, bool skipHistory = false)
+    public async ValueTask<ApiOutcome<long>> Publish(string channel, byte[] data, string? client = null, bool skipHistory = false)
     {
         if (ChannelError(channel, out _) is { } error)
         {
             return error;
         }
 
-        return await node.Publish(channel, data, client: client, skipHistory: skipHistory);
+        // As a batch of one channel: the grain answers with the offset alone, not the stamped publication with its
+        // payload, uid and client (the server APIs answer nothing else).
+        var published = await node.PublishMany([new ChannelPublishes(channel, [ChannelPublisher.New(data, client: client)], skipHistory)]);
+        return published[0].FirstOffset;
     }
 
     /// <summary>

@@ -245,8 +245,7 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
             return ApiError.BadRequest;
         }
 
-        var (publication, error) = await api.Publish(channel, data.ToByteArray(), skipHistory: skipHistory);
-        return error is null ? publication!.Offset : error;
+        return await api.Publish(channel, data.ToByteArray(), skipHistory: skipHistory);
     }
 
     private static PublishResponse PublishOf(ApiOutcome<long> outcome) =>

@@ -123,8 +123,8 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
             return new ApiReply(ApiError.BadRequest, null);
         }
 
-        var (publication, error) = await api.Publish(channel, data, skipHistory: skipHistory);
-        return error is not null ? new ApiReply(error, null) : new ApiReply(null, w => WritePublishResult(w, publication!.Offset));
+        var (offset, error) = await api.Publish(channel, data, skipHistory: skipHistory);
+        return error is not null ? new ApiReply(error, null) : new ApiReply(null, w => WritePublishResult(w, offset));
     };
 
     private Call Broadcast(IReadOnlyList<string> channels, byte[]? data, bool skipHistory) => async () =>
