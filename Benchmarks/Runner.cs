@@ -454,7 +454,10 @@ public sealed class Runner(RunnerOptions options)
     /// RSS per idle WebSocket connection (connected with a named user's token, subscribed to nothing) on fresh
     /// processes for every system and count: a process that served load first has heap to give back, and its delta
     /// came out negative. The embedded figure includes the connections' user grains and their records; in Redis mode
-    /// the grains run on the silo, whose delta is noted.
+    /// the grains run on the silo, whose delta is noted. With <see cref="RunnerOptions.WarmUpConnections"/> each
+    /// system is measured again on new fresh processes that first served that many connections (opened, then closed)
+    /// before the baseline was read: the cold figure counts what a process grows on its first connections whatever
+    /// their number (code compiled and paged in, the GC's budgets), the warm one mostly what the connections hold.
     /// </summary>
     private async Task Memory(IReadOnlyList<string> gatewayArgs)
     {
@@ -466,38 +469,67 @@ public sealed class Runner(RunnerOptions options)
 
         foreach (var count in options.IdleConnections)
         {
-            double bareBytes;
-            await using (var bare = await Target.Baseline())
+            await MemoryRows($"{figure}, {count:N0} connections (KB, RSS delta)", gatewayArgs, count, warmUp: 0);
+            if (options.WarmUpConnections > 0)
             {
-                bareBytes = await IdleBytesPerConnection(bare, count);
+                await MemoryRows($"{figure}, {count:N0} connections after a {options.WarmUpConnections}-connection warm-up (KB, RSS delta)", gatewayArgs, count, options.WarmUpConnections);
             }
-
-            var name = $"{figure}, {count:N0} connections (KB, RSS delta)";
-            Add(name, Target.BareName, bareBytes / 1024, null, higherIsBetter: false, "F1");
-            await using (var embedded = await Target.Embedded(gatewayArgs))
-            {
-                Add(name, embedded.Name, await IdleBytesPerConnection(embedded, count) / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
-            }
-
-            await using var redis = await Target.Redis(gatewayArgs, 1);
-            var silosBefore = redis.SiloRss();
-            var gateway = await IdleBytesPerConnection(redis, count);
-            Add(name, $"{redis.Name}, gateway", gateway / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
-            notes.Add(FormattableString.Invariant($"{redis.Name}, {count:N0} idle connections: the silo (user grains: connection records in Redis, no activation) grew by {(redis.SiloRss() - silosBefore) / 1024.0 / count:F1} KB per connection besides the gateway's {gateway / 1024:F1} KB"));
         }
     }
 
-    private async Task<double> IdleBytesPerConnection(Target target, int count)
+    /// <summary>One memory figure for bare Kestrel, the embedded gateway and a Redis-mode gateway with its silo, each on fresh processes.</summary>
+    private async Task MemoryRows(string name, IReadOnlyList<string> gatewayArgs, int count, int warmUp)
+    {
+        double bareBytes;
+        await using (var bare = await Target.Baseline())
+        {
+            bareBytes = await IdleBytesPerConnection(bare, count, warmUp);
+        }
+
+        Add(name, Target.BareName, bareBytes / 1024, null, higherIsBetter: false, "F1");
+        await using (var embedded = await Target.Embedded(gatewayArgs))
+        {
+            Add(name, embedded.Name, await IdleBytesPerConnection(embedded, count, warmUp) / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
+        }
+
+        await using var redis = await Target.Redis(gatewayArgs, 1);
+        long silosBefore = 0;
+        var gateway = await IdleBytesPerConnection(redis, count, warmUp, () => silosBefore = redis.SiloRss());
+        Add(name, $"{redis.Name}, gateway", gateway / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
+        // The user grains run there: connection records in Redis, no activation.
+        Add(name, $"{redis.Name}, its silo", (redis.SiloRss() - silosBefore) / 1024.0 / count, null, higherIsBetter: false, "F1");
+    }
+
+    /// <summary>
+    /// The gateway processes' RSS growth per connection while <paramref name="count"/> clients connect and stay idle,
+    /// after <paramref name="warmUp"/> connections were opened and closed (users of their own); the growth's parts
+    /// (<see cref="MemoryParts"/>) and the live heap after a full GC are logged. <paramref name="baselineRead"/> runs
+    /// when the baseline is read (the silo's).
+    /// </summary>
+    private async Task<double> IdleBytesPerConnection(Target target, int count, int warmUp, Action? baselineRead = null)
     {
         long Rss() => target.GatewayPids().Sum(ProcessMemory.Rss);
+        var processCount = Math.Max(2, options.ClientProcesses);
+        if (warmUp > 0)
+        {
+            await using var warming = await ClientFleet.Open(target.WebSockets, warmUp, null, processCount, firstUser: WarmUpUsers);
+        }
+
         await Task.Delay(2000);
+        var pid = target.GatewayPids()[0];
+        var partsBefore = MemoryParts.Read(pid);
         var before = Rss();
-        await using var fleet = await ClientFleet.Open(target.WebSockets, count, null, Math.Max(2, options.ClientProcesses));
+        baselineRead?.Invoke();
+        await using var fleet = await ClientFleet.Open(target.WebSockets, count, null, processCount);
         await Task.Delay(5000); // let allocations settle
         var after = Rss();
-        Log($"{target.Name}: RSS {before / 1048576} MB -> {after / 1048576} MB with {count - fleet.Failed} connections");
+        Log($"{target.Name}: RSS {before / 1048576} MB -> {after / 1048576} MB with {count - fleet.Failed} connections{(warmUp > 0 ? $" (after {warmUp} opened and closed)" : "")}; growth by part: {MemoryParts.Read(pid).Delta(partsBefore)}");
+        Log(FormattableString.Invariant($"{target.Name}: live managed heap after a full GC: {await ManagedHeap.AfterFullGc(pid) / 1048576.0:F1} MB"));
         return (after - before) / (double)Math.Max(1, count - fleet.Failed);
     }
+
+    /// <summary>The first warm-up user's index: far from the measured users' (<c>u0</c>, <c>u1</c>, ...).</summary>
+    private const int WarmUpUsers = 1_000_000;
 
     /// <summary>Fails fast when the target refuses the benchmark's publish (wrong secret, wrong config).</summary>
     private static async Task Check(Target target)
