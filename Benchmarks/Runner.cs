@@ -477,36 +477,48 @@ public sealed class Runner(RunnerOptions options)
         }
     }
 
-    /// <summary>One memory figure for bare Kestrel, the embedded gateway and a Redis-mode gateway with its silo, each on fresh processes.</summary>
+    /// <summary>
+    /// One memory figure for bare Kestrel, the embedded gateway and a Redis-mode gateway with its silo, each on fresh
+    /// processes, read twice: 5 s after the last client connected, and again once every connection has had its first
+    /// ping and pong (<see cref="PingedAfter"/>; bare Kestrel sends none).
+    /// </summary>
     private async Task MemoryRows(string name, IReadOnlyList<string> gatewayArgs, int count, int warmUp)
     {
-        double bareBytes;
-        await using (var bare = await Target.Baseline())
+        var pingedName = name.Replace(" (KB, RSS delta)", $", {PingedAfter.TotalSeconds:F0} s after (pinged once) (KB, RSS delta)", StringComparison.Ordinal);
+        IdleGrowth bare;
+        await using (var baseline = await Target.Baseline())
         {
-            bareBytes = await IdleBytesPerConnection(bare, count, warmUp);
+            bare = await IdleBytesPerConnection(baseline, count, warmUp);
         }
 
-        Add(name, Target.BareName, bareBytes / 1024, null, higherIsBetter: false, "F1");
+        Add(name, Target.BareName, bare.Settled / 1024, null, higherIsBetter: false, "F1");
+        Add(pingedName, Target.BareName, bare.Pinged / 1024, null, higherIsBetter: false, "F1");
         await using (var embedded = await Target.Embedded(gatewayArgs))
         {
-            Add(name, embedded.Name, await IdleBytesPerConnection(embedded, count, warmUp) / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
+            var growth = await IdleBytesPerConnection(embedded, count, warmUp);
+            Add(name, embedded.Name, growth.Settled / 1024, bare.Settled / 1024, higherIsBetter: false, "F1");
+            Add(pingedName, embedded.Name, growth.Pinged / 1024, bare.Pinged / 1024, higherIsBetter: false, "F1");
         }
 
         await using var redis = await Target.Redis(gatewayArgs, 1);
-        long silosBefore = 0;
-        var gateway = await IdleBytesPerConnection(redis, count, warmUp, () => silosBefore = redis.SiloRss());
-        Add(name, $"{redis.Name}, gateway", gateway / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
+        var gateway = await IdleBytesPerConnection(redis, count, warmUp);
+        Add(name, $"{redis.Name}, gateway", gateway.Settled / 1024, bare.Settled / 1024, higherIsBetter: false, "F1");
+        Add(pingedName, $"{redis.Name}, gateway", gateway.Pinged / 1024, bare.Pinged / 1024, higherIsBetter: false, "F1");
         // The user grains run there: connection records in Redis, no activation.
-        Add(name, $"{redis.Name}, its silo", (redis.SiloRss() - silosBefore) / 1024.0 / count, null, higherIsBetter: false, "F1");
+        Add(name, $"{redis.Name}, its silo", gateway.SiloSettled / 1024, null, higherIsBetter: false, "F1");
+        Add(pingedName, $"{redis.Name}, its silo", gateway.SiloPinged / 1024, null, higherIsBetter: false, "F1");
     }
+
+    /// <summary>When the second memory read is taken after the last client connected: the default ping interval (25 s) and a margin for the first clients' pongs.</summary>
+    private static readonly TimeSpan PingedAfter = TimeSpan.FromSeconds(35);
 
     /// <summary>
     /// The gateway processes' RSS growth per connection while <paramref name="count"/> clients connect and stay idle,
-    /// after <paramref name="warmUp"/> connections were opened and closed (users of their own); the growth's parts
-    /// (<see cref="MemoryParts"/>) and the live heap after a full GC are logged. <paramref name="baselineRead"/> runs
-    /// when the baseline is read (the silo's).
+    /// 5 s after they connected and again at <see cref="PingedAfter"/>, after <paramref name="warmUp"/> connections
+    /// were opened and closed (users of their own); the growth's parts (<see cref="MemoryParts"/>) and the live heap
+    /// after a full GC are logged. The silos' growth (Redis mode) is read at the same times.
     /// </summary>
-    private async Task<double> IdleBytesPerConnection(Target target, int count, int warmUp, Action? baselineRead = null)
+    private async Task<IdleGrowth> IdleBytesPerConnection(Target target, int count, int warmUp)
     {
         long Rss() => target.GatewayPids().Sum(ProcessMemory.Rss);
         var processCount = Math.Max(2, options.ClientProcesses);
@@ -519,14 +531,24 @@ public sealed class Runner(RunnerOptions options)
         var pid = target.GatewayPids()[0];
         var partsBefore = MemoryParts.Read(pid);
         var before = Rss();
-        baselineRead?.Invoke();
+        var silosBefore = target.SiloRss();
         await using var fleet = await ClientFleet.Open(target.WebSockets, count, null, processCount);
+        var connected = count - fleet.Failed;
         await Task.Delay(5000); // let allocations settle
-        var after = Rss();
-        Log($"{target.Name}: RSS {before / 1048576} MB -> {after / 1048576} MB with {count - fleet.Failed} connections{(warmUp > 0 ? $" (after {warmUp} opened and closed)" : "")}; growth by part: {MemoryParts.Read(pid).Delta(partsBefore)}");
+        var settled = Rss();
+        var silosSettled = target.SiloRss();
+        Log($"{target.Name}: RSS {before / 1048576} MB -> {settled / 1048576} MB with {connected} connections{(warmUp > 0 ? $" (after {warmUp} opened and closed)" : "")}; growth by part: {MemoryParts.Read(pid).Delta(partsBefore)}");
+        await Task.Delay(PingedAfter - TimeSpan.FromSeconds(5));
+        var pinged = Rss();
+        var silosPinged = target.SiloRss();
+        Log($"{target.Name}: RSS {pinged / 1048576} MB {PingedAfter.TotalSeconds:F0} s after connecting; growth by part: {MemoryParts.Read(pid).Delta(partsBefore)}");
         Log(FormattableString.Invariant($"{target.Name}: live managed heap after a full GC: {await ManagedHeap.AfterFullGc(pid) / 1048576.0:F1} MB"));
-        return (after - before) / (double)Math.Max(1, count - fleet.Failed);
+        double PerConnection(long grown) => grown / (double)Math.Max(1, connected);
+        return new IdleGrowth(PerConnection(settled - before), PerConnection(pinged - before), PerConnection(silosSettled - silosBefore), PerConnection(silosPinged - silosBefore));
     }
+
+    /// <summary>Bytes of RSS growth per idle connection, 5 s after connecting and once pinged; the silos' in Redis mode (0 otherwise).</summary>
+    private sealed record IdleGrowth(double Settled, double Pinged, double SiloSettled, double SiloPinged);
 
     /// <summary>The first warm-up user's index: far from the measured users' (<c>u0</c>, <c>u1</c>, ...).</summary>
     private const int WarmUpUsers = 1_000_000;
