@@ -3,11 +3,11 @@ using System.Globalization;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// Where a process's resident memory is, from /proc/PID/smaps: the GC's reserved range (the one huge anonymous
-/// mapping), the JIT's code and loader heaps (the runtime maps them twice through a memfd, "doublemapper"), thread
-/// stacks (anonymous mappings of a thread stack's size: .NET's 1.5 MB, glibc's 8 MB), other anonymous memory (native
-/// allocations: malloc arenas, Kestrel's and the sockets' pools are managed arrays, so they are in the GC's range), and
-/// file-backed mappings (assemblies, native libraries), plus the thread count.
+/// Where a process's resident memory is, from /proc/PID/smaps: the GC's range (the huge anonymous reservation and the
+/// regions committed beside it), the JIT's code and loader heaps (the runtime maps them twice through a memfd,
+/// "doublemapper"), thread stacks (anonymous mappings of a thread stack's size: .NET's 1.5 MB, glibc's 8 MB), other
+/// anonymous memory (native: malloc arenas, runtime data; Kestrel's pooled blocks are managed arrays, in the GC's
+/// range) and file-backed mappings (assemblies, native libraries), plus the thread count.
 /// </summary>
 public sealed record MemoryParts(long Gc, long Code, long Stacks, int StackMappings, long OtherAnon, long Files, int Threads)
 {
