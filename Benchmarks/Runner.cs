@@ -474,6 +474,11 @@ public sealed class Runner(RunnerOptions options)
             {
                 await MemoryRows($"{figure}, {count:N0} connections after a {options.WarmUpConnections}-connection warm-up (KB, RSS delta)", gatewayArgs, count, options.WarmUpConnections);
             }
+
+            if (options.Slope)
+            {
+                await SlopeRows($"{figure}, {count:N0} more on a fresh process holding {count:N0} (KB, RSS delta)", gatewayArgs, count);
+            }
         }
     }
 
@@ -507,6 +512,47 @@ public sealed class Runner(RunnerOptions options)
         // The user grains run there: connection records in Redis, no activation.
         Add(name, $"{redis.Name}, its silo", gateway.SiloSettled / 1024, null, higherIsBetter: false, "F1");
         Add(pingedName, $"{redis.Name}, its silo", gateway.SiloPinged / 1024, null, higherIsBetter: false, "F1");
+    }
+
+    /// <summary>The slope figure for bare Kestrel, the embedded gateway and a Redis-mode gateway with its silo, each on a fresh process.</summary>
+    private async Task SlopeRows(string name, IReadOnlyList<string> gatewayArgs, int count)
+    {
+        double bare;
+        await using (var baseline = await Target.Baseline())
+        {
+            bare = (await IdleSlope(baseline, count)).Gateway;
+        }
+
+        Add(name, Target.BareName, bare / 1024, null, higherIsBetter: false, "F1");
+        await using (var embedded = await Target.Embedded(gatewayArgs))
+        {
+            Add(name, embedded.Name, (await IdleSlope(embedded, count)).Gateway / 1024, bare / 1024, higherIsBetter: false, "F1");
+        }
+
+        await using var redis = await Target.Redis(gatewayArgs, 1);
+        var (gateway, silo) = await IdleSlope(redis, count);
+        Add(name, $"{redis.Name}, gateway", gateway / 1024, bare / 1024, higherIsBetter: false, "F1");
+        Add(name, $"{redis.Name}, its silo", silo / 1024, null, higherIsBetter: false, "F1");
+    }
+
+    /// <summary>
+    /// RSS growth per connection of the second <paramref name="count"/> idle connections on a process that already
+    /// holds <paramref name="count"/> (both read 5 s after connecting): the first-use growth is behind it.
+    /// </summary>
+    private async Task<(double Gateway, double Silo)> IdleSlope(Target target, int count)
+    {
+        long Rss() => target.GatewayPids().Sum(ProcessMemory.Rss);
+        var processCount = Math.Max(2, options.ClientProcesses);
+        await Task.Delay(2000);
+        await using var first = await ClientFleet.Open(target.WebSockets, count, null, processCount);
+        await Task.Delay(5000);
+        var (before, silosBefore) = (Rss(), target.SiloRss());
+        await using var second = await ClientFleet.Open(target.WebSockets, count, null, processCount, firstUser: count);
+        await Task.Delay(5000);
+        var (after, silosAfter) = (Rss(), target.SiloRss());
+        var connected = Math.Max(1, count - second.Failed);
+        Log($"{target.Name}: RSS {before / 1048576} MB with {count - first.Failed} connections -> {after / 1048576} MB with {connected} more");
+        return ((after - before) / (double)connected, (silosAfter - silosBefore) / (double)connected);
     }
 
     /// <summary>When the second memory read is taken after the last client connected: the default ping interval (25 s) and a margin for the first clients' pongs.</summary>

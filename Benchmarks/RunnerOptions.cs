@@ -17,6 +17,12 @@ public sealed record RunnerOptions
     /// </summary>
     public int WarmUpConnections { get; init; }
 
+    /// <summary>
+    /// Also the memory figure's slope (<c>--slope</c>): per count n, what n more connections cost on a fresh process that
+    /// already holds n (each system, bare included).
+    /// </summary>
+    public bool Slope { get; init; }
+
     public int ClientProcesses { get; init; } = 2;
 
     /// <summary>The subscriber counts of the client protocol comparison.</summary>
@@ -78,6 +84,7 @@ public sealed record RunnerOptions
         Duration = flags.TryGetValue("duration", out var d) && d is not null ? TimeSpan.FromSeconds(int.Parse(d, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(5),
         IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? [.. c.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1_000, 10_000],
         WarmUpConnections = flags.TryGetValue("warm_up", out var w) && w is not null ? int.Parse(w, CultureInfo.InvariantCulture) : 0,
+        Slope = flags.ContainsKey("slope"),
         ClientProcesses = flags.TryGetValue("client_processes", out var p) && p is not null ? int.Parse(p, CultureInfo.InvariantCulture) : 2,
         ProtocolSubscribers = flags.TryGetValue("subscribers", out var n) && n is not null ? [.. n.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] : [1_000, 10_000],
         Rounds = flags.TryGetValue("rounds", out var r) && r is not null ? int.Parse(r, CultureInfo.InvariantCulture) : 4,
