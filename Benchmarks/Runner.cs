@@ -547,11 +547,12 @@ public sealed class Runner(RunnerOptions options)
         await using var first = await ClientFleet.Open(target.WebSockets, count, null, processCount);
         await Task.Delay(5000);
         var (before, silosBefore) = (Rss(), target.SiloRss());
+        var partsBefore = MemoryParts.Read(target.GatewayPids()[0]);
         await using var second = await ClientFleet.Open(target.WebSockets, count, null, processCount, firstUser: count);
         await Task.Delay(5000);
         var (after, silosAfter) = (Rss(), target.SiloRss());
         var connected = Math.Max(1, count - second.Failed);
-        Log($"{target.Name}: RSS {before / 1048576} MB with {count - first.Failed} connections -> {after / 1048576} MB with {connected} more");
+        Log($"{target.Name}: RSS {before / 1048576} MB with {count - first.Failed} connections -> {after / 1048576} MB with {connected} more; growth by part: {MemoryParts.Read(target.GatewayPids()[0]).Delta(partsBefore)}");
         return ((after - before) / (double)connected, (silosAfter - silosBefore) / (double)connected);
     }
 
