@@ -17,8 +17,11 @@ public sealed partial class ClientFleet : IAsyncDisposable
     /// <summary>The client processes, for their CPU time.</summary>
     public IReadOnlyList<int> Pids => [.. processes.Select(p => p.Pid)];
 
-    /// <summary>Opens <paramref name="count"/> clients over <paramref name="urls"/> (round-robin by process) in 2+ processes.</summary>
-    public static async Task<ClientFleet> Open(IReadOnlyList<Uri> urls, int count, string? channel, int processCount = 2, string protocol = "json", string transport = "websocket")
+    /// <summary>
+    /// Opens <paramref name="count"/> clients over <paramref name="urls"/> (round-robin by process) in 2+ processes, as
+    /// users <c>u{firstUser}</c>, <c>u{firstUser + 1}</c>, ...
+    /// </summary>
+    public static async Task<ClientFleet> Open(IReadOnlyList<Uri> urls, int count, string? channel, int processCount = 2, string protocol = "json", string transport = "websocket", int firstUser = 0)
     {
         var perProcess = (count + processCount - 1) / processCount;
         var processes = new List<NodeProcess>();
@@ -26,7 +29,7 @@ public sealed partial class ClientFleet : IAsyncDisposable
         {
             var info = Runner.SelfStartInfo("ws-clients", "--url", urls[p % urls.Count].ToString(),
                 "--count", Math.Min(perProcess, count - p * perProcess).ToString(CultureInfo.InvariantCulture),
-                "--first", (p * perProcess).ToString(CultureInfo.InvariantCulture), "--protocol", protocol, "--transport", transport);
+                "--first", (firstUser + p * perProcess).ToString(CultureInfo.InvariantCulture), "--protocol", protocol, "--transport", transport);
             // Fully optimised code from the first message: a fresh client process costs per message what a warm one
             // does, so fleets opened one after another (the fan-out rounds) are measured alike.
             info.Environment["DOTNET_TieredCompilation"] = "0";

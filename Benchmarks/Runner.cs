@@ -454,7 +454,10 @@ public sealed class Runner(RunnerOptions options)
     /// RSS per idle WebSocket connection (connected with a named user's token, subscribed to nothing) on fresh
     /// processes for every system and count: a process that served load first has heap to give back, and its delta
     /// came out negative. The embedded figure includes the connections' user grains and their records; in Redis mode
-    /// the grains run on the silo, whose delta is noted.
+    /// the grains run on the silo, whose delta is noted. With <see cref="RunnerOptions.WarmUpConnections"/> each
+    /// system is measured again on new fresh processes that first served that many connections (opened, then closed)
+    /// before the baseline was read: the cold figure counts what a process grows on its first connections whatever
+    /// their number (code compiled and paged in, the GC's budgets), the warm one mostly what the connections hold.
     /// </summary>
     private async Task Memory(IReadOnlyList<string> gatewayArgs)
     {
@@ -466,38 +469,136 @@ public sealed class Runner(RunnerOptions options)
 
         foreach (var count in options.IdleConnections)
         {
-            double bareBytes;
-            await using (var bare = await Target.Baseline())
+            await MemoryRows($"{figure}, {count:N0} connections (KB, RSS delta)", gatewayArgs, count, warmUp: 0);
+            if (options.WarmUpConnections > 0)
             {
-                bareBytes = await IdleBytesPerConnection(bare, count);
+                await MemoryRows($"{figure}, {count:N0} connections after a {options.WarmUpConnections}-connection warm-up (KB, RSS delta)", gatewayArgs, count, options.WarmUpConnections);
             }
 
-            var name = $"{figure}, {count:N0} connections (KB, RSS delta)";
-            Add(name, Target.BareName, bareBytes / 1024, null, higherIsBetter: false, "F1");
-            await using (var embedded = await Target.Embedded(gatewayArgs))
+            if (options.Slope)
             {
-                Add(name, embedded.Name, await IdleBytesPerConnection(embedded, count) / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
+                await SlopeRows($"{figure}, {count:N0} more on a fresh process holding {count:N0} (KB, RSS delta)", gatewayArgs, count);
             }
-
-            await using var redis = await Target.Redis(gatewayArgs, 1);
-            var silosBefore = redis.SiloRss();
-            var gateway = await IdleBytesPerConnection(redis, count);
-            Add(name, $"{redis.Name}, gateway", gateway / 1024, bareBytes / 1024, higherIsBetter: false, "F1");
-            notes.Add(FormattableString.Invariant($"{redis.Name}, {count:N0} idle connections: the silo (user grains: connection records in Redis, no activation) grew by {(redis.SiloRss() - silosBefore) / 1024.0 / count:F1} KB per connection besides the gateway's {gateway / 1024:F1} KB"));
         }
     }
 
-    private async Task<double> IdleBytesPerConnection(Target target, int count)
+    /// <summary>
+    /// One memory figure for bare Kestrel, the embedded gateway and a Redis-mode gateway with its silo, each on fresh
+    /// processes, read twice: 5 s after the last client connected, and again once every connection has had its first
+    /// ping and pong (<see cref="PingedAfter"/>; bare Kestrel sends none).
+    /// </summary>
+    private async Task MemoryRows(string name, IReadOnlyList<string> gatewayArgs, int count, int warmUp)
+    {
+        var pingedName = name.Replace(" (KB, RSS delta)", $", {PingedAfter.TotalSeconds:F0} s after (pinged once) (KB, RSS delta)", StringComparison.Ordinal);
+        IdleGrowth bare;
+        await using (var baseline = await Target.Baseline())
+        {
+            bare = await IdleBytesPerConnection(baseline, count, warmUp);
+        }
+
+        Add(name, Target.BareName, bare.Settled / 1024, null, higherIsBetter: false, "F1");
+        Add(pingedName, Target.BareName, bare.Pinged / 1024, null, higherIsBetter: false, "F1");
+        await using (var embedded = await Target.Embedded(gatewayArgs))
+        {
+            var growth = await IdleBytesPerConnection(embedded, count, warmUp);
+            Add(name, embedded.Name, growth.Settled / 1024, bare.Settled / 1024, higherIsBetter: false, "F1");
+            Add(pingedName, embedded.Name, growth.Pinged / 1024, bare.Pinged / 1024, higherIsBetter: false, "F1");
+        }
+
+        await using var redis = await Target.Redis(gatewayArgs, 1);
+        var gateway = await IdleBytesPerConnection(redis, count, warmUp);
+        Add(name, $"{redis.Name}, gateway", gateway.Settled / 1024, bare.Settled / 1024, higherIsBetter: false, "F1");
+        Add(pingedName, $"{redis.Name}, gateway", gateway.Pinged / 1024, bare.Pinged / 1024, higherIsBetter: false, "F1");
+        // The user grains run there: connection records in Redis, no activation.
+        Add(name, $"{redis.Name}, its silo", gateway.SiloSettled / 1024, null, higherIsBetter: false, "F1");
+        Add(pingedName, $"{redis.Name}, its silo", gateway.SiloPinged / 1024, null, higherIsBetter: false, "F1");
+    }
+
+    /// <summary>The slope figure for bare Kestrel, the embedded gateway and a Redis-mode gateway with its silo, each on a fresh process.</summary>
+    private async Task SlopeRows(string name, IReadOnlyList<string> gatewayArgs, int count)
+    {
+        double bare;
+        await using (var baseline = await Target.Baseline())
+        {
+            bare = (await IdleSlope(baseline, count)).Gateway;
+        }
+
+        Add(name, Target.BareName, bare / 1024, null, higherIsBetter: false, "F1");
+        await using (var embedded = await Target.Embedded(gatewayArgs))
+        {
+            Add(name, embedded.Name, (await IdleSlope(embedded, count)).Gateway / 1024, bare / 1024, higherIsBetter: false, "F1");
+        }
+
+        await using var redis = await Target.Redis(gatewayArgs, 1);
+        var (gateway, silo) = await IdleSlope(redis, count);
+        Add(name, $"{redis.Name}, gateway", gateway / 1024, bare / 1024, higherIsBetter: false, "F1");
+        Add(name, $"{redis.Name}, its silo", silo / 1024, null, higherIsBetter: false, "F1");
+    }
+
+    /// <summary>
+    /// RSS growth per connection of the second <paramref name="count"/> idle connections on a process that already
+    /// holds <paramref name="count"/> (both read 5 s after connecting): the first-use growth is behind it.
+    /// </summary>
+    private async Task<(double Gateway, double Silo)> IdleSlope(Target target, int count)
     {
         long Rss() => target.GatewayPids().Sum(ProcessMemory.Rss);
+        var processCount = Math.Max(2, options.ClientProcesses);
         await Task.Delay(2000);
-        var before = Rss();
-        await using var fleet = await ClientFleet.Open(target.WebSockets, count, null, Math.Max(2, options.ClientProcesses));
-        await Task.Delay(5000); // let allocations settle
-        var after = Rss();
-        Log($"{target.Name}: RSS {before / 1048576} MB -> {after / 1048576} MB with {count - fleet.Failed} connections");
-        return (after - before) / (double)Math.Max(1, count - fleet.Failed);
+        await using var first = await ClientFleet.Open(target.WebSockets, count, null, processCount);
+        await Task.Delay(5000);
+        var (before, silosBefore) = (Rss(), target.SiloRss());
+        var partsBefore = MemoryParts.Read(target.GatewayPids()[0]);
+        await using var second = await ClientFleet.Open(target.WebSockets, count, null, processCount, firstUser: count);
+        await Task.Delay(5000);
+        var (after, silosAfter) = (Rss(), target.SiloRss());
+        var connected = Math.Max(1, count - second.Failed);
+        Log($"{target.Name}: RSS {before / 1048576} MB with {count - first.Failed} connections -> {after / 1048576} MB with {connected} more; growth by part: {MemoryParts.Read(target.GatewayPids()[0]).Delta(partsBefore)}");
+        return ((after - before) / (double)connected, (silosAfter - silosBefore) / (double)connected);
     }
+
+    /// <summary>When the second memory read is taken after the last client connected: the default ping interval (25 s) and a margin for the first clients' pongs.</summary>
+    private static readonly TimeSpan PingedAfter = TimeSpan.FromSeconds(35);
+
+    /// <summary>
+    /// The gateway processes' RSS growth per connection while <paramref name="count"/> clients connect and stay idle,
+    /// 5 s after they connected and again at <see cref="PingedAfter"/>, after <paramref name="warmUp"/> connections
+    /// were opened and closed (users of their own); the growth's parts (<see cref="MemoryParts"/>) and the live heap
+    /// after a full GC are logged. The silos' growth (Redis mode) is read at the same times.
+    /// </summary>
+    private async Task<IdleGrowth> IdleBytesPerConnection(Target target, int count, int warmUp)
+    {
+        long Rss() => target.GatewayPids().Sum(ProcessMemory.Rss);
+        var processCount = Math.Max(2, options.ClientProcesses);
+        if (warmUp > 0)
+        {
+            await using var warming = await ClientFleet.Open(target.WebSockets, warmUp, null, processCount, firstUser: WarmUpUsers);
+        }
+
+        await Task.Delay(2000);
+        var pid = target.GatewayPids()[0];
+        var partsBefore = MemoryParts.Read(pid);
+        var before = Rss();
+        var silosBefore = target.SiloRss();
+        await using var fleet = await ClientFleet.Open(target.WebSockets, count, null, processCount);
+        var connected = count - fleet.Failed;
+        await Task.Delay(5000); // let allocations settle
+        var settled = Rss();
+        var silosSettled = target.SiloRss();
+        Log($"{target.Name}: RSS {before / 1048576} MB -> {settled / 1048576} MB with {connected} connections{(warmUp > 0 ? $" (after {warmUp} opened and closed)" : "")}; growth by part: {MemoryParts.Read(pid).Delta(partsBefore)}");
+        await Task.Delay(PingedAfter - TimeSpan.FromSeconds(5));
+        var pinged = Rss();
+        var silosPinged = target.SiloRss();
+        Log($"{target.Name}: RSS {pinged / 1048576} MB {PingedAfter.TotalSeconds:F0} s after connecting; growth by part: {MemoryParts.Read(pid).Delta(partsBefore)}");
+        Log(FormattableString.Invariant($"{target.Name}: live managed heap after a full GC: {await ManagedHeap.AfterFullGc(pid) / 1048576.0:F1} MB"));
+        double PerConnection(long grown) => grown / (double)Math.Max(1, connected);
+        return new IdleGrowth(PerConnection(settled - before), PerConnection(pinged - before), PerConnection(silosSettled - silosBefore), PerConnection(silosPinged - silosBefore));
+    }
+
+    /// <summary>Bytes of RSS growth per idle connection, 5 s after connecting and once pinged; the silos' in Redis mode (0 otherwise).</summary>
+    private sealed record IdleGrowth(double Settled, double Pinged, double SiloSettled, double SiloPinged);
+
+    /// <summary>The first warm-up user's index: far from the measured users' (<c>u0</c>, <c>u1</c>, ...).</summary>
+    private const int WarmUpUsers = 1_000_000;
 
     /// <summary>Fails fast when the target refuses the benchmark's publish (wrong secret, wrong config).</summary>
     private static async Task Check(Target target)

@@ -10,6 +10,19 @@ public sealed record RunnerOptions
     /// <summary>The idle-connection counts the memory figure is measured at, each on fresh processes.</summary>
     public IReadOnlyList<int> IdleConnections { get; init; } = [1_000, 10_000];
 
+    /// <summary>
+    /// Connections opened and closed on each fresh process before the memory figure's baseline is read
+    /// (<c>--warm-up 20</c>): the figure is then measured twice per system and count, cold and after the warm-up, each
+    /// on its own fresh processes (0: cold only).
+    /// </summary>
+    public int WarmUpConnections { get; init; }
+
+    /// <summary>
+    /// Also the memory figure's slope (<c>--slope</c>): per count n, what n more connections cost on a fresh process that
+    /// already holds n (each system, bare included).
+    /// </summary>
+    public bool Slope { get; init; }
+
     public int ClientProcesses { get; init; } = 2;
 
     /// <summary>The subscriber counts of the client protocol comparison.</summary>
@@ -70,6 +83,8 @@ public sealed record RunnerOptions
     {
         Duration = flags.TryGetValue("duration", out var d) && d is not null ? TimeSpan.FromSeconds(int.Parse(d, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(5),
         IdleConnections = flags.TryGetValue("connections", out var c) && c is not null ? [.. c.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] : [1_000, 10_000],
+        WarmUpConnections = flags.TryGetValue("warm_up", out var w) && w is not null ? int.Parse(w, CultureInfo.InvariantCulture) : 0,
+        Slope = flags.ContainsKey("slope"),
         ClientProcesses = flags.TryGetValue("client_processes", out var p) && p is not null ? int.Parse(p, CultureInfo.InvariantCulture) : 2,
         ProtocolSubscribers = flags.TryGetValue("subscribers", out var n) && n is not null ? [.. n.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] : [1_000, 10_000],
         Rounds = flags.TryGetValue("rounds", out var r) && r is not null ? int.Parse(r, CultureInfo.InvariantCulture) : 4,

@@ -4,7 +4,10 @@
 # docs/benchmarks.md. Needs wrk and redis-server (Debian packages). With --intents DIR it then scores intent
 # accuracy on the public benchmark datasets found in DIR (never downloaded; see docs/bot-model.md).
 #   scripts/benchmark.sh [--duration SECONDS] [--connections 1000,10000] [--client-processes N] [--full] [--conversations-only]
-#                        [--memory-only] [--intents DIR]   (--memory-only: just the memory per idle connection, fresh processes)
+#                        [--memory-only [--warm-up N] [--slope]] [--intents DIR]   (--memory-only: just the memory per idle connection, fresh
+#                        processes, read 5 s after connecting and again once every connection was pinged; --warm-up N: each
+#                        figure also on fresh processes that first served N connections, opened and closed, beside the cold one; --slope: also
+#                        what n more connections cost on a fresh process already holding n)
 #                        [--conversation-memory [--datasets DIR] [--gateway-env K=V,...] [--turns-per-sender N]]   (the conversation
 #                        engine's memory, issue 13: tracker activations, 100,000 conversations, the 1,000-sender webhook load, training
 #                        peak RSS; DIR holds CLINC150/ and Banking77/; --gateway-env runs the gateways with these variables instead of

@@ -51,7 +51,7 @@ public sealed class ChannelHubTests
 
         public ClientInfo InfoFor(string channel) => new(id, "", null, null);
 
-        public void DeliverPublication(string channel, long offset, string epoch, PushFrame frame) => throw new NotSupportedException();
+        public void DeliverPublications(string channel, ReadOnlySpan<PublicationFrame> publications) => throw new NotSupportedException();
 
         public void CheckPosition(string channel, StreamPosition top) => throw new NotSupportedException();
 

@@ -43,6 +43,32 @@ public sealed class StreamGapTests
     }
 
     [Fact]
+    public async Task AHoleInsideABatchOfWaitingPublicationsIsReadBackAndTheBatchDeliveredInOrder()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var (client, _) = await Subscribed(gateway);
+        await using var connection = client;
+        await gateway.Command("publish", new { channel = Channel, data = new { n = 1 } });
+        await client.WaitPush(p => N(p) == 1, "publication 1");
+
+        // 2 and 3 wait for one fan-out pass; 4 reaches history only, and 5 and 6 wait behind it in the same pass.
+        await using (var held = await HeldFanOut.Hold(gateway))
+        {
+            await gateway.Command("publish", new { channel = Channel, data = new { n = 2 } });
+            await gateway.Command("publish", new { channel = Channel, data = new { n = 3 } });
+            await AppendUnseen(gateway, 4);
+            await gateway.Command("publish", new { channel = Channel, data = new { n = 5 } });
+            await gateway.Command("publish", new { channel = Channel, data = new { n = 6 } });
+            await Eventually.Until(() => Task.FromResult(held.Queue.Pending == 4), () => $"{held.Queue.Pending} events wait for the pass");
+        }
+
+        await client.WaitPush(p => N(p) == 6, "publication 6");
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], Publications(client).Select(p => p.GetProperty("offset").GetInt64()));
+        Assert.Equal([1, 2, 3, 4, 5, 6], Publications(client).Select(p => p.GetProperty("data").GetProperty("n").GetInt32()));
+        Assert.DoesNotContain(client.Pushes(), p => p.TryGetProperty("unsubscribe", out _));
+    }
+
+    [Fact]
     public async Task ALostLastPublicationIsFoundByThePositionCheckAndDelivered()
     {
         await using var gateway = await GatewayHost.StartAsync(extraArgs: ["--client_channel_position_check_delay", "1"]);

@@ -53,19 +53,7 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
         switch (e)
         {
             case PublicationEvent p:
-                var subscribers = Hub.Subscribers(p.Channel);
-                if (subscribers.Length == 0)
-                {
-                    return;
-                }
-
-                var frame = WireMapping.PublicationPush(p.Channel, p.Publication);
-                foreach (var subscriber in subscribers)
-                {
-                    subscriber.DeliverPublication(p.Channel, p.Publication.Offset, p.Epoch, frame);
-                }
-
-                metrics.MessagesQueued(subscribers.Length);
+                DeliverPublications(p.Channel, [p]);
                 break;
             case JoinEvent j:
                 Broadcast(j.Channel, WireMapping.JoinPush(j.Channel, j.Client));
@@ -102,6 +90,33 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="publications"/> (one channel's, in order) to each local subscriber of the channel back to
+    /// back, each encoded once per codec: a subscriber's writer then sends those it finds queued in one write.
+    /// </summary>
+    public void DeliverPublications(string channel, IReadOnlyList<PublicationEvent> publications)
+    {
+        var subscribers = Hub.Subscribers(channel);
+        if (subscribers.Length == 0 || publications.Count == 0)
+        {
+            return;
+        }
+
+        var frames = new PublicationFrame[publications.Count];
+        for (var i = 0; i < frames.Length; i++)
+        {
+            var p = publications[i];
+            frames[i] = new PublicationFrame(p.Publication.Offset, p.Epoch, WireMapping.PublicationPush(channel, p.Publication));
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.DeliverPublications(channel, frames);
+        }
+
+        metrics.MessagesQueued(subscribers.Length * frames.Length);
     }
 
     /// <summary>Applies <paramref name="e"/> to the user's connections on every node: here directly, elsewhere through their streams.</summary>

@@ -14,10 +14,11 @@ public interface ISubscriber
     ClientInfo InfoFor(string channel);
 
     /// <summary>
-    /// Queues a publication push; held back while the subscribe to the channel is in flight. A positioned subscription
-    /// takes only the next offset of its epoch: one it has is dropped, one past a hole ends it with insufficient state.
+    /// Queues publication pushes of one channel, in order and back to back (so that the connection's writer sends them
+    /// together); held back while the subscribe to the channel is in flight. A positioned subscription takes only the
+    /// next offset of its epoch: one it has is dropped, one past a hole ends it with insufficient state.
     /// </summary>
-    void DeliverPublication(string channel, long offset, string epoch, PushFrame frame);
+    void DeliverPublications(string channel, ReadOnlySpan<PublicationFrame> publications);
 
     /// <summary>The node delivered the channel up to <paramref name="top"/>: a positioned subscription still behind it (or on another epoch) missed some, insufficient state.</summary>
     void CheckPosition(string channel, StreamPosition top);

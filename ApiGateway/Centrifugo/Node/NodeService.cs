@@ -16,6 +16,9 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     private readonly TimeSpan interval = rules.Options.NodeInfoInterval;
     private NodeStreamObserver? streamObserver;
 
+    /// <summary>The node stream's events waiting for the fan-out (set once the service started).</summary>
+    internal FanOutQueue? FanOut { get; private set; }
+
     // Object references hold their target weakly: the observer lives as long as the service.
     private NodeObserver? observer;
     private INodeObserver? observerReference;
@@ -31,7 +34,8 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
         var gaps = new PublicationGaps(node, rules, logger);
         node.ChannelEmptied += gaps.Forget;
         node.ChannelSubscribed += gaps.Seed;
-        streamObserver = new NodeStreamObserver(node, gaps, logger);
+        FanOut = new FanOutQueue(node, gaps, logger);
+        streamObserver = new NodeStreamObserver(FanOut, logger);
         observer = new NodeObserver(node);
         observerReference = node.Cluster.CreateObjectReference<INodeObserver>(observer);
         try

@@ -4,23 +4,12 @@ using Switchboard.Nodes;
 namespace Switchboard.ApiGateway.Centrifugo.Node;
 
 /// <summary>
-/// Receives the node's stream and hands each event to the node; publications go through <see cref="PublicationGaps"/>,
-/// which first delivers any of their channel the stream lost on the way. Events come one at a time, so that keeps
-/// them in order.
+/// Receives the node's stream and hands its events, in order, to the node's <see cref="FanOutQueue"/>, which batches
+/// those that arrive while a fan-out pass runs; its task holds the stream only while that queue is full.
 /// </summary>
-internal sealed class NodeStreamObserver(GatewayNode node, PublicationGaps gaps, ILogger logger) : IAsyncObserver<NodeEvent>
+internal sealed class NodeStreamObserver(FanOutQueue queue, ILogger logger) : IAsyncObserver<NodeEvent>
 {
-    public Task OnNextAsync(NodeEvent item, StreamSequenceToken? token = null)
-    {
-        if (item is PublicationEvent publication)
-        {
-            var delivered = gaps.Deliver(publication);
-            return delivered.IsCompletedSuccessfully ? Task.CompletedTask : delivered.AsTask();
-        }
-
-        node.Handle(item);
-        return Task.CompletedTask;
-    }
+    public Task OnNextAsync(NodeEvent item, StreamSequenceToken? token = null) => queue.Add(item);
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 

@@ -31,34 +31,72 @@ internal sealed partial class PublicationGaps(GatewayNode node, ChannelRules rul
     private readonly ConcurrentDictionary<string, DeliveredPosition> delivered = new(StringComparer.Ordinal);
     private readonly long checkSeconds = (long)Math.Ceiling(rules.Options.ClientChannelPositionCheckDelay.TotalSeconds);
 
-    /// <summary>Delivers <paramref name="e"/> from the node's stream, after any publications of its channel lost before it.</summary>
-    public ValueTask Deliver(PublicationEvent e)
+    /// <summary>
+    /// Delivers <paramref name="events"/> (one channel's, in stream order) to the channel's subscribers together, each
+    /// after any publications of the channel lost before it: a hole is read back from history first, and the
+    /// publications behind it wait for that.
+    /// </summary>
+    public async ValueTask Deliver(string channel, IReadOnlyList<PublicationEvent> events)
     {
-        var offset = e.Publication.Offset;
-        if (offset <= 0)
+        if (node.Hub.Subscribers(channel).Length == 0)
         {
-            // Kept out of history (or a channel without it): nothing to follow.
-            node.Handle(e);
-            return ValueTask.CompletedTask;
+            Forget(channel);
+            return;
         }
 
-        if (node.Hub.Subscribers(e.Channel).Length == 0)
+        var next = 0;
+        while (next < events.Count)
         {
-            Forget(e.Channel);
-            return ValueTask.CompletedTask;
+            var gap = DeliverUpToHole(channel, events, next, out var position);
+            if (gap < 0)
+            {
+                return;
+            }
+
+            await FillThenDeliver(position!, events[gap]);
+            next = gap + 1;
+        }
+    }
+
+    /// <summary>
+    /// Delivers the events from <paramref name="start"/> that continue what was delivered, in one go; returns the index
+    /// of the first one that reveals a hole (with the channel's position), or -1 when none does.
+    /// </summary>
+    private int DeliverUpToHole(string channel, IReadOnlyList<PublicationEvent> events, int start, out DeliveredPosition? position)
+    {
+        // Offsets of 0 were kept out of history (or the channel has none): nothing to follow, they go out in their place.
+        var first = events.Skip(start).FirstOrDefault(e => e.Publication.Offset > 0);
+        position = first is null ? null : Track(channel, first.Epoch, first.Publication.Offset - 1);
+        if (position is null)
+        {
+            node.DeliverPublications(channel, start == 0 ? events : events.Skip(start).ToArray());
+            return -1;
         }
 
-        var position = Track(e.Channel, e.Epoch, offset - 1);
+        List<PublicationEvent> continuing = new(events.Count - start);
         lock (position)
         {
-            if (position.Offset + 1 >= offset || (e.Epoch.Length > 0 && e.Epoch != position.Epoch))
+            for (var i = start; i < events.Count; i++)
             {
-                Handle(position, e);
-                return ValueTask.CompletedTask;
+                var e = events[i];
+                var offset = e.Publication.Offset;
+                if (offset > 0 && position.Offset + 1 < offset && (e.Epoch.Length == 0 || e.Epoch == position.Epoch))
+                {
+                    node.DeliverPublications(channel, continuing);
+                    return i;
+                }
+
+                if (offset <= 0 || Advance(position, e))
+                {
+                    continuing.Add(e);
+                }
             }
+
+            // Under the position's lock, so that a read-back cannot deliver between these and what follows them.
+            node.DeliverPublications(channel, continuing);
         }
 
-        return FillThenDeliver(position, e);
+        return -1;
     }
 
     /// <summary>A subscribe to <paramref name="channel"/> was answered at <paramref name="position"/>: the start, when the channel is new here.</summary>
@@ -96,20 +134,29 @@ internal sealed partial class PublicationGaps(GatewayNode node, ChannelRules rul
         return position;
     }
 
-    /// <summary>Under the position's lock: delivers <paramref name="e"/> unless it was delivered already.</summary>
-    private void Handle(DeliveredPosition position, PublicationEvent e)
+    /// <summary>Under the position's lock: moves it on to <paramref name="e"/>; false when <paramref name="e"/> was delivered already.</summary>
+    private static bool Advance(DeliveredPosition position, PublicationEvent e)
     {
         var offset = e.Publication.Offset;
         var sameEpoch = e.Epoch.Length == 0 || e.Epoch == position.Epoch;
         if (sameEpoch && offset <= position.Offset)
         {
-            return;
+            return false;
         }
 
         // A new epoch (the channel's history was lost) starts over; subscriptions of the old one see the change.
         position.Epoch = e.Epoch.Length > 0 ? e.Epoch : position.Epoch;
         position.Offset = offset;
-        node.Handle(e);
+        return true;
+    }
+
+    /// <summary>Under the position's lock: delivers <paramref name="e"/> unless it was delivered already.</summary>
+    private void Handle(DeliveredPosition position, PublicationEvent e)
+    {
+        if (Advance(position, e))
+        {
+            node.DeliverPublications(position.Channel, [e]);
+        }
     }
 
     private async ValueTask FillThenDeliver(DeliveredPosition position, PublicationEvent e)
@@ -166,7 +213,7 @@ internal sealed partial class PublicationGaps(GatewayNode node, ChannelRules rul
             return null;
         }
 
-        var count = 0;
+        List<PublicationEvent> found = [];
         lock (position)
         {
             foreach (var publication in publications)
@@ -182,12 +229,15 @@ internal sealed partial class PublicationGaps(GatewayNode node, ChannelRules rul
                     break;
                 }
 
-                Handle(position, new PublicationEvent(position.Channel, publication, since.Epoch));
-                count++;
+                var e = new PublicationEvent(position.Channel, publication, since.Epoch);
+                Advance(position, e);
+                found.Add(e);
             }
+
+            node.DeliverPublications(position.Channel, found);
         }
 
-        return count;
+        return found.Count;
     }
 
     /// <summary>From the expiry wheel: the channel's periodic position check is due (runs in the background, files the next).</summary>

@@ -1,3 +1,4 @@
+using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.Channels;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
@@ -10,7 +11,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 /// </summary>
 internal sealed class ChannelSubscription(ClientInfo info, long expiresAt, bool positioned, bool serverSide)
 {
-    private List<(long Offset, string Epoch, PushFrame Frame)>? buffered;
+    private List<PublicationFrame>? buffered;
     private long bufferedBytes;
 
     public ClientInfo Info { get; } = info;
@@ -33,9 +34,9 @@ internal sealed class ChannelSubscription(ClientInfo info, long expiresAt, bool 
     /// Holds back a publication; returns the bytes held back now (as the connection's codec encodes them), which
     /// count against the connection's queue bound.
     /// </summary>
-    public long Buffer(long publicationOffset, string publicationEpoch, PushFrame frame, int encodedLength)
+    public long Buffer(PublicationFrame publication, int encodedLength)
     {
-        (buffered ??= []).Add((publicationOffset, publicationEpoch, frame));
+        (buffered ??= []).Add(publication);
         return bufferedBytes += encodedLength;
     }
 

@@ -1,4 +1,5 @@
 using Switchboard.ApiGateway.Centrifugo.Config;
+using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.Channels;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
@@ -250,38 +251,49 @@ public sealed partial class ClientSession
         }
     }
 
-    public void DeliverPublication(string channel, long offset, string epoch, PushFrame frame)
+    public void DeliverPublications(string channel, ReadOnlySpan<PublicationFrame> publications)
     {
+        var hole = false;
         lock (gate)
         {
-            if (!subscriptions.TryGetValue(channel, out var subscription))
+            if (!subscriptions.TryGetValue(channel, out var subscription) || Codec is not { } current)
             {
                 return;
             }
 
-            if (subscription.Pending)
+            foreach (var publication in publications)
             {
-                // Held back frames count against the queue's byte bound too (a slow subscribe to a busy channel).
-                if (Codec is { } current && subscription.Buffer(offset, epoch, frame, frame.For(current).Length) > options.ClientQueueMaxSize)
+                if (subscription.Pending)
                 {
-                    Close(Disconnect.Slow);
+                    // Held back frames count against the queue's byte bound too (a slow subscribe to a busy channel).
+                    if (subscription.Buffer(publication, publication.Frame.For(current).Length) > options.ClientQueueMaxSize)
+                    {
+                        Close(Disconnect.Slow);
+                        return;
+                    }
+
+                    continue;
                 }
 
-                return;
-            }
+                var next = subscription.Follow(publication.Offset, publication.Epoch);
+                if (next == Continuity.Hole)
+                {
+                    hole = true;
+                    break;
+                }
 
-            switch (subscription.Follow(offset, epoch))
-            {
-                case Continuity.Stale:
+                // Under the lock, so that publications are queued in the order their offsets were followed.
+                if (next == Continuity.Next && !Enqueue(publication.Frame.For(current)))
+                {
                     return;
-                case Continuity.Next:
-                    // Under the lock, so that publications are queued in the order their offsets were followed.
-                    Push(frame);
-                    return;
+                }
             }
         }
 
-        InsufficientState(channel);
+        if (hole)
+        {
+            InsufficientState(channel);
+        }
     }
 
     public void CheckPosition(string channel, StreamPosition top)
