@@ -14,6 +14,7 @@ public sealed class GatewayInstruments
         var metrics = node.Metrics;
         meter.CreateObservableCounter("switchboard.node.publications", () => metrics.Published, description: "Publications accepted by this gateway");
         meter.CreateObservableCounter("switchboard.node.deliveries", () => metrics.Sent, description: "Messages sent to this gateway's WebSocket clients");
+        meter.CreateObservableCounter("switchboard.node.writes", () => metrics.Writes, description: "Writes to clients' connections (each carries one or more messages)");
         meter.CreateObservableCounter("switchboard.node.api.requests", () => metrics.ApiRequests, description: "Server API commands handled");
         meter.CreateObservableCounter("switchboard.node.client.requests", () => metrics.ClientRequests, description: "Client protocol commands handled");
         meter.CreateObservableCounter("switchboard.node.client.bytes.in", () => metrics.BytesIn, "By", "Bytes received from WebSocket clients");

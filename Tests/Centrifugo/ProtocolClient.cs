@@ -20,15 +20,11 @@ public sealed class ProtocolClient : IAsyncDisposable
     private readonly SemaphoreSlim sendLock = new(1, 1);
     private uint nextId;
     private Task? receiver;
-    private int messages;
 
     /// <summary>Answer server pings with <c>{}</c> (on by default).</summary>
     public bool AutoPong { get; set; } = true;
 
     public int Pings { get; private set; }
-
-    /// <summary>WebSocket messages received (a message may carry several frames, newline-separated).</summary>
-    public int Messages => Volatile.Read(ref messages);
 
     public static async Task<ProtocolClient> Open(Uri url)
     {
@@ -196,7 +192,6 @@ public sealed class ProtocolClient : IAsyncDisposable
                     return;
                 }
 
-                Interlocked.Increment(ref messages);
                 foreach (var line in Encoding.UTF8.GetString(buffer, 0, count).Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {
                     await Dispatch(JsonDocument.Parse(line).RootElement.Clone());

@@ -9,6 +9,7 @@ public sealed class NodeMetrics
     private long published;
     private long queued;
     private long sent;
+    private long writes;
     private long apiRequests;
     private long clientRequests;
     private long bytesIn;
@@ -20,6 +21,10 @@ public sealed class NodeMetrics
     public long Published => Interlocked.Read(ref published);
     public long Queued => Interlocked.Read(ref queued);
     public long Sent => Interlocked.Read(ref sent);
+
+    /// <summary>Writes to clients' connections: <see cref="Sent"/> over this is how many messages a write carried.</summary>
+    public long Writes => Interlocked.Read(ref writes);
+
     public long ApiRequests => Interlocked.Read(ref apiRequests);
     public long ClientRequests => Interlocked.Read(ref clientRequests);
     public long BytesIn => Interlocked.Read(ref bytesIn);
@@ -31,8 +36,10 @@ public sealed class NodeMetrics
 
     public void MessagesQueued(int count) => Interlocked.Add(ref queued, count);
 
+    /// <summary>One write to a client's connection carried <paramref name="count"/> messages.</summary>
     public void MessagesSent(int count, int bytes)
     {
+        Interlocked.Increment(ref writes);
         Interlocked.Add(ref sent, count);
         Interlocked.Add(ref bytesOut, bytes);
     }

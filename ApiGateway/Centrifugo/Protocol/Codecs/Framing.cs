@@ -2,8 +2,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 
 /// <summary>
 /// How several frames travel in one transport message: JSON frames are separated by newlines, Protobuf frames
-/// carry their own varint length prefix, and the v1 protocol wraps a batch in a JSON array. The v2 protocol keeps
-/// them apart (<see cref="OnePerMessage"/>).
+/// carry their own varint length prefix, and the v1 protocol wraps a batch in a JSON array. Over WebSocket every
+/// later generation keeps them apart (<see cref="OnePerMessage"/>); HTTP-streaming and SSE join them.
 /// </summary>
 public sealed record Framing(bool Binary, byte[] Prefix, byte[] Separator, byte[] Suffix)
 {
@@ -18,9 +18,11 @@ public sealed record Framing(bool Binary, byte[] Prefix, byte[] Separator, byte[
     public static readonly Framing LengthDelimitedApart = LengthDelimited with { OnePerMessage = true };
 
     /// <summary>
-    /// Each frame goes as its own transport message (several may still leave in one write). centrifuge-js 2.x starts
-    /// dispatching a message's replies before it has finished those of the message before it when that one held
-    /// several, so publications joined in one message could reach its handlers after the next message's.
+    /// Each frame goes as its own transport message (several may still leave in one write). centrifuge-js 2.x-4.x start
+    /// dispatching a message's replies before they have finished those of the message before it when that one held
+    /// several, so publications joined in one message could reach their handlers after the next message's (seen in
+    /// <c>SdkScenarioTests</c> with 2.x and 4.x). A WebSocket client cannot tell which SDK it is, so none gets joined
+    /// frames; the frames still leave in one write, so the server's cost per write stays what joining saved.
     /// </summary>
     public bool OnePerMessage { get; init; }
 

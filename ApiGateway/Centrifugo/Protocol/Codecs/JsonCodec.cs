@@ -19,7 +19,7 @@ public sealed class JsonCodec : IClientCodec
 
     public int Slot => 0;
 
-    public Framing Framing => Framing.JsonLines;
+    public Framing Framing => Framing.JsonLinesApart;
 
     public byte[]? Ping { get; } = "{}"u8.ToArray();
 

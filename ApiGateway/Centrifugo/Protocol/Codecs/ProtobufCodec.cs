@@ -20,7 +20,7 @@ public sealed class ProtobufCodec : IClientCodec
 
     public int Slot => 1;
 
-    public Framing Framing => Framing.LengthDelimited;
+    public Framing Framing => Framing.LengthDelimitedApart;
 
     public byte[]? Ping { get; } = Delimited.Encode(new Reply());
 
