@@ -128,8 +128,8 @@ public sealed class StreamGapTests
         // The node hands its subscribers publication 1 again (a read-back the stream then brought too), then one past
         // a hole: the first is dropped, the second ends the subscription with insufficient state and is not pushed.
         var node = gateway.Services.GetRequiredService<GatewayNode>();
-        node.Handle(new PublicationEvent(Channel, Stored(1, 1), epoch));
-        node.Handle(new PublicationEvent(Channel, Stored(3, 3), epoch));
+        node.DeliverPublications(Channel, [new PublicationEvent(Channel, Stored(1, 1), epoch)]);
+        node.DeliverPublications(Channel, [new PublicationEvent(Channel, Stored(3, 3), epoch)]);
 
         var unsubscribe = await client.WaitPush(p => p.TryGetProperty("unsubscribe", out _), "insufficient state");
         Assert.Equal(2500, unsubscribe.GetProperty("unsubscribe").GetProperty("code").GetInt32());

@@ -48,13 +48,11 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     /// <summary>Raised when a subscribe to a history channel was answered, with the channel's position then.</summary>
     public event Action<string, StreamPosition>? ChannelSubscribed;
 
+    /// <summary>Applies a node event other than a publication (those go through <see cref="DeliverPublications"/>, after the gap check).</summary>
     public void Handle(NodeEvent e)
     {
         switch (e)
         {
-            case PublicationEvent p:
-                DeliverPublications(p.Channel, [p]);
-                break;
             case JoinEvent j:
                 Broadcast(j.Channel, WireMapping.JoinPush(j.Channel, j.Client));
                 break;
