@@ -31,7 +31,7 @@ public static class OrleansHosting
             });
             client.UseRedisClustering(settings.Redis!);
             client.Services.AddSerializer(serializer => serializer.AddBotTypes());
-            client.AddMemoryStreams(NodeStreams.Provider);
+            client.AddNodeStreams(settings);
             client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);

@@ -31,6 +31,25 @@ public sealed record ClusterSettings
     /// <summary>How often memory-stream pulling agents poll their queues (delivery latency floor).</summary>
     public TimeSpan StreamPollPeriod { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// How often a stream queue that has had nothing to deliver for this long is read (every
+    /// <see cref="StreamPollPeriod"/> otherwise). An event written on the silo that pulls its queue (every event in the
+    /// embedded default and with one silo) is read at the next poll all the same; one written elsewhere waits at most
+    /// this long when its queue was idle. At most <see cref="StreamPollPeriod"/>: every poll reads (Orleans' behaviour).
+    /// </summary>
+    public TimeSpan StreamIdlePollPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// How many memory-stream queues carry the gateway nodes' streams (<c>stream_queues</c>); null: one in the embedded
+    /// default (its one gateway node's stream can only use one), Orleans' 8 with Redis (the nodes' streams spread over
+    /// the queues, the queues over the silos). Every silo and gateway of a cluster must use the same number: a
+    /// stream's queue is its hash modulo the count. Each queue costs its silo a poll every <see cref="StreamPollPeriod"/>.
+    /// </summary>
+    public int? StreamQueues { get; init; }
+
+    /// <summary>The memory-stream queues in use: <see cref="StreamQueues"/> or the mode's default.</summary>
+    public int StreamQueueCount => StreamQueues ?? (UsesRedis ? 8 : 1);
+
     /// <summary>Most queued stream events a pulling agent hands a consumer in one delivery (1 = one at a time).</summary>
     public int StreamBatchSize { get; init; } = 64;
 
@@ -93,6 +112,8 @@ public sealed record ClusterSettings
             SiloPort = config.GetValue("silo_port", defaults.SiloPort),
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
+            StreamIdlePollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_idle_poll_ms", defaults.StreamIdlePollPeriod.TotalMilliseconds)),
+            StreamQueues = config.GetValue<int?>("stream_queues") is { } queues ? Math.Max(1, queues) : null,
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
             GrainDirectoryCacheSize = Math.Max(1_000, config.GetValue("grain_directory_cache_size", defaults.GrainDirectoryCacheSize)),
             TrackerIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds))),

@@ -54,7 +54,7 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
         });
         builder.ConfigureClient(client =>
         {
-            client.AddMemoryStreams(NodeStreams.Provider);
+            client.AddNodeStreams(settings);
             // As the gateway's client: the bot engine's records cross grain calls through their JSON codec.
             client.Services.AddSerializer(serializer => serializer.AddBotTypes());
         });

@@ -1,0 +1,61 @@
+using Orleans.Streams;
+
+namespace Switchboard.Streams;
+
+/// <summary>
+/// A stream queue's receiver that reads its queue on every poll of the pulling agent while events come, and only once
+/// per <c>idlePeriod</c> once the queue has been empty that long, unless <see cref="Wake"/> says an event was queued:
+/// then the next poll reads. An idle memory-stream queue otherwise costs a queue-grain call per poll (every 5 ms, for
+/// each of the silo's queues): ~5 MB/s of garbage and a few percent of a core on a node with nothing to deliver.
+/// </summary>
+/// <remarks>
+/// The pulling agent calls its receiver from one activation, so only <see cref="Wake"/> comes from other threads.
+/// A wake is taken before the read it causes: an event queued after the read began wakes the next poll again.
+/// </remarks>
+public sealed class IdlePollingReceiver(IQueueAdapterReceiver receiver, TimeSpan idlePeriod, TimeProvider time, Action<IdlePollingReceiver> shutDown) : IQueueAdapterReceiver
+{
+    private static readonly IList<IBatchContainer> Nothing = [];
+    private int woken;
+    private long lastEvent = time.GetTimestamp();
+    private long nextRead;
+
+    /// <summary>Reads the queue at the next poll: an event was queued on it.</summary>
+    public void Wake() => Volatile.Write(ref woken, 1);
+
+    public Task Initialize(TimeSpan timeout) => receiver.Initialize(timeout);
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        var woke = Interlocked.Exchange(ref woken, 0) == 1;
+        if (!woke && time.GetTimestamp() < nextRead)
+        {
+            return Nothing;
+        }
+
+        var batches = await receiver.GetQueueMessagesAsync(maxCount, cancellationToken);
+        var now = time.GetTimestamp();
+        if (batches.Count > 0)
+        {
+            lastEvent = now;
+        }
+
+        // Polls at the agent's pace until the queue has been empty for an idle period, then once per idle period.
+        nextRead = time.GetElapsedTime(lastEvent, now) < idlePeriod ? now : now + (long)(idlePeriod.TotalSeconds * time.TimestampFrequency);
+        return batches;
+    }
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) =>
+        receiver.MessagesDeliveredAsync(messages, cancellationToken);
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    public Task Shutdown(TimeSpan timeout)
+    {
+        shutDown(this);
+        return receiver.Shutdown(timeout);
+    }
+}
