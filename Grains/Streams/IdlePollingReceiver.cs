@@ -16,7 +16,8 @@ public sealed class IdlePollingReceiver(IQueueAdapterReceiver receiver, TimeSpan
 {
     private static readonly IList<IBatchContainer> Nothing = [];
     private int woken;
-    private long lastEvent = time.GetTimestamp();
+    private readonly long idleTicks = (long)(idlePeriod.TotalSeconds * time.TimestampFrequency);
+    private long? lastEvent;
     private long nextRead;
 
     /// <summary>Reads the queue at the next poll: an event was queued on it.</summary>
@@ -39,8 +40,9 @@ public sealed class IdlePollingReceiver(IQueueAdapterReceiver receiver, TimeSpan
             lastEvent = now;
         }
 
-        // Polls at the agent's pace until the queue has been empty for an idle period, then once per idle period.
-        nextRead = time.GetElapsedTime(lastEvent, now) < idlePeriod ? now : now + (long)(idlePeriod.TotalSeconds * time.TimestampFrequency);
+        // Polls at the agent's pace until the queue has been empty for an idle period, then once per idle period
+        // (a new queue starts idle).
+        nextRead = lastEvent is { } last && time.GetElapsedTime(last, now) < idlePeriod ? now : now + idleTicks;
         return batches;
     }
 
