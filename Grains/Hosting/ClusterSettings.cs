@@ -32,7 +32,7 @@ public sealed record ClusterSettings
     public TimeSpan StreamPollPeriod { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// How often a stream queue that has had nothing to deliver for this long is read (every
+    /// How often a stream queue that has had nothing to deliver for a second (or this long, if longer) is read (every
     /// <see cref="StreamPollPeriod"/> otherwise). An event written on the silo that pulls its queue (every event in the
     /// embedded default and with one silo) is read at the next poll all the same; one written elsewhere waits at most
     /// this long when its queue was idle. At most <see cref="StreamPollPeriod"/>: every poll reads (Orleans' behaviour).

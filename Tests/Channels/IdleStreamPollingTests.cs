@@ -4,6 +4,7 @@ using Orleans.Providers;
 using Switchboard.Channels;
 using Switchboard.Hosting;
 using Switchboard.Nodes;
+using Switchboard.Streams;
 using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Channels.TestData;
 
@@ -30,8 +31,8 @@ public sealed class IdleStreamPollingTests
 
         for (var round = 1; round <= 2; round++)
         {
-            // Past the idle period after the last event, the queue is idle: count its reads over a window.
-            await Task.Delay(idle * 2);
+            // Quiet for a while after the last event, the queue is idle: count its reads over a window.
+            await Task.Delay(IdlePollingReceiver.QuietAfter + idle);
             var before = reads.Count;
             var window = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(2));
