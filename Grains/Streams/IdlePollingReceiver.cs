@@ -5,8 +5,9 @@ namespace Switchboard.Streams;
 /// <summary>
 /// A stream queue's receiver that reads its queue on every poll of the pulling agent while events come, and only once
 /// per <c>idlePeriod</c> once the queue has been empty for <see cref="QuietAfter"/> (or the idle period, if longer),
-/// unless <see cref="Wake"/> says an event was queued: then the next poll reads. An idle memory-stream queue otherwise costs a queue-grain call per poll (every 5 ms, for
-/// each of the silo's queues): ~5 MB/s of garbage and a few percent of a core on a node with nothing to deliver.
+/// unless <see cref="Wake"/> says an event was queued: then the next poll reads. An idle memory-stream queue otherwise
+/// costs a queue-grain call per poll (every 5 ms, for each of the silo's queues): ~5 MB/s of garbage on a node with
+/// nothing to deliver.
 /// </summary>
 /// <remarks>
 /// The pulling agent calls its receiver from one activation, so only <see cref="Wake"/> comes from other threads.
@@ -22,8 +23,8 @@ public sealed class IdlePollingReceiver(IQueueAdapterReceiver receiver, TimeSpan
 
     private static readonly IList<IBatchContainer> Nothing = [];
     private readonly TimeSpan quietAfter = idlePeriod > QuietAfter ? idlePeriod : QuietAfter;
-    private int woken;
     private readonly long idleTicks = (long)(idlePeriod.TotalSeconds * time.TimestampFrequency);
+    private int woken;
     private long? lastEvent;
     private long nextRead;
 
