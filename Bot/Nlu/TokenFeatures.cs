@@ -29,6 +29,9 @@ public static class TokenFeatures
     /// </summary>
     private static readonly int[] ClusterBits = [6, 10, 14];
 
+    private static readonly bool CtxDrop = Environment.GetEnvironmentVariable("SB_CTX_DROP") == "1";
+    private static readonly bool CtxIntent = Environment.GetEnvironmentVariable("SB_CTX_INTENT") == "1";
+
     private static readonly ulong Start = FeatureHash.Of("\u0002^");
     private static readonly ulong End = FeatureHash.Of("\u0002$");
     private static readonly ulong[] T = Enumerable.Range(100, 40).Select(FeatureHash.Template).ToArray();
@@ -76,7 +79,8 @@ public static class TokenFeatures
     }
 
     /// <param name="clusters">Each token's <see cref="WordVectors.Signature"/>, or null without word vectors.</param>
-    public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null, int[]? clusters = null)
+    /// <param name="context">Each token's <see cref="TokenClusters"/> (coarse to fine), or null without the sentence encoder.</param>
+    public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null, int[]? clusters = null, int[][]? context = null)
     {
         var n = tokens.Count;
         var words = new ulong[n];
@@ -107,7 +111,8 @@ public static class TokenFeatures
                 f.Add(FeatureHash.Combine(T[6], intentKey, Word(i + 1)));
             }
 
-            if (dropLexical?.Invoke(i) != true)
+            var dropped = dropLexical?.Invoke(i) == true;
+            if (!dropped)
             {
                 f.Add(FeatureHash.Combine(T[7], words[i]));
                 if (text.Length > 3)
@@ -155,6 +160,22 @@ public static class TokenFeatures
                 f.Add(FeatureHash.Combine(T[33], i + 1 < n ? Cluster(clusters[i + 1], NeighbourClusterBits) : End));
             }
 
+            if (context is not null)
+            {
+                for (var level = 0; level < (CtxDrop && dropped ? Math.Min(1, context[i].Length) : context[i].Length); level++)
+                {
+                    f.Add(FeatureHash.Combine(T[34], (ulong)level, (ulong)context[i][level]));
+                }
+
+                if (CtxIntent && intent is not null && context[i].Length > 1)
+                {
+                    f.Add(FeatureHash.Combine(T[37], intentKey, (ulong)context[i][1]));
+                }
+
+                f.Add(FeatureHash.Combine(T[35], i > 0 ? Coarsest(context[i - 1]) : Start));
+                f.Add(FeatureHash.Combine(T[36], i + 1 < n ? Coarsest(context[i + 1]) : End));
+            }
+
             foreach (var mark in marks[i])
             {
                 var key = FeatureHash.Of(mark);
@@ -187,6 +208,9 @@ public static class TokenFeatures
 
         return result;
     }
+
+    /// <summary>A token's coarsest contextual cluster (a value no cluster has for a token without a vector).</summary>
+    private static ulong Coarsest(int[] path) => path.Length > 0 ? (ulong)path[0] : int.MaxValue;
 
     /// <summary>The cluster of a word among 2^bits (0 for a word without a vector).</summary>
     private static ulong Cluster(int signature, int bits) => (ulong)(signature >> (WordVectors.SignatureBits - bits));
