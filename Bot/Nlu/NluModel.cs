@@ -121,10 +121,11 @@ public sealed class NluModel
 
         TextEncoding[]? encodings = null;
         var dimension = 0;
+        var tagsEntities = settings.Entities && data.Examples.Any(e => e.Entities.Count > 0);
         if (SentenceEncoder.Named(settings.LanguageModel) is { } encoder)
         {
             progress?.Report(new TrainingProgress("encoder", 0, $"{data.Examples.Count} examples through {encoder.Name}"));
-            encodings = encoder.Encode(data.Examples.Select(e => e.Text).ToList(), d => progress?.Report(new TrainingProgress("encoder", d)));
+            encodings = encoder.Encode(data.Examples.Select(e => e.Text).ToList(), tokens: tagsEntities, d => progress?.Report(new TrainingProgress("encoder", d)));
             dimension = encoder.Dimension;
         }
 
@@ -145,7 +146,7 @@ public sealed class NluModel
         var signatures = new Dictionary<string, int>(StringComparer.Ordinal);
         int[]? Clusters(List<Token> tokens) => words is null ? null : tokens.ConvertAll(t => signatures.TryGetValue(t.Text, out var s) ? s : signatures[t.Text] = words.Signature(t.Text)).ToArray();
         // The contextual clusters of each example's tokens, once per training (examples by reference: texts repeat).
-        var context = encodings is not null && Environment.GetEnvironmentVariable("SB_CTX") != "off" && settings.Entities && data.Examples.Any(e => e.Entities.Count > 0) ? TokenClusters.Fit(encodings, dimension, seed) : null;
+        var context = encodings is not null && tagsEntities ? TokenClusters.Fit(encodings, dimension, seed) : null;
         var contextOf = new Dictionary<NluExample, int[][]>(ReferenceEqualityComparer.Instance);
         for (var i = 0; context is not null && i < data.Examples.Count; i++)
         {
@@ -178,11 +179,11 @@ public sealed class NluModel
 
     /// <summary>Parses free text on the calling thread (the sentence encoder, if configured, encodes this message alone; <c>/intent{...}</c> messages are the model's business: <see cref="IntentMessage"/>).</summary>
     public ParseResult Parse(string text) =>
-        Empty(text) ?? Parse(text, encoder?.Encode([text])[0]);
+        Empty(text) ?? Parse(text, encoder?.Encode([text], tokens: Context is not null)[0]);
 
     /// <summary>Parses free text; with a sentence encoder, the message is encoded in a batch with the other messages being parsed.</summary>
     public async ValueTask<ParseResult> ParseAsync(string text) =>
-        Empty(text) ?? Parse(text, encoder is null ? null : await encoder.EncodeAsync(text));
+        Empty(text) ?? Parse(text, encoder is null ? null : await encoder.EncodeAsync(text, tokens: Context is not null));
 
     /// <summary>
     /// A given intent (<see cref="IntentMessage"/>) naming a response (<c>/chitchat/ask_name</c>): that response

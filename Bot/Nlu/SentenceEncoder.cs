@@ -28,10 +28,6 @@ public sealed class SentenceEncoder
 
     private const int MaxBatch = 32;
 
-    private static readonly bool FirstPiece = Environment.GetEnvironmentVariable("SB_CTX_POOL") == "first";
-
-    private static readonly bool ClsSentence = Environment.GetEnvironmentVariable("SB_SENT") == "cls";
-
     private static readonly Lazy<SentenceEncoder> MiniLmInstance = new(() => new SentenceEncoder());
 
     private readonly InferenceSession model;
@@ -39,7 +35,7 @@ public sealed class SentenceEncoder
     private readonly long cls;
     private readonly long sep;
     private readonly long unknown;
-    private readonly Channel<(string Text, TaskCompletionSource<TextEncoding> Result)> queue = Channel.CreateUnbounded<(string, TaskCompletionSource<TextEncoding>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string Text, bool Tokens, TaskCompletionSource<TextEncoding> Result)> queue = Channel.CreateUnbounded<(string, bool, TaskCompletionSource<TextEncoding>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock session = new();
 
     private SentenceEncoder()
@@ -70,13 +66,14 @@ public sealed class SentenceEncoder
     };
 
     /// <summary>Encodings of many texts (training), in batches; <paramref name="progress"/> gets the share done.</summary>
-    public TextEncoding[] Encode(IReadOnlyList<string> texts, Action<double>? progress = null)
+    /// <param name="tokens">Whether to keep each token's vector (for the entity tagger; a training set's take memory).</param>
+    public TextEncoding[] Encode(IReadOnlyList<string> texts, bool tokens, Action<double>? progress = null)
     {
         var result = new TextEncoding[texts.Count];
         for (var start = 0; start < texts.Count; start += MaxBatch)
         {
             var batch = texts.Skip(start).Take(MaxBatch).ToArray();
-            Run(batch).CopyTo(result, start);
+            Run(batch, _ => tokens).CopyTo(result, start);
             progress?.Invoke(Math.Min(texts.Count, start + MaxBatch) / (double)texts.Count);
         }
 
@@ -84,14 +81,14 @@ public sealed class SentenceEncoder
     }
 
     /// <summary>The encoding of one message, run with whatever other messages are waiting.</summary>
-    public async Task<TextEncoding> EncodeAsync(string text)
+    public async Task<TextEncoding> EncodeAsync(string text, bool tokens)
     {
         var result = new TaskCompletionSource<TextEncoding>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await queue.Writer.WriteAsync((text, result));
+        await queue.Writer.WriteAsync((text, tokens, result));
         return await result.Task;
     }
 
-    private TextEncoding[] Run(string[] texts)
+    private TextEncoding[] Run(string[] texts, Func<int, bool> tokens)
     {
         var read = texts.Select(Pieces).ToArray();
         var width = read.Max(r => r.Ids.Count);
@@ -118,18 +115,19 @@ public sealed class SentenceEncoder
             var result = new TextEncoding[texts.Length];
             for (var b = 0; b < texts.Length; b++)
             {
-                result[b] = Pool(texts[b], read[b].Ids.Count, read[b].Spans, states.Slice(b * width * Dimension, width * Dimension));
+                var message = states.Slice(b * width * Dimension, width * Dimension);
+                result[b] = new TextEncoding(Sentence(read[b].Ids.Count, message), tokens(b) ? TokenVectors(texts[b], read[b].Spans, message) : []);
             }
 
             return result;
         }
     }
 
-    /// <summary>The sentence embedding and the tokens' vectors from one message's last-layer states (<c>[piece × dimension]</c>).</summary>
-    private TextEncoding Pool(string text, int pieces, List<(int Start, int End)> spans, ReadOnlySpan<float> states)
+    /// <summary>The sentence embedding from one message's last-layer states (<c>[piece × dimension]</c>).</summary>
+    private float[] Sentence(int pieces, ReadOnlySpan<float> states)
     {
         var sentence = new float[Dimension];
-        for (var p = 0; p < (ClsSentence ? 1 : pieces); p++)
+        for (var p = 0; p < pieces; p++)
         {
             var row = states.Slice(p * Dimension, Dimension);
             for (var k = 0; k < Dimension; k++)
@@ -144,6 +142,12 @@ public sealed class SentenceEncoder
             sentence[k] /= norm;
         }
 
+        return sentence;
+    }
+
+    /// <summary>The vectors of the message's tokens from its last-layer states (<see cref="TextEncoding.Tokens"/>).</summary>
+    private Half[] TokenVectors(string text, List<(int Start, int End)> spans, ReadOnlySpan<float> states)
+    {
         // Each token's vector: the mean of the pieces that overlap it (piece p + 1 is spans[p], after [CLS]); a token
         // with none (a control character) is zeros, and the tokens after the last piece read have no row.
         var tokens = Tokenizer.Tokenize(text);
@@ -160,7 +164,7 @@ public sealed class SentenceEncoder
                 first++;
             }
 
-            for (var p = first; p < spans.Count && spans[p].Start < tokens[t].End && !(FirstPiece && count > 0); p++)
+            for (var p = first; p < spans.Count && spans[p].Start < tokens[t].End; p++)
             {
                 var row = states.Slice((p + 1) * Dimension, Dimension);
                 for (var k = 0; k < Dimension; k++)
@@ -177,7 +181,7 @@ public sealed class SentenceEncoder
             }
         }
 
-        return new TextEncoding(sentence, vectors);
+        return vectors;
     }
 
     /// <summary>
@@ -237,7 +241,7 @@ public sealed class SentenceEncoder
 
     private async Task Batches()
     {
-        var batch = new List<(string Text, TaskCompletionSource<TextEncoding> Result)>(MaxBatch);
+        var batch = new List<(string Text, bool Tokens, TaskCompletionSource<TextEncoding> Result)>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -248,7 +252,7 @@ public sealed class SentenceEncoder
 
             try
             {
-                var encodings = Run(batch.Select(b => b.Text).ToArray());
+                var encodings = Run(batch.Select(b => b.Text).ToArray(), i => batch[i].Tokens);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Result.SetResult(encodings[i]);

@@ -29,9 +29,6 @@ public static class TokenFeatures
     /// </summary>
     private static readonly int[] ClusterBits = [6, 10, 14];
 
-    private static readonly bool CtxDrop = Environment.GetEnvironmentVariable("SB_CTX_DROP") == "1";
-    private static readonly bool CtxIntent = Environment.GetEnvironmentVariable("SB_CTX_INTENT") == "1";
-
     private static readonly ulong Start = FeatureHash.Of("\u0002^");
     private static readonly ulong End = FeatureHash.Of("\u0002$");
     private static readonly ulong[] T = Enumerable.Range(100, 40).Select(FeatureHash.Template).ToArray();
@@ -79,7 +76,11 @@ public static class TokenFeatures
     }
 
     /// <param name="clusters">Each token's <see cref="WordVectors.Signature"/>, or null without word vectors.</param>
-    /// <param name="context">Each token's <see cref="TokenClusters"/> (coarse to fine), or null without the sentence encoder.</param>
+    /// <param name="context">
+    /// Each token's <see cref="TokenClusters"/> (coarse to fine), or null without the sentence encoder: the token's
+    /// cluster at every level and its neighbours' coarsest. Kept under word dropout, as the word clusters are: they
+    /// say what the token is where it stands, which is what carries the tagger to values it never saw.
+    /// </param>
     public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null, int[]? clusters = null, int[][]? context = null)
     {
         var n = tokens.Count;
@@ -111,8 +112,7 @@ public static class TokenFeatures
                 f.Add(FeatureHash.Combine(T[6], intentKey, Word(i + 1)));
             }
 
-            var dropped = dropLexical?.Invoke(i) == true;
-            if (!dropped)
+            if (dropLexical?.Invoke(i) != true)
             {
                 f.Add(FeatureHash.Combine(T[7], words[i]));
                 if (text.Length > 3)
@@ -162,14 +162,9 @@ public static class TokenFeatures
 
             if (context is not null)
             {
-                for (var level = 0; level < (CtxDrop && dropped ? Math.Min(1, context[i].Length) : context[i].Length); level++)
+                foreach (var (level, cluster) in context[i].Index())
                 {
-                    f.Add(FeatureHash.Combine(T[34], (ulong)level, (ulong)context[i][level]));
-                }
-
-                if (CtxIntent && intent is not null && context[i].Length > 1)
-                {
-                    f.Add(FeatureHash.Combine(T[37], intentKey, (ulong)context[i][1]));
+                    f.Add(FeatureHash.Combine(T[34], (ulong)level, (ulong)cluster));
                 }
 
                 f.Add(FeatureHash.Combine(T[35], i > 0 ? Coarsest(context[i - 1]) : Start));

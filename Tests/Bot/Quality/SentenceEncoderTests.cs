@@ -15,7 +15,7 @@ public sealed class SentenceEncoderTests
     [Fact]
     public void Embeddings_are_normalised_and_closer_for_paraphrases()
     {
-        var vectors = SentenceEncoder.MiniLm.Encode(["find me a table for dinner", "book a restaurant tonight", "what is the weather in Oslo"]).Select(e => e.Sentence).ToArray();
+        var vectors = SentenceEncoder.MiniLm.Encode(["find me a table for dinner", "book a restaurant tonight", "what is the weather in Oslo"], tokens: false).Select(e => e.Sentence).ToArray();
         Assert.All(vectors, v => Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 3));
         static double Dot(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
         Assert.True(Dot(vectors[0], vectors[1]) > Dot(vectors[0], vectors[2]));
