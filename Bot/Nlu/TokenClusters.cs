@@ -7,9 +7,9 @@ namespace Switchboard.Bot.Nlu;
 /// (the contextual counterpart of <see cref="WordVectors.Signature"/>): a tree of spherical k-means fitted on the
 /// training tokens' vectors, centred on their mean, <see cref="Branching"/> clusters per node and
 /// <see cref="Levels"/> levels deep, so a token is named by one cluster per level, coarse to fine (8, 64 and
-/// 512 clusters). The same word falls in different clusters by what it means where it stands ("may" the month
-/// beside "in", the verb beside "i"), and words of one role share clusters ("boston" and "denver" as the place
-/// left from). Assigning a token costs <see cref="Branching"/> × <see cref="Levels"/> dot products; the model
+/// 512 clusters). A token's vector depends on the words around it, so values never seen in training land in the
+/// clusters of the seen values said the same way and meaning the same kind of thing (<c>WordClusterTests</c>: 60 of
+/// 60 unseen cities and foods typed right, 33 with the word clusters alone). Assigning a token costs <see cref="Branching"/> × <see cref="Levels"/> dot products; the model
 /// stores the centroids (584 × 384 in half precision: 450 KB).
 /// </summary>
 public sealed class TokenClusters
