@@ -28,6 +28,12 @@ public sealed class SentenceEncoder
 
     private const int MaxBatch = 32;
 
+    /// <summary>U+00C0–U+024F (Latin-1 Supplement letters, Latin Extended-A and -B) without their accents (Unicode's NFD, generated).</summary>
+    private const string Latin = "AAAAAAÆCEEEEIIIIÐNOOOOO×ØUUUUYÞßaaaaaaæceeeeiiiiðnooooo÷øuuuuyþyAaAaAaCcCcCcCcDdĐđEeEeEeEeEeGgGgGgGgHhĦħIiIiIiIiIıĲĳJjKkĸLlLlLlĿŀŁłNnNnNnŉŊŋOoOoOoŒœRrRrRrSsSsSsSsTtTtŦŧUuUuUuUuUuUuWwYyYZzZzZzſƀƁƂƃƄƅƆƇƈƉƊƋƌƍƎƏƐƑƒƓƔƕƖƗƘƙƚƛƜƝƞƟOoƢƣƤƥƦƧƨƩƪƫƬƭƮUuƱƲƳƴƵƶƷƸƹƺƻƼƽƾƿǀǁǂǃǄǅǆǇǈǉǊǋǌAaIiOoUuUuUuUuUuǝAaAaÆæǤǥGgKkOoOoƷʒjǱǲǳGgǶǷNnAaÆæØøAaAaEeEeIiIiOoOoRrRrUuUuSsTtȜȝHhȠȡȢȣȤȥAaEeOoOoOoOoYyȴȵȶȷȸȹȺȻȼȽȾȿɀɁɂɃɄɅɆɇɈɉɊɋɌɍɎɏ";
+
+    /// <summary>U+1E00–U+1EFF (Latin Extended Additional) without their accents (Unicode's NFD, generated).</summary>
+    private const string LatinAdditional = "AaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHhHhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNnOoOoOoOoPpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWwWwWwWwXxXxYyZzZzZzhtwyẚſẜẝẞẟAaAaAaAaAaAaAaAaAaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuUuUuUuUuUuYyYyYyYyỺỻỼỽỾỿ";
+
     private static readonly Lazy<SentenceEncoder> MiniLmInstance = new(() => new SentenceEncoder());
 
     private readonly InferenceSession model;
@@ -210,11 +216,11 @@ public sealed class SentenceEncoder
             }
 
             word.Clear();
-            foreach (var c in text.AsSpan(start, i - start).ToString().ToLowerInvariant().Normalize(NormalizationForm.FormD))
+            foreach (var c in text.AsSpan(start, i - start))
             {
                 if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
                 {
-                    word.Append(c);
+                    word.Append(Unaccented(char.ToLowerInvariant(c)));
                 }
             }
 
@@ -234,6 +240,18 @@ public sealed class SentenceEncoder
         ids.Add(sep);
         return (ids, spans);
     }
+
+    /// <summary>
+    /// A Latin letter without its accents, as BERT's uncased tokenizer reads it (the first character of its canonical
+    /// decomposition, NFD, when the rest are combining marks): <c>ã</c> → <c>a</c>, <c>ø</c> stays. A table, since the
+    /// processes run with invariant globalization, where <see cref="string.Normalize()"/> leaves such letters as they are.
+    /// </summary>
+    private static char Unaccented(char c) => c switch
+    {
+        >= '\u00C0' and <= '\u024F' => Latin[c - 0xC0],
+        >= '\u1E00' and <= '\u1EFF' => LatinAdditional[c - 0x1E00],
+        _ => c,
+    };
 
     /// <summary>BERT's punctuation: every ASCII character that is not a letter, digit or space, and Unicode's punctuation.</summary>
     private static bool IsPunctuation(char c) =>

@@ -22,6 +22,27 @@ public sealed class SentenceEncoderTests
     }
 
     [Fact]
+    public void Token_vectors_follow_our_tokens_and_a_long_text_is_read_up_to_the_piece_limit()
+    {
+        var encoder = SentenceEncoder.MiniLm;
+        var text = "Fly from São Paulo to don't-know\u0007 on 5€";
+        var encoding = encoder.Encode([text], tokens: true)[0];
+        var tokens = Tokenizer.Tokenize(text);
+        Assert.Equal(tokens.Count * encoder.Dimension, encoding.Tokens.Length);
+        Assert.Empty(encoder.Encode([text], tokens: false)[0].Tokens);
+
+        // Accents are stripped as BERT's uncased tokenizer does: "São" is read as "sao", not as an unknown piece.
+        static double Cosine(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
+        Assert.True(Cosine(encoder.Encode(["são paulo"], tokens: false)[0].Sentence, encoder.Encode(["sao paulo"], tokens: false)[0].Sentence) > 0.999);
+
+        var words = string.Join(' ', Enumerable.Repeat("book a table in Lisbon", 20000));
+        var longEncoding = encoder.Encode([words], tokens: true)[0];
+        Assert.InRange(longEncoding.Tokens.Length / encoder.Dimension, 1, SentenceEncoder.MaxPieces - 2);
+        var parse = Model.Value.Parse(words);
+        Assert.InRange(parse.Entities.Count, 0, NluModel.MaxEntities);
+    }
+
+    [Fact]
     public async Task Concurrent_parses_share_batches_and_answer_as_one_at_a_time_does()
     {
         var model = Model.Value;
