@@ -25,8 +25,9 @@ public static class ModelFile
     private const string LearnedEntry = "dialogue/learned.mlnet.zip";
     private const string LearnedFeaturesEntry = "dialogue/learned-features.json";
     private const string SelectorsEntry = "nlu/response-selectors.json";
+    private const string TokenClustersEntry = "nlu/token-clusters.bin";
 
-    private static readonly string[] KnownEntries = [Manifest, DomainEntry, IntentsEntry, EntitiesEntry, NluDataEntry, RulesEntry, MemoEntry, LearnedEntry, LearnedFeaturesEntry, SelectorsEntry];
+    private static readonly string[] KnownEntries = [Manifest, DomainEntry, IntentsEntry, EntitiesEntry, NluDataEntry, RulesEntry, MemoEntry, LearnedEntry, LearnedFeaturesEntry, SelectorsEntry, TokenClustersEntry];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -49,6 +50,16 @@ public static class ModelFile
             using var writer = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
             model.Nlu.Tagger.Save(writer);
         });
+        if (model.Nlu.Context is { } context)
+        {
+            entries.Add(TokenClustersEntry);
+            Binary(zip, TokenClustersEntry, s =>
+            {
+                using var writer = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
+                context.Save(writer);
+            });
+        }
+
         var lexicon = model.Nlu.Lexicon;
         Text(zip, NluDataEntry, JsonSerializer.Serialize(new NluData(model.Nlu.Synonyms.ToDictionary(), lexicon.Regexes.ToList(), Lists(lexicon.Lookups), Lists(lexicon.SynonymEntries), Lists(lexicon.AnnotatedValues)), Json));
         if (model.Nlu.ResponseSelectors.Count > 0)
@@ -135,9 +146,9 @@ public static class ModelFile
                 throw new InvalidDataException($"not a model file: its manifest names another format than '{ModelManifest.FormatName}'");
             }
 
-            if (manifest.FormatVersion != ModelManifest.CurrentVersion)
+            if (manifest.FormatVersion is < ModelManifest.OldestReadVersion or > ModelManifest.CurrentVersion)
             {
-                throw new InvalidDataException($"model format version {manifest.FormatVersion} is not supported (this build reads version {ModelManifest.CurrentVersion}); train the model again");
+                throw new InvalidDataException($"model format version {manifest.FormatVersion} is not supported (this build reads versions {ModelManifest.OldestReadVersion} to {ModelManifest.CurrentVersion}); train the model again");
             }
 
             NoNulls(manifest.Entries, Manifest);
@@ -162,6 +173,13 @@ public static class ModelFile
                 using var reader = new BinaryReader(ReadBytes(zip, EntitiesEntry, expansion));
                 return EntityTagger.Load(reader);
             });
+
+            var context = manifest.Entries.Contains(TokenClustersEntry) ? Component(TokenClustersEntry, () =>
+            {
+                var dimension = SentenceEncoder.Named(manifest.Config.Nlu.LanguageModel)?.Dimension ?? throw new InvalidDataException($"the model entry '{TokenClustersEntry}' does not fit the configuration: no sentence encoder");
+                using var reader = new BinaryReader(ReadBytes(zip, TokenClustersEntry, expansion));
+                return TokenClusters.Load(reader, dimension);
+            }) : null;
 
             var nluData = Strict<NluData>(ReadText(zip, NluDataEntry, expansion));
             NoNulls(nluData.Synonyms.Values, NluDataEntry);
@@ -192,7 +210,8 @@ public static class ModelFile
                 new Dictionary<string, string>(nluData.Synonyms, StringComparer.OrdinalIgnoreCase),
                 domain.EntityNames,
                 selectors,
-                retrievalResponses));
+                retrievalResponses,
+                context));
 
             RulePolicy? rules = null;
             if (manifest.Entries.Contains(RulesEntry))

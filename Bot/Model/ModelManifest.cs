@@ -15,5 +15,9 @@ public sealed record ModelManifest(
     IReadOnlyList<string> Entries)
 {
     public const string FormatName = "switchboard-bot-model";
-    public const int CurrentVersion = 3;
+    /// <summary>The version written: 4 adds the sentence encoder's token clusters (<c>nlu/token-clusters.bin</c>).</summary>
+    public const int CurrentVersion = 4;
+
+    /// <summary>The oldest version read: a model of version 3 parses as it did (its tagger reads no token clusters).</summary>
+    public const int OldestReadVersion = 3;
 }

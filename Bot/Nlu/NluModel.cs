@@ -56,8 +56,10 @@ public sealed class NluModel
         IReadOnlyDictionary<string, string> synonyms,
         IReadOnlyList<string> entityNames,
         IReadOnlyList<ResponseSelector>? responseSelectors = null,
-        JsonObject? retrievalResponses = null)
+        JsonObject? retrievalResponses = null,
+        TokenClusters? context = null)
     {
+        Context = context;
         ResponseSelectors = responseSelectors ?? [];
         RetrievalResponses = retrievalResponses ?? [];
         Settings = settings;
@@ -86,6 +88,12 @@ public sealed class NluModel
 
     public EntityTagger Tagger { get; }
 
+    /// <summary>
+    /// The clusters of the sentence encoder's token vectors the tagger was trained with, or null (no encoder, no
+    /// entities, or a model of format 3, whose tagger read no contextual features).
+    /// </summary>
+    public TokenClusters? Context { get; }
+
     public IReadOnlyDictionary<string, string> Synonyms { get; }
 
     public IReadOnlyList<string> EntityNames { get; }
@@ -111,18 +119,21 @@ public sealed class NluModel
             return (Tokens: (IReadOnlyList<Token>)tokens, Lexicon: settings.LexiconFeatures ? SentenceLexicon(e, matches, lexicon, random) : []);
         }).ToList();
 
-        float[][]? embeddings = null;
+        TextEncoding[]? encodings = null;
+        var dimension = 0;
+        var tagsEntities = settings.Entities && data.Examples.Any(e => e.Entities.Count > 0);
         if (SentenceEncoder.Named(settings.LanguageModel) is { } encoder)
         {
             progress?.Report(new TrainingProgress("encoder", 0, $"{data.Examples.Count} examples through {encoder.Name}"));
-            embeddings = encoder.Encode(data.Examples.Select(e => e.Text).ToList(), d => progress?.Report(new TrainingProgress("encoder", d)));
+            encodings = encoder.Encode(data.Examples.Select(e => e.Text).ToList(), tokens: tagsEntities, d => progress?.Report(new TrainingProgress("encoder", d)));
+            dimension = encoder.Dimension;
         }
 
         progress?.Report(new TrainingProgress("intents", 0, $"{data.Examples.Count} examples, {data.Examples.Select(e => e.Intent).Distinct().Count()} intents"));
         var wordNgrams = data.Examples.Count < settings.BigramsFrom ? Math.Min(1, settings.MaxWordNgram) : settings.MaxWordNgram;
         var featurizer = SentenceFeaturizer.Build(messages.Select(m => (m.Tokens, (IEnumerable<string>)m.Lexicon)), wordNgrams, settings.MinCharNgram, settings.MaxCharNgram);
         var words = WordVectors.Named(settings.WordVectors);
-        var vectors = messages.Select((m, i) => featurizer.Featurize(m.Tokens, m.Lexicon, Dense(words, m.Tokens, embeddings?[i]))).ToList();
+        var vectors = messages.Select((m, i) => featurizer.Featurize(m.Tokens, m.Lexicon, Dense(words, m.Tokens, encodings?[i].Sentence))).ToList();
         // The classifier and the dialogue see a retrieval intent (chitchat/ask_name) as its base intent (chitchat).
         var intents = IntentClassifier.Train(vectors, data.Examples.Select(e => RetrievalIntent.BaseOf(e.Intent)).ToList(), featurizer.Count, settings.IntentEpochs, seed, d => progress?.Report(new TrainingProgress("intents", d)));
         var selectors = (settings.ResponseSelectors ?? [])
@@ -134,13 +145,21 @@ public sealed class NluModel
         // Each word's cluster once per training, not once per epoch.
         var signatures = new Dictionary<string, int>(StringComparer.Ordinal);
         int[]? Clusters(List<Token> tokens) => words is null ? null : tokens.ConvertAll(t => signatures.TryGetValue(t.Text, out var s) ? s : signatures[t.Text] = words.Signature(t.Text)).ToArray();
+        // The contextual clusters of each example's tokens, once per training (examples by reference: texts repeat).
+        var context = encodings is not null && tagsEntities ? TokenClusters.Fit(encodings, dimension, seed) : null;
+        var contextOf = new Dictionary<NluExample, int[][]>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; context is not null && i < data.Examples.Count; i++)
+        {
+            contextOf[data.Examples[i]] = context.Of(encodings![i], messages[i].Tokens.Count);
+        }
+
         var tagger = EntityTagger.Train(
             settings.Entities ? data.Examples : [],
-            (example, tokens, drop) => TokenFeatures.Extract(tokens, RetrievalIntent.BaseOf(example.Intent), TokenMarks(example, tokens, lexicon, annotations, settings, random), drop, Clusters(tokens)),
+            (example, tokens, drop) => TokenFeatures.Extract(tokens, RetrievalIntent.BaseOf(example.Intent), TokenMarks(example, tokens, lexicon, annotations, settings, random), drop, Clusters(tokens), contextOf.GetValueOrDefault(example)),
             settings.Epochs,
             seed,
             d => progress?.Report(new TrainingProgress("entities", d)));
-        return new NluModel(settings, lexicon, featurizer, intents, tagger, data.Synonyms, data.Domain.EntityNames, selectors, RetrievalResponsesOf(data.Domain));
+        return new NluModel(settings, lexicon, featurizer, intents, tagger, data.Synonyms, data.Domain.EntityNames, selectors, RetrievalResponsesOf(data.Domain), context);
     }
 
     /// <summary>The domain's responses of retrieval intents (<c>utter_chitchat/ask_name</c>), as the domain writes them.</summary>
@@ -160,11 +179,11 @@ public sealed class NluModel
 
     /// <summary>Parses free text on the calling thread (the sentence encoder, if configured, encodes this message alone; <c>/intent{...}</c> messages are the model's business: <see cref="IntentMessage"/>).</summary>
     public ParseResult Parse(string text) =>
-        Empty(text) ?? Parse(text, encoder?.Encode([text])[0]);
+        Empty(text) ?? Parse(text, encoder?.Encode([text], tokens: Context is not null)[0]);
 
     /// <summary>Parses free text; with a sentence encoder, the message is encoded in a batch with the other messages being parsed.</summary>
     public async ValueTask<ParseResult> ParseAsync(string text) =>
-        Empty(text) ?? Parse(text, encoder is null ? null : await encoder.EncodeAsync(text));
+        Empty(text) ?? Parse(text, encoder is null ? null : await encoder.EncodeAsync(text, tokens: Context is not null));
 
     /// <summary>
     /// A given intent (<see cref="IntentMessage"/>) naming a response (<c>/chitchat/ask_name</c>): that response
@@ -190,12 +209,12 @@ public sealed class NluModel
     private static ParseResult? Empty(string text) =>
         string.IsNullOrWhiteSpace(text) ? new ParseResult(text, null, [], []) { TextTokens = [] } : null;
 
-    private ParseResult Parse(string text, float[]? embedding)
+    private ParseResult Parse(string text, TextEncoding? encoding)
     {
         var tokens = Tokenizer.Tokenize(text);
         var matches = Lexicon.Match(text, tokens);
         var marks = TokenFeatures.Marks(tokens, matches);
-        var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : [], Dense(wordVectors, tokens, embedding));
+        var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : [], Dense(wordVectors, tokens, encoding?.Sentence));
         var ranking = Temper(Intents.Rank(vector), Featurizer.Familiarity(tokens, marks)).Take(RankingLength).ToList();
         var best = ranking[0];
         var intent = best;
@@ -206,7 +225,7 @@ public sealed class NluModel
             ranking.Insert(0, intent);
         }
 
-        var parse = new ParseResult(text, intent, ExtractEntities(text, tokens, matches, Settings.LexiconFeatures ? marks : TokenFeatures.Marks(tokens, []), best.Name), ranking)
+        var parse = new ParseResult(text, intent, ExtractEntities(text, tokens, matches, Settings.LexiconFeatures ? marks : TokenFeatures.Marks(tokens, []), best.Name, encoding), ranking)
         {
             TextTokens = tokens.ConvertAll(t => new TokenSpan(t.Start, t.End)),
         };
@@ -273,12 +292,14 @@ public sealed class NluModel
         return ranking.Select((r, i) => r with { Confidence = powered[i] / sum });
     }
 
-    private List<ExtractedEntity> ExtractEntities(string text, List<Token> tokens, List<LexiconMatch> matches, List<string>[] marks, string intent)
+    private List<ExtractedEntity> ExtractEntities(string text, List<Token> tokens, List<LexiconMatch> matches, List<string>[] marks, string intent, TextEncoding? encoding)
     {
         var entities = new List<ExtractedEntity>();
         if (!Tagger.IsEmpty && tokens.Count > 0)
         {
-            foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(TokenFeatures.Extract(tokens, intent, marks, clusters: wordVectors is null ? null : tokens.ConvertAll(t => wordVectors.Signature(t.Text)).ToArray())))
+            var clusters = wordVectors is null ? null : tokens.ConvertAll(t => wordVectors.Signature(t.Text)).ToArray();
+            var context = Context is not null && encoding is not null ? Context.Of(encoding, tokens.Count) : null;
+            foreach (var (entity, role, group, start, end, confidence) in Tagger.Tag(TokenFeatures.Extract(tokens, intent, marks, clusters: clusters, context: context)))
             {
                 var from = tokens[start].Start;
                 var to = tokens[end - 1].End;

@@ -76,7 +76,12 @@ public static class TokenFeatures
     }
 
     /// <param name="clusters">Each token's <see cref="WordVectors.Signature"/>, or null without word vectors.</param>
-    public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null, int[]? clusters = null)
+    /// <param name="context">
+    /// Each token's <see cref="TokenClusters"/> (coarse to fine), or null without the sentence encoder: the token's
+    /// cluster at every level and its neighbours' coarsest. Kept under word dropout, as the word clusters are: they
+    /// say what the token is where it stands, which is what carries the tagger to values it never saw.
+    /// </param>
+    public static ulong[][] Extract(IReadOnlyList<Token> tokens, string? intent, List<string>[] marks, Func<int, bool>? dropLexical = null, int[]? clusters = null, int[][]? context = null)
     {
         var n = tokens.Count;
         var words = new ulong[n];
@@ -155,6 +160,17 @@ public static class TokenFeatures
                 f.Add(FeatureHash.Combine(T[33], i + 1 < n ? Cluster(clusters[i + 1], NeighbourClusterBits) : End));
             }
 
+            if (context is not null)
+            {
+                foreach (var (level, cluster) in context[i].Index())
+                {
+                    f.Add(FeatureHash.Combine(T[34], (ulong)level, (ulong)cluster));
+                }
+
+                f.Add(FeatureHash.Combine(T[35], i > 0 ? Coarsest(context[i - 1]) : Start));
+                f.Add(FeatureHash.Combine(T[36], i + 1 < n ? Coarsest(context[i + 1]) : End));
+            }
+
             foreach (var mark in marks[i])
             {
                 var key = FeatureHash.Of(mark);
@@ -187,6 +203,9 @@ public static class TokenFeatures
 
         return result;
     }
+
+    /// <summary>A token's coarsest contextual cluster (a value no cluster has for a token without a vector).</summary>
+    private static ulong Coarsest(int[] path) => path.Length > 0 ? (ulong)path[0] : int.MaxValue;
 
     /// <summary>The cluster of a word among 2^bits (0 for a word without a vector).</summary>
     private static ulong Cluster(int signature, int bits) => (ulong)(signature >> (WordVectors.SignatureBits - bits));

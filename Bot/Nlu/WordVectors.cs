@@ -218,10 +218,22 @@ public sealed class WordVectors
         return (origin, normals);
     }
 
-    /// <summary>Adds the weighted vectors of a word's pieces (greedy longest match first, BERT's WordPiece); returns their total weight.</summary>
-    private float AddPieces(ReadOnlySpan<char> word, float[] sum, float[] row)
+    /// <summary>The id of a whole piece (<c>[CLS]</c>, <c>the</c>).</summary>
+    public int Id(string piece) =>
+        starts.TryGetValue(piece, out var id) ? id : throw new InvalidDataException($"the MiniLM vocabulary has no '{piece}'");
+
+    /// <summary>
+    /// Appends the ids of a lower-cased word's pieces (greedy longest match first, BERT's WordPiece); false, with
+    /// nothing appended, for a word with a piece outside the vocabulary (BERT's <c>[UNK]</c>) or longer than BERT reads.
+    /// </summary>
+    public bool PieceIds(ReadOnlySpan<char> word, List<int> ids)
     {
-        var ids = new List<int>(4);
+        if (word.Length > MaxWordLength)
+        {
+            return false;
+        }
+
+        var first = ids.Count;
         for (var start = 0; start < word.Length;)
         {
             var found = -1;
@@ -238,11 +250,24 @@ public sealed class WordVectors
 
             if (end == start)
             {
-                return 0; // a word with a piece outside the vocabulary is BERT's [UNK]: no meaning to add
+                ids.RemoveRange(first, ids.Count - first);
+                return false;
             }
 
             ids.Add(found);
             start = end;
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds the weighted vectors of a word's pieces; returns their total weight (0 for a word outside the vocabulary: no meaning to add).</summary>
+    private float AddPieces(ReadOnlySpan<char> word, float[] sum, float[] row)
+    {
+        var ids = new List<int>(4);
+        if (!PieceIds(word, ids))
+        {
+            return 0;
         }
 
         var total = 0.0f;

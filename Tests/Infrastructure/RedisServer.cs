@@ -10,6 +10,9 @@ namespace Switchboard.Tests.Infrastructure;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    /// <summary>A cluster node's bus port is its port + 10000 (Redis' default).</summary>
+    private const int ClusterBusOffset = 10000;
+
     private readonly bool durable;
     private readonly bool clusterNode;
     private NodeProcess? process;
@@ -93,7 +96,7 @@ public sealed class RedisServer : IAsyncDisposable
     private static async Task<RedisServer> Start(bool durable, bool clusterNode)
     {
         var dir = Directory.CreateTempSubdirectory("switchboard-redis-").FullName;
-        var server = new RedisServer(FreePort.Next(), dir, durable, clusterNode);
+        var server = new RedisServer(clusterNode ? FreePort.WithSecond(ClusterBusOffset) : FreePort.Next(), dir, durable, clusterNode);
         await server.StartProcessAsync();
         return server;
     }

@@ -81,22 +81,35 @@ public sealed class BotModelTests
     {
         Assert.Contains("not a model file", Assert.Throws<InvalidDataException>(() => BotModel.Load(new MemoryStream("hello"u8.ToArray()))).Message);
 
-        var copy = Rewrite(ExampleProject.ModelPath, "nlu/entities.bin", null);
+        var copy = Rewrite(File.ReadAllBytes(ExampleProject.ModelPath), "nlu/entities.bin", null);
         Assert.Contains("entry 'nlu/entities.bin' is missing", Assert.Throws<InvalidDataException>(() => BotModel.Load(copy)).Message);
 
         // A newer file, and one of version 2, whose sentence and token features were computed differently.
         foreach (var version in new[] { 99, 2 })
         {
-            var other = Rewrite(ExampleProject.ModelPath, "manifest.json", m => m.Replace($"\"formatVersion\":{ModelManifest.CurrentVersion}", $"\"formatVersion\":{version}", StringComparison.Ordinal));
+            var other = Rewrite(File.ReadAllBytes(ExampleProject.ModelPath), "manifest.json", m => m.Replace($"\"formatVersion\":{ModelManifest.CurrentVersion}", $"\"formatVersion\":{version}", StringComparison.Ordinal));
             Assert.Contains($"format version {version} is not supported", Assert.Throws<InvalidDataException>(() => BotModel.Load(other)).Message);
         }
     }
 
     private static string Json(ParseResult parse) => System.Text.Encoding.UTF8.GetString(EventWriter.ToUtf8(w => EventWriter.WriteParseResult(w, parse)));
 
-    private static MemoryStream Rewrite(string path, string entry, Func<string, string>? change)
+    [Fact]
+    public void A_model_of_format_3_is_read_as_before()
     {
-        var copy = new MemoryStream(File.ReadAllBytes(path));
+        var current = BotModel.Load(ExampleProject.ModelPath);
+        var old = BotModel.Load(Rewrite(File.ReadAllBytes(ExampleProject.ModelPath), "manifest.json", m => m.Replace($"\"formatVersion\":{ModelManifest.CurrentVersion}", "\"formatVersion\":3", StringComparison.Ordinal)));
+        Assert.Null(old.Nlu.Context);
+        foreach (var text in new[] { "book a table for 4 people at a thai restaurant", "I want to fly from Oslo to Rome", "hello" })
+        {
+            Assert.Equal(Json(current.Parse(text)), Json(old.Parse(text)));
+        }
+    }
+
+    /// <summary>A copy of a model file with one entry changed by <paramref name="change"/>, or removed if it is null.</summary>
+    internal static MemoryStream Rewrite(byte[] model, string entry, Func<string, string>? change)
+    {
+        var copy = new MemoryStream(model);
         using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
         {
             var existing = zip.GetEntry(entry)!;

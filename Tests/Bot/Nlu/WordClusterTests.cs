@@ -7,7 +7,8 @@ namespace Switchboard.Tests.Bot.Nlu;
 /// <summary>
 /// The entity tagger reads each word's word-vector cluster (<see cref="WordVectors.Signature"/>): two entity types said
 /// in the same words around them differ only in their values, and a value never seen in training is tagged with
-/// the type of the values it is near in meaning.
+/// the type of the values it is near in meaning. The word clusters alone type about half of them right; the
+/// sentence encoder's contextual clusters (<see cref="TokenClusters"/>) nearly all.
 /// </summary>
 public sealed class WordClusterTests
 {
@@ -33,7 +34,37 @@ public sealed class WordClusterTests
         Assert.Equal(0, vectors.Signature(new string('x', 101)));
     }
 
-    private static NluModel Train(string? wordVectors)
+    [Fact]
+    public void The_encoders_token_clusters_type_values_never_seen_in_training_by_meaning()
+    {
+        var words = Typed(Train(NluSettings.Default));
+        var context = Typed(Train(NluSettings.Default with { LanguageModel = SentenceEncoder.MiniLmName }));
+
+        // 60 unseen values (20 values in 3 frames, two of them unseen too); seed 1: 33 right without the encoder, 60 with it.
+        Assert.True(context >= 50, $"with the encoder's token clusters {context} of 60 unseen values typed right");
+        Assert.True(context >= words + 10, $"with the encoder's token clusters {context} of 60 unseen values typed right, with word clusters alone {words}");
+    }
+
+    /// <summary>How many unseen values, each in three frames, the model tags whole and with their type.</summary>
+    private static int Typed(NluModel model)
+    {
+        var right = 0;
+        foreach (var frame in new[] { "i would like to hear about {0}", "tell me about {0}", "i love {0}" })
+        {
+            foreach (var (values, type) in new[] { (UnseenCities, "city"), (UnseenFoods, "food") })
+            {
+                foreach (var value in values)
+                {
+                    var parse = model.Parse(string.Format(System.Globalization.CultureInfo.InvariantCulture, frame, value));
+                    right += parse.Entities.Count(e => e.ValueText == value && e.Entity == type);
+                }
+            }
+        }
+
+        return right;
+    }
+
+    private static NluModel Train(NluSettings settings)
     {
         var train = new List<NluExample>();
         foreach (var (values, type) in new[] { (Cities, "city"), (Foods, "food") })
@@ -49,6 +80,6 @@ public sealed class WordClusterTests
             }
         }
 
-        return NluModel.Train(new BenchmarkCorpus("clusters", train, []).ToTrainingData(NluSettings.Default with { WordVectors = wordVectors }));
+        return NluModel.Train(new BenchmarkCorpus("clusters", train, []).ToTrainingData(settings));
     }
 }

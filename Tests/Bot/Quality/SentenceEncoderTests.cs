@@ -2,6 +2,7 @@ using Switchboard.Bot.Events;
 using Switchboard.Bot.Model;
 using Switchboard.Bot.Nlu;
 using Switchboard.Bot.Training;
+using Switchboard.Tests.Bot.Model;
 
 namespace Switchboard.Tests.Bot.Quality;
 
@@ -14,10 +15,31 @@ public sealed class SentenceEncoderTests
     [Fact]
     public void Embeddings_are_normalised_and_closer_for_paraphrases()
     {
-        var vectors = SentenceEncoder.MiniLm.Encode(["find me a table for dinner", "book a restaurant tonight", "what is the weather in Oslo"]);
+        var vectors = SentenceEncoder.MiniLm.Encode(["find me a table for dinner", "book a restaurant tonight", "what is the weather in Oslo"], tokens: false).Select(e => e.Sentence).ToArray();
         Assert.All(vectors, v => Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 3));
         static double Dot(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
         Assert.True(Dot(vectors[0], vectors[1]) > Dot(vectors[0], vectors[2]));
+    }
+
+    [Fact]
+    public void Token_vectors_follow_our_tokens_and_a_long_text_is_read_up_to_the_piece_limit()
+    {
+        var encoder = SentenceEncoder.MiniLm;
+        var text = "Fly from São Paulo to don't-know\u0007 on 5€";
+        var encoding = encoder.Encode([text], tokens: true)[0];
+        var tokens = Tokenizer.Tokenize(text);
+        Assert.Equal(tokens.Count * encoder.Dimension, encoding.Tokens.Length);
+        Assert.Empty(encoder.Encode([text], tokens: false)[0].Tokens);
+
+        // Accents are stripped as BERT's uncased tokenizer does: "São" is read as "sao", not as an unknown piece.
+        static double Cosine(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
+        Assert.True(Cosine(encoder.Encode(["são paulo"], tokens: false)[0].Sentence, encoder.Encode(["sao paulo"], tokens: false)[0].Sentence) > 0.999);
+
+        var words = string.Join(' ', Enumerable.Repeat("book a table in Lisbon", 20000));
+        var longEncoding = encoder.Encode([words], tokens: true)[0];
+        Assert.InRange(longEncoding.Tokens.Length / encoder.Dimension, 1, SentenceEncoder.MaxPieces - 2);
+        var parse = Model.Value.Parse(words);
+        Assert.InRange(parse.Entities.Count, 0, NluModel.MaxEntities);
     }
 
     [Fact]
@@ -47,10 +69,34 @@ public sealed class SentenceEncoderTests
         stream.Position = 0;
         var loaded = BotModel.Load(stream);
         Assert.Equal("minilm", loaded.Config.Nlu.LanguageModel);
-        foreach (var text in new[] { "I'm hungry, where can I eat?", "weather forecast for Paris" })
+        Assert.NotNull(loaded.Nlu.Context);
+        foreach (var text in new[] { "I'm hungry, where can I eat?", "weather forecast for Paris", "I want to fly from Oslo to Rome", "book a table for 4 people at a thai restaurant in Lisbon" })
         {
             Assert.Equal(Json(model.Parse(text)), Json(loaded.Parse(text)));
         }
+
+        Assert.Contains(model.Parse("I want to fly from Oslo to Rome").Entities, e => e.ValueText == "Rome");
+    }
+
+    [Fact]
+    public void A_model_of_format_3_with_the_encoder_is_read_without_token_clusters_and_damaged_clusters_are_refused()
+    {
+        var model = Model.Value;
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        var bytes = stream.ToArray();
+
+        // Format 3 had no token clusters: such a model parses with the encoder's sentence embedding alone, as it did.
+        var withoutClusters = BotModelTests.Rewrite(bytes, "nlu/token-clusters.bin", null).ToArray();
+        var old = BotModel.Load(BotModelTests.Rewrite(withoutClusters, "manifest.json", m => m
+            .Replace($"\"formatVersion\":{ModelManifest.CurrentVersion}", "\"formatVersion\":3", StringComparison.Ordinal)
+            .Replace(",\"nlu/token-clusters.bin\"", "", StringComparison.Ordinal)));
+        Assert.Null(old.Nlu.Context);
+        var parse = old.Parse("I want to fly from Oslo to Rome");
+        Assert.Equal(model.Parse("I want to fly from Oslo to Rome").Intent, parse.Intent);
+
+        var damaged = BotModelTests.Rewrite(bytes, "nlu/token-clusters.bin", _ => "not clusters");
+        Assert.Contains("token clusters", Assert.Throws<InvalidDataException>(() => BotModel.Load(damaged)).Message);
     }
 
     private static string Json(ParseResult parse) => System.Text.Encoding.UTF8.GetString(EventWriter.ToUtf8(w => EventWriter.WriteParseResult(w, parse)));
