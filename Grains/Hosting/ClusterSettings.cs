@@ -32,12 +32,21 @@ public sealed record ClusterSettings
     public TimeSpan StreamPollPeriod { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// How often a stream queue that has had nothing to deliver for a second (or this long, if longer) is read (every
-    /// <see cref="StreamPollPeriod"/> otherwise). An event written on the silo that pulls its queue (every event in the
-    /// embedded default and with one silo) is read at the next poll all the same; one written elsewhere waits at most
-    /// this long when its queue was idle. At most <see cref="StreamPollPeriod"/>: every poll reads (Orleans' behaviour).
+    /// How often a stream queue that has had nothing to deliver for a second (or this long, if longer) is read
+    /// (<c>stream_idle_poll_ms</c>; every <see cref="StreamPollPeriod"/> otherwise); null: the mode's default
+    /// (<see cref="StreamIdleReadPeriod"/>). An event written on the silo that pulls its queue is read at the next poll
+    /// all the same; one written elsewhere (another silo's channel grain) waits at most this long when its queue was
+    /// idle. At most <see cref="StreamPollPeriod"/>: every poll reads (Orleans' behaviour).
     /// </summary>
-    public TimeSpan StreamIdlePollPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan? StreamIdlePollPeriod { get; init; }
+
+    /// <summary>
+    /// <see cref="StreamIdlePollPeriod"/> or the mode's default: 50 ms embedded, where every write wakes its queue's
+    /// reader; with Redis every poll reads, since on a cluster of several silos most writes come from another silo and
+    /// the first event on a quiet queue would wait for the next idle read (an operator trades that latency for idle
+    /// CPU by setting it).
+    /// </summary>
+    public TimeSpan StreamIdleReadPeriod => StreamIdlePollPeriod ?? (UsesRedis ? StreamPollPeriod : TimeSpan.FromMilliseconds(50));
 
     /// <summary>
     /// How many memory-stream queues carry the gateway nodes' streams (<c>stream_queues</c>); null: one in the embedded
@@ -112,7 +121,7 @@ public sealed record ClusterSettings
             SiloPort = config.GetValue("silo_port", defaults.SiloPort),
             GatewayPort = config.GetValue("gateway_port", defaults.GatewayPort),
             StreamPollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_poll_ms", defaults.StreamPollPeriod.TotalMilliseconds)),
-            StreamIdlePollPeriod = TimeSpan.FromMilliseconds(config.GetValue("stream_idle_poll_ms", defaults.StreamIdlePollPeriod.TotalMilliseconds)),
+            StreamIdlePollPeriod = config.GetValue<double?>("stream_idle_poll_ms") is { } idleMs ? TimeSpan.FromMilliseconds(idleMs) : null,
             StreamQueues = config.GetValue<int?>("stream_queues") is { } queues ? Math.Max(1, queues) : null,
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
             GrainDirectoryCacheSize = Math.Max(1_000, config.GetValue("grain_directory_cache_size", defaults.GrainDirectoryCacheSize)),

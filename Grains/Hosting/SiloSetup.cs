@@ -80,11 +80,11 @@ public static class SiloSetup
                 // a gateway node's stream at 1/RTT events, so queued events go together.
                 p.BatchContainerBatchSize = settings.StreamBatchSize;
             }));
-            if (settings.StreamIdlePollPeriod > settings.StreamPollPeriod)
+            if (settings.StreamIdleReadPeriod > settings.StreamPollPeriod)
             {
                 // An idle queue is read once per idle period, not at every poll; a write on this silo wakes its reader.
                 b.ConfigureComponent<IQueueAdapterFactory>((services, name) => new IdlePollingAdapterFactory(
-                    MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), settings.StreamIdlePollPeriod, TimeProvider.System));
+                    MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), settings.StreamIdleReadPeriod, TimeProvider.System));
             }
         });
         silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (_, _) => new MembershipClock());

@@ -11,7 +11,7 @@ using static Switchboard.Tests.Channels.TestData;
 namespace Switchboard.Tests.Channels;
 
 /// <summary>
-/// Node stream queues with nothing to deliver are read once per <see cref="ClusterSettings.StreamIdlePollPeriod"/>
+/// Node stream queues with nothing to deliver are read once per <see cref="ClusterSettings.StreamIdleReadPeriod"/>
 /// instead of at every poll of their pulling agent (every 5 ms), and what a channel writes on the silo that pulls the
 /// queue is still read at the next poll. Reads are counted as the queue grains' <c>Dequeue</c> calls, on one silo (the
 /// embedded default).
@@ -68,7 +68,7 @@ public sealed class IdleStreamPollingTests
     }
 
     [Fact]
-    public void QueuesAndIdlePollComeFromTheConfigurationWithOneQueueEmbeddedAndEightWithRedis()
+    public void QueuesAndIdlePollComeFromTheConfigurationWithIdleReadsAndOneQueueEmbeddedAndEightQueuesPolledAlwaysWithRedis()
     {
         static ClusterSettings From(params (string Key, string Value)[] values) => ClusterSettings.From(
             new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
@@ -76,8 +76,10 @@ public sealed class IdleStreamPollingTests
         Assert.Equal(1, From().StreamQueueCount);
         Assert.Equal(8, From(("redis", "127.0.0.1:6379")).StreamQueueCount);
         Assert.Equal(3, From(("redis", "127.0.0.1:6379"), ("stream_queues", "3")).StreamQueueCount);
-        Assert.Equal(TimeSpan.FromMilliseconds(50), From().StreamIdlePollPeriod);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), From(("stream_idle_poll_ms", "200")).StreamIdlePollPeriod);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), From().StreamIdleReadPeriod);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), From(("redis", "127.0.0.1:6379")).StreamIdleReadPeriod);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), From(("stream_idle_poll_ms", "200")).StreamIdleReadPeriod);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), From(("redis", "127.0.0.1:6379"), ("stream_idle_poll_ms", "50")).StreamIdleReadPeriod);
     }
 
     /// <summary>Counts the memory-stream queue grains' <c>Dequeue</c> calls: the pulling agents' reads.</summary>

@@ -24,7 +24,7 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
     /// <param name="redis">host:port of a real redis-server, or null for the embedded (in-memory) configuration.</param>
     /// <param name="configure">Extra silo configuration after ours, e.g. shorter expiries for tests that watch things vanish.</param>
     /// <param name="probeTimeout">Shortens membership probing, for tests that kill a silo and wait for it to be declared dead.</param>
-    /// <param name="streamIdlePollPeriod">How often an idle node stream queue is read (<see cref="ClusterSettings.StreamIdlePollPeriod"/>).</param>
+    /// <param name="streamIdlePollPeriod">How often an idle node stream queue is read (<see cref="ClusterSettings.StreamIdlePollPeriod"/>; null: the mode's default).</param>
     public static async Task<SwitchboardTestCluster> StartAsync(short silos = 2, string? redis = null, Action<ISiloBuilder>? configure = null, TimeSpan? probeTimeout = null, TimeSpan? streamIdlePollPeriod = null)
     {
         // Ports stay free of the well-known defaults; the test cluster itself connects silos in memory.
@@ -35,11 +35,8 @@ public sealed class SwitchboardTestCluster : IAsyncDisposable
             GatewayPort = FreePort.Next(),
             ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8],
             ProbeTimeout = probeTimeout,
+            StreamIdlePollPeriod = streamIdlePollPeriod,
         };
-        if (streamIdlePollPeriod is { } idle)
-        {
-            settings = settings with { StreamIdlePollPeriod = idle };
-        }
 
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
