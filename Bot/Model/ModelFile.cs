@@ -151,6 +151,13 @@ public static class ModelFile
                 throw new InvalidDataException($"model format version {manifest.FormatVersion} is not supported (this build reads versions {ModelManifest.OldestReadVersion} to {ModelManifest.CurrentVersion}); train the model again");
             }
 
+            if (manifest.FormatVersion < ModelManifest.EncoderReadVersion && manifest.Config.Nlu.LanguageModel is not null)
+            {
+                // Its intent classifier learnt from the package's own tokenizer, which split words and kept accents
+                // otherwise: the encoder's vectors now would not be the ones it was trained on.
+                throw new InvalidDataException($"model format version {manifest.FormatVersion} with a sentence encoder is not supported (this build reads such models from version {ModelManifest.EncoderReadVersion}); train the model again");
+            }
+
             NoNulls(manifest.Entries, Manifest);
             NoNulls(manifest.Warnings, Manifest);
             foreach (var entry in manifest.Entries.Where(e => zip.GetEntry(e) is null))

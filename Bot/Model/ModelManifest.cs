@@ -18,6 +18,9 @@ public sealed record ModelManifest(
     /// <summary>The version written: 4 adds the sentence encoder's token clusters (<c>nlu/token-clusters.bin</c>).</summary>
     public const int CurrentVersion = 4;
 
-    /// <summary>The oldest version read: a model of version 3 parses as it did (its tagger reads no token clusters).</summary>
+    /// <summary>The oldest version read: a model of version 3 without a sentence encoder parses as it did.</summary>
     public const int OldestReadVersion = 3;
+
+    /// <summary>The oldest version read whose config names a sentence encoder: version 4 reads its words as BERT does.</summary>
+    public const int EncoderReadVersion = 4;
 }

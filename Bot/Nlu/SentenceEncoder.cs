@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntime;
 
@@ -199,7 +198,6 @@ public sealed class SentenceEncoder
     {
         var ids = new List<long>(32) { cls };
         var spans = new List<(int, int)>(32);
-        var word = new StringBuilder();
         var pieces = new List<int>(8);
         for (var i = 0; i < text.Length && ids.Count < MaxPieces - 1;)
         {
@@ -215,17 +213,8 @@ public sealed class SentenceEncoder
                 i++;
             }
 
-            word.Clear();
-            foreach (var c in text.AsSpan(start, i - start))
-            {
-                if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-                {
-                    word.Append(Unaccented(char.ToLowerInvariant(c)));
-                }
-            }
-
             pieces.Clear();
-            if (!vocabulary.PieceIds(word.ToString(), pieces))
+            if (!ReadWord(text.AsSpan(start, i - start), pieces))
             {
                 pieces.Add((int)unknown);
             }
@@ -239,6 +228,30 @@ public sealed class SentenceEncoder
 
         ids.Add(sep);
         return (ids, spans);
+    }
+
+    /// <summary>
+    /// Appends a word's piece ids, lower-cased and without accents; false for a word longer than BERT reads (never
+    /// copied: the text is untrusted) or with a piece outside the vocabulary.
+    /// </summary>
+    private bool ReadWord(ReadOnlySpan<char> text, List<int> pieces)
+    {
+        if (text.Length > WordVectors.MaxWordLength)
+        {
+            return false;
+        }
+
+        Span<char> word = stackalloc char[WordVectors.MaxWordLength];
+        var length = 0;
+        foreach (var c in text)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                word[length++] = Unaccented(char.ToLowerInvariant(c));
+            }
+        }
+
+        return vocabulary.PieceIds(word[..length], pieces);
     }
 
     /// <summary>

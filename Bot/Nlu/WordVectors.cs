@@ -24,7 +24,7 @@ public sealed class WordVectors
     private const int CentreWords = 5000;
 
     /// <summary>Longer words are one unknown piece, as in BERT's tokenizer.</summary>
-    private const int MaxWordLength = 100;
+    public const int MaxWordLength = 100;
 
     /// <summary>The first id of the whole-word part of the vocabulary ("the"); the ids before it are characters and reserved tokens.</summary>
     private const int FirstWordId = 1996;

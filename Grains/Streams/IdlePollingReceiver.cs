@@ -21,7 +21,8 @@ public sealed class IdlePollingReceiver(IQueueAdapterReceiver receiver, TimeSpan
     /// </summary>
     public static readonly TimeSpan QuietAfter = TimeSpan.FromSeconds(1);
 
-    private static readonly IList<IBatchContainer> Nothing = [];
+    /// <summary>What an idle poll answers without reading: one completed task for every poll, no allocation.</summary>
+    private static readonly Task<IList<IBatchContainer>> Nothing = Task.FromResult<IList<IBatchContainer>>([]);
     private readonly TimeSpan quietAfter = idlePeriod > QuietAfter ? idlePeriod : QuietAfter;
     private readonly long idleTicks = (long)(idlePeriod.TotalSeconds * time.TimestampFrequency);
     private int woken;
@@ -33,14 +34,14 @@ public sealed class IdlePollingReceiver(IQueueAdapterReceiver receiver, TimeSpan
 
     public Task Initialize(TimeSpan timeout) => receiver.Initialize(timeout);
 
-    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
         var woke = Interlocked.Exchange(ref woken, 0) == 1;
-        if (!woke && time.GetTimestamp() < nextRead)
-        {
-            return Nothing;
-        }
+        return !woke && time.GetTimestamp() < nextRead ? Nothing : Read(maxCount, cancellationToken);
+    }
 
+    private async Task<IList<IBatchContainer>> Read(int maxCount, CancellationToken cancellationToken)
+    {
         var batches = await receiver.GetQueueMessagesAsync(maxCount, cancellationToken);
         var now = time.GetTimestamp();
         if (batches.Count > 0)
