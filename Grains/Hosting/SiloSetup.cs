@@ -2,15 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Orleans.Providers;
 using Orleans.Serialization;
-using Orleans.Streams;
 using Switchboard.Channels.History;
 using Switchboard.Bot.Serving;
 using Switchboard.Conversations;
 using Switchboard.Nodes;
 using Switchboard.Operations;
-using Switchboard.Streams;
 
 namespace Switchboard.Hosting;
 
@@ -69,24 +66,7 @@ public static class SiloSetup
             });
         }
 
-        silo.AddMemoryStreams(NodeStreams.Provider, b =>
-        {
-            b.ConfigurePartitioning(settings.StreamQueueCount);
-            b.ConfigurePullingAgent(o => o.Configure(p =>
-            {
-                p.GetQueueMsgsTimerPeriod = settings.StreamPollPeriod;
-
-                // Each delivery to a consumer is a round trip it must answer before the next: one event per trip caps
-                // a gateway node's stream at 1/RTT events, so queued events go together.
-                p.BatchContainerBatchSize = settings.StreamBatchSize;
-            }));
-            if (settings.StreamIdleReadPeriod > settings.StreamPollPeriod)
-            {
-                // An idle queue is read once per idle period, not at every poll; a write on this silo wakes its reader.
-                b.ConfigureComponent<IQueueAdapterFactory>((services, name) => new IdlePollingAdapterFactory(
-                    MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), settings.StreamIdleReadPeriod, TimeProvider.System));
-            }
-        });
+        silo.AddNodeStreams(settings);
         silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (_, _) => new MembershipClock());
         silo.Services.AddSingleton(settings);
         silo.Services.TryAddSingleton<GrainReferences>();
