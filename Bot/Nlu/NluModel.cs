@@ -178,12 +178,31 @@ public sealed class NluModel
     }
 
     /// <summary>Parses free text on the calling thread (the sentence encoder, if configured, encodes this message alone; <c>/intent{...}</c> messages are the model's business: <see cref="IntentMessage"/>).</summary>
-    public ParseResult Parse(string text) =>
-        Empty(text) ?? Parse(text, encoder?.Encode([text], tokens: Context is not null)[0]);
+    public ParseResult Parse(string text)
+    {
+        if (Empty(text) is { } empty)
+        {
+            return empty;
+        }
+
+        var tokens = Tokenizer.Tokenize(text);
+        return Parse(text, tokens, encoder?.Encode(text, TokensToEncode(tokens)));
+    }
 
     /// <summary>Parses free text; with a sentence encoder, the message is encoded in a batch with the other messages being parsed.</summary>
-    public async ValueTask<ParseResult> ParseAsync(string text) =>
-        Empty(text) ?? Parse(text, encoder is null ? null : await encoder.EncodeAsync(text, tokens: Context is not null));
+    public async ValueTask<ParseResult> ParseAsync(string text)
+    {
+        if (Empty(text) is { } empty)
+        {
+            return empty;
+        }
+
+        var tokens = Tokenizer.Tokenize(text);
+        return Parse(text, tokens, encoder is null ? null : await encoder.EncodeAsync(text, TokensToEncode(tokens)));
+    }
+
+    /// <summary>The tokens whose contextual vectors the entity tagger reads, none without one.</summary>
+    private List<Token>? TokensToEncode(List<Token> tokens) => Context is null ? null : tokens;
 
     /// <summary>
     /// A given intent (<see cref="IntentMessage"/>) naming a response (<c>/chitchat/ask_name</c>): that response
@@ -209,9 +228,8 @@ public sealed class NluModel
     private static ParseResult? Empty(string text) =>
         string.IsNullOrWhiteSpace(text) ? new ParseResult(text, null, [], []) { TextTokens = [] } : null;
 
-    private ParseResult Parse(string text, TextEncoding? encoding)
+    private ParseResult Parse(string text, List<Token> tokens, TextEncoding? encoding)
     {
-        var tokens = Tokenizer.Tokenize(text);
         var matches = Lexicon.Match(text, tokens);
         var marks = TokenFeatures.Marks(tokens, matches);
         var vector = Featurizer.Featurize(tokens, Settings.LexiconFeatures ? matches.Select(m => m.Name) : [], Dense(wordVectors, tokens, encoding?.Sentence));

@@ -40,7 +40,7 @@ public sealed class SentenceEncoder
     private readonly long cls;
     private readonly long sep;
     private readonly long unknown;
-    private readonly Channel<(string Text, bool Tokens, TaskCompletionSource<TextEncoding> Result)> queue = Channel.CreateUnbounded<(string, bool, TaskCompletionSource<TextEncoding>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string Text, IReadOnlyList<Token>? Tokens, TaskCompletionSource<TextEncoding> Result)> queue = Channel.CreateUnbounded<(string, IReadOnlyList<Token>?, TaskCompletionSource<TextEncoding>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock session = new();
 
     private SentenceEncoder()
@@ -78,22 +78,25 @@ public sealed class SentenceEncoder
         for (var start = 0; start < texts.Count; start += MaxBatch)
         {
             var batch = texts.Skip(start).Take(MaxBatch).ToArray();
-            Run(batch, _ => tokens).CopyTo(result, start);
+            Run(batch, batch.Select(text => tokens ? Tokenizer.Tokenize(text) : null).ToArray()).CopyTo(result, start);
             progress?.Invoke(Math.Min(texts.Count, start + MaxBatch) / (double)texts.Count);
         }
 
         return result;
     }
 
-    /// <summary>The encoding of one message, run with whatever other messages are waiting.</summary>
-    public async Task<TextEncoding> EncodeAsync(string text, bool tokens)
+    /// <summary>The encoding of one message on the calling thread, with the vectors of <paramref name="tokens"/> if given (the message's, from <see cref="Tokenizer"/>).</summary>
+    public TextEncoding Encode(string text, IReadOnlyList<Token>? tokens) => Run([text], [tokens])[0];
+
+    /// <summary>The encoding of one message, run with whatever other messages are waiting; with the vectors of <paramref name="tokens"/> if given.</summary>
+    public async Task<TextEncoding> EncodeAsync(string text, IReadOnlyList<Token>? tokens)
     {
         var result = new TaskCompletionSource<TextEncoding>(TaskCreationOptions.RunContinuationsAsynchronously);
         await queue.Writer.WriteAsync((text, tokens, result));
         return await result.Task;
     }
 
-    private TextEncoding[] Run(string[] texts, Func<int, bool> tokens)
+    private TextEncoding[] Run(string[] texts, IReadOnlyList<Token>?[] tokens)
     {
         var read = texts.Select(Pieces).ToArray();
         var width = read.Max(r => r.Ids.Count);
@@ -113,15 +116,21 @@ public sealed class SentenceEncoder
         using var attention = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var segments = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
         using var options = new RunOptions();
+        IDisposableReadOnlyCollection<OrtValue> outputs;
         lock (session)
         {
-            using var outputs = model.Run(options, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, segments], ["last_hidden_state"]);
+            // One run at a time: each already uses every core (IntraOpNumThreads).
+            outputs = model.Run(options, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, segments], ["last_hidden_state"]);
+        }
+
+        using (outputs)
+        {
             var states = outputs[0].GetTensorDataAsSpan<float>();
             var result = new TextEncoding[texts.Length];
             for (var b = 0; b < texts.Length; b++)
             {
                 var message = states.Slice(b * width * Dimension, width * Dimension);
-                result[b] = new TextEncoding(Sentence(read[b].Ids.Count, message), tokens(b) ? TokenVectors(texts[b], read[b].Spans, message) : []);
+                result[b] = new TextEncoding(Sentence(read[b].Ids.Count, message), tokens[b] is { } words ? TokenVectors(words, read[b].Spans, message) : []);
             }
 
             return result;
@@ -151,11 +160,10 @@ public sealed class SentenceEncoder
     }
 
     /// <summary>The vectors of the message's tokens from its last-layer states (<see cref="TextEncoding.Tokens"/>).</summary>
-    private Half[] TokenVectors(string text, List<(int Start, int End)> spans, ReadOnlySpan<float> states)
+    private Half[] TokenVectors(IReadOnlyList<Token> tokens, List<(int Start, int End)> spans, ReadOnlySpan<float> states)
     {
         // Each token's vector: the mean of the pieces that overlap it (piece p + 1 is spans[p], after [CLS]); a token
         // with none (a control character) is zeros, and the tokens after the last piece read have no row.
-        var tokens = Tokenizer.Tokenize(text);
         var rows = spans.Count == 0 ? 0 : tokens.TakeWhile(t => t.Start < spans[^1].End).Count();
         var vectors = new Half[rows * Dimension];
         var sum = new float[Dimension];
@@ -272,7 +280,7 @@ public sealed class SentenceEncoder
 
     private async Task Batches()
     {
-        var batch = new List<(string Text, bool Tokens, TaskCompletionSource<TextEncoding> Result)>(MaxBatch);
+        var batch = new List<(string Text, IReadOnlyList<Token>? Tokens, TaskCompletionSource<TextEncoding> Result)>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -283,7 +291,7 @@ public sealed class SentenceEncoder
 
             try
             {
-                var encodings = Run(batch.Select(b => b.Text).ToArray(), i => batch[i].Tokens);
+                var encodings = Run(batch.Select(b => b.Text).ToArray(), batch.Select(b => b.Tokens).ToArray());
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Result.SetResult(encodings[i]);
