@@ -66,7 +66,7 @@ public sealed class ConversationRpcHandler(ModelState models, GrainReferences gr
 
         var model = await models.Current() ?? throw new RpcException(100, "internal server error: no model loaded");
         var message = new IncomingMessage(text, null, InputChannel, null, metadata);
-        var result = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message);
+        var result = await grains.Get<ITrackerGrain>(context.User).HandleMessage(model, message, MessageOrigin.RealtimeUser);
         if (!result.IsOk)
         {
             throw new RpcException(107, "bad request: " + result.Error);

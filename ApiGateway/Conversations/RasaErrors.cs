@@ -40,6 +40,7 @@ public static class RasaErrors
         Outcome.NotFound => Error(404, "NotFound", result.Error ?? "Not found."),
         Outcome.Invalid => BadRequest(result.Error ?? "Bad request."),
         Outcome.Conflict => Error(409, "Conflict", result.Error ?? "Conflict."),
+        Outcome.Forbidden => Error(403, "NotAuthorized", result.Error ?? "Forbidden."),
         _ => throw new ArgumentException("an ok result is not an error", nameof(result)),
     };
 }

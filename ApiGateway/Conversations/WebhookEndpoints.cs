@@ -27,8 +27,8 @@ public static class WebhookEndpoints
                 return error;
             }
 
-            var messages = message is null ? [] : await Handle(models, grains, message.Value);
-            return RasaResults.Json(w => EventWriter.WriteMessages(w, messages));
+            var (messages, refused) = message is null ? ([], null) : await Handle(models, grains, message.Value);
+            return refused ?? RasaResults.Json(w => EventWriter.WriteMessages(w, messages));
         });
 
         app.MapGet("/webhooks/callback/", () => Results.Json(new JsonObject { ["status"] = "ok" }));
@@ -42,24 +42,33 @@ public static class WebhookEndpoints
 
             if (message is not null)
             {
-                await callback.Send(await Handle(models, grains, message.Value), request.HttpContext.RequestAborted);
+                var (messages, refused) = await Handle(models, grains, message.Value);
+                if (refused is not null)
+                {
+                    return refused;
+                }
+
+                await callback.Send(messages, request.HttpContext.RequestAborted);
             }
 
             return Results.Text("success");
         });
     }
 
-    /// <summary>Runs the message through the conversation; nothing when no model is loaded (Rasa ignores the message then).</summary>
-    private static async Task<IReadOnlyList<OutgoingMessage>> Handle(ModelState models, GrainReferences grains, (string Sender, IncomingMessage Message) message)
+    /// <summary>
+    /// Runs the message through the conversation: the bot's messages, nothing when no model is loaded (Rasa ignores
+    /// the message then), or the refusal of a conversation that is not the webhooks' to write.
+    /// </summary>
+    private static async Task<(IReadOnlyList<OutgoingMessage> Messages, IResult? Refused)> Handle(ModelState models, GrainReferences grains, (string Sender, IncomingMessage Message) message)
     {
         var model = await models.Current();
         if (model is null)
         {
-            return [];
+            return ([], null);
         }
 
-        var result = await grains.Get<ITrackerGrain>(message.Sender).HandleMessage(model, message.Message);
-        return result.Messages;
+        var result = await grains.Get<ITrackerGrain>(message.Sender).HandleMessage(model, message.Message, MessageOrigin.Webhook);
+        return result.IsOk ? (result.Messages, null) : ([], RasaErrors.From(result));
     }
 
     /// <summary>

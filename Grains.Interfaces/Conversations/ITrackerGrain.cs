@@ -26,8 +26,11 @@ public interface ITrackerGrain : IGrainWithStringKey
     /// <summary>Parses and logs a user message and extracts its slots, without the prediction loop (POST messages).</summary>
     Task<ConversationResult<TrackerState>> LogMessage(ModelRef model, IncomingMessage message, TrackerQuery query);
 
-    /// <summary>Handles a user message fully (channels): parse, log, extract slots, predict and run actions until listening. No tracker is returned.</summary>
-    Task<ConversationResult<TrackerState>> HandleMessage(ModelRef model, IncomingMessage message);
+    /// <summary>
+    /// Handles a user message fully (channels): parse, log, extract slots, predict and run actions until listening.
+    /// No tracker is returned. Forbidden for a webhook's message to a conversation a real-time user has talked in.
+    /// </summary>
+    Task<ConversationResult<TrackerState>> HandleMessage(ModelRef model, IncomingMessage message, MessageOrigin origin);
 
     /// <summary>An external intent with its entities (an object of entity to value, or a list), handled like a message.</summary>
     Task<ConversationResult<TrackerState>> TriggerIntent(ModelRef model, string intent, RawJson entities, TrackerQuery query);

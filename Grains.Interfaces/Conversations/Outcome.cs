@@ -14,4 +14,7 @@ public enum Outcome
 
     /// <summary>The conversation's state does not allow it (the loaded model cannot serve it).</summary>
     Conflict = 3,
+
+    /// <summary>The caller may not do this to the conversation (a webhook writing to a real-time user's conversation).</summary>
+    Forbidden = 4,
 }

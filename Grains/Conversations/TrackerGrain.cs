@@ -139,8 +139,21 @@ public sealed class TrackerGrain(
         return ConversationResult<TrackerState>.Ok(await Render(agent, query), processor.Messages);
     }
 
-    public async Task<ConversationResult<TrackerState>> HandleMessage(ModelRef model, IncomingMessage message)
+    public async Task<ConversationResult<TrackerState>> HandleMessage(ModelRef model, IncomingMessage message, MessageOrigin origin)
     {
+        // The webhooks name any sender: without this, anyone who knows a user's id could talk in that user's
+        // conversation, read the bot's answers (and the slots they hold) and push messages to the user's channel.
+        if (origin == MessageOrigin.Webhook && state.State.RealtimeUser)
+        {
+            return ConversationResult<TrackerState>.Fail(Outcome.Forbidden, "This conversation belongs to a user of a real-time connection; the webhooks cannot post to it.");
+        }
+
+        if (origin == MessageOrigin.RealtimeUser && !state.State.RealtimeUser)
+        {
+            state.State.RealtimeUser = true;
+            await state.WriteStateAsync();
+        }
+
         var (_, processor) = await Run(model, p => p.HandleMessage(message));
         return ConversationResult<TrackerState>.Ok(null, processor.Messages);
     }

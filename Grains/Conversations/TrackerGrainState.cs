@@ -13,4 +13,7 @@ public sealed class TrackerGrainState
 
     /// <summary>Scheduled reminders by name (id 1 held them as JSON text before events were typed).</summary>
     [Id(2)] public Dictionary<string, ReminderScheduled> Reminders { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A real-time user has talked in this conversation (<see cref="MessageOrigin.RealtimeUser"/>): the anonymous webhooks may not.</summary>
+    [Id(3)] public bool RealtimeUser { get; set; }
 }

@@ -50,6 +50,47 @@ public sealed class RealtimeDeliveryTests
         }
     }
 
+    /// <summary>
+    /// The webhooks are anonymous and name any sender; once a real-time user has talked in its conversation over the
+    /// socket, they are refused for it (they could otherwise post as that user and read the bot's answers).
+    /// </summary>
+    [Fact]
+    public async Task TheWebhooksCannotPostToAConversationARealtimeUserTalksIn()
+    {
+        await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", "t"], adminAuth: RasaServer.Token("t"));
+        const string user = "alice";
+        var (client, _) = await ProtocolClient.Connect(server.Host.WebSocketUrl, GatewayHost.Token(user));
+        await using (client)
+        {
+            var reply = await client.Call("rpc", new JsonObject
+            {
+                ["method"] = ConversationRpcHandler.MethodName,
+                ["data"] = new JsonObject { ["message"] = "/greet{\"name\":\"Alice\"}" },
+            });
+            Assert.Equal("Hey Alice!", reply.GetProperty("rpc").GetProperty("data").GetProperty("messages")[0].GetProperty("text").GetString());
+            var before = await EventCount(server, user);
+
+            foreach (var webhook in new[] { "/webhooks/rest/webhook", "/webhooks/callback/webhook" })
+            {
+                var (status, body) = await server.Send(HttpMethod.Post, webhook, $$"""{"sender":"{{user}}","message":"/goodbye"}""");
+                Assert.Equal(403, (int)status);
+                var error = JsonNode.Parse(body)!;
+                Assert.Equal("failure", error["status"]!.GetValue<string>());
+                Assert.Equal(403, error["code"]!.GetValue<int>());
+                Assert.DoesNotContain("Alice", body, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(before, await EventCount(server, user));
+
+            // The user's own socket still talks; other senders' webhooks still work.
+            reply = await client.Call("rpc", new JsonObject { ["method"] = ConversationRpcHandler.MethodName, ["data"] = new JsonObject { ["message"] = "/goodbye" } });
+            Assert.Equal("Bye", reply.GetProperty("rpc").GetProperty("data").GetProperty("messages")[0].GetProperty("text").GetString());
+            var (restStatus, rest) = await server.Send(HttpMethod.Post, "/webhooks/rest/webhook", """{"sender":"bob","message":"/goodbye"}""");
+            Assert.Equal(200, (int)restStatus);
+            Assert.Contains("Bye", rest, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task IdsWithCharactersThatMeanSomethingInChannelNamesWorkToo()
     {
@@ -110,6 +151,12 @@ public sealed class RealtimeDeliveryTests
     {
         Assert.Equal(channel, ConversationChannel.For(id));
         Assert.Equal(id, ConversationChannel.Unescape(channel[ConversationChannel.Prefix.Length..]));
+    }
+
+    private static async Task<int> EventCount(RasaServer server, string conversation)
+    {
+        var (_, tracker) = await server.Send(HttpMethod.Get, $"/conversations/{conversation}/tracker", auth: RasaServer.Token("t"));
+        return JsonNode.Parse(tracker)!["events"]!.AsArray().Count;
     }
 
     internal static JsonNode? Publication(JsonElement push, string channel) =>
