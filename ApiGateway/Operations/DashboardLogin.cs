@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Operations;
 
 namespace Switchboard.ApiGateway.Operations;
@@ -18,7 +19,12 @@ public static class DashboardLogin
                 return Results.Text("expected a form post (application/x-www-form-urlencoded)\n", statusCode: StatusCodes.Status415UnsupportedMediaType);
             }
 
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var (form, refusal) = await ReadForm(context);
+            if (form is null)
+            {
+                return refusal!;
+            }
+
             var returnTo = form["return"].ToString();
             if (!await access.IsAdminCredential(form["credential"].ToString()))
             {
@@ -35,6 +41,42 @@ public static class DashboardLogin
             });
             return Results.Redirect(SafeReturn(returnTo));
         }).DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// Largest login form: a credential that fits in a request's headers (Kestrel's 32 KB) fits in it. Anyone may post
+    /// it and it is read whole, in memory: without a bound a form took Kestrel's 30 MB, and a value over ASP.NET's 4 MB
+    /// answered 500.
+    /// </summary>
+    private const int MaxFormBytes = 32 * 1024;
+
+    /// <summary>The posted form, or why not: 413 over <see cref="MaxFormBytes"/> (declared, or found while reading), 400 when it is malformed.</summary>
+    private static async Task<(IFormCollection? Form, IResult? Refusal)> ReadForm(HttpContext context)
+    {
+        var tooLarge = Results.Text($"a login form is at most {MaxFormBytes} bytes\n", statusCode: StatusCodes.Status413PayloadTooLarge);
+        if (context.Request.ContentLength > MaxFormBytes)
+        {
+            return (null, tooLarge);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxFormBytes;
+        }
+
+        try
+        {
+            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, tooLarge);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // A multipart body without its boundaries or headers, or cut short.
+            return (null, Results.Text("malformed form data\n", statusCode: StatusCodes.Status400BadRequest));
+        }
     }
 
     /// <summary>Only local dashboard paths, so the form cannot be used as an open redirect.</summary>

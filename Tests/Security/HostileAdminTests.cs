@@ -78,6 +78,16 @@ public sealed class HostileAdminTests(HostileAdminTests.Target target) : IClassF
         Get("/metrics", 401, [("Cookie", AdminAccess.CookieName + "=99999999999.00")], "forged session cookie"),
         Get("/metrics", 401, [("Cookie", AdminAccess.CookieName + "=1.0")], "expired session cookie"),
         Get("/dashboard/ClusterStats", 200, Admin, "dashboard with the password"),
+
+        // The login form, read whole by anyone: at most a header's worth of credential.
+        Login("the password", "credential=" + Password, 302),
+        Login("a wrong password", "credential=" + Password + "x", 401),
+        Login("a 5 MB credential", "credential=" + new string('a', 5_000_000), 413),
+        Login("1,000 fields of 28 KB", string.Join('&', Enumerable.Range(0, 1000).Select(i => $"k{i}=" + new string('a', 28_000))), 413),
+        Login("a 64 KB credential, chunked", "credential=" + new string('a', 64 * 1024), 413) with { Chunked = true },
+        Login("a 64 KB multipart form", "--b\r\nContent-Disposition: form-data; name=\"credential\"\r\n\r\n" + new string('a', 64 * 1024) + "\r\n--b--\r\n", 413, "multipart/form-data; boundary=b"),
+        Login("a malformed multipart form", "--b\r\nno headers end", 400, "multipart/form-data; boundary=b"),
+        Login("a multipart form cut short", "--b\r\nContent-Disposition: form-data; name=\"credential\"\r\n\r\nabc", 400, "multipart/form-data; boundary=b"),
     ]);
 
     public static TheoryData<string> CaseNames() => Cases.Names();
@@ -92,6 +102,13 @@ public sealed class HostileAdminTests(HostileAdminTests.Target target) : IClassF
             Headers = headers ?? [],
             // Refused requests must not carry the content: no metrics text, no dashboard JSON.
             Check = status == 200 ? null : r => Assert.DoesNotContain("switchboard", r.Body.Replace("switchboard admin", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase),
+        };
+
+    private static HttpCase Login(string name, string form, int status, string contentType = "application/x-www-form-urlencoded") =>
+        new("login form with " + name, "POST", "/dashboard/login", status)
+        {
+            Headers = [("Content-Type", contentType)],
+            Body = Encoding.ASCII.GetBytes(form),
         };
 
     /// <summary>An HS256 token over any payload, signed with the Rasa JWT secret.</summary>

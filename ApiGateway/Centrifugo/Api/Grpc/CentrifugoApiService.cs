@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Switchboard.ApiGateway.Centrifugo.Api.Grpc.Messages;
+using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Channels = Switchboard.Channels;
 using ProtocolDisconnect = Switchboard.ApiGateway.Centrifugo.Protocol.Disconnect;
@@ -10,9 +11,9 @@ namespace Switchboard.ApiGateway.Centrifugo.Api.Grpc;
 /// <summary>
 /// Centrifugo's <c>CentrifugoApi</c> gRPC service over <see cref="ServerApi"/>: errors come back in the response's
 /// <c>error</c> (Centrifugo's codes), or as the gRPC status with <c>x-centrifugo-error-mode: transport</c>.
-/// The key is checked by <see cref="ApiKeyInterceptor"/>.
+/// The key is checked before (<see cref="GrpcApiKey"/>).
 /// </summary>
-public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILogger<CentrifugoApiService> logger) : CentrifugoApi.CentrifugoApiBase
+public sealed class CentrifugoApiService(ServerApi api, CentrifugoOptions options, NodeMetrics metrics, ILogger<CentrifugoApiService> logger) : CentrifugoApi.CentrifugoApiBase
 {
     public const string ErrorModeHeader = "x-centrifugo-error-mode";
 
@@ -153,9 +154,17 @@ public sealed class CentrifugoApiService(ServerApi api, NodeMetrics metrics, ILo
             return new InfoResponse { Result = result };
         });
 
-    /// <summary>Each command through its method, in order or all at once (<c>parallel</c>); a command with no method answers 104.</summary>
+    /// <summary>
+    /// Each command through its method, in order or all at once (<c>parallel</c>); a command with no method answers 104.
+    /// More than <c>api_batch_max_commands</c> is INVALID_ARGUMENT before any runs, as the HTTP generations' 400.
+    /// </summary>
     public override async Task<BatchResponse> Batch(BatchRequest request, ServerCallContext context)
     {
+        if (request.Commands.Count > options.ApiBatchMaxCommands)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"too many commands: {request.Commands.Count} in one batch, at most {options.ApiBatchMaxCommands}"));
+        }
+
         // Replies carry their errors whatever the error mode: one failed command does not fail the batch.
         InBatch.Value = true;
         var replies = request.Parallel

@@ -27,8 +27,11 @@ public sealed class GrpcApiListener(CentrifugoOptions options, ServerApi api, No
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(api);
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddGrpc(o => o.Interceptors.Add<ApiKeyInterceptor>(options.ApiKey, options.ApiInsecure));
+        builder.Services.AddSingleton(options);
+        // A message as large as an HTTP generation's body, not gRPC's 4 MB.
+        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = options.ApiMaxBodySize);
         app = builder.Build();
+        GrpcApiKey.Require(app, options.ApiKey, options.ApiInsecure);
         app.MapGrpcService<CentrifugoApiService>();
         await app.StartAsync(cancellationToken);
         Url = new Uri(app.Urls.First());

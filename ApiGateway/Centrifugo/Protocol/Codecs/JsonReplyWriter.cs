@@ -7,7 +7,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 
 /// <summary>
 /// Writes results and pushes as JSON, for both JSON generations (they differ only in the envelope).
-/// Payloads (<c>data</c>, <c>info</c>) are raw JSON copied as they are; default values are left out.
+/// Payloads (<c>data</c>, <c>info</c>) are raw JSON copied as they are, line ends aside; default values are left out.
 /// </summary>
 internal static class JsonReplyWriter
 {
@@ -321,7 +321,36 @@ internal static class JsonReplyWriter
         if (!json.IsEmpty)
         {
             w.WritePropertyName(name);
-            w.WriteRawValue(json.Span, skipInputValidation: true);
+            WriteStored(w, json.Span);
+        }
+    }
+
+    /// <summary>
+    /// Writes stored JSON (publication data, info) as it is but for its line ends, which become spaces. JSON frames are
+    /// newline-separated and SSE events line-based: a line end in a payload (whitespace between tokens, since JSON has
+    /// none inside strings) split the frame, and the SDKs dropped every JSON subscriber on the half they could not
+    /// parse, again on each recovery of that publication.
+    /// </summary>
+    public static void WriteStored(Utf8JsonWriter w, ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+        {
+            w.WriteRawValue(json, skipInputValidation: true);
+            return;
+        }
+
+        var copy = ArrayPool<byte>.Shared.Rent(json.Length);
+        try
+        {
+            var spaced = copy.AsSpan(0, json.Length);
+            json.CopyTo(spaced);
+            spaced.Replace((byte)'\n', (byte)' ');
+            spaced.Replace((byte)'\r', (byte)' ');
+            w.WriteRawValue(spaced, skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 }

@@ -276,7 +276,7 @@ public sealed class V1JsonCodec : IClientCodec
         w.WriteString("timestamp", (publication.Time / 1000).ToString(CultureInfo.InvariantCulture));
         w.WriteString("channel", channel);
         w.WritePropertyName("data");
-        w.WriteRawValue(publication.Data.IsEmpty ? "null"u8 : publication.Data.Span, skipInputValidation: true);
+        JsonReplyWriter.WriteStored(w, publication.Data.IsEmpty ? "null"u8 : publication.Data.Span);
         if (publication.Info is { } info)
         {
             w.WriteString("client", info.Client);
@@ -318,7 +318,7 @@ public sealed class V1JsonCodec : IClientCodec
     private static void WriteRawOrNull(Utf8JsonWriter w, string name, ByteString json)
     {
         w.WritePropertyName(name);
-        w.WriteRawValue(json.IsEmpty ? "null"u8 : json.Span, skipInputValidation: true);
+        JsonReplyWriter.WriteStored(w, json.IsEmpty ? "null"u8 : json.Span);
     }
 
     private static string String(JsonElement json, string name) =>

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Switchboard.ApiGateway.Centrifugo.Api.Grpc.Messages;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Security;
+
+/// <summary>
+/// The gRPC server API (<c>--grpc_api</c>) under the limits of the HTTP generations: nothing of a request without the
+/// key is read, a message is at most <c>api_max_body_size</c>, a batch at most <c>api_batch_max_commands</c>.
+/// </summary>
+public sealed class HostileGrpcApiTests(HostileGrpcApiTests.Fixture fixture) : IClassFixture<HostileGrpcApiTests.Fixture>
+{
+    private const string Key = "hostile-grpc-key";
+    private const int MaxBodySize = 64 * 1024;
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public GatewayHost Gateway { get; private set; } = null!;
+
+        public GrpcChannel Channel { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            var port = FreePort.Next();
+            Gateway = await GatewayHost.StartAsync(extraArgs:
+                ["--grpc_api", "--grpc_api_port", port.ToString(CultureInfo.InvariantCulture), "--api_key", Key, "--api_max_body_size", MaxBodySize.ToString(CultureInfo.InvariantCulture)]);
+            // The client's own limit is lifted so that the server's is the one met.
+            Channel = GrpcChannel.ForAddress($"http://localhost:{port}", new GrpcChannelOptions { MaxSendMessageSize = null });
+        }
+
+        public async Task DisposeAsync()
+        {
+            Channel.Dispose();
+            await Gateway.DisposeAsync();
+        }
+    }
+
+    private CentrifugoApi.CentrifugoApiClient Api => new(fixture.Channel);
+
+    private static Metadata Auth => new() { { "authorization", "apikey " + Key } };
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("apikey wrong")]
+    public async Task ARequestWithoutTheKeyIsRefusedBeforeItsMessageIsRead(string? authorization)
+    {
+        // Over gRPC's own 4 MB limit: a server that read the message first would answer RESOURCE_EXHAUSTED.
+        var headers = authorization is null ? new Metadata() : new Metadata { { "authorization", authorization } };
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Api.PublishAsync(Publish("chat:grpc-nokey", 5 * 1024 * 1024), headers));
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task AMessageOverApiMaxBodySizeIsRefused()
+    {
+        var channel = "chat:grpc-big-" + Guid.NewGuid().ToString("N")[..6];
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Api.PublishAsync(Publish(channel, MaxBodySize + 1024), Auth));
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+
+        Assert.Null((await Api.PublishAsync(Publish(channel, MaxBodySize - 1024), Auth)).Error);
+        Assert.Single((await Api.HistoryAsync(new HistoryRequest { Channel = channel, Limit = -1 }, Auth)).Result.Publications);
+    }
+
+    [Fact]
+    public async Task ABatchOverApiBatchMaxCommandsIsRefusedBeforeAnyCommandRuns()
+    {
+        var channel = "chat:grpc-batch-" + Guid.NewGuid().ToString("N")[..6];
+        var batch = new BatchRequest { Parallel = true };
+        batch.Commands.Add(Enumerable.Range(0, 1001).Select(_ => new Command { Publish = Publish(channel, 2) }));
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Api.BatchAsync(batch, Auth));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Empty((await Api.HistoryAsync(new HistoryRequest { Channel = channel, Limit = -1 }, Auth)).Result.Publications);
+
+        batch.Commands.RemoveAt(0);
+        var replies = (await Api.BatchAsync(batch, Auth)).Replies;
+        Assert.Equal(1000, replies.Count);
+        Assert.All(replies, reply => Assert.Null(reply.Error));
+    }
+
+    /// <summary>A publication whose JSON data is a string of about <paramref name="size"/> bytes.</summary>
+    private static PublishRequest Publish(string channel, int size) =>
+        new() { Channel = channel, Data = ByteString.CopyFrom(Encoding.UTF8.GetBytes("\"" + new string('x', Math.Max(0, size - 2)) + "\"")) };
+}
