@@ -43,7 +43,8 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
         connection.Transport.Input.AdvanceTo(end);
         try
         {
-            await connection.Transport.Output.WriteAsync(head.Response(subprotocol), connection.ConnectionClosed);
+            head.WriteResponse(connection.Transport.Output, subprotocol);
+            await connection.Transport.Output.FlushAsync(connection.ConnectionClosed);
             // Data frames go straight into the connection's pipe, the WebSocket's own frames in turn with them.
             var output = ConnectionOutput.Over(connection.Transport.Output);
             using var socket = WebSocket.CreateFromStream(output.Guard(new DuplexPipeStream(connection.Transport)), new WebSocketCreationOptions

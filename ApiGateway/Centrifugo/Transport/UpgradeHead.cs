@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 
 namespace Switchboard.ApiGateway.Centrifugo.Transport;
 
@@ -20,6 +22,9 @@ internal sealed record UpgradeHead(string Key, string Host, string? Origin, IRea
 
     /// <summary>Most header fields taken here (Kestrel's default limit).</summary>
     private const int MaxFields = 100;
+
+    /// <summary>Characters of a <c>Sec-WebSocket-Key</c>: 16 bytes in base64.</summary>
+    private const int KeyLength = 24;
 
     private static ReadOnlySpan<byte> End => "\r\n\r\n"u8;
 
@@ -55,7 +60,7 @@ internal sealed record UpgradeHead(string Key, string Host, string? Origin, IRea
             }
         }
 
-        return Parse(Encoding.ASCII.GetString(bytes));
+        return Parse(bytes);
     }
 
     private static bool StartsWith(ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> prefix)
@@ -65,91 +70,149 @@ internal sealed record UpgradeHead(string Key, string Host, string? Origin, IRea
         return first.SequenceEqual(prefix);
     }
 
-    private static UpgradeHead? Parse(string head)
+    /// <summary>Parsed in place (every connection passes here): strings only for what the upgrade keeps.</summary>
+    private static UpgradeHead? Parse(ReadOnlySpan<byte> head)
     {
-        var lines = head.Split("\r\n");
-        if (lines.Length - 1 > MaxFields || lines.Any(line => line.Contains('\r') || line.Contains('\n')) || ParseRequestLine(lines[0]) is not { } formatProtobuf)
+        // CR and LF only together, as line ends: a lone one is not the plain form.
+        var lineEnds = head.Count("\r\n"u8);
+        if (head.Count((byte)'\r') != lineEnds || head.Count((byte)'\n') != lineEnds)
         {
             return null;
         }
 
-        var hosts = 0;
-        var connectionUpgrade = false;
-        string? host = null, origin = null, upgrade = null, version = null, key = null;
-        var subprotocols = new List<string>();
-        foreach (var line in lines.AsSpan(1))
+        bool? formatProtobuf = null;
+        int hosts = 0, fields = 0;
+        bool connectionUpgrade = false, hasOrigin = false, hasUpgrade = false, hasVersion = false, hasKey = false;
+        ReadOnlySpan<byte> host = default, origin = default, upgrade = default, version = default, key = default;
+        List<string>? subprotocols = null;
+        foreach (var range in head.Split("\r\n"u8))
         {
-            var colon = line.IndexOf(':');
-            if (colon <= 0 || !IsToken(line.AsSpan(0, colon)))
+            var line = head[range];
+            if (formatProtobuf is null)
+            {
+                if ((formatProtobuf = ParseRequestLine(line)) is null)
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            var colon = line.IndexOf((byte)':');
+            if (++fields > MaxFields || colon <= 0 || !IsToken(line[..colon]))
             {
                 return null;
             }
 
-            var value = line[(colon + 1)..].Trim(' ', '\t');
-            switch (line[..colon].ToLowerInvariant())
+            var name = line[..colon];
+            var value = line[(colon + 1)..].Trim(" \t"u8);
+            if (Ascii.EqualsIgnoreCase(name, "host"u8))
             {
-                case "host":
-                    hosts++;
-                    host = value;
-                    break;
-                case "origin" when origin is null:
-                    origin = value;
-                    break;
-                case "connection":
-                    connectionUpgrade |= value.Split(',', StringSplitOptions.TrimEntries).Contains("upgrade", StringComparer.OrdinalIgnoreCase);
-                    break;
-                case "upgrade" when upgrade is null:
-                    upgrade = value;
-                    break;
-                case "sec-websocket-version" when version is null:
-                    version = value;
-                    break;
-                case "sec-websocket-key" when key is null:
-                    key = value;
-                    break;
-                case "sec-websocket-protocol":
-                    subprotocols.AddRange(value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-                    break;
-                case "origin" or "upgrade" or "sec-websocket-version" or "sec-websocket-key" or "content-length" or "transfer-encoding":
-                    // Repeated, or a body on the upgrade: unusual.
-                    return null;
+                hosts++;
+                host = value;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "connection"u8))
+            {
+                foreach (var item in value.Split((byte)','))
+                {
+                    connectionUpgrade |= Ascii.EqualsIgnoreCase(value[item].Trim(" \t"u8), "upgrade"u8);
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "sec-websocket-protocol"u8))
+            {
+                foreach (var item in value.Split((byte)','))
+                {
+                    if (value[item].Trim(" \t"u8) is { IsEmpty: false } protocol)
+                    {
+                        (subprotocols ??= []).Add(Subprotocol(protocol));
+                    }
+                }
+            }
+            else if (!(TryFirst(name, "origin"u8, value, ref hasOrigin, ref origin) && TryFirst(name, "upgrade"u8, value, ref hasUpgrade, ref upgrade)
+                && TryFirst(name, "sec-websocket-version"u8, value, ref hasVersion, ref version) && TryFirst(name, "sec-websocket-key"u8, value, ref hasKey, ref key))
+                || Ascii.EqualsIgnoreCase(name, "content-length"u8) || Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8))
+            {
+                // Repeated, or a body on the upgrade: unusual.
+                return null;
             }
         }
 
-        var plain = hosts == 1 && IsPlainHost(host!) && connectionUpgrade && "websocket".Equals(upgrade, StringComparison.OrdinalIgnoreCase) && version == "13" && IsKey(key);
-        return plain ? new UpgradeHead(key!, host!, origin, subprotocols, formatProtobuf) : null;
+        var plain = hosts == 1 && IsPlainHost(host) && connectionUpgrade && Ascii.EqualsIgnoreCase(upgrade, "websocket"u8) && version.SequenceEqual("13"u8) && IsKey(key);
+        return plain
+            ? new UpgradeHead(Encoding.ASCII.GetString(key), Encoding.ASCII.GetString(host), hasOrigin ? Encoding.ASCII.GetString(origin) : null, subprotocols ?? [], formatProtobuf!.Value)
+            : null;
     }
 
-    /// <summary>Whether the query says <c>format=protobuf</c> (once, as the HTTP path reads it); null when the line is not the plain form.</summary>
-    private static bool? ParseRequestLine(string line)
+    /// <summary>False when <paramref name="name"/> is <paramref name="field"/> seen before; its first value is kept.</summary>
+    private static bool TryFirst(scoped ReadOnlySpan<byte> name, scoped ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, ref bool seen, ref ReadOnlySpan<byte> kept)
     {
-        const string suffix = " HTTP/1.1";
-        if (!line.EndsWith(suffix, StringComparison.Ordinal))
+        if (!Ascii.EqualsIgnoreCase(name, field))
+        {
+            return true;
+        }
+
+        if (seen)
+        {
+            return false;
+        }
+
+        seen = true;
+        kept = value;
+        return true;
+    }
+
+    /// <summary>The subprotocols this server speaks as their constants, others as read.</summary>
+    private static string Subprotocol(ReadOnlySpan<byte> name) =>
+        Ascii.Equals(name, ClientCodecs.JsonSubprotocol) ? ClientCodecs.JsonSubprotocol
+        : Ascii.Equals(name, ClientCodecs.ProtobufSubprotocol) ? ClientCodecs.ProtobufSubprotocol
+        : Encoding.ASCII.GetString(name);
+
+    /// <summary>Whether the query says <c>format=protobuf</c> (once, as the HTTP path reads it); null when the line is not the plain form.</summary>
+    private static bool? ParseRequestLine(ReadOnlySpan<byte> line)
+    {
+        var suffix = " HTTP/1.1"u8;
+        if (!line.EndsWith(suffix))
         {
             return null;
         }
 
+        // "GET " is there: the head starts with it.
         var target = line[4..^suffix.Length];
-        var question = target.IndexOf('?');
+        var question = target.IndexOf((byte)'?');
         var path = question < 0 ? target : target[..question];
-        if (path != WebSocketEndpoint.Path || target.AsSpan().IndexOfAny(" \t#%+") >= 0)
+        if (!Ascii.Equals(path, WebSocketEndpoint.Path) || target.IndexOfAny(" \t#%+"u8) >= 0)
         {
             // Escapes, fragments or another path: the HTTP pipeline decodes and routes them.
             return null;
         }
 
-        var formats = question < 0 ? [] : target[(question + 1)..].Split('&')
-            .Where(pair => pair.Split('=', 2)[0].Equals("format", StringComparison.OrdinalIgnoreCase))
-            .Select(pair => pair.Split('=', 2) is [_, var value] ? value : "")
-            .ToArray();
-        return formats is ["protobuf"];
+        if (question < 0)
+        {
+            return false;
+        }
+
+        var query = target[(question + 1)..];
+        var formats = 0;
+        var protobuf = false;
+        foreach (var range in query.Split((byte)'&'))
+        {
+            var pair = query[range];
+            var equals = pair.IndexOf((byte)'=');
+            if (Ascii.EqualsIgnoreCase(equals < 0 ? pair : pair[..equals], "format"u8))
+            {
+                formats++;
+                protobuf = equals >= 0 && pair[(equals + 1)..].SequenceEqual("protobuf"u8);
+            }
+        }
+
+        return formats == 1 && protobuf;
     }
 
-    private static bool IsToken(ReadOnlySpan<char> name)
+    private static bool IsToken(ReadOnlySpan<byte> name)
     {
         foreach (var c in name)
         {
-            if (!char.IsAsciiLetterOrDigit(c) && !"!#$%&'*+-.^_`|~".Contains(c))
+            if (!char.IsAsciiLetterOrDigit((char)c) && "!#$%&'*+-.^_`|~"u8.IndexOf(c) < 0)
             {
                 return false;
             }
@@ -159,20 +222,53 @@ internal sealed record UpgradeHead(string Key, string Host, string? Origin, IRea
     }
 
     /// <summary>A host name or address and port in the plainest characters; anything else is Kestrel's to validate.</summary>
-    private static bool IsPlainHost(string host) => host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '[' or ']');
-
-    /// <summary>A <c>Sec-WebSocket-Key</c>: 16 bytes in base64 (RFC 6455 4.2.1).</summary>
-    private static bool IsKey(string? key)
+    private static bool IsPlainHost(ReadOnlySpan<byte> host)
     {
-        Span<byte> nonce = stackalloc byte[16];
-        return key is { Length: 24 } && Convert.TryFromBase64String(key, nonce, out var written) && written == 16;
+        foreach (var c in host)
+        {
+            if (!char.IsAsciiLetterOrDigit((char)c) && c is not ((byte)'.' or (byte)'-' or (byte)'_' or (byte)':' or (byte)'[' or (byte)']'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
-    /// <summary>The handshake's answer: 101 with <c>Sec-WebSocket-Accept</c> and the chosen subprotocol, if any.</summary>
-    public byte[] Response(string? subprotocol)
+    /// <summary>A <c>Sec-WebSocket-Key</c>: 16 bytes in base64 (RFC 6455 4.2.1), decoded as Kestrel's path checks it.</summary>
+    private static bool IsKey(ReadOnlySpan<byte> key)
     {
-        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(Key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-        var protocol = subprotocol is null ? "" : $"Sec-WebSocket-Protocol: {subprotocol}\r\n";
-        return Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n{protocol}\r\n");
+        Span<char> chars = stackalloc char[KeyLength];
+        Span<byte> nonce = stackalloc byte[16];
+        return key.Length == KeyLength && Ascii.ToUtf16(key, chars, out _) == OperationStatus.Done
+            && Convert.TryFromBase64Chars(chars, nonce, out var written) && written == 16;
+    }
+
+    /// <summary>
+    /// Writes the handshake's answer into <paramref name="output"/> (the caller flushes): 101 with
+    /// <c>Sec-WebSocket-Accept</c> and the chosen subprotocol, if any.
+    /// </summary>
+    public void WriteResponse(IBufferWriter<byte> output, string? subprotocol)
+    {
+        var magic = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
+        Span<byte> keyed = stackalloc byte[KeyLength + magic.Length];
+        Encoding.ASCII.GetBytes(Key, keyed);
+        magic.CopyTo(keyed[KeyLength..]);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(keyed, hash);
+        Span<byte> accept = stackalloc byte[Base64.GetMaxEncodedToUtf8Length(SHA1.HashSizeInBytes)];
+        Base64.EncodeToUtf8(hash, accept, out _, out _);
+
+        output.Write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: "u8);
+        output.Write(accept);
+        output.Write("\r\n"u8);
+        if (subprotocol is not null)
+        {
+            output.Write("Sec-WebSocket-Protocol: "u8);
+            Encoding.ASCII.GetBytes(subprotocol, output);
+            output.Write("\r\n"u8);
+        }
+
+        output.Write("\r\n"u8);
     }
 }
