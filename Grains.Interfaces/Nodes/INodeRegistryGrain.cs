@@ -17,9 +17,6 @@ public interface INodeRegistryGrain : IGrainWithStringKey
     /// <summary>The live nodes' observers by node id.</summary>
     Task<IReadOnlyDictionary<string, INodeObserver>> GetObservers();
 
-    /// <summary>The observer of one live node, or null when the registry does not know it (any more).</summary>
-    Task<INodeObserver?> GetObserver(string nodeId);
-
     /// <summary>
     /// False for a node that expired or left, and for one the registry has not heard of although every live node
     /// has reported to it since it was activated (node ids are per process, so that node is gone). A node not heard

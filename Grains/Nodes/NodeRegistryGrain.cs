@@ -61,12 +61,6 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
         return Task.FromResult<IReadOnlyDictionary<string, INodeObserver>>(nodes.ToDictionary(n => n.Key, n => n.Value.Observer, StringComparer.Ordinal));
     }
 
-    public Task<INodeObserver?> GetObserver(string nodeId)
-    {
-        Sweep();
-        return Task.FromResult(nodes.TryGetValue(nodeId, out var entry) ? entry.Observer : null);
-    }
-
     public Task<bool> IsAlive(string nodeId)
     {
         Sweep();

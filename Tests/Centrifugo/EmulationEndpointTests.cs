@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
+using Switchboard.Nodes;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
@@ -15,7 +19,9 @@ public sealed class EmulationEndpointTests(EmulationEndpointTests.Fixture fixtur
     {
         public GatewayHost Gateway { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Gateway = await GatewayHost.StartAsync();
+        public RegistryLookups Lookups { get; } = new();
+
+        public async Task InitializeAsync() => Gateway = await GatewayHost.StartAsync(configure: b => b.Services.AddSingleton<IIncomingGrainCallFilter>(Lookups));
 
         public async Task DisposeAsync() => await Gateway.DisposeAsync();
     }
@@ -71,6 +77,28 @@ public sealed class EmulationEndpointTests(EmulationEndpointTests.Fixture fixtur
         Assert.Equal("""{"id":2,"ping":{}}""", await reader.ReadLineAsync());
     }
 
+    /// <summary>
+    /// The endpoint is anonymous and the registry one grain for the whole cluster: made-up node ids cost the registry at
+    /// most one read per <see cref="EmulationRouter.LookupPeriod"/>, not one per post (before: 300 reads for 300 posts).
+    /// </summary>
+    [Fact]
+    public async Task AFloodOfUnknownNodesReadsTheRegistryAtMostOncePerLookupPeriod()
+    {
+        const int posts = 300;
+        var before = fixture.Lookups.Count;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < posts; i++)
+        {
+            var request = new EmulationRequest { Node = Guid.NewGuid().ToString("N"), Session = "s", Data = ByteString.CopyFromUtf8("""{"id":2,"ping":{}}""") };
+            Assert.Equal(HttpStatusCode.NotFound, await Post("/emulation", request.ToByteArray(), "application/octet-stream"));
+        }
+
+        // A read may start at the flood's start and once in each whole period after it.
+        var allowed = (int)(clock.Elapsed / EmulationRouter.LookupPeriod) + 1;
+        var reads = fixture.Lookups.Count - before;
+        Assert.True(reads <= allowed, $"{reads} registry reads for {posts} posts in {clock.Elapsed}, at most {allowed} expected");
+    }
+
     [Fact]
     public async Task AStreamWithoutAConnectCommandGets400AndAGarbageOneIsClosedWithADisconnectPush()
     {
@@ -82,5 +110,23 @@ public sealed class EmulationEndpointTests(EmulationEndpointTests.Fixture fixtur
         using var response = await Http.SendAsync(garbage);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"code\":3501", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Counts the node registry's observer reads (the calls the emulation endpoint makes).</summary>
+    public sealed class RegistryLookups : IIncomingGrainCallFilter
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.DeclaringType == typeof(INodeRegistryGrain) && context.InterfaceMethod.Name == nameof(INodeRegistryGrain.GetObservers))
+            {
+                Interlocked.Increment(ref count);
+            }
+
+            return context.Invoke();
+        }
     }
 }

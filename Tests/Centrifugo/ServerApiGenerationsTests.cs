@@ -111,6 +111,23 @@ public sealed class ServerApiGenerationsTests(ServerApiAuthTests.KeyedGateway fi
         Assert.Single(history[0].GetProperty("result").GetProperty("publications").EnumerateArray());
     }
 
+    /// <summary>
+    /// Stored data keeps the line ends a publisher sent between its tokens (a pretty-printed v4-v6 body here); the
+    /// reply lines of the v2/v3 API must not split on them, or cent reads a half reply as a line.
+    /// </summary>
+    [Fact]
+    public async Task StoredLineEndsDoNotSplitReplyLines()
+    {
+        var channel = Unique("chat:crlf-");
+        using var published = await Post("/api/publish", "{\"channel\":\"" + channel + "\",\"data\":{\"a\":\r\n\n[1,\n2]\n}}");
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+
+        var replies = await Cent(
+            $$$$"""{"method": "history", "params": {"channel": "{{{{channel}}}}"}}""",
+            $$$$"""{"method": "history", "params": {"channel": "{{{{channel}}}}", "limit": 10}}""");
+        Assert.All(replies, r => Assert.Equal("""{"a":[1,2]}""", JsonSerializer.Serialize(Assert.Single(r.GetProperty("result").GetProperty("publications").EnumerateArray()).GetProperty("data"))));
+    }
+
     [Fact]
     public async Task MethodRoutesAnswerCentrifugoV5Shapes()
     {

@@ -3,7 +3,10 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Conversations;
 
-/// <summary>Redis, 2 silos and 2 gateways as real processes, the Rasa API on with a token and the test domain loaded.</summary>
+/// <summary>
+/// Redis, 2 silos and 2 gateways as real processes, the Rasa API on with a token and the test domain loaded, client
+/// tokens signed with <see cref="GatewayHost.Secret"/>.
+/// </summary>
 public sealed class ConversationClusterFixture : IAsyncLifetime
 {
     public const string Token = "cluster-token";
@@ -16,7 +19,7 @@ public sealed class ConversationClusterFixture : IAsyncLifetime
     {
         Cluster = await LocalCluster.StartAsync(new LocalClusterOptions
         {
-            GatewayArgs = ["--enable-api", "--auth-token", Token, "-m", TestDomain.Write()],
+            GatewayArgs = ["--enable-api", "--auth-token", Token, "-m", TestDomain.Write(), "--secret", GatewayHost.Secret],
         });
         Gateways = Cluster.Gateways.Select(g => new HttpClient { BaseAddress = g.BaseUrl, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
         foreach (var gateway in Gateways)

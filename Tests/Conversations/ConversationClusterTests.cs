@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Switchboard.ApiGateway.Conversations;
+using Switchboard.Tests.Centrifugo;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Conversations;
 
 /// <summary>
 /// Trackers on a real Redis-backed cluster (2 silos, 2 gateways, processes): concurrent appends through both
-/// gateways, survival of every silo's restart, and constant Redis writes per append.
+/// gateways, survival of every silo's restart (with the real-time user's mark), and constant Redis writes per append.
 /// </summary>
 [Collection(Switchboard.Tests.Cluster.ProcessCollection.Name)]
 public sealed class ConversationClusterTests(ConversationClusterFixture fixture) : IClassFixture<ConversationClusterFixture>
@@ -48,13 +50,26 @@ public sealed class ConversationClusterTests(ConversationClusterFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Every silo is killed (nothing is saved on the way out) and the tracker comes back on new ones from Redis: its
+    /// events, and the mark of a real-time user having talked in it, which keeps the anonymous webhooks out.
+    /// </summary>
     [Fact]
-    public async Task ATrackerSurvivesTheRestartOfEverySilo()
+    public async Task ATrackerAndItsRealtimeUserMarkSurviveTheRestartOfEverySilo()
     {
-        var path = "/conversations/" + Uri.EscapeDataString("persist#" + Guid.NewGuid().ToString("N")[..8]);
+        var id = "persist#" + Guid.NewGuid().ToString("N")[..8];
+        var path = "/conversations/" + Uri.EscapeDataString(id);
         var gateway = fixture.Gateways[0];
         await Post(gateway, $"{path}/tracker/events", """[{"event":"slot","name":"name","value":"Ann"},{"event":"pause"}]""");
-        await Post(gateway, "/webhooks/rest/webhook", $$"""{"sender":"{{Uri.UnescapeDataString(path["/conversations/".Length..])}}","message":"/greet"}""");
+        await Post(gateway, "/webhooks/rest/webhook", $$"""{"sender":"{{id}}","message":"/greet"}""");
+        var (user, _) = await ProtocolClient.Connect(fixture.Cluster.Gateways[1].WebSocketUrl, GatewayHost.Token(id));
+        await using (user)
+        {
+            var reply = await user.Call("rpc", new JsonObject { ["method"] = ConversationRpcHandler.MethodName, ["data"] = new JsonObject { ["message"] = "/goodbye" } });
+            Assert.False(reply.TryGetProperty("error", out var error), error.ToString());
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await Webhook(gateway, id));
         var before = await Tracker(gateway, path);
 
         foreach (var silo in fixture.Cluster.Silos.ToList())
@@ -78,8 +93,15 @@ public sealed class ConversationClusterTests(ConversationClusterFixture fixture)
         Assert.Equal(before!.ToJsonString(), after!.ToJsonString());
         Assert.Equal("Ann", (string?)after["slots"]!["name"]);
         Assert.True((bool)after["paused"]!);
-        // Session start (3), the two appended events, and the user message, which a paused conversation does not answer.
-        Assert.Equal(3 + 2 + 1, after["events"]!.AsArray().Count);
+        // Session start (3), the two appended events, and the two user messages, which a paused conversation does not answer.
+        Assert.Equal(3 + 2 + 2, after["events"]!.AsArray().Count);
+        Assert.All(await Task.WhenAll(fixture.Gateways.Select(g => Webhook(g, id))), status => Assert.Equal(HttpStatusCode.Forbidden, status));
+    }
+
+    private static async Task<HttpStatusCode> Webhook(HttpClient gateway, string sender)
+    {
+        using var response = await gateway.PostAsync("/webhooks/rest/webhook", new StringContent($$"""{"sender":"{{sender}}","message":"/greet"}"""));
+        return response.StatusCode;
     }
 
     [Fact]

@@ -79,6 +79,11 @@ public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixtu
         Keyed("v4 publish, an escaped lone surrogate in a key", "/api/publish", 400, Utf8("""{"chan\udc00nel":"chat:x","data":1}""")),
         Keyed("v4 publish, a body over api_max_body_size", "/api/publish", 413, Bytes(2 * 1024 * 1024, (byte)' ')),
         Keyed("v4 batch of 1,001 commands", "/api/batch", 400, Utf8("{\"commands\":[" + string.Join(',', Enumerable.Repeat("""{"info":{}}""", 1001)) + "]}")),
+        Keyed("v4 broadcast to 1,001 channels", "/api/broadcast", 400, Utf8("{\"channels\":" + Channels(1001) + ",\"data\":1}")),
+        Keyed("v4 broadcast to 1,000 channels", "/api/broadcast", 200, Utf8("{\"channels\":" + Channels(1000) + ",\"data\":1}")),
+        Keyed("v4 batch of 2 broadcasts to 600 channels each", "/api/batch", 400, Utf8("{\"commands\":[" + string.Join(',', Enumerable.Repeat("{\"broadcast\":{\"channels\":" + Channels(600) + ",\"data\":1}}", 2)) + "]}")),
+        Keyed("v2 broadcast line to 1,001 channels", "/api", 400, Utf8("{\"method\":\"broadcast\",\"params\":{\"channels\":" + Channels(1001) + ",\"data\":1}}")),
+        Keyed("v2 2 broadcast lines to 600 channels each", "/api", 400, Utf8(string.Join('\n', Enumerable.Repeat("{\"method\":\"broadcast\",\"params\":{\"channels\":" + Channels(600) + ",\"data\":1}}", 2)))),
         Keyed("v4 publish, data 100 levels deep", "/api/publish", 400, Utf8("""{"channel":"chat:x","data":""" + new string('[', 100) + new string(']', 100) + "}")),
         Keyed("v2 command with an escaped lone surrogate", "/api", 400, Utf8("""{"method":"publish","params":{"channel":"chat:\ud800","data":1}}""")),
         Keyed("v2 1,001 command lines", "/api", 400, Utf8(string.Join('\n', Enumerable.Repeat("""{"method":"info","params":{}}""", 1001)))),
@@ -129,6 +134,9 @@ public sealed class HostileApiTests(HostileApiTests.Target target) : IClassFixtu
         new(name, "POST", path, status) { Body = body, Headers = [("X-API-Key", ApiKey)] };
 
     private static byte[] Batch(int count, string command) => Utf8("[" + string.Join(',', Enumerable.Repeat(command, count)) + "]");
+
+    /// <summary>A JSON array of <paramref name="count"/> channel names.</summary>
+    private static string Channels(int count) => "[" + string.Join(',', Enumerable.Range(0, count).Select(i => "\"c" + i + "\"")) + "]";
 
     private static byte[] Bytes(int count, byte value) => Enumerable.Repeat(value, count).ToArray();
 

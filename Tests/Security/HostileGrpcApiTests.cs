@@ -81,6 +81,32 @@ public sealed class HostileGrpcApiTests(HostileGrpcApiTests.Fixture fixture) : I
         Assert.All(replies, reply => Assert.Null(reply.Error));
     }
 
+    /// <summary>A broadcast publishes to each of its channels: they count against <c>api_batch_max_commands</c> alone and in a batch.</summary>
+    [Fact]
+    public async Task ABroadcastCountsItsChannelsAgainstApiBatchMaxCommands()
+    {
+        var prefix = "chat:grpc-fan-" + Guid.NewGuid().ToString("N")[..6] + "-";
+        BroadcastRequest Broadcast(int channels)
+        {
+            var request = new BroadcastRequest { Data = ByteString.CopyFromUtf8("1") };
+            request.Channels.Add(Enumerable.Range(0, channels).Select(i => prefix + i));
+            return request;
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Api.BroadcastAsync(Broadcast(1001), Auth));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var batch = new BatchRequest { Parallel = true };
+        batch.Commands.Add(Enumerable.Range(0, 2).Select(_ => new Command { Broadcast = Broadcast(600) }));
+        refused = await Assert.ThrowsAsync<RpcException>(async () => await Api.BatchAsync(batch, Auth));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Empty((await Api.HistoryAsync(new HistoryRequest { Channel = prefix + 0, Limit = -1 }, Auth)).Result.Publications);
+
+        var broadcast = await Api.BroadcastAsync(Broadcast(1000), Auth);
+        Assert.Null(broadcast.Error);
+        Assert.Equal(1000, broadcast.Result.Responses.Count);
+        Assert.Single((await Api.HistoryAsync(new HistoryRequest { Channel = prefix + 999, Limit = -1 }, Auth)).Result.Publications);
+    }
+
     /// <summary>A publication whose JSON data is a string of about <paramref name="size"/> bytes.</summary>
     private static PublishRequest Publish(string channel, int size) =>
         new() { Channel = channel, Data = ByteString.CopyFrom(Encoding.UTF8.GetBytes("\"" + new string('x', Math.Max(0, size - 2)) + "\"")) };

@@ -22,8 +22,16 @@ public sealed class CentrifugoApiService(ServerApi api, CentrifugoOptions option
     public override Task<PublishResponse> Publish(PublishRequest request, ServerCallContext context) =>
         Serve(context, "publish", async () => PublishOf(await PublishResult(request.Channel, request.Data, request.SkipHistory)));
 
-    public override Task<BroadcastResponse> Broadcast(BroadcastRequest request, ServerCallContext context) =>
-        Serve(context, "broadcast", () => BroadcastOf(request));
+    /// <summary>More channels than <c>api_batch_max_commands</c> is INVALID_ARGUMENT, as a batch of that many publishes.</summary>
+    public override Task<BroadcastResponse> Broadcast(BroadcastRequest request, ServerCallContext context)
+    {
+        if (request.Channels.Count > options.ApiBatchMaxCommands)
+        {
+            throw TooMany(request.Channels.Count);
+        }
+
+        return Serve(context, "broadcast", () => BroadcastOf(request));
+    }
 
     public override Task<SubscribeResponse> Subscribe(SubscribeRequest request, ServerCallContext context) =>
         Serve(context, "subscribe", async () => new SubscribeResponse
@@ -156,13 +164,15 @@ public sealed class CentrifugoApiService(ServerApi api, CentrifugoOptions option
 
     /// <summary>
     /// Each command through its method, in order or all at once (<c>parallel</c>); a command with no method answers 104.
-    /// More than <c>api_batch_max_commands</c> is INVALID_ARGUMENT before any runs, as the HTTP generations' 400.
+    /// More than <c>api_batch_max_commands</c> (a broadcast counting once per channel) is INVALID_ARGUMENT before any
+    /// runs, as the HTTP generations' 400.
     /// </summary>
     public override async Task<BatchResponse> Batch(BatchRequest request, ServerCallContext context)
     {
-        if (request.Commands.Count > options.ApiBatchMaxCommands)
+        var publishes = request.Commands.Sum(c => c.Broadcast is { } broadcast ? Math.Max(1, broadcast.Channels.Count) : 1);
+        if (publishes > options.ApiBatchMaxCommands)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"too many commands: {request.Commands.Count} in one batch, at most {options.ApiBatchMaxCommands}"));
+            throw TooMany(publishes);
         }
 
         // Replies carry their errors whatever the error mode: one failed command does not fail the batch.
@@ -174,6 +184,9 @@ public sealed class CentrifugoApiService(ServerApi api, CentrifugoOptions option
         response.Replies.Add(replies);
         return response;
     }
+
+    private RpcException TooMany(int publishes) => new(new Status(StatusCode.InvalidArgument,
+        $"too many commands: {publishes} in one request (a broadcast counts once per channel), at most {options.ApiBatchMaxCommands} (api_batch_max_commands)"));
 
     private async Task<Reply> Execute(Command command, ServerCallContext context) => command switch
     {

@@ -8,7 +8,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Api.Http;
 /// <summary>
 /// <c>POST /api</c> of Centrifugo v2/v3 (still served by v4-v6): one <c>{"id"?,"method","params"}</c> command per line
 /// (method by name, or by its number in Centrifugo's list), one <c>{"id"?,"result"|"error"}</c> reply per line, in order.
-/// A line that is not a command object is a 400 for the whole request, before any command runs.
+/// A line that is not a command object is a 400 for the whole request, before any command runs, as are more commands
+/// than <c>api_batch_max_commands</c> (a broadcast counting once per channel).
 /// </summary>
 public sealed class CommandApiEndpoint(CentrifugoOptions options, JsonApi json)
 {
@@ -31,7 +32,7 @@ public sealed class CommandApiEndpoint(CentrifugoOptions options, JsonApi json)
         var lines = new List<(uint Id, string Method, JsonDocument Params)>();
         try
         {
-            if (!TryParse(body, lines) || lines.Count > options.ApiBatchMaxCommands)
+            if (!TryParse(body, lines) || lines.Sum(line => JsonApi.Publishes(line.Method, ParamsOf(line.Params))) > options.ApiBatchMaxCommands)
             {
                 await ServerApiRoutes.BadRequest(context);
                 return;
@@ -40,7 +41,7 @@ public sealed class CommandApiEndpoint(CentrifugoOptions options, JsonApi json)
             var replies = new List<(uint Id, ApiReply Reply)>(lines.Count);
             foreach (var (id, method, parameters) in lines)
             {
-                replies.Add((id, await Execute(method, parameters.RootElement.TryGetProperty("params", out var p) ? p : default)));
+                replies.Add((id, await Execute(method, ParamsOf(parameters))));
             }
 
             var output = new ArrayBufferWriter<byte>(256);
@@ -74,6 +75,8 @@ public sealed class CommandApiEndpoint(CentrifugoOptions options, JsonApi json)
             }
         }
     }
+
+    private static JsonElement ParamsOf(JsonDocument line) => line.RootElement.TryGetProperty("params", out var p) ? p : default;
 
     private async Task<ApiReply> Execute(string method, JsonElement parameters)
     {

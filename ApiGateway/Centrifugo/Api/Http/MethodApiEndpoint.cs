@@ -7,7 +7,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Api.Http;
 /// <summary>
 /// <c>POST /api/&lt;method&gt;</c> of Centrifugo v4-v6: the body is the method's request, the answer
 /// <c>{"result":{...}}</c> or <c>{"error":{"code","message"}}</c> (200), <c>/api/batch</c> answers
-/// <c>{"replies":[...]}</c>. An unknown method is 404, a body that does not decode 400. With
+/// <c>{"replies":[...]}</c>. An unknown method is 404, a body that does not decode 400, and so is one of more commands
+/// than <c>api_batch_max_commands</c> (a broadcast counting once per channel: <see cref="JsonApi.Publishes"/>). With
 /// <c>X-Centrifugo-Error-Mode: transport</c> an error is the HTTP status with <c>{"code","message"}</c>.
 /// </summary>
 public sealed class MethodApiEndpoint(CentrifugoOptions options, JsonApi json)
@@ -40,8 +41,8 @@ public sealed class MethodApiEndpoint(CentrifugoOptions options, JsonApi json)
             var request = ApiParams.Of(document?.RootElement ?? default);
             if (method == JsonApi.Batch)
             {
-                var commands = json.DecodeBatch(request, out var parallel);
-                if (commands.Length > options.ApiBatchMaxCommands)
+                var commands = json.DecodeBatch(request, out var parallel, out var publishes);
+                if (publishes > options.ApiBatchMaxCommands)
                 {
                     await ServerApiRoutes.BadRequest(context);
                     return;
@@ -49,6 +50,12 @@ public sealed class MethodApiEndpoint(CentrifugoOptions options, JsonApi json)
 
                 var replies = await json.RunBatch(commands, parallel);
                 await ServerApiRoutes.WriteJson(context, StatusCodes.Status200OK, w => JsonApi.WriteBatch(w, commands, replies));
+                return;
+            }
+
+            if (JsonApi.Publishes(method, document?.RootElement ?? default) > options.ApiBatchMaxCommands)
+            {
+                await ServerApiRoutes.BadRequest(context);
                 return;
             }
 

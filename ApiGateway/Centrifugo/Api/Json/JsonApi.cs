@@ -46,23 +46,39 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
 
     /// <summary>
     /// Decodes a batch (<c>{"commands":[{"publish":{...}}, ...], "parallel":false}</c>): each command is an object with
-    /// one method field; one of no known method answers 104 in its reply.
+    /// one method field; one of no known method answers 104 in its reply. <paramref name="publishes"/> is the batch's
+    /// count against <c>api_batch_max_commands</c> (<see cref="Publishes"/>).
     /// </summary>
-    public (string? Method, Call Call)[] DecodeBatch(ApiParams batch, out bool parallel)
+    public (string? Method, Call Call)[] DecodeBatch(ApiParams batch, out bool parallel, out int publishes)
     {
         parallel = batch.Bool("parallel");
+        publishes = 0;
         if (!batch.Has("commands"))
         {
             return [];
         }
 
-        return batch.Array("commands").Select(command =>
+        var commands = new List<(string? Method, Call Call)>();
+        foreach (var command in batch.Array("commands"))
         {
             var p = ApiParams.Of(command);
             var method = Methods.FirstOrDefault(p.Has);
-            return (method, method is null ? NotFound : Decode(method, p.Object(method)));
-        }).ToArray();
+            publishes += method is null ? 1 : Publishes(method, command.GetProperty(method));
+            commands.Add((method, method is null ? NotFound : Decode(method, p.Object(method))));
+        }
+
+        return [.. commands];
     }
+
+    /// <summary>
+    /// What a command counts against <c>api_batch_max_commands</c>: a broadcast one per channel (it publishes to each, as
+    /// a v1 request counts it), anything else one. Centrifugo bounds a broadcast only by the body size; one request
+    /// fanned out to every channel a 1 MiB body names is ~100,000 channel grain calls.
+    /// </summary>
+    public static int Publishes(string? method, JsonElement parameters) =>
+        method == "broadcast" && parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("channels", out var channels) && channels.ValueKind == JsonValueKind.Array
+            ? Math.Max(1, channels.GetArrayLength())
+            : 1;
 
     /// <summary>Runs a call; an unexpected failure is logged and answered 100 (internal), as Centrifugo does.</summary>
     public async Task<ApiReply> Run(string method, Call call)
