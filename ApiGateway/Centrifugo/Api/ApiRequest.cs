@@ -93,7 +93,8 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
     /// <summary>A broadcast is a publish per channel: its channels count against the cap of commands.</summary>
     private static int Publishes(ApiCommand command) => command.Method == "broadcast" ? command.Params.GetProperty("channels").GetArrayLength() : 1;
 
-    private static string TooMany(int count, int max) => $"too many commands: {count} in one request (a broadcast counts once per channel), at most {max} (api_batch_max_commands)";
+    /// <summary>The refusal of a request over <c>api_batch_max_commands</c>, in every API generation's words.</summary>
+    public static string TooMany(int count, int max) => $"too many commands: {count} in one request (a broadcast counts once per channel), at most {max} (api_batch_max_commands)";
 
     private static ApiRequest Fail(string error) => new([], false, error);
 

@@ -185,8 +185,7 @@ public sealed class CentrifugoApiService(ServerApi api, CentrifugoOptions option
         return response;
     }
 
-    private RpcException TooMany(int publishes) => new(new Status(StatusCode.InvalidArgument,
-        $"too many commands: {publishes} in one request (a broadcast counts once per channel), at most {options.ApiBatchMaxCommands} (api_batch_max_commands)"));
+    private RpcException TooMany(int publishes) => new(new Status(StatusCode.InvalidArgument, ApiRequest.TooMany(publishes, options.ApiBatchMaxCommands)));
 
     private async Task<Reply> Execute(Command command, ServerCallContext context) => command switch
     {
