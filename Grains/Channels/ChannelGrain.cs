@@ -228,10 +228,17 @@ public sealed class ChannelGrain(
         {
             sweeper?.Dispose();
             sweeper = null;
+
+            // Nothing of a channel without subscribers lives here (history is in its store): a client subscribing to and
+            // leaving fresh names must not leave an activation per name for the idle age (~4 KB each, thousands a second).
+            this.DeactivateOnIdle();
         }
     }
 
-    /// <summary>Persists the set of nodes with subscribers when it changed (rare: a node's first or last subscriber).</summary>
+    /// <summary>
+    /// Persists the set of nodes with subscribers when it changed (rare: a node's first or last subscriber). An empty set
+    /// is no record: a record per channel name ever subscribed would stay in the store for good (a Redis key each).
+    /// </summary>
     private async Task SaveNodes()
     {
         var saved = nodeState.State.Nodes;
@@ -243,7 +250,7 @@ public sealed class ChannelGrain(
         nodeState.State.Nodes = [.. nodeCounts.Keys];
         try
         {
-            await nodeState.WriteStateAsync();
+            await (nodeCounts.Count == 0 ? nodeState.ClearStateAsync() : nodeState.WriteStateAsync());
         }
         catch (Exception e)
         {

@@ -25,7 +25,14 @@ public static class SiloSetup
         if (settings.UsesRedis)
         {
             silo.UseRedisClustering(settings.Redis!)
-                .AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
+                .AddRedisGrainStorageAsDefault(o =>
+                {
+                    o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!);
+
+                    // A cleared record leaves no key (Orleans' default keeps an empty one): channels clear theirs when
+                    // their last subscriber leaves, and clients name as many channels as they like.
+                    o.DeleteStateOnClear = true;
+                })
                 .AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!))
                 .UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.Redis!));
             if (settings.Kubernetes)
