@@ -33,7 +33,7 @@ public sealed partial class MetricsListener(int port, IConfiguration config, Sil
         var rasaOptions = RasaAuthOptions.From(config, Secrets.Generate);
         var rasa = RasaAuth.Create(rasaOptions.GeneratedToken ? rasaOptions with { AuthToken = null, GeneratedToken = false } : rasaOptions);
         var options = AdminAccessOptions.From(config, rasa.Options.HasCredentials, Secrets.Generate);
-        var gate = new AdminGate(new AdminAccess(options, rasa), loginPath: null);
+        var access = new AdminAccess(options, rasa);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Loopback unless --address says otherwise, like the gateway's listener.
@@ -42,7 +42,9 @@ public sealed partial class MetricsListener(int port, IConfiguration config, Sil
         // The silo logs and prints for it; a second console logger would only repeat Kestrel's start-up lines.
         builder.Logging.ClearProviders();
         builder.Services.AddPrometheusMetrics("switchboard-silo", metrics => metrics.AddMeter(Switchboard.Bot.Nlu.FeatureRegex.MeterName));
+        builder.Services.AddSingleton(new AdminAttempts(options));
         app = builder.Build();
+        var gate = new AdminGate(access, app.Services.GetRequiredService<AdminAttempts>(), loginPath: null);
         app.UseNormalFormTargets((context, reason) =>
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;

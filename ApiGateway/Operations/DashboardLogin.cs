@@ -12,11 +12,17 @@ public static class DashboardLogin
     public static void Map(WebApplication app)
     {
         app.MapGet(Path, (string? @return) => Page(@return, error: null, StatusCodes.Status200OK));
-        app.MapPost(Path, async (HttpContext context, AdminAccess access) =>
+        app.MapPost(Path, async (HttpContext context, AdminAccess access, AdminAttempts attempts) =>
         {
             if (!context.Request.HasFormContentType)
             {
                 return Results.Text("expected a form post (application/x-www-form-urlencoded)\n", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            }
+
+            if (attempts.Exhausted(context))
+            {
+                await attempts.Refuse(context);
+                return Results.Empty;
             }
 
             var (form, refusal) = await ReadForm(context);
@@ -28,6 +34,7 @@ public static class DashboardLogin
             var returnTo = form["return"].ToString();
             if (!await access.IsAdminCredential(form["credential"].ToString()))
             {
+                attempts.Failed(context);
                 return Page(returnTo, "Wrong password or token.", StatusCodes.Status401Unauthorized);
             }
 

@@ -16,7 +16,8 @@ public static class OperationsSetup
         var config = builder.Configuration;
         builder.Services.AddSingleton(sp => AdminAccessOptions.From(config, sp.GetRequiredService<RasaAuthOptions>().HasCredentials, Secrets.Generate));
         builder.Services.AddSingleton<AdminAccess>();
-        builder.Services.AddSingleton(sp => new AdminGate(sp.GetRequiredService<AdminAccess>(), DashboardLogin.Path));
+        builder.Services.AddSingleton<AdminAttempts>();
+        builder.Services.AddSingleton(sp => new AdminGate(sp.GetRequiredService<AdminAccess>(), sp.GetRequiredService<AdminAttempts>(), DashboardLogin.Path));
         builder.Services.AddSingleton<GatewayInstruments>();
 
         // Embedded default: the co-hosted silo already has the dashboard (SiloSetup). Redis: the gateway is a client.

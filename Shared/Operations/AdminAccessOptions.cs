@@ -17,6 +17,12 @@ public sealed record AdminAccessOptions
 
     public bool MetricsOpen { get; init; }
 
+    /// <summary>
+    /// How often an address that spent its wrong admin credentials gets one more (<c>admin_attempt_refill_seconds</c>,
+    /// at least 1; see <see cref="AdminAttempts"/>).
+    /// </summary>
+    public TimeSpan AttemptRefill { get; init; } = TimeSpan.FromSeconds(6);
+
     public static AdminAccessOptions From(IConfiguration config, bool hasAdminCredentials, Func<string> generateSecret)
     {
         var options = new AdminAccessOptions
@@ -24,6 +30,7 @@ public sealed record AdminAccessOptions
             DashboardPassword = string.IsNullOrWhiteSpace(config["dashboard_password"]) ? null : config["dashboard_password"],
             DashboardOpen = config.GetValue("dashboard_open", false),
             MetricsOpen = config.GetValue("metrics_open", false),
+            AttemptRefill = TimeSpan.FromSeconds(Math.Max(1, config.GetValue("admin_attempt_refill_seconds", 6.0))),
         };
 
         // Secure by default: with nothing to log in with, generate a password and print it.

@@ -5,9 +5,10 @@ namespace Switchboard.Operations;
 /// <summary>
 /// Guards the admin surfaces (<c>/dashboard</c> but its login form, <c>/metrics</c>) on gateways and on the silos'
 /// metrics listeners. Where a login form is mapped (gateways), browsers asking for a page are sent to it; anything
-/// else gets 401 with a <c>WWW-Authenticate: Bearer</c> challenge.
+/// else gets 401 with a <c>WWW-Authenticate: Bearer</c> challenge. A credential in the request (a bearer or
+/// <c>?token=</c>) that is wrong counts against the client's address (<see cref="AdminAttempts"/>, 429 once spent).
 /// </summary>
-public sealed class AdminGate(AdminAccess access, string? loginPath)
+public sealed class AdminGate(AdminAccess access, AdminAttempts attempts, string? loginPath)
 {
     public const string DashboardPath = "/dashboard";
     public const string MetricsPath = "/metrics";
@@ -25,10 +26,29 @@ public sealed class AdminGate(AdminAccess access, string? loginPath)
 
     private async Task Guard(HttpContext context, RequestDelegate next, PathString path)
     {
-        if ((loginPath is not null && path.StartsWithSegments(loginPath)) || await access.IsAdmin(context))
+        if (loginPath is not null && path.StartsWithSegments(loginPath))
         {
             await next(context);
             return;
+        }
+
+        // A session cookie is signed, not guessed: only credentials sent as such are counted.
+        var guess = context.Request.Headers.Authorization.Count > 0 || context.Request.Query.ContainsKey("token");
+        if (guess && attempts.Exhausted(context))
+        {
+            await attempts.Refuse(context);
+            return;
+        }
+
+        if (await access.IsAdmin(context))
+        {
+            await next(context);
+            return;
+        }
+
+        if (guess)
+        {
+            attempts.Failed(context);
         }
 
         if (loginPath is not null && HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
