@@ -42,7 +42,7 @@ public sealed partial class MetricsListener(int port, IConfiguration config, Sil
         // The silo logs and prints for it; a second console logger would only repeat Kestrel's start-up lines.
         builder.Logging.ClearProviders();
         builder.Services.AddPrometheusMetrics("switchboard-silo", metrics => metrics.AddMeter(Switchboard.Bot.Nlu.FeatureRegex.MeterName));
-        builder.Services.AddSingleton(new AdminAttempts(options));
+        builder.Services.AddSingleton(_ => new AdminAttempts(options));
         app = builder.Build();
         var gate = new AdminGate(access, app.Services.GetRequiredService<AdminAttempts>(), loginPath: null);
         app.UseNormalFormTargets((context, reason) =>
