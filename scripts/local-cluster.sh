@@ -41,6 +41,8 @@ mkdir -p "$data_dir"
 config=${SWITCHBOARD_BUILD_CONFIGURATION:-Release}
 secret=${SWITCHBOARD_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
 api_key=${SWITCHBOARD_API_KEY:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
+# The GC's generation-0 budget, as in Properties/launchSettings.json (docs/operations.md); yours wins if set.
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
 
 if [ "$build" = yes ]; then
   dotnet build Silo/Silo.csproj -c "$config" -nologo -clp:ErrorsOnly

@@ -40,7 +40,10 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>An <c>env</c> value that removes the variable (e.g. <c>DOTNET_gcServer</c>, to run with the project's own GC settings).</summary>
     public const string Unset = "\0unset";
 
-    /// <summary>Starts <c>dotnet Project.dll args</c> from the project's build output.</summary>
+    /// <summary>
+    /// Starts <c>dotnet Project.dll args</c> from the project's build output, with its launch profile's environment
+    /// (<see cref="LaunchProfile"/>) where this process's environment does not set the variable itself.
+    /// </summary>
     public static NodeProcess StartProject(string project, IEnumerable<string> args, IDictionary<string, string>? env = null, string? name = null)
     {
         var dir = Repo.ProjectOutput(project);
@@ -59,6 +62,14 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in LaunchProfile.Environment(project))
+        {
+            if (System.Environment.GetEnvironmentVariable(key) is null)
+            {
+                info.Environment[key] = value;
+            }
+        }
+
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
         {
             if (value == Unset)

@@ -52,6 +52,9 @@ public sealed partial class ReadmeCommandsTests
         await Listening(network, server, "http://localhost:8000/", FirstStart);
         // The banner gives the generated secret and a signed publish ready to paste.
         await server.WaitForOutput("X-API-Sign", TimeSpan.FromMinutes(1));
+        // dotnet run starts the gateway (its apphost) with its launch profile's environment: the GC's generation-0 budget.
+        var gateway = ProcessTree.Descendants(server.Pid).Single(pid => ProcessTree.CommandLine(pid).Split(' ')[0].EndsWith("/ApiGateway", StringComparison.Ordinal));
+        Assert.Equal("0x1000000", ProcessTree.Environment(gateway).GetValueOrDefault("DOTNET_GCgen0size"));
     }
 
     [Fact]
