@@ -1,11 +1,12 @@
 using Switchboard.ApiGateway.Hosting;
+using Switchboard.Hosting;
 
 if (args is ["train", .. var trainArgs])
 {
     return await Switchboard.ApiGateway.Hosting.TrainCommand.Run(trainArgs, Console.Out, Console.Error);
 }
 
-await GatewayApp.Create(args).RunAsync();
-return 0;
+await using var app = GatewayApp.Create(args);
+return await NodeRun.UntilStopped(app);
 
 public partial class Program;

@@ -32,8 +32,6 @@ if (builder.Configuration["metrics_port"] is { } metricsFlag)
 }
 
 using var host = builder.Build();
-await host.StartAsync();
 var shards = settings.RedisShards.Count == 0 ? "" : $", history and tracker logs over {settings.RedisShards.Count} shards ({string.Join(' ', settings.RedisShards.Select(RedisShards.Endpoints))})";
-Console.WriteLine($"Silo started: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, redis {RedisShards.Endpoints(settings.Redis!)}{shards}");
-await host.WaitForShutdownAsync();
-return 0;
+return await NodeRun.UntilStopped(host, () =>
+    Console.WriteLine($"Silo started: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, redis {RedisShards.Endpoints(settings.Redis!)}{shards}"));

@@ -32,11 +32,7 @@ public static class OrleansHosting
             client.UseRedisClustering(settings.Redis!);
             client.Services.AddSerializer(serializer => serializer.AddBotTypes());
             client.AddNodeStreams(settings);
-            client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                return true;
-            });
+            client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         });
         return builder;
     }

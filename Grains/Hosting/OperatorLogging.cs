@@ -24,8 +24,9 @@ public static class OperatorLogging
         // its warnings and errors are what an operator must see.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 
-        // Orleans' two start-up notes that the silo is not on server GC: workstation GC is chosen (docs/operations.md).
-        ServerGcNoteFilter.AddTo(builder.Services);
+        // Orleans' two start-up notes that the silo is not on server GC (workstation GC is chosen, docs/operations.md),
+        // and the cancellations a stop causes, once it was asked for.
+        OperatorLogFilter.AddTo(builder.Services);
 
         // While the process stops, the memory streams' pulling agents keep reading queues whose grains are already
         // deactivated: each read is cancelled and logged as an error with its stack. The queues die with the silo by
@@ -42,7 +43,15 @@ public static class OperatorLogging
         builder.Services.AddHostedService<ShutdownDeadline>();
     }
 
-    /// <summary>Set once the host begins to stop (by <see cref="ShutdownDeadline"/>).</summary>
+    /// <summary>A cancellation, as .NET and Orleans report one (a lifecycle stage cancelled), alone or wrapped.</summary>
+    public static bool IsCancellation(Exception exception) => exception switch
+    {
+        OperationCanceledException or Orleans.Runtime.OrleansLifecycleCanceledException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsCancellation),
+        _ => false,
+    };
+
+    /// <summary>Set as soon as the host is asked to stop, while starting too (by <see cref="ShutdownDeadline"/>).</summary>
     public sealed class StoppingFlag
     {
         private volatile bool set;

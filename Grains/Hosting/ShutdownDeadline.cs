@@ -9,15 +9,21 @@ namespace Switchboard.Hosting;
 /// can outlast the cancellation; past the timeout and a short grace the process exits anyway. Nothing acknowledged
 /// is lost by it: history and tracker events are written before a request is answered.
 /// </summary>
-public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings, OperatorLogging.StoppingFlag stopping) : IHostedService
+public sealed class ShutdownDeadline : IHostedService
 {
     /// <summary>Beyond the timeout: for the host's own cancellation to take effect first.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
 
+    private readonly ClusterSettings settings;
     private ITimer? timer;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Armed when the host builds its hosted services, before any starts: a stop asked for while the silo or the
+    /// cluster client is still starting is bounded and flagged too.
+    /// </summary>
+    public ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings, OperatorLogging.StoppingFlag stopping)
     {
+        this.settings = settings;
         lifetime.ApplicationStopping.Register(() =>
         {
             stopping.Set();
@@ -26,8 +32,9 @@ public sealed class ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterS
 
         // A stop that finished in time disarms it: a process that hosts more than this host (a test run) lives on.
         lifetime.ApplicationStopped.Register(() => timer?.Dispose());
-        return Task.CompletedTask;
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
