@@ -17,14 +17,14 @@ public static class NodeRun
         {
             await host.StartAsync();
         }
-        catch (Exception e) when (host.Services.GetRequiredService<OperatorLogging.StoppingFlag>().IsSet && OperatorLogging.IsCancellation(e))
+        catch (Exception e) when (host.Services.GetRequiredService<OperatorLogging.HostPhase>().IsStopping && OperatorLogging.IsCancellation(e))
         {
             Console.WriteLine("Stopped before start-up finished.");
             return 0;
         }
         catch (Exception e) when (!OperatorLogging.IsCancellation(e))
         {
-            Console.Error.WriteLine($"fail: could not start: {Innermost(e).Message}");
+            Console.Error.WriteLine($"fail: could not start: {OperatorLogging.OneLine(e)}");
             return 1;
         }
 
@@ -32,6 +32,4 @@ public static class NodeRun
         await host.WaitForShutdownAsync();
         return 0;
     }
-
-    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 }

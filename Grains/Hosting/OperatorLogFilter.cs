@@ -18,8 +18,11 @@ namespace Switchboard.Hosting;
 /// still starting cancels the start, and Orleans and the host each log that with its stack ("Exception during
 /// Silo.Start", "Hosting failed to start"). The program says in one line that it stopped before it started.</item>
 /// </list>
+/// And while the host is starting, an error's exception is written as one line (its innermost type and message), not
+/// its stack: a start that fails is a setting or a dependency (Redis not there, a port taken), and Orleans reports
+/// it from each component that met it (seven entries with stacks, ~80 lines, for a silo whose Redis is not there).
 /// </summary>
-internal sealed class OperatorLogFilter(ILoggerFactory inner, OperatorLogging.StoppingFlag stopping) : ILoggerFactory
+internal sealed class OperatorLogFilter(ILoggerFactory inner, OperatorLogging.HostPhase phase) : ILoggerFactory
 {
     private const string SiloCategory = "Orleans.Runtime.Silo";
     private const int SiloGcWarning = 100405;
@@ -28,10 +31,10 @@ internal sealed class OperatorLogFilter(ILoggerFactory inner, OperatorLogging.St
     {
         services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new OperatorLogFilter(
             new LoggerFactory(sp.GetServices<ILoggerProvider>(), sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(), sp.GetService<IOptions<LoggerFactoryOptions>>()),
-            sp.GetRequiredService<OperatorLogging.StoppingFlag>())));
+            sp.GetRequiredService<OperatorLogging.HostPhase>())));
     }
 
-    public ILogger CreateLogger(string categoryName) => new FilteredLogger(inner.CreateLogger(categoryName), categoryName == SiloCategory, stopping);
+    public ILogger CreateLogger(string categoryName) => new FilteredLogger(inner.CreateLogger(categoryName), categoryName == SiloCategory, phase);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
@@ -43,7 +46,7 @@ internal sealed class OperatorLogFilter(ILoggerFactory inner, OperatorLogging.St
         && state is IReadOnlyList<KeyValuePair<string, object?>> fields
         && fields.Any(field => field is { Key: "{OriginalFormat}", Value: string format } && format.Contains("ServerGC", StringComparison.Ordinal));
 
-    private sealed class FilteredLogger(ILogger inner, bool silo, OperatorLogging.StoppingFlag stopping) : ILogger
+    private sealed class FilteredLogger(ILogger inner, bool silo, OperatorLogging.HostPhase phase) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
@@ -57,8 +60,15 @@ internal sealed class OperatorLogFilter(ILoggerFactory inner, OperatorLogging.St
                 return;
             }
 
-            if (exception is not null && stopping.IsSet && OperatorLogging.IsCancellation(exception))
+            if (exception is not null && phase.IsStopping && OperatorLogging.IsCancellation(exception))
             {
+                return;
+            }
+
+            if (exception is not null && logLevel >= LogLevel.Error && phase.IsStarting)
+            {
+                var cause = OperatorLogging.OneLine(exception);
+                inner.Log(logLevel, eventId, state, null, (entry, _) => $"{formatter(entry, exception).TrimEnd('.')}: {cause}");
                 return;
             }
 

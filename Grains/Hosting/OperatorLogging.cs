@@ -12,8 +12,8 @@ public static class OperatorLogging
 {
     public static void AddOperatorLogging(this IHostApplicationBuilder builder, ClusterSettings settings)
     {
-        var stopping = new StoppingFlag();
-        builder.Services.AddSingleton(stopping);
+        var phase = new HostPhase();
+        builder.Services.AddSingleton(phase);
 
         // Orleans places grains through a Polly pipeline whose telemetry logs every attempt at Information (one line
         // per grain activation: thousands per benchmark run) and every retry at Warning with its exception. The
@@ -25,7 +25,7 @@ public static class OperatorLogging
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 
         // Orleans' two start-up notes that the silo is not on server GC (workstation GC is chosen, docs/operations.md),
-        // and the cancellations a stop causes, once it was asked for.
+        // the cancellations a stop causes once it was asked for, and the stacks of errors while starting.
         OperatorLogFilter.AddTo(builder.Services);
 
         // While the process stops, the memory streams' pulling agents keep reading queues whose grains are already
@@ -34,13 +34,25 @@ public static class OperatorLogging
         // rules are more specific than "Orleans", so they carry its Warning floor.
         foreach (var category in new[] { "Orleans.Streams", "Orleans.Providers.MemoryAdapterReceiver" })
         {
-            builder.Logging.AddFilter(category, level => level >= LogLevel.Warning && (!stopping.IsSet || level >= LogLevel.Critical));
+            builder.Logging.AddFilter(category, level => level >= LogLevel.Warning && (!phase.IsStopping || level >= LogLevel.Critical));
         }
 
         // How long SIGTERM may take (--shutdown_timeout): the host cancels the stop then (Orleans stops without
         // waiting for the rest of its grains), and ShutdownDeadline ends the process shortly after.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Services.AddHostedService<ShutdownDeadline>();
+    }
+
+    /// <summary>An exception as an operator reads it: the innermost one's type and message, on one line.</summary>
+    public static string OneLine(Exception exception)
+    {
+        var innermost = exception;
+        while (innermost.InnerException is { } inner)
+        {
+            innermost = inner;
+        }
+
+        return $"{innermost.GetType().Name}: {innermost.Message.ReplaceLineEndings(" ")}";
     }
 
     /// <summary>A cancellation, as .NET and Orleans report one (a lifecycle stage cancelled), alone or wrapped.</summary>
@@ -51,13 +63,21 @@ public static class OperatorLogging
         _ => false,
     };
 
-    /// <summary>Set as soon as the host is asked to stop, while starting too (by <see cref="ShutdownDeadline"/>).</summary>
-    public sealed class StoppingFlag
+    /// <summary>
+    /// Where the host is: starting until it has started, then running, stopping as soon as a stop is asked for (while
+    /// starting too). Set by <see cref="ShutdownDeadline"/>, which the host builds before it starts anything.
+    /// </summary>
+    public sealed class HostPhase
     {
-        private volatile bool set;
+        private volatile bool started;
+        private volatile bool stopping;
 
-        public bool IsSet => set;
+        public bool IsStarting => !started && !stopping;
 
-        public void Set() => set = true;
+        public bool IsStopping => stopping;
+
+        public void Started() => started = true;
+
+        public void Stopping() => stopping = true;
     }
 }

@@ -19,16 +19,18 @@ public sealed class ShutdownDeadline : IHostedService
 
     /// <summary>
     /// Armed when the host builds its hosted services, before any starts: a stop asked for while the silo or the
-    /// cluster client is still starting is bounded and flagged too.
+    /// cluster client is still starting is bounded too. It also keeps the host's phase for the log filters.
     /// </summary>
-    public ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings, OperatorLogging.StoppingFlag stopping)
+    public ShutdownDeadline(IHostApplicationLifetime lifetime, ClusterSettings settings, OperatorLogging.HostPhase phase)
     {
         this.settings = settings;
         lifetime.ApplicationStopping.Register(() =>
         {
-            stopping.Set();
+            phase.Stopping();
             timer = TimeProvider.System.CreateTimer(_ => Exit(), null, settings.ShutdownTimeout + Grace, Timeout.InfiniteTimeSpan);
         });
+
+        lifetime.ApplicationStarted.Register(phase.Started);
 
         // A stop that finished in time disarms it: a process that hosts more than this host (a test run) lives on.
         lifetime.ApplicationStopped.Register(() => timer?.Dispose());

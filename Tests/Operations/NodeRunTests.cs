@@ -5,7 +5,7 @@ namespace Switchboard.Tests.Operations;
 /// <summary>
 /// How a node process ends when it never finishes starting (<c>NodeRun</c>): a stop asked for while it starts is a
 /// clean exit with one line, a start that fails is exit 1 with one line naming the cause; neither is an unhandled
-/// exception (its stack printed again, and an abort). Port 1 on loopback refuses every connection: a Redis that is
+/// exception (its stack printed again, and an abort), and what is logged while starting has no stacks. Port 1 on loopback refuses every connection: a Redis that is
 /// not there.
 /// </summary>
 public sealed class NodeRunTests
@@ -37,5 +37,9 @@ public sealed class NodeRunTests
         var line = Assert.Single(silo.Output.Split('\n'), l => l.StartsWith("fail: could not start: ", StringComparison.Ordinal));
         Assert.Contains("It was not possible to connect to the redis server(s)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", silo.Output, StringComparison.Ordinal);
+
+        // What Orleans logged on the way, each component that met the missing Redis, comes without stacks.
+        Assert.Contains("fail: Orleans.Runtime.Silo", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", silo.Output, StringComparison.Ordinal);
     }
 }

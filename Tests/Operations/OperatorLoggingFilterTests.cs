@@ -32,7 +32,7 @@ public sealed class OperatorLoggingFilterTests
             Assert.True(Shows(category, LogLevel.Error));
         }
 
-        host.Services.GetRequiredService<OperatorLogging.StoppingFlag>().Set();
+        host.Services.GetRequiredService<OperatorLogging.HostPhase>().Stopping();
         foreach (var category in new[] { "Orleans.Streams.Default", receiver })
         {
             Assert.False(Shows(category, LogLevel.Error));
