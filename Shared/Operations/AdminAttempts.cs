@@ -28,11 +28,11 @@ public sealed class AdminAttempts(AdminAccessOptions options) : IDisposable
         }));
 
     /// <summary>The address has no attempts left: answer <see cref="Refuse"/> without looking at the credential.</summary>
-    public bool Exhausted(HttpContext context)
-    {
-        using var lease = limiter.AttemptAcquire(AddressOf(context), 0);
-        return !lease.IsAcquired;
-    }
+    public bool Exhausted(HttpContext context) =>
+        // Not a zero-permit acquire: the partitioned limiter refills its buckets continuously (a fraction of a token at
+        // each of its 100 ms ticks), and a zero-permit acquire succeeds on any fraction, so an address that spent its
+        // budget was let through again within 100 ms. The statistics count whole tokens.
+        (limiter.GetStatistics(AddressOf(context))?.CurrentAvailablePermits ?? Burst) < 1;
 
     public void Failed(HttpContext context) => limiter.AttemptAcquire(AddressOf(context)).Dispose();
 

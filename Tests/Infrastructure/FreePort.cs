@@ -19,11 +19,22 @@ public static class FreePort
     /// </summary>
     public static int WithSecond(int offset) => Next(20000, 32768 - offset, offset);
 
+    /// <summary>
+    /// Ports already given out in this process: a port is free from the check until its test binds it, which can be
+    /// seconds later (a host starting), and two tests running at once could both draw it in between.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> Given = new();
+
     private static int Next(int from, int to, int offset)
     {
         while (true)
         {
             var port = Random.Shared.Next(from, to);
+            if (Given.ContainsKey(port) || (offset > 0 && Given.ContainsKey(port + offset)))
+            {
+                continue;
+            }
+
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -32,6 +43,11 @@ public static class FreePort
                 {
                     using var second = new TcpListener(IPAddress.Loopback, port + offset);
                     second.Start();
+                }
+
+                if (!Given.TryAdd(port, true) || (offset > 0 && !Given.TryAdd(port + offset, true)))
+                {
+                    continue;
                 }
 
                 return port;
