@@ -22,7 +22,7 @@ public static class NodeRun
             Console.WriteLine("Stopped before start-up finished.");
             return 0;
         }
-        catch (Exception e) when (!OperatorLogging.IsCancellation(e))
+        catch (Exception e)
         {
             Console.Error.WriteLine($"fail: could not start: {OperatorLogging.OneLine(e)}");
             return 1;

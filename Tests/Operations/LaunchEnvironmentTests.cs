@@ -31,7 +31,10 @@ public sealed class LaunchEnvironmentTests
         // Read as soon as each process has started: the environment is fixed at exec, the gateway need not be up.
         await using var shipped = GatewayProcess.StartEmbedded([]).Process;
         Assert.Equal("0x1000000", ProcessTree.Environment(shipped.Pid).GetValueOrDefault("DOTNET_GCgen0size"));
-        await using var overridden = NodeProcess.StartProject("ApiGateway", ["--urls", "http://127.0.0.1:" + FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)], new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000" });
+        string[] ports = ["--urls", $"http://127.0.0.1:{Port()}", "--silo-port", Port(), "--gateway-port", Port()];
+        await using var overridden = NodeProcess.StartProject("ApiGateway", ports, new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000" });
         Assert.Equal("0x400000", ProcessTree.Environment(overridden.Pid).GetValueOrDefault("DOTNET_GCgen0size"));
     }
+
+    private static string Port() => FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
