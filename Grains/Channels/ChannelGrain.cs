@@ -26,6 +26,7 @@ public sealed class ChannelGrain(
     private readonly Dictionary<string, IAsyncStream<NodeEvent>> nodeStreams = new(StringComparer.Ordinal);
     private ChannelSettings? settings;
     private IGrainTimer? sweeper;
+    private IGrainTimer? leaving;
     private string? channel;
     private IReadOnlyList<string> warmUpNodes = [];
     private DateTimeOffset warmUpUntil;
@@ -231,8 +232,24 @@ public sealed class ChannelGrain(
 
             // Nothing of a channel without subscribers lives here (history is in its store): a client subscribing to and
             // leaving fresh names must not leave an activation per name for the idle age (~4 KB each, thousands a second).
+            // After a short grace, so that a client that reconnects (its recovery) finds the channel where it left it.
+            leaving ??= this.RegisterGrainTimer(LeaveIfEmpty, new GrainTimerCreationOptions(EmptyGrace, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    /// <summary>How long a channel its last subscriber left stays activated: a reconnect's resubscribe comes within it.</summary>
+    private static readonly TimeSpan EmptyGrace = TimeSpan.FromSeconds(2);
+
+    private Task LeaveIfEmpty(CancellationToken cancellationToken)
+    {
+        leaving?.Dispose();
+        leaving = null;
+        if (subscribers.Count == 0)
+        {
             this.DeactivateOnIdle();
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>
