@@ -161,12 +161,10 @@ public sealed class SendQueue(int maxBytes) : IValueTaskSource<bool>
     {
         lock (gate)
         {
-            if (!waiting)
+            if (!TakeWaiter())
             {
                 return;
             }
-
-            waiting = false;
         }
 
         waiter.SetException(new OperationCanceledException(token));
