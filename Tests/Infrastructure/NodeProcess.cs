@@ -64,10 +64,8 @@ public sealed class NodeProcess : IAsyncDisposable
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in LaunchProfile.Environment(project))
         {
-            if (System.Environment.GetEnvironmentVariable(key) is null)
-            {
-                info.Environment[key] = value;
-            }
+            // The start info holds this process's environment already: a variable set here wins.
+            info.Environment.TryAdd(key, value);
         }
 
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
