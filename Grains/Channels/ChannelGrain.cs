@@ -21,6 +21,9 @@ public sealed class ChannelGrain(
     ILogger<ChannelGrain> logger)
     : Grain, IChannelGrain
 {
+    /// <summary>How long a channel its last subscriber left stays activated: a reconnect's resubscribe comes within it.</summary>
+    private static readonly TimeSpan EmptyGrace = TimeSpan.FromSeconds(2);
+
     private readonly Dictionary<string, Subscriber> subscribers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> nodeCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IAsyncStream<NodeEvent>> nodeStreams = new(StringComparer.Ordinal);
@@ -236,9 +239,6 @@ public sealed class ChannelGrain(
             leaving ??= this.RegisterGrainTimer(LeaveIfEmpty, new GrainTimerCreationOptions(EmptyGrace, Timeout.InfiniteTimeSpan));
         }
     }
-
-    /// <summary>How long a channel its last subscriber left stays activated: a reconnect's resubscribe comes within it.</summary>
-    private static readonly TimeSpan EmptyGrace = TimeSpan.FromSeconds(2);
 
     private Task LeaveIfEmpty(CancellationToken cancellationToken)
     {
