@@ -65,13 +65,13 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
         {
             var (single, singleError) = ParseCommand(root);
             return single is null ? (commands, false, singleError)
-                : Publishes(single) > maxCommands ? (commands, false, TooMany(Publishes(single), maxCommands))
+                : Publishes(single) > maxCommands ? (commands, false, ApiBatchLimit.TooMany(Publishes(single), maxCommands))
                 : ([single], false, null);
         }
 
         if (root.GetArrayLength() > maxCommands)
         {
-            return (commands, true, TooMany(root.GetArrayLength(), maxCommands));
+            return (commands, true, ApiBatchLimit.TooMany(root.GetArrayLength(), maxCommands));
         }
 
         var publishes = 0;
@@ -87,14 +87,10 @@ public sealed record ApiRequest(IReadOnlyList<ApiCommand> Commands, bool IsArray
             commands.Add(command!);
         }
 
-        return publishes > maxCommands ? (commands, true, TooMany(publishes, maxCommands)) : (commands, true, null);
+        return publishes > maxCommands ? (commands, true, ApiBatchLimit.TooMany(publishes, maxCommands)) : (commands, true, null);
     }
 
-    /// <summary>A broadcast is a publish per channel: its channels count against the cap of commands.</summary>
-    private static int Publishes(ApiCommand command) => command.Method == "broadcast" ? command.Params.GetProperty("channels").GetArrayLength() : 1;
-
-    /// <summary>The refusal of a request over <c>api_batch_max_commands</c>, in every API generation's words.</summary>
-    public static string TooMany(int count, int max) => $"too many commands: {count} in one request (a broadcast counts once per channel), at most {max} (api_batch_max_commands)";
+    private static int Publishes(ApiCommand command) => command.Method == "broadcast" ? ApiBatchLimit.Broadcast(command.Params.GetProperty("channels").GetArrayLength()) : 1;
 
     private static ApiRequest Fail(string error) => new([], false, error);
 

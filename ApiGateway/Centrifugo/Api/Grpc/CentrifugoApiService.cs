@@ -169,7 +169,7 @@ public sealed class CentrifugoApiService(ServerApi api, CentrifugoOptions option
     /// </summary>
     public override async Task<BatchResponse> Batch(BatchRequest request, ServerCallContext context)
     {
-        var publishes = request.Commands.Sum(c => c.Broadcast is { } broadcast ? Math.Max(1, broadcast.Channels.Count) : 1);
+        var publishes = request.Commands.Sum(c => c.Broadcast is { } broadcast ? ApiBatchLimit.Broadcast(broadcast.Channels.Count) : 1);
         if (publishes > options.ApiBatchMaxCommands)
         {
             throw TooMany(publishes);
@@ -185,7 +185,7 @@ public sealed class CentrifugoApiService(ServerApi api, CentrifugoOptions option
         return response;
     }
 
-    private RpcException TooMany(int publishes) => new(new Status(StatusCode.InvalidArgument, ApiRequest.TooMany(publishes, options.ApiBatchMaxCommands)));
+    private RpcException TooMany(int publishes) => new(new Status(StatusCode.InvalidArgument, ApiBatchLimit.TooMany(publishes, options.ApiBatchMaxCommands)));
 
     private async Task<Reply> Execute(Command command, ServerCallContext context) => command switch
     {

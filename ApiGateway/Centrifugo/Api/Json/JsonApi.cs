@@ -70,14 +70,10 @@ public sealed class JsonApi(ServerApi api, NodeMetrics metrics, ILogger<JsonApi>
         return [.. commands];
     }
 
-    /// <summary>
-    /// What a command counts against <c>api_batch_max_commands</c>: a broadcast one per channel (it publishes to each, as
-    /// a v1 request counts it), anything else one. Centrifugo bounds a broadcast only by the body size; one request
-    /// fanned out to every channel a 1 MiB body names is ~100,000 channel grain calls.
-    /// </summary>
+    /// <summary>What a command counts against <c>api_batch_max_commands</c> (<see cref="ApiBatchLimit"/>).</summary>
     public static int Publishes(string? method, JsonElement parameters) =>
         method == "broadcast" && parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("channels", out var channels) && channels.ValueKind == JsonValueKind.Array
-            ? Math.Max(1, channels.GetArrayLength())
+            ? ApiBatchLimit.Broadcast(channels.GetArrayLength())
             : 1;
 
     /// <summary>Runs a call; an unexpected failure is logged and answered 100 (internal), as Centrifugo does.</summary>
