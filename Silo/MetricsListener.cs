@@ -59,10 +59,10 @@ public sealed partial class MetricsListener(int port, IConfiguration config, Sil
 
         Console.WriteLine($"Metrics: {app.Urls.First()}{AdminGate.MetricsPath}");
         Console.WriteLine(AdminAnnouncement.LoginLine(options));
-        foreach (var warning in AdminAnnouncement.OpenWarnings(options, servesDashboard: false))
+        foreach (var warning in AdminAnnouncement.Warnings(options, servesDashboard: false))
         {
             Console.WriteLine(warning);
-            LogOpen(logger, warning);
+            LogWarning(logger, warning);
         }
     }
 
@@ -71,5 +71,5 @@ public sealed partial class MetricsListener(int port, IConfiguration config, Sil
     public ValueTask DisposeAsync() => app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogOpen(ILogger logger, string warning);
+    private static partial void LogWarning(ILogger logger, string warning);
 }

@@ -65,15 +65,26 @@ public static class CentrifugoSetup
         WebSocketEndpoint.Map(app);
         HttpStreamEndpoint.Map(app);
         EmulationEndpoint.Map(app);
-        AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>());
+        AddBanner(app.Services.GetRequiredService<StartupBanner>(), app.Services.GetRequiredService<CentrifugoOptions>(), app.Logger);
         return app;
     }
 
-    private static void AddBanner(StartupBanner banner, CentrifugoOptions options)
+    private static void AddBanner(StartupBanner banner, CentrifugoOptions options, ILogger logger)
     {
         if (options.ApiKeyGenerated)
         {
             banner.Add($"Generated API key (set --api_key to keep one): {options.ApiKey}");
+        }
+
+        var weak = new[]
+        {
+            options.SecretGenerated ? null : WeakSecrets.HmacKey("--secret", options.Secret),
+            options.ApiKeyGenerated ? null : WeakSecrets.Guessable("--api_key", options.ApiKey),
+        };
+        foreach (var warning in weak.OfType<string>())
+        {
+            banner.Add(warning);
+            logger.LogWarning("{Warning}", warning);
         }
 
         banner.Add("Centrifugo API v1:     POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));

@@ -65,7 +65,7 @@ public static class OperationsSetup
     {
         banner.Add("Dashboard: {base}" + AdminGate.DashboardPath + "/   Metrics: {base}" + AdminGate.MetricsPath + "   Health: {base}" + HealthEndpoint.Path);
         banner.Add(AdminAnnouncement.LoginLine(options));
-        foreach (var warning in AdminAnnouncement.OpenWarnings(options, servesDashboard: true))
+        foreach (var warning in AdminAnnouncement.Warnings(options, servesDashboard: true))
         {
             banner.Add(warning);
             logger.LogWarning("{Warning}", warning);

@@ -16,7 +16,7 @@ public static class RasaSecuritySetup
         return builder;
     }
 
-    /// <summary>Banner lines: the generated token, or a loud warning when the API is open.</summary>
+    /// <summary>Banner lines: the generated token, a warning for a short chosen secret, a loud one when the API is open.</summary>
     public static void Announce(RasaAuthOptions options, StartupBanner banner, ILogger logger)
     {
         if (!options.EnableApi)
@@ -34,6 +34,17 @@ public static class RasaSecuritySetup
         if (options.UsesJwt)
         {
             banner.Add($"Rasa API JWT: {options.JwtMethod.ToUpperInvariant()}");
+        }
+
+        var weak = new[]
+        {
+            options.GeneratedToken ? null : WeakSecrets.Guessable("--auth-token", options.AuthToken),
+            options.JwtMethod.Equals("HS256", StringComparison.OrdinalIgnoreCase) ? WeakSecrets.HmacKey("--jwt-secret", options.JwtSecret) : null,
+        };
+        foreach (var warning in weak.OfType<string>())
+        {
+            banner.Add(warning);
+            logger.LogWarning("{Warning}", warning);
         }
 
         if (options.Open)

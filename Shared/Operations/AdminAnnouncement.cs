@@ -1,3 +1,5 @@
+using Switchboard.Security;
+
 namespace Switchboard.Operations;
 
 /// <summary>The start-up lines about admin access, printed alike by gateways and by silos' metrics listeners.</summary>
@@ -11,9 +13,14 @@ public static class AdminAnnouncement
                 ? "Dashboard login: the dashboard password, or the Rasa API's admin credentials"
                 : "Dashboard login: the Rasa API's admin credentials (auth token or admin JWT)";
 
-    /// <summary>A loud warning for each surface opened by its flag.</summary>
-    public static IEnumerable<string> OpenWarnings(AdminAccessOptions options, bool servesDashboard)
+    /// <summary>A warning for a short chosen password and a loud one for each surface opened by its flag.</summary>
+    public static IEnumerable<string> Warnings(AdminAccessOptions options, bool servesDashboard)
     {
+        if (!options.GeneratedPassword && WeakSecrets.Guessable("--dashboard-password", options.DashboardPassword) is { } weak)
+        {
+            yield return weak;
+        }
+
         if (servesDashboard && options.DashboardOpen)
         {
             yield return Warning("--dashboard-open", "dashboard");
