@@ -23,6 +23,12 @@ public sealed record AdminAccessOptions
     /// </summary>
     public TimeSpan AttemptRefill { get; init; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c> names the client (<c>trusted_proxies</c>; see <see cref="ClientAddress"/>):
+    /// without them every client behind a proxy shares its address, and its budget of wrong credentials.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
     public static AdminAccessOptions From(IConfiguration config, bool hasAdminCredentials, Func<string> generateSecret)
     {
         var options = new AdminAccessOptions
@@ -31,6 +37,7 @@ public sealed record AdminAccessOptions
             DashboardOpen = config.GetValue("dashboard_open", false),
             MetricsOpen = config.GetValue("metrics_open", false),
             AttemptRefill = TimeSpan.FromSeconds(Math.Max(1, config.GetValue("admin_attempt_refill_seconds", 6.0))),
+            TrustedProxies = ClientAddress.ParseTrusted(config["trusted_proxies"]),
         };
 
         // Secure by default: with nothing to log in with, generate a password and print it.

@@ -11,7 +11,8 @@ namespace Switchboard.Operations;
 /// <c>/metrics</c>): <see cref="Burst"/> at once, then one per <see cref="AdminAccessOptions.AttemptRefill"/> (6 s: ten a
 /// minute). An address over it gets 429 for
 /// every credential, the right one too, so that guessing learns nothing until the budget refills. IPv6 clients count
-/// by their /64, which one host usually holds whole. Addresses whose budget is full again are forgotten.
+/// by their /64, which one host usually holds whole; behind <c>--trusted-proxies</c>, the address the proxy forwards
+/// for. Addresses whose budget is full again are forgotten.
 /// </summary>
 public sealed class AdminAttempts(AdminAccessOptions options) : IDisposable
 {
@@ -47,14 +48,10 @@ public sealed class AdminAttempts(AdminAccessOptions options) : IDisposable
 
     public void Dispose() => limiter.Dispose();
 
-    private static IPAddress AddressOf(HttpContext context)
+    /// <summary>The client's address (<see cref="ClientAddress"/>); IPv6 by its /64.</summary>
+    private IPAddress AddressOf(HttpContext context)
     {
-        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
+        var address = ClientAddress.Of(context, options.TrustedProxies);
         if (address.AddressFamily != AddressFamily.InterNetworkV6)
         {
             return address;

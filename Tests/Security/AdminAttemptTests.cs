@@ -46,6 +46,41 @@ public sealed class AdminAttemptTests
         await gateway.AssertStillAnswers("the guesses");
     }
 
+    /// <summary>
+    /// Behind <c>--trusted-proxies</c> each client the proxy forwards for has a budget of its own; a connection from
+    /// anywhere else cannot pick its budget by sending the header.
+    /// </summary>
+    [Fact]
+    public async Task BehindATrustedProxyEachForwardedClientHasItsOwnBudgetAndOthersCannotForgeOne()
+    {
+        await using var gateway = await HostileGateway.StartAsync(
+            """{ "secret": "attempts-secret" }""", "--dashboard-password", Password, "--admin-attempt-refill-seconds", "3600",
+            "--trusted-proxies", "127.0.0.1, 10.9.0.0/16");
+        using var proxy = Client(gateway, IPAddress.Loopback);
+        using var direct = Client(gateway, IPAddress.Parse("127.0.0.2"));
+
+        // Through the proxy (and a second trusted hop), for 198.51.100.7: its budget, not the proxy's.
+        for (var i = 0; i < AdminAttempts.Burst; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await Metrics(proxy, "guess" + i, forwardedFor: "203.0.113.9, 198.51.100.7, 10.9.1.1"));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Metrics(proxy, Password, forwardedFor: "198.51.100.7"));
+        Assert.Equal(HttpStatusCode.OK, await Metrics(proxy, Password, forwardedFor: "198.51.100.8"));
+        Assert.Equal(HttpStatusCode.OK, await Metrics(proxy, Password));
+
+        // Not a trusted proxy: a new forwarded address with each guess, and still one budget, its own.
+        for (var i = 0; i < AdminAttempts.Burst; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await Metrics(direct, "guess" + i, forwardedFor: "192.0.2." + i));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Metrics(direct, Password, forwardedFor: "192.0.2.200"));
+        await gateway.AssertStillAnswers("the forwarded guesses");
+    }
+
     /// <summary>An HTTP client whose connections leave from <paramref name="source"/> (any 127.x address is this host).</summary>
     private static HttpClient Client(HostileGateway gateway, IPAddress source) => new(new SocketsHttpHandler
     {
@@ -76,9 +111,14 @@ public sealed class AdminAttemptTests
         return response.StatusCode;
     }
 
-    private static async Task<HttpStatusCode> Metrics(HttpClient http, string? bearer)
+    private static async Task<HttpStatusCode> Metrics(HttpClient http, string? bearer, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
