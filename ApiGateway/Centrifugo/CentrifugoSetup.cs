@@ -76,16 +76,8 @@ public static class CentrifugoSetup
             banner.Add($"Generated API key (set --api_key to keep one): {options.ApiKey}");
         }
 
-        var weak = new[]
-        {
-            options.SecretGenerated ? null : WeakSecrets.HmacKey("--secret", options.Secret),
-            options.ApiKeyGenerated ? null : WeakSecrets.Guessable("--api_key", options.ApiKey),
-        };
-        foreach (var warning in weak.OfType<string>())
-        {
-            banner.Add(warning);
-            logger.LogWarning("{Warning}", warning);
-        }
+        banner.Warn(logger, options.SecretGenerated ? null : WeakSecrets.HmacKey("--secret", options.Secret));
+        banner.Warn(logger, options.ApiKeyGenerated ? null : WeakSecrets.Guessable("--api_key", options.ApiKey));
 
         banner.Add("Centrifugo API v1:     POST {base}/api/" + (options.ApiInsecure ? "  (INSECURE: no X-API-Sign needed)" : "  (signed: X-API-Sign)"));
         banner.Add("Centrifugo API v2-v6:  POST {base}/api, POST {base}/api/<method>" + (options.ApiInsecure ? "  (INSECURE: no API key needed)" : "  (X-API-Key or Authorization: apikey <key>)"));

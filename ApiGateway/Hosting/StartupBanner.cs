@@ -16,6 +16,16 @@ public sealed class StartupBanner
         }
     }
 
+    /// <summary>A warning goes to the banner and to the log, so it is seen wherever the operator reads (none: nothing).</summary>
+    public void Warn(ILogger logger, string? warning)
+    {
+        if (warning is not null)
+        {
+            Add(warning);
+            logger.LogWarning("{Warning}", warning);
+        }
+    }
+
     public string Render(string baseUrl)
     {
         lock (lines)

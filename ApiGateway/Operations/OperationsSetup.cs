@@ -67,8 +67,7 @@ public static class OperationsSetup
         banner.Add(AdminAnnouncement.LoginLine(options));
         foreach (var warning in AdminAnnouncement.Warnings(options, servesDashboard: true))
         {
-            banner.Add(warning);
-            logger.LogWarning("{Warning}", warning);
+            banner.Warn(logger, warning);
         }
     }
 }

@@ -36,22 +36,10 @@ public static class RasaSecuritySetup
             banner.Add($"Rasa API JWT: {options.JwtMethod.ToUpperInvariant()}");
         }
 
-        var weak = new[]
-        {
-            options.GeneratedToken ? null : WeakSecrets.Guessable("--auth-token", options.AuthToken),
-            options.JwtMethod.Equals("HS256", StringComparison.OrdinalIgnoreCase) ? WeakSecrets.HmacKey("--jwt-secret", options.JwtSecret) : null,
-        };
-        foreach (var warning in weak.OfType<string>())
-        {
-            banner.Add(warning);
-            logger.LogWarning("{Warning}", warning);
-        }
-
-        if (options.Open)
-        {
-            const string warning = "WARNING: --api-open: the Rasa API accepts requests WITHOUT ANY CREDENTIALS. Anyone who can reach this port can read and change every conversation and the model.";
-            banner.Add(warning);
-            logger.LogWarning(warning);
-        }
+        banner.Warn(logger, options.GeneratedToken ? null : WeakSecrets.Guessable("--auth-token", options.AuthToken));
+        banner.Warn(logger, options.JwtMethod.Equals("HS256", StringComparison.OrdinalIgnoreCase) ? WeakSecrets.HmacKey("--jwt-secret", options.JwtSecret) : null);
+        banner.Warn(logger, options.Open
+            ? "WARNING: --api-open: the Rasa API accepts requests WITHOUT ANY CREDENTIALS. Anyone who can reach this port can read and change every conversation and the model."
+            : null);
     }
 }
