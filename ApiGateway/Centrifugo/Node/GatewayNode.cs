@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Orleans.Streams;
 using StreamPosition = Switchboard.Channels.StreamPosition;
@@ -35,6 +36,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     public GrainReferences Grains => grains;
 
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Named connections whose user's record is being written by <see cref="RegisterClient"/>.</summary>
+    private readonly ConcurrentDictionary<ISubscriber, byte> registering = new();
     private readonly Lock processGate = new();
     private (int Threads, long WorkingSet, long ReadAt) process;
     private double cpuUsage;
@@ -151,13 +155,26 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     public async Task<bool> RegisterClient(ISubscriber client, int userConnectionLimit)
     {
         Hub.AddClient(client);
-        if (client.User.Length > 0 && !await WriteRecord(client, userConnectionLimit))
+        if (client.User.Length == 0)
         {
-            Hub.RemoveClient(client);
-            return false;
+            return true;
         }
 
-        return true;
+        registering.TryAdd(client, 0);
+        try
+        {
+            if (!await WriteRecord(client, userConnectionLimit))
+            {
+                Hub.RemoveClient(client);
+                return false;
+            }
+
+            return true;
+        }
+        finally
+        {
+            registering.TryRemove(client, out _);
+        }
     }
 
     /// <summary>
@@ -167,8 +184,12 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     /// </summary>
     public async Task RestoreUserRecords(CancellationToken cancellationToken)
     {
+        // A connection still registering writes its record itself, under the user's connection limit.
         var parallelism = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Hub.Clients.Where(c => c.User.Length > 0), parallelism, async (client, _) => await WriteRecord(client, 0));
+        await Parallel.ForEachAsync(
+            Hub.Clients.Where(c => c.User.Length > 0 && !registering.ContainsKey(c)),
+            parallelism,
+            async (client, _) => await WriteRecord(client, 0));
     }
 
     /// <summary>The user's record of <paramref name="client"/> here; false when the user's <paramref name="limit"/> refused it.</summary>
