@@ -6,7 +6,8 @@ namespace Switchboard.Tests.Centrifugo;
 
 /// <summary>
 /// Two gateway nodes (cluster clients) of a real Silo process on a real redis-server: fan-out, presence,
-/// channels, stats and disconnect across nodes, and a node that keeps delivering after its silo was replaced.
+/// channels, stats and disconnect across nodes, a node that keeps delivering after its silo was replaced, and one whose
+/// connections outlived the registry calling it departed.
 /// </summary>
 public sealed class ClusterGatewayTests
 {
@@ -234,6 +235,56 @@ public sealed class ClusterGatewayTests
                 closed => closed,
                 "the user's socket on the other node to be closed",
                 TimeSpan.FromSeconds(120));
+            Assert.Equal(3503, await client.Closed);
+        }
+    }
+
+    /// <summary>
+    /// A node the registry went its expiry without hearing from (here: its process stopped) is departed there, and the
+    /// silo's sweep drops its users' connection records; its connections lived on, so once it reports again it writes
+    /// them back, and a server-side disconnect through another node reaches them.
+    /// </summary>
+    [Fact]
+    public async Task ANodeCalledDepartedWhileItsConnectionsLivedOnMakesThemReachableAgainOnceItReports()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var silo = StartSilo(redis);
+        await silo.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+
+        // No pings: a stopped server would find its last one unanswered when it resumes.
+        var a = GatewayProcess.StartEmbedded(["--redis", redis.Endpoint, "--node_info_interval", "1", "--ping_interval", "3600", .. GatewayHost.SiloConfigArgs]);
+        await using var process = a.Process;
+        await a.Process.WaitForOutput("subscribed to its stream", TimeSpan.FromSeconds(90));
+        await a.Process.WaitForOutput("Application started", TimeSpan.FromSeconds(90));
+        await using var b = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1"]);
+        await using var connection = await redis.ConnectAsync();
+
+        var user = "frozen-" + Guid.NewGuid().ToString("N")[..6];
+        var key = (StackExchange.Redis.RedisKey)$"switchboard:user-clients:{user}";
+        var (client, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+        await using (client)
+        {
+            Assert.True(await connection.GetDatabase().KeyExistsAsync(key));
+
+            // Stopped past its expiry (3 s), it is departed; the silo's next sweep (one presence expiry) drops the record.
+            a.Process.Pause();
+            try
+            {
+                await Eventually.Until(
+                    async () => !await connection.GetDatabase().KeyExistsAsync(key),
+                    () => "the departed node's record to be dropped",
+                    TimeSpan.FromSeconds(90));
+            }
+            finally
+            {
+                a.Process.Resume();
+            }
+
+            await Eventually.Until(
+                async () => await connection.GetDatabase().KeyExistsAsync(key),
+                () => "the node to write its user's record again: " + a.Process.Tail(),
+                TimeSpan.FromSeconds(60));
+            await b.Command("disconnect", new { user });
             Assert.Equal(3503, await client.Closed);
         }
     }

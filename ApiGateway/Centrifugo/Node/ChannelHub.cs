@@ -41,6 +41,8 @@ public sealed class ChannelHub
         }
     }
 
+    public IEnumerable<ISubscriber> Clients => clients.Values;
+
     public bool Contains(ISubscriber client) => clients.TryGetValue(client.ClientId, out var known) && known == client;
 
     public void AddClient(ISubscriber client)

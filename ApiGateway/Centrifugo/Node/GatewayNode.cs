@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Orleans.Streams;
 using StreamPosition = Switchboard.Channels.StreamPosition;
@@ -35,6 +36,9 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     public GrainReferences Grains => grains;
 
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Named connections whose user's record is being written by <see cref="RegisterClient"/>.</summary>
+    private readonly ConcurrentDictionary<ISubscriber, byte> registering = new();
     private readonly Lock processGate = new();
     private (int Threads, long WorkingSet, long ReadAt) process;
     private double cpuUsage;
@@ -151,20 +155,56 @@ public sealed class GatewayNode(IClusterClient cluster, GrainReferences grains, 
     public async Task<bool> RegisterClient(ISubscriber client, int userConnectionLimit)
     {
         Hub.AddClient(client);
-        if (client.User.Length > 0)
+        if (client.User.Length == 0)
         {
-            var user = grains.Get<IUserGrain>(client.User);
-            if (!await user.TryAddClient(client.ClientId, Id, userConnectionLimit))
+            return true;
+        }
+
+        registering.TryAdd(client, 0);
+        try
+        {
+            if (!await WriteRecord(client, userConnectionLimit))
             {
                 Hub.RemoveClient(client);
                 return false;
             }
 
-            // The connection may have closed (and its record been removed) while the call was in flight.
-            if (!Hub.Contains(client))
-            {
-                await user.RemoveClient(client.ClientId);
-            }
+            return true;
+        }
+        finally
+        {
+            registering.TryRemove(client, out _);
+        }
+    }
+
+    /// <summary>
+    /// Writes again the user records of this node's named connections (a record already there costs no write): after
+    /// this node could not report for its expiry, the registry may have called it departed and a silo's
+    /// <c>NodeClients</c> dropped them, and the node's connections would be out of reach of server-side commands for good.
+    /// </summary>
+    public async Task RestoreUserRecords(CancellationToken cancellationToken)
+    {
+        // A connection still registering writes its record itself, under the user's connection limit.
+        var parallelism = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(
+            Hub.Clients.Where(c => c.User.Length > 0 && !registering.ContainsKey(c)),
+            parallelism,
+            async (client, _) => await WriteRecord(client, 0));
+    }
+
+    /// <summary>The user's record of <paramref name="client"/> here; false when the user's <paramref name="limit"/> refused it.</summary>
+    private async Task<bool> WriteRecord(ISubscriber client, int limit)
+    {
+        var user = grains.Get<IUserGrain>(client.User);
+        if (!await user.TryAddClient(client.ClientId, Id, limit))
+        {
+            return false;
+        }
+
+        // The connection may have closed (and its record been removed) while the call was in flight.
+        if (!Hub.Contains(client))
+        {
+            await user.RemoveClient(client.ClientId);
         }
 
         return true;

@@ -9,7 +9,8 @@ namespace Switchboard.ApiGateway.Centrifugo.Node;
 /// Keeps the node part of the cluster: one subscription to the node's own stream (re-created when it is
 /// lost, e.g. after the silo connection dropped); every interval it reports its counters to the node
 /// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers (which
-/// rebuilds channel presence after a silo crash; users' connection records are persisted and need no refresh).
+/// rebuilds channel presence after a silo crash; users' connection records are persisted and are written again only
+/// after the node went its expiry without a report, see <see cref="NoteReport"/>).
 /// </summary>
 public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<NodeService> logger) : BackgroundService
 {
@@ -24,6 +25,15 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     private INodeObserver? observerReference;
     private bool subscribed;
     private long lastRefresh;
+
+    /// <summary>When the last report that went through started (<see cref="Environment.TickCount64"/>).</summary>
+    private long? lastReportStart;
+
+    /// <summary>The restore of this node's users' records under way (<see cref="NoteReport"/>), if any.</summary>
+    private CancellationTokenSource? restore;
+
+    /// <summary>When a restore writes the records, from the report that found the gap.</summary>
+    private static readonly TimeSpan[] RestoreDelays = [TimeSpan.Zero, ChannelTimings.PresenceExpiry];
 
     /// <summary>A node that missed this many reports is dropped from <c>stats</c>.</summary>
     public TimeSpan Expiry => interval * 3;
@@ -68,6 +78,7 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        restore?.Cancel();
         await base.StopAsync(cancellationToken);
         try
         {
@@ -100,12 +111,64 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
             }
 
             node.SampleCpu();
+            var reportStart = Environment.TickCount64;
             await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(node.Snapshot(), observerReference!, Expiry);
+            NoteReport(reportStart);
         }
         catch (Exception ex)
         {
             subscribed = false;
             logger.LogWarning(ex, "Node {Node}: cluster unreachable, will retry", node.Id);
+        }
+    }
+
+    /// <summary>
+    /// A node the registry went its expiry without hearing from is departed there, and each silo's <c>NodeClients</c>
+    /// then drops the records of the node's users, although its connections may live on (a stall, a call stuck on a
+    /// dead silo's gateway): server-side commands would never reach them again. From the start of the last report that
+    /// went through to the end of this one bounds the gap the registry saw; past the expiry the node writes its users'
+    /// records again, now and once more one presence expiry (the silos' sweep period) later, for a sweep that had asked
+    /// just before this report and was still removing them.
+    /// </summary>
+    private void NoteReport(long start)
+    {
+        var gap = Environment.TickCount64 - lastReportStart;
+        lastReportStart = start;
+        if (gap is not { } ms || ms < Expiry.TotalMilliseconds)
+        {
+            return;
+        }
+
+        logger.LogWarning("Node {Node}: {Seconds:0.0} s without a report, longer than its expiry; writing its users' connection records again", node.Id, ms / 1000.0);
+        restore?.Cancel();
+        restore = new CancellationTokenSource();
+        _ = RestoreUserRecords(restore.Token);
+    }
+
+    private async Task RestoreUserRecords(CancellationToken cancellationToken)
+    {
+        foreach (var delay in RestoreDelays)
+        {
+            var wait = delay;
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(wait, cancellationToken);
+                    await node.RestoreUserRecords(cancellationToken);
+                    break;
+                }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    // A newer gap started its own restore, or the node is stopping.
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Node {Node}: could not write its users' connection records again, will retry", node.Id);
+                    wait = interval;
+                }
+            }
         }
     }
 
