@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 
 namespace Switchboard.Hosting;
 
@@ -75,7 +76,7 @@ public sealed record ClusterSettings
     /// <summary>
     /// How long an idle conversation's tracker stays in memory (Orleans' default for grains is 15 minutes). Each new
     /// sender of the public webhook activates one, so this bounds how long their state is held; the next message
-    /// reloads it from the tracker store. At least 61 s: Orleans collects idle activations once a minute.
+    /// reloads it from the tracker store. At least <see cref="MinIdleAge"/>.
     /// </summary>
     public TimeSpan TrackerIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -84,7 +85,7 @@ public sealed record ClusterSettings
     /// 15 minutes, applied before). Such a grain holds nothing that is not stored (history is in the history store,
     /// the nodes with subscribers in its state), and one with subscribers keeps itself in memory. Every conversation's
     /// reply channel (<c>rasa#id</c>) is one: each webhook sender activates it with the bot's first reply, so this
-    /// bounds how long a conversation nobody watches costs a channel activation (~2.5 KB). At least 61 s.
+    /// bounds how long a conversation nobody watches costs a channel activation (~2.5 KB). At least <see cref="MinIdleAge"/>.
     /// </summary>
     public TimeSpan ChannelIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -92,10 +93,32 @@ public sealed record ClusterSettings
     /// How long a user grain (a user's connection records) stays in memory after its last call. Zero, the default:
     /// a user with at most one connection leaves as soon as the call is done, since idle connections are the norm and
     /// their records are in storage (one with several stays for Orleans' default collection age); otherwise at least
-    /// 61 s (Orleans collects idle activations once a minute), which saves reloading the record
-    /// when one user's connects and server-side commands come in bursts.
+    /// <see cref="MinIdleAge"/>, which saves reloading the record when one user's connects and server-side commands
+    /// come in bursts.
     /// </summary>
     public TimeSpan UserIdleTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The shortest idle age an operator can set: below it every burst of requests would reload its grains.</summary>
+    public static readonly TimeSpan MinIdleAge = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often Orleans' activation collector runs: its default minute, or half the shortest idle age set here when
+    /// that is shorter, so an idle activation leaves between its age and one and a half times it (Orleans refuses an
+    /// age that is not longer than the period).
+    /// </summary>
+    public TimeSpan CollectionQuantum
+    {
+        get
+        {
+            var shortest = TrackerIdleTimeout < ChannelIdleTimeout ? TrackerIdleTimeout : ChannelIdleTimeout;
+            if (UserIdleTimeout > TimeSpan.Zero && UserIdleTimeout < shortest)
+            {
+                shortest = UserIdleTimeout;
+            }
+
+            return shortest / 2 < GrainCollectionOptions.DEFAULT_COLLECTION_QUANTUM ? shortest / 2 : GrainCollectionOptions.DEFAULT_COLLECTION_QUANTUM;
+        }
+    }
 
     /// <summary>
     /// How long a SIGTERM may take. Grains deactivate within it (trackers write their snapshots, channel grains
@@ -125,13 +148,15 @@ public sealed record ClusterSettings
             StreamQueues = config.GetValue<int?>("stream_queues") is { } queues ? Math.Max(1, queues) : null,
             StreamBatchSize = Math.Max(1, config.GetValue("stream_batch_size", defaults.StreamBatchSize)),
             GrainDirectoryCacheSize = Math.Max(1_000, config.GetValue("grain_directory_cache_size", defaults.GrainDirectoryCacheSize)),
-            TrackerIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds))),
-            ChannelIdleTimeout = TimeSpan.FromSeconds(Math.Max(61, config.GetValue("channel_idle_seconds", defaults.ChannelIdleTimeout.TotalSeconds))),
-            UserIdleTimeout = config.GetValue("user_idle_seconds", 0.0) is var userIdle and > 0 ? TimeSpan.FromSeconds(Math.Max(61, userIdle)) : TimeSpan.Zero,
+            TrackerIdleTimeout = IdleAge(config.GetValue("tracker_idle_seconds", defaults.TrackerIdleTimeout.TotalSeconds)),
+            ChannelIdleTimeout = IdleAge(config.GetValue("channel_idle_seconds", defaults.ChannelIdleTimeout.TotalSeconds)),
+            UserIdleTimeout = config.GetValue("user_idle_seconds", 0.0) is var userIdle and > 0 ? IdleAge(userIdle) : TimeSpan.Zero,
             ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("shutdown_timeout", defaults.ShutdownTimeout.TotalSeconds))),
             ProbeTimeout = config["probe_timeout_ms"] is { } ms ? TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };
     }
+
+    private static TimeSpan IdleAge(double seconds) => TimeSpan.FromSeconds(Math.Max(MinIdleAge.TotalSeconds, seconds));
 
     /// <summary>A string (<c>a:6379,b:6379,password=x</c>: one shard per endpoint) or, in the config file, an array of one configuration per shard.</summary>
     private static IReadOnlyList<string> ShardList(IConfigurationSection section) =>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace Switchboard.Hosting;
 
@@ -33,7 +32,7 @@ public sealed partial class IdleHeapTrim(ClusterSettings settings, TimeProvider 
     /// <summary>Quiet for this long, the activations of the last load have been collected.</summary>
     private TimeSpan Settle =>
         (settings.TrackerIdleTimeout > settings.ChannelIdleTimeout ? settings.TrackerIdleTimeout : settings.ChannelIdleTimeout)
-        + 2 * GrainCollectionOptions.DEFAULT_COLLECTION_QUANTUM;
+        + 2 * settings.CollectionQuantum;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -90,6 +90,7 @@ public static class SiloSetup
         silo.Services.AddSingleton<NodeClients>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<NodeClients>());
         silo.Services.AddHostedService<IdleHeapTrim>();
+        silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = settings.CollectionQuantum);
         if (settings.UserIdleTimeout > TimeSpan.Zero)
         {
             silo.Services.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(UserGrain).FullName!] = settings.UserIdleTimeout);

@@ -12,17 +12,23 @@ namespace Switchboard.Tests.Conversations;
 /// <summary>
 /// <c>--tracker-idle-seconds</c>: an idle conversation's tracker leaves the silo's memory after that age, and the
 /// next request rebuilds the conversation from the tracker store, as it was; <c>--channel-idle-seconds</c>: so does
-/// the reply channel of a conversation nobody subscribes to, while a watched one stays.
+/// the reply channel of a conversation nobody subscribes to, while a watched one stays. The ages are seconds, below
+/// Orleans' one-minute collection period, which the silo shortens to match: each wait is shorter than the 61 s that
+/// was the least age before, so the tests fail if an age is clamped or the collector keeps its minute.
 /// </summary>
 public sealed class TrackerIdleTests
 {
     private const string Token = "idle-token";
+    private const string IdleSeconds = "10";
+
+    /// <summary>Far more than the 10 s age and its 5 s collection period need, less than any age of a minute.</summary>
+    private static readonly TimeSpan Collected = TimeSpan.FromSeconds(55);
     private static readonly Action<HttpRequestMessage> Auth = RasaServer.Token(Token);
 
     [Fact]
     public async Task An_idle_tracker_is_deactivated_after_the_configured_age_and_its_conversation_comes_back_intact()
     {
-        await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--tracker-idle-seconds", "61"], adminAuth: Auth);
+        await using var server = await RasaServer.StartAsync(["--enable-api", "--auth-token", Token, "--tracker-idle-seconds", IdleSeconds], adminAuth: Auth);
         const string id = "idle-conversation";
 
         // More events than a snapshot period (64; embedded, the events are replayed from the memory store, no
@@ -37,7 +43,7 @@ public sealed class TrackerIdleTests
         await Eventually.Until(
             async () => !(await management.GetSimpleGrainStatistics()).Any(s => s.GrainType.Contains(nameof(TrackerGrain), StringComparison.Ordinal) && s.ActivationCount > 0),
             () => "the idle tracker is still active",
-            timeout: TimeSpan.FromMinutes(4));
+            timeout: Collected);
 
         var after = await Tracker(server, id);
         Assert.Equal(before.ToJsonString(), after.ToJsonString());
@@ -52,7 +58,7 @@ public sealed class TrackerIdleTests
     public async Task A_reply_channel_nobody_watches_leaves_with_the_idle_age_and_a_watched_one_stays()
     {
         await using var server = await RasaServer.StartAsync(
-            ["--enable-api", "--auth-token", Token, "--tracker-idle-seconds", "61", "--channel-idle-seconds", "61"], adminAuth: Auth);
+            ["--enable-api", "--auth-token", Token, "--tracker-idle-seconds", IdleSeconds, "--channel-idle-seconds", IdleSeconds], adminAuth: Auth);
         const string watched = "watched-visitor";
         var channel = ConversationChannel.For(watched);
         var grains = server.Host.Services.GetRequiredService<IGrainFactory>();
@@ -71,7 +77,7 @@ public sealed class TrackerIdleTests
             Assert.Equal([ConversationChannel.For("unwatched-visitor"), channel], await ActiveChannels());
 
             // Orleans' own default would keep both for 15 minutes.
-            var left = await Eventually.Get(ActiveChannels, active => active.Length < 2, what: "collection of the unwatched reply channel", timeout: TimeSpan.FromMinutes(4));
+            var left = await Eventually.Get(ActiveChannels, active => active.Length < 2, what: "collection of the unwatched reply channel", timeout: Collected);
             Assert.Equal([channel], left);
 
             // The watched one never left: its subscriber is still there, and still gets the replies.
