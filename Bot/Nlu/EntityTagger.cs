@@ -15,16 +15,16 @@ public sealed class EntityTagger
 {
     private const double WordDropout = 0.5;
 
-    /// <summary>
-    /// Passes the tagger goes on for, past fewer configured epochs, while its averaged weights still tag one of its
-    /// own training examples otherwise than annotated (the default pipeline's epochs). A pass here is not one of
-    /// DIET's epochs: formbot's <c>epochs: 1</c> left one pass, whose average lost 7–16 of its 132 training spans
-    /// (seeds 1–5), "my feedback is good" among them; a user expects the examples they wrote to be reproduced.
-    /// </summary>
-    private const int FitEpochs = 12;
-
     /// <summary>Kinds of tag: O, B, I, L, U; transition rows add the sentence start and columns the end.</summary>
     private const int O = 0, B = 1, I = 2, L = 3, U = 4, Edge = 5, Kinds = 6;
+
+    /// <summary>
+    /// Passes the tagger goes on for, past fewer configured epochs, while its averaged weights still tag one of its
+    /// own training examples otherwise than annotated: the default pipeline's. A pass here is not one of DIET's
+    /// epochs: formbot's <c>epochs: 1</c> left one pass, whose average lost 7–16 of its 132 training spans (seeds
+    /// 1–5), "my feedback is good" among them; a user expects the examples they wrote to be reproduced.
+    /// </summary>
+    private static readonly int FitEpochs = NluSettings.Default.Epochs;
 
     private readonly string[] types;
     private readonly Dictionary<ulong, Row> weights;
