@@ -20,7 +20,6 @@ public sealed class RasaExamplesTests(ExampleBotServer bots, ITestOutputHelper o
     private const string Webhook = "webhook";
 
     private const string ElidedForm = "the test story skips the form's questions (Rasa's evaluation applies the story's active_loop events), so a user cannot play it; Rasa's server fails it the same way";
-    private const string FeedbackEntity = "nlu: 'my feedback is good' gets no feedback entity from our entity tagger, so the slot's from_text mapping fills it with the whole text";
 
     /// <summary>(bot, how it was checked, story) → why it fails today.</summary>
     public static readonly Dictionary<(string Bot, string Mode, string Story), string> KnownFailures = new()
@@ -28,7 +27,6 @@ public sealed class RasaExamplesTests(ExampleBotServer bots, ITestOutputHelper o
         [("formbot", Webhook, "Happy path")] = ElidedForm,
         [("formbot", Webhook, "Happy path with message providing requested value")] = ElidedForm,
         [("formbot", Webhook, "unhappy path")] = ElidedForm,
-        [("formbot", Webhook, "(ours) the form filled turn by turn")] = FeedbackEntity,
     };
 
     [Fact]
