@@ -1,12 +1,13 @@
 namespace Switchboard.Nodes;
 
 /// <summary>
-/// How a gateway reports to <see cref="INodeRegistryGrain"/> (a stateless worker on each silo; key 0). A cluster
-/// client sends its calls to one grain through one gateway silo, chosen once per grain, and a call stuck there (a stalled
-/// silo, a vanished host) waits for Orleans' response timeout, longer than a node's expiry; calls to a stateless worker
-/// take the client's gateways in turn, so the report after a stuck one goes through another silo.
+/// How a gateway reports to <see cref="INodeRegistryGrain"/>: a stateless worker, activated on the gateway silo a call
+/// came through, whose receipt names that silo. A cluster client sends each grain's calls through one gateway silo,
+/// chosen when it first calls the grain and kept while the connection stays open, and a call stuck there (a stalled
+/// silo, a vanished host) waits for Orleans' response timeout, longer than a node's expiry. Each key is its own grain,
+/// so a gateway that learned which keys go through which silo reports through another silo when one is stuck.
 /// </summary>
 public interface INodeReportGrain : IGrainWithIntegerKey
 {
-    Task<NodeReported> Report(NodeInfo info, INodeObserver observer, TimeSpan expiry);
+    Task<NodeReportReceipt> Report(NodeInfo info, INodeObserver observer, TimeSpan expiry);
 }

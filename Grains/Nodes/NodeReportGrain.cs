@@ -7,6 +7,6 @@ namespace Switchboard.Nodes;
 [StatelessWorker, Reentrant]
 public sealed class NodeReportGrain(GrainReferences grains) : Grain, INodeReportGrain
 {
-    public Task<NodeReported> Report(NodeInfo info, INodeObserver observer, TimeSpan expiry) =>
-        grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(info, observer, expiry);
+    public async Task<NodeReportReceipt> Report(NodeInfo info, INodeObserver observer, TimeSpan expiry) =>
+        new(await grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(info, observer, expiry), RuntimeIdentity);
 }

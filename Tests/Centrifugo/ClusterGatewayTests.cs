@@ -334,6 +334,11 @@ public sealed class ClusterGatewayTests
                 uids => uids.Contains(node),
                 "the gateway in stats", TimeSpan.FromSeconds(60));
 
+            // A gateway learns which of its report routes go through which silo as it reports (a few seconds).
+            await Eventually.Until(
+                () => Task.FromResult(Regex.Count(a.Process.Output, "reports can go through silo") >= 2),
+                () => "the gateway to report through both silos: " + a.Process.Tail(),
+                TimeSpan.FromSeconds(60));
             second.Pause();
 
             // A round of the gateway's other calls failed on the stopped silo (10 s or more after it stopped).

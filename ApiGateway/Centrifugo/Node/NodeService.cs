@@ -28,6 +28,18 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     private bool subscribed;
     private long lastRefresh;
 
+    /// <summary>The keys of <see cref="INodeReportGrain"/> a report may go through: at most this many small activations per silo.</summary>
+    private const int ReportKeys = 8;
+
+    /// <summary>The silo each key's reports went through last (<see cref="Report"/>).</summary>
+    private readonly Dictionary<long, string> routes = [];
+
+    /// <summary>The keys whose last report failed: not tried again as another way while there are others.</summary>
+    private readonly HashSet<long> failing = [];
+
+    /// <summary>The key reports go through while they go through.</summary>
+    private long reportKey;
+
     /// <summary>When the last report that went through started (<see cref="Environment.TickCount64"/>).</summary>
     private long? lastReportStart;
 
@@ -108,25 +120,55 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
 
     /// <summary>
     /// One report per round, each attempt given up after half an interval (through a stalled silo's gateway it would
-    /// wait for Orleans' response timeout) and tried once more at once: that attempt goes through another gateway
-    /// (<see cref="INodeReportGrain"/>). A late one only lists the node again.
+    /// wait for Orleans' response timeout; a late one only lists the node again). A failed one is tried again at once
+    /// through a key of <see cref="INodeReportGrain"/> known to go through another silo, else one not tried yet; while
+    /// every known key goes through one silo, each round tries one more key to learn another.
     /// </summary>
     private async Task Report()
     {
         node.SampleCpu();
-        for (var attempt = 1; attempt <= 2; attempt++)
+        if (await TryReport(reportKey))
         {
-            try
+            if (routes.Values.Distinct(StringComparer.Ordinal).Count() < 2 && Untried() is { } probe)
             {
-                var reportStart = Environment.TickCount64;
-                var reported = await node.Grains.Get<INodeReportGrain>(0).Report(node.Snapshot(), observerReference!, Expiry).WaitAsync(interval / 2);
-                NoteReport(reportStart, reported);
-                return;
+                await TryReport(probe);
             }
-            catch (Exception ex)
+
+            return;
+        }
+
+        var stuck = routes.GetValueOrDefault(reportKey);
+        var other = routes.Where(r => r.Value != stuck && !failing.Contains(r.Key)).Select(r => (long?)r.Key).FirstOrDefault()
+            ?? Untried() ?? (reportKey + 1) % ReportKeys;
+        if (await TryReport(other))
+        {
+            reportKey = other;
+        }
+    }
+
+    private long? Untried() => Enumerable.Range(0, ReportKeys).Select(k => (long?)k).FirstOrDefault(k => !routes.ContainsKey(k!.Value) && !failing.Contains(k.Value));
+
+    private async Task<bool> TryReport(long key)
+    {
+        try
+        {
+            var start = Environment.TickCount64;
+            var receipt = await node.Grains.Get<INodeReportGrain>(key).Report(node.Snapshot(), observerReference!, Expiry).WaitAsync(interval / 2);
+            if (!routes.ContainsValue(receipt.Silo))
             {
-                logger.LogWarning("Node {Node}: report attempt {Attempt} failed: {Error}", node.Id, attempt, ex.Message);
+                logger.LogInformation("Node {Node}: reports can go through silo {Silo}", node.Id, receipt.Silo);
             }
+
+            routes[key] = receipt.Silo;
+            failing.Remove(key);
+            NoteReport(start, receipt.Reported);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            failing.Add(key);
+            logger.LogWarning("Node {Node}: report through key {Key} failed: {Error}", node.Id, key, ex.Message);
+            return false;
         }
     }
 
