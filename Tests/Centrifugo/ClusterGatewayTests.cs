@@ -293,8 +293,9 @@ public sealed class ClusterGatewayTests
     /// <summary>
     /// A gateway connected to two silos, the node registry on the first, while the second is stopped (SIGSTOP: its
     /// connections stay open, unanswered): the gateway's calls through that silo's gateway wait for Orleans' response
-    /// timeout (30 s), or its channels' refresh deadline, but its reports go on through the first, so the registry never
-    /// calls it departed (expiry 3 s), and a server-side disconnect through another node reaches its user.
+    /// timeout (30 s), or its channels' refresh deadline, but once it has reported through both silos its reports go on
+    /// through the first, so the registry never calls it departed (expiry 3 s), and a server-side disconnect through
+    /// another node reaches its user. Before, a stuck refresh or subscription call held its report back.
     /// </summary>
     [Fact]
     public async Task AGatewayKeepsReportingWhileItsCallsAreStuckOnAStoppedSilo()
