@@ -31,12 +31,11 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public Task Report(NodeInfo info, INodeObserver observer, TimeSpan expiry)
+    public Task<NodeReported> Report(NodeInfo info, INodeObserver observer, TimeSpan expiry)
     {
         nodes[info.Uid] = new Entry(info, observer, time.GetUtcNow() + expiry);
         longestExpiry = expiry > longestExpiry ? expiry : longestExpiry;
-        departed.Remove(info.Uid);
-        return Task.CompletedTask;
+        return Task.FromResult(departed.Remove(info.Uid) ? NodeReported.WasDeparted : NodeReported.Listed);
     }
 
     public Task Leave(string nodeId)
@@ -69,8 +68,17 @@ public sealed class NodeRegistryGrain(TimeProvider time, ILogger<NodeRegistryGra
             return Task.FromResult(true);
         }
 
-        var heardFromEveryone = longestExpiry > TimeSpan.Zero && time.GetUtcNow() - activatedAt >= longestExpiry;
-        return Task.FromResult(!departed.ContainsKey(nodeId) && !heardFromEveryone);
+        var now = time.GetUtcNow();
+        var heardFromEveryone = longestExpiry > TimeSpan.Zero && now - activatedAt >= longestExpiry;
+        if (departed.ContainsKey(nodeId) || !heardFromEveryone)
+        {
+            return Task.FromResult(!departed.ContainsKey(nodeId));
+        }
+
+        // A live node with a longer expiry than every node this activation heard from may not have reported yet (mixed
+        // node_info_interval): remembered, so that its report tells it its users' records may be gone.
+        departed[nodeId] = now;
+        return Task.FromResult(false);
     }
 
     private void Sweep()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Centrifugo;
@@ -286,6 +287,87 @@ public sealed class ClusterGatewayTests
                 TimeSpan.FromSeconds(60));
             await b.Command("disconnect", new { user });
             Assert.Equal(3503, await client.Closed);
+        }
+    }
+
+    /// <summary>
+    /// A gateway connected to two silos, the node registry on the first, while the second is stopped (SIGSTOP: its
+    /// connections stay open, unanswered): the gateway's calls through that silo's gateway wait for Orleans' response
+    /// timeout (30 s), or its channels' refresh deadline, but once it has reported through both silos its reports go on
+    /// through the first, so the registry never calls it departed (expiry 3 s), and a server-side disconnect through
+    /// another node reaches its user. Before, a stuck refresh or subscription call held its report back.
+    /// </summary>
+    [Fact]
+    public async Task AGatewayKeepsReportingWhileItsCallsAreStuckOnAStoppedSilo()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var first = StartSilo(redis);
+        await first.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+
+        // The registry activates on the first silo, the only one when this node reports.
+        await using var b = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1"]);
+        await Eventually.Get(
+            async () => (await b.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes").GetArrayLength(),
+            count => count == 1,
+            "the first node in stats", TimeSpan.FromSeconds(60));
+        await using var second = StartSilo(redis);
+        await second.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
+
+        // Started after both silos, the gateway connects to both and sends each grain's calls through one of them.
+        var a = GatewayProcess.StartEmbedded(["--redis", redis.Endpoint, "--node_info_interval", "1", .. GatewayHost.SiloConfigArgs]);
+        await using var process = a.Process;
+        await a.Process.WaitForOutput("subscribed to its stream", TimeSpan.FromSeconds(90));
+        await a.Process.WaitForOutput("Application started", TimeSpan.FromSeconds(90));
+        var node = Regex.Match(a.Process.Output, @"Node (\S+) subscribed to its stream").Groups[1].Value;
+
+        // Channels on both silos, or called through both: some refresh is stuck once the second silo stops.
+        var user = "stuck-" + Guid.NewGuid().ToString("N")[..6];
+        var (client, _) = await ProtocolClient.Connect(a.WebSocketUrl, GatewayHost.Token(user));
+        await using (client)
+        {
+            for (var i = 0; i < 24; i++)
+            {
+                Assert.Equal(0, ProtocolClient.ErrorCode(await client.Subscribe($"chat:stuck-{i}-{user}")));
+            }
+
+            await Eventually.Get(
+                async () => (await b.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("uid").GetString()).ToList(),
+                uids => uids.Contains(node),
+                "the gateway in stats", TimeSpan.FromSeconds(60));
+
+            // A gateway learns which of its report routes go through which silo as it reports (a few seconds).
+            await Eventually.Until(
+                () => Task.FromResult(Regex.Count(a.Process.Output, "reports can go through silo") >= 2),
+                () => "the gateway to report through both silos: " + a.Process.Tail(),
+                TimeSpan.FromSeconds(60));
+            second.Pause();
+
+            // A round of the gateway's other calls failed on the stopped silo (10 s or more after it stopped).
+            await a.Process.WaitForOutput("cluster unreachable", TimeSpan.FromSeconds(120));
+            Assert.DoesNotMatch($@"Node {Regex.Escape(node)} \(.*\) expired from the registry", first.Output);
+            Assert.DoesNotContain("called departed", a.Process.Output, StringComparison.Ordinal);
+            Assert.Contains(node, (await b.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("uid").GetString()));
+
+            // Reached once the first silo has called the second dead: the user's grain may have lived there.
+            await Eventually.Get(
+                async () =>
+                {
+                    try
+                    {
+                        using var response = await b.PostApi(JsonSerializer.Serialize(new { method = "disconnect", @params = new { user } }));
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+
+                    await Task.WhenAny(client.Closed, Task.Delay(500));
+                    return client.Closed.IsCompleted;
+                },
+                closed => closed,
+                "the gateway's user to be disconnected",
+                TimeSpan.FromSeconds(120));
+            Assert.Equal(3503, await client.Closed);
+            Assert.DoesNotContain("called departed", a.Process.Output, StringComparison.Ordinal);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         var shortObserver = client.CreateObjectReference<INodeObserver>(shortTarget);
         var longObserver = client.CreateObjectReference<INodeObserver>(longTarget);
 
-        await registry.Report(new NodeInfo { Uid = shortLived, Name = "short", NumClients = 3 }, shortObserver, TimeSpan.FromSeconds(2));
+        Assert.Equal(NodeReported.Listed, await registry.Report(new NodeInfo { Uid = shortLived, Name = "short", NumClients = 3 }, shortObserver, TimeSpan.FromSeconds(2)));
         await registry.Report(new NodeInfo { Uid = longLived, Name = "long", NumClients = 1 }, longObserver, TimeSpan.FromMinutes(5));
 
         var nodes = await registry.GetNodes();
@@ -46,9 +46,10 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
         Assert.False((await registry.GetObservers()).ContainsKey(longLived));
         Assert.False(await registry.IsAlive(longLived));
 
-        // A departed node that reports again is back.
-        await registry.Report(new NodeInfo { Uid = shortLived, Name = "short" }, shortObserver, TimeSpan.FromMinutes(1));
+        // A departed node that reports again is back, and told it was called departed (once).
+        Assert.Equal(NodeReported.WasDeparted, await registry.Report(new NodeInfo { Uid = shortLived, Name = "short" }, shortObserver, TimeSpan.FromMinutes(1)));
         Assert.True(await registry.IsAlive(shortLived));
+        Assert.Equal(NodeReported.Listed, await registry.Report(new NodeInfo { Uid = shortLived, Name = "short" }, shortObserver, TimeSpan.FromMinutes(1)));
         await registry.Leave(shortLived);
         GC.KeepAlive(shortTarget);
         GC.KeepAlive(longTarget);
@@ -68,6 +69,29 @@ public sealed class NodeRegistryTests(MemoryClusterFixture fixture)
 
         Assert.Equal(7, (await registry.GetNodes()).Single(n => n.Uid == node).NumMsgSent);
         await registry.Leave(node);
+        GC.KeepAlive(target);
+    }
+
+    /// <summary>
+    /// Mixed <c>node_info_interval</c>: a registry (fresh here: its own key) that heard from a fast-reporting node calls
+    /// a node it has not heard from yet dead once the fast node's expiry has passed, though it may only report less
+    /// often; when it does report, it is told so, and writes its users' records again.
+    /// </summary>
+    [Fact]
+    public async Task ANodeCalledDeadBeforeItsFirstReportToAFreshRegistryIsToldSo()
+    {
+        var client = fixture.Cluster.Client;
+        var registry = client.GetGrain<INodeRegistryGrain>(TestData.Unique("registry"));
+        var (fast, slow) = (TestData.Unique("node"), TestData.Unique("node"));
+        var target = new FixedNodeObserver([]);
+        var observer = client.CreateObjectReference<INodeObserver>(target);
+
+        Assert.Equal(NodeReported.Listed, await registry.Report(new NodeInfo { Uid = fast, Name = "fast" }, observer, TimeSpan.FromSeconds(1)));
+        await Eventually.Until(async () => !await registry.IsAlive(slow), () => "the unknown node to be called dead");
+
+        Assert.Equal(NodeReported.WasDeparted, await registry.Report(new NodeInfo { Uid = slow, Name = "slow" }, observer, TimeSpan.FromSeconds(30)));
+        Assert.True(await registry.IsAlive(slow));
+        Assert.Equal(NodeReported.Listed, await registry.Report(new NodeInfo { Uid = slow, Name = "slow" }, observer, TimeSpan.FromSeconds(30)));
         GC.KeepAlive(target);
     }
 }

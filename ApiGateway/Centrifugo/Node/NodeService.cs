@@ -6,11 +6,13 @@ using Switchboard.Nodes;
 namespace Switchboard.ApiGateway.Centrifugo.Node;
 
 /// <summary>
-/// Keeps the node part of the cluster: one subscription to the node's own stream (re-created when it is
-/// lost, e.g. after the silo connection dropped); every interval it reports its counters to the node
-/// registry, and every <see cref="ChannelTimings.RefreshPeriod"/> it re-asserts its channels' subscribers (which
-/// rebuilds channel presence after a silo crash; users' connection records are persisted and are written again only
-/// after the node went its expiry without a report, see <see cref="NoteReport"/>).
+/// Keeps the node part of the cluster, in two loops of one interval each, so that no call of one holds back the other
+/// (a call stuck on a stalled silo's gateway waits for Orleans' response timeout, 30 s, against a node expiry of three
+/// intervals): one reports the node's counters to the node registry; the other keeps one subscription to the node's own
+/// stream (re-created when it is lost, e.g. after the silo connection dropped) and every
+/// <see cref="ChannelTimings.RefreshPeriod"/> re-asserts its channels' subscribers (which rebuilds channel presence
+/// after a silo crash; users' connection records are persisted and are written again only after the registry called
+/// the node departed, see <see cref="NoteReport"/>).
 /// </summary>
 public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<NodeService> logger) : BackgroundService
 {
@@ -25,6 +27,18 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     private INodeObserver? observerReference;
     private bool subscribed;
     private long lastRefresh;
+
+    /// <summary>The keys of <see cref="INodeReportGrain"/> a report may go through: at most this many small activations per silo.</summary>
+    private const int ReportKeys = 8;
+
+    /// <summary>The silo each key's reports went through last (<see cref="Report"/>).</summary>
+    private readonly Dictionary<long, string> routes = [];
+
+    /// <summary>The keys whose last report failed: not tried again as another way while there are others.</summary>
+    private readonly HashSet<long> failing = [];
+
+    /// <summary>The key reports go through while they go through.</summary>
+    private long reportKey;
 
     /// <summary>When the last report that went through started (<see cref="Environment.TickCount64"/>).</summary>
     private long? lastReportStart;
@@ -60,14 +74,20 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Every(Report, stoppingToken), Every(Maintain, stoppingToken));
+
+    /// <summary>Runs <paramref name="round"/> once per interval (at once again after one that took longer) until stopping.</summary>
+    private async Task Every(Func<Task> round, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Tick();
+            var start = Environment.TickCount64;
+            await round();
+            var rest = interval - TimeSpan.FromMilliseconds(Environment.TickCount64 - start);
             try
             {
-                await Task.Delay(interval, stoppingToken);
+                await Task.Delay(rest > TimeSpan.Zero ? rest : TimeSpan.Zero, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -98,8 +118,62 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
         }
     }
 
-    /// <summary>One round: stream subscription, channel and client refresh, report. A failure is retried next round.</summary>
-    internal async Task Tick()
+    /// <summary>
+    /// One report per round, each attempt given up after half an interval (through a stalled silo's gateway it would
+    /// wait for Orleans' response timeout; a late one only lists the node again). A failed one is tried again at once
+    /// through a key of <see cref="INodeReportGrain"/> known to go through another silo, else one not tried yet; while
+    /// every known key goes through one silo, each round tries one more key to learn another.
+    /// </summary>
+    private async Task Report()
+    {
+        node.SampleCpu();
+        if (await TryReport(reportKey))
+        {
+            if (routes.Values.Distinct(StringComparer.Ordinal).Count() < 2 && Untried() is { } probe)
+            {
+                await TryReport(probe);
+            }
+
+            return;
+        }
+
+        var stuck = routes.GetValueOrDefault(reportKey);
+        var other = routes.Where(r => r.Value != stuck && !failing.Contains(r.Key)).Select(r => (long?)r.Key).FirstOrDefault()
+            ?? Untried() ?? (reportKey + 1) % ReportKeys;
+        if (await TryReport(other))
+        {
+            reportKey = other;
+        }
+    }
+
+    private long? Untried() => Enumerable.Range(0, ReportKeys).Select(k => (long?)k).FirstOrDefault(k => !routes.ContainsKey(k!.Value) && !failing.Contains(k.Value));
+
+    private async Task<bool> TryReport(long key)
+    {
+        try
+        {
+            var start = Environment.TickCount64;
+            var receipt = await node.Grains.Get<INodeReportGrain>(key).Report(node.Snapshot(), observerReference!, Expiry).WaitAsync(interval / 2);
+            if (!routes.ContainsValue(receipt.Silo))
+            {
+                logger.LogInformation("Node {Node}: reports can go through silo {Silo}", node.Id, receipt.Silo);
+            }
+
+            routes[key] = receipt.Silo;
+            failing.Remove(key);
+            NoteReport(start, receipt.Reported);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            failing.Add(key);
+            logger.LogWarning("Node {Node}: report through key {Key} failed: {Error}", node.Id, key, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Stream subscription, then the channels' refresh when due. A failure is retried next round.</summary>
+    private async Task Maintain()
     {
         try
         {
@@ -109,11 +183,6 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
                 await RefreshChannels();
                 lastRefresh = Environment.TickCount64;
             }
-
-            node.SampleCpu();
-            var reportStart = Environment.TickCount64;
-            await node.Grains.Get<INodeRegistryGrain>(INodeRegistryGrain.Key).Report(node.Snapshot(), observerReference!, Expiry);
-            NoteReport(reportStart);
         }
         catch (Exception ex)
         {
@@ -123,23 +192,24 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
     }
 
     /// <summary>
-    /// A node the registry went its expiry without hearing from is departed there, and each silo's <c>NodeClients</c>
-    /// then drops the records of the node's users, although its connections may live on (a stall, a call stuck on a
-    /// dead silo's gateway): server-side commands would never reach them again. From the start of the last report that
-    /// went through to the end of this one bounds the gap the registry saw; past the expiry the node writes its users'
-    /// records again, now and once more one presence expiry (the silos' sweep period) later, for a sweep that had asked
-    /// just before this report and was still removing them.
+    /// A node the registry called departed (it went its expiry without a report, or a re-activated registry did not
+    /// know it) has each silo's <c>NodeClients</c> drop the records of its users, although its connections may live on
+    /// (a stall, reports stuck on dead silos' gateways): server-side commands would never reach them again. The
+    /// registry's answer says so; so does the gap from the start of the last report that went through to the end of
+    /// this one past the expiry (a re-activated registry no longer knows what its predecessor said). Then the node
+    /// writes its users' records again, now and once more one presence expiry (the silos' sweep period) later, for a
+    /// sweep that had asked just before this report and was still removing them.
     /// </summary>
-    private void NoteReport(long start)
+    private void NoteReport(long start, NodeReported reported)
     {
         var gap = Environment.TickCount64 - lastReportStart;
         lastReportStart = start;
-        if (gap is not { } ms || ms < Expiry.TotalMilliseconds)
+        if (reported != NodeReported.WasDeparted && (gap is not { } ms || ms < Expiry.TotalMilliseconds))
         {
             return;
         }
 
-        logger.LogWarning("Node {Node}: {Seconds:0.0} s without a report, longer than its expiry; writing its users' connection records again", node.Id, ms / 1000.0);
+        logger.LogWarning("Node {Node}: called departed by the registry ({Seconds:0.0} s since the last report that went through, expiry {Expiry} s); writing its users' connection records again", node.Id, (gap ?? 0) / 1000.0, Expiry.TotalSeconds);
         restore?.Cancel();
         restore = new CancellationTokenSource();
         _ = RestoreUserRecords(restore.Token);
@@ -209,8 +279,10 @@ public sealed class NodeService(GatewayNode node, ChannelRules rules, ILogger<No
                 return;
             }
 
+            // Bounded below the presence expiry, so that the next round comes in time for the other channels; a late
+            // refresh only asserts the same subscribers again.
             var clients = node.Hub.Subscribers(channel).Select(s => s.InfoFor(channel)).ToList();
-            await node.Grains.Get<IChannelGrain>(channel).Refresh(node.Id, clients);
+            await node.Grains.Get<IChannelGrain>(channel).Refresh(node.Id, clients).WaitAsync(ChannelTimings.RefreshPeriod);
         });
     }
 }
