@@ -24,6 +24,12 @@ public sealed class OpenConnections(int limit, ILogger<OpenConnections> logger)
 
     public int Limit => limit;
 
+    /// <summary>Connections open now, on all listeners.</summary>
+    public int Open => Volatile.Read(ref open);
+
+    /// <summary>Connections closed over the cap since start.</summary>
+    public long Refused => Interlocked.Read(ref refused);
+
     /// <summary>The cap from configuration: <c>max_connections</c> when set (0: none), else what the descriptor limit leaves.</summary>
     public static int LimitFrom(IConfiguration config) =>
         config.GetValue<int?>(Key) is { } set ? set <= 0 ? int.MaxValue : set : DescriptorLimit.ConnectionsFor(DescriptorLimit.OpenFiles());
@@ -36,7 +42,7 @@ public sealed class OpenConnections(int limit, ILogger<OpenConnections> logger)
         if (Interlocked.Increment(ref open) > limit)
         {
             Interlocked.Decrement(ref open);
-            Refused();
+            Refuse();
             await connection.DisposeAsync();
             return;
         }
@@ -52,7 +58,7 @@ public sealed class OpenConnections(int limit, ILogger<OpenConnections> logger)
     }
 
     /// <summary>Counts a refusal; the first after a quiet minute logs how many there were since the last warning.</summary>
-    private void Refused()
+    private void Refuse()
     {
         var count = Interlocked.Increment(ref refused);
         var now = Stopwatch.GetTimestamp();

@@ -15,6 +15,8 @@ public sealed class ConnectionBoundsTests
     // Pings far apart: an upgraded socket without connect is held (until its stale close), so the held ones stay held.
     private const string Config = """{ "secret": "connection-bounds-secret-of-32-bytes!", "ping_interval": 600 }""";
 
+    private const string AdminPassword = "connection-bounds-admin-password";
+
     private const string Upgrade =
         "GET /connection/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
@@ -22,7 +24,7 @@ public sealed class ConnectionBoundsTests
     [Fact]
     public async Task ConnectionsOverTheCapAreClosedAtOnceWithOneWarningAndNewClientsConnectOnceOthersEnd()
     {
-        await using var gateway = await HostileGateway.StartAsync(Config, "--max_connections", "50");
+        await using var gateway = await HostileGateway.StartAsync(Config, "--max_connections", "50", "--dashboard-password", AdminPassword);
         var mark = gateway.Process.Output.Length;
 
         var (held, refused) = await Flood(gateway, 120);
@@ -31,6 +33,9 @@ public sealed class ConnectionBoundsTests
         Assert.Equal(70, refused);
         await AssertQuiet(gateway, mark, "70 connections over the cap");
         await AssertRecovers(gateway, held);
+        var metrics = await RawHttp.Send(gateway.BaseUrl, "GET", "/metrics", [("Authorization", "Bearer " + AdminPassword)]);
+        var refusals = metrics.Body.Split('\n').FirstOrDefault(l => l.StartsWith("switchboard_node_connections_refused_total", StringComparison.Ordinal));
+        Assert.True(refusals?.EndsWith(" 70", StringComparison.Ordinal) == true, $"refusals on /metrics: '{refusals}'\n{metrics.Body}");
     }
 
     [Fact]
