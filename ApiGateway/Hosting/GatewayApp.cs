@@ -52,6 +52,7 @@ public static class GatewayApp
         builder.AddOperations();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<StartupBanner>().Warn(app.Logger, OpenConnections.FewConnectionsWarning(config, connectionLimit));
 
         // Before anything reads the path: routing would match the dot-segment-free path, other readers the raw one.
         app.UseNormalFormTargets((context, reason) => RasaErrors.BadRequest(reason).ExecuteAsync(context));

@@ -47,6 +47,7 @@ public sealed class ConnectionBoundsTests
         const int files = 1000;
         var cap = DescriptorLimit.ConnectionsFor(files);
         await using var gateway = await HostileGateway.StartAsync(Config, launcher: ["prlimit", $"--nofile={files}:{files}"]);
+        await gateway.Process.WaitForOutput($"this process may open {files} files, so it holds at most {cap} connections", TimeSpan.FromSeconds(30));
         var mark = gateway.Process.Output.Length;
 
         var (held, refused) = await Flood(gateway, 1200);
