@@ -56,6 +56,7 @@ public static class GatewayApp
 
         // Before anything reads the path: routing would match the dot-segment-free path, other readers the raw one.
         app.UseNormalFormTargets((context, reason) => RasaErrors.BadRequest(reason).ExecuteAsync(context));
+        RequestBodyGuard.Use(app, config);
         app.MapCentrifugo();
         app.MapConversations();
         app.MapOperations();
