@@ -37,7 +37,6 @@ public static class CentrifugoSetup
         services.AddSingleton<EmulationRouter>();
         services.AddSingleton<WebSocketSessions>();
         services.AddSingleton<DirectWebSocketAccept>();
-        builder.WebHost.ConfigureKestrel(DirectWebSocketAccept.AddTo);
         if (options.GrpcApi)
         {
             services.AddSingleton<GrpcApiListener>();

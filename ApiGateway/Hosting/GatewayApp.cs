@@ -1,4 +1,5 @@
 using Switchboard.ApiGateway.Centrifugo;
+using Switchboard.ApiGateway.Centrifugo.Transport;
 using Switchboard.ApiGateway.Conversations;
 using Switchboard.ApiGateway.Operations;
 using Switchboard.Hosting;
@@ -39,13 +40,23 @@ public static class GatewayApp
         builder.Services.AddSingleton<StartupBanner>();
         builder.AddSwitchboardCluster(cluster);
         builder.AddCentrifugo();
+        var connectionLimit = OpenConnections.LimitFrom(config);
+        builder.Services.AddSingleton(sp => new OpenConnections(connectionLimit, sp.GetRequiredService<ILogger<OpenConnections>>()));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            // The cap first: a connection over it is closed before the WebSocket accept waits for its first bytes.
+            listen.ApplicationServices.GetRequiredService<OpenConnections>().Guard(listen);
+            DirectWebSocketAccept.AddTo(kestrel, listen);
+        }));
         builder.AddConversations();
         builder.AddOperations();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<StartupBanner>().Warn(app.Logger, OpenConnections.FewConnectionsWarning(config, connectionLimit));
 
         // Before anything reads the path: routing would match the dot-segment-free path, other readers the raw one.
         app.UseNormalFormTargets((context, reason) => RasaErrors.BadRequest(reason).ExecuteAsync(context));
+        RequestBodyGuard.Use(app, config);
         app.MapCentrifugo();
         app.MapConversations();
         app.MapOperations();

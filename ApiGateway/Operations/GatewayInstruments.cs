@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.ApiGateway.Hosting;
 
 namespace Switchboard.ApiGateway.Operations;
 
@@ -8,7 +9,7 @@ public sealed class GatewayInstruments
 {
     public const string MeterName = "Switchboard.Gateway";
 
-    public GatewayInstruments(IMeterFactory meters, GatewayNode node)
+    public GatewayInstruments(IMeterFactory meters, GatewayNode node, OpenConnections connections)
     {
         var meter = meters.Create(MeterName);
         var metrics = node.Metrics;
@@ -24,5 +25,7 @@ public sealed class GatewayInstruments
         meter.CreateObservableGauge("switchboard.node.clients", () => node.Hub.ClientCount, description: "Connected WebSocket clients");
         meter.CreateObservableGauge("switchboard.node.users", () => node.Hub.UserCount, description: "Distinct users connected");
         meter.CreateObservableGauge("switchboard.node.channels", () => node.Hub.ChannelCount, description: "Channels with subscribers on this gateway");
+        meter.CreateObservableGauge("switchboard.node.connections.open", () => connections.Open, description: "Connections open on all of this gateway's listeners (HTTP, WebSocket, gRPC), against max_connections");
+        meter.CreateObservableCounter("switchboard.node.connections.refused", () => connections.Refused, description: "Connections closed as accepted because max_connections were open");
     }
 }

@@ -42,12 +42,14 @@ public sealed class NodeProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>dotnet Project.dll args</c> from the project's build output, with its launch profile's environment
-    /// (<see cref="LaunchProfile"/>) where this process's environment does not set the variable itself.
+    /// (<see cref="LaunchProfile"/>) where this process's environment does not set the variable itself;
+    /// <paramref name="launcher"/>: a command that runs it (e.g. <c>prlimit --nofile=1000:1000</c>, which execs it in
+    /// its own process, so the process id stays the gateway's).
     /// </summary>
-    public static NodeProcess StartProject(string project, IEnumerable<string> args, IDictionary<string, string>? env = null, string? name = null)
+    public static NodeProcess StartProject(string project, IEnumerable<string> args, IDictionary<string, string>? env = null, string? name = null, IReadOnlyList<string>? launcher = null)
     {
         var dir = Repo.ProjectOutput(project);
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher is [var command, ..] ? command : "dotnet")
         {
             WorkingDirectory = dir,
             RedirectStandardOutput = true,
@@ -55,6 +57,16 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (launcher is not null)
+        {
+            foreach (var arg in launcher.Skip(1))
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(Path.Combine(dir, project + ".dll"));
         foreach (var arg in args)
         {

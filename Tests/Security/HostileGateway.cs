@@ -25,7 +25,10 @@ public sealed class HostileGateway : IAsyncDisposable
     public Uri WebSocketUrl => new($"ws://{BaseUrl.Authority}/connection/websocket");
 
     /// <summary>Starts a gateway with a Centrifugo-style JSON config and extra flags; returns once <c>/health</c> answers 200.</summary>
-    public static async Task<HostileGateway> StartAsync(string config, params string[] args)
+    public static Task<HostileGateway> StartAsync(string config, params string[] args) => StartAsync(config, null, args);
+
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, the process run by <paramref name="launcher"/> (<see cref="NodeProcess.StartProject"/>).</summary>
+    public static async Task<HostileGateway> StartAsync(string config, IReadOnlyList<string>? launcher, params string[] args)
     {
         var configFile = Path.Combine(Path.GetTempPath(), $"switchboard-hostile-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configFile, config);
@@ -36,7 +39,7 @@ public sealed class HostileGateway : IAsyncDisposable
             "--silo-port", Invariant(FreePort.Next()), "--gateway-port", Invariant(FreePort.Next()),
             .. args,
         ];
-        var gateway = new HostileGateway(NodeProcess.StartProject("ApiGateway", all, name: $"gateway:{port}"), port, configFile);
+        var gateway = new HostileGateway(NodeProcess.StartProject("ApiGateway", all, name: $"gateway:{port}", launcher: launcher), port, configFile);
         try
         {
             await Eventually.Until(async () => gateway.Process.HasExited || await gateway.Health() == 200, gateway.Tail, TimeSpan.FromMinutes(2));

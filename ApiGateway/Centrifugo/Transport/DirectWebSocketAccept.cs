@@ -12,31 +12,34 @@ namespace Switchboard.ApiGateway.Centrifugo.Transport;
 /// session can take as it is (<see cref="UpgradeHead"/>, a subprotocol served, the node listening) is answered here
 /// and its socket runs over the connection's own pipes; everything else (the HTTP APIs, HTTP-streaming and SSE, TLS,
 /// HTTP/2, a head split over several reads, a refused upgrade or origin) goes on to Kestrel untouched. An idle socket then holds
-/// no HTTP/1 connection, request, headers, HTTP context or upgrade stream: about a third of what it held.
+/// no HTTP/1 connection, request, headers, HTTP context or upgrade stream: about a third of what it held. A connection
+/// that sends nothing within Kestrel's <c>RequestHeadersTimeout</c> (30 s) is closed.
 /// </summary>
 public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<DirectWebSocketAccept> logger)
 {
-    /// <summary>Adds the middleware to every listener Kestrel opens from the gateway's URLs.</summary>
-    public static void AddTo(KestrelServerOptions kestrel) =>
-        kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
+    /// <summary>Adds the middleware to a listener Kestrel opens from the gateway's URLs.</summary>
+    public static void AddTo(KestrelServerOptions kestrel, ListenOptions listen) =>
+        listen.Use(next =>
         {
             var accept = listen.ApplicationServices.GetRequiredService<DirectWebSocketAccept>();
             var headTimeout = kestrel.Limits.RequestHeadersTimeout;
             return connection => accept.OnConnection(connection, next, headTimeout);
-        }));
+        });
 
     /// <summary>One async method for the socket's whole life besides the session's: each await layer is an object kept per idle socket.</summary>
     private async Task OnConnection(ConnectionContext connection, ConnectionDelegate next, TimeSpan headTimeout)
     {
-        if (await Peek(connection, headTimeout) is not var (head, end, subprotocol, binary))
+        if (await Peek(connection, headTimeout) is not var (upgrade, end, subprotocol, binary))
         {
-            // A connection that sent nothing before the server began to stop is closed, not handed on: Kestrel waits
-            // for every connection's delegate, so one quiet client would otherwise hold the stop for its whole timeout.
-            if (!ClosingRequested(connection).IsCancellationRequested)
-            {
-                await next(connection);
-            }
+            // Nothing within Kestrel's header time, a reset, or the server stopping: closed here. Handed on, a quiet
+            // connection waited Kestrel's keep-alive time (130 s) more, and a stop waited for it (Kestrel waits for
+            // every connection's delegate).
+            return;
+        }
 
+        if (upgrade is not { } head)
+        {
+            await next(connection);
             return;
         }
 
@@ -68,17 +71,17 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
         connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
 
     /// <summary>
-    /// The connection's first bytes if they are an upgrade to take here (the caller consumes them up to the end),
-    /// else null with nothing consumed or examined, so that Kestrel reads the same bytes at once.
+    /// The connection's first bytes: an upgrade to take here (the caller consumes them up to the end), else a null
+    /// head with nothing consumed or examined, so that Kestrel reads the same bytes at once; null when none came.
     /// </summary>
-    private async Task<(UpgradeHead Head, SequencePosition End, string? Subprotocol, bool Binary)?> Peek(ConnectionContext connection, TimeSpan headTimeout)
+    private async Task<(UpgradeHead? Head, SequencePosition End, string? Subprotocol, bool Binary)?> Peek(ConnectionContext connection, TimeSpan headTimeout)
     {
         var input = connection.Transport.Input;
         ReadResult read;
         try
         {
             // One read: a plain upgrade arrives in one piece. A connection that sends nothing in Kestrel's header
-            // time goes on to Kestrel, whose own timeouts then apply.
+            // time is closed, as Kestrel closes one whose head is not complete by then.
             using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ClosingRequested(connection));
             quiet.CancelAfter(headTimeout);
             read = await input.ReadAsync(quiet.Token);
@@ -86,7 +89,7 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             // Quiet, reset or aborted before the first bytes (Kestrel's ConnectionResetException is an IOException,
-            // its ConnectionAbortedException a cancellation): Kestrel's HTTP layer times it out or ends it quietly.
+            // its ConnectionAbortedException a cancellation).
             return null;
         }
 
@@ -97,6 +100,6 @@ public sealed class DirectWebSocketAccept(WebSocketSessions sessions, ILogger<Di
         }
 
         input.AdvanceTo(read.Buffer.Start, read.Buffer.Start);
-        return null;
+        return (null, default, null, false);
     }
 }

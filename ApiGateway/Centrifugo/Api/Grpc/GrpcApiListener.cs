@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
+using Switchboard.ApiGateway.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api.Grpc;
 
@@ -10,7 +11,7 @@ namespace Switchboard.ApiGateway.Centrifugo.Api.Grpc;
 /// gateway's <c>address</c>): a Kestrel listener apart from the gateway's, so that its HTTP/1 port keeps its settings.
 /// It serves the gateway's own <see cref="ServerApi"/>.
 /// </summary>
-public sealed class GrpcApiListener(CentrifugoOptions options, ServerApi api, NodeMetrics metrics, IConfiguration config, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed class GrpcApiListener(CentrifugoOptions options, ServerApi api, NodeMetrics metrics, OpenConnections connections, IConfiguration config, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private WebApplication? app;
 
@@ -22,7 +23,12 @@ public sealed class GrpcApiListener(CentrifugoOptions options, ServerApi api, No
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var address = config["address"] ?? "localhost";
         builder.WebHost.UseUrls($"http://{address}:{options.GrpcApiPort.ToString(CultureInfo.InvariantCulture)}");
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
+        // Its connections count against the gateway's cap: they take descriptors of the same process.
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e =>
+        {
+            e.Protocols = HttpProtocols.Http2;
+            connections.Guard(e);
+        }));
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(api);
