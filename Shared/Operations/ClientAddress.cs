@@ -50,11 +50,14 @@ public static class ClientAddress
     [
         .. (value ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
             IPNetwork.TryParse(entry, out var network) ? network
-            : IPAddress.TryParse(entry, out var single) ? new IPNetwork(Normal(single), Normal(single).GetAddressBytes().Length * 8)
+            : IPAddress.TryParse(entry, out var single) ? Host(Normal(single))
             : throw new FormatException($"--trusted-proxies: '{entry}' is neither an address nor a CIDR range")),
     ];
 
     private static bool IsTrusted(IPAddress address, IReadOnlyList<IPNetwork> trustedProxies) => trustedProxies.Any(network => network.Contains(address));
+
+    /// <summary>The network of one address: all its bits.</summary>
+    private static IPNetwork Host(IPAddress address) => new(address, address.GetAddressBytes().Length * 8);
 
     private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -285,10 +285,9 @@ public sealed class ClusterGatewayTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var first = StartSilo(redis);
-        await first.WaitForOutput("Silo started", TimeSpan.FromSeconds(90));
 
         // The registry activates on the first silo, the only one when this node reports.
-        await using var b = await GatewayHost.StartAsync(extraArgs: ["--redis", redis.Endpoint, "--node_info_interval", "1"]);
+        await using var b = await StartWithSilo(first, redis);
         await Eventually.Get(
             async () => (await b.Command("stats")).GetProperty("body").GetProperty("data").GetProperty("nodes").GetArrayLength(),
             count => count == 1,
