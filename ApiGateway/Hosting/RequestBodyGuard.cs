@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Switchboard.ApiGateway.Hosting;
 
 /// <summary>
-/// Bounds on request bodies around every HTTP route. A whole body within <c>request_body_timeout</c> seconds (120 by
+/// Bounds on request bodies around every HTTP route and the gRPC API port's calls. A whole body within <c>request_body_timeout</c> seconds (120 by
 /// default): Kestrel only asks for 240 bytes a second, so a body sent just above that rate held its connection for
 /// its size over the rate (an hour for the server API's 1 MiB, nine for 8 MB of training data); past the deadline
 /// the connection is closed (Centrifugo's Go server gives a whole request 30 s, Rasa's Sanic 60 s). A declared body

@@ -38,6 +38,8 @@ public sealed class GrpcApiListener(CentrifugoOptions options, ServerApi api, No
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = options.ApiMaxBodySize);
         app = builder.Build();
         GrpcApiKey.Require(app, options.ApiKey, options.ApiInsecure);
+        // After the key: a call without it is refused from its headers and never reads (or times) a body.
+        RequestBodyGuard.Use(app, config);
         app.MapGrpcService<CentrifugoApiService>();
         await app.StartAsync(cancellationToken);
         Url = new Uri(app.Urls.First());
