@@ -72,6 +72,13 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         new("token allow claim not an object", false, 3500, Connect(Token("""{"sub":"a","allow":"everything"}"""))),
         new("token signed with alg none", false, 3500, Connect(Base64Url.EncodeToString(Utf8("""{"alg":"none"}""")) + "." + Base64Url.EncodeToString(Utf8("""{"sub":"a"}""")) + ".")),
         new("refresh with another user's token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"mallory"}""") } }.ToJsonString())),
+        new("subscription token as a connection token", false, 3500, Connect(Token("""{"sub":"a","channel":"$chat:secret"}"""))),
+        new("refresh with a subscription token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"tester","channel":"$chat:secret"}""") } }.ToJsonString())),
+        new("token with exp a string", false, 3500, Connect(Token("""{"sub":"a","exp":"99999999999"}"""))),
+        new("token with nbf 1e308", false, 3500, Connect(Token("""{"sub":"a","nbf":1e308}"""))),
+        new("token signed with the key of its own jwk header", false, 3500, Connect(Token("""{"sub":"a"}""", """{"alg":"HS256","jwk":{"kty":"oct","k":"bWFsbG9yeQ"}}""", "mallory"))),
+        new("token whose kid, jku and x5u name other keys", false, 3500, Connect(Token("""{"sub":"a"}""", """{"alg":"HS256","kid":"../../dev/null","jku":"http://127.0.0.1:1/k","x5u":"http://127.0.0.1:1/c"}""", "mallory"))),
+        new("token as a JWE (five parts)", false, 3500, Connect(Base64Url.EncodeToString(Utf8("""{"alg":"dir","enc":"A128GCM"}""")) + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA")),
     ]);
 
     public static TheoryData<string> CaseNames() => Cases.Names();
@@ -207,13 +214,13 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
     private static byte[] Connect(string token) => Utf8(new JsonObject { ["id"] = 1, ["connect"] = new JsonObject { ["token"] = token } }.ToJsonString());
 
     /// <summary>An HS256 token over any payload bytes, signed with the gateway's secret (so only its content is hostile).</summary>
-    private static string Token(byte[] payload, string header = """{"alg":"HS256","typ":"JWT"}""")
+    private static string Token(byte[] payload, string header = """{"alg":"HS256","typ":"JWT"}""", string key = Secret)
     {
         var input = Base64Url.EncodeToString(Utf8(header)) + "." + Base64Url.EncodeToString(payload);
-        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Utf8(Secret), Encoding.ASCII.GetBytes(input)));
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Utf8(key), Encoding.ASCII.GetBytes(input)));
     }
 
-    private static string Token(string payload, string header = """{"alg":"HS256","typ":"JWT"}""") => Token(Utf8(payload), header);
+    private static string Token(string payload, string header = """{"alg":"HS256","typ":"JWT"}""", string key = Secret) => Token(Utf8(payload), header, key);
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }
