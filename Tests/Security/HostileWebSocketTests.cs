@@ -192,6 +192,36 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         HostileAssert.AssertNoStackTrace(target.Gateway, mark, "handshakes cut short");
     }
 
+    /// <summary>
+    /// A user id and a token's channel reach log lines (a client closed for a fault, a server-side channel ignored):
+    /// line ends, terminal escapes, separators and bidi overrides in them are written escaped, so they cannot end the
+    /// line, forge the next one or rewrite what a terminal shows, and a long one is cut.
+    /// </summary>
+    [Fact]
+    public async Task UserIdsAndChannelsCannotForgeLogLines()
+    {
+        const string forged = "mallory\r\u001b[2K\u001b[32minfo\u001b[0m: Switchboard.Forged[0]\n\u2028\u202e";
+        var mark = target.Gateway.Process.Output.Length;
+        var sub = forged + new string('u', 500);
+        var token = Token(new JsonObject { ["sub"] = sub, ["channels"] = new JsonArray("nowhere:" + forged) }.ToJsonString());
+        var (client, _) = await ProtocolClient.Connect(target.Gateway.WebSocketUrl, token);
+        await using (client)
+        {
+            await client.Send(Utf8("garbage"), WebSocketMessageType.Text);
+            Assert.Equal(3501, await client.Closed);
+        }
+
+        string Logged() => target.Gateway.Process.Output[mark..];
+        await Eventually.Until(() => Task.FromResult(Logged().Contains("disconnected: bad request (3501)", StringComparison.Ordinal)), Logged, TimeSpan.FromSeconds(30));
+        var logged = Logged();
+        Assert.Contains("of user 'mallory\\u000d\\u001b[2K\\u001b[32minfo\\u001b[0m: Switchboard.Forged[0]\\u000a\\u2028\\u202e", logged, StringComparison.Ordinal);
+        Assert.Contains("server-side channel nowhere:mallory\\u000d\\u001b[2K", logged, StringComparison.Ordinal);
+        Assert.Contains($"uuu... ({sub.Length} characters)' disconnected", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', logged);
+        Assert.DoesNotContain('\u2028', logged);
+        Assert.DoesNotContain(logged.Split('\n'), line => line.StartsWith("info: Switchboard.Forged", StringComparison.Ordinal));
+    }
+
     private async Task AssertStillServes(string after)
     {
         await target.Gateway.AssertStillAnswers(after);
