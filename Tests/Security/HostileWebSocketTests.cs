@@ -222,6 +222,47 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         Assert.DoesNotContain(logged.Split('\n'), line => line.StartsWith("info: Switchboard.Forged", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// No metric label takes a value a client chose: 300 each of distinct paths, methods, conversation ids and user
+    /// ids (connections closed for a fault) add a few series to <c>/metrics</c>, not one per value.
+    /// </summary>
+    [Fact]
+    public async Task DistinctPathsMethodsAndUsersDoNotAddMetricSeries()
+    {
+        async Task<int> Series()
+        {
+            var metrics = await RawHttp.Send(target.Gateway.BaseUrl, "GET", "/metrics", [("Authorization", "Bearer " + AdminPassword)]);
+            Assert.Equal(200, metrics.Status);
+            return metrics.Body.Split('\n').Count(line => line.Length > 0 && line[0] != '#');
+        }
+
+        // Every kind once first (and a scrape, itself a request): the series they add are there before counting. A
+        // label per value would add 300 series (a request duration series is ~17 lines); runtime series that appear
+        // meanwhile (a first collection of a generation) add a few lines.
+        async Task Round(int i)
+        {
+            await RawHttp.Send(target.Gateway.BaseUrl, "GET", $"/x{i}/conversations/c{i}/tracker");
+            await RawHttp.Send(target.Gateway.BaseUrl, $"M{i}", "/health");
+            var (client, _) = await ProtocolClient.Connect(target.Gateway.WebSocketUrl, Token($$"""{"sub":"user-{{i}}"}"""));
+            await using (client)
+            {
+                await client.Send(Utf8("garbage"), WebSocketMessageType.Text);
+                Assert.Equal(3501, await client.Closed);
+            }
+        }
+
+        await Round(-1);
+        await Series();
+        var before = await Series();
+        for (var i = 0; i < 300; i++)
+        {
+            await Round(i);
+        }
+
+        var after = await Series();
+        Assert.True(after - before < 100, $"/metrics grew from {before} to {after} series");
+    }
+
     private async Task AssertStillServes(string after)
     {
         await target.Gateway.AssertStillAnswers(after);
