@@ -263,6 +263,19 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         Assert.True(after - before < 100, $"/metrics grew from {before} to {after} series");
     }
 
+    /// <summary><c>channel_max_length</c> (255) counts UTF-8 bytes, as Centrifugo does, not characters.</summary>
+    [Fact]
+    public async Task AChannelNameIsMeasuredInBytes()
+    {
+        var (client, _) = await ProtocolClient.Connect(target.Gateway.WebSocketUrl, Token("""{"sub":"measured"}"""));
+        await using (client)
+        {
+            // 7 + 2 × 124 = 255 bytes; 7 + 2 × 125 = 257 bytes in 132 characters.
+            Assert.Equal(0, ProtocolClient.ErrorCode(await client.Subscribe("public:" + new string('é', 124))));
+            Assert.Equal(106, ProtocolClient.ErrorCode(await client.Subscribe("public:" + new string('é', 125))));
+        }
+    }
+
     private async Task AssertStillServes(string after)
     {
         await target.Gateway.AssertStillAnswers(after);
