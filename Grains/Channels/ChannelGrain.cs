@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Switchboard.Channels.History;
 using Switchboard.Nodes;
+using Switchboard.Hosting;
 
 namespace Switchboard.Channels;
 
@@ -273,7 +274,7 @@ public sealed class ChannelGrain(
         {
             // Only crash recovery reads it; the next change or refresh writes it again.
             nodeState.State.Nodes = saved;
-            logger.LogWarning(e, "Channel {Channel}: could not save its nodes", Channel);
+            logger.LogWarning(e, "Channel {Channel}: could not save its nodes", OperatorLogging.Untrusted(Channel));
         }
     }
 
@@ -338,7 +339,7 @@ public sealed class ChannelGrain(
         catch (Exception e)
         {
             // The publication is already in history; one unreachable node must not fail it for the others.
-            logger.LogWarning(e, "Channel {Channel}: could not deliver {Event} to node {Node}", Channel, evt.GetType().Name, nodeId);
+            logger.LogWarning(e, "Channel {Channel}: could not deliver {Event} to node {Node}", OperatorLogging.Untrusted(Channel), evt.GetType().Name, nodeId);
         }
     }
 }

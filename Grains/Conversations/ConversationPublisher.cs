@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Bot.Events;
 using Switchboard.Bot.Processing;
 using Switchboard.Channels;
+using Switchboard.Hosting;
 
 namespace Switchboard.Conversations;
 
@@ -26,7 +27,7 @@ public sealed class ConversationPublisher(ChannelPublisher publisher, ILogger<Co
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Live delivery is best effort: the messages are in the tracker and in the HTTP answer.
-            logger.LogWarning(e, "Publishing bot messages of a conversation to {Channel} failed", channel);
+            logger.LogWarning(e, "Publishing bot messages of a conversation to {Channel} failed", OperatorLogging.Untrusted(channel));
         }
     }
 }

@@ -216,7 +216,7 @@ public sealed class TrackerGrain(
         var model = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).GetCurrent();
         if (model is null || !model.HasDialogue)
         {
-            logger.LogWarning("Reminder {Reminder} of a conversation fired with no dialogue model loaded; dropped", name);
+            logger.LogWarning("Reminder {Reminder} of a conversation fired with no dialogue model loaded; dropped", OperatorLogging.Untrusted(name));
             return;
         }
 

@@ -55,6 +55,53 @@ public static class OperatorLogging
         return $"{innermost.GetType().Name}: {innermost.Message.ReplaceLineEndings(" ")}";
     }
 
+    /// <summary>Characters of an untrusted value a log line keeps (<see cref="Untrusted"/>).</summary>
+    public const int UntrustedMaxLength = 200;
+
+    /// <summary>
+    /// A value a client chose (a user id, a channel name, a conversation id, a reminder name) as a log line may carry
+    /// it: control characters (line ends, ESC of terminal sequences, C1), line and paragraph separators and bidi
+    /// overrides as <c>\uXXXX</c>, so the value cannot end the line, forge the next one or rewrite what a terminal
+    /// shows; at most <see cref="UntrustedMaxLength"/> characters, then its length.
+    /// </summary>
+    public static string Untrusted(string? value)
+    {
+        if (value is null)
+        {
+            return "";
+        }
+
+        var kept = value.AsSpan(0, Math.Min(value.Length, UntrustedMaxLength));
+        if (kept.Length < value.Length && char.IsHighSurrogate(kept[^1]))
+        {
+            kept = kept[..^1];
+        }
+
+        if (kept.Length == value.Length && !kept.ContainsAny(Unsafe))
+        {
+            return value;
+        }
+
+        var text = new System.Text.StringBuilder(kept.Length + 32);
+        foreach (var c in kept)
+        {
+            if (Unsafe.Contains(c))
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return kept.Length < value.Length ? text.Append(System.Globalization.CultureInfo.InvariantCulture, $"... ({value.Length} characters)").ToString() : text.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),
+            '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']);
+
     /// <summary>A cancellation, as .NET and Orleans report one (a lifecycle stage cancelled), alone or wrapped.</summary>
     public static bool IsCancellation(Exception exception) => exception switch
     {

@@ -242,6 +242,35 @@ public sealed class DirectWebSocketAcceptTests(DirectWebSocketAcceptTests.Gatewa
         Assert.Equal(1007, (payload[0] << 8) | payload[1]);
     }
 
+    /// <summary>
+    /// No path negotiates <c>permessage-deflate</c>, so a compressed frame (RSV1) is a protocol error before anything
+    /// inflates it: here 50 MB of zeros deflated to ~50 KB, from a client that asked for the extension anyway.
+    /// </summary>
+    [Theory]
+    [InlineData("/connection/websocket", null)]
+    [InlineData("/connection/websocket?via=%4Bestrel", "Kestrel")]
+    public async Task ACompressedFrameIsAProtocolErrorOnEitherPath(string target, string? server)
+    {
+        await using var connection = await RawConnection.Open(BaseUrl);
+        await connection.Send(Encoding.ASCII.GetBytes(Head(target, extra: "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")));
+        var response = await connection.ReadHead();
+        Assert.StartsWith("HTTP/1.1 101 ", response.StatusLine);
+        Assert.Equal(server, response.Header("Server"));
+        Assert.Null(response.Header("Sec-WebSocket-Extensions"));
+
+        using var deflated = new MemoryStream();
+        await using (var deflate = new System.IO.Compression.DeflateStream(deflated, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            deflate.Write(new byte[50 << 20]);
+        }
+
+        Assert.InRange(deflated.Length, 1, 65_535);
+        await connection.Send(ClientFrame(deflated.ToArray(), first: 0xC1));
+        var (opcode, payload) = await connection.ReadFrame();
+        Assert.Equal(0x8, opcode);
+        Assert.Equal(1002, (payload[0] << 8) | payload[1]);
+    }
+
     [Fact]
     public async Task HeadSplitOverTwoWritesIsUpgradedByKestrel()
     {
@@ -295,9 +324,10 @@ public sealed class DirectWebSocketAcceptTests(DirectWebSocketAcceptTests.Gatewa
     /// <summary>A masked text frame, as a client sends it (RFC 6455 5.3).</summary>
     private static byte[] ClientFrame(string text) => ClientFrame(Encoding.UTF8.GetBytes(text));
 
-    private static byte[] ClientFrame(byte[] payload)
+    /// <param name="first">The first byte: FIN and a text frame; 0xC1 also sets RSV1 (a compressed frame, RFC 7692).</param>
+    private static byte[] ClientFrame(byte[] payload, byte first = 0x81)
     {
-        var frame = new List<byte> { 0x81 };
+        var frame = new List<byte> { first };
         if (payload.Length < 126)
         {
             frame.Add((byte)(0x80 | payload.Length));

@@ -72,6 +72,13 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         new("token allow claim not an object", false, 3500, Connect(Token("""{"sub":"a","allow":"everything"}"""))),
         new("token signed with alg none", false, 3500, Connect(Base64Url.EncodeToString(Utf8("""{"alg":"none"}""")) + "." + Base64Url.EncodeToString(Utf8("""{"sub":"a"}""")) + ".")),
         new("refresh with another user's token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"mallory"}""") } }.ToJsonString())),
+        new("subscription token as a connection token", false, 3500, Connect(Token("""{"sub":"a","channel":"$chat:secret"}"""))),
+        new("refresh with a subscription token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"tester","channel":"$chat:secret"}""") } }.ToJsonString())),
+        new("token with exp a string", false, 3500, Connect(Token("""{"sub":"a","exp":"99999999999"}"""))),
+        new("token with nbf 1e308", false, 3500, Connect(Token("""{"sub":"a","nbf":1e308}"""))),
+        new("token signed with the key of its own jwk header", false, 3500, Connect(Token("""{"sub":"a"}""", """{"alg":"HS256","jwk":{"kty":"oct","k":"bWFsbG9yeQ"}}""", "mallory"))),
+        new("token whose kid, jku and x5u name other keys", false, 3500, Connect(Token("""{"sub":"a"}""", """{"alg":"HS256","kid":"../../dev/null","jku":"http://127.0.0.1:1/k","x5u":"http://127.0.0.1:1/c"}""", "mallory"))),
+        new("token as a JWE (five parts)", false, 3500, Connect(Base64Url.EncodeToString(Utf8("""{"alg":"dir","enc":"A128GCM"}""")) + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA")),
     ]);
 
     public static TheoryData<string> CaseNames() => Cases.Names();
@@ -185,6 +192,90 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         HostileAssert.AssertNoStackTrace(target.Gateway, mark, "handshakes cut short");
     }
 
+    /// <summary>
+    /// A user id and a token's channel reach log lines (a client closed for a fault, a server-side channel ignored):
+    /// line ends, terminal escapes, separators and bidi overrides in them are written escaped, so they cannot end the
+    /// line, forge the next one or rewrite what a terminal shows, and a long one is cut.
+    /// </summary>
+    [Fact]
+    public async Task UserIdsAndChannelsCannotForgeLogLines()
+    {
+        const string forged = "mallory\r\u001b[2K\u001b[32minfo\u001b[0m: Switchboard.Forged[0]\n\u2028\u202e";
+        var mark = target.Gateway.Process.Output.Length;
+        var sub = forged + new string('u', 500);
+        var token = Token(new JsonObject { ["sub"] = sub, ["channels"] = new JsonArray("nowhere:" + forged) }.ToJsonString());
+        var (client, _) = await ProtocolClient.Connect(target.Gateway.WebSocketUrl, token);
+        await using (client)
+        {
+            await client.Send(Utf8("garbage"), WebSocketMessageType.Text);
+            Assert.Equal(3501, await client.Closed);
+        }
+
+        string Logged() => target.Gateway.Process.Output[mark..];
+        await Eventually.Until(() => Task.FromResult(Logged().Contains("disconnected: bad request (3501)", StringComparison.Ordinal)), Logged, TimeSpan.FromSeconds(30));
+        var logged = Logged();
+        Assert.Contains("of user 'mallory\\u000d\\u001b[2K\\u001b[32minfo\\u001b[0m: Switchboard.Forged[0]\\u000a\\u2028\\u202e", logged, StringComparison.Ordinal);
+        Assert.Contains("server-side channel nowhere:mallory\\u000d\\u001b[2K", logged, StringComparison.Ordinal);
+        Assert.Contains($"uuu... ({sub.Length} characters)' disconnected", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', logged);
+        Assert.DoesNotContain('\u2028', logged);
+        Assert.DoesNotContain(logged.Split('\n'), line => line.StartsWith("info: Switchboard.Forged", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// No metric label takes a value a client chose: 300 each of distinct paths, methods, conversation ids and user
+    /// ids (connections closed for a fault) add a few series to <c>/metrics</c>, not one per value.
+    /// </summary>
+    [Fact]
+    public async Task DistinctPathsMethodsAndUsersDoNotAddMetricSeries()
+    {
+        async Task<int> Series()
+        {
+            var metrics = await RawHttp.Send(target.Gateway.BaseUrl, "GET", "/metrics", [("Authorization", "Bearer " + AdminPassword)]);
+            Assert.Equal(200, metrics.Status);
+            return metrics.Body.Split('\n').Count(line => line.Length > 0 && line[0] != '#');
+        }
+
+        // Every kind once first (and a scrape, itself a request): the series they add are there before counting. A
+        // label per value would add 300 series (a request duration series is ~17 lines); runtime series that appear
+        // meanwhile (a first collection of a generation) add a few lines.
+        async Task Round(int i)
+        {
+            await RawHttp.Send(target.Gateway.BaseUrl, "GET", $"/x{i}/conversations/c{i}/tracker");
+            await RawHttp.Send(target.Gateway.BaseUrl, $"M{i}", "/health");
+            var (client, _) = await ProtocolClient.Connect(target.Gateway.WebSocketUrl, Token($$"""{"sub":"user-{{i}}"}"""));
+            await using (client)
+            {
+                await client.Send(Utf8("garbage"), WebSocketMessageType.Text);
+                Assert.Equal(3501, await client.Closed);
+            }
+        }
+
+        await Round(-1);
+        await Series();
+        var before = await Series();
+        for (var i = 0; i < 300; i++)
+        {
+            await Round(i);
+        }
+
+        var after = await Series();
+        Assert.True(after - before < 100, $"/metrics grew from {before} to {after} series");
+    }
+
+    /// <summary><c>channel_max_length</c> (255) counts UTF-8 bytes, as Centrifugo does, not characters.</summary>
+    [Fact]
+    public async Task AChannelNameIsMeasuredInBytes()
+    {
+        var (client, _) = await ProtocolClient.Connect(target.Gateway.WebSocketUrl, Token("""{"sub":"measured"}"""));
+        await using (client)
+        {
+            // 7 + 2 × 124 = 255 bytes; 7 + 2 × 125 = 257 bytes in 132 characters.
+            Assert.Equal(0, ProtocolClient.ErrorCode(await client.Subscribe("public:" + new string('é', 124))));
+            Assert.Equal(106, ProtocolClient.ErrorCode(await client.Subscribe("public:" + new string('é', 125))));
+        }
+    }
+
     private async Task AssertStillServes(string after)
     {
         await target.Gateway.AssertStillAnswers(after);
@@ -207,13 +298,13 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
     private static byte[] Connect(string token) => Utf8(new JsonObject { ["id"] = 1, ["connect"] = new JsonObject { ["token"] = token } }.ToJsonString());
 
     /// <summary>An HS256 token over any payload bytes, signed with the gateway's secret (so only its content is hostile).</summary>
-    private static string Token(byte[] payload, string header = """{"alg":"HS256","typ":"JWT"}""")
+    private static string Token(byte[] payload, string header = """{"alg":"HS256","typ":"JWT"}""", string key = Secret)
     {
         var input = Base64Url.EncodeToString(Utf8(header)) + "." + Base64Url.EncodeToString(payload);
-        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Utf8(Secret), Encoding.ASCII.GetBytes(input)));
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Utf8(key), Encoding.ASCII.GetBytes(input)));
     }
 
-    private static string Token(string payload, string header = """{"alg":"HS256","typ":"JWT"}""") => Token(Utf8(payload), header);
+    private static string Token(string payload, string header = """{"alg":"HS256","typ":"JWT"}""", string key = Secret) => Token(Utf8(payload), header, key);
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -64,7 +64,7 @@ public sealed class RedisApiConsumer(ClusterSettings cluster, CentrifugoOptions 
             var result = await executor.Execute(command);
             if (result.Error is not null)
             {
-                logger.LogWarning("Redis API: {Method} failed: {Error}", result.Method, result.Error);
+                logger.LogWarning("Redis API: {Method} failed: {Error}", OperatorLogging.Untrusted(result.Method), result.Error);
             }
         }
     }

@@ -4,6 +4,7 @@ using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
 using Switchboard.Channels;
 using Switchboard.Nodes;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 
@@ -113,7 +114,7 @@ public sealed class ServerApi(GatewayNode node, ChannelRules rules, ILogger<Serv
                 continue;
             }
 
-            logger.LogError("Publishing to {Channel} failed: {Failure}", batch[g].Channel, published[g].Failure);
+            logger.LogError("Publishing to {Channel} failed: {Failure}", OperatorLogging.Untrusted(batch[g].Channel), published[g].Failure);
             foreach (var i in members[g])
             {
                 outcomes[i] = ApiError.Internal;

@@ -21,7 +21,8 @@ public sealed class ChannelRules(CentrifugoOptions options)
             return ChannelResolution.Fail(ChannelError.Invalid);
         }
 
-        if (channel.Length > options.ChannelMaxLength)
+        // In UTF-8 bytes, as Centrifugo counts it (and Redis keys hold it): 255 characters may be 765 bytes.
+        if (channel.Length > options.ChannelMaxLength || System.Text.Encoding.UTF8.GetByteCount(channel) > options.ChannelMaxLength)
         {
             return ChannelResolution.Fail(ChannelError.TooLong);
         }

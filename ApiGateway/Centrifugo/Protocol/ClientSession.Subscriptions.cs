@@ -2,6 +2,7 @@ using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.Channels;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
@@ -213,7 +214,7 @@ public sealed partial class ClientSession
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Server subscribe of {Client} to {Channel} failed", ClientId, channel);
+            logger.LogWarning(ex, "Server subscribe of {Client} to {Channel} failed", ClientId, OperatorLogging.Untrusted(channel));
         }
     }
 
@@ -246,7 +247,7 @@ public sealed partial class ClientSession
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Server unsubscribe of {Client} from {Channel} failed", ClientId, name);
+                logger.LogWarning(ex, "Server unsubscribe of {Client} from {Channel} failed", ClientId, OperatorLogging.Untrusted(name));
             }
         }
     }

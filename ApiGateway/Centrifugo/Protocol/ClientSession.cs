@@ -5,6 +5,7 @@ using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.Channels;
 using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
+using Switchboard.Hosting;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
@@ -188,7 +189,7 @@ public sealed partial class ClientSession(
         node.Metrics.Disconnected(disconnect.Code);
         if (disconnect.IsClientFault)
         {
-            logger.LogInformation("Client {Client} of user '{User}' disconnected: {Reason} ({Code})", ClientId, User, disconnect.Reason, disconnect.Code);
+            logger.LogInformation("Client {Client} of user '{User}' disconnected: {Reason} ({Code})", ClientId, OperatorLogging.Untrusted(User), disconnect.Reason, disconnect.Code);
         }
 
         transport.Close(disconnect);
@@ -339,7 +340,7 @@ public sealed partial class ClientSession(
         {
             if (Resolve(channel, out _, out var resolution) is { } error)
             {
-                logger.LogInformation("Client {Client}: server-side channel {Channel} ignored ({Error})", ClientId, channel, error.Message);
+                logger.LogInformation("Client {Client}: server-side channel {Channel} ignored ({Error})", ClientId, OperatorLogging.Untrusted(channel), error.Message);
                 continue;
             }
 

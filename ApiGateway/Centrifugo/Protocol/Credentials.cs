@@ -29,7 +29,10 @@ public static class Credentials
                 : (CredentialStatus.Valid, new TokenClaims(v1.User, 0, info, [], null, null, null));
         }
 
-        return OfJwt(token, secret);
+        // A subscription token (it names a channel) is not a connection token, as Centrifugo rules since v4: it would
+        // connect, or refresh a connection, for as long as a channel's token lives.
+        var (status, claims) = OfJwt(token, secret);
+        return status == CredentialStatus.Valid && !string.IsNullOrEmpty(claims!.Channel) ? (CredentialStatus.Invalid, null) : (status, claims);
     }
 
     /// <summary>

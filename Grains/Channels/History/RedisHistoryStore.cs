@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
@@ -72,9 +73,19 @@ public sealed class RedisHistoryStore(RedisShards shards) : IHistoryStore
         return {offset, epoch, redis.call('lrange', KEYS[1], 0, stop)}
         """;
 
-    public static RedisKey ListKey(string channel) => $"switchboard.history.{{{channel}}}.list";
+    public static RedisKey ListKey(string channel) => Key(channel, "list");
 
-    public static RedisKey MetaKey(string channel) => $"switchboard.history.{{{channel}}}.meta";
+    public static RedisKey MetaKey(string channel) => Key(channel, "meta");
+
+    /// <summary>
+    /// A channel's key, its name the hash tag. A <c>}</c> in the name would end the tag early: <c>}x</c> gives an
+    /// empty tag, so the two keys hash apart and a Redis Cluster refuses every script on them (CROSSSLOT), and every
+    /// <c>a}…</c> lands in the slot of <c>a</c>. Such a name is tagged with a digest of itself and follows the tag
+    /// (the key holds two <c>}</c>, so it is no other channel's).
+    /// </summary>
+    private static RedisKey Key(string channel, string kind) => channel.Contains('}')
+        ? $"switchboard.history.{{{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(channel)).AsSpan(0, 8))}}}.{channel}.{kind}"
+        : $"switchboard.history.{{{channel}}}.{kind}";
 
     public async Task<StreamPosition> Append(string channel, IReadOnlyList<Publication> publications, ChannelSettings settings, bool hasSubscribers)
     {
