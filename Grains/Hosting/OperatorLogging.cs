@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -82,12 +85,12 @@ public static class OperatorLogging
             return value;
         }
 
-        var text = new System.Text.StringBuilder(kept.Length + 32);
+        var text = new StringBuilder(kept.Length + 32);
         foreach (var c in kept)
         {
             if (Unsafe.Contains(c))
             {
-                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
             }
             else
             {
@@ -95,10 +98,10 @@ public static class OperatorLogging
             }
         }
 
-        return kept.Length < value.Length ? text.Append(System.Globalization.CultureInfo.InvariantCulture, $"... ({value.Length} characters)").ToString() : text.ToString();
+        return kept.Length < value.Length ? text.Append(CultureInfo.InvariantCulture, $"... ({value.Length} characters)").ToString() : text.ToString();
     }
 
-    private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),
             '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']);
 

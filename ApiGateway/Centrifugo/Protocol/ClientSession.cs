@@ -4,8 +4,8 @@ using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol.Codecs;
 using Switchboard.ApiGateway.Centrifugo.Rpc;
 using Switchboard.Channels;
-using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 using Switchboard.Hosting;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
