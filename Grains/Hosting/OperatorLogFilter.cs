@@ -18,7 +18,8 @@ namespace Switchboard.Hosting;
 /// still starting cancels the start, and Orleans and the host each log that with its stack ("Exception during
 /// Silo.Start", "Hosting failed to start"). The program says in one line that it stopped before it started.</item>
 /// </list>
-/// And while the host is starting, an error's exception is written as one line (its innermost type and message), not
+/// Every entry's text and its exception's are <see cref="OperatorLogging.Escaped"/> on the way out. And while the host
+/// is starting, an error's exception is written as one line (its innermost type and message), not
 /// its stack: a start that fails is a setting or a dependency (Redis not there, a port taken), and Orleans reports
 /// it from each component that met it (seven entries with stacks, ~80 lines, for a silo whose Redis is not there).
 /// </summary>
@@ -55,6 +56,12 @@ internal sealed class OperatorLogFilter(ILoggerFactory inner, OperatorLogging.Ho
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            // The escaping below renders an exception's text: only for an entry some provider writes.
+            if (!inner.IsEnabled(logLevel))
+            {
+                return;
+            }
+
             if (silo && IsServerGcNote(eventId, state))
             {
                 return;
@@ -68,11 +75,22 @@ internal sealed class OperatorLogFilter(ILoggerFactory inner, OperatorLogging.Ho
             if (exception is not null && logLevel >= LogLevel.Error && phase.IsStarting)
             {
                 var cause = OperatorLogging.OneLine(exception);
-                inner.Log(logLevel, eventId, state, null, (entry, _) => $"{formatter(entry, exception).TrimEnd('.')}: {cause}");
+                inner.Log(logLevel, eventId, state, null, (entry, _) => OperatorLogging.Escaped($"{formatter(entry, exception).TrimEnd('.')}: {cause}"));
                 return;
             }
 
-            inner.Log(logLevel, eventId, state, exception, formatter);
+            inner.Log(logLevel, eventId, state, EscapedException.Of(exception), (entry, _) => OperatorLogging.Escaped(formatter(entry, exception)));
         }
+    }
+
+    /// <summary>An exception whose text (what a log provider writes of it) is <see cref="OperatorLogging.Escaped"/>.</summary>
+    private sealed class EscapedException(Exception original, string text) : Exception(original.Message, original)
+    {
+        public static Exception? Of(Exception? exception) =>
+            exception?.ToString() is { } text && OperatorLogging.Escaped(text) is var escaped && !ReferenceEquals(escaped, text)
+                ? new EscapedException(exception, escaped)
+                : exception;
+
+        public override string ToString() => text;
     }
 }

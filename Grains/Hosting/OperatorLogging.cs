@@ -63,9 +63,8 @@ public static class OperatorLogging
 
     /// <summary>
     /// A value a client chose (a user id, a channel name, a conversation id, a reminder name) as a log line may carry
-    /// it: control characters (line ends, ESC of terminal sequences, C1), line and paragraph separators and bidi
-    /// overrides as <c>\uXXXX</c>, so the value cannot end the line, forge the next one or rewrite what a terminal
-    /// shows; at most <see cref="UntrustedMaxLength"/> characters, then its length.
+    /// it: at most <see cref="UntrustedMaxLength"/> characters, then its length, and its line ends escaped too (the
+    /// rest of what a terminal would obey is escaped in every entry, <see cref="Escaped"/>).
     /// </summary>
     public static string Untrusted(string? value)
     {
@@ -85,25 +84,44 @@ public static class OperatorLogging
             return value;
         }
 
-        var text = new StringBuilder(kept.Length + 32);
-        foreach (var c in kept)
-        {
-            if (Unsafe.Contains(c))
-            {
-                text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-            }
-            else
-            {
-                text.Append(c);
-            }
-        }
-
+        var text = Escape(kept, Unsafe, new StringBuilder(kept.Length + 32));
         return kept.Length < value.Length ? text.Append(CultureInfo.InvariantCulture, $"... ({value.Length} characters)").ToString() : text.ToString();
     }
 
-    private static readonly SearchValues<char> Unsafe = SearchValues.Create(
+    /// <summary>
+    /// A log entry's text (its message, or its exception's) as written: control characters but the line end (carriage
+    /// returns, ESC of terminal sequences, C1), line and paragraph separators and bidi overrides as <c>\uXXXX</c>, so
+    /// that nothing a client chose, in a message or in an exception's text (Orleans names a grain's key in its
+    /// errors), can rewrite what a terminal or a log viewer shows. Line ends stay: the console indents every line after
+    /// an entry's first, so none passes for a new entry. Applied to every entry by <see cref="OperatorLogFilter"/>.
+    /// </summary>
+    public static string Escaped(string text) =>
+        text.AsSpan().ContainsAny(UnsafeInEntry) ? Escape(text, UnsafeInEntry, new StringBuilder(text.Length + 32)).ToString() : text;
+
+    private static StringBuilder Escape(ReadOnlySpan<char> text, SearchValues<char> unsafeChars, StringBuilder into)
+    {
+        foreach (var c in text)
+        {
+            if (unsafeChars.Contains(c))
+            {
+                into.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                into.Append(c);
+            }
+        }
+
+        return into;
+    }
+
+    private static readonly char[] UnsafeChars =
         [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),
-            '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']);
+            '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create(UnsafeChars);
+
+    private static readonly SearchValues<char> UnsafeInEntry = SearchValues.Create([.. UnsafeChars.Where(c => c != '\n')]);
 
     /// <summary>A cancellation, as .NET and Orleans report one (a lifecycle stage cancelled), alone or wrapped.</summary>
     public static bool IsCancellation(Exception exception) => exception switch

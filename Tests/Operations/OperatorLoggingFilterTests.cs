@@ -68,6 +68,33 @@ public sealed class OperatorLoggingFilterTests
         Assert.Contains(lines.Entries, entry => entry is { EventId: SiloGcWarning, Category: "Switchboard.Somewhere" });
     }
 
+    /// <summary>
+    /// Whatever path a client-chosen value takes into an entry (a message argument, an exception's text such as
+    /// Orleans naming a grain's key), what a terminal would obey is escaped on the way out; line ends stay (the console
+    /// indents them), and an entry with nothing to escape keeps its own exception.
+    /// </summary>
+    [Fact]
+    public void EveryEntryAndItsExceptionAreWrittenEscaped()
+    {
+        var lines = new LogCapture();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        builder.AddOperatorLogging(new ClusterSettings());
+        builder.Logging.AddProvider(lines);
+        using var host = builder.Build();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Somewhere");
+
+        const string channel = "news\r\u001b[2K\u001b[32minfo\u001b[0m: Forged\u2028\u202e";
+        logger.LogWarning(new InvalidOperationException($"grain chan/{channel} failed"), "Publish to {Channel} failed\nand stopped", channel);
+        var plain = new InvalidOperationException("plain");
+        logger.LogWarning(plain, "Publish to {Channel} failed", "news");
+
+        var (escaped, kept) = (lines.Entries[0], lines.Entries[1]);
+        Assert.Equal("Publish to news\\u000d\\u001b[2K\\u001b[32minfo\\u001b[0m: Forged\\u2028\\u202e failed\nand stopped", escaped.Message);
+        Assert.StartsWith("System.InvalidOperationException: grain chan/news\\u000d\\u001b[2K\\u001b[32minfo\\u001b[0m: Forged\\u2028\\u202e failed", escaped.Exception, StringComparison.Ordinal);
+        Assert.Equal("Publish to news failed", kept.Message);
+        Assert.Same(plain, kept.Thrown);
+    }
+
     private const int SiloGcWarning = 100405;
 
     // The messages as Orleans.Runtime.Silo declares them (LoggerMessage: the template travels with the state).
@@ -80,9 +107,10 @@ public sealed class OperatorLoggingFilterTests
     /// <summary>Every line logged at Warning or above, from any category.</summary>
     private sealed class LogCapture : ILoggerProvider
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, int EventId, string Message)> entries = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, int EventId, string Message, Exception? Thrown, string? Exception)> entries = new();
 
-        public IReadOnlyList<(string Category, int EventId, string Message)> Entries => [.. entries];
+        /// <summary>Each entry as a provider writes it: the message, and the exception with its text.</summary>
+        public IReadOnlyList<(string Category, int EventId, string Message, Exception? Thrown, string? Exception)> Entries => [.. entries];
 
         public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
 
@@ -90,7 +118,7 @@ public sealed class OperatorLoggingFilterTests
         {
         }
 
-        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<(string, int, string)> entries) : ILogger
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<(string, int, string, Exception?, string?)> entries) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state)
                 where TState : notnull => null;
@@ -101,7 +129,7 @@ public sealed class OperatorLoggingFilterTests
             {
                 if (IsEnabled(logLevel))
                 {
-                    entries.Enqueue((category, eventId.Id, formatter(state, exception)));
+                    entries.Enqueue((category, eventId.Id, formatter(state, exception), exception, exception?.ToString()));
                 }
             }
         }

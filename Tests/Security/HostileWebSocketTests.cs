@@ -73,6 +73,7 @@ public sealed class HostileWebSocketTests(HostileWebSocketTests.Target target, X
         new("token signed with alg none", false, 3500, Connect(Base64Url.EncodeToString(Utf8("""{"alg":"none"}""")) + "." + Base64Url.EncodeToString(Utf8("""{"sub":"a"}""")) + ".")),
         new("refresh with another user's token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"mallory"}""") } }.ToJsonString())),
         new("subscription token as a connection token", false, 3500, Connect(Token("""{"sub":"a","channel":"$chat:secret"}"""))),
+        new("expired subscription token as a connection token", false, 3500, Connect(Token("""{"sub":"a","channel":"$chat:secret","exp":1}"""))),
         new("refresh with a subscription token", true, 3500, Utf8(new JsonObject { ["id"] = 9, ["refresh"] = new JsonObject { ["token"] = Token("""{"sub":"tester","channel":"$chat:secret"}""") } }.ToJsonString())),
         new("token with exp a string", false, 3500, Connect(Token("""{"sub":"a","exp":"99999999999"}"""))),
         new("token with nbf 1e308", false, 3500, Connect(Token("""{"sub":"a","nbf":1e308}"""))),

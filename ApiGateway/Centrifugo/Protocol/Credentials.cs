@@ -30,9 +30,10 @@ public static class Credentials
         }
 
         // A subscription token (it names a channel) is not a connection token, as Centrifugo rules since v4: it would
-        // connect, or refresh a connection, for as long as a channel's token lives.
+        // connect, or refresh a connection, for as long as a channel's token lives. Refused before its expiry is
+        // looked at, as Centrifugo does (an expired one is not worth the client's refresh).
         var (status, claims) = OfJwt(token, secret);
-        return status == CredentialStatus.Valid && !string.IsNullOrEmpty(claims!.Channel) ? (CredentialStatus.Invalid, null) : (status, claims);
+        return !string.IsNullOrEmpty(claims?.Channel) ? (CredentialStatus.Invalid, null) : (status, claims);
     }
 
     /// <summary>
@@ -65,7 +66,8 @@ public static class Credentials
         var jwt = Hs256Jwt.Validate(token, secret);
         if (jwt.Status == JwtStatus.Expired)
         {
-            return (CredentialStatus.Expired, null);
+            // Its claims still say what kind of token it is (a connection's or a channel's).
+            return (CredentialStatus.Expired, TokenClaims.TryRead(jwt.Claims, out var expired) ? expired : null);
         }
 
         return jwt.IsValid && TokenClaims.TryRead(jwt.Claims, out var claims) ? (CredentialStatus.Valid, claims) : (CredentialStatus.Invalid, null);
