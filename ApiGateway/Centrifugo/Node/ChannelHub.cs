@@ -14,8 +14,10 @@ public sealed class ChannelHub
 {
     private readonly ConcurrentDictionary<string, SubscriberSet> channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ISubscriber> clients = new(StringComparer.Ordinal);
+
     /// <summary>By user: the one <see cref="ISubscriber"/>, or a <see cref="HashSet{T}"/> of several.</summary>
     private readonly Dictionary<string, object> users = new(StringComparer.Ordinal);
+
     private readonly Lock gate = new();
 
     public int ClientCount => clients.Count;
