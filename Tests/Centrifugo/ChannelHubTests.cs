@@ -42,12 +42,48 @@ public sealed class ChannelHubTests
         Assert.True(hub.Unsubscribe("news", subscribers[^1]));
     }
 
-    /// <summary>A connection as the hub keeps it: only its identity matters here.</summary>
-    private sealed class Connection(string id) : ISubscriber
+    [Fact]
+    public void AUsersClientsAreFoundFromOneToSeveralAndBackToNone()
+    {
+        var hub = new ChannelHub();
+        var (first, second, third, other) = (new Connection("c1", "ann"), new Connection("c2", "ann"), new Connection("c3", "ann"), new Connection("c4", "bob"));
+        hub.AddClient(first);
+        hub.AddClient(first);
+        hub.AddClient(other);
+        Assert.Equal([first], hub.ClientsOf("ann"));
+        Assert.Equal(2, hub.UserCount);
+
+        hub.AddClient(second);
+        hub.AddClient(third);
+        Assert.Equal(["c1", "c2", "c3"], hub.ClientsOf("ann").Select(c => c.ClientId).Order());
+        Assert.Equal(2, hub.UserCount);
+        Assert.Equal(4, hub.ClientCount);
+
+        hub.RemoveClient(first);
+        hub.RemoveClient(third);
+        Assert.Equal([second], hub.ClientsOf("ann"));
+        // A client the hub does not hold for that user removes nothing.
+        hub.RemoveClient(new Connection("c5", "ann"));
+        hub.RemoveClient(first);
+        Assert.Equal([second], hub.ClientsOf("ann"));
+
+        hub.AddClient(first);
+        Assert.Equal(["c1", "c2"], hub.ClientsOf("ann").Select(c => c.ClientId).Order());
+        hub.RemoveClient(second);
+        hub.RemoveClient(first);
+        Assert.Empty(hub.ClientsOf("ann"));
+        Assert.Equal(1, hub.UserCount);
+        Assert.Equal([other], hub.ClientsOf("bob"));
+        Assert.True(hub.Contains(other));
+        Assert.False(hub.Contains(first));
+    }
+
+    /// <summary>A connection as the hub keeps it: only its identity (and its user's) matters here.</summary>
+    private sealed class Connection(string id, string user = "") : ISubscriber
     {
         public string ClientId => id;
 
-        public string User => "";
+        public string User => user;
 
         public ClientInfo InfoFor(string channel) => new(id, "", null, null);
 

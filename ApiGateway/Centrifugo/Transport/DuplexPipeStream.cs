@@ -21,9 +21,14 @@ internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <remarks>
+    /// The token is not passed on: the WebSocket, this stream's only reader, aborts itself when the token of a receive
+    /// is cancelled, and its abort disposes this stream, which ends the read (<see cref="Dispose"/>). A second
+    /// registration on the same token, kept for as long as an idle socket waits, would only do the same thing.
+    /// </remarks>
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
-        var result = await pipe.Input.ReadAsync(cancellationToken);
+        var result = await pipe.Input.ReadAsync(CancellationToken.None);
         if (result.IsCanceled)
         {
             throw new OperationCanceledException("The stream was disposed.");

@@ -67,9 +67,9 @@ public static class HttpStreamEndpoint
         node.Emulated.Add(id, session);
         try
         {
-            await SessionLifetime.Run(session, transport, async open =>
+            await SessionLifetime.Run(session, transport, (Node: node, Id: id, Connect: connect), static async (reader, open) =>
             {
-                await node.Emulated.Deliver(id, connect);
+                await reader.Node.Emulated.Deliver(reader.Id, reader.Connect);
                 // The client's half arrives through the emulation endpoint; this half ends when the client goes.
                 await Task.Delay(Timeout.Infinite, open).ContinueWith(static _ => { }, TaskScheduler.Default);
             }, lifetime, context.RequestAborted);

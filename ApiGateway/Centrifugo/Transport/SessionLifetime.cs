@@ -23,18 +23,24 @@ internal static class SessionLifetime
         }
     }
 
-    public static async Task Run(ClientSession session, QueuedTransport transport, Func<CancellationToken, Task> read, IHostApplicationLifetime lifetime, CancellationToken aborted)
+    /// <summary>
+    /// <paramref name="read"/> (a static lambda) reads the client's half until it ends, with <paramref name="reader"/>
+    /// as its state: a closure would be two more objects kept for the connection's whole life.
+    /// </summary>
+    public static async Task Run<TReader>(ClientSession session, QueuedTransport transport, TReader reader, Func<TReader, CancellationToken, Task> read, IHostApplicationLifetime lifetime, CancellationToken aborted)
     {
-        using var stopping = lifetime.ApplicationStopping.Register(() => session.Close(Disconnect.Shutdown));
+        // A static callback with the session as its state: no closure and delegate kept per connection.
+        using var stopping = lifetime.ApplicationStopping.Register(static state => ((ClientSession)state!).Close(Disconnect.Shutdown), session);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var reading = read(done.Token);
+        var reading = read(reader, done.Token);
         var writer = transport.RunWriter(done.Token);
         session.StartPings();
         try
         {
             // The reader ends when the peer goes, the writer when the connection fails, and a close (e.g. of a slow
-            // reader whose writes are blocked) gets a bounded time to flush below.
-            await Task.WhenAny(reading, writer, transport.Closing);
+            // reader whose writes are blocked) gets a bounded time to flush below. The writer's end closes the
+            // transport, so Closing stands for it too: two tasks need no array kept for the connection's life.
+            await Task.WhenAny(reading, transport.Closing);
         }
         finally
         {

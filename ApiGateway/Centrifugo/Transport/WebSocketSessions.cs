@@ -54,7 +54,8 @@ public sealed class WebSocketSessions(GatewayNode node, ChannelRules rules, RpcH
         var options = rules.Options;
         var transport = new WebSocketTransport(socket, options.ClientQueueMaxSize, options.ClientWriteDelay, node.Metrics, output);
         var session = new ClientSession(node, rules, rpc, transport, binary, logger);
-        return SessionLifetime.Run(session, transport, read => ReadLoop(socket, session, binary, options.ClientRequestMaxSize, read), lifetime, aborted);
+        return SessionLifetime.Run(session, transport, (Socket: socket, Session: session, Binary: binary, MaxSize: options.ClientRequestMaxSize),
+            static (reader, read) => ReadLoop(reader.Socket, reader.Session, reader.Binary, reader.MaxSize, read), lifetime, aborted);
     }
 
     /// <summary>
