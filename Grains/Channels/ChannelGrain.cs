@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Switchboard.Channels.History;
-using Switchboard.Nodes;
 using Switchboard.Hosting;
+using Switchboard.Nodes;
 
 namespace Switchboard.Channels;
 

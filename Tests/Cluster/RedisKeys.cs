@@ -23,7 +23,7 @@ public static class RedisKeys
                 var name = (string)key!;
                 if (name.StartsWith(HistoryPrefix, StringComparison.Ordinal))
                 {
-                    channels.Add(name[HistoryPrefix.Length..name.LastIndexOf("}.", StringComparison.Ordinal)]);
+                    channels.Add(HistoryChannel(name[HistoryPrefix.Length..name.LastIndexOf('.')]));
                 }
                 else if (name.IndexOf(TrackerInfix, StringComparison.Ordinal) is var at and >= 0)
                 {
@@ -36,4 +36,11 @@ public static class RedisKeys
 
         return result;
     }
+
+    /// <summary>
+    /// The channel of a history key without its prefix and kind: <c>channel}</c>, or <c>digest}.channel</c> for a name
+    /// holding a <c>}</c> (RedisHistoryStore.ListKey).
+    /// </summary>
+    private static string HistoryChannel(string tagged) =>
+        tagged.IndexOf('}') == tagged.Length - 1 ? tagged[..^1] : tagged[(tagged.IndexOf("}.", StringComparison.Ordinal) + 2)..];
 }

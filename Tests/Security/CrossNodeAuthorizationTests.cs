@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Security;
 using Switchboard.Tests.Centrifugo;
@@ -59,15 +62,26 @@ public sealed class CrossNodeAuthorizationTests
             // User 1's subscriptions on B are untouched.
             var presence = await one.Call("presence", new JsonObject { ["channel"] = dialog });
             Assert.True(presence.GetProperty("presence").GetProperty("presence").TryGetProperty(oneClient, out _), presence.ToString());
+        }
 
-            // An emulated session is addressed by its own random id, not by the public client id nor the node alone.
-            using var http = new HttpClient { BaseAddress = a.BaseUrl };
-            var node = connected.GetProperty("node").GetString()!;
-            foreach (var session in new[] { oneClient, "0" })
-            {
-                var posted = await http.PostAsync("/emulation", new StringContent(new JsonObject { ["node"] = node, ["session"] = session, ["data"] = "{\"id\":1,\"presence\":{\"channel\":\"chat:dialog#1,2\"}}" }.ToJsonString()));
-                Assert.NotEqual(System.Net.HttpStatusCode.OK, posted.StatusCode);
-            }
+        // An emulated session (user 1's HTTP stream on B) is addressed through A by its own random id, not by the public
+        // client id: a post naming the client id reaches nothing (204, as for any unknown session of a known node),
+        // one naming the session is delivered across the nodes (200, and the reply arrives on the stream).
+        using (var http = new HttpClient { BaseAddress = a.BaseUrl })
+        using (var streamRequest = new HttpRequestMessage(HttpMethod.Post, new Uri(b.BaseUrl, "/connection/http_stream")))
+        {
+            streamRequest.Content = new StringContent(new JsonObject { ["id"] = 1, ["connect"] = new JsonObject { ["token"] = Token(new { sub = "1" }) } }.ToJsonString(), Encoding.UTF8, "application/json");
+            using var stream = await http.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+            var connect = JsonDocument.Parse((await reader.ReadLineAsync())!).RootElement.GetProperty("connect");
+            var (node, session, client) = (connect.GetProperty("node").GetString(), connect.GetProperty("session").GetString(), connect.GetProperty("client").GetString());
+            const string ping = """{"id":2,"ping":{}}""";
+            async Task<HttpStatusCode> Post(string? to) =>
+                (await http.PostAsync("/emulation", new StringContent(new JsonObject { ["node"] = node, ["session"] = to, ["data"] = ping }.ToJsonString(), Encoding.UTF8, "application/json"))).StatusCode;
+
+            Assert.Equal(HttpStatusCode.NoContent, await Post(client));
+            Assert.Equal(HttpStatusCode.OK, await Post(session));
+            Assert.Equal(ping, await reader.ReadLineAsync());
         }
 
         // A user-role Rasa JWT reaches its own conversation only, through either gateway.

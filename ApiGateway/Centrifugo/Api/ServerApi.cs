@@ -3,8 +3,8 @@ using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.ApiGateway.Centrifugo.Protocol;
 using Switchboard.Channels;
-using Switchboard.Nodes;
 using Switchboard.Hosting;
+using Switchboard.Nodes;
 
 namespace Switchboard.ApiGateway.Centrifugo.Api;
 

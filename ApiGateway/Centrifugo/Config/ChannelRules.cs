@@ -1,3 +1,4 @@
+using System.Text;
 using Switchboard.Channels;
 using Switchboard.Conversations;
 
@@ -22,7 +23,7 @@ public sealed class ChannelRules(CentrifugoOptions options)
         }
 
         // In UTF-8 bytes, as Centrifugo counts it (and Redis keys hold it): 255 characters may be 765 bytes.
-        if (channel.Length > options.ChannelMaxLength || System.Text.Encoding.UTF8.GetByteCount(channel) > options.ChannelMaxLength)
+        if (channel.Length > options.ChannelMaxLength || Encoding.UTF8.GetByteCount(channel) > options.ChannelMaxLength)
         {
             return ChannelResolution.Fail(ChannelError.TooLong);
         }

@@ -1,8 +1,8 @@
 using Switchboard.ApiGateway.Centrifugo.Config;
 using Switchboard.ApiGateway.Centrifugo.Node;
 using Switchboard.Channels;
-using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 using Switchboard.Hosting;
+using Wire = Switchboard.ApiGateway.Centrifugo.Protocol.Wire;
 
 namespace Switchboard.ApiGateway.Centrifugo.Protocol;
 
