@@ -63,8 +63,8 @@ public static class OperatorLogging
 
     /// <summary>
     /// A value a client chose (a user id, a channel name, a conversation id, a reminder name) as a log line may carry
-    /// it: at most <see cref="UntrustedMaxLength"/> characters, then its length, and its line ends escaped too (the
-    /// rest of what a terminal would obey is escaped in every entry, <see cref="Escaped"/>).
+    /// it: at most <see cref="UntrustedMaxLength"/> characters, then its length, its line ends escaped too and its
+    /// backslashes doubled (the rest of what a terminal would obey is escaped in every entry, <see cref="Escaped"/>).
     /// </summary>
     public static string Untrusted(string? value)
     {
@@ -102,13 +102,17 @@ public static class OperatorLogging
     {
         foreach (var c in text)
         {
-            if (unsafeChars.Contains(c))
+            if (!unsafeChars.Contains(c))
             {
-                into.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                into.Append(c);
+            }
+            else if (c == '\\')
+            {
+                into.Append(@"\\");
             }
             else
             {
-                into.Append(c);
+                into.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
             }
         }
 
@@ -119,7 +123,8 @@ public static class OperatorLogging
         [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),
             '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
 
-    private static readonly SearchValues<char> Unsafe = SearchValues.Create(UnsafeChars);
+    /// <summary>A client's value also has its backslashes doubled, so that an escape this writes cannot be told from one the value spelled.</summary>
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create([.. UnsafeChars, '\\']);
 
     private static readonly SearchValues<char> UnsafeInEntry = SearchValues.Create([.. UnsafeChars.Where(c => c != '\n')]);
 

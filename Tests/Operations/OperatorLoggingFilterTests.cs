@@ -95,6 +95,18 @@ public sealed class OperatorLoggingFilterTests
         Assert.Same(plain, kept.Thrown);
     }
 
+    /// <summary>A client's value as a call site marks it: escaped so that no two values read the same, and cut.</summary>
+    [Fact]
+    public void AnUntrustedValueCannotSpellAnotherValuesEscape()
+    {
+        Assert.Equal(@"a\u000ab", OperatorLogging.Untrusted("a\nb"));
+        Assert.Equal(@"a\\u000ab", OperatorLogging.Untrusted(@"a\u000ab"));
+        Assert.Equal("plain", OperatorLogging.Untrusted("plain"));
+
+        var longValue = new string('x', 300);
+        Assert.Equal(new string('x', OperatorLogging.UntrustedMaxLength) + "... (300 characters)", OperatorLogging.Untrusted(longValue));
+    }
+
     private const int SiloGcWarning = 100405;
 
     // The messages as Orleans.Runtime.Silo declares them (LoggerMessage: the template travels with the state).
