@@ -161,9 +161,33 @@ public sealed class ConnectionOutputTests
         Assert.Equal(Enumerable.Range(1, offsets.Count).Select(n => (ulong)n), offsets);
     }
 
-    /// <summary>A text frame that is not UTF-8 makes the WebSocket close with 1007; data still queued stays queued.</summary>
+    /// <summary>
+    /// A text frame that is not UTF-8 makes the WebSocket close with 1007; data still queued stays queued. This bare
+    /// host ends the request as soon as its handler returns (the gateway waits for the close to be flushed:
+    /// SessionEndLifetime), so on a busy machine the connection's reset can overtake the close frame; such a round
+    /// shows nothing either way and is run again, until one shows the close.
+    /// </summary>
     [Fact]
     public async Task NoDataFrameFollowsTheCloseAfterAReceiveError()
+    {
+        for (var round = 1; ; round++)
+        {
+            var close = await DataFramesUntilTheCloseAfterAReceiveError();
+            if (close is not null)
+            {
+                Assert.Equal(1007, BinaryPrimitives.ReadUInt16BigEndian(close.Payload));
+                return;
+            }
+
+            Assert.True(round < 10, "in 10 rounds the connection was always reset before its close frame arrived");
+        }
+    }
+
+    /// <summary>
+    /// One round: reads data frames until the close, then asserts nothing follows it; the close frame, or null when the
+    /// connection was reset before it arrived.
+    /// </summary>
+    private static async Task<Frame?> DataFramesUntilTheCloseAfterAReceiveError()
     {
         var codec = JsonCodec.Instance;
         await using var server = await Server.Start(async (socket, transport) =>
@@ -186,21 +210,31 @@ public sealed class ConnectionOutputTests
         Assert.Equal(TextOpcode, (await client.ReadFrame()).Opcode);
         await client.Send(TextOpcode, [.. "{\"id\":1,"u8, 0xFF, 0xFE, .. "}"u8]);
         Frame frame;
-        while ((frame = await client.ReadFrame()).Opcode == TextOpcode)
+        try
         {
+            while ((frame = await client.ReadFrame()).Opcode == TextOpcode)
+            {
+            }
+        }
+        catch (IOException ex) when (IsReset(ex))
+        {
+            return null;
         }
 
         Assert.Equal(CloseOpcode, frame.Opcode);
-        Assert.Equal(1007, BinaryPrimitives.ReadUInt16BigEndian(frame.Payload));
         // The server drops the connection with the rest of the bad frame unread, so the end may come as a reset.
         try
         {
             Assert.Null(await client.TryReadFrame());
         }
-        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        catch (IOException ex) when (IsReset(ex))
         {
         }
+
+        return frame;
     }
+
+    private static bool IsReset(IOException ex) => ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset };
 
     /// <summary>A client that drops the connection mid-stream ends the writer as a hang-up, not with an error.</summary>
     [Fact]
