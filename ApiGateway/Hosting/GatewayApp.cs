@@ -40,7 +40,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<StartupBanner>();
         builder.AddSwitchboardCluster(cluster);
         builder.AddCentrifugo();
-        var connectionLimit = OpenConnections.LimitFrom(config);
+        var (connectionLimit, fewConnections) = OpenConnections.FromConfiguration(config);
         builder.Services.AddSingleton(sp => new OpenConnections(connectionLimit, sp.GetRequiredService<ILogger<OpenConnections>>()));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
         {
@@ -52,7 +52,7 @@ public static class GatewayApp
         builder.AddOperations();
 
         var app = builder.Build();
-        app.Services.GetRequiredService<StartupBanner>().Warn(app.Logger, OpenConnections.FewConnectionsWarning(config, connectionLimit));
+        app.Services.GetRequiredService<StartupBanner>().Warn(app.Logger, fewConnections);
 
         // Before anything reads the path: routing would match the dot-segment-free path, other readers the raw one.
         app.UseNormalFormTargets((context, reason) => RasaErrors.BadRequest(reason).ExecuteAsync(context));

@@ -30,18 +30,24 @@ public sealed class OpenConnections(int limit, ILogger<OpenConnections> logger)
     /// <summary>Connections closed over the cap since start.</summary>
     public long Refused => Interlocked.Read(ref refused);
 
-    /// <summary>The cap from configuration: <c>max_connections</c> when set (0: none), else what the descriptor limit leaves.</summary>
-    public static int LimitFrom(IConfiguration config) =>
-        config.GetValue<int?>(Key) is { } set ? set <= 0 ? int.MaxValue : set : DescriptorLimit.ConnectionsFor(DescriptorLimit.OpenFiles());
-
     /// <summary>
-    /// The start-up warning when the descriptor limit, not the operator, leaves fewer than 4,096 connections (a shell's
-    /// usual <c>ulimit -n</c> of 1,024 leaves 512); null otherwise.
+    /// The cap from configuration: <c>max_connections</c> when set (0: none), else what the descriptor limit leaves,
+    /// read once; and the start-up warning when the descriptor limit, not the operator, leaves fewer than 4,096
+    /// connections (a shell's usual <c>ulimit -n</c> of 1,024 leaves 512), else null.
     /// </summary>
-    public static string? FewConnectionsWarning(IConfiguration config, int limit) =>
-        config[Key] is null && limit < 4096
-            ? $"WARNING: this process may open {DescriptorLimit.OpenFiles()} files, so it holds at most {limit} connections at once ({Key}); raise its open-files limit (ulimit -n, LimitNOFILE, nofile) to serve more."
-            : null;
+    public static (int Limit, string? Warning) FromConfiguration(IConfiguration config)
+    {
+        if (config.GetValue<int?>(Key) is { } set)
+        {
+            return (set <= 0 ? int.MaxValue : set, null);
+        }
+
+        var files = DescriptorLimit.OpenFiles();
+        var limit = DescriptorLimit.ConnectionsFor(files);
+        return (limit, limit < 4096
+            ? $"WARNING: this process may open {files} files, so it holds at most {limit} connections at once ({Key}); raise its open-files limit (ulimit -n, LimitNOFILE, nofile) to serve more."
+            : null);
+    }
 
     /// <summary>Puts the cap in front of a listener's connection pipeline, before anything waits on the connection.</summary>
     public void Guard(ListenOptions listen) => listen.Use(next => connection => OnConnection(connection, next));
