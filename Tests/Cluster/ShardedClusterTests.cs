@@ -21,9 +21,22 @@ public sealed class ShardedClusterTests(ITestOutputHelper output)
             Silos = 2, Gateways = 1, RedisShards = 3, GatewayArgs = SpreadWorkload.GatewayArgs(config), SiloArgs = config.SiloArgs,
         });
         var workload = new SpreadWorkload();
+        var runIds = await Task.WhenAll(cluster.RedisServers.Select(r => r.RunIdAsync()));
         await workload.Run(cluster.Gateways[0], cluster.Describe);
 
+        // The same redis-servers answered throughout (none restarted with its keys gone), so what follows is about
+        // where the keys went. Shown only on failure: the silos' logs (each prints its shard list at start).
+        Assert.Equal(runIds, await Task.WhenAll(cluster.RedisServers.Select(r => r.RunIdAsync())));
+        output.WriteLine(cluster.Describe());
+
         // Every shard holds some, and each key sits on the shard its name hashes to.
+        var keys = await RedisKeys.ByServer(cluster.RedisServers);
+        for (var i = 0; i < 3; i++)
+        {
+            output.WriteLine($"{cluster.RedisServers[i].Endpoint} holds channels of shards [{string.Join(',', keys[i].Channels.Where(workload.Channels.Contains).Select(c => RedisShards.IndexOf(c, 3)).Order())}], " +
+                             $"conversations of shards [{string.Join(',', keys[i].Conversations.Where(workload.Conversations.Contains).Select(c => RedisShards.IndexOf(c, 3)).Order())}]");
+        }
+
         var held = await workload.AssertSpreadOver(cluster.RedisServers, output);
         for (var i = 0; i < 3; i++)
         {

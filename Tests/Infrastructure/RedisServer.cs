@@ -135,6 +135,14 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
     public void Resume() => process!.Resume();
 
+    /// <summary>The server process's <c>run_id</c>: a new one after every start, so a test can tell a restart.</summary>
+    public async Task<string> RunIdAsync()
+    {
+        await using var connection = await ConnectAsync();
+        var info = (string)(await connection.GetDatabase().ExecuteAsync("INFO", "server"))!;
+        return info.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("run_id:", StringComparison.Ordinal))["run_id:".Length..];
+    }
+
     public async Task<ConnectionMultiplexer> ConnectAsync() =>
         await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Endpoint }, AbortOnConnectFail = false });
 
