@@ -87,14 +87,17 @@ public sealed class SpreadWorkload
 
     /// <summary>
     /// Reads every server's keys and asserts this workload's channels and conversations are spread over all of them,
-    /// each on exactly one; returns what each server holds.
+    /// each on exactly one; returns what each server holds. With <paramref name="shardOf"/>, what each server holds is
+    /// also written by the shard its names hash to (shown on failure: whether a key went to the wrong server).
     /// </summary>
-    public async Task<(HashSet<string> Channels, HashSet<string> Conversations)[]> AssertSpreadOver(IReadOnlyList<RedisServer> servers, ITestOutputHelper output)
+    public async Task<(HashSet<string> Channels, HashSet<string> Conversations)[]> AssertSpreadOver(IReadOnlyList<RedisServer> servers, ITestOutputHelper output, Func<string, int>? shardOf = null)
     {
         var held = await RedisKeys.ByServer(servers);
         for (var i = 0; i < servers.Count; i++)
         {
-            output.WriteLine($"{servers[i].Endpoint}: {held[i].Channels.Count(Channels.Contains)} channels, {held[i].Conversations.Count(Conversations.Contains)} conversations");
+            var (channels, conversations) = (held[i].Channels.Where(Channels.Contains).ToArray(), held[i].Conversations.Where(Conversations.Contains).ToArray());
+            output.WriteLine($"{servers[i].Endpoint}: {channels.Length} channels, {conversations.Length} conversations" + (shardOf is null ? "" :
+                $"; of shards [{string.Join(',', channels.Select(shardOf).Order())}] and [{string.Join(',', conversations.Select(shardOf).Order())}]"));
             Assert.Contains(held[i].Channels, Channels.Contains);
             Assert.Contains(held[i].Conversations, Conversations.Contains);
         }
